@@ -1,0 +1,67 @@
+/* oms-store-private.h
+ *
+ * Copyright 2026 The omsync authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <sqlite3.h>
+
+#include "oms-store.h"
+
+G_BEGIN_DECLS
+
+/* How a typed column is filled from a JSON member. */
+typedef enum
+{
+  OMS_COLUMN_TEXT,
+  OMS_COLUMN_JSON_TEXT,   /* text that may arrive as a JSON object or array */
+  OMS_COLUMN_INTEGER,
+  OMS_COLUMN_DOUBLE,
+  OMS_COLUMN_BOOL,
+} OmsColumnType;
+
+typedef enum
+{
+  OMS_COLUMN_NULLABLE,
+  OMS_COLUMN_REQUIRED,
+  OMS_COLUMN_DEFAULT_ZERO,  /* NOT NULL, a missing member means 0 / FALSE */
+} OmsColumnPresence;
+
+typedef struct
+{
+  const char        *name;
+  OmsColumnType      type;
+  OmsColumnPresence  presence;
+} OmsColumnInfo;
+
+typedef struct
+{
+  const char          *name;
+  const OmsColumnInfo *columns;       /* the first column is always "id" */
+  guint                n_columns;
+  const char          *store_column;  /* nullable: the column naming the owning store */
+  const char          *store_lookup;  /* nullable: SQL giving the store from the record's
+                                       * store_lookup_key column, e.g. asset_log → asset */
+  const char          *store_lookup_key;
+} OmsTableInfo;
+
+#define OMS_STORE_APPLICATION_ID 0x4F4D5359 /* "OMSY" */
+
+const char         *oms_store_schema_get_migration (int                   version);
+const OmsTableInfo *oms_store_schema_lookup_table  (const char           *table_name);
+const OmsTableInfo *oms_store_schema_get_tables    (guint                *n_tables);
+
+sqlite3            *oms_store_get_db               (OmsStore             *self);
+sqlite3_stmt       *oms_store_prepare              (OmsStore             *self,
+                                                    const char           *sql,
+                                                    GError              **error);
+gboolean            oms_store_exec                 (OmsStore             *self,
+                                                    const char           *sql,
+                                                    GError              **error);
+void                oms_store_set_sql_error        (OmsStore             *self,
+                                                    GError              **error,
+                                                    const char           *what);
+
+G_END_DECLS

@@ -1,0 +1,17 @@
+/* oms-application-private.h
+ *
+ * Copyright 2026 The omsync authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include "oms-application.h"
+#include "oms-window.h"
+
+G_BEGIN_DECLS
+
+void       _oms_application_actions_init     (OmsApplication *self);
+OmsWindow *_oms_application_get_main_window  (OmsApplication *self);
+
+G_END_DECLS
