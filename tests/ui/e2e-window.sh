@@ -10,7 +10,7 @@ set -euo pipefail
 omsync="${1:?usage: e2e-window.sh PATH/TO/omsync}"
 
 if [ -z "${DISPLAY:-}" ]; then
-  exec xvfb-run -a -s '-screen 0 1280x1024x24' "$0" "$@"
+  exec xvfb-run -a -s '-screen 0 1280x1024x24 -noreset' "$0" "$@"
 fi
 if [ -z "${DBUS_SESSION_BUS_ADDRESS:-}" ]; then
   exec dbus-run-session -- "$0" "$@"
@@ -60,27 +60,10 @@ wait_exit () {
   return 1
 }
 
-# Xvfb started without -noreset resets when its last client disconnects, and refuses new
-# connections for a moment while it does; a test that ran just before can leave it resetting.
-# omsync then exits at once with "cannot open display", so start it again.
 data_dir="$tmp/data"
-start_omsync () {
-  local attempt
-  for attempt in 1 2 3 4 5 6 7 8 9 10; do
-    "$omsync" --data-dir "$data_dir" >"$tmp/stdout" 2>"$tmp/stderr" &
-    pid=$!
-    if wid="$(wait_window '^omsync$')"; then
-      return 0
-    fi
-    wait "$pid" 2>/dev/null || true
-    pid=""
-    grep -q 'cannot open display' "$tmp/stderr" || return 1
-    sleep 0.1
-  done
-  return 1
-}
-
-start_omsync || fail "no visible window titled 'omsync' within 20 s"
+"$omsync" --data-dir "$data_dir" >"$tmp/stdout" 2>"$tmp/stderr" &
+pid=$!
+wid="$(wait_window '^omsync$')" || fail "no visible window titled 'omsync' within 20 s"
 echo "e2e-window: window $wid is up"
 
 # --data-dir was honoured: the store was created there.
