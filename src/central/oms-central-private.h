@@ -1,0 +1,205 @@
+/* oms-central-private.h
+ *
+ * Copyright 2026 The omsync authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <libsoup/soup.h>
+#include <sqlite3.h>
+
+#include "oms-central-server.h"
+
+G_BEGIN_DECLS
+
+/* The versions the servers accept (PROTOCOL.md §2.1, §3.5). */
+#define OMS_CENTRAL_V5_MIN_VERSION 12
+#define OMS_CENTRAL_V5_MAX_VERSION 14
+#define OMS_CENTRAL_V6_MIN_VERSION 0
+#define OMS_CENTRAL_V6_MAX_VERSION 5
+/* The legacy central server's own site id, sent as mSupplyCentralSiteId. */
+#define OMS_CENTRAL_LEGACY_SITE_ID 1
+
+typedef struct
+{
+  int       site_id;
+  gboolean  v5_integrating;
+  gboolean  v6_integrating;
+} OmsCentralSiteState;
+
+typedef struct
+{
+  char      *route;
+  guint      status;
+  char      *body;
+  guint      latency_ms;
+  guint      bandwidth;
+  int        integrate_seconds;
+  guint      times;
+  gboolean   refuse;
+  gboolean   hang;
+  gboolean   truncate;
+  gboolean   corrupt;
+} OmsCentralFault;
+
+/* Everything the route handlers share; owned by the OmsCentralServer. */
+typedef struct
+{
+  sqlite3    *db;
+  char       *base_url;
+  GHashTable *site_states;   /* int site id -> OmsCentralSiteState */
+  GHashTable *v5_in_flight;  /* site name -> count of unfinished v5 requests */
+  GPtrArray  *faults;        /* OmsCentralFault */
+  GPtrArray  *held;          /* SoupServerMessage kept paused by a hang fault */
+  guint       integration_delay_ms;
+  GHashTable *sources;       /* pending timeout ids, removed on shutdown */
+} OmsCentralContext;
+
+typedef struct
+{
+  int   id;
+  char *uuid;
+  char *name;
+  char *password_sha256;
+  char *hardware_id;
+  char *initialisation_status;
+} OmsCentralSite;
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (sqlite3_stmt, sqlite3_finalize)
+
+/* oms-central-db.c */
+gboolean            _oms_central_db_open               (OmsCentralContext  *ctx,
+                                                        const char         *path,
+                                                        GError            **error);
+void                _oms_central_db_close              (OmsCentralContext  *ctx);
+sqlite3_stmt       *_oms_central_db_prepare            (OmsCentralContext  *ctx,
+                                                        const char         *sql,
+                                                        GError            **error);
+gboolean            _oms_central_db_exec               (OmsCentralContext  *ctx,
+                                                        const char         *sql,
+                                                        GError            **error);
+gboolean            _oms_central_db_step_done          (OmsCentralContext  *ctx,
+                                                        sqlite3_stmt       *stmt,
+                                                        GError            **error);
+void                _oms_central_db_set_error          (OmsCentralContext  *ctx,
+                                                        GError            **error);
+gint64              _oms_central_db_query_int          (OmsCentralContext  *ctx,
+                                                        const char         *sql,
+                                                        gint64              arg);
+OmsCentralSite     *_oms_central_db_find_site          (OmsCentralContext  *ctx,
+                                                        const char         *name);
+void                _oms_central_site_free             (OmsCentralSite     *site);
+gboolean            _oms_central_db_bind_hardware_id   (OmsCentralContext  *ctx,
+                                                        int                 site_id,
+                                                        const char         *hardware_id,
+                                                        GError            **error);
+gboolean            _oms_central_db_set_init_status    (OmsCentralContext  *ctx,
+                                                        int                 site_id,
+                                                        const char         *status,
+                                                        GError            **error);
+gboolean            _oms_central_db_add_site           (OmsCentralContext  *ctx,
+                                                        const char         *name,
+                                                        const char         *password_plain,
+                                                        int                 site_id,
+                                                        const char         *store_name,
+                                                        GError            **error);
+char               *_oms_central_db_dup_store_id       (OmsCentralContext  *ctx,
+                                                        const char         *site_name);
+gint64              _oms_central_db_add_central_record (OmsCentralContext  *ctx,
+                                                        const char         *table_name,
+                                                        const char         *record_id,
+                                                        const char         *action,
+                                                        const char         *data_json,
+                                                        GError            **error);
+gboolean            _oms_central_db_add_remote_record  (OmsCentralContext  *ctx,
+                                                        const char         *table_name,
+                                                        const char         *record_id,
+                                                        const char         *store_id,
+                                                        const char         *data_json,
+                                                        GError            **error);
+gint64              _oms_central_db_add_v6_record      (OmsCentralContext  *ctx,
+                                                        const char         *table_name,
+                                                        const char         *record_id,
+                                                        const char         *action,
+                                                        const char         *store_id,
+                                                        int                 source_site_id,
+                                                        const char         *data_json,
+                                                        GError            **error);
+gboolean            _oms_central_db_integrate_v5       (OmsCentralContext  *ctx,
+                                                        int                 site_id,
+                                                        GError            **error);
+gboolean            _oms_central_db_integrate_v6       (OmsCentralContext  *ctx,
+                                                        int                 site_id,
+                                                        GError            **error);
+JsonNode           *_oms_central_db_dup_received       (OmsCentralContext  *ctx,
+                                                        const char         *site_name,
+                                                        GError            **error);
+char               *_oms_central_legacy_id             (const char         *seed);
+char               *_oms_central_uuid                  (const char         *seed);
+char               *_oms_central_sha256_hex            (const char         *text);
+
+/* oms-central-server.c: shared runtime helpers */
+OmsCentralSiteState *_oms_central_site_state           (OmsCentralContext  *ctx,
+                                                        int                 site_id);
+void                _oms_central_respond_json          (SoupServerMessage  *msg,
+                                                        guint               status,
+                                                        JsonNode           *node);
+void                _oms_central_respond_text          (SoupServerMessage  *msg,
+                                                        guint               status,
+                                                        const char         *text);
+JsonNode           *_oms_central_parse_body            (SoupServerMessage  *msg,
+                                                        GError            **error);
+void                _oms_central_schedule_integration  (OmsCentralContext  *ctx,
+                                                        int                 site_id,
+                                                        gboolean            v6,
+                                                        guint               delay_ms);
+gboolean            _oms_central_address_is_loopback   (GSocketAddress     *address);
+
+/* oms-central-v5.c */
+void                _oms_central_v5_handle             (OmsCentralContext     *ctx,
+                                                        SoupServerMessage     *msg,
+                                                        const char            *path,
+                                                        GHashTable            *query,
+                                                        const OmsCentralFault *fault);
+gboolean            _oms_central_v5_is_route           (const char            *path);
+char               *_oms_central_v5_auth_name          (SoupServerMessage     *msg);
+OmsCentralSite     *_oms_central_authenticate          (OmsCentralContext     *ctx,
+                                                        const char            *name,
+                                                        const char            *hash,
+                                                        const char            *hardware_id,
+                                                        const char           **code,
+                                                        const char           **message);
+
+/* oms-central-v6.c */
+void                _oms_central_v6_handle             (OmsCentralContext     *ctx,
+                                                        SoupServerMessage     *msg,
+                                                        const char            *path,
+                                                        const OmsCentralFault *fault);
+
+/* oms-central-faults.c */
+OmsCentralFault    *_oms_central_fault_parse           (const char         *spec,
+                                                        GError            **error);
+void                _oms_central_fault_free            (OmsCentralFault    *fault);
+OmsCentralFault    *_oms_central_fault_take            (OmsCentralContext  *ctx,
+                                                        const char         *path);
+void                _oms_central_faults_clear          (OmsCentralContext  *ctx,
+                                                        const char         *route);
+void                _oms_central_fault_apply_body      (const OmsCentralFault *fault,
+                                                        SoupServerMessage  *msg);
+
+/* oms-central-admin.c */
+void                _oms_central_admin_handle          (OmsCentralContext  *ctx,
+                                                        SoupServerMessage  *msg,
+                                                        const char         *path,
+                                                        GHashTable         *query);
+
+/* oms-central-demo.c */
+gboolean            _oms_central_demo_seed             (OmsCentralContext  *ctx,
+                                                        guint               n_extra_records,
+                                                        GError            **error);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (OmsCentralSite, _oms_central_site_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (OmsCentralFault, _oms_central_fault_free)
+
+G_END_DECLS

@@ -1,0 +1,932 @@
+/* oms-central-server.c
+ *
+ * Copyright 2026 The omsync authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "oms-central-server"
+
+#include "config.h"
+
+#include <errno.h>
+#include <string.h>
+
+#include "oms-central-private.h"
+
+struct _OmsCentralServer
+{
+  GObject            parent_instance;
+
+  /* Owned refs */
+  SoupServer        *server;
+
+  /* State */
+  char              *data_dir;
+  OmsCentralContext  ctx;
+};
+
+G_DEFINE_FINAL_TYPE (OmsCentralServer, oms_central_server, G_TYPE_OBJECT)
+
+G_DEFINE_QUARK (oms-central-error-quark, oms_central_error)
+
+enum {
+  PROP_0,
+  PROP_DATA_DIR,
+  PROP_BASE_URL,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+typedef struct
+{
+  OmsCentralContext *ctx;
+  int                site_id;
+  gboolean           v6;
+} IntegrationData;
+
+typedef struct
+{
+  OmsCentralServer  *self;
+  SoupServerMessage *msg;
+  char              *path;
+  GHashTable        *query;
+  OmsCentralFault   *fault;
+  guint              source_id;
+  gulong             disconnected_id;
+} DelayedRequest;
+
+typedef struct
+{
+  GHashTable *in_flight;
+  char       *name;
+} InFlightToken;
+
+OmsCentralSiteState *
+_oms_central_site_state (OmsCentralContext *ctx,
+                         int                site_id)
+{
+  OmsCentralSiteState *state = g_hash_table_lookup (ctx->site_states, GINT_TO_POINTER (site_id));
+
+  if (!state)
+    {
+      state = g_new0 (OmsCentralSiteState, 1);
+      state->site_id = site_id;
+      g_hash_table_insert (ctx->site_states, GINT_TO_POINTER (site_id), state);
+    }
+  return state;
+}
+
+void
+_oms_central_respond_json (SoupServerMessage *msg,
+                           guint              status,
+                           JsonNode          *node)
+{
+  gsize length = 0;
+  char *text = json_to_string (node, FALSE);
+
+  length = strlen (text);
+  soup_server_message_set_status (msg, status, NULL);
+  soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_TAKE, text, length);
+}
+
+void
+_oms_central_respond_text (SoupServerMessage *msg,
+                           guint              status,
+                           const char        *text)
+{
+  soup_server_message_set_status (msg, status, NULL);
+  soup_server_message_set_response (msg, "text/plain; charset=utf-8", SOUP_MEMORY_COPY,
+                                    text, strlen (text));
+}
+
+JsonNode *
+_oms_central_parse_body (SoupServerMessage  *msg,
+                         GError            **error)
+{
+  SoupMessageBody *body = soup_server_message_get_request_body (msg);
+  g_autoptr(GBytes) bytes = soup_message_body_flatten (body);
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  gsize length = 0;
+  const char *data = g_bytes_get_data (bytes, &length);
+
+  if (!json_parser_load_from_data (parser, length ? data : "", length, error))
+    return NULL;
+  return json_node_ref (json_parser_get_root (parser));
+}
+
+gboolean
+_oms_central_address_is_loopback (GSocketAddress *address)
+{
+  GInetAddress *inet;
+
+  if (!G_IS_INET_SOCKET_ADDRESS (address))
+    return FALSE;
+  inet = g_inet_socket_address_get_address (G_INET_SOCKET_ADDRESS (address));
+  return g_inet_address_get_is_loopback (inet);
+}
+
+static gboolean
+integration_done_cb (gpointer user_data)
+{
+  IntegrationData *data = user_data;
+  OmsCentralSiteState *state = _oms_central_site_state (data->ctx, data->site_id);
+  g_autoptr(GError) error = NULL;
+  gboolean ok;
+
+  if (data->v6)
+    ok = _oms_central_db_integrate_v6 (data->ctx, data->site_id, &error);
+  else
+    ok = _oms_central_db_integrate_v5 (data->ctx, data->site_id, &error);
+  if (!ok)
+    g_debug ("Integration for site %d failed: %s", data->site_id, error->message);
+  else
+    g_debug ("Integrated %s records of site %d", data->v6 ? "v6" : "v5", data->site_id);
+
+  if (data->v6)
+    state->v6_integrating = FALSE;
+  else
+    state->v5_integrating = FALSE;
+  return G_SOURCE_REMOVE;
+}
+
+static void
+integration_data_free (gpointer user_data)
+{
+  IntegrationData *data = user_data;
+  guint id = GPOINTER_TO_UINT (g_hash_table_lookup (data->ctx->sources, data));
+
+  if (id)
+    g_hash_table_remove (data->ctx->sources, data);
+  g_free (data);
+}
+
+/* Integration is reported as in progress from the final push until the timer fires, so
+ * clients see the same site_status sequence as against the real servers.
+ */
+void
+_oms_central_schedule_integration (OmsCentralContext *ctx,
+                                   int                site_id,
+                                   gboolean           v6,
+                                   guint              delay_ms)
+{
+  OmsCentralSiteState *state = _oms_central_site_state (ctx, site_id);
+  IntegrationData *data = g_new0 (IntegrationData, 1);
+  guint id;
+
+  data->ctx = ctx;
+  data->site_id = site_id;
+  data->v6 = v6;
+  if (v6)
+    state->v6_integrating = TRUE;
+  else
+    state->v5_integrating = TRUE;
+  id = g_timeout_add_full (G_PRIORITY_DEFAULT, delay_ms, integration_done_cb, data,
+                           integration_data_free);
+  g_hash_table_insert (ctx->sources, data, GUINT_TO_POINTER (id));
+}
+
+static void
+in_flight_token_free (gpointer user_data)
+{
+  InFlightToken *token = user_data;
+  guint count = GPOINTER_TO_UINT (g_hash_table_lookup (token->in_flight, token->name));
+
+  if (count > 1)
+    g_hash_table_insert (token->in_flight, g_strdup (token->name), GUINT_TO_POINTER (count - 1));
+  else
+    g_hash_table_remove (token->in_flight, token->name);
+  g_hash_table_unref (token->in_flight);
+  g_free (token->name);
+  g_free (token);
+}
+
+/* The legacy central refuses a second concurrent sync of one site. A request counts as
+ * running until libsoup drops its message, which also covers delayed and dropped ones.
+ */
+static gboolean
+v5_enter (OmsCentralContext *ctx,
+          SoupServerMessage *msg,
+          const char        *path)
+{
+  g_autofree char *name = NULL;
+  InFlightToken *token;
+  guint count;
+
+  /* Site info and status are not sync work; the Open mSupply central also checks every v6
+   * caller's credentials through site info while that site syncs.
+   */
+  if (!_oms_central_v5_is_route (path) || g_str_equal (path, "/sync/v5/site_status")
+      || g_str_equal (path, "/sync/v5/site"))
+    return TRUE;
+  name = _oms_central_v5_auth_name (msg);
+  if (!name)
+    return TRUE;
+
+  count = GPOINTER_TO_UINT (g_hash_table_lookup (ctx->v5_in_flight, name));
+  if (count > 0)
+    return FALSE;
+
+  g_hash_table_insert (ctx->v5_in_flight, g_strdup (name), GUINT_TO_POINTER (count + 1));
+  token = g_new0 (InFlightToken, 1);
+  token->in_flight = g_hash_table_ref (ctx->v5_in_flight);
+  token->name = g_steal_pointer (&name);
+  g_object_set_data_full (G_OBJECT (msg), "oms-central-in-flight", token, in_flight_token_free);
+  return TRUE;
+}
+
+static void
+respond_sync_is_running (SoupServerMessage *msg)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonNode) root = NULL;
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "error");
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "code");
+  json_builder_add_string_value (builder, "sync_is_running");
+  json_builder_set_member_name (builder, "message");
+  json_builder_add_string_value (builder, "Sync is already running - try again later");
+  json_builder_set_member_name (builder, "data");
+  json_builder_add_null_value (builder);
+  json_builder_end_object (builder);
+  json_builder_end_object (builder);
+  root = json_builder_get_root (builder);
+  _oms_central_respond_json (msg, SOUP_STATUS_SERVICE_UNAVAILABLE, root);
+}
+
+static void
+route (OmsCentralServer      *self,
+       SoupServerMessage     *msg,
+       const char            *path,
+       GHashTable            *query,
+       const OmsCentralFault *fault)
+{
+  if (fault && fault->status)
+    {
+      soup_server_message_set_status (msg, fault->status, NULL);
+      soup_server_message_set_response (msg, "text/plain; charset=utf-8", SOUP_MEMORY_COPY,
+                                        fault->body ? fault->body : "",
+                                        fault->body ? strlen (fault->body) : 0);
+    }
+  else if (g_str_has_prefix (path, "/sync/v5/"))
+    _oms_central_v5_handle (&self->ctx, msg, path, query, fault);
+  else if (g_str_has_prefix (path, "/central/sync/"))
+    _oms_central_v6_handle (&self->ctx, msg, path, fault);
+  else
+    _oms_central_respond_text (msg, SOUP_STATUS_NOT_FOUND, "Not found");
+
+  if (fault)
+    _oms_central_fault_apply_body (fault, msg);
+}
+
+static void
+delayed_request_free (DelayedRequest *request)
+{
+  g_clear_signal_handler (&request->disconnected_id, request->msg);
+  g_clear_object (&request->msg);
+  g_clear_pointer (&request->query, g_hash_table_unref);
+  g_clear_pointer (&request->fault, _oms_central_fault_free);
+  g_free (request->path);
+  g_free (request);
+}
+
+static void
+delayed_request_remove (gpointer user_data)
+{
+  DelayedRequest *request = user_data;
+
+  g_hash_table_remove (request->self->ctx.sources, request);
+  delayed_request_free (request);
+}
+
+static gboolean
+delayed_request_cb (gpointer user_data)
+{
+  DelayedRequest *request = user_data;
+
+  route (request->self, request->msg, request->path, request->query, request->fault);
+  soup_server_message_unpause (request->msg);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+delayed_request_disconnected_cb (SoupServerMessage *msg,
+                                 gpointer           user_data)
+{
+  DelayedRequest *request = user_data;
+  guint id = GPOINTER_TO_UINT (g_hash_table_lookup (request->self->ctx.sources, request));
+
+  /* The client gave up; answering later would write to a closed connection. */
+  if (id)
+    g_source_remove (id);
+}
+
+static void
+release_in_flight (SoupServerMessage *msg)
+{
+  g_object_set_data (G_OBJECT (msg), "oms-central-in-flight", NULL);
+}
+
+static void
+held_disconnected_cb (SoupServerMessage *msg,
+                      gpointer           user_data)
+{
+  OmsCentralServer *self = user_data;
+
+  /* A client that gave up on a hung request may sync again. */
+  release_in_flight (msg);
+  g_signal_handlers_disconnect_by_func (msg, held_disconnected_cb, self);
+  g_ptr_array_remove (self->ctx.held, msg);
+}
+
+static void
+refuse_connection (SoupServerMessage *msg)
+{
+  g_autoptr(GIOStream) stream = NULL;
+
+  release_in_flight (msg);
+  stream = soup_server_message_steal_connection (msg);
+
+  if (stream)
+    g_io_stream_close (stream, NULL, NULL);
+}
+
+static void
+server_handler_cb (SoupServer        *server,
+                   SoupServerMessage *msg,
+                   const char        *path,
+                   GHashTable        *query,
+                   gpointer           user_data)
+{
+  OmsCentralServer *self = user_data;
+  g_autoptr(OmsCentralFault) fault = NULL;
+
+  g_debug ("%s %s", soup_server_message_get_method (msg), path);
+
+  if (g_str_has_prefix (path, "/admin/"))
+    {
+      _oms_central_admin_handle (&self->ctx, msg, path, query);
+      return;
+    }
+
+  if (!v5_enter (&self->ctx, msg, path))
+    {
+      respond_sync_is_running (msg);
+      return;
+    }
+
+  fault = _oms_central_fault_take (&self->ctx, path);
+  if (fault && fault->refuse)
+    {
+      refuse_connection (msg);
+      return;
+    }
+  if (fault && fault->hang)
+    {
+      /* Held until the server goes away; the client's own timeout ends the request. */
+      soup_server_message_pause (msg);
+      g_signal_connect (msg, "disconnected", G_CALLBACK (held_disconnected_cb), self);
+      g_ptr_array_add (self->ctx.held, g_object_ref (msg));
+      return;
+    }
+  if (fault && fault->latency_ms > 0)
+    {
+      DelayedRequest *request = g_new0 (DelayedRequest, 1);
+      guint id;
+
+      request->self = self;
+      request->msg = g_object_ref (msg);
+      request->path = g_strdup (path);
+      request->query = query ? g_hash_table_ref (query) : NULL;
+      request->fault = g_steal_pointer (&fault);
+      request->disconnected_id = g_signal_connect (msg, "disconnected",
+                                                   G_CALLBACK (delayed_request_disconnected_cb),
+                                                   request);
+      soup_server_message_pause (msg);
+      id = g_timeout_add_full (G_PRIORITY_DEFAULT, request->fault->latency_ms,
+                               delayed_request_cb, request, delayed_request_remove);
+      g_hash_table_insert (self->ctx.sources, request, GUINT_TO_POINTER (id));
+      return;
+    }
+
+  route (self, msg, path, query, fault);
+}
+
+static void
+oms_central_server_dispose (GObject *object)
+{
+  OmsCentralServer *self = (OmsCentralServer *)object;
+
+  if (self->server)
+    {
+      soup_server_disconnect (self->server);
+      g_clear_object (&self->server);
+    }
+
+  /* Removing a source runs its destroy notify, which drops it from the table. */
+  while (self->ctx.sources && g_hash_table_size (self->ctx.sources) > 0)
+    {
+      GHashTableIter iter;
+      gpointer key, value;
+
+      g_hash_table_iter_init (&iter, self->ctx.sources);
+      if (!g_hash_table_iter_next (&iter, &key, &value))
+        break;
+      g_hash_table_iter_steal (&iter);
+      g_source_remove (GPOINTER_TO_UINT (value));
+    }
+  g_clear_pointer (&self->ctx.held, g_ptr_array_unref);
+
+  G_OBJECT_CLASS (oms_central_server_parent_class)->dispose (object);
+}
+
+static void
+oms_central_server_finalize (GObject *object)
+{
+  OmsCentralServer *self = (OmsCentralServer *)object;
+
+  _oms_central_db_close (&self->ctx);
+  g_clear_pointer (&self->ctx.site_states, g_hash_table_unref);
+  g_clear_pointer (&self->ctx.v5_in_flight, g_hash_table_unref);
+  g_clear_pointer (&self->ctx.faults, g_ptr_array_unref);
+  g_clear_pointer (&self->ctx.sources, g_hash_table_unref);
+  g_clear_pointer (&self->ctx.base_url, g_free);
+  g_clear_pointer (&self->data_dir, g_free);
+
+  G_OBJECT_CLASS (oms_central_server_parent_class)->finalize (object);
+}
+
+static void
+oms_central_server_get_property (GObject    *object,
+                                 guint       prop_id,
+                                 GValue     *value,
+                                 GParamSpec *pspec)
+{
+  OmsCentralServer *self = OMS_CENTRAL_SERVER (object);
+
+  switch (prop_id)
+    {
+    case PROP_DATA_DIR:
+      g_value_set_string (value, self->data_dir);
+      break;
+
+    case PROP_BASE_URL:
+      g_value_set_string (value, self->ctx.base_url);
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+oms_central_server_set_property (GObject      *object,
+                                 guint         prop_id,
+                                 const GValue *value,
+                                 GParamSpec   *pspec)
+{
+  OmsCentralServer *self = OMS_CENTRAL_SERVER (object);
+
+  switch (prop_id)
+    {
+    case PROP_DATA_DIR:
+      g_free (self->data_dir);
+      self->data_dir = g_value_dup_string (value);
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+oms_central_server_class_init (OmsCentralServerClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = oms_central_server_dispose;
+  object_class->finalize = oms_central_server_finalize;
+  object_class->get_property = oms_central_server_get_property;
+  object_class->set_property = oms_central_server_set_property;
+
+  properties[PROP_DATA_DIR] =
+    g_param_spec_string ("data-dir", NULL, NULL, NULL,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_BASE_URL] =
+    g_param_spec_string ("base-url", NULL, NULL, NULL,
+                         G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+}
+
+static void
+site_state_free (gpointer data)
+{
+  g_free (data);
+}
+
+static void
+held_message_free (gpointer data)
+{
+  g_signal_handlers_disconnect_matched (data, G_SIGNAL_MATCH_FUNC, 0, 0, NULL,
+                                        held_disconnected_cb, NULL);
+  g_object_unref (data);
+}
+
+static void
+oms_central_server_init (OmsCentralServer *self)
+{
+  self->ctx.site_states = g_hash_table_new_full (NULL, NULL, NULL, site_state_free);
+  self->ctx.v5_in_flight = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->ctx.faults = g_ptr_array_new_with_free_func ((GDestroyNotify)_oms_central_fault_free);
+  self->ctx.held = g_ptr_array_new_with_free_func (held_message_free);
+  self->ctx.sources = g_hash_table_new (NULL, NULL);
+}
+
+/**
+ * oms_central_server_new:
+ * @data_dir: directory for `central.sqlite`, created if missing
+ * @error: return location for a #GError
+ *
+ * Opens (or creates) the central database. The server does not listen until
+ * oms_central_server_listen() is called.
+ *
+ * Returns: (transfer full) (nullable): a new server
+ */
+OmsCentralServer *
+oms_central_server_new (const char  *data_dir,
+                        GError     **error)
+{
+  g_autoptr(OmsCentralServer) self = NULL;
+  g_autofree char *path = NULL;
+
+  g_return_val_if_fail (data_dir != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  if (g_mkdir_with_parents (data_dir, 0700) != 0)
+    {
+      int saved_errno = errno;
+
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
+                   "Cannot create data directory %s: %s", data_dir, g_strerror (saved_errno));
+      return NULL;
+    }
+
+  self = g_object_new (OMS_TYPE_CENTRAL_SERVER, "data-dir", data_dir, NULL);
+  path = g_build_filename (data_dir, "central.sqlite", NULL);
+  if (!_oms_central_db_open (&self->ctx, path, error))
+    return NULL;
+  return g_steal_pointer (&self);
+}
+
+/**
+ * oms_central_server_listen:
+ * @self: a #OmsCentralServer
+ * @address: (nullable): address to bind, `127.0.0.1` when %NULL
+ * @port: port to bind, 0 for a free one
+ * @error: return location for a #GError
+ *
+ * Starts serving both APIs on one port.
+ *
+ * Returns: %TRUE when listening
+ */
+gboolean
+oms_central_server_listen (OmsCentralServer  *self,
+                           const char        *address,
+                           guint              port,
+                           GError           **error)
+{
+  g_autoptr(GInetAddress) inet = NULL;
+  g_autoptr(GSocketAddress) socket_address = NULL;
+  g_autofree char *uri_text = NULL;
+  GSList *uris;
+
+  g_return_val_if_fail (OMS_IS_CENTRAL_SERVER (self), FALSE);
+  g_return_val_if_fail (self->server == NULL, FALSE);
+  g_return_val_if_fail (port <= G_MAXUINT16, FALSE);
+
+  inet = g_inet_address_new_from_string (address ? address : "127.0.0.1");
+  if (!inet)
+    {
+      g_set_error (error, OMS_CENTRAL_ERROR, OMS_CENTRAL_ERROR_INVALID,
+                   "“%s” is not an IP address", address);
+      return FALSE;
+    }
+  socket_address = g_inet_socket_address_new (inet, (guint16)port);
+
+  self->server = soup_server_new ("server-header", "omsync-central/" PACKAGE_VERSION " ", NULL);
+  soup_server_add_handler (self->server, NULL, server_handler_cb, self, NULL);
+  if (!soup_server_listen (self->server, socket_address, 0, error))
+    {
+      g_clear_object (&self->server);
+      return FALSE;
+    }
+
+  uris = soup_server_get_uris (self->server);
+  g_assert (uris != NULL);
+  uri_text = g_uri_to_string (uris->data);
+  g_slist_free_full (uris, (GDestroyNotify)g_uri_unref);
+  if (g_str_has_suffix (uri_text, "/"))
+    uri_text[strlen (uri_text) - 1] = '\0';
+
+  g_free (self->ctx.base_url);
+  self->ctx.base_url = g_steal_pointer (&uri_text);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BASE_URL]);
+  g_debug ("Listening on %s", self->ctx.base_url);
+  return TRUE;
+}
+
+/**
+ * oms_central_server_get_base_url:
+ * @self: a #OmsCentralServer
+ *
+ * Returns: (nullable): the base URL without a trailing slash, e.g.
+ *   `http://127.0.0.1:2048`, or %NULL before listening
+ */
+const char *
+oms_central_server_get_base_url (OmsCentralServer *self)
+{
+  g_return_val_if_fail (OMS_IS_CENTRAL_SERVER (self), NULL);
+
+  return self->ctx.base_url;
+}
+
+const char *
+oms_central_server_get_data_dir (OmsCentralServer *self)
+{
+  g_return_val_if_fail (OMS_IS_CENTRAL_SERVER (self), NULL);
+
+  return self->data_dir;
+}
+
+/**
+ * oms_central_server_add_site:
+ * @self: a #OmsCentralServer
+ * @name: the site's login name
+ * @password_plain: its password; only the SHA-256 is kept
+ * @site_id: the legacy site id (not 1, which is the central's own)
+ * @error: return location for a #GError
+ *
+ * Creates a site with its own store (a `name` and a `store` central record whose
+ * `sync_id_remote_site` is @site_id). Adding an existing site with the same id updates
+ * its password.
+ *
+ * Returns: %TRUE on success
+ */
+gboolean
+oms_central_server_add_site (OmsCentralServer  *self,
+                             const char        *name,
+                             const char        *password_plain,
+                             int                site_id,
+                             GError           **error)
+{
+  g_autofree char *store_name = NULL;
+
+  g_return_val_if_fail (OMS_IS_CENTRAL_SERVER (self), FALSE);
+  g_return_val_if_fail (name != NULL && *name != '\0', FALSE);
+  g_return_val_if_fail (password_plain != NULL, FALSE);
+
+  if (site_id <= 0)
+    {
+      g_set_error (error, OMS_CENTRAL_ERROR, OMS_CENTRAL_ERROR_INVALID,
+                   "Site id must be a positive number, not %d", site_id);
+      return FALSE;
+    }
+  store_name = g_strdup_printf ("%s store", name);
+  return _oms_central_db_add_site (&self->ctx, name, password_plain, site_id, store_name, error);
+}
+
+/**
+ * oms_central_server_dup_store_id:
+ * @self: a #OmsCentralServer
+ * @site_name: a site name
+ * @error: return location for a #GError
+ *
+ * Returns: (transfer full) (nullable): the id of the site's store
+ */
+char *
+oms_central_server_dup_store_id (OmsCentralServer  *self,
+                                 const char        *site_name,
+                                 GError           **error)
+{
+  char *store_id;
+
+  g_return_val_if_fail (OMS_IS_CENTRAL_SERVER (self), NULL);
+  g_return_val_if_fail (site_name != NULL, NULL);
+
+  store_id = _oms_central_db_dup_store_id (&self->ctx, site_name);
+  if (!store_id)
+    g_set_error (error, OMS_CENTRAL_ERROR, OMS_CENTRAL_ERROR_NOT_FOUND,
+                 "Site “%s” has no store", site_name);
+  return store_id;
+}
+
+/**
+ * oms_central_server_seed_demo:
+ * @self: a #OmsCentralServer
+ * @n_extra_records: extra central records for benchmarks
+ * @error: return location for a #GError
+ *
+ * Seeds the `demo` site (password `pass`, site id 2) with a small district's data.
+ * Seeding again only adds the extra records not added before.
+ *
+ * Returns: %TRUE on success
+ */
+gboolean
+oms_central_server_seed_demo (OmsCentralServer  *self,
+                              guint              n_extra_records,
+                              GError           **error)
+{
+  g_return_val_if_fail (OMS_IS_CENTRAL_SERVER (self), FALSE);
+
+  return _oms_central_demo_seed (&self->ctx, n_extra_records, error);
+}
+
+static gboolean
+check_json (const char  *data_json,
+            GError     **error)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+
+  if (!data_json)
+    return TRUE;
+  if (!json_parser_load_from_data (parser, data_json, -1, error))
+    return FALSE;
+  if (!JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+    {
+      g_set_error (error, OMS_CENTRAL_ERROR, OMS_CENTRAL_ERROR_INVALID,
+                   "Record data must be a JSON object");
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/**
+ * oms_central_server_add_central_record:
+ * @self: a #OmsCentralServer
+ * @table_name: legacy table name, e.g. `item`
+ * @record_id: the record id
+ * @action: `insert`, `update`, `delete` or `merge`
+ * @data_json: (nullable): the legacy `recordData` object, %NULL for deletes
+ * @error: return location for a #GError
+ *
+ * Appends a record to the legacy central change log served by `central_records`.
+ *
+ * Returns: %TRUE on success
+ */
+gboolean
+oms_central_server_add_central_record (OmsCentralServer  *self,
+                                       const char        *table_name,
+                                       const char        *record_id,
+                                       const char        *action,
+                                       const char        *data_json,
+                                       GError           **error)
+{
+  g_return_val_if_fail (OMS_IS_CENTRAL_SERVER (self), FALSE);
+  g_return_val_if_fail (table_name != NULL && record_id != NULL && action != NULL, FALSE);
+
+  if (!check_json (data_json, error))
+    return FALSE;
+  return _oms_central_db_add_central_record (&self->ctx, table_name, record_id, action,
+                                             data_json, error) > 0;
+}
+
+/**
+ * oms_central_server_add_remote_record:
+ * @self: a #OmsCentralServer
+ * @table_name: legacy table name, e.g. `temperature_log`
+ * @record_id: the record id
+ * @store_id: the owning store
+ * @data_json: the legacy `recordData` object
+ * @error: return location for a #GError
+ *
+ * Adds remote data of a store; `initialise` queues it to the store's site.
+ *
+ * Returns: %TRUE on success
+ */
+gboolean
+oms_central_server_add_remote_record (OmsCentralServer  *self,
+                                      const char        *table_name,
+                                      const char        *record_id,
+                                      const char        *store_id,
+                                      const char        *data_json,
+                                      GError           **error)
+{
+  g_return_val_if_fail (OMS_IS_CENTRAL_SERVER (self), FALSE);
+  g_return_val_if_fail (table_name && record_id && store_id && data_json, FALSE);
+
+  if (!check_json (data_json, error))
+    return FALSE;
+  return _oms_central_db_add_remote_record (&self->ctx, table_name, record_id, store_id,
+                                            data_json, error);
+}
+
+/**
+ * oms_central_server_add_v6_record:
+ * @self: a #OmsCentralServer
+ * @table_name: Open mSupply table name, e.g. `asset`
+ * @record_id: the record id
+ * @action: `Update` or `Delete`
+ * @store_id: (nullable): owning store, %NULL for central data
+ * @source_site_id: site the record came from, 0 for none
+ * @data_json: (nullable): the Open mSupply `recordData` object
+ * @error: return location for a #GError
+ *
+ * Appends a row to the Open mSupply central changelog served by `/central/sync/pull`.
+ *
+ * Returns: %TRUE on success
+ */
+gboolean
+oms_central_server_add_v6_record (OmsCentralServer  *self,
+                                  const char        *table_name,
+                                  const char        *record_id,
+                                  const char        *action,
+                                  const char        *store_id,
+                                  int                source_site_id,
+                                  const char        *data_json,
+                                  GError           **error)
+{
+  g_return_val_if_fail (OMS_IS_CENTRAL_SERVER (self), FALSE);
+  g_return_val_if_fail (table_name != NULL && record_id != NULL && action != NULL, FALSE);
+
+  if (!check_json (data_json, error))
+    return FALSE;
+  return _oms_central_db_add_v6_record (&self->ctx, table_name, record_id, action, store_id,
+                                        source_site_id, data_json, error) > 0;
+}
+
+/**
+ * oms_central_server_dup_received:
+ * @self: a #OmsCentralServer
+ * @site_name: a site name
+ * @error: return location for a #GError
+ *
+ * What a site pushed: `{"site", "v5": {table: {"received", "integrated"}}, "v6": {...},
+ * "records": [{"api", "tableName", "recordId", "action", "integrated", "recordData"}]}`.
+ *
+ * Returns: (transfer full) (nullable): a JSON object
+ */
+JsonNode *
+oms_central_server_dup_received (OmsCentralServer  *self,
+                                 const char        *site_name,
+                                 GError           **error)
+{
+  g_return_val_if_fail (OMS_IS_CENTRAL_SERVER (self), NULL);
+  g_return_val_if_fail (site_name != NULL, NULL);
+
+  return _oms_central_db_dup_received (&self->ctx, site_name, error);
+}
+
+/**
+ * oms_central_server_add_fault:
+ * @self: a #OmsCentralServer
+ * @spec: a fault, `ROUTE:KIND[,...]` as for `omsync-central --fault`
+ * @error: return location for a #GError
+ *
+ * Returns: %TRUE if @spec was valid and is now active
+ */
+gboolean
+oms_central_server_add_fault (OmsCentralServer  *self,
+                              const char        *spec,
+                              GError           **error)
+{
+  OmsCentralFault *fault;
+
+  g_return_val_if_fail (OMS_IS_CENTRAL_SERVER (self), FALSE);
+  g_return_val_if_fail (spec != NULL, FALSE);
+
+  fault = _oms_central_fault_parse (spec, error);
+  if (!fault)
+    return FALSE;
+  g_ptr_array_add (self->ctx.faults, fault);
+  return TRUE;
+}
+
+/**
+ * oms_central_server_clear_faults:
+ * @self: a #OmsCentralServer
+ * @route: (nullable): only faults of this route, or all when %NULL
+ */
+void
+oms_central_server_clear_faults (OmsCentralServer *self,
+                                 const char       *route_path)
+{
+  g_return_if_fail (OMS_IS_CENTRAL_SERVER (self));
+
+  _oms_central_faults_clear (&self->ctx, route_path);
+}
+
+/**
+ * oms_central_server_set_integration_delay:
+ * @self: a #OmsCentralServer
+ * @delay_ms: how long integration of pushed records takes
+ */
+void
+oms_central_server_set_integration_delay (OmsCentralServer *self,
+                                          guint             delay_ms)
+{
+  g_return_if_fail (OMS_IS_CENTRAL_SERVER (self));
+
+  self->ctx.integration_delay_ms = delay_ms;
+}

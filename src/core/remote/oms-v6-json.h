@@ -1,0 +1,107 @@
+/* oms-v6-json.h
+ *
+ * Copyright 2026 The omsync authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <json-glib/json-glib.h>
+
+#include "oms-protocol-error.h"
+#include "oms-sync-record.h"
+#include "oms-v5-auth.h"
+#include "oms-v5-json.h"
+
+G_BEGIN_DECLS
+
+/* SyncBatchV6: the data of a pull, the batch of a push. Each record's `cursor` is set. */
+typedef struct
+{
+  gint64     end_cursor;
+  gint64     total_records;
+  GPtrArray *records;          /* (element-type OmsSyncRecord) */
+  gboolean   is_last_batch;
+} OmsV6Batch;
+
+/* A SyncParsedErrorV6 sent by OMS central as {"error": ...}. */
+typedef struct
+{
+  OmsProtocolError  kind;      /* one of the v6 kinds of OmsProtocolError */
+  char             *text;      /* the string some kinds carry, else NULL */
+  OmsV5Error       *legacy;    /* legacyServerError: the legacy central's error body */
+  guint32           min_version;       /* syncVersionMismatch */
+  guint32           max_version;
+  guint32           received_version;
+} OmsV6ServerError;
+
+/* The body of POST /central/sync/pull and /central/sync/patient-pull. */
+typedef struct
+{
+  gint64              cursor;
+  guint32             batch_size;
+  OmsSyncApiSettings *settings;
+  gboolean            is_initialised;     /* pull only */
+  char               *fetch_patient_id;   /* patient-pull only */
+  guint32             sync_v6_version;    /* 0 when absent */
+} OmsV6PullRequest;
+
+/* The body of POST /central/sync/push. */
+typedef struct
+{
+  OmsV6Batch         *batch;
+  OmsSyncApiSettings *settings;
+  guint32             sync_v6_version;    /* 0 when absent */
+} OmsV6PushRequest;
+
+OmsV6Batch         *oms_v6_batch_new                  (void);
+void                oms_v6_batch_free                 (OmsV6Batch                *batch);
+void                oms_v6_server_error_free          (OmsV6ServerError          *server_error);
+OmsSyncErrorVariant oms_v6_server_error_get_variant   (const OmsV6ServerError    *server_error);
+void                oms_v6_pull_request_free          (OmsV6PullRequest          *request);
+void                oms_v6_push_request_free          (OmsV6PushRequest          *request);
+
+GBytes             *oms_v6_build_pull_body            (const OmsSyncApiSettings  *settings,
+                                                       gint64                     cursor,
+                                                       guint32                    batch_size,
+                                                       gboolean                   is_initialised);
+GBytes             *oms_v6_build_patient_pull_body    (const OmsSyncApiSettings  *settings,
+                                                       gint64                     cursor,
+                                                       guint32                    batch_size,
+                                                       const char                *fetch_patient_id);
+GBytes             *oms_v6_build_push_body            (const OmsSyncApiSettings  *settings,
+                                                       const OmsV6Batch          *batch,
+                                                       GError                   **error);
+GBytes             *oms_v6_build_site_status_body     (const OmsSyncApiSettings  *settings);
+
+JsonNode           *oms_v6_parse_envelope             (GBytes                    *body,
+                                                       OmsV6ServerError         **out_server_error,
+                                                       GError                   **error);
+OmsV6Batch         *oms_v6_parse_pull_response        (GBytes                    *body,
+                                                       OmsV6ServerError         **out_server_error,
+                                                       GError                   **error);
+gboolean            oms_v6_parse_push_response        (GBytes                    *body,
+                                                       gint64                    *records_pushed,
+                                                       OmsV6ServerError         **out_server_error,
+                                                       GError                   **error);
+gboolean            oms_v6_parse_site_status_response (GBytes                    *body,
+                                                       gboolean                  *is_integrating,
+                                                       OmsV6ServerError         **out_server_error,
+                                                       GError                   **error);
+
+OmsV6PullRequest   *oms_v6_parse_pull_request         (GBytes                    *body,
+                                                       GError                   **error);
+OmsV6PullRequest   *oms_v6_parse_patient_pull_request (GBytes                    *body,
+                                                       GError                   **error);
+OmsV6PushRequest   *oms_v6_parse_push_request         (GBytes                    *body,
+                                                       GError                   **error);
+OmsSyncApiSettings *oms_v6_parse_site_status_request  (GBytes                    *body,
+                                                       guint32                   *sync_v6_version,
+                                                       GError                   **error);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (OmsV6Batch, oms_v6_batch_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (OmsV6ServerError, oms_v6_server_error_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (OmsV6PullRequest, oms_v6_pull_request_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (OmsV6PushRequest, oms_v6_push_request_free)
+
+G_END_DECLS

@@ -1,0 +1,1044 @@
+/* test-central.c
+ *
+ * Copyright 2026 The omsync authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "test-central"
+
+#include "config.h"
+
+#include <signal.h>
+#include <string.h>
+
+#include <libsoup/soup.h>
+
+#include "oms-central-private.h"
+#include "oms-central-server.h"
+
+typedef struct
+{
+  OmsCentralServer *server;
+  SoupSession      *session;
+  char             *data_dir;
+  char             *store_id;
+} Fixture;
+
+typedef struct
+{
+  guint     status;
+  GBytes   *body;
+  GError   *error;
+  JsonNode *json;
+} Reply;
+
+static void
+reply_clear (Reply *reply)
+{
+  g_clear_pointer (&reply->body, g_bytes_unref);
+  g_clear_pointer (&reply->json, json_node_unref);
+  g_clear_error (&reply->error);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Reply, reply_clear)
+
+/* Loopback only: no proxy lookup, which would also need the desktop's GSettings schemas. */
+static SoupSession *
+new_session (guint timeout)
+{
+  return soup_session_new_with_options ("timeout", timeout, "proxy-resolver", NULL, NULL);
+}
+
+static void
+fixture_setup (Fixture       *fixture,
+               gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+
+  fixture->data_dir = g_build_filename (g_get_user_data_dir (), "central", NULL);
+  fixture->server = oms_central_server_new (fixture->data_dir, &error);
+  g_assert_no_error (error);
+  g_assert_true (oms_central_server_add_site (fixture->server, "site1", "secret", 5, &error));
+  g_assert_no_error (error);
+  g_assert_true (oms_central_server_listen (fixture->server, NULL, 0, &error));
+  g_assert_no_error (error);
+  fixture->store_id = oms_central_server_dup_store_id (fixture->server, "site1", &error);
+  g_assert_no_error (error);
+  fixture->session = new_session (5);
+}
+
+static void
+fixture_teardown (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  g_clear_object (&fixture->session);
+  g_assert_finalize_object (fixture->server);
+  g_free (fixture->store_id);
+  g_free (fixture->data_dir);
+}
+
+static void
+send_cb (GObject      *source,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  Reply *reply = user_data;
+  SoupMessage *msg = soup_session_get_async_result_message (SOUP_SESSION (source), result);
+
+  reply->body = soup_session_send_and_read_finish (SOUP_SESSION (source), result, &reply->error);
+  reply->status = soup_message_get_status (msg);
+  if (!reply->error && reply->status == 0)
+    reply->status = 1;
+}
+
+static gboolean
+timeout_cb (gpointer user_data)
+{
+  gboolean *flag = user_data;
+
+  *flag = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+static void
+spin_ms (guint ms)
+{
+  gboolean done = FALSE;
+
+  g_timeout_add (ms, timeout_cb, &done);
+  while (!done)
+    g_main_context_iteration (NULL, TRUE);
+}
+
+static char *
+basic_auth (const char *name,
+            const char *password)
+{
+  g_autofree char *hash = _oms_central_sha256_hex (password);
+  g_autofree char *text = g_strdup_printf ("%s:%s", name, hash);
+  g_autofree char *b64 = g_base64_encode ((const guchar *)text, strlen (text));
+
+  return g_strdup_printf ("Basic %s", b64);
+}
+
+/* Sends one request the way the Open mSupply client does and waits for the answer. */
+static void
+request_full (Fixture    *fixture,
+              Reply      *reply,
+              const char *method,
+              const char *path,
+              const char *user,
+              const char *password,
+              const char *hardware_id,
+              const char *version,
+              const char *body)
+{
+  g_autofree char *url = g_strconcat (oms_central_server_get_base_url (fixture->server), path,
+                                      NULL);
+  g_autoptr(SoupMessage) msg = soup_message_new (method, url);
+  SoupMessageHeaders *headers = soup_message_get_request_headers (msg);
+  gboolean guard = FALSE;
+  guint guard_id;
+
+  if (user)
+    {
+      g_autofree char *auth = basic_auth (user, password);
+
+      soup_message_headers_append (headers, "Authorization", auth);
+    }
+  if (hardware_id)
+    soup_message_headers_append (headers, "msupply-site-uuid", hardware_id);
+  if (version)
+    soup_message_headers_append (headers, "version", version);
+  if (body)
+    {
+      g_autoptr(GBytes) bytes = g_bytes_new (body, strlen (body));
+
+      soup_message_set_request_body_from_bytes (msg, "application/json", bytes);
+    }
+
+  memset (reply, 0, sizeof *reply);
+  soup_session_send_and_read_async (fixture->session, msg, G_PRIORITY_DEFAULT, NULL, send_cb,
+                                    reply);
+  guard_id = g_timeout_add_seconds (20, timeout_cb, &guard);
+  while (reply->status == 0 && !reply->error && !guard)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_false (guard);
+  g_source_remove (guard_id);
+
+  if (reply->body && g_bytes_get_size (reply->body) > 0)
+    {
+      g_autofree char *text = g_strndup (g_bytes_get_data (reply->body, NULL),
+                                         g_bytes_get_size (reply->body));
+
+      reply->json = json_from_string (text, NULL);
+    }
+}
+
+static void
+v5 (Fixture    *fixture,
+    Reply      *reply,
+    const char *method,
+    const char *path,
+    const char *body)
+{
+  request_full (fixture, reply, method, path, "site1", "secret", "hw-1", "14", body);
+}
+
+static JsonObject *
+reply_object (Reply *reply)
+{
+  g_assert_nonnull (reply->json);
+  g_assert_true (JSON_NODE_HOLDS_OBJECT (reply->json));
+  return json_node_get_object (reply->json);
+}
+
+static void
+assert_v5_error (Reply      *reply,
+                 guint       status,
+                 const char *code)
+{
+  JsonObject *error;
+
+  g_assert_no_error (reply->error);
+  g_assert_cmpuint (reply->status, ==, status);
+  error = json_object_get_object_member (reply_object (reply), "error");
+  g_assert_nonnull (error);
+  g_assert_cmpstr (json_object_get_string_member (error, "code"), ==, code);
+  g_assert_true (json_object_has_member (error, "message"));
+  g_assert_true (json_object_has_member (error, "data"));
+}
+
+static void
+test_site_info (Fixture       *fixture,
+                gconstpointer  data)
+{
+  g_auto(Reply) reply = { 0 };
+  g_autofree char *v6_url = NULL;
+  JsonObject *site;
+
+  v5 (fixture, &reply, "GET", "/sync/v5/site", NULL);
+  g_assert_cmpuint (reply.status, ==, 200);
+  site = reply_object (&reply);
+  g_assert_cmpint (json_object_get_int_member (site, "siteId"), ==, 5);
+  g_assert_cmpstr (json_object_get_string_member (site, "initialisationStatus"), ==, "new");
+  g_assert_false (json_object_get_boolean_member (site, "isOmSupplyCentralServer"));
+  g_assert_cmpint (json_object_get_int_member (site, "mSupplyCentralSiteId"), ==, 1);
+  g_assert_true (strlen (json_object_get_string_member (site, "id")) > 0);
+  v6_url = g_strconcat (oms_central_server_get_base_url (fixture->server), "/", NULL);
+  g_assert_cmpstr (json_object_get_string_member (site, "omSupplyCentralServerUrl"), ==, v6_url);
+}
+
+static void
+test_auth_errors (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+
+  {
+    g_auto(Reply) reply = { 0 };
+
+    request_full (fixture, &reply, "GET", "/sync/v5/site", "nobody", "secret", "hw-1", "14", NULL);
+    assert_v5_error (&reply, 401, "site_name_not_found");
+  }
+  {
+    g_auto(Reply) reply = { 0 };
+
+    request_full (fixture, &reply, "GET", "/sync/v5/site", "site1", "wrong", "hw-1", "14", NULL);
+    assert_v5_error (&reply, 401, "site_incorrect_password");
+  }
+  {
+    g_auto(Reply) reply = { 0 };
+    JsonObject *error_data;
+
+    request_full (fixture, &reply, "GET", "/sync/v5/site", "site1", "secret", "hw-1", "99", NULL);
+    assert_v5_error (&reply, 409, "api_version_incompatible");
+    error_data = json_object_get_object_member (json_object_get_object_member (
+                                                  reply_object (&reply), "error"), "data");
+    g_assert_true (json_object_has_member (error_data, "major"));
+    g_assert_true (json_object_has_member (error_data, "minor"));
+  }
+  {
+    g_auto(Reply) reply = { 0 };
+    g_autofree char *path = g_build_filename (fixture->data_dir, "central.sqlite", NULL);
+    sqlite3 *db = NULL;
+
+    /* A site whose only store was moved away, edited behind the server's back. */
+    g_assert_true (oms_central_server_add_site (fixture->server, "storeless", "pw", 7, &error));
+    g_assert_no_error (error);
+    g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
+    g_assert_cmpint (sqlite3_exec (db, "DELETE FROM store WHERE site_id = 7", NULL, NULL, NULL),
+                     ==, SQLITE_OK);
+    sqlite3_close (db);
+    request_full (fixture, &reply, "GET", "/sync/v5/site", "storeless", "pw", "hw-9", "14", NULL);
+    assert_v5_error (&reply, 401, "site_has_no_store");
+  }
+}
+
+static void
+test_hardware_id (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  {
+    g_auto(Reply) reply = { 0 };
+
+    v5 (fixture, &reply, "GET", "/sync/v5/site", NULL);
+    g_assert_cmpuint (reply.status, ==, 200);
+  }
+  {
+    g_auto(Reply) reply = { 0 };
+
+    request_full (fixture, &reply, "GET", "/sync/v5/site", "site1", "secret", "hw-2", "14", NULL);
+    assert_v5_error (&reply, 401, "site_incorrect_hardware_id");
+  }
+  {
+    g_auto(Reply) reply = { 0 };
+
+    v5 (fixture, &reply, "GET", "/sync/v5/site", NULL);
+    g_assert_cmpuint (reply.status, ==, 200);
+  }
+}
+
+static JsonArray *
+reply_data (Reply *reply)
+{
+  return json_object_get_array_member (reply_object (reply), "data");
+}
+
+static void
+test_central_records (Fixture       *fixture,
+                      gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  gint64 max_cursor;
+  gint64 cursor = 0;
+  guint total = 0;
+
+  for (guint i = 0; i < 5; i++)
+    {
+      g_autofree char *id = g_strdup_printf ("ITEM%u", i);
+      g_autofree char *json = g_strdup_printf ("{\"ID\":\"%s\",\"item_name\":\"Item %u\"}", id, i);
+
+      g_assert_true (oms_central_server_add_central_record (fixture->server, "item", id, "insert",
+                                                            json, &error));
+      g_assert_no_error (error);
+    }
+  g_assert_true (oms_central_server_add_central_record (fixture->server, "item", "ITEM0", "delete",
+                                                        NULL, &error));
+
+  /* add_site wrote the site's name and store, so 2 + 6 records. */
+  for (;;)
+    {
+      g_auto(Reply) reply = { 0 };
+      g_autofree char *path = g_strdup_printf ("/sync/v5/central_records?cursor=%" G_GINT64_FORMAT
+                                               "&limit=3", cursor);
+      JsonArray *records;
+      guint n;
+
+      v5 (fixture, &reply, "GET", path, NULL);
+      g_assert_cmpuint (reply.status, ==, 200);
+      max_cursor = json_object_get_int_member (reply_object (&reply), "maxCursor");
+      g_assert_cmpint (max_cursor, ==, 8);
+      records = reply_data (&reply);
+      n = json_array_get_length (records);
+      if (n == 0)
+        break;
+      g_assert_cmpuint (n, <=, 3);
+      for (guint i = 0; i < n; i++)
+        {
+          JsonObject *record = json_array_get_object_element (records, i);
+          gint64 id = json_object_get_int_member (record, "ID");
+
+          g_assert_cmpint (id, >, cursor);
+          cursor = id;
+          if (g_str_equal (json_object_get_string_member (record, "action"), "delete"))
+            g_assert_false (json_object_has_member (record, "recordData"));
+          else
+            g_assert_true (json_object_has_member (record, "recordData"));
+        }
+      total += n;
+    }
+  g_assert_cmpuint (total, ==, 8);
+  g_assert_cmpint (cursor, ==, max_cursor);
+}
+
+static void
+add_remote_logs (Fixture *fixture,
+                 guint    n)
+{
+  g_autoptr(GError) error = NULL;
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autofree char *id = g_strdup_printf ("LOG%u", i);
+      g_autofree char *json = g_strdup_printf ("{\"ID\":\"%s\",\"store_ID\":\"%s\","
+                                               "\"temperature\":4.5}", id, fixture->store_id);
+
+      g_assert_true (oms_central_server_add_remote_record (fixture->server, "temperature_log", id,
+                                                           fixture->store_id, json, &error));
+      g_assert_no_error (error);
+    }
+  /* Another store's record never reaches this site. */
+  g_assert_true (oms_central_server_add_remote_record (fixture->server, "temperature_log", "X",
+                                                       "OTHER", "{\"ID\":\"X\"}", &error));
+}
+
+static void
+test_initialise_queue (Fixture       *fixture,
+                       gconstpointer  data)
+{
+  g_autoptr(GString) ack = g_string_new ("{\"syncIDs\":[");
+  JsonArray *records;
+
+  add_remote_logs (fixture, 5);
+  {
+    g_auto(Reply) reply = { 0 };
+
+    v5 (fixture, &reply, "POST", "/sync/v5/initialise", "{}");
+    g_assert_cmpuint (reply.status, ==, 200);
+    g_assert_cmpint (json_object_get_int_member (reply_object (&reply), "queueLength"), ==, 5);
+  }
+  {
+    g_auto(Reply) reply = { 0 };
+
+    v5 (fixture, &reply, "GET", "/sync/v5/site", NULL);
+    g_assert_cmpstr (json_object_get_string_member (reply_object (&reply),
+                                                    "initialisationStatus"), ==, "completed");
+  }
+  {
+    g_auto(Reply) reply = { 0 };
+
+    v5 (fixture, &reply, "GET", "/sync/v5/queued_records?limit=2", NULL);
+    g_assert_cmpuint (reply.status, ==, 200);
+    g_assert_cmpint (json_object_get_int_member (reply_object (&reply), "queueLength"), ==, 5);
+    records = reply_data (&reply);
+    g_assert_cmpuint (json_array_get_length (records), ==, 2);
+    for (guint i = 0; i < 2; i++)
+      g_string_append_printf (ack, "%s\"%s\"", i ? "," : "",
+                              json_object_get_string_member (
+                                json_array_get_object_element (records, i), "syncOutId"));
+    g_string_append (ack, "]}");
+  }
+  {
+    g_auto(Reply) reply = { 0 };
+
+    /* Not acknowledged yet: served again. */
+    v5 (fixture, &reply, "GET", "/sync/v5/queued_records?limit=2", NULL);
+    g_assert_cmpint (json_object_get_int_member (reply_object (&reply), "queueLength"), ==, 5);
+  }
+  {
+    g_auto(Reply) reply = { 0 };
+
+    v5 (fixture, &reply, "POST", "/sync/v5/acknowledged_records", ack->str);
+    g_assert_cmpuint (reply.status, ==, 204);
+  }
+  {
+    g_auto(Reply) reply = { 0 };
+
+    v5 (fixture, &reply, "GET", "/sync/v5/queued_records?limit=500", NULL);
+    g_assert_cmpint (json_object_get_int_member (reply_object (&reply), "queueLength"), ==, 3);
+    g_assert_cmpuint (json_array_get_length (reply_data (&reply)), ==, 3);
+  }
+}
+
+static const char *
+site_status_code (Fixture *fixture)
+{
+  static char code[64];
+  g_auto(Reply) reply = { 0 };
+
+  v5 (fixture, &reply, "GET", "/sync/v5/site_status", NULL);
+  g_assert_cmpuint (reply.status, ==, 200);
+  g_strlcpy (code, json_object_get_string_member (reply_object (&reply), "code"), sizeof code);
+  return code;
+}
+
+static void
+test_v5_push (Fixture       *fixture,
+              gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) received = NULL;
+  g_autofree char *first = g_strdup_printf (
+    "{\"queueLength\":2,\"data\":[{\"syncOutId\":\"1\",\"tableName\":\"temperature_log\","
+    "\"recordId\":\"P1\",\"action\":\"Update\",\"recordData\":{\"ID\":\"P1\",\"store_ID\":\"%s\"}},"
+    "{\"syncOutId\":\"2\",\"tableName\":\"sensor\",\"recordId\":\"S1\",\"action\":\"Update\","
+    "\"recordData\":{\"ID\":\"S1\",\"storeID\":\"%s\"}}]}", fixture->store_id, fixture->store_id);
+  JsonObject *v5_tables;
+
+  oms_central_server_set_integration_delay (fixture->server, 400);
+  {
+    g_auto(Reply) reply = { 0 };
+
+    v5 (fixture, &reply, "POST", "/sync/v5/queued_records", first);
+    g_assert_cmpuint (reply.status, ==, 200);
+    g_assert_false (json_object_get_boolean_member (reply_object (&reply), "integrationStarted"));
+  }
+  g_assert_cmpstr (site_status_code (fixture), ==, "idle");
+  {
+    g_auto(Reply) reply = { 0 };
+
+    v5 (fixture, &reply, "POST", "/sync/v5/queued_records", "{\"queueLength\":0,\"data\":[]}");
+    g_assert_cmpuint (reply.status, ==, 200);
+    g_assert_true (json_object_get_boolean_member (reply_object (&reply), "integrationStarted"));
+  }
+  g_assert_cmpstr (site_status_code (fixture), ==, "integration_in_progress");
+  {
+    g_auto(Reply) reply = { 0 };
+
+    /* Pushing again while integrating is a second sync. */
+    v5 (fixture, &reply, "POST", "/sync/v5/queued_records", "{\"queueLength\":0,\"data\":[]}");
+    assert_v5_error (&reply, 503, "sync_is_running");
+  }
+  spin_ms (600);
+  g_assert_cmpstr (site_status_code (fixture), ==, "idle");
+
+  received = oms_central_server_dup_received (fixture->server, "site1", &error);
+  g_assert_no_error (error);
+  v5_tables = json_object_get_object_member (json_node_get_object (received), "v5");
+  g_assert_cmpint (json_object_get_int_member (
+                     json_object_get_object_member (v5_tables, "temperature_log"), "received"), ==, 1);
+  g_assert_cmpint (json_object_get_int_member (
+                     json_object_get_object_member (v5_tables, "sensor"), "integrated"), ==, 1);
+
+  /* Integrated records belong to the store now, so a re-initialisation returns them. */
+  {
+    g_auto(Reply) reply = { 0 };
+
+    v5 (fixture, &reply, "POST", "/sync/v5/initialise", "{}");
+    g_assert_cmpint (json_object_get_int_member (reply_object (&reply), "queueLength"), ==, 2);
+  }
+}
+
+static char *
+v6_body (const char *user,
+         const char *password,
+         const char *hardware_id,
+         int         version,
+         const char *extra)
+{
+  g_autofree char *hash = _oms_central_sha256_hex (password);
+
+  return g_strdup_printf ("{%s%s\"syncV5Settings\":{\"serverUrl\":\"http://x\",\"username\":\"%s\","
+                          "\"passwordSha256\":\"%s\",\"siteUuid\":\"%s\",\"appVersion\":\"2.20.0\","
+                          "\"appName\":\"Open mSupply Desktop\",\"syncVersion\":\"14\"},"
+                          "\"syncV6Version\":%d}",
+                          extra ? extra : "", extra ? "," : "", user, hash, hardware_id, version);
+}
+
+static void
+v6 (Fixture    *fixture,
+    Reply      *reply,
+    const char *route,
+    const char *extra)
+{
+  g_autofree char *body = v6_body ("site1", "secret", "hw-1", 5, extra);
+  g_autofree char *path = g_strconcat ("/central/sync/", route, NULL);
+
+  request_full (fixture, reply, "POST", path, NULL, NULL, NULL, NULL, body);
+  g_assert_no_error (reply->error);
+  g_assert_cmpuint (reply->status, ==, 200);
+}
+
+static JsonObject *
+v6_data (Reply *reply)
+{
+  JsonObject *root = reply_object (reply);
+
+  g_assert_true (json_object_has_member (root, "data"));
+  return json_object_get_object_member (root, "data");
+}
+
+static void
+test_v6_pull (Fixture       *fixture,
+              gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  gint64 cursor = 0;
+  guint seen = 0;
+
+  /* Five central rows, one of this site's store, one it pushed itself, one of another store. */
+  for (guint i = 0; i < 5; i++)
+    {
+      g_autofree char *id = g_strdup_printf ("class-%u", i);
+      g_autofree char *json = g_strdup_printf ("{\"id\":\"%s\",\"name\":\"Class %u\"}", id, i);
+
+      g_assert_true (oms_central_server_add_v6_record (fixture->server, "asset_class", id,
+                                                       "Update", NULL, 0, json, &error));
+    }
+  g_assert_true (oms_central_server_add_v6_record (fixture->server, "asset", "a1", "Update",
+                                                   fixture->store_id, 0, "{\"id\":\"a1\"}", &error));
+  g_assert_true (oms_central_server_add_v6_record (fixture->server, "asset", "a2", "Update",
+                                                   fixture->store_id, 5, "{\"id\":\"a2\"}", &error));
+  g_assert_true (oms_central_server_add_v6_record (fixture->server, "asset", "a3", "Update",
+                                                   "OTHER", 0, "{\"id\":\"a3\"}", &error));
+  g_assert_no_error (error);
+
+  for (;;)
+    {
+      g_auto(Reply) reply = { 0 };
+      g_autofree char *extra = g_strdup_printf ("\"cursor\":%" G_GINT64_FORMAT ",\"batchSize\":3,"
+                                                "\"isInitialised\":false", cursor);
+      JsonObject *batch;
+      JsonArray *records;
+
+      v6 (fixture, &reply, "pull", extra);
+      batch = v6_data (&reply);
+      records = json_object_get_array_member (batch, "records");
+      seen += json_array_get_length (records);
+      g_assert_cmpint (json_object_get_int_member (batch, "total_records"), ==, 7 - (seen - json_array_get_length (records)));
+      if (json_array_get_length (records) > 0)
+        g_assert_cmpint (json_object_get_int_member (batch, "end_cursor"), ==,
+                         json_object_get_int_member (json_array_get_object_element (
+                                                       records, json_array_get_length (records) - 1),
+                                                     "cursor"));
+      cursor = json_object_get_int_member (batch, "end_cursor") + 1;
+      if (json_object_get_boolean_member (batch, "is_last_batch"))
+        break;
+      g_assert_cmpuint (json_array_get_length (records), ==, 3);
+    }
+  g_assert_cmpuint (seen, ==, 7);
+
+  /* Operational pulls leave out what the site pushed itself. */
+  {
+    g_auto(Reply) reply = { 0 };
+    JsonObject *batch;
+
+    v6 (fixture, &reply, "pull", "\"cursor\":0,\"batchSize\":100,\"isInitialised\":true");
+    batch = v6_data (&reply);
+    g_assert_cmpint (json_object_get_int_member (batch, "total_records"), ==, 6);
+    g_assert_true (json_object_get_boolean_member (batch, "is_last_batch"));
+  }
+  /* Past the end: empty, with the newest cursor. */
+  {
+    g_auto(Reply) reply = { 0 };
+    JsonObject *batch;
+
+    v6 (fixture, &reply, "pull", "\"cursor\":1000,\"batchSize\":100,\"isInitialised\":true");
+    batch = v6_data (&reply);
+    g_assert_cmpint (json_object_get_int_member (batch, "total_records"), ==, 0);
+    g_assert_cmpint (json_object_get_int_member (batch, "end_cursor"), ==, 8);
+    g_assert_cmpuint (json_array_get_length (json_object_get_array_member (batch, "records")), ==, 0);
+  }
+}
+
+static gboolean
+v6_is_integrating (Fixture *fixture)
+{
+  g_auto(Reply) reply = { 0 };
+
+  v6 (fixture, &reply, "site_status", NULL);
+  return json_object_get_boolean_member (v6_data (&reply), "is_integrating");
+}
+
+static void
+test_v6_push (Fixture       *fixture,
+              gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *batch = g_strdup_printf (
+    "\"batch\":{\"end_cursor\":2,\"total_records\":2,\"is_last_batch\":true,\"records\":["
+    "{\"cursor\":1,\"record\":{\"tableName\":\"asset\",\"recordId\":\"new-asset\",\"action\":\"Update\","
+    "\"recordData\":{\"id\":\"new-asset\",\"store_id\":\"%s\"}}},"
+    "{\"cursor\":2,\"record\":{\"tableName\":\"asset_log\",\"recordId\":\"new-log\",\"action\":\"Update\","
+    "\"recordData\":{\"id\":\"new-log\",\"asset_id\":\"new-asset\"}}}]}", fixture->store_id);
+
+  oms_central_server_set_integration_delay (fixture->server, 400);
+  g_assert_false (v6_is_integrating (fixture));
+  {
+    g_auto(Reply) reply = { 0 };
+
+    v6 (fixture, &reply, "push", batch);
+    g_assert_cmpint (json_object_get_int_member (v6_data (&reply), "records_pushed"), ==, 2);
+  }
+  g_assert_true (v6_is_integrating (fixture));
+  {
+    g_auto(Reply) reply = { 0 };
+
+    v6 (fixture, &reply, "pull", "\"cursor\":0,\"batchSize\":10,\"isInitialised\":true");
+    g_assert_cmpstr (json_object_get_string_member (reply_object (&reply), "error"), ==,
+                     "integrationInProgress");
+  }
+  spin_ms (600);
+  g_assert_false (v6_is_integrating (fixture));
+
+  /* Integrated into the changelog: the pusher only sees it when initialising. */
+  {
+    g_auto(Reply) reply = { 0 };
+
+    v6 (fixture, &reply, "pull", "\"cursor\":0,\"batchSize\":10,\"isInitialised\":true");
+    g_assert_cmpint (json_object_get_int_member (v6_data (&reply), "total_records"), ==, 0);
+  }
+  {
+    g_auto(Reply) reply = { 0 };
+
+    v6 (fixture, &reply, "pull", "\"cursor\":0,\"batchSize\":10,\"isInitialised\":false");
+    g_assert_cmpint (json_object_get_int_member (v6_data (&reply), "total_records"), ==, 2);
+  }
+  /* The log names no store; it was filed under its asset's store, so a second site of
+   * another store does not see either record.
+   */
+  g_assert_true (oms_central_server_add_site (fixture->server, "site2", "pw2", 6, &error));
+  g_assert_no_error (error);
+  {
+    g_auto(Reply) reply = { 0 };
+    g_autofree char *body = v6_body ("site2", "pw2", "hw-2", 5,
+                                     "\"cursor\":0,\"batchSize\":10,\"isInitialised\":true");
+
+    request_full (fixture, &reply, "POST", "/central/sync/pull", NULL, NULL, NULL, NULL, body);
+    g_assert_cmpint (json_object_get_int_member (v6_data (&reply), "total_records"), ==, 0);
+  }
+}
+
+static void
+test_v6_errors (Fixture       *fixture,
+                gconstpointer  data)
+{
+  {
+    g_auto(Reply) reply = { 0 };
+    g_autofree char *body = v6_body ("site1", "secret", "hw-1", 10000, NULL);
+    JsonArray *mismatch;
+
+    request_full (fixture, &reply, "POST", "/central/sync/site_status", NULL, NULL, NULL, NULL,
+                  body);
+    g_assert_cmpuint (reply.status, ==, 200);
+    mismatch = json_object_get_array_member (json_object_get_object_member (
+                                               reply_object (&reply), "error"),
+                                             "syncVersionMismatch");
+    g_assert_cmpint (json_array_get_int_element (mismatch, 0), ==, 0);
+    g_assert_cmpint (json_array_get_int_element (mismatch, 1), ==, 5);
+    g_assert_cmpint (json_array_get_int_element (mismatch, 2), ==, 10000);
+  }
+  {
+    g_auto(Reply) reply = { 0 };
+    g_autofree char *body = v6_body ("site1", "bad", "hw-1", 5, NULL);
+
+    request_full (fixture, &reply, "POST", "/central/sync/site_status", NULL, NULL, NULL, NULL,
+                  body);
+    g_assert_cmpuint (reply.status, ==, 200);
+    g_assert_true (json_object_has_member (json_object_get_object_member (reply_object (&reply),
+                                                                          "error"),
+                                           "otherServerError"));
+  }
+  {
+    g_auto(Reply) reply = { 0 };
+
+    request_full (fixture, &reply, "GET", "/central/sync/pull", NULL, NULL, NULL, NULL, NULL);
+    g_assert_cmpuint (reply.status, ==, 405);
+  }
+  {
+    g_auto(Reply) reply = { 0 };
+
+    request_full (fixture, &reply, "POST", "/central/sync/nothing", NULL, NULL, NULL, NULL, "{}");
+    g_assert_cmpuint (reply.status, ==, 404);
+  }
+}
+
+static void
+add_fault (Fixture    *fixture,
+           const char *spec)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (oms_central_server_add_fault (fixture->server, spec, &error));
+  g_assert_no_error (error);
+}
+
+static void
+test_faults (Fixture       *fixture,
+             gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_assert_false (oms_central_server_add_fault (fixture->server, "/sync/v5/site:explode", &error));
+  g_assert_error (error, OMS_CENTRAL_ERROR, OMS_CENTRAL_ERROR_INVALID);
+
+  add_fault (fixture, "/sync/v5/site:status=503,times=1,body=down, for now");
+  {
+    g_auto(Reply) reply = { 0 };
+    g_autofree char *text = NULL;
+
+    v5 (fixture, &reply, "GET", "/sync/v5/site", NULL);
+    g_assert_cmpuint (reply.status, ==, 503);
+    text = g_strndup (g_bytes_get_data (reply.body, NULL), g_bytes_get_size (reply.body));
+    g_assert_cmpstr (text, ==, "down, for now");
+  }
+  {
+    g_auto(Reply) reply = { 0 };
+
+    /* times=1 is used up. */
+    v5 (fixture, &reply, "GET", "/sync/v5/site", NULL);
+    g_assert_cmpuint (reply.status, ==, 200);
+  }
+
+  /* No times=: libsoup retries an idempotent request once when a kept-alive connection
+   * closes, so a one-shot refusal would be invisible.
+   */
+  add_fault (fixture, "/sync/v5/site:refuse");
+  {
+    g_auto(Reply) reply = { 0 };
+
+    v5 (fixture, &reply, "GET", "/sync/v5/site", NULL);
+    g_assert_nonnull (reply.error);
+  }
+  oms_central_server_clear_faults (fixture->server, "/sync/v5/site");
+
+  add_fault (fixture, "/sync/v5/site:truncate,times=1");
+  {
+    g_auto(Reply) reply = { 0 };
+
+    v5 (fixture, &reply, "GET", "/sync/v5/site", NULL);
+    g_assert_true (reply.error != NULL || reply.json == NULL);
+  }
+
+  add_fault (fixture, "/sync/v5/site:corrupt,times=1");
+  {
+    g_auto(Reply) reply = { 0 };
+
+    v5 (fixture, &reply, "GET", "/sync/v5/site", NULL);
+    g_assert_no_error (reply.error);
+    g_assert_cmpuint (reply.status, ==, 200);
+    g_assert_null (reply.json);
+  }
+
+  add_fault (fixture, "/sync/v5/site:latency=300,times=1");
+  {
+    g_auto(Reply) reply = { 0 };
+    gint64 start = g_get_monotonic_time ();
+
+    v5 (fixture, &reply, "GET", "/sync/v5/site", NULL);
+    g_assert_cmpuint (reply.status, ==, 200);
+    g_assert_cmpint (g_get_monotonic_time () - start, >=, 290 * 1000);
+  }
+
+  add_fault (fixture, "/sync/v5/site:bandwidth=2000,times=1");
+  {
+    g_auto(Reply) reply = { 0 };
+
+    v5 (fixture, &reply, "GET", "/sync/v5/site", NULL);
+    g_assert_cmpuint (reply.status, ==, 200);
+    g_assert_nonnull (reply.json);
+  }
+
+  add_fault (fixture, "/sync/v5/site:hang,times=1");
+  {
+    g_auto(Reply) reply = { 0 };
+    g_autoptr(SoupSession) impatient = new_session (1);
+    SoupSession *patient = fixture->session;
+
+    fixture->session = impatient;
+    v5 (fixture, &reply, "GET", "/sync/v5/site", NULL);
+    fixture->session = patient;
+    g_assert_error (reply.error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT);
+  }
+
+  add_fault (fixture, "/sync/v5/queued_records:integrate-seconds=1");
+  {
+    g_auto(Reply) reply = { 0 };
+
+    v5 (fixture, &reply, "POST", "/sync/v5/queued_records", "{\"queueLength\":0,\"data\":[]}");
+    g_assert_true (json_object_get_boolean_member (reply_object (&reply), "integrationStarted"));
+  }
+  spin_ms (500);
+  g_assert_cmpstr (site_status_code (fixture), ==, "integration_in_progress");
+  spin_ms (700);
+  g_assert_cmpstr (site_status_code (fixture), ==, "idle");
+
+  oms_central_server_clear_faults (fixture->server, NULL);
+}
+
+static void
+test_sync_is_running (Fixture       *fixture,
+                      gconstpointer  data)
+{
+  g_auto(Reply) slow = { 0 };
+  g_auto(Reply) second = { 0 };
+  g_autofree char *url = g_strconcat (oms_central_server_get_base_url (fixture->server),
+                                      "/sync/v5/central_records?cursor=0&limit=10", NULL);
+  g_autoptr(SoupMessage) msg = soup_message_new ("GET", url);
+  g_autofree char *auth = basic_auth ("site1", "secret");
+
+  add_fault (fixture, "/sync/v5/central_records:latency=500,times=1");
+  soup_message_headers_append (soup_message_get_request_headers (msg), "Authorization", auth);
+  soup_message_headers_append (soup_message_get_request_headers (msg), "msupply-site-uuid", "hw-1");
+  soup_message_headers_append (soup_message_get_request_headers (msg), "version", "14");
+  soup_session_send_and_read_async (fixture->session, msg, G_PRIORITY_DEFAULT, NULL, send_cb, &slow);
+  spin_ms (100);
+
+  v5 (fixture, &second, "POST", "/sync/v5/initialise", "{}");
+  assert_v5_error (&second, 503, "sync_is_running");
+  while (slow.status == 0 && !slow.error)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpuint (slow.status, ==, 200);
+}
+
+static void
+test_admin (Fixture       *fixture,
+            gconstpointer  data)
+{
+  g_autoptr(GInetAddress) lan = g_inet_address_new_from_string ("192.168.1.20");
+  g_autoptr(GSocketAddress) lan_socket = g_inet_socket_address_new (lan, 5555);
+  g_autoptr(GInetAddress) loop6 = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV6);
+  g_autoptr(GSocketAddress) loop6_socket = g_inet_socket_address_new (loop6, 5555);
+
+  g_assert_false (_oms_central_address_is_loopback (lan_socket));
+  g_assert_true (_oms_central_address_is_loopback (loop6_socket));
+
+  {
+    g_auto(Reply) reply = { 0 };
+
+    request_full (fixture, &reply, "POST", "/admin/fault", NULL, NULL, NULL, NULL,
+                  "/sync/v5/site:status=502,times=1");
+    g_assert_cmpuint (reply.status, ==, 204);
+  }
+  {
+    g_auto(Reply) reply = { 0 };
+
+    v5 (fixture, &reply, "GET", "/sync/v5/site", NULL);
+    g_assert_cmpuint (reply.status, ==, 502);
+  }
+  {
+    g_auto(Reply) reply = { 0 };
+
+    request_full (fixture, &reply, "POST", "/admin/fault", NULL, NULL, NULL, NULL, "nonsense");
+    g_assert_cmpuint (reply.status, ==, 400);
+  }
+  {
+    g_auto(Reply) reply = { 0 };
+
+    request_full (fixture, &reply, "POST", "/admin/fault", NULL, NULL, NULL, NULL,
+                  "/sync/v5/site:status=500");
+    request_full (fixture, &reply, "DELETE", "/admin/fault?route=/sync/v5/site", NULL, NULL, NULL,
+                  NULL, NULL);
+    g_assert_cmpuint (reply.status, ==, 204);
+  }
+  {
+    g_auto(Reply) reply = { 0 };
+
+    v5 (fixture, &reply, "GET", "/sync/v5/site", NULL);
+    g_assert_cmpuint (reply.status, ==, 200);
+  }
+  {
+    g_auto(Reply) reply = { 0 };
+
+    request_full (fixture, &reply, "POST", "/admin/central-records", NULL, NULL, NULL, NULL,
+                  "{\"records\":[{\"tableName\":\"item\",\"recordId\":\"A\","
+                  "\"recordData\":{\"ID\":\"A\"}}]}");
+    g_assert_cmpuint (reply.status, ==, 200);
+    g_assert_cmpint (json_object_get_int_member (reply_object (&reply), "maxCursor"), ==, 3);
+  }
+  {
+    g_auto(Reply) reply = { 0 };
+
+    v5 (fixture, &reply, "GET", "/sync/v5/central_records?cursor=2&limit=10", NULL);
+    g_assert_cmpuint (json_array_get_length (reply_data (&reply)), ==, 1);
+  }
+  {
+    g_auto(Reply) reply = { 0 };
+
+    v5 (fixture, &reply, "POST", "/sync/v5/queued_records",
+        "{\"queueLength\":1,\"data\":[{\"syncOutId\":\"9\",\"tableName\":\"Location\","
+        "\"recordId\":\"L\",\"action\":\"Update\",\"recordData\":{\"ID\":\"L\"}}]}");
+    request_full (fixture, &reply, "GET", "/admin/received?site=site1", NULL, NULL, NULL, NULL,
+                  NULL);
+    g_assert_cmpuint (reply.status, ==, 200);
+    g_assert_cmpint (json_object_get_int_member (
+                       json_object_get_object_member (
+                         json_object_get_object_member (reply_object (&reply), "v5"), "Location"),
+                       "received"), ==, 1);
+  }
+}
+
+static void
+test_demo_seed (void)
+{
+  g_autofree char *dir = g_build_filename (g_get_user_data_dir (), "demo-seed", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(OmsCentralServer) server = oms_central_server_new (dir, &error);
+  g_autofree char *store_id = NULL;
+
+  g_assert_no_error (error);
+  g_assert_true (oms_central_server_seed_demo (server, 1000, &error));
+  g_assert_no_error (error);
+  /* Seeding again adds nothing twice. */
+  g_assert_true (oms_central_server_seed_demo (server, 1000, &error));
+  g_assert_no_error (error);
+  store_id = oms_central_server_dup_store_id (server, "demo", &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (store_id);
+}
+
+static void
+test_binary (void)
+{
+  const char *exe = g_getenv ("OMSYNC_CENTRAL_EXE");
+  g_autofree char *dir = g_build_filename (g_get_user_data_dir (), "binary", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GDataInputStream) out = NULL;
+  g_autofree char *line = NULL;
+  g_autofree char *url = NULL;
+  g_autoptr(SoupSession) session = new_session (10);
+  g_autoptr(SoupMessage) msg = NULL;
+  g_autofree char *auth = basic_auth ("demo", "pass");
+  g_auto(Reply) reply = { 0 };
+
+  if (!exe)
+    {
+      g_test_skip ("OMSYNC_CENTRAL_EXE is not set");
+      return;
+    }
+
+  process = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error, exe, "--data-dir", dir,
+                              "--port", "0", "--demo", NULL);
+  g_assert_no_error (error);
+  out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (process));
+  line = g_data_input_stream_read_line_utf8 (out, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (line);
+  g_assert_true (g_str_has_prefix (line, "http://127.0.0.1:"));
+
+  url = g_strconcat (line, "/sync/v5/site", NULL);
+  msg = soup_message_new ("GET", url);
+  soup_message_headers_append (soup_message_get_request_headers (msg), "Authorization", auth);
+  soup_message_headers_append (soup_message_get_request_headers (msg), "msupply-site-uuid", "bin");
+  soup_message_headers_append (soup_message_get_request_headers (msg), "version", "14");
+  soup_session_send_and_read_async (session, msg, G_PRIORITY_DEFAULT, NULL, send_cb, &reply);
+  while (reply.status == 0 && !reply.error)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_no_error (reply.error);
+  g_assert_cmpuint (reply.status, ==, 200);
+
+  g_subprocess_send_signal (process, SIGTERM);
+  g_assert_true (g_subprocess_wait (process, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_get_if_exited (process));
+  g_assert_cmpint (g_subprocess_get_exit_status (process), ==, 0);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+
+#define ADD(path, func) \
+  g_test_add (path, Fixture, NULL, fixture_setup, func, fixture_teardown)
+  ADD ("/oms/central/v5/site-info", test_site_info);
+  ADD ("/oms/central/v5/auth-errors", test_auth_errors);
+  ADD ("/oms/central/v5/hardware-id", test_hardware_id);
+  ADD ("/oms/central/v5/central-records", test_central_records);
+  ADD ("/oms/central/v5/initialise-queue", test_initialise_queue);
+  ADD ("/oms/central/v5/push", test_v5_push);
+  ADD ("/oms/central/v5/sync-is-running", test_sync_is_running);
+  ADD ("/oms/central/v6/pull", test_v6_pull);
+  ADD ("/oms/central/v6/push", test_v6_push);
+  ADD ("/oms/central/v6/errors", test_v6_errors);
+  ADD ("/oms/central/faults", test_faults);
+  ADD ("/oms/central/admin", test_admin);
+#undef ADD
+  g_test_add_func ("/oms/central/demo-seed", test_demo_seed);
+  g_test_add_func ("/oms/central/binary", test_binary);
+
+  return g_test_run ();
+}
