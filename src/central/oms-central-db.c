@@ -382,33 +382,39 @@ _oms_central_db_dup_store_id (OmsCentralContext *ctx,
   return column_dup (stmt, 0);
 }
 
-static char *
-build_name_json (const char *id,
-                 const char *name,
-                 const char *code)
+/* A name in the legacy shape, with every field Open mSupply's translator requires. */
+char *
+_oms_central_build_name_json (const char *id,
+                              const char *name,
+                              const char *code,
+                              const char *type,
+                              gboolean    is_customer,
+                              gboolean    is_supplier)
 {
   g_autoptr(JsonBuilder) builder = json_builder_new ();
   g_autoptr(JsonNode) root = NULL;
+  const struct { const char *key; const char *value; } strings[] = {
+    { "ID", id }, { "name", name }, { "code", code }, { "type", type },
+    { "country", "Demo Republic" }, { "phone", "" }, { "email", "" }, { "comment", "" },
+    { "charge code", code }, { "first", "" }, { "last", "" }, { "om_gender", "" },
+    { "date_of_birth", "0000-00-00" }, { "created_date", "2024-01-15" },
+  };
+  const struct { const char *key; gboolean value; } booleans[] = {
+    { "customer", is_customer }, { "supplier", is_supplier }, { "manufacturer", FALSE },
+    { "donor", FALSE }, { "hold", FALSE }, { "isDeceased", FALSE }, { "female", FALSE },
+  };
 
   json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "ID");
-  json_builder_add_string_value (builder, id);
-  json_builder_set_member_name (builder, "name");
-  json_builder_add_string_value (builder, name);
-  json_builder_set_member_name (builder, "code");
-  json_builder_add_string_value (builder, code);
-  json_builder_set_member_name (builder, "type");
-  json_builder_add_string_value (builder, "store");
-  json_builder_set_member_name (builder, "customer");
-  json_builder_add_boolean_value (builder, TRUE);
-  json_builder_set_member_name (builder, "supplier");
-  json_builder_add_boolean_value (builder, TRUE);
-  json_builder_set_member_name (builder, "manufacturer");
-  json_builder_add_boolean_value (builder, FALSE);
-  json_builder_set_member_name (builder, "country");
-  json_builder_add_string_value (builder, "");
-  json_builder_set_member_name (builder, "created_date");
-  json_builder_add_string_value (builder, "2024-01-15");
+  for (guint i = 0; i < G_N_ELEMENTS (strings); i++)
+    {
+      json_builder_set_member_name (builder, strings[i].key);
+      json_builder_add_string_value (builder, strings[i].value);
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (booleans); i++)
+    {
+      json_builder_set_member_name (builder, booleans[i].key);
+      json_builder_add_boolean_value (builder, booleans[i].value);
+    }
   json_builder_end_object (builder);
   root = json_builder_get_root (builder);
   return json_to_string (root, FALSE);
@@ -541,7 +547,7 @@ _oms_central_db_add_site (OmsCentralContext  *ctx,
     goto fail;
 
   /* The store and its name are central data every site pulls. */
-  name_json = build_name_json (name_id, store_name, code);
+  name_json = _oms_central_build_name_json (name_id, store_name, code, "store", TRUE, TRUE);
   store_json = build_store_json (store_id, store_name, code, name_id, site_id);
   if (_oms_central_db_add_central_record (ctx, "name", name_id, "insert", name_json, error) < 0
       || _oms_central_db_add_central_record (ctx, "store", store_id, "insert", store_json,

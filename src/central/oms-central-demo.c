@@ -200,33 +200,6 @@ uuid (const char *kind,
   return _oms_central_uuid (seed);
 }
 
-static char *
-name_json (const char *id,
-           const char *name,
-           const char *code,
-           gboolean    is_supplier)
-{
-  g_autoptr(JsonBuilder) b = json_builder_new ();
-
-  json_builder_begin_object (b);
-  member_string (b, "ID", id);
-  member_string (b, "name", name);
-  member_string (b, "code", code);
-  member_string (b, "type", is_supplier ? "facility" : "store");
-  member_bool (b, "customer", !is_supplier);
-  member_bool (b, "supplier", is_supplier);
-  member_bool (b, "manufacturer", FALSE);
-  member_string (b, "country", "Demo Republic");
-  member_string (b, "phone", "");
-  member_string (b, "email", "");
-  member_string (b, "comment", "");
-  member_bool (b, "hold", FALSE);
-  member_string (b, "om_gender", "");
-  member_string (b, "created_date", "2024-01-15");
-  json_builder_end_object (b);
-  return node_take_string (b);
-}
-
 static gboolean
 seed_central (Seeder      *seeder,
               const char  *demo_store_id,
@@ -258,7 +231,9 @@ seed_central (Seeder      *seeder,
       const char *name = is_supplier ? suppliers[i - G_N_ELEMENTS (facilities)] : facilities[i];
       g_autofree char *id = legacy_id ("name", name);
       g_autofree char *code = g_strdup_printf ("%s%02u", is_supplier ? "SUP" : "FAC", i + 1);
-      g_autofree char *data = name_json (id, name, code, is_supplier);
+      g_autofree char *data = _oms_central_build_name_json (id, name, code,
+                                                             is_supplier ? "facility" : "store",
+                                                             !is_supplier, is_supplier);
 
       if (!add_central (seeder, "name", id, data, error))
         return FALSE;

@@ -98,6 +98,12 @@ gboolean            _oms_central_db_set_init_status    (OmsCentralContext  *ctx,
                                                         int                 site_id,
                                                         const char         *status,
                                                         GError            **error);
+char               *_oms_central_build_name_json       (const char         *id,
+                                                        const char         *name,
+                                                        const char         *code,
+                                                        const char         *type,
+                                                        gboolean            is_customer,
+                                                        gboolean            is_supplier);
 gboolean            _oms_central_db_add_site           (OmsCentralContext  *ctx,
                                                         const char         *name,
                                                         const char         *password_plain,

@@ -1424,6 +1424,97 @@ oms_store_delete_record (OmsStore               *self,
   return savepoint_end (self, ok, error);
 }
 
+/**
+ * oms_store_upsert_raw_record:
+ * @table_name: a table that is not typed
+ * @data_json: the record as received, kept byte for byte
+ *
+ * Stores a record of a table omsync keeps generically, with its changelog row, atomically.
+ * The owning store is read from the record's `store_id` (Open mSupply shape) or `store_ID`
+ * (legacy shape). Unlike oms_store_upsert_record() the JSON is not parsed in C, which keeps
+ * integrating a large initial pull cheap.
+ */
+gboolean
+oms_store_upsert_raw_record (OmsStore               *self,
+                             const char             *table_name,
+                             const char             *record_id,
+                             const char             *data_json,
+                             const OmsChangeOrigin  *origin,
+                             GError                **error)
+{
+  sqlite3_stmt *stmt;
+  gboolean ok;
+
+  g_return_val_if_fail (OMS_IS_STORE (self), FALSE);
+  g_return_val_if_fail (table_name != NULL, FALSE);
+  g_return_val_if_fail (record_id != NULL, FALSE);
+  g_return_val_if_fail (data_json != NULL, FALSE);
+
+  if (!check_table_name (table_name, error))
+    return FALSE;
+  if (oms_store_is_typed_table (table_name))
+    {
+      g_set_error (error, OMS_STORE_ERROR, OMS_STORE_ERROR_INVALID,
+                   _("%s records must be stored with their typed fields."), table_name);
+      return FALSE;
+    }
+
+  if (!savepoint_begin (self, error))
+    return FALSE;
+
+  stmt = oms_store_prepare (self,
+                            "INSERT INTO record (table_name, id, store_id, data) "
+                            "SELECT ?1, ?2, nullif (coalesce (json_extract (j, '$.store_id'), "
+                            "json_extract (j, '$.store_ID')), ''), j FROM (SELECT json (?3) AS j) "
+                            "WHERE true ON CONFLICT (table_name, id) DO UPDATE "
+                            "SET store_id = excluded.store_id, data = excluded.data",
+                            error);
+  ok = stmt != NULL;
+  if (ok)
+    {
+      sqlite3_bind_text (stmt, 1, table_name, -1, SQLITE_TRANSIENT);
+      sqlite3_bind_text (stmt, 2, record_id, -1, SQLITE_TRANSIENT);
+      sqlite3_bind_text (stmt, 3, data_json, -1, SQLITE_TRANSIENT);
+      ok = step_done (self, stmt, _("save a record"), error);
+    }
+
+  if (ok)
+    {
+      stmt = oms_store_prepare (self,
+                                "INSERT INTO changelog (table_name, record_id, row_action, "
+                                "name_link_id, store_id, is_sync_update, source_site_id) "
+                                "SELECT ?1, ?2, 'UPSERT', NULL, store_id, ?3, ?4 FROM record "
+                                "WHERE table_name = ?1 AND id = ?2",
+                                error);
+      ok = stmt != NULL;
+      if (ok)
+        {
+          sqlite3_bind_text (stmt, 1, table_name, -1, SQLITE_TRANSIENT);
+          sqlite3_bind_text (stmt, 2, record_id, -1, SQLITE_TRANSIENT);
+          sqlite3_bind_int (stmt, 3, origin != NULL && origin->is_sync_update);
+          if (origin != NULL && origin->has_source_site_id)
+            sqlite3_bind_int64 (stmt, 4, origin->source_site_id);
+          ok = step_done (self, stmt, _("record a change"), error);
+        }
+    }
+
+  return savepoint_end (self, ok, error);
+}
+
+/**
+ * oms_store_emit_changed:
+ *
+ * Tells views that the data changed through another connection to the same file, e.g. the
+ * integrator's.
+ */
+void
+oms_store_emit_changed (OmsStore *self)
+{
+  g_return_if_fail (OMS_IS_STORE (self));
+
+  g_signal_emit (self, signals[CHANGED], 0);
+}
+
 static JsonObject *
 row_to_object (sqlite3_stmt       *stmt,
                const OmsTableInfo *table)

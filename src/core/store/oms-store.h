@@ -145,6 +145,13 @@ gboolean            oms_store_delete_record        (OmsStore             *self,
                                                     const char           *record_id,
                                                     const OmsChangeOrigin *origin,
                                                     GError              **error);
+gboolean            oms_store_upsert_raw_record    (OmsStore             *self,
+                                                    const char           *table_name,
+                                                    const char           *record_id,
+                                                    const char           *data_json,
+                                                    const OmsChangeOrigin *origin,
+                                                    GError              **error);
+void                oms_store_emit_changed         (OmsStore             *self);
 JsonObject         *oms_store_get_record           (OmsStore             *self,
                                                     const char           *table_name,
                                                     const char           *record_id,

@@ -1,0 +1,546 @@
+/* oms-v6-client.c
+ *
+ * Copyright 2026 The omsync authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "oms-v6-client"
+
+#include "config.h"
+
+#include <string.h>
+#include <glib/gi18n.h>
+
+#include "oms-http.h"
+#include "oms-protocol-error.h"
+#include "oms-v6-client.h"
+
+/* The Open mSupply central API (PROTOCOL.md §3). Every call is a POST of JSON with
+ * `Content-Type: application/json`; the credentials travel in the body (`syncV5Settings`),
+ * there is no auth header. Whatever the HTTP status, the answer must be the
+ * `{"data":...}`/`{"error":...}` envelope: a body that is not (e.g. the 405 text of a server
+ * that is not central) is UNKNOWN. Server errors map as in PROTOCOL.md §5.3: a version
+ * mismatch is V6_API_VERSION_INCOMPATIBLE, a legacyServerError goes by its v5 code, the rest
+ * is UNKNOWN; connect failures are CONNECTION_ERROR.
+ */
+
+#define JSON_CONTENT_TYPE "application/json"
+
+struct _OmsV6Client
+{
+  GObject             parent_instance;
+
+  /* owned refs */
+  SoupSession        *session;
+
+  /* plain state */
+  char               *central_url;
+  OmsSyncApiSettings *settings;
+  char              **secrets;      /* hidden from every error message */
+};
+
+G_DEFINE_FINAL_TYPE (OmsV6Client, oms_v6_client, G_TYPE_OBJECT)
+
+typedef enum
+{
+  V6_CALL_PULL,
+  V6_CALL_PATIENT_PULL,
+  V6_CALL_PUSH,
+  V6_CALL_SITE_STATUS,
+} V6Call;
+
+typedef struct
+{
+  V6Call  call;
+  GUri   *uri;
+} CallData;
+
+static void
+call_data_free (gpointer user_data)
+{
+  CallData *data = user_data;
+
+  g_clear_pointer (&data->uri, g_uri_unref);
+  g_free (data);
+}
+
+static void
+oms_v6_client_finalize (GObject *object)
+{
+  OmsV6Client *self = OMS_V6_CLIENT (object);
+
+  g_clear_object (&self->session);
+  g_clear_pointer (&self->central_url, g_free);
+  g_clear_pointer (&self->settings, oms_sync_api_settings_free);
+  if (self->secrets != NULL)
+    {
+      for (guint i = 0; self->secrets[i] != NULL; i++)
+        memset (self->secrets[i], 0, strlen (self->secrets[i]));
+    }
+  g_clear_pointer (&self->secrets, g_strfreev);
+
+  G_OBJECT_CLASS (oms_v6_client_parent_class)->finalize (object);
+}
+
+static void
+oms_v6_client_class_init (OmsV6ClientClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->finalize = oms_v6_client_finalize;
+}
+
+static void
+oms_v6_client_init (OmsV6Client *self)
+{
+}
+
+/**
+ * oms_v6_client_new:
+ * @central_url: the site info's `omSupplyCentralServerUrl`
+ * @settings: the sync settings, sent as `syncV5Settings` with every call
+ * @error: return location for an OMS_SYNC_ERROR (CENTRAL_V6_NOT_CONFIGURED)
+ *
+ * Routes are `<central_url>/central/sync/<route>` joined as Open mSupply's `Url::join`
+ * (PROTOCOL.md §3.1). An empty or unparsable @central_url fails, as it fails every run of
+ * Open mSupply (PROTOCOL.md §1 step 5).
+ *
+ * Returns: (transfer full) (nullable): the client
+ */
+OmsV6Client *
+oms_v6_client_new (const char                *central_url,
+                   const OmsSyncApiSettings  *settings,
+                   GError                   **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  g_autoptr(GUri) uri = NULL;
+  OmsV6Client *self;
+
+  g_return_val_if_fail (settings != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  uri = oms_v6_route_uri (central_url, OMS_V6_ROUTE_PULL, &local_error);
+  if (uri == NULL)
+    {
+      g_propagate_error (error,
+                         oms_sync_error_new_for_protocol_error (
+                           OMS_SYNC_ERROR_VARIANT_CENTRAL_V6_NOT_CONFIGURED, local_error, 0,
+                           NULL, _("Open mSupply central server URL"), NULL));
+      return NULL;
+    }
+
+  self = g_object_new (OMS_TYPE_V6_CLIENT, NULL);
+  self->central_url = g_strdup (central_url);
+  self->settings = oms_sync_api_settings_copy (settings);
+  self->secrets = g_new0 (char *, 2);
+  self->secrets[0] = g_strdup (settings->password_sha256);
+  self->session = oms_http_session_new ();
+
+  return self;
+}
+
+static char *
+call_description (CallData *data,
+                  guint     status)
+{
+  g_autofree char *uri = g_uri_to_string_partial (data->uri, G_URI_HIDE_USERINFO |
+                                                             G_URI_HIDE_PASSWORD);
+
+  if (status == 0)
+    return g_strdup_printf ("POST %s", uri);
+
+  return g_strdup_printf ("POST %s (%u %s)", uri, status, soup_status_get_phrase (status));
+}
+
+static GError *
+oms_v6_client_error (OmsV6Client         *self,
+                     CallData            *data,
+                     OmsSyncErrorVariant  variant,
+                     const GError        *protocol_error,
+                     guint                status,
+                     const char          *v5_code)
+{
+  g_autofree char *top = call_description (data, status);
+
+  return oms_sync_error_new_for_protocol_error (variant, protocol_error, status, v5_code, top,
+                                                (const char * const *) self->secrets);
+}
+
+static void
+oms_v6_client_send_cb (GObject      *object,
+                       GAsyncResult *result,
+                       gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  OmsV6Client *self = g_task_get_source_object (task);
+  CallData *data = g_task_get_task_data (task);
+  g_autoptr(OmsV6ServerError) server_error = NULL;
+  g_autoptr(OmsV6Batch) batch = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) body = NULL;
+  OmsSyncErrorVariant variant;
+  gboolean is_integrating = FALSE;
+  gint64 records_pushed = 0;
+  gboolean ok = FALSE;
+  guint status = 0;
+
+  body = oms_http_send_finish (SOUP_SESSION (object), result, &status, &error);
+
+  if (body == NULL)
+    {
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        {
+          g_task_return_error (task, g_steal_pointer (&error));
+          return;
+        }
+
+      variant = oms_sync_error_variant_from_protocol_error (error, NULL);
+      g_task_return_error (task, oms_v6_client_error (self, data, variant, error, 0, NULL));
+      return;
+    }
+
+  /* The status is not looked at: only the envelope counts. */
+  switch (data->call)
+    {
+    case V6_CALL_PULL:
+    case V6_CALL_PATIENT_PULL:
+      batch = oms_v6_parse_pull_response (body, &server_error, &error);
+      ok = batch != NULL;
+      break;
+    case V6_CALL_PUSH:
+      ok = oms_v6_parse_push_response (body, &records_pushed, &server_error, &error);
+      break;
+    case V6_CALL_SITE_STATUS:
+      ok = oms_v6_parse_site_status_response (body, &is_integrating, &server_error, &error);
+      break;
+    default:
+      g_assert_not_reached ();
+    }
+
+  if (!ok)
+    {
+      const char *v5_code = NULL;
+
+      if (server_error != NULL)
+        {
+          variant = oms_v6_server_error_get_variant (server_error);
+          if (server_error->legacy != NULL)
+            v5_code = server_error->legacy->code;
+        }
+      else
+        {
+          variant = OMS_SYNC_ERROR_VARIANT_UNKNOWN;
+        }
+
+      g_debug ("POST %s answered %u: %s", g_uri_get_path (data->uri), status, error->message);
+      g_task_return_error (task, oms_v6_client_error (self, data, variant, error, status,
+                                                      v5_code));
+      return;
+    }
+
+  switch (data->call)
+    {
+    case V6_CALL_PULL:
+    case V6_CALL_PATIENT_PULL:
+      g_task_return_pointer (task, g_steal_pointer (&batch), (GDestroyNotify) oms_v6_batch_free);
+      break;
+    case V6_CALL_PUSH:
+      g_task_return_int (task, (gssize) records_pushed);
+      break;
+    case V6_CALL_SITE_STATUS:
+      g_task_return_int (task, is_integrating ? 1 : 0);
+      break;
+    default:
+      g_assert_not_reached ();
+    }
+}
+
+/* Sends @body to @route; takes over @task's reference. */
+static void
+oms_v6_client_call (OmsV6Client *self,
+                    GTask       *task,
+                    V6Call       call,
+                    const char  *route,
+                    GBytes      *body)
+{
+  g_autoptr(GError) error = NULL;
+  CallData *data;
+
+  data = g_new0 (CallData, 1);
+  data->call = call;
+  data->uri = oms_v6_route_uri (self->central_url, route, &error);
+  g_task_set_task_data (task, data, call_data_free);
+
+  if (data->uri == NULL)
+    {
+      /* The URL was checked in oms_v6_client_new(); only a route could fail to join. */
+      g_task_return_error (task,
+                           oms_sync_error_new_for_protocol_error (
+                             OMS_SYNC_ERROR_VARIANT_CENTRAL_V6_NOT_CONFIGURED, error, 0, NULL,
+                             route, NULL));
+      g_object_unref (task);
+      return;
+    }
+
+  g_debug ("POST %s", g_uri_get_path (data->uri));
+  oms_http_send_async (self->session, SOUP_METHOD_POST, data->uri, JSON_CONTENT_TYPE, body,
+                       NULL, NULL, NULL, g_task_get_cancellable (task), oms_v6_client_send_cb,
+                       task);
+}
+
+/**
+ * oms_v6_client_pull_async:
+ * @self: a client
+ * @cursor: the next changelog cursor to fetch (inclusive)
+ * @batch_size: the batch size
+ * @is_initialised: whether the site finished a sync run; when %FALSE the server also
+ *   returns the records that came from this site
+ * @cancellable: (nullable): a cancellable
+ * @callback: called when the call is over
+ * @user_data: data for @callback
+ *
+ * `POST /central/sync/pull` (PROTOCOL.md §3.3).
+ */
+void
+oms_v6_client_pull_async (OmsV6Client         *self,
+                          gint64               cursor,
+                          guint                batch_size,
+                          gboolean             is_initialised,
+                          GCancellable        *cancellable,
+                          GAsyncReadyCallback  callback,
+                          gpointer             user_data)
+{
+  g_autoptr(GBytes) body = NULL;
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (OMS_IS_V6_CLIENT (self));
+  g_return_if_fail (cursor >= 0);
+  g_return_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, oms_v6_client_pull_async);
+
+  body = oms_v6_build_pull_body (self->settings, cursor, batch_size, is_initialised);
+  oms_v6_client_call (self, g_steal_pointer (&task), V6_CALL_PULL, OMS_V6_ROUTE_PULL, body);
+}
+
+/**
+ * oms_v6_client_pull_finish:
+ * @self: a client
+ * @result: the result
+ * @error: return location for an OMS_SYNC_ERROR or G_IO_ERROR_CANCELLED
+ *
+ * Returns: (transfer full) (nullable): the batch
+ */
+OmsV6Batch *
+oms_v6_client_pull_finish (OmsV6Client   *self,
+                           GAsyncResult  *result,
+                           GError       **error)
+{
+  g_return_val_if_fail (OMS_IS_V6_CLIENT (self), NULL);
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == oms_v6_client_pull_async,
+                        NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/**
+ * oms_v6_client_patient_pull_async:
+ * @self: a client
+ * @cursor: the next changelog cursor to fetch (0 at first)
+ * @batch_size: the batch size
+ * @fetch_patient_id: the patient whose records to fetch
+ * @cancellable: (nullable): a cancellable
+ * @callback: called when the call is over
+ * @user_data: data for @callback
+ *
+ * `POST /central/sync/patient-pull`: the pull of a manual sync that fetches one patient
+ * (PROTOCOL.md §3.3).
+ */
+void
+oms_v6_client_patient_pull_async (OmsV6Client         *self,
+                                  gint64               cursor,
+                                  guint                batch_size,
+                                  const char          *fetch_patient_id,
+                                  GCancellable        *cancellable,
+                                  GAsyncReadyCallback  callback,
+                                  gpointer             user_data)
+{
+  g_autoptr(GBytes) body = NULL;
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (OMS_IS_V6_CLIENT (self));
+  g_return_if_fail (cursor >= 0);
+  g_return_if_fail (fetch_patient_id != NULL);
+  g_return_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, oms_v6_client_patient_pull_async);
+
+  body = oms_v6_build_patient_pull_body (self->settings, cursor, batch_size, fetch_patient_id);
+  oms_v6_client_call (self, g_steal_pointer (&task), V6_CALL_PATIENT_PULL,
+                      OMS_V6_ROUTE_PATIENT_PULL, body);
+}
+
+/**
+ * oms_v6_client_patient_pull_finish:
+ * @self: a client
+ * @result: the result
+ * @error: return location for an OMS_SYNC_ERROR or G_IO_ERROR_CANCELLED
+ *
+ * Returns: (transfer full) (nullable): the batch
+ */
+OmsV6Batch *
+oms_v6_client_patient_pull_finish (OmsV6Client   *self,
+                                   GAsyncResult  *result,
+                                   GError       **error)
+{
+  g_return_val_if_fail (OMS_IS_V6_CLIENT (self), NULL);
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) ==
+                        oms_v6_client_patient_pull_async, NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/**
+ * oms_v6_client_push_async:
+ * @self: a client
+ * @batch: the batch: `total_records`, `end_cursor`, `is_last_batch` and records with cursors
+ * @cancellable: (nullable): a cancellable
+ * @callback: called when the call is over
+ * @user_data: data for @callback
+ *
+ * `POST /central/sync/push` (PROTOCOL.md §3.4). A batch that cannot be serialised fails at
+ * once with UNKNOWN.
+ */
+void
+oms_v6_client_push_async (OmsV6Client         *self,
+                          const OmsV6Batch    *batch,
+                          GCancellable        *cancellable,
+                          GAsyncReadyCallback  callback,
+                          gpointer             user_data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) body = NULL;
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (OMS_IS_V6_CLIENT (self));
+  g_return_if_fail (batch != NULL);
+  g_return_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, oms_v6_client_push_async);
+
+  body = oms_v6_build_push_body (self->settings, batch, &error);
+  if (body == NULL)
+    {
+      g_task_return_error (task,
+                           oms_sync_error_new_for_protocol_error (
+                             OMS_SYNC_ERROR_VARIANT_UNKNOWN, error, 0, NULL,
+                             "POST " OMS_V6_ROUTE_PUSH, (const char * const *) self->secrets));
+      return;
+    }
+
+  oms_v6_client_call (self, g_steal_pointer (&task), V6_CALL_PUSH, OMS_V6_ROUTE_PUSH, body);
+}
+
+/**
+ * oms_v6_client_push_finish:
+ * @self: a client
+ * @result: the result
+ * @records_pushed: (out) (optional): how many records the server took
+ * @error: return location for an OMS_SYNC_ERROR or G_IO_ERROR_CANCELLED
+ *
+ * Returns: %TRUE if the server took the batch
+ */
+gboolean
+oms_v6_client_push_finish (OmsV6Client   *self,
+                           GAsyncResult  *result,
+                           gint64        *records_pushed,
+                           GError       **error)
+{
+  gssize value;
+
+  g_return_val_if_fail (OMS_IS_V6_CLIENT (self), FALSE);
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == oms_v6_client_push_async,
+                        FALSE);
+
+  if (records_pushed != NULL)
+    *records_pushed = 0;
+
+  value = g_task_propagate_int (G_TASK (result), error);
+  if (value < 0)
+    return FALSE;
+
+  if (records_pushed != NULL)
+    *records_pushed = value;
+
+  return TRUE;
+}
+
+/**
+ * oms_v6_client_get_site_status_async:
+ * @self: a client
+ * @cancellable: (nullable): a cancellable
+ * @callback: called when the call is over
+ * @user_data: data for @callback
+ *
+ * `POST /central/sync/site_status`: whether OMS central is still integrating this site's push.
+ */
+void
+oms_v6_client_get_site_status_async (OmsV6Client         *self,
+                                     GCancellable        *cancellable,
+                                     GAsyncReadyCallback  callback,
+                                     gpointer             user_data)
+{
+  g_autoptr(GBytes) body = NULL;
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (OMS_IS_V6_CLIENT (self));
+  g_return_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, oms_v6_client_get_site_status_async);
+
+  body = oms_v6_build_site_status_body (self->settings);
+  oms_v6_client_call (self, g_steal_pointer (&task), V6_CALL_SITE_STATUS,
+                      OMS_V6_ROUTE_SITE_STATUS, body);
+}
+
+/**
+ * oms_v6_client_get_site_status_finish:
+ * @self: a client
+ * @result: the result
+ * @is_integrating: (out) (optional): the answer's `is_integrating`
+ * @error: return location for an OMS_SYNC_ERROR or G_IO_ERROR_CANCELLED
+ *
+ * Returns: %TRUE on success
+ */
+gboolean
+oms_v6_client_get_site_status_finish (OmsV6Client   *self,
+                                      GAsyncResult  *result,
+                                      gboolean      *is_integrating,
+                                      GError       **error)
+{
+  gssize value;
+
+  g_return_val_if_fail (OMS_IS_V6_CLIENT (self), FALSE);
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) ==
+                        oms_v6_client_get_site_status_async, FALSE);
+
+  if (is_integrating != NULL)
+    *is_integrating = FALSE;
+
+  value = g_task_propagate_int (G_TASK (result), error);
+  if (value < 0)
+    return FALSE;
+
+  if (is_integrating != NULL)
+    *is_integrating = value == 1;
+
+  return TRUE;
+}

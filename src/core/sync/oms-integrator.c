@@ -1,0 +1,530 @@
+/* oms-integrator.c
+ *
+ * Copyright 2026 The omsync authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "oms-integrator"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "oms-integrator.h"
+#include "oms-protocol-error.h"
+#include "oms-store-private.h"
+#include "oms-sync-log.h"
+#include "oms-translate.h"
+
+/* Integration moves pulled records from sync_buffer into the store's tables
+ * (PROTOCOL.md §7): upserts in dependency order, then deletes in reverse order, then merges,
+ * all in one transaction. A record that cannot be translated or stored gets its error on
+ * its buffer row and is skipped; only a failure to record that aborts the pass.
+ *
+ * It runs in a worker thread on its own connection to the same file, so the main loop keeps
+ * drawing while a large initial pull is integrated. The buffer is read in pages because the
+ * rows being read are the rows being marked.
+ */
+
+#define PAGE_SIZE           1000
+#define PROGRESS_EVERY      1000
+
+/* Sync table names in dependency order: a table's rows may refer to the ones before it. */
+static const char * const dependency_order[] = {
+  "name", "store", "Location", "sensor", "temperature_breach", "temperature_log",
+  "asset", "asset_log",
+};
+
+typedef struct
+{
+  char                  *data_dir;
+  gboolean               has_central_site_id;
+  gint64                 central_site_id;
+  OmsIntegratorProgress  progress;
+  gpointer               progress_data;
+  GMainContext          *context;
+} IntegrateData;
+
+static void
+integrate_data_free (gpointer user_data)
+{
+  IntegrateData *data = user_data;
+
+  g_free (data->data_dir);
+  g_clear_pointer (&data->context, g_main_context_unref);
+  g_free (data);
+}
+
+typedef struct
+{
+  OmsIntegratorProgress  progress;
+  gpointer               progress_data;
+  gint64                 remaining;
+} ProgressReport;
+
+static gboolean
+report_progress_cb (gpointer user_data)
+{
+  ProgressReport *report = user_data;
+
+  report->progress (report->remaining, report->progress_data);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+report_progress (IntegrateData *data,
+                 gint64         remaining)
+{
+  ProgressReport *report;
+
+  if (data->progress == NULL)
+    return;
+
+  report = g_new0 (ProgressReport, 1);
+  report->progress = data->progress;
+  report->progress_data = data->progress_data;
+  report->remaining = remaining;
+  g_main_context_invoke_full (data->context, G_PRIORITY_DEFAULT, report_progress_cb, report,
+                              g_free);
+}
+
+typedef struct
+{
+  char *record_id;
+  char *table_name;
+  char *data;
+} BufferRow;
+
+static void
+buffer_row_free (gpointer user_data)
+{
+  BufferRow *row = user_data;
+
+  g_free (row->record_id);
+  g_free (row->table_name);
+  g_free (row->data);
+  g_free (row);
+}
+
+#define PENDING \
+  "integration_datetime IS NULL AND (source_site_id = ?1 OR source_site_id IS NULL)"
+
+static gboolean
+bind_site (sqlite3_stmt  *stmt,
+           IntegrateData *data)
+{
+  if (data->has_central_site_id)
+    sqlite3_bind_int64 (stmt, 1, data->central_site_id);
+  else
+    sqlite3_bind_null (stmt, 1);
+
+  return TRUE;
+}
+
+/* Every pending table name, in the order its upserts must be integrated. */
+static GPtrArray *
+list_tables (OmsStore       *store,
+             IntegrateData  *data,
+             GError        **error)
+{
+  g_autoptr(GPtrArray) tables = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GHashTable) pending = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr(GPtrArray) others = g_ptr_array_new ();
+  sqlite3_stmt *stmt;
+  int rc;
+
+  stmt = oms_store_prepare (store, "SELECT DISTINCT table_name FROM sync_buffer WHERE " PENDING,
+                            error);
+  if (stmt == NULL)
+    return NULL;
+
+  bind_site (stmt, data);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    g_hash_table_add (pending, g_strdup ((const char *) sqlite3_column_text (stmt, 0)));
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      oms_store_set_sql_error (store, error, _("read the pulled records"));
+      return NULL;
+    }
+
+  for (guint i = 0; i < G_N_ELEMENTS (dependency_order); i++)
+    {
+      if (g_hash_table_remove (pending, dependency_order[i]))
+        g_ptr_array_add (tables, g_strdup (dependency_order[i]));
+    }
+
+  /* Tables kept generically have no foreign keys here; a stable order keeps runs alike. */
+  {
+    GHashTableIter iter;
+    gpointer key;
+
+    g_hash_table_iter_init (&iter, pending);
+    while (g_hash_table_iter_next (&iter, &key, NULL))
+      g_ptr_array_add (others, key);
+    g_ptr_array_sort (others, (GCompareFunc) g_strcmp0);
+    for (guint i = 0; i < others->len; i++)
+      g_ptr_array_add (tables, g_strdup (g_ptr_array_index (others, i)));
+  }
+
+  return g_steal_pointer (&tables);
+}
+
+static GPtrArray *
+read_page (OmsStore       *store,
+           IntegrateData  *data,
+           const char     *table_name,
+           const char     *action,
+           GError        **error)
+{
+  g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func (buffer_row_free);
+  sqlite3_stmt *stmt;
+  int rc;
+
+  stmt = oms_store_prepare (store,
+                            "SELECT record_id, table_name, data FROM sync_buffer "
+                            "WHERE action = ?2 AND table_name = ?3 AND " PENDING
+                            " ORDER BY received_datetime, rowid LIMIT ?4",
+                            error);
+  if (stmt == NULL)
+    return NULL;
+
+  bind_site (stmt, data);
+  sqlite3_bind_text (stmt, 2, action, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 3, table_name, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_int (stmt, 4, PAGE_SIZE);
+
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      BufferRow *row = g_new0 (BufferRow, 1);
+
+      row->record_id = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+      row->table_name = g_strdup ((const char *) sqlite3_column_text (stmt, 1));
+      row->data = g_strdup ((const char *) sqlite3_column_text (stmt, 2));
+      g_ptr_array_add (rows, row);
+    }
+  sqlite3_reset (stmt);
+
+  if (rc != SQLITE_DONE)
+    {
+      oms_store_set_sql_error (store, error, _("read the pulled records"));
+      return NULL;
+    }
+
+  return g_steal_pointer (&rows);
+}
+
+/* Failing to record the outcome is the one failure that aborts the whole pass. */
+static gboolean
+mark_row (OmsStore    *store,
+          const char  *record_id,
+          const char  *integration_error,
+          GError     **error)
+{
+  g_autofree char *now = oms_sync_format_timestamp (g_get_real_time ());
+  sqlite3_stmt *stmt;
+
+  stmt = oms_store_prepare (store,
+                            "UPDATE sync_buffer SET integration_datetime = ?1, "
+                            "integration_error = ?2 WHERE record_id = ?3",
+                            error);
+  if (stmt == NULL)
+    return FALSE;
+
+  sqlite3_bind_text (stmt, 1, now, -1, SQLITE_TRANSIENT);
+  if (integration_error != NULL)
+    sqlite3_bind_text (stmt, 2, integration_error, -1, SQLITE_TRANSIENT);
+  else
+    sqlite3_bind_null (stmt, 2);
+  sqlite3_bind_text (stmt, 3, record_id, -1, SQLITE_TRANSIENT);
+
+  if (sqlite3_step (stmt) != SQLITE_DONE)
+    {
+      oms_store_set_sql_error (store, error, _("record the outcome of integrating a record"));
+      sqlite3_reset (stmt);
+      return FALSE;
+    }
+  sqlite3_reset (stmt);
+
+  return TRUE;
+}
+
+/* Returns the error to store on the buffer row, or NULL when the record was integrated. */
+static char *
+integrate_upsert (OmsStore              *store,
+                  const BufferRow       *row,
+                  const OmsChangeOrigin *origin)
+{
+  g_auto(OmsTranslation) translation = { 0 };
+  g_autoptr(GError) error = NULL;
+
+  if (!oms_translate_pull (row->table_name, row->data, &translation, &error))
+    return g_strdup (error->message);
+
+  if (translation.table == NULL)
+    {
+      if (!oms_store_upsert_raw_record (store, row->table_name, row->record_id, row->data,
+                                        origin, &error))
+        return g_strdup (error->message);
+      return NULL;
+    }
+
+  if (translation.fields == NULL)
+    return g_strdup_printf ("Ignored: %s", translation.ignored_reason);
+
+  if (!oms_store_upsert_record (store, translation.table, translation.fields, origin, &error))
+    return g_strdup (error->message);
+
+  return NULL;
+}
+
+static char *
+integrate_delete (OmsStore              *store,
+                  const BufferRow       *row,
+                  const OmsChangeOrigin *origin)
+{
+  g_autoptr(GError) error = NULL;
+  const char *local_table = NULL;
+  const char *table;
+
+  if (oms_translate_pull_delete (row->table_name, &local_table))
+    {
+      if (local_table == NULL)
+        return g_strdup_printf ("Ignored: Open mSupply does not integrate deletes of %s",
+                                row->table_name);
+      table = local_table;
+    }
+  else
+    {
+      table = row->table_name;
+    }
+
+  if (!oms_store_delete_record (store, table, row->record_id, origin, &error))
+    return g_strdup (error->message);
+
+  return NULL;
+}
+
+typedef enum
+{
+  PASS_UPSERT,
+  PASS_DELETE,
+  PASS_MERGE,
+} Pass;
+
+static gboolean
+integrate_table (OmsStore       *store,
+                 IntegrateData  *data,
+                 const char     *table_name,
+                 Pass            pass,
+                 gint64          total_upserts,
+                 gint64         *n_upserts,
+                 GCancellable   *cancellable,
+                 GError        **error)
+{
+  static const char * const actions[] = { "UPSERT", "DELETE", "MERGE" };
+  OmsChangeOrigin origin = { TRUE, data->has_central_site_id, data->central_site_id };
+
+  for (;;)
+    {
+      g_autoptr(GPtrArray) rows = read_page (store, data, table_name, actions[pass], error);
+
+      if (rows == NULL)
+        return FALSE;
+      if (rows->len == 0)
+        return TRUE;
+
+      for (guint i = 0; i < rows->len; i++)
+        {
+          const BufferRow *row = g_ptr_array_index (rows, i);
+          g_autofree char *row_error = NULL;
+
+          if (g_cancellable_set_error_if_cancelled (cancellable, error))
+            return FALSE;
+
+          switch (pass)
+            {
+            case PASS_UPSERT:
+              row_error = integrate_upsert (store, row, &origin);
+              (*n_upserts)++;
+              if (*n_upserts % PROGRESS_EVERY == 0)
+                report_progress (data, total_upserts - *n_upserts);
+              break;
+
+            case PASS_DELETE:
+              row_error = integrate_delete (store, row, &origin);
+              break;
+
+            case PASS_MERGE:
+              /* Merges join two names or items into one; omsync keeps the records of both. */
+              row_error = g_strdup ("Ignored: merging records is not supported by omsync");
+              break;
+
+            default:
+              g_assert_not_reached ();
+            }
+
+          if (row_error != NULL)
+            g_debug ("%s %s: %s", row->table_name, row->record_id, row_error);
+
+          if (!mark_row (store, row->record_id, row_error, error))
+            return FALSE;
+        }
+    }
+}
+
+static gint64
+count_upserts (OmsStore       *store,
+               IntegrateData  *data,
+               GError        **error)
+{
+  sqlite3_stmt *stmt;
+  gint64 count = -1;
+
+  stmt = oms_store_prepare (store,
+                            "SELECT count(*) FROM sync_buffer WHERE action = 'UPSERT' AND "
+                            PENDING,
+                            error);
+  if (stmt == NULL)
+    return -1;
+
+  bind_site (stmt, data);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    count = sqlite3_column_int64 (stmt, 0);
+  else
+    oms_store_set_sql_error (store, error, _("count the pulled records"));
+  sqlite3_reset (stmt);
+
+  return count;
+}
+
+static gboolean
+integrate (OmsStore       *store,
+           IntegrateData  *data,
+           GCancellable   *cancellable,
+           GError        **error)
+{
+  g_autoptr(GPtrArray) tables = NULL;
+  gint64 total_upserts;
+  gint64 n_upserts = 0;
+
+  total_upserts = count_upserts (store, data, error);
+  if (total_upserts < 0)
+    return FALSE;
+  report_progress (data, total_upserts);
+
+  tables = list_tables (store, data, error);
+  if (tables == NULL)
+    return FALSE;
+
+  for (guint i = 0; i < tables->len; i++)
+    {
+      if (!integrate_table (store, data, g_ptr_array_index (tables, i), PASS_UPSERT,
+                            total_upserts, &n_upserts, cancellable, error))
+        return FALSE;
+    }
+
+  for (guint i = tables->len; i > 0; i--)
+    {
+      if (!integrate_table (store, data, g_ptr_array_index (tables, i - 1), PASS_DELETE,
+                            total_upserts, &n_upserts, cancellable, error))
+        return FALSE;
+    }
+
+  for (guint i = 0; i < tables->len; i++)
+    {
+      if (!integrate_table (store, data, g_ptr_array_index (tables, i), PASS_MERGE,
+                            total_upserts, &n_upserts, cancellable, error))
+        return FALSE;
+    }
+
+  report_progress (data, 0);
+  return TRUE;
+}
+
+static void
+integrate_thread (GTask        *task,
+                  gpointer      source_object,
+                  gpointer      task_data,
+                  GCancellable *cancellable)
+{
+  IntegrateData *data = task_data;
+  g_autoptr(OmsStore) store = NULL;
+  g_autoptr(GError) error = NULL;
+
+  store = oms_store_open (data->data_dir, &error);
+  if (store == NULL || !oms_store_begin (store, &error))
+    goto failed;
+
+  if (!integrate (store, data, cancellable, &error))
+    {
+      oms_store_rollback (store);
+      goto failed;
+    }
+
+  if (!oms_store_commit (store, &error))
+    goto failed;
+
+  g_task_return_boolean (task, TRUE);
+  return;
+
+failed:
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  /* Pulled records stay pending: the cursors have moved on, so the next run integrates them. */
+  g_task_return_error (task, oms_sync_error_new (OMS_SYNC_ERROR_VARIANT_INTEGRATION_ERROR,
+                                                 "Integration failed",
+                                                 (const char * const[]) { error->message, NULL },
+                                                 NULL));
+}
+
+/**
+ * oms_integrator_run_async:
+ * @data_dir: the store's data directory; the integrator opens its own connection there
+ * @progress: (nullable): told how many upserts remain, on the caller's main context
+ *
+ * Integrates every pending sync_buffer row from the legacy central (@central_site_id) or the
+ * Open mSupply central (no source site) in one transaction, in a worker thread.
+ */
+void
+oms_integrator_run_async (const char            *data_dir,
+                          gboolean               has_central_site_id,
+                          gint64                 central_site_id,
+                          OmsIntegratorProgress  progress,
+                          gpointer               progress_data,
+                          GCancellable          *cancellable,
+                          GAsyncReadyCallback    callback,
+                          gpointer               user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  IntegrateData *data;
+
+  g_return_if_fail (data_dir != NULL);
+
+  task = g_task_new (NULL, cancellable, callback, user_data);
+  g_task_set_source_tag (task, oms_integrator_run_async);
+
+  data = g_new0 (IntegrateData, 1);
+  data->data_dir = g_strdup (data_dir);
+  data->has_central_site_id = has_central_site_id;
+  data->central_site_id = central_site_id;
+  data->progress = progress;
+  data->progress_data = progress_data;
+  data->context = g_main_context_ref_thread_default ();
+  g_task_set_task_data (task, data, integrate_data_free);
+
+  g_task_run_in_thread (task, integrate_thread);
+}
+
+gboolean
+oms_integrator_run_finish (GAsyncResult  *result,
+                           GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, NULL), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}

@@ -1,0 +1,140 @@
+/* oms-sync-buffer.c
+ *
+ * Copyright 2026 The omsync authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "oms-sync-buffer"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "oms-store-private.h"
+#include "oms-sync-buffer.h"
+#include "oms-sync-log.h"
+
+/* Pulled records wait in sync_buffer until the Integrate step (PROTOCOL.md §7). A batch and
+ * the cursor that covers it are written in one transaction, so a run cut short resumes
+ * exactly where the last stored batch ended: no gaps, no duplicates.
+ */
+
+static char *
+buffer_record_id (const OmsSyncRecord *record,
+                  gint64               now)
+{
+  /* A merge must not replace the upsert of the record it merges into. */
+  if (record->action == OMS_SYNC_ACTION_MERGE)
+    return oms_sync_new_uuid_v7 (now);
+
+  /* name_oms_fields shares its id with the name it extends. */
+  if (g_strcmp0 (record->table_name, "name_oms_fields") == 0)
+    return g_strconcat (record->record_id, "NameOmsFields", NULL);
+
+  return g_strdup (record->record_id);
+}
+
+/**
+ * oms_sync_buffer_store_batch:
+ * @records: (element-type OmsSyncRecord): the batch as received
+ * @cursor_key: (nullable): the key_value_store cursor to move with the batch
+ * @cursor_value: its new value
+ *
+ * Upserts every record into sync_buffer by record id (a newer copy replaces an older one and
+ * is integrated again) and moves the cursor, in one transaction.
+ */
+gboolean
+oms_sync_buffer_store_batch (OmsStore     *store,
+                             GPtrArray    *records,
+                             gboolean      has_source_site_id,
+                             gint64        source_site_id,
+                             const char   *cursor_key,
+                             gint64        cursor_value,
+                             gint64        now,
+                             GError      **error)
+{
+  g_autofree char *received = oms_sync_format_timestamp (now);
+  sqlite3_stmt *stmt;
+
+  g_return_val_if_fail (OMS_IS_STORE (store), FALSE);
+  g_return_val_if_fail (records != NULL, FALSE);
+
+  if (!oms_store_begin (store, error))
+    return FALSE;
+
+  stmt = oms_store_prepare (store,
+                            "INSERT INTO sync_buffer (record_id, received_datetime, "
+                            "integration_datetime, integration_error, table_name, action, data, "
+                            "source_site_id) VALUES (?1, ?2, NULL, NULL, ?3, ?4, ?5, ?6) "
+                            "ON CONFLICT (record_id) DO UPDATE SET "
+                            "received_datetime = excluded.received_datetime, "
+                            "integration_datetime = NULL, integration_error = NULL, "
+                            "table_name = excluded.table_name, action = excluded.action, "
+                            "data = excluded.data, source_site_id = excluded.source_site_id",
+                            error);
+  if (stmt == NULL)
+    goto failed;
+
+  for (guint i = 0; i < records->len; i++)
+    {
+      const OmsSyncRecord *record = g_ptr_array_index (records, i);
+      g_autofree char *record_id = buffer_record_id (record, now);
+      OmsBufferAction action = oms_sync_action_to_buffer_action (record->action);
+
+      sqlite3_bind_text (stmt, 1, record_id, -1, SQLITE_TRANSIENT);
+      sqlite3_bind_text (stmt, 2, received, -1, SQLITE_STATIC);
+      sqlite3_bind_text (stmt, 3, record->table_name, -1, SQLITE_STATIC);
+      sqlite3_bind_text (stmt, 4, oms_buffer_action_to_string (action), -1, SQLITE_STATIC);
+      sqlite3_bind_text (stmt, 5, record->data != NULL ? record->data : "null", -1,
+                         SQLITE_STATIC);
+      if (has_source_site_id)
+        sqlite3_bind_int64 (stmt, 6, source_site_id);
+      else
+        sqlite3_bind_null (stmt, 6);
+
+      if (sqlite3_step (stmt) != SQLITE_DONE)
+        {
+          oms_store_set_sql_error (store, error, _("store pulled records"));
+          sqlite3_reset (stmt);
+          goto failed;
+        }
+      sqlite3_reset (stmt);
+    }
+
+  if (cursor_key != NULL &&
+      !oms_store_kv_set_int (store, cursor_key, (gint32) cursor_value, error))
+    goto failed;
+
+  return oms_store_commit (store, error);
+
+failed:
+  oms_store_rollback (store);
+  return FALSE;
+}
+
+/**
+ * oms_sync_buffer_count_pending:
+ *
+ * Returns: how many buffered records wait for integration, or -1 on failure
+ */
+gint64
+oms_sync_buffer_count_pending (OmsStore  *store,
+                               GError   **error)
+{
+  sqlite3_stmt *stmt;
+  gint64 count = -1;
+
+  stmt = oms_store_prepare (store,
+                            "SELECT count(*) FROM sync_buffer WHERE integration_datetime IS NULL",
+                            error);
+  if (stmt == NULL)
+    return -1;
+
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    count = sqlite3_column_int64 (stmt, 0);
+  else
+    oms_store_set_sql_error (store, error, _("count pulled records"));
+  sqlite3_reset (stmt);
+
+  return count;
+}

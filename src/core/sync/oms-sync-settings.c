@@ -1,0 +1,278 @@
+/* oms-sync-settings.c
+ *
+ * Copyright 2026 The omsync authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "oms-sync-settings"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "oms-protocol-error.h"
+#include "oms-sync-settings.h"
+#include "oms-v5-client.h"
+
+/* Sync settings live in the store's key_value_store, as Open mSupply keeps them, so a data
+ * directory carries the site's whole identity. New connection settings are stored only after
+ * the legacy central accepted them (GET /sync/v5/site); on any error nothing changes.
+ */
+
+void
+oms_sync_settings_free (OmsSyncSettings *settings)
+{
+  if (settings == NULL)
+    return;
+
+  g_free (settings->url);
+  g_free (settings->username);
+  g_free (settings->password_sha256);
+  g_free (settings);
+}
+
+/**
+ * oms_sync_settings_load:
+ *
+ * Returns: (transfer full) (nullable): the settings, or %NULL when the site is not
+ *   configured (with @error unset) or on failure
+ */
+OmsSyncSettings *
+oms_sync_settings_load (OmsStore  *store,
+                        GError   **error)
+{
+  g_autoptr(OmsSyncSettings) settings = g_new0 (OmsSyncSettings, 1);
+  g_autoptr(GError) local_error = NULL;
+
+  settings->url = oms_store_kv_get_string (store, OMS_KV_SYNC_URL, &local_error);
+  if (local_error == NULL)
+    settings->username = oms_store_kv_get_string (store, OMS_KV_SYNC_USERNAME, &local_error);
+  if (local_error == NULL)
+    settings->password_sha256 = oms_store_kv_get_string (store, OMS_KV_SYNC_PASSWORD_SHA256,
+                                                         &local_error);
+  if (local_error == NULL)
+    settings->interval_seconds = oms_store_kv_get_bigint (store, OMS_KV_SYNC_INTERVAL_SECONDS,
+                                                          -1, &local_error);
+
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return NULL;
+    }
+
+  if (settings->url == NULL || settings->username == NULL ||
+      settings->password_sha256 == NULL || settings->interval_seconds < 0)
+    return NULL;
+
+  return g_steal_pointer (&settings);
+}
+
+/**
+ * oms_sync_settings_to_api:
+ *
+ * Returns: (transfer full) (nullable): what both APIs send, with this machine's hardware id
+ */
+OmsSyncApiSettings *
+oms_sync_settings_to_api (const OmsSyncSettings  *settings,
+                          GError                **error)
+{
+  g_autofree char *hardware_id = oms_hardware_id_get (error);
+
+  if (hardware_id == NULL)
+    return NULL;
+
+  return oms_sync_api_settings_new (settings->url, settings->username,
+                                    settings->password_sha256, hardware_id);
+}
+
+typedef struct
+{
+  char   *url;
+  char   *username;
+  char   *password_sha256;
+  gint64  interval_seconds;
+} SaveData;
+
+static void
+save_data_free (gpointer user_data)
+{
+  SaveData *data = user_data;
+
+  g_free (data->url);
+  g_free (data->username);
+  g_free (data->password_sha256);
+  g_free (data);
+}
+
+static gboolean
+store_checked_settings (OmsStore       *store,
+                        SaveData       *data,
+                        OmsV5SiteInfo  *site,
+                        GError        **error)
+{
+  if (!oms_store_begin (store, error))
+    return FALSE;
+
+  if (!oms_store_kv_set_string (store, OMS_KV_SYNC_URL, data->url, error) ||
+      !oms_store_kv_set_string (store, OMS_KV_SYNC_USERNAME, data->username, error) ||
+      !oms_store_kv_set_string (store, OMS_KV_SYNC_PASSWORD_SHA256, data->password_sha256,
+                                error) ||
+      !oms_store_kv_set_bigint (store, OMS_KV_SYNC_INTERVAL_SECONDS, data->interval_seconds,
+                                error) ||
+      !oms_store_kv_set_string (store, OMS_KV_SYNC_SITE_UUID, site->id, error) ||
+      !oms_store_kv_set_int (store, OMS_KV_SYNC_SITE_ID, site->site_id, error) ||
+      /* Open mSupply stores the site's own id here; every run then overwrites it. */
+      !oms_store_kv_set_int (store, OMS_KV_SYNC_CENTRAL_SERVER_SITE_ID, site->site_id, error) ||
+      !oms_store_kv_set_string (store, OMS_KV_OMS_CENTRAL_URL,
+                                site->central_server_url ? site->central_server_url : "",
+                                error))
+    {
+      oms_store_rollback (store);
+      return FALSE;
+    }
+
+  return oms_store_commit (store, error);
+}
+
+static void
+save_site_info_cb (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  OmsStore *store = g_task_get_source_object (task);
+  SaveData *data = g_task_get_task_data (task);
+  g_autoptr(OmsV5SiteInfo) site = NULL;
+  g_autofree char *known_uuid = NULL;
+  GError *error = NULL;
+
+  site = oms_v5_client_get_site_info_finish (OMS_V5_CLIENT (object), result, &error);
+  if (site == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+
+  known_uuid = oms_store_kv_get_string (store, OMS_KV_SYNC_SITE_UUID, &error);
+  if (error != NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+
+  /* The data here belongs to one site; pointing it at another would mix two sites' data. */
+  if (known_uuid != NULL && g_strcmp0 (known_uuid, site->id) != 0)
+    {
+      g_autofree char *top = g_strdup_printf ("Site UUID is being changed from %s to %s",
+                                              known_uuid, site->id);
+
+      g_task_return_error (task, oms_sync_error_new (OMS_SYNC_ERROR_VARIANT_SITE_UUID_IS_BEING_CHANGED,
+                                                     top, NULL, NULL));
+      return;
+    }
+
+  if (!store_checked_settings (store, data, site, &error))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+
+  g_task_return_boolean (task, TRUE);
+}
+
+/**
+ * oms_sync_settings_save_async:
+ * @password: the plain password; only its SHA-256 is kept
+ *
+ * Checks the connection settings against the legacy central and stores them, with the
+ * site's ids, only when it accepts them. Errors are OMS_SYNC_ERROR (INVALID_URL,
+ * SITE_NAME_NOT_FOUND, INCORRECT_PASSWORD, HARDWARE_ID_MISMATCH, SITE_UUID_IS_BEING_CHANGED,
+ * CONNECTION_ERROR, ...).
+ */
+void
+oms_sync_settings_save_async (OmsStore            *store,
+                              const char          *url,
+                              const char          *username,
+                              const char          *password,
+                              gint64               interval_seconds,
+                              GCancellable        *cancellable,
+                              GAsyncReadyCallback  callback,
+                              gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  g_autoptr(OmsSyncApiSettings) api = NULL;
+  g_autoptr(OmsV5Client) client = NULL;
+  g_autofree char *hardware_id = NULL;
+  GError *error = NULL;
+  SaveData *data;
+
+  g_return_if_fail (OMS_IS_STORE (store));
+
+  task = g_task_new (store, cancellable, callback, user_data);
+  g_task_set_source_tag (task, oms_sync_settings_save_async);
+
+  if (username == NULL || *username == '\0')
+    {
+      g_task_return_error (task, oms_sync_error_new (OMS_SYNC_ERROR_VARIANT_SITE_NAME_NOT_FOUND,
+                                                     "The site name is empty", NULL, NULL));
+      return;
+    }
+  if (interval_seconds < 1)
+    {
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                               _("The sync interval must be at least one second."));
+      return;
+    }
+
+  data = g_new0 (SaveData, 1);
+  data->url = g_strstrip (g_strdup (url ? url : ""));
+  data->username = g_strdup (username);
+  data->password_sha256 = oms_v5_hash_password (password ? password : "");
+  data->interval_seconds = interval_seconds;
+  g_task_set_task_data (task, data, save_data_free);
+
+  hardware_id = oms_hardware_id_get (&error);
+  if (hardware_id == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+
+  api = oms_sync_api_settings_new (data->url, data->username, data->password_sha256,
+                                   hardware_id);
+  client = oms_v5_client_new (api, &error);
+  if (client == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+
+  oms_v5_client_get_site_info_async (client, cancellable, save_site_info_cb,
+                                     g_steal_pointer (&task));
+}
+
+gboolean
+oms_sync_settings_save_finish (OmsStore      *store,
+                               GAsyncResult  *result,
+                               GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, store), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/* The interval is saved on its own, so changing it never needs the password again. */
+gboolean
+oms_sync_settings_save_interval (OmsStore  *store,
+                                 gint64     interval_seconds,
+                                 GError   **error)
+{
+  if (interval_seconds < 1)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                   _("The sync interval must be at least one second."));
+      return FALSE;
+    }
+
+  return oms_store_kv_set_bigint (store, OMS_KV_SYNC_INTERVAL_SECONDS, interval_seconds, error);
+}

@@ -1,0 +1,67 @@
+/* oms-sync-settings.h
+ *
+ * Copyright 2026 The omsync authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <gio/gio.h>
+
+#include "oms-store.h"
+#include "oms-v5-auth.h"
+
+G_BEGIN_DECLS
+
+/* key_value_store keys, as Open mSupply names them (PROTOCOL.md §6). */
+#define OMS_KV_SYNC_URL                    "SETTINGS_SYNC_URL"
+#define OMS_KV_SYNC_USERNAME               "SETTINGS_SYNC_USERNAME"
+#define OMS_KV_SYNC_PASSWORD_SHA256        "SETTINGS_SYNC_PASSWORD_SHA256"
+#define OMS_KV_SYNC_INTERVAL_SECONDS       "SETTINGS_SYNC_INTERVAL_SECONDS"
+#define OMS_KV_SYNC_SITE_ID                "SETTINGS_SYNC_SITE_ID"
+#define OMS_KV_SYNC_SITE_UUID              "SETTINGS_SYNC_SITE_UUID"
+#define OMS_KV_SYNC_CENTRAL_SERVER_SITE_ID "SETTINGS_SYNC_CENTRAL_SERVER_SITE_ID"
+#define OMS_KV_SYNC_IS_DISABLED            "SETTINGS_SYNC_IS_DISABLED"
+/* omsync's own: the Open mSupply central URL the legacy central last announced, so the
+ * window knows before the next run whether the V6 steps exist.
+ */
+#define OMS_KV_OMS_CENTRAL_URL             "OMSYNC_OMS_CENTRAL_URL"
+
+#define OMS_SYNC_DEFAULT_INTERVAL_SECONDS 300
+#define OMS_SYNC_BATCH_CENTRAL_PULL       500
+#define OMS_SYNC_BATCH_REMOTE_PULL        500
+#define OMS_SYNC_BATCH_REMOTE_PUSH        1024
+
+/* What a run needs from the store; all four connection fields or none (PROTOCOL.md §6). */
+typedef struct
+{
+  char   *url;
+  char   *username;
+  char   *password_sha256;
+  gint64  interval_seconds;
+} OmsSyncSettings;
+
+void             oms_sync_settings_free          (OmsSyncSettings      *settings);
+OmsSyncSettings *oms_sync_settings_load          (OmsStore             *store,
+                                                  GError              **error);
+OmsSyncApiSettings *oms_sync_settings_to_api     (const OmsSyncSettings *settings,
+                                                  GError              **error);
+
+void             oms_sync_settings_save_async    (OmsStore             *store,
+                                                  const char           *url,
+                                                  const char           *username,
+                                                  const char           *password,
+                                                  gint64                interval_seconds,
+                                                  GCancellable         *cancellable,
+                                                  GAsyncReadyCallback   callback,
+                                                  gpointer              user_data);
+gboolean         oms_sync_settings_save_finish   (OmsStore             *store,
+                                                  GAsyncResult         *result,
+                                                  GError              **error);
+gboolean         oms_sync_settings_save_interval (OmsStore             *store,
+                                                  gint64                interval_seconds,
+                                                  GError              **error);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (OmsSyncSettings, oms_sync_settings_free)
+
+G_END_DECLS

@@ -1,0 +1,509 @@
+/* test-sync-engine.c
+ *
+ * Copyright 2026 The omsync authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include "oms-central-server.h"
+#include "oms-store-private.h"
+#include "oms-sync-buffer.h"
+#include "oms-sync-engine-private.h"
+#include "oms-sync-settings.h"
+
+typedef struct
+{
+  char             *central_dir;
+  char             *data_dir;
+  OmsCentralServer *central;
+  OmsStore         *store;
+  OmsSyncEngine    *engine;
+  char             *store_id;    /* the demo site's store */
+} Fixture;
+
+static char *
+make_tmp_dir (const char *name)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *template = g_strdup_printf ("oms-%s-XXXXXX", name);
+  char *dir = g_dir_make_tmp (template, &error);
+
+  g_assert_no_error (error);
+  return dir;
+}
+
+static gboolean
+spin_until_done (gboolean *done)
+{
+  gint64 deadline = g_get_monotonic_time () + 120 * G_USEC_PER_SEC;
+
+  while (!*done && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+
+  return *done;
+}
+
+/* The central runs on this thread's main context: waiting must keep it turning. */
+static void
+spin_for (guint ms)
+{
+  gint64 end = g_get_monotonic_time () + (gint64) ms * 1000;
+
+  while (g_get_monotonic_time () < end)
+    {
+      if (!g_main_context_iteration (NULL, FALSE))
+        g_usleep (1000);
+    }
+}
+
+typedef struct
+{
+  gboolean  done;
+  gboolean  ok;
+  GError   *error;
+} Result;
+
+static void
+result_cb (GObject      *object,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  Result *r = user_data;
+
+  if (OMS_IS_SYNC_ENGINE (object))
+    r->ok = oms_sync_engine_run_finish (OMS_SYNC_ENGINE (object), result, &r->error);
+  else
+    r->ok = oms_sync_settings_save_finish (OMS_STORE (object), result, &r->error);
+  r->done = TRUE;
+}
+
+static gboolean
+run_sync (Fixture  *fixture,
+          GError  **error)
+{
+  Result r = { 0 };
+
+  oms_sync_engine_run_async (fixture->engine, NULL, result_cb, &r);
+  g_assert_true (spin_until_done (&r.done));
+  if (r.error != NULL)
+    g_propagate_error (error, r.error);
+
+  return r.ok;
+}
+
+static gboolean
+save_settings (Fixture     *fixture,
+               const char  *password,
+               GError     **error)
+{
+  Result r = { 0 };
+
+  oms_sync_settings_save_async (fixture->store, oms_central_server_get_base_url (fixture->central),
+                                "demo", password, 300, NULL, result_cb, &r);
+  g_assert_true (spin_until_done (&r.done));
+  if (r.error != NULL)
+    g_propagate_error (error, r.error);
+
+  return r.ok;
+}
+
+static void
+fixture_set_up (Fixture       *fixture,
+                gconstpointer  user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_setenv ("OMSYNC_HARDWARE_ID", "test-machine-1", TRUE);
+  g_setenv ("GIO_USE_PROXY_RESOLVER", "dummy", TRUE);
+
+  fixture->central_dir = make_tmp_dir ("central");
+  fixture->data_dir = make_tmp_dir ("site");
+  fixture->central = oms_central_server_new (fixture->central_dir, &error);
+  g_assert_no_error (error);
+  g_assert_true (oms_central_server_seed_demo (fixture->central, 0, &error));
+  g_assert_true (oms_central_server_listen (fixture->central, "127.0.0.1", 0, &error));
+  g_assert_no_error (error);
+  fixture->store_id = oms_central_server_dup_store_id (fixture->central, "demo", &error);
+  g_assert_no_error (error);
+
+  fixture->store = oms_store_open (fixture->data_dir, &error);
+  g_assert_no_error (error);
+  fixture->engine = oms_sync_engine_new (fixture->store);
+  oms_sync_engine_set_timing (fixture->engine, 20, 3000, 20, 3000);
+}
+
+static void
+fixture_tear_down (Fixture       *fixture,
+                   gconstpointer  user_data)
+{
+  g_assert_finalize_object (fixture->engine);
+  g_assert_finalize_object (fixture->store);
+  g_assert_finalize_object (fixture->central);
+  g_free (fixture->store_id);
+  g_free (fixture->central_dir);
+  g_free (fixture->data_dir);
+}
+
+static gint64
+count_rows (OmsStore   *store,
+            const char *sql)
+{
+  sqlite3_stmt *stmt = NULL;
+  gint64 n;
+
+  g_assert_cmpint (sqlite3_prepare_v2 (oms_store_get_db (store), sql, -1, &stmt, NULL), ==,
+                   SQLITE_OK);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  n = sqlite3_column_int64 (stmt, 0);
+  sqlite3_finalize (stmt);
+  return n;
+}
+
+static void
+configure_and_initialise (Fixture *fixture)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_assert_cmpint (oms_sync_engine_get_mode (fixture->engine), ==, OMS_SYNC_MODE_UNCONFIGURED);
+  g_assert_true (save_settings (fixture, "pass", &error));
+  g_assert_no_error (error);
+  oms_sync_engine_refresh (fixture->engine);
+  g_assert_cmpint (oms_sync_engine_get_mode (fixture->engine), ==, OMS_SYNC_MODE_INITIALISING);
+
+  g_assert_true (run_sync (fixture, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (oms_sync_engine_get_mode (fixture->engine), ==, OMS_SYNC_MODE_OPERATIONAL);
+}
+
+static void
+test_settings_refused (Fixture       *fixture,
+                       gconstpointer  user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_assert_false (save_settings (fixture, "wrong", &error));
+  g_assert_error (error, OMS_SYNC_ERROR, OMS_SYNC_ERROR_VARIANT_INCORRECT_PASSWORD);
+  g_assert_false (oms_store_kv_has (fixture->store, OMS_KV_SYNC_URL, NULL));
+  g_assert_false (oms_store_kv_has (fixture->store, OMS_KV_SYNC_PASSWORD_SHA256, NULL));
+  g_clear_error (&error);
+
+  {
+    Result r = { 0 };
+
+    oms_sync_settings_save_async (fixture->store, "not a url", "demo", "pass", 300, NULL,
+                                  result_cb, &r);
+    g_assert_true (spin_until_done (&r.done));
+    g_assert_error (r.error, OMS_SYNC_ERROR, OMS_SYNC_ERROR_VARIANT_INVALID_URL);
+    g_clear_error (&r.error);
+  }
+  g_assert_false (oms_store_kv_has (fixture->store, OMS_KV_SYNC_URL, NULL));
+
+  /* A run before configuration is refused without touching the log. */
+  g_assert_false (run_sync (fixture, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NOT_INITIALIZED);
+  g_assert_cmpint (count_rows (fixture->store, "SELECT count(*) FROM sync_log"), ==, 0);
+}
+
+static void
+test_initialisation (Fixture       *fixture,
+                     gconstpointer  user_data)
+{
+  const OmsSyncRun *run;
+  OmsPushQueueCounts counts;
+
+  configure_and_initialise (fixture);
+
+  run = oms_sync_engine_get_latest_run (fixture->engine);
+  g_assert_nonnull (run);
+  g_assert_cmpint (run->finished, !=, 0);
+  g_assert_null (run->error_message);
+
+  /* Initialisation: Prepare does work, the pushes are skipped but logged. */
+  for (guint step = 0; step < OMS_SYNC_N_STEPS; step++)
+    {
+      g_assert_cmpint (run->steps[step].started, !=, 0);
+      g_assert_cmpint (run->steps[step].finished, !=, 0);
+    }
+  g_assert_false (run->steps[OMS_SYNC_STEP_PUSH].has_total);
+  g_assert_true (run->steps[OMS_SYNC_STEP_PULL_CENTRAL].has_total);
+  g_assert_cmpint (run->steps[OMS_SYNC_STEP_PULL_CENTRAL].done, ==,
+                   run->steps[OMS_SYNC_STEP_PULL_CENTRAL].total);
+  g_assert_cmpint (run->steps[OMS_SYNC_STEP_PULL_REMOTE].total, >, 0);
+  g_assert_cmpint (run->steps[OMS_SYNC_STEP_INTEGRATE].done, ==,
+                   run->steps[OMS_SYNC_STEP_INTEGRATE].total);
+
+  /* The demo district arrived in the typed tables, and the rest generically. */
+  g_assert_cmpint (count_rows (fixture->store, "SELECT count(*) FROM store"), >, 0);
+  g_assert_cmpint (count_rows (fixture->store, "SELECT count(*) FROM name"), >, 0);
+  g_assert_cmpint (count_rows (fixture->store, "SELECT count(*) FROM location"), >, 0);
+  g_assert_cmpint (count_rows (fixture->store, "SELECT count(*) FROM sensor"), >, 0);
+  g_assert_cmpint (count_rows (fixture->store, "SELECT count(*) FROM temperature_log"), >, 100);
+  g_assert_cmpint (count_rows (fixture->store, "SELECT count(*) FROM asset"), >, 0);
+  g_assert_cmpint (count_rows (fixture->store, "SELECT count(*) FROM record"), >, 0);
+  g_assert_cmpint (count_rows (fixture->store, "SELECT count(*) FROM sync_buffer "
+                                               "WHERE integration_datetime IS NULL"), ==, 0);
+  g_assert_cmpint (count_rows (fixture->store, "SELECT count(*) FROM sync_buffer "
+                                               "WHERE integration_error IS NOT NULL "
+                                               "AND integration_error NOT LIKE 'Ignored:%'"),
+                   ==, 0);
+
+  /* Integrated rows are sync updates, and the push cursors jumped past them. */
+  g_assert_cmpint (count_rows (fixture->store, "SELECT count(*) FROM changelog "
+                                               "WHERE is_sync_update = 0"), ==, 0);
+  g_assert_cmpint (oms_store_kv_get_int (fixture->store, OMS_KV_REMOTE_SYNC_PUSH_CURSOR, 0, NULL),
+                   ==, oms_store_get_max_changelog_cursor (fixture->store, NULL) + 1);
+  g_assert_cmpint (oms_store_kv_get_int (fixture->store, OMS_KV_SYNC_PUSH_CURSOR_V6, 0, NULL),
+                   ==, oms_store_get_max_changelog_cursor (fixture->store, NULL) + 1);
+  oms_sync_engine_get_push_queue (fixture->engine, &counts);
+  g_assert_cmpint (counts.total, ==, 0);
+}
+
+static JsonObject *
+object_from_json (const char *json)
+{
+  g_autoptr(JsonNode) node = json_from_string (json, NULL);
+
+  g_assert_nonnull (node);
+  return json_object_ref (json_node_get_object (node));
+}
+
+static void
+test_push_to_both_servers (Fixture       *fixture,
+                           gconstpointer  user_data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) sensor = NULL;
+  g_autoptr(JsonObject) log_row = NULL;
+  g_autoptr(JsonObject) asset_log = NULL;
+  g_autoptr(JsonNode) received = NULL;
+  g_autofree char *sensor_json = NULL;
+  g_autofree char *received_text = NULL;
+  g_autofree char *asset_id = NULL;
+  OmsPushQueueCounts counts;
+  const OmsSyncRun *run;
+
+  configure_and_initialise (fixture);
+
+  sensor_json = g_strdup_printf ("{\"id\":\"omsync-sensor-1\",\"name\":\"Vaccine fridge\","
+                                 "\"serial\":\"AA:BB:CC:DD:EE:01\",\"store_id\":\"%s\","
+                                 "\"battery_level\":87,\"log_interval\":5,\"is_active\":true,"
+                                 "\"type\":\"BLUE_MAESTRO\"}",
+                                 fixture->store_id);
+  sensor = object_from_json (sensor_json);
+  g_assert_true (oms_store_upsert_record (fixture->store, "sensor", sensor, OMS_ORIGIN_LOCAL,
+                                          &error));
+  {
+    g_autofree char *json = g_strdup_printf ("{\"id\":\"omsync-log-1\",\"temperature\":4.5,"
+                                             "\"sensor_id\":\"omsync-sensor-1\","
+                                             "\"store_id\":\"%s\","
+                                             "\"datetime\":\"2026-11-26T08:30:00\"}",
+                                             fixture->store_id);
+
+    log_row = object_from_json (json);
+  }
+  g_assert_true (oms_store_upsert_record (fixture->store, "temperature_log", log_row,
+                                          OMS_ORIGIN_LOCAL, &error));
+
+  /* An equipment status entry goes to the Open mSupply central. */
+  {
+    sqlite3_stmt *stmt = NULL;
+
+    g_assert_cmpint (sqlite3_prepare_v2 (oms_store_get_db (fixture->store),
+                                         "SELECT id FROM asset LIMIT 1", -1, &stmt, NULL),
+                     ==, SQLITE_OK);
+    g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+    asset_id = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+    sqlite3_finalize (stmt);
+  }
+  {
+    g_autofree char *json = g_strdup_printf ("{\"id\":\"omsync-asset-log-1\",\"asset_id\":\"%s\","
+                                             "\"user_id\":\"omsync\",\"status\":\"FUNCTIONING\","
+                                             "\"log_datetime\":\"2026-11-26T09:00:00\","
+                                             "\"created_datetime\":\"2026-11-26T09:00:00\"}",
+                                             asset_id);
+
+    asset_log = object_from_json (json);
+  }
+  g_assert_true (oms_store_upsert_record (fixture->store, "asset_log", asset_log,
+                                          OMS_ORIGIN_LOCAL, &error));
+  g_assert_no_error (error);
+
+  /* Honest counts: two records for the legacy central, one for Open mSupply's. */
+  oms_sync_engine_refresh (fixture->engine);
+  oms_sync_engine_get_push_queue (fixture->engine, &counts);
+  g_assert_cmpint (counts.v5, ==, 2);
+  g_assert_cmpint (counts.v6, ==, 1);
+  g_assert_cmpint (counts.total, ==, 3);
+
+  g_assert_true (run_sync (fixture, &error));
+  g_assert_no_error (error);
+
+  run = oms_sync_engine_get_latest_run (fixture->engine);
+  g_assert_cmpint (run->steps[OMS_SYNC_STEP_PUSH].total, ==, 2);
+  g_assert_cmpint (run->steps[OMS_SYNC_STEP_PUSH].done, ==, 2);
+  g_assert_cmpint (run->steps[OMS_SYNC_STEP_PUSH_V6].total, ==, 1);
+  g_assert_cmpint (run->steps[OMS_SYNC_STEP_PUSH_V6].done, ==, 1);
+  oms_sync_engine_get_push_queue (fixture->engine, &counts);
+  g_assert_cmpint (counts.total, ==, 0);
+
+  /* The centrals hold them in their own shapes. */
+  received = oms_central_server_dup_received (fixture->central, "demo", &error);
+  g_assert_no_error (error);
+  received_text = json_to_string (received, FALSE);
+  g_test_message ("received: %.2000s", received_text);
+  g_assert_nonnull (strstr (received_text, "\"macAddress\":\"AA:BB:CC:DD:EE:01"));
+  g_assert_nonnull (strstr (received_text, "omsync-log-1"));
+  g_assert_nonnull (strstr (received_text, "\"sensor_ID\":\"omsync-sensor-1\""));
+  g_assert_nonnull (strstr (received_text, "omsync-asset-log-1"));
+
+  /* Nothing comes back as a change to push, and a third run has nothing to send. */
+  g_assert_true (run_sync (fixture, &error));
+  run = oms_sync_engine_get_latest_run (fixture->engine);
+  g_assert_cmpint (run->steps[OMS_SYNC_STEP_PUSH].total, ==, 0);
+  g_assert_cmpint (run->steps[OMS_SYNC_STEP_PUSH_V6].total, ==, 0);
+}
+
+static void
+assert_run_fails_with (Fixture             *fixture,
+                       OmsSyncErrorVariant  variant)
+{
+  g_autoptr(GError) error = NULL;
+  OmsSyncErrorVariant stored = OMS_SYNC_ERROR_VARIANT_UNKNOWN;
+  const char *detail = NULL;
+  const OmsSyncRun *run;
+
+  g_assert_false (run_sync (fixture, &error));
+  g_assert_error (error, OMS_SYNC_ERROR, (int) variant);
+  g_assert_true (oms_sync_engine_get_error (fixture->engine, &stored, &detail));
+  g_assert_cmpint (stored, ==, variant);
+  g_assert_nonnull (detail);
+  g_assert_null (strstr (detail, "Basic "));
+
+  run = oms_sync_engine_get_latest_run (fixture->engine);
+  g_assert_cmpint (run->finished, ==, 0);
+  g_assert_false (oms_sync_run_is_syncing (run));
+  g_assert_false (oms_sync_engine_get_is_syncing (fixture->engine));
+}
+
+static void
+test_errors (Fixture       *fixture,
+             gconstpointer  user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  configure_and_initialise (fixture);
+
+  /* The central's answers, mapped as Open mSupply maps them. */
+  g_assert_true (oms_central_server_add_fault (fixture->central,
+                                               "/sync/v5/central_records:status=503,"
+                                               "body=Service unavailable",
+                                               &error));
+  assert_run_fails_with (fixture, OMS_SYNC_ERROR_VARIANT_UNKNOWN);
+  oms_central_server_clear_faults (fixture->central, NULL);
+
+  g_setenv ("OMSYNC_HARDWARE_ID", "another-machine", TRUE);
+  assert_run_fails_with (fixture, OMS_SYNC_ERROR_VARIANT_HARDWARE_ID_MISMATCH);
+  g_setenv ("OMSYNC_HARDWARE_ID", "test-machine-1", TRUE);
+
+  /* The legacy central integrates for longer than omsync waits (3 s in this test). */
+  oms_central_server_set_integration_delay (fixture->central, 4000);
+  assert_run_fails_with (fixture, OMS_SYNC_ERROR_VARIANT_INTEGRATION_TIMEOUT_REACHED);
+  oms_central_server_set_integration_delay (fixture->central, 0);
+
+  /* Once it has finished, a run succeeds and becomes the last successful one. */
+  spin_for (1500);
+  g_assert_true (run_sync (fixture, &error));
+  g_assert_no_error (error);
+  g_assert_false (oms_sync_engine_get_error (fixture->engine, NULL, NULL));
+}
+
+static void
+test_connection_refused (Fixture       *fixture,
+                         gconstpointer  user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  configure_and_initialise (fixture);
+  g_clear_object (&fixture->central);
+
+  assert_run_fails_with (fixture, OMS_SYNC_ERROR_VARIANT_CONNECTION_ERROR);
+
+  /* Keep teardown simple: a fresh central that nobody talks to. */
+  fixture->central = oms_central_server_new (fixture->central_dir, &error);
+  g_assert_no_error (error);
+}
+
+static void
+test_resume_after_failure (Fixture       *fixture,
+                           gconstpointer  user_data)
+{
+  g_autoptr(GError) error = NULL;
+  gint64 buffered_before;
+
+  g_assert_true (save_settings (fixture, "pass", &error));
+
+  /* The first attempt at initialisation breaks off during Pull remote... */
+  g_assert_true (oms_central_server_add_fault (fixture->central,
+                                               "/sync/v5/acknowledged_records:status=500,"
+                                               "times=1,body=boom",
+                                               &error));
+  g_assert_false (run_sync (fixture, &error));
+  g_clear_error (&error);
+  g_assert_cmpint (oms_sync_engine_get_mode (fixture->engine), ==, OMS_SYNC_MODE_INITIALISING);
+  buffered_before = count_rows (fixture->store, "SELECT count(*) FROM sync_buffer");
+  g_assert_cmpint (buffered_before, >, 0);
+
+  /* ...and the retry resumes from the stored cursors, with no duplicates and no gaps. */
+  g_assert_true (run_sync (fixture, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (count_rows (fixture->store, "SELECT count(*) FROM sync_buffer "
+                                               "WHERE integration_datetime IS NULL"), ==, 0);
+  g_assert_cmpint (count_rows (fixture->store, "SELECT count(*) FROM changelog_deduped"), ==,
+                   count_rows (fixture->store, "SELECT count(*) FROM sync_buffer "
+                                               "WHERE integration_error IS NULL"));
+}
+
+static void
+test_runs_never_overlap (Fixture       *fixture,
+                         gconstpointer  user_data)
+{
+  g_autoptr(GError) error = NULL;
+  Result first = { 0 };
+  Result second = { 0 };
+
+  g_assert_true (save_settings (fixture, "pass", &error));
+
+  oms_sync_engine_run_async (fixture->engine, NULL, result_cb, &first);
+  g_assert_true (oms_sync_engine_get_is_syncing (fixture->engine));
+  oms_sync_engine_run_async (fixture->engine, NULL, result_cb, &second);
+  g_assert_true (spin_until_done (&second.done));
+  g_assert_error (second.error, G_IO_ERROR, G_IO_ERROR_PENDING);
+  g_clear_error (&second.error);
+
+  g_assert_true (spin_until_done (&first.done));
+  g_assert_no_error (first.error);
+  g_assert_true (first.ok);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+
+#define ADD(path, func) \
+  g_test_add (path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
+
+  ADD ("/oms/sync/settings-refused", test_settings_refused);
+  ADD ("/oms/sync/initialisation", test_initialisation);
+  ADD ("/oms/sync/push-to-both-servers", test_push_to_both_servers);
+  ADD ("/oms/sync/errors", test_errors);
+  ADD ("/oms/sync/connection-refused", test_connection_refused);
+  ADD ("/oms/sync/resume-after-failure", test_resume_after_failure);
+  ADD ("/oms/sync/runs-never-overlap", test_runs_never_overlap);
+
+#undef ADD
+
+  return g_test_run ();
+}
