@@ -95,10 +95,24 @@ oms_application_actions_preferences (GSimpleAction *action,
   gtk_window_present (GTK_WINDOW (window));
 }
 
+static void
+oms_application_actions_sync_now (GSimpleAction *action,
+                                  GVariant      *parameter,
+                                  gpointer       user_data)
+{
+  OmsApplication *self = user_data;
+  OmsScheduler *scheduler = oms_application_get_scheduler (self);
+
+  /* Runs now, or once more after the current run; nothing to do while unconfigured. */
+  if (scheduler != NULL)
+    oms_scheduler_trigger (scheduler);
+}
+
 static const GActionEntry app_entries[] = {
   { "about", oms_application_actions_about },
   { "preferences", oms_application_actions_preferences },
   { "quit", oms_application_actions_quit },
+  { "sync-now", oms_application_actions_sync_now },
 };
 
 void

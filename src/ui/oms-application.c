@@ -9,8 +9,12 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <glib/gstdio.h>
 
 #include "oms-application-private.h"
+#include "oms-demo-central.h"
+#include "oms-scheduler.h"
+#include "oms-sync-settings.h"
 #include "oms-window.h"
 
 struct _OmsApplication
@@ -20,10 +24,15 @@ struct _OmsApplication
   /* Owned references */
   OmsStore       *store;
   GError         *store_error;
+  OmsSyncEngine  *engine;
+  OmsScheduler   *scheduler;
+  OmsDemoCentral *demo_central;
+  GCancellable   *cancellable;
 
   /* State */
   char           *data_dir;           /* as requested, NULL for the default */
   char           *resolved_data_dir;  /* the directory actually opened */
+  char           *demo_data_dir;      /* --demo: a temporary site, removed at exit */
 };
 
 G_DEFINE_FINAL_TYPE (OmsApplication, oms_application, ADW_TYPE_APPLICATION)
@@ -40,6 +49,9 @@ static GParamSpec *properties[N_PROPS];
 static const GOptionEntry main_entries[] = {
   { "data-dir", 'd', G_OPTION_FLAG_NONE, G_OPTION_ARG_FILENAME, NULL,
     N_("Keep the store database in DIR instead of the default"), N_("DIR") },
+  { "demo", 0, G_OPTION_FLAG_NONE, G_OPTION_ARG_NONE, NULL,
+    N_("Start a demo central server (site “demo”, password “pass”) and sync a temporary "
+       "site with it"), NULL },
   { NULL }
 };
 
@@ -52,6 +64,20 @@ oms_application_handle_local_options (GApplication *app,
 
   if (g_variant_dict_lookup (options, "data-dir", "^ay", &data_dir))
     oms_application_set_data_dir (self, data_dir);
+
+  if (g_variant_dict_contains (options, "demo"))
+    {
+      g_autoptr(GError) error = NULL;
+
+      /* The demo central is new each time, so the site that syncs with it is too. */
+      self->demo_data_dir = g_dir_make_tmp ("omsync-demo-XXXXXX", &error);
+      if (self->demo_data_dir == NULL)
+        {
+          g_printerr ("%s\n", error->message);
+          return 1;
+        }
+      oms_application_set_data_dir (self, self->demo_data_dir);
+    }
 
   /* Carry on with the default processing: register, then activate. */
   return -1;
@@ -80,6 +106,67 @@ oms_application_open_store (OmsApplication *self)
 }
 
 static void
+oms_application_demo_failed (OmsApplication *self,
+                             const GError   *error)
+{
+  OmsWindow *window = _oms_application_get_main_window (self);
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+
+  g_printerr (_("The demo could not start: %s\n"), error->message);
+  if (window != NULL)
+    oms_window_show_demo_error (window, error);
+}
+
+static void
+oms_application_demo_configured_cb (GObject      *object,
+                                    GAsyncResult *result,
+                                    gpointer      user_data)
+{
+  g_autoptr(OmsApplication) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!oms_sync_settings_save_finish (OMS_STORE (object), result, &error))
+    {
+      oms_application_demo_failed (self, error);
+      return;
+    }
+
+  /* Configured: the scheduler's start-up run initialises the demo site at once. */
+  oms_sync_engine_refresh (self->engine);
+  oms_scheduler_start (self->scheduler);
+}
+
+static void
+oms_application_demo_started_cb (GObject      *object,
+                                 GAsyncResult *result,
+                                 gpointer      user_data)
+{
+  g_autoptr(OmsApplication) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!oms_demo_central_start_finish (OMS_DEMO_CENTRAL (object), result, &error))
+    {
+      oms_application_demo_failed (self, error);
+      return;
+    }
+
+  oms_sync_settings_save_async (self->store, oms_demo_central_get_url (self->demo_central),
+                                OMS_DEMO_SITE_NAME, OMS_DEMO_SITE_PASSWORD,
+                                OMS_SYNC_DEFAULT_INTERVAL_SECONDS, self->cancellable,
+                                oms_application_demo_configured_cb, g_object_ref (self));
+}
+
+static void
+oms_application_start_demo (OmsApplication *self)
+{
+  self->demo_central = oms_demo_central_new ();
+  oms_demo_central_start_async (self->demo_central, self->cancellable,
+                                oms_application_demo_started_cb, g_object_ref (self));
+}
+
+static void
 oms_application_startup (GApplication *app)
 {
   OmsApplication *self = OMS_APPLICATION (app);
@@ -88,6 +175,33 @@ oms_application_startup (GApplication *app)
 
   _oms_application_actions_init (self);
   oms_application_open_store (self);
+
+  if (self->store == NULL)
+    return;
+
+  self->cancellable = g_cancellable_new ();
+  self->engine = oms_sync_engine_new (self->store);
+  self->scheduler = oms_scheduler_new (self->engine);
+
+  if (self->demo_data_dir != NULL)
+    oms_application_start_demo (self);
+  else
+    oms_scheduler_start (self->scheduler);
+}
+
+static void
+oms_application_shutdown (GApplication *app)
+{
+  OmsApplication *self = OMS_APPLICATION (app);
+
+  if (self->cancellable != NULL)
+    g_cancellable_cancel (self->cancellable);
+  if (self->scheduler != NULL)
+    oms_scheduler_stop (self->scheduler);
+  if (self->demo_central != NULL)
+    oms_demo_central_stop (self->demo_central);
+
+  G_APPLICATION_CLASS (oms_application_parent_class)->shutdown (app);
 }
 
 static void
@@ -110,11 +224,37 @@ oms_application_activate (GApplication *app)
 }
 
 static void
+remove_demo_site (const char *path)
+{
+  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+  const char *name;
+
+  /* The demo site holds only omsync.sqlite and its WAL files. */
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *child = g_build_filename (path, name, NULL);
+
+      g_unlink (child);
+    }
+  g_rmdir (path);
+}
+
+static void
 oms_application_dispose (GObject *object)
 {
   OmsApplication *self = (OmsApplication *)object;
 
+  g_clear_object (&self->scheduler);
+  g_clear_object (&self->engine);
+  g_clear_object (&self->demo_central);
+  g_clear_object (&self->cancellable);
   g_clear_object (&self->store);
+
+  if (self->demo_data_dir != NULL)
+    {
+      remove_demo_site (self->demo_data_dir);
+      g_clear_pointer (&self->demo_data_dir, g_free);
+    }
 
   G_OBJECT_CLASS (oms_application_parent_class)->dispose (object);
 }
@@ -187,6 +327,7 @@ oms_application_class_init (OmsApplicationClass *klass)
   app_class->activate = oms_application_activate;
   app_class->handle_local_options = oms_application_handle_local_options;
   app_class->startup = oms_application_startup;
+  app_class->shutdown = oms_application_shutdown;
 
   /**
    * OmsApplication:data-dir:
@@ -307,4 +448,31 @@ _oms_application_get_main_window (OmsApplication *self)
     }
 
   return NULL;
+}
+
+/**
+ * oms_application_get_engine:
+ *
+ * Returns: (transfer none) (nullable): the sync engine, or %NULL when the store could not be
+ *   opened
+ */
+OmsSyncEngine *
+oms_application_get_engine (OmsApplication *self)
+{
+  g_return_val_if_fail (OMS_IS_APPLICATION (self), NULL);
+
+  return self->engine;
+}
+
+/**
+ * oms_application_get_scheduler:
+ *
+ * Returns: (transfer none) (nullable): the scheduler that runs syncs
+ */
+OmsScheduler *
+oms_application_get_scheduler (OmsApplication *self)
+{
+  g_return_val_if_fail (OMS_IS_APPLICATION (self), NULL);
+
+  return self->scheduler;
 }

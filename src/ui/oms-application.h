@@ -8,6 +8,7 @@
 
 #include <adwaita.h>
 
+#include "oms-scheduler.h"
 #include "oms-store.h"
 
 G_BEGIN_DECLS
@@ -22,5 +23,7 @@ void            oms_application_set_data_dir     (OmsApplication *self,
                                                   const char     *data_dir);
 OmsStore       *oms_application_get_store        (OmsApplication *self);
 const GError   *oms_application_get_store_error  (OmsApplication *self);
+OmsSyncEngine  *oms_application_get_engine       (OmsApplication *self);
+OmsScheduler   *oms_application_get_scheduler    (OmsApplication *self);
 
 G_END_DECLS

@@ -63,7 +63,7 @@ oms_overview_page_refresh (OmsOverviewPage *self)
   g_autofree char *site_id_text = NULL;
   g_autofree char *site_name = NULL;
   g_autofree char *url = NULL;
-  const char *sync_status = NULL;
+  g_autofree char *sync_status = NULL;
   gint32 site_id = -1;
 
   g_assert (OMS_IS_OVERVIEW_PAGE (self));

@@ -10,7 +10,7 @@
 
 G_BEGIN_DECLS
 
-const char *oms_sync_summary_describe (OmsStore  *store,
+char       *oms_sync_summary_describe (OmsStore  *store,
                                        GError   **error);
 
 G_END_DECLS

@@ -52,6 +52,9 @@ struct _OmsWindow
   GSettings            *settings;
   OmsStore             *store;
   GSignalGroup         *store_signals;
+
+  /* State */
+  guint                 status_tick_id;   /* keeps "Synced 3 minutes ago" true */
 };
 
 G_DEFINE_FINAL_TYPE (OmsWindow, oms_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -105,7 +108,7 @@ static void
 oms_window_update_sync_status (OmsWindow *self)
 {
   g_autoptr(GError) error = NULL;
-  const char *status;
+  g_autofree char *status = NULL;
 
   g_assert (OMS_IS_WINDOW (self));
 
@@ -117,13 +120,21 @@ oms_window_update_sync_status (OmsWindow *self)
   if (status == NULL)
     {
       g_debug ("Cannot read the sync settings: %s", error->message);
-      status = _("Sync status unknown");
+      status = g_strdup (_("Sync status unknown"));
     }
 
   gtk_label_set_label (self->sync_status_label, status);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->sync_row),
                                   GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, status,
                                   -1);
+}
+
+static gboolean
+status_tick_cb (gpointer user_data)
+{
+  oms_window_update_sync_status (OMS_WINDOW (user_data));
+
+  return G_SOURCE_CONTINUE;
 }
 
 /* A separator divides the pages above it from the rows below: Settings, Sync and About. */
@@ -325,6 +336,7 @@ oms_window_dispose (GObject *object)
 {
   OmsWindow *self = (OmsWindow *)object;
 
+  g_clear_handle_id (&self->status_tick_id, g_source_remove);
   if (self->store_signals != NULL)
     g_signal_group_set_target (self->store_signals, NULL);
 
@@ -462,6 +474,8 @@ oms_window_init (OmsWindow *self)
                                 self,
                                 NULL);
 
+  self->status_tick_id = g_timeout_add_seconds (30, status_tick_cb, self);
+
   self->store_signals = g_signal_group_new (OMS_TYPE_STORE);
   g_signal_group_connect_object (self->store_signals,
                                  "changed",
@@ -591,6 +605,34 @@ oms_window_show_store_error (OmsWindow    *self,
   description = g_markup_printf_escaped (_("%s\n\nData directory: %s\n\n%s"),
                                          error->message, display_dir, advice);
 
+  adw_status_page_set_title (self->error_page, _("The database cannot be opened"));
+  adw_status_page_set_description (self->error_page, description);
+  gtk_stack_set_visible_child_name (self->main_stack, "error");
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.show-page", FALSE);
+}
+
+/**
+ * oms_window_show_demo_error:
+ * @self: an #OmsWindow
+ * @error: why `--demo` could not start its central server or configure the demo site
+ *
+ * Replaces the pages with the error, since a demo without its central shows nothing true.
+ */
+void
+oms_window_show_demo_error (OmsWindow    *self,
+                            const GError *error)
+{
+  g_autofree char *description = NULL;
+
+  g_return_if_fail (OMS_IS_WINDOW (self));
+  g_return_if_fail (error != NULL);
+
+  /* Translators: %s is why the demo central server could not start. */
+  description = g_markup_printf_escaped (_("%s\n\nRun omsync without --demo to use your own "
+                                           "site, or build omsync again with ./run."),
+                                         error->message);
+
+  adw_status_page_set_title (self->error_page, _("The demo could not start"));
   adw_status_page_set_description (self->error_page, description);
   gtk_stack_set_visible_child_name (self->main_stack, "error");
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.show-page", FALSE);

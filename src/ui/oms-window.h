@@ -26,5 +26,7 @@ void        oms_window_set_page          (OmsWindow      *self,
 void        oms_window_show_store_error  (OmsWindow      *self,
                                           const char     *data_dir,
                                           const GError   *error);
+void        oms_window_show_demo_error   (OmsWindow      *self,
+                                          const GError   *error);
 
 G_END_DECLS

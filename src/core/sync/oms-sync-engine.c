@@ -643,6 +643,7 @@ end_run (GTask  *task,
   update_mode (self);
   update_push_queue (self);
   run_changed (self, FALSE);
+  oms_store_emit_changed (self->store);
   g_signal_emit (self, signals[RUN_FINISHED], 0, success);
 
   if (error != NULL)
@@ -671,6 +672,8 @@ start_step (GTask       *task,
   oms_sync_run_start_step (self->latest_run, step, now_utc ());
   set_current_step (self, step);
   run_changed (self, TRUE);
+  /* Views that read the store (the sidebar's status line) follow the steps, not progress. */
+  oms_store_emit_changed (self->store);
 }
 
 static void
@@ -682,6 +685,7 @@ finish_step (GTask       *task,
   g_debug ("Step %s finished", oms_sync_step_get_nick (step));
   oms_sync_run_finish_step (self->latest_run, step, now_utc ());
   run_changed (self, TRUE);
+  oms_store_emit_changed (self->store);
 }
 
 static void
