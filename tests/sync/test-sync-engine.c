@@ -10,6 +10,7 @@
 #include "oms-store-private.h"
 #include "oms-sync-buffer.h"
 #include "oms-sync-engine-private.h"
+#include "oms-sync-lock.h"
 #include "oms-sync-settings.h"
 
 typedef struct
@@ -486,6 +487,48 @@ test_runs_never_overlap (Fixture       *fixture,
   g_assert_true (first.ok);
 }
 
+static void
+test_another_program_syncing (Fixture       *fixture,
+                              gconstpointer  user_data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(OmsSyncRun) run = NULL;
+  g_autoptr(OmsSyncRun) latest = NULL;
+  OmsSyncEngine *second;
+  int lock_fd;
+
+  g_assert_true (save_settings (fixture, "pass", &error));
+
+  /* Another program (the command line, say) is in the middle of a run... */
+  lock_fd = oms_sync_lock_try (fixture->data_dir, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (lock_fd, >=, 0);
+  run = oms_sync_log_start_run (fixture->store, g_get_real_time (), &error);
+  g_assert_no_error (error);
+
+  /* ...so a run here is refused, and a new engine leaves that live run alone. */
+  g_assert_false (run_sync (fixture, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_BUSY);
+  g_clear_error (&error);
+
+  second = oms_sync_engine_new (fixture->store);
+  latest = oms_sync_log_get_latest (fixture->store, &error);
+  g_assert_cmpstr (latest->id, ==, run->id);
+  g_assert_true (oms_sync_run_is_syncing (latest));
+  g_assert_finalize_object (second);
+
+  /* Once it is gone without finishing, the next engine closes its run as interrupted. */
+  oms_sync_lock_release (lock_fd);
+  second = oms_sync_engine_new (fixture->store);
+  g_clear_pointer (&latest, oms_sync_run_free);
+  latest = oms_sync_log_get_latest (fixture->store, &error);
+  g_assert_true (latest->interrupted);
+  g_assert_finalize_object (second);
+
+  g_assert_true (run_sync (fixture, &error));
+  g_assert_no_error (error);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -502,6 +545,7 @@ main (int   argc,
   ADD ("/oms/sync/connection-refused", test_connection_refused);
   ADD ("/oms/sync/resume-after-failure", test_resume_after_failure);
   ADD ("/oms/sync/runs-never-overlap", test_runs_never_overlap);
+  ADD ("/oms/sync/another-program-syncing", test_another_program_syncing);
 
 #undef ADD
 

@@ -13,6 +13,7 @@
 #include "oms-integrator.h"
 #include "oms-sync-buffer.h"
 #include "oms-sync-engine-private.h"
+#include "oms-sync-lock.h"
 #include "oms-sync-settings.h"
 #include "oms-v5-client.h"
 #include "oms-v6-client.h"
@@ -85,6 +86,7 @@ typedef struct
   gint64              batch_remaining;
   gint64              last_cursor;
   guint               timeout_id;
+  int                 lock_fd;      /* the site's sync lock, held for the whole run */
 } RunData;
 
 static void
@@ -98,6 +100,7 @@ run_data_free (gpointer user_data)
   g_clear_pointer (&data->site, oms_v5_site_info_free);
   g_clear_pointer (&data->sync_ids, g_ptr_array_unref);
   g_clear_handle_id (&data->timeout_id, g_source_remove);
+  oms_sync_lock_release (data->lock_fd);
   g_free (data);
 }
 
@@ -239,15 +242,23 @@ oms_sync_engine_constructed (GObject *object)
   OmsSyncEngine *self = OMS_SYNC_ENGINE (object);
   g_autoptr(GError) error = NULL;
   int closed;
+  int lock_fd;
 
   G_OBJECT_CLASS (oms_sync_engine_parent_class)->constructed (object);
 
-  /* A run that was going when omsync last stopped must not show as syncing forever. */
-  closed = oms_sync_log_close_interrupted (self->store, &error);
-  if (closed < 0)
-    g_debug ("Could not close interrupted runs: %s", error->message);
-  else if (closed > 0)
-    g_debug ("Closed %d interrupted sync run(s)", closed);
+  /* A run that was going when omsync last stopped must not show as syncing forever. Only
+   * when no other program holds the sync lock: its run is not interrupted, just elsewhere.
+   */
+  lock_fd = oms_sync_lock_try (oms_store_get_data_dir (self->store), &error);
+  if (lock_fd >= 0)
+    {
+      closed = oms_sync_log_close_interrupted (self->store, &error);
+      if (closed < 0)
+        g_debug ("Could not close interrupted runs: %s", error->message);
+      else if (closed > 0)
+        g_debug ("Closed %d interrupted sync run(s)", closed);
+      oms_sync_lock_release (lock_fd);
+    }
 
   reload_runs (self);
   update_mode (self);
@@ -636,6 +647,9 @@ end_run (GTask  *task,
 
   if (save_error != NULL)
     g_debug ("Could not save the end of the sync: %s", save_error->message);
+
+  oms_sync_lock_release (task_data (task)->lock_fd);
+  task_data (task)->lock_fd = -1;
 
   self->is_syncing = FALSE;
   set_current_step (self, -1);
@@ -1610,7 +1624,15 @@ oms_sync_engine_run_async (OmsSyncEngine       *self,
     }
 
   data = g_new0 (RunData, 1);
+  data->lock_fd = -1;
   g_task_set_task_data (task, data, run_data_free);
+
+  data->lock_fd = oms_sync_lock_try (oms_store_get_data_dir (self->store), &error);
+  if (data->lock_fd < 0)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
 
   /* Step 0: the run's row, before anything can fail. */
   g_clear_pointer (&self->latest_run, oms_sync_run_free);

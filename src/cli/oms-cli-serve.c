@@ -1,0 +1,157 @@
+/* oms-cli-serve.c
+ *
+ * Copyright 2026 The omsync authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "oms-cli"
+
+#include "config.h"
+
+#include <glib-unix.h>
+#include <glib/gi18n.h>
+
+#include "oms-cli-serve.h"
+#include "oms-cli-status.h"
+#include "oms-scheduler.h"
+#include "oms-sync-engine.h"
+
+/* `serve` keeps this site's services running until SIGTERM or SIGINT. Each service is
+ * started in start_services() and stopped in stop_services(); the process ends once
+ * services_busy() says none of them has work left, so a stop never cuts a write short.
+ * The first signal stops cleanly; a second one ends the process at once.
+ */
+
+typedef struct
+{
+  GMainLoop     *loop;
+  OmsSyncEngine *engine;
+  OmsScheduler  *scheduler;
+  gulong         run_finished_id;
+  gboolean       stopping;
+} Serve;
+
+static gboolean
+services_busy (Serve *serve)
+{
+  return oms_sync_engine_get_is_syncing (serve->engine);
+}
+
+static void
+quit_when_idle (Serve *serve)
+{
+  if (serve->stopping && !services_busy (serve))
+    g_main_loop_quit (serve->loop);
+}
+
+/* One line on stdout per run, however it ended, so a supervisor's log shows each sync. */
+static void
+serve_run_finished_cb (OmsSyncEngine *engine,
+                       gboolean       success,
+                       Serve         *serve)
+{
+  const OmsSyncRun *run = oms_sync_engine_get_latest_run (engine);
+
+  if (run != NULL)
+    {
+      g_autofree char *line = oms_cli_run_to_text (run);
+      g_autofree char *text = g_strconcat (line, "\n", NULL);
+
+      oms_cli_print (text);
+    }
+
+  quit_when_idle (serve);
+}
+
+static void
+start_services (Serve *serve)
+{
+  serve->run_finished_id = g_signal_connect (serve->engine, "run-finished",
+                                             G_CALLBACK (serve_run_finished_cb), serve);
+
+  if (oms_sync_engine_get_mode (serve->engine) == OMS_SYNC_MODE_UNCONFIGURED)
+    g_printerr ("%s: %s\n", g_get_prgname (),
+                _("This site is not configured, so it will not sync. Set it up with "
+                  "“omsync-cli configure” and start serve again."));
+
+  oms_scheduler_start (serve->scheduler);
+}
+
+/* The scheduler cancels its run; the engine then closes it as interrupted. */
+static void
+stop_services (Serve *serve)
+{
+  oms_scheduler_stop (serve->scheduler);
+}
+
+static gboolean
+serve_signal_cb (gpointer user_data)
+{
+  Serve *serve = user_data;
+
+  if (serve->stopping)
+    {
+      g_main_loop_quit (serve->loop);
+      return G_SOURCE_CONTINUE;
+    }
+
+  g_printerr ("%s\n", _("Stopping…"));
+  serve->stopping = TRUE;
+  stop_services (serve);
+  quit_when_idle (serve);
+
+  return G_SOURCE_CONTINUE;
+}
+
+int
+oms_cli_serve (OmsCli  *cli,
+               int      argc,
+               char   **argv)
+{
+  g_autoptr(GOptionContext) context = NULL;
+  g_autoptr(OmsStore) store = NULL;
+  g_autoptr(OmsSyncEngine) engine = NULL;
+  g_autoptr(OmsScheduler) scheduler = NULL;
+  g_autoptr(GMainLoop) loop = NULL;
+  Serve serve = { NULL };
+  guint sigint_id;
+  guint sigterm_id;
+
+  context = oms_cli_parse_command (cli, "serve",
+                                   _("Runs the sync scheduler: a sync at start when the site is "
+                                     "configured, then one every sync interval (after the first "
+                                     "sync has succeeded), until SIGTERM or SIGINT.\nA sync "
+                                     "still running then is stopped and recorded as "
+                                     "interrupted. Prints one line per sync on standard output."),
+                                   NULL, &argc, &argv);
+  if (context == NULL)
+    return OMS_CLI_EXIT_USAGE;
+
+  store = oms_cli_open_store (cli);
+  if (store == NULL)
+    return OMS_CLI_EXIT_FAILURE;
+
+  engine = oms_sync_engine_new (store);
+  scheduler = oms_scheduler_new (engine);
+  loop = g_main_loop_new (NULL, FALSE);
+
+  serve.loop = loop;
+  serve.engine = engine;
+  serve.scheduler = scheduler;
+
+  sigint_id = g_unix_signal_add (SIGINT, serve_signal_cb, &serve);
+  sigterm_id = g_unix_signal_add (SIGTERM, serve_signal_cb, &serve);
+
+  start_services (&serve);
+  g_main_loop_run (loop);
+
+  g_source_remove (sigint_id);
+  g_source_remove (sigterm_id);
+  g_clear_signal_handler (&serve.run_finished_id, engine);
+
+  /* Let the cancelled run's callbacks finish before the objects go. */
+  while (g_main_context_pending (NULL))
+    g_main_context_iteration (NULL, FALSE);
+
+  return OMS_CLI_EXIT_OK;
+}

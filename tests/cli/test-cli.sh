@@ -1,0 +1,207 @@
+#!/bin/bash
+# test-cli.sh: drives the real omsync-cli against a real omsync-central on 127.0.0.1, and
+# prints TAP. Needs OMSYNC_CLI and OMSYNC_CENTRAL (paths of the two programs), set by meson.
+#
+# Copyright 2026 The omsync authors
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+set -u
+
+: "${OMSYNC_CLI:?set OMSYNC_CLI to the omsync-cli program}"
+: "${OMSYNC_CENTRAL:?set OMSYNC_CENTRAL to the omsync-central program}"
+
+export OMSYNC_HARDWARE_ID=cli-test-machine
+export GIO_USE_PROXY_RESOLVER=dummy
+export LC_ALL=C.UTF-8
+unset OMSYNC_PASSWORD OMSYNC_DATA_DIR
+
+TMP=$(mktemp -d "${TMPDIR:-/tmp}/oms-cli-test-XXXXXX")
+CENTRAL_PID=
+SERVE_PID=
+N=0
+FAILED=0
+
+cleanup ()
+{
+  [ -n "$SERVE_PID" ] && kill -KILL "$SERVE_PID" 2>/dev/null
+  [ -n "$CENTRAL_PID" ] && kill -TERM "$CENTRAL_PID" 2>/dev/null && wait "$CENTRAL_PID" 2>/dev/null
+  rm -rf "$TMP"
+}
+trap cleanup EXIT
+
+ok ()
+{
+  N=$((N + 1))
+  echo "ok $N - $1"
+}
+
+not_ok ()
+{
+  N=$((N + 1))
+  FAILED=$((FAILED + 1))
+  echo "not ok $N - $1"
+  shift
+  for line in "$@"; do
+    echo "# $line"
+  done
+  [ -f "$TMP/out" ] && sed 's/^/# stdout: /' "$TMP/out"
+  [ -f "$TMP/err" ] && sed 's/^/# stderr: /' "$TMP/err"
+}
+
+# Runs omsync-cli on the site's data dir; stdout in $TMP/out, stderr in $TMP/err, exit in RC.
+cli ()
+{
+  "$OMSYNC_CLI" --data-dir "$TMP/site" "$@" > "$TMP/out" 2> "$TMP/err"
+  RC=$?
+}
+
+# check NAME EXPECTED_RC [PYTHON_EXPR]: the exit status, and a Python expression over the
+# JSON on stdout (`j`) and the text of stderr (`err`) that must be true.
+check ()
+{
+  local name=$1 expected=$2 expr=${3:-True}
+  local result
+
+  if [ "$RC" -ne "$expected" ]; then
+    not_ok "$name" "exit status $RC, expected $expected"
+    return
+  fi
+  result=$(/usr/bin/python3 - "$TMP/out" "$TMP/err" "$expr" <<'EOF'
+import json, sys
+out = open(sys.argv[1], encoding='utf-8').read()
+err = open(sys.argv[2], encoding='utf-8').read()
+try:
+    j = json.loads(out)
+except ValueError:
+    j = None
+print('yes' if eval(sys.argv[3]) else 'no')
+EOF
+  )
+  if [ "$result" = yes ]; then
+    ok "$name"
+  else
+    not_ok "$name" "not true: $expr"
+  fi
+}
+
+start_central ()
+{
+  mkdir -p "$TMP/central"
+  "$OMSYNC_CENTRAL" --data-dir "$TMP/central" --listen 127.0.0.1 --port 0 --demo \
+    > "$TMP/central.out" 2> "$TMP/central.err" &
+  CENTRAL_PID=$!
+  for _ in $(seq 100); do
+    URL=$(head -n 1 "$TMP/central.out" 2>/dev/null)
+    [ -n "$URL" ] && return 0
+    sleep 0.1
+  done
+  echo "Bail out! omsync-central did not start"
+  cat "$TMP/central.err"
+  exit 1
+}
+
+# POST or DELETE a fault on the central's loopback admin route.
+central_fault ()
+{
+  /usr/bin/python3 - "$URL" "$1" "${2:-}" <<'EOF'
+import sys, urllib.request
+url, method, spec = sys.argv[1], sys.argv[2], sys.argv[3]
+request = urllib.request.Request(url + '/admin/fault', data=spec.encode() or None, method=method)
+urllib.request.urlopen(request, timeout=10).read()
+EOF
+}
+
+echo "1..22"
+
+start_central
+
+# An empty data directory: nothing configured.
+cli status --json
+check "status --json on an empty data dir" 0 \
+  "j['configured'] is False and j['mode'] == 'unconfigured' and j['lastRun'] is None \
+   and j['site']['hardwareId'] == 'cli-test-machine' and j['intervalSeconds'] is None"
+
+# Usage errors.
+cli
+check "no command is a usage error" 2 "'Usage' in err"
+cli frobnicate
+check "an unknown command is a usage error" 2 "'frobnicate' in err and 'Usage' in err"
+cli status --frobnicate
+check "an unknown option is a usage error" 2 "'frobnicate' in err"
+cli configure --site demo --password-stdin < /dev/null
+check "configure without --url is a usage error" 2
+cli history --limit 0
+check "history --limit 0 is a usage error" 2
+cli configure --interval 60
+check "--interval alone before configuring is a usage error" 2 "'not configured' in err"
+
+# A wrong password is refused and nothing is stored.
+cli configure --url "$URL" --site demo --password-stdin <<< wrong
+check "configure with a wrong password fails" 1 "'Incorrect password' in err"
+cli status --json
+check "nothing was stored after the refusal" 0 \
+  "j['configured'] is False and j['mode'] == 'unconfigured'"
+
+# The right one is accepted.
+OMSYNC_PASSWORD=pass cli configure --url "$URL" --site demo
+check "configure with the right password" 0
+cli configure --interval 120
+check "configure --interval alone" 0
+cli status --json
+check "configured and initialising" 0 \
+  "j['configured'] and j['mode'] == 'initialising' and j['intervalSeconds'] == 120 \
+   and j['site']['name'] == 'demo' and isinstance(j['site']['id'], int) \
+   and isinstance(j['site']['uuid'], str)"
+
+# One sync.
+cli sync
+check "sync succeeds, with progress on stderr" 0 \
+  "'Pull central: started' in err and 'Integrate: finished' in err and ' of ' in err"
+cli status --json
+check "status after the sync" 0 \
+  "j['mode'] == 'operational' and not j['isSyncing'] and j['pushQueue']['total'] == 0 \
+   and len(j['lastRun']['steps']) == 7 and j['lastRun']['error'] is None \
+   and all(s['finished'] for s in j['lastRun']['steps']) \
+   and j['lastRun']['finished'].endswith('Z') \
+   and j['lastSuccessfulSync'] is not None and j['lastSuccessfulSync']['finished']"
+cli history --json
+check "history has one run" 0 "len(j) == 1 and j[0]['finished'] is not None"
+cli pending --json
+check "pending --json" 0 "j == {'total': 0, 'v5': 0, 'v6': 0}"
+cli status
+check "status as text" 0 "True" # the text is checked below, on stdout
+grep -q '^Site: demo (id [0-9]*)$' "$TMP/out" && grep -q '^Mode: operational$' "$TMP/out" \
+  && ok "status text names the site and mode" || not_ok "status text names the site and mode"
+
+# serve: a run in progress when SIGTERM arrives is closed as interrupted.
+central_fault POST '/sync/v5/site:latency=5000'
+"$OMSYNC_CLI" --data-dir "$TMP/site" serve > "$TMP/serve.out" 2> "$TMP/serve.err" &
+SERVE_PID=$!
+sleep 1
+kill -TERM "$SERVE_PID"
+wait "$SERVE_PID"
+RC=$?
+SERVE_PID=
+central_fault DELETE
+cp "$TMP/serve.out" "$TMP/out"
+cp "$TMP/serve.err" "$TMP/err"
+check "serve stops cleanly on SIGTERM" 0 "'interrupted' in out"
+cli history --json
+check "the interrupted run is closed, not syncing" 0 \
+  "len(j) == 2 and j[0]['interrupted'] is True and j[0]['finished'] is None"
+
+# A central that is not there.
+kill -TERM "$CENTRAL_PID" && wait "$CENTRAL_PID"
+CENTRAL_PID=
+cli sync
+check "sync against a stopped central fails" 1 \
+  "'Unable to connect to server' in err and 'CONNECTION_ERROR' in err"
+
+# A damaged data file is refused with a clear message.
+mkdir -p "$TMP/bad"
+printf 'this is not an omsync database\n' > "$TMP/bad/omsync.sqlite"
+"$OMSYNC_CLI" --data-dir "$TMP/bad" status --json > "$TMP/out" 2> "$TMP/err"
+RC=$?
+check "a damaged data file is refused" 1 "'damaged' in err and out == ''"
+
+[ "$FAILED" -eq 0 ]
