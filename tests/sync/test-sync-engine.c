@@ -419,6 +419,103 @@ test_errors (Fixture       *fixture,
   g_assert_false (oms_sync_engine_get_error (fixture->engine, NULL, NULL));
 }
 
+typedef struct
+{
+  const char          *fault;
+  OmsSyncErrorVariant  variant;
+} FaultCase;
+
+/* Each variant of PROTOCOL.md §5.3 from the condition the real servers answer it for. */
+static void
+test_every_error_variant (Fixture       *fixture,
+                          gconstpointer  user_data)
+{
+  static const FaultCase cases[] = {
+    { "/sync/v5/site:status=401,body={\"error\":{\"code\":\"site_name_not_found\","
+      "\"message\":\"Site name not found\",\"data\":null}}",
+      OMS_SYNC_ERROR_VARIANT_SITE_NAME_NOT_FOUND },
+    { "/sync/v5/site:status=401,body={\"error\":{\"code\":\"site_incorrect_password\","
+      "\"message\":\"Incorrect password\",\"data\":null}}",
+      OMS_SYNC_ERROR_VARIANT_INCORRECT_PASSWORD },
+    { "/sync/v5/central_records:status=401,body={\"error\":{\"code\":\"site_has_no_store\","
+      "\"message\":\"Site has no store\",\"data\":null}}",
+      OMS_SYNC_ERROR_VARIANT_SITE_HAS_NO_STORE },
+    { "/sync/v5/queued_records:status=401,body={\"error\":{\"code\":\"site_auth_timeout\","
+      "\"message\":\"Timed out\",\"data\":null}}",
+      OMS_SYNC_ERROR_VARIANT_SITE_AUTH_TIMEOUT },
+    { "/sync/v5/site:status=409,body={\"error\":{\"code\":\"api_version_incompatible\","
+      "\"message\":\"Upgrade\",\"data\":{\"major\":1,\"minor\":1}}}",
+      OMS_SYNC_ERROR_VARIANT_API_VERSION_INCOMPATIBLE },
+    { "/central/sync/pull:status=200,body={\"error\":{\"syncVersionMismatch\":[0,4,5]}}",
+      OMS_SYNC_ERROR_VARIANT_V6_API_VERSION_INCOMPATIBLE },
+    { "/central/sync/pull:status=200,body={\"error\":\"integrationInProgress\"}",
+      OMS_SYNC_ERROR_VARIANT_UNKNOWN },
+    { "/sync/v5/site:status=200,body={\"id\":\"x\",\"siteId\":2,"
+      "\"initialisationStatus\":\"completed\",\"omSupplyCentralServerUrl\":\"\","
+      "\"isOmSupplyCentralServer\":false,\"mSupplyCentralSiteId\":1}",
+      OMS_SYNC_ERROR_VARIANT_CENTRAL_V6_NOT_CONFIGURED },
+    { "/sync/v5/site:corrupt", OMS_SYNC_ERROR_VARIANT_UNKNOWN },
+  };
+  g_autoptr(GError) error = NULL;
+
+  configure_and_initialise (fixture);
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_test_message ("fault %s", cases[i].fault);
+      g_assert_true (oms_central_server_add_fault (fixture->central, cases[i].fault, &error));
+      g_assert_no_error (error);
+      assert_run_fails_with (fixture, cases[i].variant);
+      oms_central_server_clear_faults (fixture->central, NULL);
+    }
+
+  /* Integration that cannot record its results aborts: INTEGRATION_ERROR, and the pulled
+   * records stay pending for the next run.
+   */
+  g_assert_true (oms_central_server_add_central_record (fixture->central, "unit", "unit-late",
+                                                        "insert",
+                                                        "{\"ID\":\"unit-late\","
+                                                        "\"units\":\"crate\","
+                                                        "\"comment\":\"\","
+                                                        "\"order_number\":9}",
+                                                        &error));
+  g_assert_no_error (error);
+  g_assert_true (oms_store_exec (fixture->store,
+                                 "CREATE TRIGGER refuse_marking BEFORE UPDATE OF "
+                                 "integration_datetime ON sync_buffer BEGIN "
+                                 "SELECT RAISE (ABORT, 'disk full'); END;",
+                                 &error));
+  assert_run_fails_with (fixture, OMS_SYNC_ERROR_VARIANT_INTEGRATION_ERROR);
+  g_assert_cmpint (count_rows (fixture->store, "SELECT count(*) FROM sync_buffer "
+                                               "WHERE record_id = 'unit-late' AND "
+                                               "integration_datetime IS NULL"), ==, 1);
+  g_assert_true (oms_store_exec (fixture->store, "DROP TRIGGER refuse_marking", &error));
+  g_assert_true (run_sync (fixture, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (count_rows (fixture->store, "SELECT count(*) FROM record "
+                                               "WHERE id = 'unit-late'"), ==, 1);
+}
+
+static void
+test_site_uuid_change_refused (Fixture       *fixture,
+                               gconstpointer  user_data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *url_before = NULL;
+  g_autofree char *url_after = NULL;
+
+  configure_and_initialise (fixture);
+  url_before = oms_store_kv_get_string (fixture->store, OMS_KV_SYNC_URL, NULL);
+
+  /* This data belongs to another site of the central: pointing it elsewhere is refused. */
+  g_assert_true (oms_store_kv_set_string (fixture->store, OMS_KV_SYNC_SITE_UUID,
+                                          "another-site-uuid", &error));
+  g_assert_false (save_settings (fixture, "pass", &error));
+  g_assert_error (error, OMS_SYNC_ERROR, OMS_SYNC_ERROR_VARIANT_SITE_UUID_IS_BEING_CHANGED);
+  url_after = oms_store_kv_get_string (fixture->store, OMS_KV_SYNC_URL, NULL);
+  g_assert_cmpstr (url_after, ==, url_before);
+}
+
 static void
 test_connection_refused (Fixture       *fixture,
                          gconstpointer  user_data)
@@ -542,6 +639,8 @@ main (int   argc,
   ADD ("/oms/sync/initialisation", test_initialisation);
   ADD ("/oms/sync/push-to-both-servers", test_push_to_both_servers);
   ADD ("/oms/sync/errors", test_errors);
+  ADD ("/oms/sync/every-error-variant", test_every_error_variant);
+  ADD ("/oms/sync/site-uuid-change-refused", test_site_uuid_change_refused);
   ADD ("/oms/sync/connection-refused", test_connection_refused);
   ADD ("/oms/sync/resume-after-failure", test_resume_after_failure);
   ADD ("/oms/sync/runs-never-overlap", test_runs_never_overlap);
