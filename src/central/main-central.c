@@ -61,6 +61,7 @@ main (int   argc,
   gboolean demo = FALSE;
   int port = 0;
   int demo_records = 0;
+  int demo_v6_records = 0;
   int integration_ms = 0;
   int next_site_id = 10;
   guint sigint_id;
@@ -75,6 +76,9 @@ main (int   argc,
       "Seed demo data: a site named “demo” with password “pass” (site id 2)", NULL },
     { "demo-records", 0, 0, G_OPTION_ARG_INT, &demo_records,
       "Add N extra central item records to the demo data, for benchmarks", "N" },
+    { "demo-v6-records", 0, 0, G_OPTION_ARG_INT, &demo_v6_records,
+      "Add N extra Open mSupply central asset records to the demo data, for benchmarks",
+      "N" },
     { "site", 0, 0, G_OPTION_ARG_STRING_ARRAY, &sites,
       "Add a site with its own store (repeatable)", "NAME:PASSWORD[:SITE_ID]" },
     { "fault", 0, 0, G_OPTION_ARG_STRING_ARRAY, &faults,
@@ -110,10 +114,10 @@ main (int   argc,
       g_printerr ("omsync-central: --data-dir is required\n");
       return EXIT_FAILURE;
     }
-  if (port < 0 || port > 65535 || demo_records < 0 || integration_ms < 0)
+  if (port < 0 || port > 65535 || demo_records < 0 || demo_v6_records < 0 || integration_ms < 0)
     {
-      g_printerr ("omsync-central: --port, --demo-records and --integration-delay must be "
-                  "in range\n");
+      g_printerr ("omsync-central: --port, --demo-records, --demo-v6-records and "
+                  "--integration-delay must be in range\n");
       return EXIT_FAILURE;
     }
 
@@ -127,6 +131,13 @@ main (int   argc,
 
   if ((demo || demo_records > 0)
       && !oms_central_server_seed_demo (server, (guint)demo_records, &error))
+    {
+      g_printerr ("omsync-central: cannot seed demo data: %s\n", error->message);
+      return EXIT_FAILURE;
+    }
+
+  if (demo_v6_records > 0
+      && !oms_central_server_seed_demo_v6 (server, (guint)demo_v6_records, &error))
     {
       g_printerr ("omsync-central: cannot seed demo data: %s\n", error->message);
       return EXIT_FAILURE;

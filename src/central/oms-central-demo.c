@@ -690,3 +690,73 @@ fail:
   _oms_central_db_exec (ctx, "ROLLBACK", NULL);
   return FALSE;
 }
+
+/* Benchmark records for the Open mSupply central: assets of the demo store, the v6 table
+ * omsync keeps typed, in the shape seed_v6() writes. Built with printf for the same reason
+ * as seed_extra(), and inserted directly because every id is new.
+ */
+gboolean
+_oms_central_demo_seed_v6_extra (OmsCentralContext  *ctx,
+                                 guint               n_records,
+                                 GError            **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autofree char *store_id = NULL;
+  g_autofree char *class_id = uuid ("asset_class", "Cold Chain Equipment");
+  g_autofree char *category_id = uuid ("asset_category", assets[0].category);
+  g_autofree char *type_id = uuid ("asset_catalogue_type", assets[0].category);
+  g_autofree char *catalogue_id = uuid ("asset_catalogue_item", assets[0].model);
+  gint64 done = meta_get_int (ctx, "demo_extra_v6_records");
+  char id[37];
+  char data[1024];
+
+  if (done >= n_records)
+    return TRUE;
+  if (!_oms_central_demo_seed (ctx, 0, error))
+    return FALSE;
+  store_id = _oms_central_db_dup_store_id (ctx, DEMO_SITE_NAME);
+  if (!store_id)
+    {
+      g_set_error (error, OMS_CENTRAL_ERROR, OMS_CENTRAL_ERROR_FAILED,
+                   "The demo site has no store");
+      return FALSE;
+    }
+
+  stmt = _oms_central_db_prepare (ctx,
+                                  "INSERT INTO changelog_v6 (table_name, record_id, action, "
+                                  "store_id, source_site_id, data) "
+                                  "VALUES ('asset', ?, 'Update', ?, NULL, ?)",
+                                  error);
+  if (!stmt || !_oms_central_db_exec (ctx, "BEGIN IMMEDIATE", error))
+    return FALSE;
+
+  for (guint i = (guint)done; i < n_records; i++)
+    {
+      g_snprintf (id, sizeof id, "be000000-0000-7000-8000-%012x", i);
+      g_snprintf (data, sizeof data,
+                  "{\"asset_category_id\":\"%s\","
+                  "\"asset_class_id\":\"%s\",\"asset_number\":\"BENCH-%07u\","
+                  "\"asset_type_id\":\"%s\",\"catalogue_item_id\":\"%s\","
+                  "\"created_datetime\":\"2023-03-14T09:30:00\",\"id\":\"%s\","
+                  "\"installation_date\":\"2023-03-14\","
+                  "\"modified_datetime\":\"2025-11-02T10:15:00\","
+                  "\"notes\":\"Benchmark asset %u\",\"replacement_date\":null,"
+                  "\"serial_number\":\"SN%09u\",\"store_id\":\"%s\"}",
+                  category_id, class_id, i + 1, type_id, catalogue_id, id, i + 1, i + 1,
+                  store_id);
+      sqlite3_reset (stmt);
+      sqlite3_bind_text (stmt, 1, id, -1, SQLITE_TRANSIENT);
+      sqlite3_bind_text (stmt, 2, store_id, -1, SQLITE_STATIC);
+      sqlite3_bind_text (stmt, 3, data, -1, SQLITE_TRANSIENT);
+      if (!_oms_central_db_step_done (ctx, stmt, error))
+        goto fail;
+    }
+  if (!meta_set_int (ctx, "demo_extra_v6_records", n_records, error)
+      || !_oms_central_db_exec (ctx, "COMMIT", error))
+    goto fail;
+  return TRUE;
+
+fail:
+  _oms_central_db_exec (ctx, "ROLLBACK", NULL);
+  return FALSE;
+}

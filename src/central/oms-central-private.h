@@ -204,6 +204,9 @@ void                _oms_central_admin_handle          (OmsCentralContext  *ctx,
 gboolean            _oms_central_demo_seed             (OmsCentralContext  *ctx,
                                                         guint               n_extra_records,
                                                         GError            **error);
+gboolean            _oms_central_demo_seed_v6_extra    (OmsCentralContext  *ctx,
+                                                        guint               n_records,
+                                                        GError            **error);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (OmsCentralSite, _oms_central_site_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (OmsCentralFault, _oms_central_fault_free)

@@ -743,6 +743,26 @@ oms_central_server_seed_demo (OmsCentralServer  *self,
   return _oms_central_demo_seed (&self->ctx, n_extra_records, error);
 }
 
+/**
+ * oms_central_server_seed_demo_v6:
+ * @self: a #OmsCentralServer
+ * @n_extra_records: extra Open mSupply central records (demo store assets) for benchmarks
+ * @error: return location for a #GError
+ *
+ * Seeds the demo data if needed, then adds v6 asset records up to @n_extra_records in all.
+ *
+ * Returns: %TRUE on success
+ */
+gboolean
+oms_central_server_seed_demo_v6 (OmsCentralServer  *self,
+                                 guint              n_extra_records,
+                                 GError           **error)
+{
+  g_return_val_if_fail (OMS_IS_CENTRAL_SERVER (self), FALSE);
+
+  return _oms_central_demo_seed_v6_extra (&self->ctx, n_extra_records, error);
+}
+
 static gboolean
 check_json (const char  *data_json,
             GError     **error)

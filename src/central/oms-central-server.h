@@ -47,6 +47,9 @@ char             *oms_central_server_dup_store_id          (OmsCentralServer  *s
 gboolean          oms_central_server_seed_demo             (OmsCentralServer  *self,
                                                             guint              n_extra_records,
                                                             GError           **error);
+gboolean          oms_central_server_seed_demo_v6          (OmsCentralServer  *self,
+                                                            guint              n_extra_records,
+                                                            GError           **error);
 gboolean          oms_central_server_add_central_record    (OmsCentralServer  *self,
                                                             const char        *table_name,
                                                             const char        *record_id,

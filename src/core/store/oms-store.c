@@ -36,6 +36,7 @@ struct _OmsStore
   char       *path;
   sqlite3    *db;
   GHashTable *statements;     /* SQL text → sqlite3_stmt, prepared once */
+  GHashTable *upsert_sql;     /* OmsTableInfo → its upsert's SQL text, built once */
   int         schema_version;
   guint       in_transaction : 1;
   guint       dirty : 1;      /* something was written since the last "changed" */
@@ -93,6 +94,7 @@ oms_store_finalize (GObject *object)
 
   /* Statements must be finalized before the connection can close. */
   g_clear_pointer (&self->statements, g_hash_table_unref);
+  g_clear_pointer (&self->upsert_sql, g_hash_table_unref);
   if (self->db != NULL)
     sqlite3_close_v2 (self->db);
   self->db = NULL;
@@ -165,6 +167,7 @@ oms_store_init (OmsStore *self)
 {
   self->statements = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
                                             finalize_statement);
+  self->upsert_sql = g_hash_table_new_full (NULL, NULL, NULL, g_free);
 }
 
 /*
@@ -682,7 +685,10 @@ static gboolean
 savepoint_begin (OmsStore  *self,
                  GError   **error)
 {
-  return oms_store_exec (self, "SAVEPOINT oms_write", error);
+  /* Prepared once: an initial sync opens one savepoint per record. */
+  sqlite3_stmt *stmt = oms_store_prepare (self, "SAVEPOINT oms_write", error);
+
+  return stmt != NULL && step_done (self, stmt, _("run a statement"), error);
 }
 
 static gboolean
@@ -690,13 +696,16 @@ savepoint_end (OmsStore  *self,
                gboolean   ok,
                GError   **error)
 {
+  sqlite3_stmt *stmt;
+
   if (!ok)
     {
       sqlite3_exec (self->db, "ROLLBACK TO oms_write; RELEASE oms_write", NULL, NULL, NULL);
       return FALSE;
     }
 
-  if (!oms_store_exec (self, "RELEASE oms_write", error))
+  stmt = oms_store_prepare (self, "RELEASE oms_write", error);
+  if (stmt == NULL || !step_done (self, stmt, _("run a statement"), error))
     {
       sqlite3_exec (self->db, "ROLLBACK TO oms_write; RELEASE oms_write", NULL, NULL, NULL);
       return FALSE;
@@ -1230,8 +1239,14 @@ upsert_typed (OmsStore            *self,
               JsonObject          *fields,
               GError             **error)
 {
-  g_autofree char *sql = build_upsert_sql (table);
+  char *sql = g_hash_table_lookup (self->upsert_sql, table);
   sqlite3_stmt *stmt;
+
+  if (sql == NULL)
+    {
+      sql = build_upsert_sql (table);
+      g_hash_table_insert (self->upsert_sql, (gpointer) table, sql);
+    }
 
   stmt = oms_store_prepare (self, sql, error);
   if (stmt == NULL)

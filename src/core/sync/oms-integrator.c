@@ -170,11 +170,53 @@ list_tables (OmsStore       *store,
   return g_steal_pointer (&tables);
 }
 
+/* Lists a table's pending rows once, in integration order, so that each page is a range of
+ * that list. Asking for "the first PAGE_SIZE pending rows" again on every page would sort all
+ * of the table's pending rows each time, which grows with the square of an initial pull.
+ */
+static gboolean
+order_pending (OmsStore       *store,
+               IntegrateData  *data,
+               const char     *table_name,
+               const char     *action,
+               GError        **error)
+{
+  sqlite3_stmt *stmt;
+
+  if (!oms_store_exec (store,
+                       "CREATE TEMP TABLE IF NOT EXISTS oms_integrate_order ("
+                       "position INTEGER PRIMARY KEY, buffer_rowid INTEGER NOT NULL);"
+                       "DELETE FROM temp.oms_integrate_order;",
+                       error))
+    return FALSE;
+
+  stmt = oms_store_prepare (store,
+                            "INSERT INTO temp.oms_integrate_order (buffer_rowid) "
+                            "SELECT rowid FROM sync_buffer "
+                            "WHERE action = ?2 AND table_name = ?3 AND " PENDING
+                            " ORDER BY received_datetime, rowid",
+                            error);
+  if (stmt == NULL)
+    return FALSE;
+
+  bind_site (stmt, data);
+  sqlite3_bind_text (stmt, 2, action, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 3, table_name, -1, SQLITE_TRANSIENT);
+
+  if (sqlite3_step (stmt) != SQLITE_DONE)
+    {
+      oms_store_set_sql_error (store, error, _("read the pulled records"));
+      sqlite3_reset (stmt);
+      return FALSE;
+    }
+  sqlite3_reset (stmt);
+
+  return TRUE;
+}
+
 static GPtrArray *
 read_page (OmsStore       *store,
-           IntegrateData  *data,
-           const char     *table_name,
-           const char     *action,
+           gint64         *position,
            GError        **error)
 {
   g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func (buffer_row_free);
@@ -182,25 +224,26 @@ read_page (OmsStore       *store,
   int rc;
 
   stmt = oms_store_prepare (store,
-                            "SELECT record_id, table_name, data FROM sync_buffer "
-                            "WHERE action = ?2 AND table_name = ?3 AND " PENDING
-                            " ORDER BY received_datetime, rowid LIMIT ?4",
+                            "SELECT o.position, b.record_id, b.table_name, b.data "
+                            "FROM temp.oms_integrate_order o "
+                            "JOIN sync_buffer b ON b.rowid = o.buffer_rowid "
+                            "WHERE o.position > ?1 AND b.integration_datetime IS NULL "
+                            "ORDER BY o.position LIMIT ?2",
                             error);
   if (stmt == NULL)
     return NULL;
 
-  bind_site (stmt, data);
-  sqlite3_bind_text (stmt, 2, action, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 3, table_name, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_int (stmt, 4, PAGE_SIZE);
+  sqlite3_bind_int64 (stmt, 1, *position);
+  sqlite3_bind_int (stmt, 2, PAGE_SIZE);
 
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
       BufferRow *row = g_new0 (BufferRow, 1);
 
-      row->record_id = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
-      row->table_name = g_strdup ((const char *) sqlite3_column_text (stmt, 1));
-      row->data = g_strdup ((const char *) sqlite3_column_text (stmt, 2));
+      *position = sqlite3_column_int64 (stmt, 0);
+      row->record_id = g_strdup ((const char *) sqlite3_column_text (stmt, 1));
+      row->table_name = g_strdup ((const char *) sqlite3_column_text (stmt, 2));
+      row->data = g_strdup ((const char *) sqlite3_column_text (stmt, 3));
       g_ptr_array_add (rows, row);
     }
   sqlite3_reset (stmt);
@@ -257,6 +300,14 @@ integrate_upsert (OmsStore              *store,
 {
   g_auto(OmsTranslation) translation = { 0 };
   g_autoptr(GError) error = NULL;
+
+  /* A generic record is kept as received, so there is nothing to parse in C when the text is
+   * an object SQLite accepts. Otherwise the full path below reports why it cannot be kept.
+   */
+  if (row->data[0] == '{' && oms_translate_pull_is_generic (row->table_name) &&
+      oms_store_upsert_raw_record (store, row->table_name, row->record_id, row->data, origin,
+                                   NULL))
+    return NULL;
 
   if (!oms_translate_pull (row->table_name, row->data, &translation, &error))
     return g_strdup (error->message);
@@ -324,10 +375,14 @@ integrate_table (OmsStore       *store,
 {
   static const char * const actions[] = { "UPSERT", "DELETE", "MERGE" };
   OmsChangeOrigin origin = { TRUE, data->has_central_site_id, data->central_site_id };
+  gint64 position = 0;
+
+  if (!order_pending (store, data, table_name, actions[pass], error))
+    return FALSE;
 
   for (;;)
     {
-      g_autoptr(GPtrArray) rows = read_page (store, data, table_name, actions[pass], error);
+      g_autoptr(GPtrArray) rows = read_page (store, &position, error);
 
       if (rows == NULL)
         return FALSE;
@@ -453,7 +508,11 @@ integrate_thread (GTask        *task,
   g_autoptr(GError) error = NULL;
 
   store = oms_store_open (data->data_dir, &error);
-  if (store == NULL || !oms_store_begin (store, &error))
+  /* A larger page cache than SQLite's 2 MiB default keeps the indexes an initial sync
+   * writes to (buffer, changelog, records) in memory; the connection closes with the pass.
+   */
+  if (store == NULL || !oms_store_exec (store, "PRAGMA cache_size = -16384", &error) ||
+      !oms_store_begin (store, &error))
     goto failed;
 
   if (!integrate (store, data, cancellable, &error))

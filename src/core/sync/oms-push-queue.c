@@ -223,7 +223,7 @@ oms_push_queue_read_batch (OmsStore        *store,
                            gint64          *remaining,
                            GError         **error)
 {
-  g_autoptr(GPtrArray) records = g_ptr_array_new_with_free_func ((GDestroyNotify) oms_sync_record_free);
+  g_autoptr(GPtrArray) records = NULL;
   g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func (g_free);
   gint64 v5_cursor, v6_cursor, site_id;
   sqlite3_stmt *stmt;
@@ -231,6 +231,7 @@ oms_push_queue_read_batch (OmsStore        *store,
 
   *last_cursor = -1;
   *remaining = 0;
+  records = g_ptr_array_new_with_free_func ((GDestroyNotify) oms_sync_record_free);
 
   if (!read_cursors (store, &v5_cursor, &v6_cursor, &site_id, error) ||
       !register_functions (store, error))
@@ -271,7 +272,9 @@ oms_push_queue_read_batch (OmsStore        *store,
 
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
-      g_ptr_array_add (rows, g_strdup_printf ("%" G_GINT64_FORMAT, (gint64) sqlite3_column_int64 (stmt, 0)));
+      gint64 cursor = sqlite3_column_int64 (stmt, 0);
+
+      g_ptr_array_add (rows, g_strdup_printf ("%" G_GINT64_FORMAT, cursor));
       g_ptr_array_add (rows, g_strdup ((const char *) sqlite3_column_text (stmt, 1)));
       g_ptr_array_add (rows, g_strdup ((const char *) sqlite3_column_text (stmt, 2)));
       g_ptr_array_add (rows, g_strdup ((const char *) sqlite3_column_text (stmt, 3)));

@@ -10,13 +10,11 @@
 
 #include <glib/gi18n.h>
 
-#include "oms-integrator.h"
-#include "oms-sync-buffer.h"
 #include "oms-sync-engine-private.h"
+#include "oms-sync-run-private.h"
 #include "oms-sync-lock.h"
 #include "oms-sync-settings.h"
 #include "oms-v5-client.h"
-#include "oms-v6-client.h"
 
 /* OmsSyncEngine runs Open mSupply's sync (PROTOCOL.md §1) on the main loop: each step is a
  * chain of libsoup requests whose callbacks move the run on, and only integration, the one
@@ -42,10 +40,7 @@ struct _OmsSyncEngine
   guint               refresh_idle_id;
   gulong              store_changed_id;
 
-  guint               integration_poll_ms;
-  guint               integration_timeout_ms;
-  guint               initialisation_poll_ms;
-  guint               initialisation_timeout_ms;
+  OmsSyncTiming       timing;
 };
 
 G_DEFINE_FINAL_TYPE (OmsSyncEngine, oms_sync_engine, G_TYPE_OBJECT)
@@ -72,40 +67,8 @@ enum {
 static GParamSpec *properties[N_PROPS];
 static guint signals[N_SIGNALS];
 
-/* The state of one run, carried by its GTask. */
-typedef struct
-{
-  OmsSyncApiSettings *api;
-  OmsV5Client        *v5;
-  OmsV6Client        *v6;
-  OmsV5SiteInfo      *site;
-  gboolean            is_initialised;
-  gboolean            queue_initialised;
-  gint64              deadline;     /* monotonic µs for the current wait */
-  GPtrArray          *sync_ids;     /* the pulled remote batch waiting for its ack */
-  gint64              batch_remaining;
-  gint64              last_cursor;
-  guint               timeout_id;
-  int                 lock_fd;      /* the site's sync lock, held for the whole run */
-} RunData;
-
-static void
-run_data_free (gpointer user_data)
-{
-  RunData *data = user_data;
-
-  g_clear_pointer (&data->api, oms_sync_api_settings_free);
-  g_clear_object (&data->v5);
-  g_clear_object (&data->v6);
-  g_clear_pointer (&data->site, oms_v5_site_info_free);
-  g_clear_pointer (&data->sync_ids, g_ptr_array_unref);
-  g_clear_handle_id (&data->timeout_id, g_source_remove);
-  oms_sync_lock_release (data->lock_fd);
-  g_free (data);
-}
-
-static gint64
-now_utc (void)
+gint64
+_oms_sync_now (void)
 {
   return g_get_real_time ();
 }
@@ -420,10 +383,10 @@ oms_sync_engine_init (OmsSyncEngine *self)
 {
   self->current_step = -1;
   self->has_v6 = TRUE;
-  self->integration_poll_ms = 1000;
-  self->integration_timeout_ms = 30 * 1000;
-  self->initialisation_poll_ms = 15 * 1000;
-  self->initialisation_timeout_ms = 30 * 60 * 1000;
+  self->timing.integration_poll_ms = 1000;
+  self->timing.integration_timeout_ms = 30 * 1000;
+  self->timing.initialisation_poll_ms = 15 * 1000;
+  self->timing.initialisation_timeout_ms = 30 * 60 * 1000;
 }
 
 OmsSyncEngine *
@@ -443,10 +406,10 @@ oms_sync_engine_set_timing (OmsSyncEngine *self,
 {
   g_return_if_fail (OMS_IS_SYNC_ENGINE (self));
 
-  self->integration_poll_ms = integration_poll_ms;
-  self->integration_timeout_ms = integration_timeout_ms;
-  self->initialisation_poll_ms = initialisation_poll_ms;
-  self->initialisation_timeout_ms = initialisation_timeout_ms;
+  self->timing.integration_poll_ms = integration_poll_ms;
+  self->timing.integration_timeout_ms = integration_timeout_ms;
+  self->timing.initialisation_poll_ms = initialisation_poll_ms;
+  self->timing.initialisation_timeout_ms = initialisation_timeout_ms;
 }
 
 OmsStore *
@@ -585,36 +548,51 @@ oms_sync_engine_refresh (OmsSyncEngine *self)
   g_signal_emit (self, signals[RUN_CHANGED], 0);
 }
 
+static void
+run_data_free (gpointer user_data)
+{
+  OmsSyncRunData *data = user_data;
+
+  g_clear_pointer (&data->api, oms_sync_api_settings_free);
+  g_clear_object (&data->v5);
+  g_clear_object (&data->v6);
+  g_clear_pointer (&data->site, oms_v5_site_info_free);
+  g_clear_pointer (&data->sync_ids, g_ptr_array_unref);
+  g_clear_handle_id (&data->timeout_id, g_source_remove);
+  oms_sync_lock_release (data->lock_fd);
+  g_free (data);
+}
+
 /*
- * One run
+ * One run: what the step files share (oms-sync-run-private.h)
  */
 
-static void run_step_prepare_initial (GTask *task);
-static void run_step_push_v6         (GTask *task);
-static void run_step_push            (GTask *task);
-static void run_step_pull_central    (GTask *task);
-static void run_step_pull_remote     (GTask *task);
-static void run_step_pull_v6         (GTask *task);
-static void run_step_integrate       (GTask *task);
-
-static OmsSyncEngine *
-task_engine (GTask *task)
+OmsSyncEngine *
+_oms_sync_task_engine (GTask *task)
 {
   return g_task_get_source_object (task);
 }
 
-static RunData *
-task_data (GTask *task)
+OmsSyncRunData *
+_oms_sync_task_data (GTask *task)
 {
   return g_task_get_task_data (task);
 }
 
-/* Ends the run, whatever state it is in. Every run reaches this exactly once. */
+const OmsSyncTiming *
+_oms_sync_task_timing (GTask *task)
+{
+  return &_oms_sync_task_engine (task)->timing;
+}
+
+/* Ends the run, whatever state it is in. Every run reaches this exactly once, through
+ * _oms_sync_run_fail() or _oms_sync_run_succeed().
+ */
 static void
 end_run (GTask  *task,
          GError *error)
 {
-  OmsSyncEngine *self = task_engine (task);
+  OmsSyncEngine *self = _oms_sync_task_engine (task);
   OmsSyncRun *run = self->latest_run;
   g_autoptr(GError) save_error = NULL;
   gboolean success = error == NULL;
@@ -628,19 +606,19 @@ end_run (GTask  *task,
           /* Not an error to show: the run simply did not finish. */
           run->interrupted = TRUE;
           oms_sync_log_fail (self->store, run, _("The sync was cancelled before it finished."),
-                             NULL, now_utc (), &save_error);
+                             NULL, _oms_sync_now (), &save_error);
         }
       else
         {
           g_debug ("Sync failed: %s", error->message);
           oms_sync_log_fail (self->store, run, error->message,
-                             oms_sync_error_variant_to_error_code (variant), now_utc (),
+                             oms_sync_error_variant_to_error_code (variant), _oms_sync_now (),
                              &save_error);
         }
     }
   else
     {
-      oms_sync_log_finish (self->store, run, now_utc (), &save_error);
+      oms_sync_log_finish (self->store, run, _oms_sync_now (), &save_error);
       g_clear_pointer (&self->last_successful_run, oms_sync_run_free);
       self->last_successful_run = oms_sync_run_copy (run);
     }
@@ -648,8 +626,8 @@ end_run (GTask  *task,
   if (save_error != NULL)
     g_debug ("Could not save the end of the sync: %s", save_error->message);
 
-  oms_sync_lock_release (task_data (task)->lock_fd);
-  task_data (task)->lock_fd = -1;
+  oms_sync_lock_release (_oms_sync_task_data (task)->lock_fd);
+  _oms_sync_task_data (task)->lock_fd = -1;
 
   self->is_syncing = FALSE;
   set_current_step (self, -1);
@@ -669,58 +647,76 @@ end_run (GTask  *task,
   g_object_unref (task);
 }
 
-static void
-fail_run (GTask  *task,
-          GError *error)
+void
+_oms_sync_run_fail (GTask  *task,
+                    GError *error)
 {
   end_run (task, error);
 }
 
-static void
-start_step (GTask       *task,
-            OmsSyncStep  step)
+void
+_oms_sync_run_succeed (GTask *task)
 {
-  OmsSyncEngine *self = task_engine (task);
+  end_run (task, NULL);
+}
+
+void
+_oms_sync_run_start_step (GTask       *task,
+                          OmsSyncStep  step)
+{
+  OmsSyncEngine *self = _oms_sync_task_engine (task);
 
   g_debug ("Step %s started", oms_sync_step_get_nick (step));
-  oms_sync_run_start_step (self->latest_run, step, now_utc ());
+  oms_sync_run_start_step (self->latest_run, step, _oms_sync_now ());
   set_current_step (self, step);
   run_changed (self, TRUE);
   /* Views that read the store (the sidebar's status line) follow the steps, not progress. */
   oms_store_emit_changed (self->store);
 }
 
-static void
-finish_step (GTask       *task,
-             OmsSyncStep  step)
+void
+_oms_sync_run_finish_step (GTask       *task,
+                           OmsSyncStep  step)
 {
-  OmsSyncEngine *self = task_engine (task);
+  OmsSyncEngine *self = _oms_sync_task_engine (task);
 
   g_debug ("Step %s finished", oms_sync_step_get_nick (step));
-  oms_sync_run_finish_step (self->latest_run, step, now_utc ());
+  oms_sync_run_finish_step (self->latest_run, step, _oms_sync_now ());
   run_changed (self, TRUE);
   oms_store_emit_changed (self->store);
 }
 
-static void
-report_remaining (GTask       *task,
-                  OmsSyncStep  step,
-                  gint64       remaining)
+void
+_oms_sync_run_report_remaining (GTask       *task,
+                                OmsSyncStep  step,
+                                gint64       remaining)
 {
-  OmsSyncEngine *self = task_engine (task);
+  OmsSyncEngine *self = _oms_sync_task_engine (task);
 
   oms_sync_run_set_remaining (self->latest_run, step, remaining);
   run_changed (self, TRUE);
 }
 
-static gboolean
-check_cancelled (GTask *task)
+/* For progress while another connection holds the write transaction: memory only. */
+void
+_oms_sync_run_report_remaining_unsaved (GTask       *task,
+                                        OmsSyncStep  step,
+                                        gint64       remaining)
+{
+  OmsSyncEngine *self = _oms_sync_task_engine (task);
+
+  oms_sync_run_set_remaining (self->latest_run, step, remaining);
+  run_changed (self, FALSE);
+}
+
+gboolean
+_oms_sync_run_check_cancelled (GTask *task)
 {
   GError *error = NULL;
 
   if (g_cancellable_set_error_if_cancelled (g_task_get_cancellable (task), &error))
     {
-      fail_run (task, error);
+      _oms_sync_run_fail (task, error);
       return TRUE;
     }
 
@@ -728,12 +724,12 @@ check_cancelled (GTask *task)
 }
 
 /* Sleeps on the main loop, then calls @next. */
-static void
-wait_then (GTask       *task,
-           guint        ms,
-           GSourceFunc  next)
+void
+_oms_sync_run_wait_then (GTask       *task,
+                         guint        ms,
+                         GSourceFunc  next)
 {
-  RunData *data = task_data (task);
+  OmsSyncRunData *data = _oms_sync_task_data (task);
 
   data->timeout_id = g_timeout_add (ms, next, task);
 }
@@ -748,14 +744,14 @@ site_info_cb (GObject      *object,
               gpointer      user_data)
 {
   GTask *task = user_data;
-  OmsSyncEngine *self = task_engine (task);
-  RunData *data = task_data (task);
+  OmsSyncEngine *self = _oms_sync_task_engine (task);
+  OmsSyncRunData *data = _oms_sync_task_data (task);
   GError *error = NULL;
 
   data->site = oms_v5_client_get_site_info_finish (OMS_V5_CLIENT (object), result, &error);
   if (data->site == NULL)
     {
-      fail_run (task, error);
+      _oms_sync_run_fail (task, error);
       return;
     }
 
@@ -767,819 +763,22 @@ site_info_cb (GObject      *object,
                                             ? data->site->central_server_url : ""),
                                 &error))
     {
-      fail_run (task, error);
+      _oms_sync_run_fail (task, error);
       return;
     }
   update_mode (self);
 
   data->is_initialised = oms_sync_log_is_initialised (self->store, &error);
   if (error == NULL)
-    data->queue_initialised = oms_sync_log_is_queue_initialised (self->store, now_utc (), &error);
+    data->queue_initialised = oms_sync_log_is_queue_initialised (self->store, _oms_sync_now (),
+                                                                 &error);
   if (error != NULL)
     {
-      fail_run (task, error);
+      _oms_sync_run_fail (task, error);
       return;
     }
 
-  run_step_prepare_initial (task);
-}
-
-/*
- * Prepare initial: ask the legacy central to fill this site's queue, once
- */
-
-static void prepare_initial_poll (GTask *task);
-
-static void
-prepare_initial_done (GTask *task)
-{
-  OmsSyncEngine *self = task_engine (task);
-  RunData *data = task_data (task);
-  g_autofree char *central_url = NULL;
-  GError *error = NULL;
-
-  finish_step (task, OMS_SYNC_STEP_PREPARE_INITIAL);
-
-  /* Step 5: the V6 client, unless the legacy central is itself Open mSupply's central. */
-  if (!data->site->is_central_server)
-    {
-      data->v6 = oms_v6_client_new (data->site->central_server_url, data->api, &error);
-      if (data->v6 == NULL)
-        {
-          fail_run (task, error);
-          return;
-        }
-    }
-
-  (void) self;
-  run_step_push_v6 (task);
-}
-
-static void
-prepare_initial_status_cb (GObject      *object,
-                           GAsyncResult *result,
-                           gpointer      user_data)
-{
-  GTask *task = user_data;
-  RunData *data = task_data (task);
-  g_autoptr(OmsV5SiteStatus) status = NULL;
-  GError *error = NULL;
-
-  status = oms_v5_client_get_site_status_finish (OMS_V5_CLIENT (object), result, &error);
-  if (status == NULL)
-    {
-      fail_run (task, error);
-      return;
-    }
-
-  if (status->code == OMS_V5_SITE_STATUS_IDLE)
-    {
-      prepare_initial_done (task);
-      return;
-    }
-
-  if (g_get_monotonic_time () > data->deadline)
-    {
-      fail_run (task, oms_sync_error_new (OMS_SYNC_ERROR_VARIANT_UNKNOWN,
-                                          "Timed out waiting for the legacy central to finish "
-                                          "preparing this site's initialisation",
-                                          NULL, NULL));
-      return;
-    }
-
-  prepare_initial_poll (task);
-}
-
-static gboolean
-prepare_initial_poll_cb (gpointer user_data)
-{
-  GTask *task = user_data;
-  RunData *data = task_data (task);
-
-  data->timeout_id = 0;
-  if (check_cancelled (task))
-    return G_SOURCE_REMOVE;
-
-  oms_v5_client_get_site_status_async (data->v5, g_task_get_cancellable (task),
-                                       prepare_initial_status_cb, task);
-  return G_SOURCE_REMOVE;
-}
-
-static void
-prepare_initial_poll (GTask *task)
-{
-  wait_then (task, task_engine (task)->initialisation_poll_ms, prepare_initial_poll_cb);
-}
-
-static gboolean
-is_transport_error (const GError *error)
-{
-  OmsProtocolError code;
-
-  /* The initialise call is long and often drops: a lost connection is not a failure. */
-  return oms_sync_error_get_protocol_error (error, &code) &&
-         (code == OMS_PROTOCOL_ERROR_CONNECTION || code == OMS_PROTOCOL_ERROR_TRANSPORT);
-}
-
-static void
-initialise_cb (GObject      *object,
-               GAsyncResult *result,
-               gpointer      user_data)
-{
-  GTask *task = user_data;
-  RunData *data = task_data (task);
-  g_autoptr(OmsV5RemoteBatch) batch = NULL;
-  GError *error = NULL;
-
-  batch = oms_v5_client_initialise_finish (OMS_V5_CLIENT (object), result, &error);
-  if (batch != NULL)
-    {
-      prepare_initial_done (task);
-      return;
-    }
-
-  if (!is_transport_error (error))
-    {
-      fail_run (task, error);
-      return;
-    }
-
-  g_debug ("Initialise request dropped (%s); waiting for the central", error->message);
-  g_error_free (error);
-  data->deadline = g_get_monotonic_time () +
-                   (gint64) task_engine (task)->initialisation_timeout_ms * 1000;
-  prepare_initial_poll (task);
-}
-
-static void
-run_step_prepare_initial (GTask *task)
-{
-  RunData *data = task_data (task);
-
-  /* The timestamps are written even when there is nothing to do. */
-  start_step (task, OMS_SYNC_STEP_PREPARE_INITIAL);
-
-  if (data->queue_initialised)
-    {
-      prepare_initial_done (task);
-      return;
-    }
-
-  if (data->site->initialisation_status == OMS_V5_INITIALISATION_STATUS_STARTED)
-    {
-      data->deadline = g_get_monotonic_time () +
-                       (gint64) task_engine (task)->initialisation_timeout_ms * 1000;
-      prepare_initial_poll (task);
-      return;
-    }
-
-  oms_v5_client_initialise_async (data->v5, g_task_get_cancellable (task), initialise_cb, task);
-}
-
-/*
- * Waiting for a central to integrate what was pushed
- */
-
-typedef void (*StepDoneFunc) (GTask *task);
-
-static void wait_integration_poll (GTask *task, gboolean v6);
-
-static void
-integration_timeout (GTask *task)
-{
-  fail_run (task, oms_sync_error_new (OMS_SYNC_ERROR_VARIANT_INTEGRATION_TIMEOUT_REACHED,
-                                      "The central server took too long integrating pushed "
-                                      "records",
-                                      NULL, NULL));
-}
-
-static void
-v6_site_status_cb (GObject      *object,
-                   GAsyncResult *result,
-                   gpointer      user_data)
-{
-  GTask *task = user_data;
-  RunData *data = task_data (task);
-  gboolean is_integrating = FALSE;
-  GError *error = NULL;
-
-  if (!oms_v6_client_get_site_status_finish (OMS_V6_CLIENT (object), result, &is_integrating,
-                                             &error))
-    {
-      fail_run (task, error);
-      return;
-    }
-
-  if (!is_integrating)
-    {
-      finish_step (task, OMS_SYNC_STEP_PUSH_V6);
-      run_step_push (task);
-      return;
-    }
-
-  if (g_get_monotonic_time () > data->deadline)
-    {
-      integration_timeout (task);
-      return;
-    }
-
-  wait_integration_poll (task, TRUE);
-}
-
-static void
-v5_site_status_cb (GObject      *object,
-                   GAsyncResult *result,
-                   gpointer      user_data)
-{
-  GTask *task = user_data;
-  RunData *data = task_data (task);
-  g_autoptr(OmsV5SiteStatus) status = NULL;
-  GError *error = NULL;
-
-  status = oms_v5_client_get_site_status_finish (OMS_V5_CLIENT (object), result, &error);
-  if (status == NULL)
-    {
-      fail_run (task, error);
-      return;
-    }
-
-  if (status->code == OMS_V5_SITE_STATUS_IDLE)
-    {
-      finish_step (task, OMS_SYNC_STEP_PUSH);
-      run_step_pull_central (task);
-      return;
-    }
-
-  if (g_get_monotonic_time () > data->deadline)
-    {
-      integration_timeout (task);
-      return;
-    }
-
-  wait_integration_poll (task, FALSE);
-}
-
-static gboolean
-v6_status_poll_cb (gpointer user_data)
-{
-  GTask *task = user_data;
-  RunData *data = task_data (task);
-
-  data->timeout_id = 0;
-  if (!check_cancelled (task))
-    oms_v6_client_get_site_status_async (data->v6, g_task_get_cancellable (task),
-                                         v6_site_status_cb, task);
-  return G_SOURCE_REMOVE;
-}
-
-static gboolean
-v5_status_poll_cb (gpointer user_data)
-{
-  GTask *task = user_data;
-  RunData *data = task_data (task);
-
-  data->timeout_id = 0;
-  if (!check_cancelled (task))
-    oms_v5_client_get_site_status_async (data->v5, g_task_get_cancellable (task),
-                                         v5_site_status_cb, task);
-  return G_SOURCE_REMOVE;
-}
-
-/* Open mSupply sleeps first, then asks, every second for up to 30 seconds. */
-static void
-wait_integration_poll (GTask    *task,
-                       gboolean  v6)
-{
-  wait_then (task, task_engine (task)->integration_poll_ms,
-             v6 ? v6_status_poll_cb : v5_status_poll_cb);
-}
-
-static void
-wait_integration (GTask    *task,
-                  gboolean  v6)
-{
-  RunData *data = task_data (task);
-
-  data->deadline = g_get_monotonic_time () +
-                   (gint64) task_engine (task)->integration_timeout_ms * 1000;
-  wait_integration_poll (task, v6);
-}
-
-/*
- * Push V6 (PROTOCOL.md §3.4)
- */
-
-static void push_v6_next_batch (GTask *task);
-
-static void
-push_v6_cb (GObject      *object,
-            GAsyncResult *result,
-            gpointer      user_data)
-{
-  GTask *task = user_data;
-  OmsSyncEngine *self = task_engine (task);
-  RunData *data = task_data (task);
-  gint64 records_pushed = 0;
-  GError *error = NULL;
-
-  if (!oms_v6_client_push_finish (OMS_V6_CLIENT (object), result, &records_pushed, &error) ||
-      !oms_store_kv_set_int (self->store, OMS_KV_SYNC_PUSH_CURSOR_V6,
-                             (gint32) (data->last_cursor + 1), &error))
-    {
-      fail_run (task, error);
-      return;
-    }
-
-  push_v6_next_batch (task);
-}
-
-static void
-push_v6_next_batch (GTask *task)
-{
-  OmsSyncEngine *self = task_engine (task);
-  RunData *data = task_data (task);
-  g_autoptr(GPtrArray) records = NULL;
-  g_autoptr(OmsV6Batch) batch = NULL;
-  gint64 cursor;
-  gint64 remaining = 0;
-  GError *error = NULL;
-
-  if (check_cancelled (task))
-    return;
-
-  cursor = oms_store_kv_get_int (self->store, OMS_KV_SYNC_PUSH_CURSOR_V6, 0, &error);
-  if (error == NULL)
-    records = oms_push_queue_read_batch (self->store, OMS_PUSH_TARGET_V6, cursor,
-                                         OMS_SYNC_BATCH_REMOTE_PUSH, &data->last_cursor,
-                                         &remaining, &error);
-  if (records == NULL)
-    {
-      fail_run (task, error);
-      return;
-    }
-
-  report_remaining (task, OMS_SYNC_STEP_PUSH_V6, remaining);
-
-  /* Unlike v5, no empty final batch: the wait for integration starts straight away. */
-  if (remaining == 0)
-    {
-      wait_integration (task, TRUE);
-      return;
-    }
-
-  batch = oms_v6_batch_new ();
-  batch->total_records = remaining;
-  batch->end_cursor = data->last_cursor;
-  batch->is_last_batch = remaining <= OMS_SYNC_BATCH_REMOTE_PUSH;
-  g_ptr_array_extend_and_steal (batch->records, g_steal_pointer (&records));
-
-  oms_v6_client_push_async (data->v6, batch, g_task_get_cancellable (task), push_v6_cb, task);
-}
-
-static void
-run_step_push_v6 (GTask *task)
-{
-  RunData *data = task_data (task);
-
-  start_step (task, OMS_SYNC_STEP_PUSH_V6);
-
-  if (!data->is_initialised || data->v6 == NULL)
-    {
-      finish_step (task, OMS_SYNC_STEP_PUSH_V6);
-      run_step_push (task);
-      return;
-    }
-
-  push_v6_next_batch (task);
-}
-
-/*
- * Push (PROTOCOL.md §2.3)
- */
-
-static void push_next_batch (GTask *task);
-
-static void
-push_cb (GObject      *object,
-         GAsyncResult *result,
-         gpointer      user_data)
-{
-  GTask *task = user_data;
-  OmsSyncEngine *self = task_engine (task);
-  RunData *data = task_data (task);
-  gboolean integration_started = FALSE;
-  GError *error = NULL;
-
-  if (!oms_v5_client_push_records_finish (OMS_V5_CLIENT (object), result, &integration_started,
-                                          &error))
-    {
-      fail_run (task, error);
-      return;
-    }
-
-  if (data->last_cursor >= 0 &&
-      !oms_store_kv_set_int (self->store, OMS_KV_REMOTE_SYNC_PUSH_CURSOR,
-                             (gint32) (data->last_cursor + 1), &error))
-    {
-      fail_run (task, error);
-      return;
-    }
-
-  if (data->batch_remaining == 0)
-    {
-      if (!integration_started)
-        {
-          fail_run (task, oms_sync_error_new (OMS_SYNC_ERROR_VARIANT_UNKNOWN,
-                                              "Total remaining sent to server is 0 but "
-                                              "integration not started",
-                                              NULL, NULL));
-          return;
-        }
-
-      wait_integration (task, FALSE);
-      return;
-    }
-
-  push_next_batch (task);
-}
-
-static void
-push_next_batch (GTask *task)
-{
-  OmsSyncEngine *self = task_engine (task);
-  RunData *data = task_data (task);
-  g_autoptr(GPtrArray) records = NULL;
-  gint64 cursor;
-  GError *error = NULL;
-
-  if (check_cancelled (task))
-    return;
-
-  cursor = oms_store_kv_get_int (self->store, OMS_KV_REMOTE_SYNC_PUSH_CURSOR, 0, &error);
-  if (error == NULL)
-    records = oms_push_queue_read_batch (self->store, OMS_PUSH_TARGET_V5, cursor,
-                                         OMS_SYNC_BATCH_REMOTE_PUSH, &data->last_cursor,
-                                         &data->batch_remaining, &error);
-  if (records == NULL)
-    {
-      fail_run (task, error);
-      return;
-    }
-
-  report_remaining (task, OMS_SYNC_STEP_PUSH, data->batch_remaining);
-
-  /* Every push ends with an empty batch, queueLength 0: the signal to start integrating. */
-  oms_v5_client_push_records_async (data->v5, data->batch_remaining, records,
-                                    g_task_get_cancellable (task), push_cb, task);
-}
-
-static void
-run_step_push (GTask *task)
-{
-  RunData *data = task_data (task);
-
-  start_step (task, OMS_SYNC_STEP_PUSH);
-
-  if (!data->is_initialised)
-    {
-      finish_step (task, OMS_SYNC_STEP_PUSH);
-      run_step_pull_central (task);
-      return;
-    }
-
-  push_next_batch (task);
-}
-
-/*
- * Pull central (PROTOCOL.md §2.3)
- */
-
-static void pull_central_next_batch (GTask *task);
-
-static void
-pull_central_cb (GObject      *object,
-                 GAsyncResult *result,
-                 gpointer      user_data)
-{
-  GTask *task = user_data;
-  OmsSyncEngine *self = task_engine (task);
-  RunData *data = task_data (task);
-  g_autoptr(OmsV5CentralBatch) batch = NULL;
-  gint64 cursor = data->last_cursor;
-  gint64 last;
-  GError *error = NULL;
-
-  batch = oms_v5_client_get_central_records_finish (OMS_V5_CLIENT (object), result, &error);
-  if (batch == NULL)
-    {
-      fail_run (task, error);
-      return;
-    }
-
-  report_remaining (task, OMS_SYNC_STEP_PULL_CENTRAL, batch->max_cursor - cursor);
-
-  last = batch->records->len > 0
-           ? ((OmsSyncRecord *) g_ptr_array_index (batch->records,
-                                                   batch->records->len - 1))->cursor
-           : cursor;
-
-  /* The batch and the cursor that covers it land together. */
-  if (!oms_sync_buffer_store_batch (self->store, batch->records, TRUE,
-                                    data->site->msupply_central_site_id,
-                                    OMS_KV_CENTRAL_SYNC_PULL_CURSOR, last, now_utc (), &error))
-    {
-      fail_run (task, error);
-      return;
-    }
-
-  report_remaining (task, OMS_SYNC_STEP_PULL_CENTRAL,
-                    batch->max_cursor - MIN (batch->max_cursor, last));
-
-  if (batch->records->len == 0)
-    {
-      if (last >= batch->max_cursor)
-        {
-          finish_step (task, OMS_SYNC_STEP_PULL_CENTRAL);
-          run_step_pull_remote (task);
-          return;
-        }
-
-      /* A gap in the central's ids: step over it. */
-      if (!oms_store_kv_set_int (self->store, OMS_KV_CENTRAL_SYNC_PULL_CURSOR,
-                                 (gint32) (last + 1), &error))
-        {
-          fail_run (task, error);
-          return;
-        }
-    }
-
-  pull_central_next_batch (task);
-}
-
-static void
-pull_central_next_batch (GTask *task)
-{
-  OmsSyncEngine *self = task_engine (task);
-  RunData *data = task_data (task);
-  GError *error = NULL;
-
-  if (check_cancelled (task))
-    return;
-
-  data->last_cursor = oms_store_kv_get_int (self->store, OMS_KV_CENTRAL_SYNC_PULL_CURSOR, 0,
-                                            &error);
-  if (error != NULL)
-    {
-      fail_run (task, error);
-      return;
-    }
-
-  oms_v5_client_get_central_records_async (data->v5, data->last_cursor,
-                                           OMS_SYNC_BATCH_CENTRAL_PULL,
-                                           g_task_get_cancellable (task), pull_central_cb, task);
-}
-
-static void
-run_step_pull_central (GTask *task)
-{
-  start_step (task, OMS_SYNC_STEP_PULL_CENTRAL);
-  pull_central_next_batch (task);
-}
-
-/*
- * Pull remote (PROTOCOL.md §2.3)
- */
-
-static void pull_remote_next_batch (GTask *task);
-
-static void
-acknowledge_cb (GObject      *object,
-                GAsyncResult *result,
-                gpointer      user_data)
-{
-  GTask *task = user_data;
-  RunData *data = task_data (task);
-  GError *error = NULL;
-
-  if (!oms_v5_client_acknowledge_records_finish (OMS_V5_CLIENT (object), result, &error))
-    {
-      fail_run (task, error);
-      return;
-    }
-
-  report_remaining (task, OMS_SYNC_STEP_PULL_REMOTE,
-                    data->batch_remaining - (gint64) (data->sync_ids->len - 1));
-  g_clear_pointer (&data->sync_ids, g_ptr_array_unref);
-  pull_remote_next_batch (task);
-}
-
-static void
-pull_remote_cb (GObject      *object,
-                GAsyncResult *result,
-                gpointer      user_data)
-{
-  GTask *task = user_data;
-  OmsSyncEngine *self = task_engine (task);
-  RunData *data = task_data (task);
-  g_autoptr(OmsV5RemoteBatch) batch = NULL;
-  GError *error = NULL;
-
-  batch = oms_v5_client_get_queued_records_finish (OMS_V5_CLIENT (object), result, &error);
-  if (batch == NULL)
-    {
-      fail_run (task, error);
-      return;
-    }
-
-  report_remaining (task, OMS_SYNC_STEP_PULL_REMOTE, batch->queue_length);
-
-  if (batch->records->len == 0)
-    {
-      finish_step (task, OMS_SYNC_STEP_PULL_REMOTE);
-      run_step_pull_v6 (task);
-      return;
-    }
-
-  /* Durably stored before the central is told it may forget them. */
-  if (!oms_sync_buffer_store_batch (self->store, batch->records, TRUE,
-                                    data->site->msupply_central_site_id, NULL, 0, now_utc (),
-                                    &error))
-    {
-      fail_run (task, error);
-      return;
-    }
-
-  data->batch_remaining = batch->queue_length;
-  data->sync_ids = g_ptr_array_new_with_free_func (g_free);
-  for (guint i = 0; i < batch->records->len; i++)
-    g_ptr_array_add (data->sync_ids,
-                     g_strdup (((OmsSyncRecord *) g_ptr_array_index (batch->records, i))->sync_id));
-  g_ptr_array_add (data->sync_ids, NULL);
-
-  oms_v5_client_acknowledge_records_async (data->v5, (const char * const *) data->sync_ids->pdata,
-                                           g_task_get_cancellable (task), acknowledge_cb, task);
-}
-
-static void
-pull_remote_next_batch (GTask *task)
-{
-  RunData *data = task_data (task);
-
-  if (check_cancelled (task))
-    return;
-
-  oms_v5_client_get_queued_records_async (data->v5, OMS_SYNC_BATCH_REMOTE_PULL,
-                                          g_task_get_cancellable (task), pull_remote_cb, task);
-}
-
-static void
-run_step_pull_remote (GTask *task)
-{
-  start_step (task, OMS_SYNC_STEP_PULL_REMOTE);
-  pull_remote_next_batch (task);
-}
-
-/*
- * Pull V6 (PROTOCOL.md §3.3)
- */
-
-static void pull_v6_next_batch (GTask *task);
-
-static void
-pull_v6_cb (GObject      *object,
-            GAsyncResult *result,
-            gpointer      user_data)
-{
-  GTask *task = user_data;
-  OmsSyncEngine *self = task_engine (task);
-  g_autoptr(OmsV6Batch) batch = NULL;
-  GError *error = NULL;
-
-  batch = oms_v6_client_pull_finish (OMS_V6_CLIENT (object), result, &error);
-  if (batch == NULL)
-    {
-      fail_run (task, error);
-      return;
-    }
-
-  report_remaining (task, OMS_SYNC_STEP_PULL_V6, batch->total_records);
-
-  /* The v6 cursor is the next one to fetch, past the whole batch the server looked at. */
-  if (!oms_sync_buffer_store_batch (self->store, batch->records, FALSE, 0,
-                                    OMS_KV_SYNC_PULL_CURSOR_V6, batch->end_cursor + 1,
-                                    now_utc (), &error))
-    {
-      fail_run (task, error);
-      return;
-    }
-
-  if (batch->is_last_batch)
-    {
-      report_remaining (task, OMS_SYNC_STEP_PULL_V6, 0);
-      finish_step (task, OMS_SYNC_STEP_PULL_V6);
-      run_step_integrate (task);
-      return;
-    }
-
-  pull_v6_next_batch (task);
-}
-
-static void
-pull_v6_next_batch (GTask *task)
-{
-  OmsSyncEngine *self = task_engine (task);
-  RunData *data = task_data (task);
-  gint64 cursor;
-  GError *error = NULL;
-
-  if (check_cancelled (task))
-    return;
-
-  cursor = oms_store_kv_get_int (self->store, OMS_KV_SYNC_PULL_CURSOR_V6, 0, &error);
-  if (error != NULL)
-    {
-      fail_run (task, error);
-      return;
-    }
-
-  oms_v6_client_pull_async (data->v6, cursor, OMS_SYNC_BATCH_CENTRAL_PULL, data->is_initialised,
-                            g_task_get_cancellable (task), pull_v6_cb, task);
-}
-
-static void
-run_step_pull_v6 (GTask *task)
-{
-  RunData *data = task_data (task);
-
-  /* Without an Open mSupply central the step does not exist at all, timestamps included. */
-  if (data->v6 == NULL)
-    {
-      run_step_integrate (task);
-      return;
-    }
-
-  start_step (task, OMS_SYNC_STEP_PULL_V6);
-  pull_v6_next_batch (task);
-}
-
-/*
- * Integrate (PROTOCOL.md §7), then the end of the run
- */
-
-static void
-integration_progress_cb (gint64   remaining,
-                         gpointer user_data)
-{
-  GTask *task = user_data;
-
-  /* The integrator holds the write transaction: keep progress in memory until it ends. */
-  oms_sync_run_set_remaining (task_engine (task)->latest_run, OMS_SYNC_STEP_INTEGRATE,
-                              remaining);
-  run_changed (task_engine (task), FALSE);
-}
-
-static void
-integrate_cb (GObject      *object,
-              GAsyncResult *result,
-              gpointer      user_data)
-{
-  GTask *task = user_data;
-  OmsSyncEngine *self = task_engine (task);
-  RunData *data = task_data (task);
-  GError *error = NULL;
-
-  if (!oms_integrator_run_finish (result, &error))
-    {
-      fail_run (task, error);
-      return;
-    }
-
-  /* The integrator wrote through its own connection; tell this one's listeners. */
-  oms_store_emit_changed (self->store);
-  finish_step (task, OMS_SYNC_STEP_INTEGRATE);
-
-  /* After the first successful run, what was just integrated must not be pushed back. */
-  if (!data->is_initialised && !oms_push_queue_jump_to_end (self->store, &error))
-    {
-      fail_run (task, error);
-      return;
-    }
-
-  end_run (task, NULL);
-}
-
-static void
-run_step_integrate (GTask *task)
-{
-  OmsSyncEngine *self = task_engine (task);
-  RunData *data = task_data (task);
-
-  start_step (task, OMS_SYNC_STEP_INTEGRATE);
-
-  oms_integrator_run_async (oms_store_get_data_dir (self->store), TRUE,
-                            data->site->msupply_central_site_id,
-                            integration_progress_cb, task,
-                            g_task_get_cancellable (task), integrate_cb, task);
+  _oms_sync_step_prepare_initial (task);
 }
 
 /**
@@ -1596,7 +795,7 @@ oms_sync_engine_run_async (OmsSyncEngine       *self,
 {
   g_autoptr(GTask) task = NULL;
   g_autoptr(OmsSyncSettings) settings = NULL;
-  RunData *data;
+  OmsSyncRunData *data;
   GError *error = NULL;
 
   g_return_if_fail (OMS_IS_SYNC_ENGINE (self));
@@ -1623,7 +822,7 @@ oms_sync_engine_run_async (OmsSyncEngine       *self,
       return;
     }
 
-  data = g_new0 (RunData, 1);
+  data = g_new0 (OmsSyncRunData, 1);
   data->lock_fd = -1;
   g_task_set_task_data (task, data, run_data_free);
 
@@ -1636,7 +835,7 @@ oms_sync_engine_run_async (OmsSyncEngine       *self,
 
   /* Step 0: the run's row, before anything can fail. */
   g_clear_pointer (&self->latest_run, oms_sync_run_free);
-  self->latest_run = oms_sync_log_start_run (self->store, now_utc (), &error);
+  self->latest_run = oms_sync_log_start_run (self->store, _oms_sync_now (), &error);
   if (self->latest_run == NULL)
     {
       g_task_return_error (task, error);

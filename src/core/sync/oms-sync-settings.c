@@ -166,8 +166,9 @@ save_site_info_cb (GObject      *object,
       g_autofree char *top = g_strdup_printf ("Site UUID is being changed from %s to %s",
                                               known_uuid, site->id);
 
-      g_task_return_error (task, oms_sync_error_new (OMS_SYNC_ERROR_VARIANT_SITE_UUID_IS_BEING_CHANGED,
-                                                     top, NULL, NULL));
+      g_task_return_error (task,
+                           oms_sync_error_new (OMS_SYNC_ERROR_VARIANT_SITE_UUID_IS_BEING_CHANGED,
+                                               top, NULL, NULL));
       return;
     }
 

@@ -1397,6 +1397,21 @@ oms_translate_pull (const char      *table_name,
 }
 
 /**
+ * oms_translate_pull_is_generic:
+ * @table_name: the sync table name of a pulled upsert
+ *
+ * Returns: %TRUE when oms_translate_pull() hands records of @table_name back as received,
+ *   to be kept generically, so that a caller holding valid JSON object text need not parse it
+ */
+gboolean
+oms_translate_pull_is_generic (const char *table_name)
+{
+  g_return_val_if_fail (table_name != NULL, FALSE);
+
+  return lookup_by_sync_table (table_name) == NULL;
+}
+
+/**
  * oms_translate_pull_delete:
  * @table_name: the sync table name of a pulled delete
  * @local_table: (out) (transfer none) (nullable): the typed table to delete the record from,

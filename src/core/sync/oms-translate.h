@@ -55,6 +55,7 @@ gboolean        oms_translate_pull               (const char      *table_name,
                                                   const char      *record_data_json,
                                                   OmsTranslation  *out,
                                                   GError         **error);
+gboolean        oms_translate_pull_is_generic    (const char      *table_name);
 gboolean        oms_translate_pull_delete        (const char      *table_name,
                                                   const char     **local_table);
 

@@ -1,0 +1,78 @@
+/* oms-sync-run-private.h
+ *
+ * Copyright 2026 The omsync authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include "oms-sync-engine.h"
+#include "oms-v5-client.h"
+#include "oms-v6-client.h"
+
+G_BEGIN_DECLS
+
+/* What one run shares between oms-sync-engine.c, which starts and ends it, and the step files
+ * (oms-sync-prepare.c, -push.c, -pull.c, -integrate.c), which each run a part of PROTOCOL.md
+ * §1 and hand on to the next step. The run's GTask carries this as its task data; every
+ * callback borrows the task, and the run ends exactly once, in _oms_sync_run_fail() or
+ * _oms_sync_run_succeed().
+ */
+typedef struct
+{
+  OmsSyncApiSettings *api;
+  OmsV5Client        *v5;
+  OmsV6Client        *v6;           /* NULL when the legacy central is Open mSupply's central */
+  OmsV5SiteInfo      *site;
+  gboolean            is_initialised;
+  gboolean            queue_initialised;
+  gint64              deadline;     /* monotonic µs for the current wait */
+  GPtrArray          *sync_ids;     /* the pulled remote batch waiting for its ack */
+  gint64              batch_remaining;
+  gint64              last_cursor;
+  guint               timeout_id;
+  int                 lock_fd;      /* the site's sync lock, held for the whole run */
+} OmsSyncRunData;
+
+/* Open mSupply's waits; tests shorten them (oms-sync-engine-private.h). */
+typedef struct
+{
+  guint integration_poll_ms;
+  guint integration_timeout_ms;
+  guint initialisation_poll_ms;
+  guint initialisation_timeout_ms;
+} OmsSyncTiming;
+
+gint64               _oms_sync_now                          (void);
+OmsSyncEngine       *_oms_sync_task_engine                  (GTask       *task);
+OmsSyncRunData      *_oms_sync_task_data                    (GTask       *task);
+const OmsSyncTiming *_oms_sync_task_timing                  (GTask       *task);
+
+void                 _oms_sync_run_fail                     (GTask       *task,
+                                                             GError      *error);
+void                 _oms_sync_run_succeed                  (GTask       *task);
+void                 _oms_sync_run_start_step               (GTask       *task,
+                                                             OmsSyncStep  step);
+void                 _oms_sync_run_finish_step              (GTask       *task,
+                                                             OmsSyncStep  step);
+void                 _oms_sync_run_report_remaining         (GTask       *task,
+                                                             OmsSyncStep  step,
+                                                             gint64       remaining);
+void                 _oms_sync_run_report_remaining_unsaved (GTask       *task,
+                                                             OmsSyncStep  step,
+                                                             gint64       remaining);
+gboolean             _oms_sync_run_check_cancelled          (GTask       *task);
+void                 _oms_sync_run_wait_then                (GTask       *task,
+                                                             guint        ms,
+                                                             GSourceFunc  next);
+
+/* The steps, in the order they run. */
+void                 _oms_sync_step_prepare_initial         (GTask       *task);
+void                 _oms_sync_step_push_v6                 (GTask       *task);
+void                 _oms_sync_step_push                    (GTask       *task);
+void                 _oms_sync_step_pull_central            (GTask       *task);
+void                 _oms_sync_step_pull_remote             (GTask       *task);
+void                 _oms_sync_step_pull_v6                 (GTask       *task);
+void                 _oms_sync_step_integrate               (GTask       *task);
+
+G_END_DECLS
