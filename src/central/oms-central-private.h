@@ -54,6 +54,18 @@ typedef struct
   GPtrArray  *held;          /* SoupServerMessage kept paused by a hang fault */
   guint       integration_delay_ms;
   GHashTable *sources;       /* pending timeout ids, removed on shutdown */
+
+  /* The last v6 pull's remaining total, so the next batch of the same pull need not count
+   * the whole changelog again (which makes a long pull quadratic). Valid only while nothing
+   * in the database changed since (sqlite3_total_changes64).
+   */
+  struct {
+    int      site_id;
+    gboolean is_initialised;
+    gint64   next_cursor;
+    gint64   total;
+    gint64   total_changes;
+  }           v6_pull;
 } OmsCentralContext;
 
 typedef struct

@@ -211,6 +211,7 @@ handle_pull (OmsCentralContext *ctx,
   gint64 batch_size = 0;
   gint64 total = 0;
   gint64 end_cursor = -1;
+  gint64 n_served = 0;
 
   if (!get_uint (request, "cursor", TRUE, 0, &cursor))
     {
@@ -249,11 +250,23 @@ handle_pull (OmsCentralContext *ctx,
   sqlite3_bind_int (rows, 2, is_initialised);
   sqlite3_bind_int (rows, 3, site->id);
   sqlite3_bind_int64 (rows, 4, batch_size);
-  sqlite3_bind_int64 (count, 1, cursor);
-  sqlite3_bind_int (count, 2, is_initialised);
-  sqlite3_bind_int (count, 3, site->id);
-  if (sqlite3_step (count) == SQLITE_ROW)
-    total = sqlite3_column_int64 (count, 0);
+  if (ctx->v6_pull.site_id == site->id && ctx->v6_pull.is_initialised == is_initialised &&
+      ctx->v6_pull.next_cursor == cursor &&
+      ctx->v6_pull.total_changes == sqlite3_total_changes64 (ctx->db))
+    {
+      /* The next batch of the same pull, nothing changed since: the rows left are those
+       * that were left minus the ones just served.
+       */
+      total = ctx->v6_pull.total;
+    }
+  else
+    {
+      sqlite3_bind_int64 (count, 1, cursor);
+      sqlite3_bind_int (count, 2, is_initialised);
+      sqlite3_bind_int (count, 3, site->id);
+      if (sqlite3_step (count) == SQLITE_ROW)
+        total = sqlite3_column_int64 (count, 0);
+    }
 
   builder = json_builder_new ();
   json_builder_begin_object (builder);
@@ -265,6 +278,7 @@ handle_pull (OmsCentralContext *ctx,
       JsonNode *data_node = record_data ? json_from_string (record_data, NULL) : NULL;
 
       end_cursor = sqlite3_column_int64 (rows, 0);
+      n_served++;
       json_builder_begin_object (builder);
       json_builder_set_member_name (builder, "cursor");
       json_builder_add_int_value (builder, end_cursor);
@@ -287,6 +301,15 @@ handle_pull (OmsCentralContext *ctx,
   json_builder_end_array (builder);
   json_builder_end_object (builder);
   data = json_builder_get_root (builder);
+
+  if (end_cursor >= 0)
+    {
+      ctx->v6_pull.site_id = site->id;
+      ctx->v6_pull.is_initialised = is_initialised;
+      ctx->v6_pull.next_cursor = end_cursor + 1;
+      ctx->v6_pull.total = MAX (0, total - n_served);
+      ctx->v6_pull.total_changes = sqlite3_total_changes64 (ctx->db);
+    }
 
   /* An empty batch reports the newest cursor overall, as the real server does. */
   if (end_cursor < 0)

@@ -246,6 +246,81 @@ result_free_func (V5Call call)
     }
 }
 
+typedef struct
+{
+  V5Call  call;
+  GBytes *body;
+  guint   status;
+} ParseData;
+
+static void
+parse_data_free (gpointer user_data)
+{
+  ParseData *data = user_data;
+
+  g_bytes_unref (data->body);
+  g_free (data);
+}
+
+static void
+parse_thread (GTask        *task,
+              gpointer      source_object,
+              gpointer      task_data,
+              GCancellable *cancellable)
+{
+  ParseData *data = task_data;
+  CallData call = { data->call, NULL, NULL };
+  GError *error = NULL;
+  gpointer parsed;
+
+  parsed = parse_body (&call, data->body, &error);
+  if (parsed == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, parsed, result_free_func (data->call));
+}
+
+static void
+parse_done_cb (GObject      *object,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  OmsV5Client *self = g_task_get_source_object (task);
+  CallData *data = g_task_get_task_data (task);
+  ParseData *parse_data = g_task_get_task_data (G_TASK (result));
+  g_autoptr(GError) error = NULL;
+  gpointer parsed;
+
+  parsed = g_task_propagate_pointer (G_TASK (result), &error);
+  if (parsed == NULL)
+    g_task_return_error (task,
+                         oms_v5_client_error (self, data, OMS_SYNC_ERROR_VARIANT_UNKNOWN,
+                                              error, parse_data->status, NULL));
+  else
+    g_task_return_pointer (task, parsed, result_free_func (data->call));
+}
+
+/* Parses a 2xx body in a worker thread, then finishes @task on its own context. */
+static void
+parse_in_thread (GTask  *task,
+                 GBytes *body,
+                 guint   status)
+{
+  CallData *data = g_task_get_task_data (task);
+  g_autoptr(GTask) parse_task = NULL;
+  ParseData *parse_data;
+
+  parse_task = g_task_new (NULL, NULL, parse_done_cb, task);
+  g_task_set_source_tag (parse_task, parse_in_thread);
+  parse_data = g_new0 (ParseData, 1);
+  parse_data->call = data->call;
+  parse_data->body = g_bytes_ref (body);
+  parse_data->status = status;
+  g_task_set_task_data (parse_task, parse_data, parse_data_free);
+  g_task_run_in_thread (parse_task, parse_thread);
+}
+
 static void
 oms_v5_client_send_cb (GObject      *object,
                        GAsyncResult *result,
@@ -313,11 +388,15 @@ oms_v5_client_send_cb (GObject      *object,
       }
       break;
 
-    case V5_CALL_SITE_INFO:
-    case V5_CALL_SITE_STATUS:
     case V5_CALL_INITIALISE:
     case V5_CALL_CENTRAL_RECORDS:
     case V5_CALL_QUEUED_RECORDS:
+      /* A batch of records takes tens of milliseconds to parse: not on the main loop. */
+      parse_in_thread (g_steal_pointer (&task), body, status);
+      break;
+
+    case V5_CALL_SITE_INFO:
+    case V5_CALL_SITE_STATUS:
     default:
       {
         gpointer parsed = parse_body (data, body, &error);

@@ -166,6 +166,96 @@ oms_v6_client_error (OmsV6Client         *self,
                                                 (const char * const *) self->secrets);
 }
 
+/* Maps a failed envelope to the run's error: the server's own error, or UNKNOWN. */
+static void
+return_parse_error (GTask            *task,
+                    OmsV6ServerError *server_error,
+                    GError           *error,
+                    guint             status)
+{
+  OmsV6Client *self = g_task_get_source_object (task);
+  CallData *data = g_task_get_task_data (task);
+  OmsSyncErrorVariant variant = OMS_SYNC_ERROR_VARIANT_UNKNOWN;
+  const char *v5_code = NULL;
+
+  if (server_error != NULL)
+    {
+      variant = oms_v6_server_error_get_variant (server_error);
+      if (server_error->legacy != NULL)
+        v5_code = server_error->legacy->code;
+    }
+
+  g_debug ("POST %s answered %u: %s", g_uri_get_path (data->uri), status, error->message);
+  g_task_return_error (task, oms_v6_client_error (self, data, variant, error, status, v5_code));
+}
+
+typedef struct
+{
+  GBytes           *body;
+  guint             status;
+  OmsV6Batch       *batch;
+  OmsV6ServerError *server_error;
+  GError           *error;
+} PullParse;
+
+static void
+pull_parse_free (gpointer user_data)
+{
+  PullParse *parse = user_data;
+
+  g_bytes_unref (parse->body);
+  g_clear_pointer (&parse->batch, oms_v6_batch_free);
+  g_clear_pointer (&parse->server_error, oms_v6_server_error_free);
+  g_clear_error (&parse->error);
+  g_free (parse);
+}
+
+static void
+pull_parse_thread (GTask        *task,
+                   gpointer      source_object,
+                   gpointer      task_data,
+                   GCancellable *cancellable)
+{
+  PullParse *parse = task_data;
+
+  parse->batch = oms_v6_parse_pull_response (parse->body, &parse->server_error, &parse->error);
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+pull_parse_done_cb (GObject      *object,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  PullParse *parse = g_task_get_task_data (G_TASK (result));
+
+  if (parse->batch == NULL)
+    {
+      return_parse_error (task, parse->server_error, parse->error, parse->status);
+      return;
+    }
+
+  g_task_return_pointer (task, g_steal_pointer (&parse->batch),
+                         (GDestroyNotify) oms_v6_batch_free);
+}
+
+/* Parses a pulled batch in a worker thread, then finishes @task on its own context. */
+static void
+parse_pull_in_thread (GTask  *task,
+                      GBytes *body,
+                      guint   status)
+{
+  g_autoptr(GTask) parse_task = g_task_new (NULL, NULL, pull_parse_done_cb, task);
+  PullParse *parse = g_new0 (PullParse, 1);
+
+  g_task_set_source_tag (parse_task, parse_pull_in_thread);
+  parse->body = g_bytes_ref (body);
+  parse->status = status;
+  g_task_set_task_data (parse_task, parse, pull_parse_free);
+  g_task_run_in_thread (parse_task, pull_parse_thread);
+}
+
 static void
 oms_v6_client_send_cb (GObject      *object,
                        GAsyncResult *result,
@@ -175,7 +265,6 @@ oms_v6_client_send_cb (GObject      *object,
   OmsV6Client *self = g_task_get_source_object (task);
   CallData *data = g_task_get_task_data (task);
   g_autoptr(OmsV6ServerError) server_error = NULL;
-  g_autoptr(OmsV6Batch) batch = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(GBytes) body = NULL;
   OmsSyncErrorVariant variant;
@@ -204,9 +293,9 @@ oms_v6_client_send_cb (GObject      *object,
     {
     case V6_CALL_PULL:
     case V6_CALL_PATIENT_PULL:
-      batch = oms_v6_parse_pull_response (body, &server_error, &error);
-      ok = batch != NULL;
-      break;
+      /* A batch of records takes tens of milliseconds to parse: not on the main loop. */
+      parse_pull_in_thread (g_steal_pointer (&task), body, status);
+      return;
     case V6_CALL_PUSH:
       ok = oms_v6_parse_push_response (body, &records_pushed, &server_error, &error);
       break;
@@ -219,37 +308,20 @@ oms_v6_client_send_cb (GObject      *object,
 
   if (!ok)
     {
-      const char *v5_code = NULL;
-
-      if (server_error != NULL)
-        {
-          variant = oms_v6_server_error_get_variant (server_error);
-          if (server_error->legacy != NULL)
-            v5_code = server_error->legacy->code;
-        }
-      else
-        {
-          variant = OMS_SYNC_ERROR_VARIANT_UNKNOWN;
-        }
-
-      g_debug ("POST %s answered %u: %s", g_uri_get_path (data->uri), status, error->message);
-      g_task_return_error (task, oms_v6_client_error (self, data, variant, error, status,
-                                                      v5_code));
+      return_parse_error (task, server_error, error, status);
       return;
     }
 
   switch (data->call)
     {
-    case V6_CALL_PULL:
-    case V6_CALL_PATIENT_PULL:
-      g_task_return_pointer (task, g_steal_pointer (&batch), (GDestroyNotify) oms_v6_batch_free);
-      break;
     case V6_CALL_PUSH:
       g_task_return_int (task, (gssize) records_pushed);
       break;
     case V6_CALL_SITE_STATUS:
       g_task_return_int (task, is_integrating ? 1 : 0);
       break;
+    case V6_CALL_PULL:
+    case V6_CALL_PATIENT_PULL:
     default:
       g_assert_not_reached ();
     }

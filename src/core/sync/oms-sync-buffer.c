@@ -112,6 +112,95 @@ failed:
   return FALSE;
 }
 
+typedef struct
+{
+  GPtrArray *records;
+  gboolean   has_source_site_id;
+  gint64     source_site_id;
+  char      *cursor_key;
+  gint64     cursor_value;
+  gint64     now;
+} StoreBatchData;
+
+static void
+store_batch_data_free (gpointer user_data)
+{
+  StoreBatchData *data = user_data;
+
+  g_ptr_array_unref (data->records);
+  g_free (data->cursor_key);
+  g_free (data);
+}
+
+static void
+store_batch_thread (GTask        *task,
+                    gpointer      source_object,
+                    gpointer      task_data,
+                    GCancellable *cancellable)
+{
+  StoreBatchData *data = task_data;
+  GError *error = NULL;
+
+  if (oms_sync_buffer_store_batch (OMS_STORE (source_object), data->records,
+                                   data->has_source_site_id, data->source_site_id,
+                                   data->cursor_key, data->cursor_value, data->now, &error))
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, error);
+}
+
+/**
+ * oms_sync_buffer_store_batch_async:
+ * @store: a store used by nothing else while this runs: a connection of its own
+ *
+ * oms_sync_buffer_store_batch() in a worker thread, so the insert, the commit's fsync and
+ * any WAL checkpoint never stall the main loop.
+ */
+void
+oms_sync_buffer_store_batch_async (OmsStore            *store,
+                                   GPtrArray           *records,
+                                   gboolean             has_source_site_id,
+                                   gint64               source_site_id,
+                                   const char          *cursor_key,
+                                   gint64               cursor_value,
+                                   gint64               now,
+                                   GCancellable        *cancellable,
+                                   GAsyncReadyCallback  callback,
+                                   gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  StoreBatchData *data;
+
+  g_return_if_fail (OMS_IS_STORE (store));
+  g_return_if_fail (records != NULL);
+
+  task = g_task_new (store, cancellable, callback, user_data);
+  g_task_set_source_tag (task, oms_sync_buffer_store_batch_async);
+
+  data = g_new0 (StoreBatchData, 1);
+  data->records = g_ptr_array_ref (records);
+  data->has_source_site_id = has_source_site_id;
+  data->source_site_id = source_site_id;
+  data->cursor_key = g_strdup (cursor_key);
+  data->cursor_value = cursor_value;
+  data->now = now;
+  g_task_set_task_data (task, data, store_batch_data_free);
+
+  /* Once stored, the batch must be reported stored: cancelling waits for the commit. */
+  g_task_set_check_cancellable (task, FALSE);
+  g_task_run_in_thread (task, store_batch_thread);
+}
+
+gboolean
+oms_sync_buffer_store_batch_finish (OmsStore      *store,
+                                    GAsyncResult  *result,
+                                    GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, store), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
 /**
  * oms_sync_buffer_count_pending:
  *

@@ -25,6 +25,19 @@ gboolean oms_sync_buffer_store_batch (OmsStore     *store,
                                       gint64        cursor_value,
                                       gint64        now,
                                       GError      **error);
+void     oms_sync_buffer_store_batch_async  (OmsStore            *store,
+                                            GPtrArray           *records,
+                                            gboolean             has_source_site_id,
+                                            gint64               source_site_id,
+                                            const char          *cursor_key,
+                                            gint64               cursor_value,
+                                            gint64               now,
+                                            GCancellable        *cancellable,
+                                            GAsyncReadyCallback  callback,
+                                            gpointer             user_data);
+gboolean oms_sync_buffer_store_batch_finish (OmsStore            *store,
+                                            GAsyncResult        *result,
+                                            GError             **error);
 gint64   oms_sync_buffer_count_pending (OmsStore   *store,
                                       GError      **error);
 

@@ -560,6 +560,10 @@ run_data_free (gpointer user_data)
   g_clear_pointer (&data->sync_ids, g_ptr_array_unref);
   g_clear_handle_id (&data->timeout_id, g_source_remove);
   oms_sync_lock_release (data->lock_fd);
+  g_clear_pointer (&data->central_batch, oms_v5_central_batch_free);
+  g_clear_pointer (&data->remote_batch, oms_v5_remote_batch_free);
+  g_clear_pointer (&data->v6_batch, oms_v6_batch_free);
+  g_clear_object (&data->writer);
   g_free (data);
 }
 
@@ -856,7 +860,9 @@ oms_sync_engine_run_async (OmsSyncEngine       *self,
   data->api = oms_sync_settings_to_api (settings, &error);
   if (data->api != NULL)
     data->v5 = oms_v5_client_new (data->api, &error);
-  if (data->v5 == NULL)
+  if (data->v5 != NULL)
+    data->writer = oms_store_open (oms_store_get_data_dir (self->store), &error);
+  if (data->writer == NULL)
     {
       end_run (g_steal_pointer (&task), error);
       return;

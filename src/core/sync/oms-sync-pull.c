@@ -27,44 +27,25 @@
 static void pull_central_next_batch (GTask *task);
 
 static void
-pull_central_cb (GObject      *object,
-                 GAsyncResult *result,
-                 gpointer      user_data)
+pull_central_stored_cb (GObject      *object,
+                        GAsyncResult *result,
+                        gpointer      user_data)
 {
   GTask *task = user_data;
   OmsStore *store = oms_sync_engine_get_store (_oms_sync_task_engine (task));
   OmsSyncRunData *data = _oms_sync_task_data (task);
-  g_autoptr(OmsV5CentralBatch) batch = NULL;
-  gint64 cursor = data->last_cursor;
-  gint64 last;
+  g_autoptr(OmsV5CentralBatch) batch = g_steal_pointer (&data->central_batch);
+  gint64 last = data->batch_last;
   GError *error = NULL;
 
-  batch = oms_v5_client_get_central_records_finish (OMS_V5_CLIENT (object), result, &error);
-  if (batch == NULL)
-    {
-      _oms_sync_run_fail (task, error);
-      return;
-    }
-
-  _oms_sync_run_report_remaining (task, OMS_SYNC_STEP_PULL_CENTRAL, batch->max_cursor - cursor);
-
-  last = batch->records->len > 0
-           ? ((OmsSyncRecord *) g_ptr_array_index (batch->records,
-                                                   batch->records->len - 1))->cursor
-           : cursor;
-
-  /* The batch and the cursor that covers it land together. */
-  if (!oms_sync_buffer_store_batch (store, batch->records, TRUE,
-                                    data->site->msupply_central_site_id,
-                                    OMS_KV_CENTRAL_SYNC_PULL_CURSOR, last, _oms_sync_now (),
-                                    &error))
+  if (!oms_sync_buffer_store_batch_finish (OMS_STORE (object), result, &error))
     {
       _oms_sync_run_fail (task, error);
       return;
     }
 
   _oms_sync_run_report_remaining (task, OMS_SYNC_STEP_PULL_CENTRAL,
-                    batch->max_cursor - MIN (batch->max_cursor, last));
+                                  batch->max_cursor - MIN (batch->max_cursor, last));
 
   if (batch->records->len == 0)
     {
@@ -85,6 +66,40 @@ pull_central_cb (GObject      *object,
     }
 
   pull_central_next_batch (task);
+}
+
+static void
+pull_central_cb (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  GTask *task = user_data;
+  OmsSyncRunData *data = _oms_sync_task_data (task);
+  g_autoptr(OmsV5CentralBatch) batch = NULL;
+  gint64 cursor = data->last_cursor;
+  GError *error = NULL;
+
+  batch = oms_v5_client_get_central_records_finish (OMS_V5_CLIENT (object), result, &error);
+  if (batch == NULL)
+    {
+      _oms_sync_run_fail (task, error);
+      return;
+    }
+
+  _oms_sync_run_report_remaining (task, OMS_SYNC_STEP_PULL_CENTRAL, batch->max_cursor - cursor);
+
+  data->batch_last = batch->records->len > 0
+                       ? ((OmsSyncRecord *) g_ptr_array_index (batch->records,
+                                                               batch->records->len - 1))->cursor
+                       : cursor;
+
+  /* The batch and the cursor that covers it land together, off the main loop. */
+  oms_sync_buffer_store_batch_async (data->writer, batch->records, TRUE,
+                                     data->site->msupply_central_site_id,
+                                     OMS_KV_CENTRAL_SYNC_PULL_CURSOR, data->batch_last,
+                                     _oms_sync_now (), g_task_get_cancellable (task),
+                                     pull_central_stored_cb, task);
+  data->central_batch = g_steal_pointer (&batch);
 }
 
 static void
@@ -145,12 +160,38 @@ acknowledge_cb (GObject      *object,
 }
 
 static void
+pull_remote_stored_cb (GObject      *object,
+                       GAsyncResult *result,
+                       gpointer      user_data)
+{
+  GTask *task = user_data;
+  OmsSyncRunData *data = _oms_sync_task_data (task);
+  g_autoptr(OmsV5RemoteBatch) batch = g_steal_pointer (&data->remote_batch);
+  GError *error = NULL;
+
+  if (!oms_sync_buffer_store_batch_finish (OMS_STORE (object), result, &error))
+    {
+      _oms_sync_run_fail (task, error);
+      return;
+    }
+
+  data->batch_remaining = batch->queue_length;
+  data->sync_ids = g_ptr_array_new_with_free_func (g_free);
+  for (guint i = 0; i < batch->records->len; i++)
+    g_ptr_array_add (data->sync_ids,
+                     g_strdup (((OmsSyncRecord *) g_ptr_array_index (batch->records, i))->sync_id));
+  g_ptr_array_add (data->sync_ids, NULL);
+
+  oms_v5_client_acknowledge_records_async (data->v5, (const char * const *) data->sync_ids->pdata,
+                                           g_task_get_cancellable (task), acknowledge_cb, task);
+}
+
+static void
 pull_remote_cb (GObject      *object,
                 GAsyncResult *result,
                 gpointer      user_data)
 {
   GTask *task = user_data;
-  OmsStore *store = oms_sync_engine_get_store (_oms_sync_task_engine (task));
   OmsSyncRunData *data = _oms_sync_task_data (task);
   g_autoptr(OmsV5RemoteBatch) batch = NULL;
   GError *error = NULL;
@@ -172,23 +213,11 @@ pull_remote_cb (GObject      *object,
     }
 
   /* Durably stored before the central is told it may forget them. */
-  if (!oms_sync_buffer_store_batch (store, batch->records, TRUE,
-                                    data->site->msupply_central_site_id, NULL, 0, _oms_sync_now (),
-                                    &error))
-    {
-      _oms_sync_run_fail (task, error);
-      return;
-    }
-
-  data->batch_remaining = batch->queue_length;
-  data->sync_ids = g_ptr_array_new_with_free_func (g_free);
-  for (guint i = 0; i < batch->records->len; i++)
-    g_ptr_array_add (data->sync_ids,
-                     g_strdup (((OmsSyncRecord *) g_ptr_array_index (batch->records, i))->sync_id));
-  g_ptr_array_add (data->sync_ids, NULL);
-
-  oms_v5_client_acknowledge_records_async (data->v5, (const char * const *) data->sync_ids->pdata,
-                                           g_task_get_cancellable (task), acknowledge_cb, task);
+  oms_sync_buffer_store_batch_async (data->writer, batch->records, TRUE,
+                                     data->site->msupply_central_site_id, NULL, 0,
+                                     _oms_sync_now (), g_task_get_cancellable (task),
+                                     pull_remote_stored_cb, task);
+  data->remote_batch = g_steal_pointer (&batch);
 }
 
 static void
@@ -217,28 +246,16 @@ _oms_sync_step_pull_remote (GTask *task)
 static void pull_v6_next_batch (GTask *task);
 
 static void
-pull_v6_cb (GObject      *object,
-            GAsyncResult *result,
-            gpointer      user_data)
+pull_v6_stored_cb (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
 {
   GTask *task = user_data;
-  OmsStore *store = oms_sync_engine_get_store (_oms_sync_task_engine (task));
-  g_autoptr(OmsV6Batch) batch = NULL;
+  OmsSyncRunData *data = _oms_sync_task_data (task);
+  g_autoptr(OmsV6Batch) batch = g_steal_pointer (&data->v6_batch);
   GError *error = NULL;
 
-  batch = oms_v6_client_pull_finish (OMS_V6_CLIENT (object), result, &error);
-  if (batch == NULL)
-    {
-      _oms_sync_run_fail (task, error);
-      return;
-    }
-
-  _oms_sync_run_report_remaining (task, OMS_SYNC_STEP_PULL_V6, batch->total_records);
-
-  /* The v6 cursor is the next one to fetch, past the whole batch the server looked at. */
-  if (!oms_sync_buffer_store_batch (store, batch->records, FALSE, 0,
-                                    OMS_KV_SYNC_PULL_CURSOR_V6, batch->end_cursor + 1,
-                                    _oms_sync_now (), &error))
+  if (!oms_sync_buffer_store_batch_finish (OMS_STORE (object), result, &error))
     {
       _oms_sync_run_fail (task, error);
       return;
@@ -253,6 +270,33 @@ pull_v6_cb (GObject      *object,
     }
 
   pull_v6_next_batch (task);
+}
+
+static void
+pull_v6_cb (GObject      *object,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  GTask *task = user_data;
+  OmsSyncRunData *data = _oms_sync_task_data (task);
+  g_autoptr(OmsV6Batch) batch = NULL;
+  GError *error = NULL;
+
+  batch = oms_v6_client_pull_finish (OMS_V6_CLIENT (object), result, &error);
+  if (batch == NULL)
+    {
+      _oms_sync_run_fail (task, error);
+      return;
+    }
+
+  _oms_sync_run_report_remaining (task, OMS_SYNC_STEP_PULL_V6, batch->total_records);
+
+  /* The v6 cursor is the next one to fetch, past the whole batch the server looked at. */
+  oms_sync_buffer_store_batch_async (data->writer, batch->records, FALSE, 0,
+                                     OMS_KV_SYNC_PULL_CURSOR_V6, batch->end_cursor + 1,
+                                     _oms_sync_now (), g_task_get_cancellable (task),
+                                     pull_v6_stored_cb, task);
+  data->v6_batch = g_steal_pointer (&batch);
 }
 
 static void

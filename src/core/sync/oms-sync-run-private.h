@@ -32,6 +32,16 @@ typedef struct
   gint64              last_cursor;
   guint               timeout_id;
   int                 lock_fd;      /* the site's sync lock, held for the whole run */
+
+  /* Pulled batches are stored by a worker thread on a connection of the run's own, so the
+   * main loop never waits for an insert, an fsync or a WAL checkpoint; the batch waits here
+   * until it is stored.
+   */
+  OmsStore           *writer;
+  OmsV5CentralBatch  *central_batch;
+  OmsV5RemoteBatch   *remote_batch;
+  OmsV6Batch         *v6_batch;
+  gint64              batch_last;   /* the cursor a central batch moves to */
 } OmsSyncRunData;
 
 /* Open mSupply's waits; tests shorten them (oms-sync-engine-private.h). */
