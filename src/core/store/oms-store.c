@@ -1309,6 +1309,20 @@ check_table_name (const char  *table_name,
 }
 
 /**
+ * oms_store_is_generic_table_name:
+ *
+ * Returns: whether records of @table_name are kept in the generic record table: it is not a
+ *   typed table, and it is a name omsync accepts there
+ */
+gboolean
+oms_store_is_generic_table_name (const char *table_name)
+{
+  g_return_val_if_fail (table_name != NULL, FALSE);
+
+  return !oms_store_is_typed_table (table_name) && check_table_name (table_name, NULL);
+}
+
+/**
  * oms_store_upsert_record:
  * @table_name: a typed table (see oms_store_is_typed_table()) or any other synced table
  * @fields: the row; typed tables take Open mSupply's column names, other tables any object

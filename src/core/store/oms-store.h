@@ -135,6 +135,7 @@ gboolean            oms_store_kv_delete            (OmsStore             *self,
                                                     GError              **error);
 
 gboolean            oms_store_is_typed_table       (const char           *table_name);
+gboolean            oms_store_is_generic_table_name (const char          *table_name);
 gboolean            oms_store_upsert_record        (OmsStore             *self,
                                                     const char           *table_name,
                                                     JsonObject           *fields,

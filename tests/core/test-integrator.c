@@ -1,0 +1,116 @@
+/* test-integrator.c
+ *
+ * Copyright 2026 The omsync authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include "oms-integrator.h"
+#include "oms-store-private.h"
+#include "oms-sync-buffer.h"
+#include "oms-sync-record.h"
+
+static gint64
+count_rows (OmsStore   *store,
+            const char *sql)
+{
+  sqlite3_stmt *stmt = NULL;
+  gint64 n;
+
+  g_assert_cmpint (sqlite3_prepare_v2 (oms_store_get_db (store), sql, -1, &stmt, NULL), ==,
+                   SQLITE_OK);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  n = sqlite3_column_int64 (stmt, 0);
+  sqlite3_finalize (stmt);
+  return n;
+}
+
+static void
+integrate_cb (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  gboolean *done = user_data;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (oms_integrator_run_finish (result, &error));
+  g_assert_no_error (error);
+  *done = TRUE;
+}
+
+static void
+add (GPtrArray  *records,
+     const char *table,
+     const char *id,
+     const char *data)
+{
+  g_ptr_array_add (records, oms_sync_record_new (table, id, OMS_SYNC_ACTION_UPDATE, data));
+}
+
+/* Generic tables go through the set-based path; typed ones and bad rows record per row. */
+static void
+test_generic_and_typed (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("oms-integrator-XXXXXX", &error);
+  g_autoptr(OmsStore) store = oms_store_open (dir, &error);
+  g_autoptr(GPtrArray) records = NULL;
+  gboolean done = FALSE;
+
+  g_assert_no_error (error);
+  records = g_ptr_array_new_with_free_func ((GDestroyNotify) oms_sync_record_free);
+  add (records, "item", "I1", "{\"ID\":\"I1\",\"item_name\":\"Vaccine\",\"store_ID\":\"\"}");
+  add (records, "item", "I2", "{\"ID\":\"I2\",\"item_name\":\"Syringe\",\"store_ID\":\"S1\"}");
+  add (records, "item", "I3", "not json at all");
+  add (records, "unit", "U1", "{\"ID\":\"U1\",\"units\":\"box\"}");
+  add (records, "Location", "L1", "{\"ID\":\"L1\",\"code\":\"F1\",\"Description\":\"Fridge\","
+                                   "\"hold\":false,\"store_ID\":\"S1\",\"Volume\":1,"
+                                   "\"type_ID\":\"\"}");
+  add (records, "Location", "L2", "{\"ID\":\"L2\"}");
+  g_assert_true (oms_sync_buffer_store_batch (store, records, TRUE, 7, NULL, 0,
+                                              g_get_real_time (), &error));
+  g_assert_no_error (error);
+
+  oms_integrator_run_async (dir, TRUE, 7, NULL, NULL, NULL, integrate_cb, &done);
+  while (!done)
+    g_main_context_iteration (NULL, TRUE);
+
+  /* Every row has an outcome; only the broken ones carry an error. */
+  g_assert_cmpint (count_rows (store, "SELECT count(*) FROM sync_buffer "
+                                      "WHERE integration_datetime IS NULL"), ==, 0);
+  g_assert_cmpint (count_rows (store, "SELECT count(*) FROM sync_buffer "
+                                      "WHERE integration_error IS NOT NULL"), ==, 2);
+  g_assert_cmpint (count_rows (store, "SELECT count(*) FROM sync_buffer WHERE record_id = 'I3' "
+                                      "AND integration_error IS NOT NULL"), ==, 1);
+  g_assert_cmpint (count_rows (store, "SELECT count(*) FROM sync_buffer WHERE record_id = 'L2' "
+                                      "AND integration_error IS NOT NULL"), ==, 1);
+
+  /* Generic records kept as received, with the store read from the legacy field. */
+  g_assert_cmpint (count_rows (store, "SELECT count(*) FROM record WHERE table_name = 'item'"),
+                   ==, 2);
+  g_assert_cmpint (count_rows (store, "SELECT count(*) FROM record WHERE id = 'I1' "
+                                      "AND store_id IS NULL"), ==, 1);
+  g_assert_cmpint (count_rows (store, "SELECT count(*) FROM record WHERE id = 'I2' "
+                                      "AND store_id = 'S1'"), ==, 1);
+  g_assert_cmpint (count_rows (store, "SELECT count(*) FROM location WHERE id = 'L1' "
+                                      "AND name = 'Fridge'"), ==, 1);
+
+  /* One changelog row each, marked as sync updates from the central, so never pushed back. */
+  g_assert_cmpint (count_rows (store, "SELECT count(*) FROM changelog"), ==, 4);
+  g_assert_cmpint (count_rows (store, "SELECT count(*) FROM changelog WHERE is_sync_update = 1 "
+                                      "AND source_site_id = 7"), ==, 4);
+  g_assert_cmpint (count_rows (store, "SELECT count(*) FROM changelog WHERE record_id = 'I2' "
+                                      "AND store_id = 'S1'"), ==, 1);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+
+  g_test_add_func ("/oms/integrator/generic-and-typed", test_generic_and_typed);
+
+  return g_test_run ();
+}
