@@ -616,6 +616,11 @@ integrate_thread (GTask        *task,
   if (!oms_store_commit (store, &error))
     goto failed;
 
+  /* Fold the pass into the database here, in the thread, so the next commit on the main loop
+   * does not inherit a long checkpoint.
+   */
+  oms_store_exec (store, "PRAGMA wal_checkpoint (PASSIVE)", NULL);
+
   g_task_return_boolean (task, TRUE);
   return;
 

@@ -10,6 +10,7 @@
 
 #include <glib/gi18n.h>
 
+#include "oms-store-private.h"
 #include "oms-sync-engine-private.h"
 #include "oms-sync-run-private.h"
 #include "oms-sync-lock.h"
@@ -39,6 +40,7 @@ struct _OmsSyncEngine
   int                 current_step;   /* an OmsSyncStep, or -1 */
   guint               refresh_idle_id;
   gulong              store_changed_id;
+  gint64              last_progress_save;  /* monotonic µs */
 
   OmsSyncTiming       timing;
 };
@@ -632,6 +634,7 @@ end_run (GTask  *task,
 
   oms_sync_lock_release (_oms_sync_task_data (task)->lock_fd);
   _oms_sync_task_data (task)->lock_fd = -1;
+  oms_store_exec (self->store, "PRAGMA wal_autocheckpoint = 1000", NULL);
 
   self->is_syncing = FALSE;
   set_current_step (self, -1);
@@ -690,15 +693,25 @@ _oms_sync_run_finish_step (GTask       *task,
   oms_store_emit_changed (self->store);
 }
 
+/* Progress is saved a few times a second at most: each save is a commit with an fsync on the
+ * main loop, and a large pull reports progress thousands of times. Step boundaries and the
+ * end of the run always save, so the row is never left behind.
+ */
+#define PROGRESS_SAVE_INTERVAL_US (G_USEC_PER_SEC / 4)
+
 void
 _oms_sync_run_report_remaining (GTask       *task,
                                 OmsSyncStep  step,
                                 gint64       remaining)
 {
   OmsSyncEngine *self = _oms_sync_task_engine (task);
+  gint64 now = g_get_monotonic_time ();
+  gboolean save = now - self->last_progress_save >= PROGRESS_SAVE_INTERVAL_US;
 
   oms_sync_run_set_remaining (self->latest_run, step, remaining);
-  run_changed (self, TRUE);
+  if (save)
+    self->last_progress_save = now;
+  run_changed (self, save);
 }
 
 /* For progress while another connection holds the write transaction: memory only. */
@@ -836,6 +849,11 @@ oms_sync_engine_run_async (OmsSyncEngine       *self,
       g_task_return_error (task, error);
       return;
     }
+
+  /* The run's writer and integrator connections checkpoint the WAL in their threads; this
+   * connection must not do it on the main loop in the middle of a large pull.
+   */
+  oms_store_exec (self->store, "PRAGMA wal_autocheckpoint = 0", NULL);
 
   /* Step 0: the run's row, before anything can fail. */
   g_clear_pointer (&self->latest_run, oms_sync_run_free);
