@@ -14,6 +14,7 @@
 #include <glib-unix.h>
 #include <glib/gi18n.h>
 
+#include "oms-cli-coldchain.h"
 #include "oms-cli-commands.h"
 #include "oms-cli-serve.h"
 #include "oms-cli-status.h"
@@ -660,7 +661,10 @@ static const OmsCliCommand commands[] = {
   { "status", N_("Show the site and its sync status"), command_status },
   { "pending", N_("Count the records waiting to be pushed"), command_pending },
   { "history", N_("List recent sync runs"), command_history },
-  { "serve", N_("Run the sync scheduler until stopped (SIGTERM or SIGINT)"), oms_cli_serve },
+  { "serve", N_("Run the sync scheduler and the cold chain server until stopped (SIGTERM or "
+                 "SIGINT)"), oms_cli_serve },
+  { "coldchain-account", N_("Add, list or remove the cold chain phones' accounts"),
+    oms_cli_coldchain_account },
 };
 
 static char *
@@ -670,7 +674,7 @@ commands_summary (void)
   guint i;
 
   for (i = 0; i < G_N_ELEMENTS (commands); i++)
-    g_string_append_printf (out, "\n  %-10s %s", commands[i].name, _(commands[i].summary));
+    g_string_append_printf (out, "\n  %-18s %s", commands[i].name, _(commands[i].summary));
   g_string_append_printf (out, "\n\n%s",
                           _("Run “omsync-cli COMMAND --help” for a command's options."));
 

@@ -13,6 +13,7 @@
 
 #include "oms-cli-serve.h"
 #include "oms-cli-status.h"
+#include "oms-coldchain-server.h"
 #include "oms-scheduler.h"
 #include "oms-sync-engine.h"
 
@@ -24,11 +25,13 @@
 
 typedef struct
 {
-  GMainLoop     *loop;
-  OmsSyncEngine *engine;
-  OmsScheduler  *scheduler;
-  gulong         run_finished_id;
-  gboolean       stopping;
+  GMainLoop          *loop;
+  OmsSyncEngine      *engine;
+  OmsScheduler       *scheduler;
+  OmsColdchainServer *coldchain;
+  gulong              run_finished_id;
+  gboolean            coldchain_port_given;
+  gboolean            stopping;
 } Serve;
 
 static gboolean
@@ -63,9 +66,49 @@ serve_run_finished_cb (OmsSyncEngine *engine,
   quit_when_idle (serve);
 }
 
-static void
+/* Prints where phones reach the cold chain server. Returns FALSE when it could not start and
+ * the port was asked for on the command line: then serve stops, as it cannot do what it was
+ * told. With the default port, sync goes on without the cold chain server.
+ */
+static gboolean
+start_coldchain (Serve *serve)
+{
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) urls = NULL;
+  g_autoptr(GString) out = g_string_new (NULL);
+
+  if (!oms_coldchain_server_start (serve->coldchain, &error))
+    {
+      g_printerr ("%s: %s\n", g_get_prgname (), error->message);
+      if (g_error_matches (error, OMS_COLDCHAIN_SERVER_ERROR,
+                           OMS_COLDCHAIN_SERVER_ERROR_PORT_IN_USE))
+        g_printerr ("%s: %s\n", g_get_prgname (),
+                    _("From the command line, choose the port with "
+                      "“serve --coldchain-port N”."));
+      return !serve->coldchain_port_given;
+    }
+
+  urls = oms_coldchain_server_dup_urls (serve->coldchain);
+  if (urls[0] == NULL)
+    {
+      g_autofree char *url = oms_coldchain_server_dup_loopback_url (serve->coldchain);
+
+      g_string_append_printf (out, _("Cold chain server: %s (this computer only: it has no "
+                                     "network address a phone could reach)\n"), url);
+    }
+  for (guint i = 0; urls[i] != NULL; i++)
+    g_string_append_printf (out, _("Cold chain server: %s\n"), urls[i]);
+
+  oms_cli_print (out->str);
+  return TRUE;
+}
+
+static gboolean
 start_services (Serve *serve)
 {
+  if (!start_coldchain (serve))
+    return FALSE;
+
   serve->run_finished_id = g_signal_connect (serve->engine, "run-finished",
                                              G_CALLBACK (serve_run_finished_cb), serve);
 
@@ -75,12 +118,16 @@ start_services (Serve *serve)
                   "“omsync-cli configure” and start serve again."));
 
   oms_scheduler_start (serve->scheduler);
+  return TRUE;
 }
 
-/* The scheduler cancels its run; the engine then closes it as interrupted. */
+/* The scheduler cancels its run; the engine then closes it as interrupted. The cold chain
+ * server's uploads are written synchronously, so stopping it cuts no write short.
+ */
 static void
 stop_services (Serve *serve)
 {
+  oms_coldchain_server_stop (serve->coldchain);
   oms_scheduler_stop (serve->scheduler);
 }
 
@@ -112,20 +159,41 @@ oms_cli_serve (OmsCli  *cli,
   g_autoptr(OmsStore) store = NULL;
   g_autoptr(OmsSyncEngine) engine = NULL;
   g_autoptr(OmsScheduler) scheduler = NULL;
+  g_autoptr(OmsColdchainServer) coldchain = NULL;
   g_autoptr(GMainLoop) loop = NULL;
   Serve serve = { NULL };
   guint sigint_id;
   guint sigterm_id;
+  int coldchain_port = -1;
+  gboolean coldchain_http = FALSE;
+  const GOptionEntry entries[] = {
+    { "coldchain-port", 0, 0, G_OPTION_ARG_INT, &coldchain_port,
+      N_("Port of the cold chain server (default: the one set in Settings, else 8000)"),
+      N_("N") },
+    { "coldchain-http", 0, 0, G_OPTION_ARG_NONE, &coldchain_http,
+      N_("Serve the cold chain API over plain HTTP instead of HTTPS"), NULL },
+    { NULL }
+  };
 
   context = oms_cli_parse_command (cli, "serve",
-                                   _("Runs the sync scheduler: a sync at start when the site is "
-                                     "configured, then one every sync interval (after the first "
-                                     "sync has succeeded), until SIGTERM or SIGINT.\nA sync "
-                                     "still running then is stopped and recorded as "
-                                     "interrupted. Prints one line per sync on standard output."),
-                                   NULL, &argc, &argv);
+                                   _("Runs the sync scheduler and the cold chain server: a sync "
+                                     "at start when the site is configured, then one every sync "
+                                     "interval (after the first sync has succeeded), until "
+                                     "SIGTERM or SIGINT.\nA sync still running then is stopped "
+                                     "and recorded as interrupted. Prints the cold chain "
+                                     "server's addresses, then one line per sync on standard "
+                                     "output."),
+                                   entries, &argc, &argv);
   if (context == NULL)
     return OMS_CLI_EXIT_USAGE;
+
+  if (coldchain_port != -1 && (coldchain_port < 1 || coldchain_port > 65535))
+    {
+      g_autofree char *message = g_strdup_printf (_("The cold chain port must be a number from "
+                                                    "1 to 65535, not %d"), coldchain_port);
+
+      return oms_cli_usage_error (context, message);
+    }
 
   store = oms_cli_open_store (cli);
   if (store == NULL)
@@ -133,16 +201,25 @@ oms_cli_serve (OmsCli  *cli,
 
   engine = oms_sync_engine_new (store);
   scheduler = oms_scheduler_new (engine);
+  coldchain = oms_coldchain_server_new (store);
+  if (coldchain_port != -1)
+    oms_coldchain_server_set_port (coldchain, (guint) coldchain_port);
+  if (coldchain_http)
+    oms_coldchain_server_set_use_https (coldchain, FALSE);
   loop = g_main_loop_new (NULL, FALSE);
 
   serve.loop = loop;
   serve.engine = engine;
   serve.scheduler = scheduler;
+  serve.coldchain = coldchain;
+  serve.coldchain_port_given = coldchain_port != -1;
+
+  if (!start_services (&serve))
+    return OMS_CLI_EXIT_FAILURE;
 
   sigint_id = g_unix_signal_add (SIGINT, serve_signal_cb, &serve);
   sigterm_id = g_unix_signal_add (SIGTERM, serve_signal_cb, &serve);
 
-  start_services (&serve);
   g_main_loop_run (loop);
 
   g_source_remove (sigint_id);

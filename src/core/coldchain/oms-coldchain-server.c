@@ -1,0 +1,1299 @@
+/* oms-coldchain-server.c
+ *
+ * Copyright 2026 The omsync authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "oms-coldchain-server"
+
+#include "config.h"
+
+#include <string.h>
+#include <glib/gi18n.h>
+#include <gnutls/crypto.h>
+#include <gnutls/gnutls.h>
+#include <libsoup/soup.h>
+
+#include "oms-coldchain-accounts.h"
+#include "oms-coldchain-certificate.h"
+#include "oms-coldchain-records-private.h"
+#include "oms-coldchain-server-private.h"
+#include "oms-lan-address.h"
+#include "oms-store-private.h"
+#include "oms-sync-settings.h"
+
+/* The mSupply Cold Chain API (PROTOCOL.md §11) at the URL the Settings page's QR code holds.
+ * A phone logs in with a cold chain account and gets a session cookie, then uploads sensors,
+ * breaches and logs. Accepted records land in the typed tables with their changelog rows,
+ * filed under the site's store, and the next sync pushes them to the legacy central.
+ *
+ * Handlers never block the main loop: password checks hash in a worker thread, and the
+ * padded "Login failed" answer waits on a timeout while its message is paused.
+ */
+
+#define COOKIE_NAME "coldchain"
+#define TOKEN_BYTES 32
+
+typedef struct
+{
+  char   *username;
+  gint64  expires;   /* g_get_monotonic_time () */
+} Session;
+
+/* A paused request waiting for a password check or for its padded failure answer. */
+typedef struct
+{
+  OmsColdchainServer *self;        /* owned */
+  SoupServerMessage  *msg;         /* owned */
+  char               *username;
+  gint64              started;     /* g_get_monotonic_time () */
+  guint               timeout_id;
+  gulong              finished_id;
+  gboolean            finished;
+} Pending;
+
+/* How much of a request body has arrived; kept on the message by the early handler. */
+typedef struct
+{
+  GByteArray *data;
+  gsize       received;
+  gsize       limit;
+} Body;
+
+struct _OmsColdchainServer
+{
+  GObject     parent_instance;
+
+  /* Owned references */
+  OmsStore   *store;
+  SoupServer *server;
+  GHashTable *sessions;        /* token → Session */
+  GPtrArray  *pending;         /* Pending, borrowed: each frees itself */
+  GDateTime  *last_device_time;
+
+  /* State */
+  char       *listen_address;
+  char       *last_device;
+  char      **lan_addresses;
+  guint       port;
+  guint       bound_port;
+  gboolean    use_https;
+  guint       login_failure_delay_ms;
+  gsize       body_limit;
+};
+
+G_DEFINE_FINAL_TYPE (OmsColdchainServer, oms_coldchain_server, G_TYPE_OBJECT)
+
+G_DEFINE_QUARK (oms-coldchain-server-error-quark, oms_coldchain_server_error)
+
+enum {
+  PROP_0,
+  PROP_STORE,
+  PROP_PORT,
+  PROP_USE_HTTPS,
+  PROP_RUNNING,
+  PROP_LAST_DEVICE,
+  N_PROPS
+};
+
+enum {
+  DEVICE_CONNECTED,
+  RECORDS_ACCEPTED,
+  N_SIGNALS
+};
+
+static GParamSpec *properties[N_PROPS];
+static guint signals[N_SIGNALS];
+
+static void
+session_free (Session *session)
+{
+  g_free (session->username);
+  g_free (session);
+}
+
+static void
+pending_free (Pending *pending)
+{
+  g_clear_handle_id (&pending->timeout_id, g_source_remove);
+  g_clear_signal_handler (&pending->finished_id, pending->msg);
+  if (pending->self->pending != NULL)
+    g_ptr_array_remove_fast (pending->self->pending, pending);
+  g_clear_object (&pending->msg);
+  g_clear_object (&pending->self);
+  g_free (pending->username);
+  g_free (pending);
+}
+
+static void
+body_free (Body *body)
+{
+  g_byte_array_unref (body->data);
+  g_free (body);
+}
+
+static void
+set_text (SoupServerMessage *msg,
+          guint              status,
+          const char        *text)
+{
+  soup_server_message_set_status (msg, status, NULL);
+  soup_server_message_set_response (msg, "text/plain; charset=utf-8", SOUP_MEMORY_COPY,
+                                    text, strlen (text));
+}
+
+static void
+set_json (SoupServerMessage *msg,
+          JsonNode          *node)
+{
+  gsize length;
+  char *text = json_to_string (node, FALSE);
+
+  length = strlen (text);
+  soup_server_message_set_status (msg, SOUP_STATUS_OK, NULL);
+  soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_TAKE, text, length);
+}
+
+/* AuthError's {:#?} as Open mSupply's handlers answer a refused cookie. */
+static void
+set_not_authenticated (SoupServerMessage *msg,
+                       const char        *reason)
+{
+  g_autofree char *text = g_strdup_printf ("Denied(\n    NotAuthenticated(\n        \"%s\",\n"
+                                           "    ),\n)", reason);
+
+  set_text (msg, SOUP_STATUS_UNAUTHORIZED, text);
+}
+
+static void
+device_connected (OmsColdchainServer *self,
+                  const char         *username)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+
+  g_clear_pointer (&self->last_device_time, g_date_time_unref);
+  self->last_device_time = g_date_time_ref (now);
+  if (g_strcmp0 (self->last_device, username) != 0)
+    {
+      g_free (self->last_device);
+      self->last_device = g_strdup (username);
+    }
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LAST_DEVICE]);
+  g_signal_emit (self, signals[DEVICE_CONNECTED], 0, username, now);
+}
+
+/*
+ * Sessions
+ */
+
+static void
+prune_sessions (OmsColdchainServer *self)
+{
+  GHashTableIter iter;
+  Session *session;
+  gint64 now = g_get_monotonic_time ();
+
+  g_hash_table_iter_init (&iter, self->sessions);
+  while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &session))
+    {
+      if (session->expires <= now)
+        g_hash_table_iter_remove (&iter);
+    }
+}
+
+static char *
+new_session (OmsColdchainServer  *self,
+             const char          *username,
+             GError             **error)
+{
+  guint8 bytes[TOKEN_BYTES];
+  GString *token;
+  Session *session;
+  int rc;
+
+  prune_sessions (self);
+
+  rc = gnutls_rnd (GNUTLS_RND_KEY, bytes, sizeof bytes);
+  if (rc < 0)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "RandomError(%s)",
+                   gnutls_strerror (rc));
+      return NULL;
+    }
+
+  token = g_string_sized_new (2 * TOKEN_BYTES);
+  for (gsize i = 0; i < sizeof bytes; i++)
+    g_string_append_printf (token, "%02x", bytes[i]);
+  gnutls_memset (bytes, 0, sizeof bytes);
+
+  session = g_new0 (Session, 1);
+  session->username = g_strdup (username);
+  session->expires = g_get_monotonic_time ()
+                     + (gint64) OMS_COLDCHAIN_SESSION_SECONDS * G_USEC_PER_SEC;
+  g_hash_table_insert (self->sessions, g_strdup (token->str), session);
+
+  return g_string_free (token, FALSE);
+}
+
+/* The token in the request's `coldchain` cookie, or NULL. */
+static char *
+dup_cookie_token (SoupServerMessage *msg)
+{
+  SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
+  const char *header = soup_message_headers_get_list (headers, "Cookie");
+  GHashTable *cookies;
+  char *token;
+
+  if (header == NULL)
+    return NULL;
+
+  cookies = soup_header_parse_semi_param_list (header);
+  token = g_strdup (g_hash_table_lookup (cookies, COOKIE_NAME));
+  soup_header_free_param_list (cookies);
+
+  return token;
+}
+
+/* The account behind the request's cookie, or NULL after answering 401. */
+static const char *
+authenticate (OmsColdchainServer *self,
+              SoupServerMessage  *msg)
+{
+  g_autofree char *token = dup_cookie_token (msg);
+  g_autoptr(GError) error = NULL;
+  Session *session;
+
+  if (token == NULL || *token == '\0')
+    {
+      set_not_authenticated (msg, "Missing auth token");
+      return NULL;
+    }
+
+  session = g_hash_table_lookup (self->sessions, token);
+  if (session == NULL)
+    {
+      set_not_authenticated (msg, "Invalid token");
+      return NULL;
+    }
+
+  if (session->expires <= g_get_monotonic_time ())
+    {
+      prune_sessions (self);
+      set_not_authenticated (msg, "Expired signature");
+      return NULL;
+    }
+
+  /* A removed account loses its sessions at once. */
+  if (!oms_coldchain_accounts_exists (self->store, session->username, &error))
+    {
+      if (error != NULL)
+        {
+          g_autofree char *text = g_strdup_printf ("InternalError(\n    \"%s\",\n)",
+                                                   error->message);
+
+          set_text (msg, SOUP_STATUS_INTERNAL_SERVER_ERROR, text);
+        }
+      else
+        {
+          set_not_authenticated (msg, "Token has been invalided on the server");
+        }
+      return NULL;
+    }
+
+  return session->username;
+}
+
+/* The site's store (PROTOCOL.md §4 push filter), or NULL after answering 503 or 500. */
+static char *
+site_store_id (OmsColdchainServer *self,
+               SoupServerMessage  *msg)
+{
+  g_autoptr(GError) error = NULL;
+  sqlite3_stmt *stmt;
+  char *store_id = NULL;
+  gint32 site_id;
+  int rc;
+
+  if (!oms_store_kv_has (self->store, OMS_KV_SYNC_SITE_ID, &error))
+    {
+      if (error != NULL)
+        goto failed;
+      goto not_set_up;
+    }
+
+  site_id = oms_store_kv_get_int (self->store, OMS_KV_SYNC_SITE_ID, 0, &error);
+  if (error != NULL)
+    goto failed;
+
+  stmt = oms_store_prepare (self->store,
+                            "SELECT id FROM store WHERE site_id = ?1 "
+                            "ORDER BY is_disabled, code, id LIMIT 1", &error);
+  if (stmt == NULL)
+    goto failed;
+
+  sqlite3_bind_int (stmt, 1, site_id);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    store_id = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+  else if (rc != SQLITE_DONE)
+    oms_store_set_sql_error (self->store, &error, _("read the site's store"));
+  sqlite3_reset (stmt);
+
+  if (error != NULL)
+    goto failed;
+  if (store_id == NULL)
+    goto not_set_up;
+
+  return store_id;
+
+not_set_up:
+  set_text (msg, SOUP_STATUS_SERVICE_UNAVAILABLE,
+            _("This omsync site has not finished its first sync, so it has no store to file "
+              "cold chain data under yet. Set up sync on the omsync computer, wait for the "
+              "first sync to finish, then try again."));
+  return NULL;
+
+failed:
+  {
+    g_autofree char *text = g_strdup_printf ("DatabaseError(\n    \"%s\",\n)", error->message);
+
+    set_text (msg, SOUP_STATUS_INTERNAL_SERVER_ERROR, text);
+  }
+  return NULL;
+}
+
+/*
+ * Login
+ */
+
+static void
+pending_finished_cb (SoupServerMessage *msg,
+                     Pending           *pending)
+{
+  pending->finished = TRUE;
+}
+
+static void
+pending_respond (Pending *pending)
+{
+  if (!pending->finished && pending->self->server != NULL)
+    soup_server_message_unpause (pending->msg);
+  pending_free (pending);
+}
+
+static gboolean
+login_failed_cb (gpointer user_data)
+{
+  Pending *pending = user_data;
+
+  pending->timeout_id = 0;
+  set_text (pending->msg, SOUP_STATUS_UNAUTHORIZED, "Login failed");
+  pending_respond (pending);
+
+  return G_SOURCE_REMOVE;
+}
+
+/* Failures answer no sooner than the delay after the request came in, so their timing says
+ * nothing about which part was wrong (login.rs MIN_ERR_RESPONSE_TIME_SEC).
+ */
+static void
+login_fail (Pending *pending)
+{
+  gint64 elapsed_ms = (g_get_monotonic_time () - pending->started) / 1000;
+  gint64 delay_ms = (gint64) pending->self->login_failure_delay_ms - elapsed_ms;
+
+  if (pending->finished || pending->self->server == NULL)
+    {
+      pending_free (pending);
+      return;
+    }
+
+  pending->timeout_id = g_timeout_add ((guint) CLAMP (delay_ms, 0, G_MAXUINT), login_failed_cb,
+                                       pending);
+}
+
+static void
+oms_coldchain_server_verify_cb (GObject      *object,
+                                GAsyncResult *result,
+                                gpointer      user_data)
+{
+  Pending *pending = user_data;
+  OmsColdchainServer *self = pending->self;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *token = NULL;
+  g_autofree char *cookie = NULL;
+  static const char success[] = "{ \"success\": true }";
+
+  if (!oms_coldchain_accounts_verify_finish (OMS_STORE (object), result, &error))
+    {
+      if (error != NULL)
+        g_debug ("Cannot check a cold chain login: %s", error->message);
+      else
+        g_debug ("Cold chain login refused for “%s”", pending->username);
+      login_fail (pending);
+      return;
+    }
+
+  if (pending->finished || self->server == NULL)
+    {
+      pending_free (pending);
+      return;
+    }
+
+  token = new_session (self, pending->username, &error);
+  if (token == NULL)
+    {
+      set_text (pending->msg, SOUP_STATUS_INTERNAL_SERVER_ERROR, error->message);
+      pending_respond (pending);
+      return;
+    }
+
+  cookie = g_strdup_printf ("%s=%s; Path=%s; HttpOnly", COOKIE_NAME, token,
+                            OMS_COLDCHAIN_BASE_PATH);
+  soup_message_headers_append (soup_server_message_get_response_headers (pending->msg),
+                               "Set-Cookie", cookie);
+  soup_server_message_set_status (pending->msg, SOUP_STATUS_OK, NULL);
+  soup_server_message_set_response (pending->msg, "application/json", SOUP_MEMORY_STATIC,
+                                    success, strlen (success));
+  g_debug ("Cold chain login for “%s”", pending->username);
+  device_connected (self, pending->username);
+  pending_respond (pending);
+}
+
+static gboolean
+read_login (GBytes  *body,
+            char   **username,
+            char   **password,
+            char   **wire_error)
+{
+  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
+  g_autoptr(GError) error = NULL;
+  const char *names[] = { "username", "password" };
+  char **out[] = { username, password };
+  gsize length;
+  const char *data = g_bytes_get_data (body, &length);
+  JsonNode *root;
+  JsonObject *object;
+
+  if (length == 0)
+    {
+      *wire_error = g_strdup ("Json deserialize error: EOF while parsing a value at line 1 "
+                              "column 0");
+      return FALSE;
+    }
+
+  if (!json_parser_load_from_data (parser, data, (gssize) length, &error))
+    {
+      *wire_error = g_strdup_printf ("Json deserialize error: %s", error->message);
+      return FALSE;
+    }
+
+  root = json_parser_get_root (parser);
+  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
+    {
+      *wire_error = g_strdup ("Json deserialize error: invalid type, expected struct "
+                              "LoginRequest");
+      return FALSE;
+    }
+
+  object = json_node_get_object (root);
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    {
+      JsonNode *node = json_object_get_member (object, names[i]);
+
+      if (node == NULL)
+        {
+          *wire_error = g_strdup_printf ("Json deserialize error: missing field `%s`", names[i]);
+          return FALSE;
+        }
+      if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
+        {
+          *wire_error = g_strdup_printf ("Json deserialize error: invalid type for `%s`, "
+                                         "expected a string", names[i]);
+          return FALSE;
+        }
+      *out[i] = g_strdup (json_node_get_string (node));
+    }
+
+  return TRUE;
+}
+
+static void
+handle_login (OmsColdchainServer *self,
+              SoupServerMessage  *msg,
+              GBytes             *body)
+{
+  g_autofree char *username = NULL;
+  g_autofree char *password = NULL;
+  g_autofree char *wire_error = NULL;
+  Pending *pending;
+
+  if (!read_login (body, &username, &password, &wire_error))
+    {
+      set_text (msg, SOUP_STATUS_BAD_REQUEST, wire_error);
+      return;
+    }
+
+  pending = g_new0 (Pending, 1);
+  pending->self = g_object_ref (self);
+  pending->msg = g_object_ref (msg);
+  pending->username = g_strdup (username);
+  pending->started = g_get_monotonic_time ();
+  pending->finished_id = g_signal_connect (msg, "finished", G_CALLBACK (pending_finished_cb),
+                                           pending);
+  g_ptr_array_add (self->pending, pending);
+
+  soup_server_message_pause (msg);
+  oms_coldchain_accounts_verify_async (self->store, username, password, NULL,
+                                       oms_coldchain_server_verify_cb, pending);
+  memset (password, 0, strlen (password));
+}
+
+/*
+ * Uploads
+ */
+
+static void
+emit_accepted (OmsColdchainServer        *self,
+               const OmsColdchainWritten *written)
+{
+  if (written->sensors > 0)
+    g_signal_emit (self, signals[RECORDS_ACCEPTED], 0, "sensor", written->sensors);
+  if (written->temperature_breaches > 0)
+    g_signal_emit (self, signals[RECORDS_ACCEPTED], 0, "temperature_breach",
+                   written->temperature_breaches);
+  if (written->temperature_logs > 0)
+    g_signal_emit (self, signals[RECORDS_ACCEPTED], 0, "temperature_log",
+                   written->temperature_logs);
+}
+
+static void
+handle_upload (OmsColdchainServer *self,
+               SoupServerMessage  *msg,
+               OmsColdchainKind    kind,
+               GBytes             *body)
+{
+  g_autoptr(GPtrArray) items = NULL;
+  g_autoptr(JsonNode) response = NULL;
+  g_autofree char *wire_error = NULL;
+  g_autofree char *store_id = NULL;
+  g_autofree char *username = NULL;
+  OmsColdchainWritten written = { 0 };
+  const char *account;
+  gsize length;
+  const char *data = g_bytes_get_data (body, &length);
+
+  /* The order of Open mSupply's extractors: the body is read before the cookie is checked. */
+  items = _oms_coldchain_records_parse (kind, data, length, &wire_error);
+  if (items == NULL)
+    {
+      set_text (msg, SOUP_STATUS_BAD_REQUEST, wire_error);
+      return;
+    }
+
+  account = authenticate (self, msg);
+  if (account == NULL)
+    return;
+  username = g_strdup (account);
+
+  store_id = site_store_id (self, msg);
+  if (store_id == NULL)
+    return;
+
+  device_connected (self, username);
+
+  wire_error = _oms_coldchain_records_validate (kind, items);
+  if (wire_error != NULL)
+    {
+      set_text (msg, SOUP_STATUS_BAD_REQUEST, wire_error);
+      return;
+    }
+
+  response = _oms_coldchain_records_upsert (kind, self->store, store_id, items, &written,
+                                            &wire_error);
+  emit_accepted (self, &written);
+
+  if (response == NULL)
+    {
+      set_text (msg, SOUP_STATUS_INTERNAL_SERVER_ERROR, wire_error);
+      return;
+    }
+
+  set_json (msg, response);
+}
+
+/*
+ * Routing
+ */
+
+static void
+body_got_chunk_cb (SoupServerMessage *msg,
+                   GBytes            *chunk,
+                   Body              *body)
+{
+  gsize size = g_bytes_get_size (chunk);
+
+  /* Past the limit the rest is counted and dropped; the handler answers 413. */
+  body->received += size;
+  if (body->received <= body->limit)
+    g_byte_array_append (body->data, g_bytes_get_data (chunk, NULL), (guint) size);
+}
+
+/* Bodies are collected here, up to the limit, rather than by libsoup, which would keep
+ * whatever size a client sends.
+ */
+static void
+early_handler (SoupServer        *server,
+               SoupServerMessage *msg,
+               const char        *path,
+               GHashTable        *query,
+               gpointer           user_data)
+{
+  OmsColdchainServer *self = user_data;
+  Body *body = g_new0 (Body, 1);
+
+  body->data = g_byte_array_new ();
+  body->limit = MIN (self->body_limit, G_MAXUINT);
+  soup_message_body_set_accumulate (soup_server_message_get_request_body (msg), FALSE);
+  g_object_set_data_full (G_OBJECT (msg), "oms-coldchain-body", body, (GDestroyNotify) body_free);
+  g_signal_connect (msg, "got-chunk", G_CALLBACK (body_got_chunk_cb), body);
+}
+
+static void
+request_handler (SoupServer        *server,
+                 SoupServerMessage *msg,
+                 const char        *path,
+                 GHashTable        *query,
+                 gpointer           user_data)
+{
+  OmsColdchainServer *self = user_data;
+  const char *method = soup_server_message_get_method (msg);
+  Body *body = g_object_get_data (G_OBJECT (msg), "oms-coldchain-body");
+  g_autoptr(GBytes) bytes = NULL;
+  const char *expected_method = NULL;
+  OmsColdchainKind kind = OMS_COLDCHAIN_KIND_SENSOR;
+  gboolean login = FALSE;
+
+  if (g_str_equal (path, OMS_COLDCHAIN_BASE_PATH "/login"))
+    {
+      expected_method = SOUP_METHOD_POST;
+      login = TRUE;
+    }
+  else if (g_str_equal (path, OMS_COLDCHAIN_BASE_PATH "/sensor"))
+    {
+      expected_method = SOUP_METHOD_PUT;
+      kind = OMS_COLDCHAIN_KIND_SENSOR;
+    }
+  else if (g_str_equal (path, OMS_COLDCHAIN_BASE_PATH "/temperature-log"))
+    {
+      expected_method = SOUP_METHOD_PUT;
+      kind = OMS_COLDCHAIN_KIND_TEMPERATURE_LOG;
+    }
+  else if (g_str_equal (path, OMS_COLDCHAIN_BASE_PATH "/temperature-breach"))
+    {
+      expected_method = SOUP_METHOD_PUT;
+      kind = OMS_COLDCHAIN_KIND_TEMPERATURE_BREACH;
+    }
+
+  if (expected_method == NULL)
+    {
+      soup_server_message_set_status (msg, SOUP_STATUS_NOT_FOUND, NULL);
+      return;
+    }
+
+  if (!g_str_equal (method, expected_method))
+    {
+      soup_server_message_set_status (msg, SOUP_STATUS_METHOD_NOT_ALLOWED, NULL);
+      soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Allow",
+                                    expected_method);
+      return;
+    }
+
+  if (body != NULL && body->received > self->body_limit)
+    {
+      g_autofree char *text = g_strdup_printf ("JSON payload (%" G_GSIZE_FORMAT " bytes) is "
+                                               "larger than allowed (limit: %" G_GSIZE_FORMAT
+                                               " bytes).", body->received, self->body_limit);
+
+      g_debug ("Refused a %" G_GSIZE_FORMAT "-byte body on %s", body->received, path);
+      set_text (msg, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE, text);
+      return;
+    }
+
+  if (body != NULL)
+    bytes = g_bytes_new (body->data->data, body->data->len);
+  else
+    bytes = g_bytes_new_static ("", 0);
+
+  if (login)
+    handle_login (self, msg, bytes);
+  else
+    handle_upload (self, msg, kind, bytes);
+}
+
+/*
+ * GObject
+ */
+
+static void
+oms_coldchain_server_dispose (GObject *object)
+{
+  OmsColdchainServer *self = OMS_COLDCHAIN_SERVER (object);
+
+  oms_coldchain_server_stop (self);
+  g_clear_object (&self->store);
+
+  G_OBJECT_CLASS (oms_coldchain_server_parent_class)->dispose (object);
+}
+
+static void
+oms_coldchain_server_finalize (GObject *object)
+{
+  OmsColdchainServer *self = OMS_COLDCHAIN_SERVER (object);
+
+  g_clear_pointer (&self->sessions, g_hash_table_unref);
+  g_clear_pointer (&self->pending, g_ptr_array_unref);
+  g_clear_pointer (&self->last_device_time, g_date_time_unref);
+  g_clear_pointer (&self->listen_address, g_free);
+  g_clear_pointer (&self->last_device, g_free);
+  g_clear_pointer (&self->lan_addresses, g_strfreev);
+
+  G_OBJECT_CLASS (oms_coldchain_server_parent_class)->finalize (object);
+}
+
+static void
+oms_coldchain_server_get_property (GObject    *object,
+                                   guint       prop_id,
+                                   GValue     *value,
+                                   GParamSpec *pspec)
+{
+  OmsColdchainServer *self = OMS_COLDCHAIN_SERVER (object);
+
+  switch (prop_id)
+    {
+    case PROP_STORE:
+      g_value_set_object (value, self->store);
+      break;
+    case PROP_PORT:
+      g_value_set_uint (value, self->port);
+      break;
+    case PROP_USE_HTTPS:
+      g_value_set_boolean (value, self->use_https);
+      break;
+    case PROP_RUNNING:
+      g_value_set_boolean (value, oms_coldchain_server_get_running (self));
+      break;
+    case PROP_LAST_DEVICE:
+      g_value_set_string (value, self->last_device);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+oms_coldchain_server_set_property (GObject      *object,
+                                   guint         prop_id,
+                                   const GValue *value,
+                                   GParamSpec   *pspec)
+{
+  OmsColdchainServer *self = OMS_COLDCHAIN_SERVER (object);
+
+  switch (prop_id)
+    {
+    case PROP_STORE:
+      self->store = g_value_dup_object (value);
+      break;
+    case PROP_PORT:
+      oms_coldchain_server_set_port (self, g_value_get_uint (value));
+      break;
+    case PROP_USE_HTTPS:
+      oms_coldchain_server_set_use_https (self, g_value_get_boolean (value));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+/* The port and scheme start as the Settings page left them. */
+static void
+oms_coldchain_server_constructed (GObject *object)
+{
+  OmsColdchainServer *self = OMS_COLDCHAIN_SERVER (object);
+
+  G_OBJECT_CLASS (oms_coldchain_server_parent_class)->constructed (object);
+
+  g_assert (OMS_IS_STORE (self->store));
+
+  self->port = (guint) oms_coldchain_get_port (self->store);
+  self->use_https = !oms_coldchain_get_use_http (self->store);
+}
+
+static void
+oms_coldchain_server_class_init (OmsColdchainServerClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->constructed = oms_coldchain_server_constructed;
+  object_class->dispose = oms_coldchain_server_dispose;
+  object_class->finalize = oms_coldchain_server_finalize;
+  object_class->get_property = oms_coldchain_server_get_property;
+  object_class->set_property = oms_coldchain_server_set_property;
+
+  properties[PROP_STORE] =
+    g_param_spec_object ("store", NULL, NULL,
+                         OMS_TYPE_STORE,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+
+  /**
+   * OmsColdchainServer:port:
+   *
+   * The port to listen on from the next start; 0 picks a free one.
+   */
+  properties[PROP_PORT] =
+    g_param_spec_uint ("port", NULL, NULL,
+                       0, 65535, OMS_COLDCHAIN_DEFAULT_PORT,
+                       G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
+  properties[PROP_USE_HTTPS] =
+    g_param_spec_boolean ("use-https", NULL, NULL,
+                          TRUE,
+                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
+  properties[PROP_RUNNING] =
+    g_param_spec_boolean ("running", NULL, NULL,
+                          FALSE,
+                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
+  /**
+   * OmsColdchainServer:last-device:
+   *
+   * The account of the phone that last logged in or uploaded, or %NULL.
+   */
+  properties[PROP_LAST_DEVICE] =
+    g_param_spec_string ("last-device", NULL, NULL,
+                         NULL,
+                         G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /**
+   * OmsColdchainServer::device-connected:
+   * @username: the phone's account
+   * @time: (transfer none): when, in UTC
+   *
+   * A phone logged in or uploaded.
+   */
+  signals[DEVICE_CONNECTED] =
+    g_signal_new ("device-connected",
+                  G_TYPE_FROM_CLASS (klass),
+                  G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 2, G_TYPE_STRING, G_TYPE_DATE_TIME);
+
+  /**
+   * OmsColdchainServer::records-accepted:
+   * @table: "sensor", "temperature_log" or "temperature_breach"
+   * @count: rows written, each with its changelog row
+   */
+  signals[RECORDS_ACCEPTED] =
+    g_signal_new ("records-accepted",
+                  G_TYPE_FROM_CLASS (klass),
+                  G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 2, G_TYPE_STRING, G_TYPE_UINT);
+}
+
+static void
+oms_coldchain_server_init (OmsColdchainServer *self)
+{
+  self->sessions = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                          (GDestroyNotify) session_free);
+  self->pending = g_ptr_array_new ();
+  self->port = OMS_COLDCHAIN_DEFAULT_PORT;
+  self->use_https = TRUE;
+  self->login_failure_delay_ms = OMS_COLDCHAIN_LOGIN_FAILURE_MS;
+  self->body_limit = OMS_COLDCHAIN_BODY_LIMIT;
+}
+
+/**
+ * oms_coldchain_server_new:
+ * @store: the site's store
+ *
+ * Makes a server that is not listening yet; its port and scheme come from the store's
+ * %OMS_KV_COLDCHAIN_PORT and %OMS_KV_COLDCHAIN_HTTP.
+ *
+ * Returns: (transfer full): the server
+ */
+OmsColdchainServer *
+oms_coldchain_server_new (OmsStore *store)
+{
+  g_return_val_if_fail (OMS_IS_STORE (store), NULL);
+
+  return g_object_new (OMS_TYPE_COLDCHAIN_SERVER, "store", store, NULL);
+}
+
+OmsStore *
+oms_coldchain_server_get_store (OmsColdchainServer *self)
+{
+  g_return_val_if_fail (OMS_IS_COLDCHAIN_SERVER (self), NULL);
+
+  return self->store;
+}
+
+guint
+oms_coldchain_server_get_port (OmsColdchainServer *self)
+{
+  g_return_val_if_fail (OMS_IS_COLDCHAIN_SERVER (self), 0);
+
+  return self->port;
+}
+
+void
+oms_coldchain_server_set_port (OmsColdchainServer *self,
+                               guint               port)
+{
+  g_return_if_fail (OMS_IS_COLDCHAIN_SERVER (self));
+  g_return_if_fail (port <= 65535);
+
+  if (self->port == port)
+    return;
+
+  self->port = port;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PORT]);
+}
+
+gboolean
+oms_coldchain_server_get_use_https (OmsColdchainServer *self)
+{
+  g_return_val_if_fail (OMS_IS_COLDCHAIN_SERVER (self), FALSE);
+
+  return self->use_https;
+}
+
+void
+oms_coldchain_server_set_use_https (OmsColdchainServer *self,
+                                    gboolean            use_https)
+{
+  g_return_if_fail (OMS_IS_COLDCHAIN_SERVER (self));
+
+  use_https = !!use_https;
+  if (self->use_https == use_https)
+    return;
+
+  self->use_https = use_https;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_USE_HTTPS]);
+}
+
+const char *
+oms_coldchain_server_get_listen_address (OmsColdchainServer *self)
+{
+  g_return_val_if_fail (OMS_IS_COLDCHAIN_SERVER (self), NULL);
+
+  return self->listen_address;
+}
+
+/**
+ * oms_coldchain_server_set_listen_address:
+ * @address: (nullable): one IP address to listen on, or %NULL for every interface
+ */
+void
+oms_coldchain_server_set_listen_address (OmsColdchainServer *self,
+                                         const char         *address)
+{
+  g_return_if_fail (OMS_IS_COLDCHAIN_SERVER (self));
+
+  g_free (self->listen_address);
+  self->listen_address = g_strdup (address);
+}
+
+static gboolean
+listen_error (OmsColdchainServer  *self,
+              GError              *listen_failure,
+              GError             **error)
+{
+  g_debug ("Cannot listen on port %u: %s", self->port, listen_failure->message);
+
+  if (g_error_matches (listen_failure, G_IO_ERROR, G_IO_ERROR_ADDRESS_IN_USE))
+    g_set_error (error, OMS_COLDCHAIN_SERVER_ERROR, OMS_COLDCHAIN_SERVER_ERROR_PORT_IN_USE,
+                 _("Port %u is in use by another program. Choose another port for the cold "
+                   "chain server in Settings → Cold chain devices, or stop the program using "
+                   "it."), self->port);
+  else if (g_error_matches (listen_failure, G_IO_ERROR, G_IO_ERROR_PERMISSION_DENIED))
+    g_set_error (error, OMS_COLDCHAIN_SERVER_ERROR, OMS_COLDCHAIN_SERVER_ERROR_PERMISSION,
+                 _("Port %u is reserved for system services. Choose a port from 1024 up for "
+                   "the cold chain server in Settings → Cold chain devices."), self->port);
+  else
+    g_set_error (error, OMS_COLDCHAIN_SERVER_ERROR, OMS_COLDCHAIN_SERVER_ERROR_LISTEN,
+                 _("The cold chain server cannot listen on port %u: %s"), self->port,
+                 listen_failure->message);
+
+  return FALSE;
+}
+
+/**
+ * oms_coldchain_server_start:
+ *
+ * Starts listening: on every interface, or on the listen address when one is set. With
+ * HTTPS, the certificate is made first when it is missing or no longer names every LAN
+ * address.
+ *
+ * Returns: %TRUE when the server is listening
+ */
+gboolean
+oms_coldchain_server_start (OmsColdchainServer  *self,
+                            GError             **error)
+{
+  g_autoptr(SoupServer) server = NULL;
+  g_autoptr(GTlsCertificate) certificate = NULL;
+  g_autoptr(GError) local_error = NULL;
+  g_autofree char *server_header = NULL;
+  SoupServerListenOptions options = 0;
+  GSList *uris;
+  gboolean ok;
+
+  g_return_val_if_fail (OMS_IS_COLDCHAIN_SERVER (self), FALSE);
+
+  if (self->server != NULL)
+    return TRUE;
+
+  g_clear_pointer (&self->lan_addresses, g_strfreev);
+  self->lan_addresses = oms_lan_address_list ();
+
+  if (self->use_https)
+    {
+      certificate = oms_coldchain_certificate_ensure (oms_store_get_data_dir (self->store),
+                                                      (const char * const *) self->lan_addresses,
+                                                      &local_error);
+      if (certificate == NULL)
+        {
+          g_set_error_literal (error, OMS_COLDCHAIN_SERVER_ERROR,
+                               OMS_COLDCHAIN_SERVER_ERROR_CERTIFICATE, local_error->message);
+          return FALSE;
+        }
+      options |= SOUP_SERVER_LISTEN_HTTPS;
+    }
+
+  server_header = g_strdup_printf ("omsync/%s ", PACKAGE_VERSION);
+  server = soup_server_new ("server-header", server_header,
+                            "tls-certificate", certificate,
+                            NULL);
+  soup_server_add_early_handler (server, OMS_COLDCHAIN_BASE_PATH, early_handler, self, NULL);
+  soup_server_add_handler (server, OMS_COLDCHAIN_BASE_PATH, request_handler, self, NULL);
+
+  if (self->listen_address != NULL)
+    {
+      g_autoptr(GSocketAddress) address = g_inet_socket_address_new_from_string (
+        self->listen_address, self->port);
+
+      if (address == NULL)
+        {
+          g_set_error (error, OMS_COLDCHAIN_SERVER_ERROR, OMS_COLDCHAIN_SERVER_ERROR_LISTEN,
+                       _("“%s” is not an IP address to listen on."), self->listen_address);
+          return FALSE;
+        }
+      ok = soup_server_listen (server, address, options, &local_error);
+    }
+  else
+    {
+      ok = soup_server_listen_all (server, self->port, options, &local_error);
+    }
+
+  if (!ok)
+    return listen_error (self, local_error, error);
+
+  uris = soup_server_get_uris (server);
+  self->bound_port = uris != NULL ? (guint) g_uri_get_port (uris->data) : self->port;
+  g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
+
+  self->server = g_steal_pointer (&server);
+  g_debug ("Cold chain server listening on port %u (%s)", self->bound_port,
+           self->use_https ? "https" : "http");
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RUNNING]);
+
+  return TRUE;
+}
+
+/**
+ * oms_coldchain_server_stop:
+ *
+ * Stops listening and closes every connection. Sessions survive a restart.
+ */
+void
+oms_coldchain_server_stop (OmsColdchainServer *self)
+{
+  g_return_if_fail (OMS_IS_COLDCHAIN_SERVER (self));
+
+  if (self->server == NULL)
+    return;
+
+  soup_server_disconnect (self->server);
+  g_clear_object (&self->server);
+  self->bound_port = 0;
+
+  /* Padded failures waiting on a timeout go now; password checks in flight free themselves. */
+  for (guint i = self->pending->len; i > 0; i--)
+    {
+      Pending *pending = g_ptr_array_index (self->pending, i - 1);
+
+      if (pending->timeout_id != 0)
+        pending_free (pending);
+    }
+
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RUNNING]);
+}
+
+gboolean
+oms_coldchain_server_get_running (OmsColdchainServer *self)
+{
+  g_return_val_if_fail (OMS_IS_COLDCHAIN_SERVER (self), FALSE);
+
+  return self->server != NULL;
+}
+
+/**
+ * oms_coldchain_server_get_bound_port:
+ *
+ * Returns: the port the server listens on, or 0 when it is stopped
+ */
+guint
+oms_coldchain_server_get_bound_port (OmsColdchainServer *self)
+{
+  g_return_val_if_fail (OMS_IS_COLDCHAIN_SERVER (self), 0);
+
+  return self->bound_port;
+}
+
+static char *
+make_url (OmsColdchainServer *self,
+          const char         *host)
+{
+  return oms_coldchain_url_for_host (host, (int) self->bound_port, !self->use_https);
+}
+
+/**
+ * oms_coldchain_server_dup_url:
+ *
+ * The URL for the QR code: the LAN address of the default route, never a loopback one.
+ *
+ * Returns: (transfer full) (nullable): the URL, or %NULL when the server is stopped or the
+ *   machine has no LAN address
+ */
+char *
+oms_coldchain_server_dup_url (OmsColdchainServer *self)
+{
+  g_return_val_if_fail (OMS_IS_COLDCHAIN_SERVER (self), NULL);
+
+  if (self->server == NULL || self->lan_addresses == NULL || self->lan_addresses[0] == NULL)
+    return NULL;
+
+  return make_url (self, self->lan_addresses[0]);
+}
+
+/**
+ * oms_coldchain_server_dup_urls:
+ *
+ * Returns: (transfer full) (array zero-terminated=1): a URL for each LAN address, the
+ *   default route's first; empty when the server is stopped
+ */
+char **
+oms_coldchain_server_dup_urls (OmsColdchainServer *self)
+{
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+
+  g_return_val_if_fail (OMS_IS_COLDCHAIN_SERVER (self), NULL);
+
+  if (self->server != NULL && self->lan_addresses != NULL)
+    {
+      for (guint i = 0; self->lan_addresses[i] != NULL; i++)
+        {
+          g_autofree char *url = make_url (self, self->lan_addresses[i]);
+
+          g_strv_builder_add (builder, url);
+        }
+    }
+
+  return g_strv_builder_end (builder);
+}
+
+/**
+ * oms_coldchain_server_dup_loopback_url:
+ *
+ * Returns: (transfer full) (nullable): the URL through 127.0.0.1, for this machine only
+ */
+char *
+oms_coldchain_server_dup_loopback_url (OmsColdchainServer *self)
+{
+  g_return_val_if_fail (OMS_IS_COLDCHAIN_SERVER (self), NULL);
+
+  if (self->server == NULL)
+    return NULL;
+
+  return make_url (self, "127.0.0.1");
+}
+
+/**
+ * oms_coldchain_server_dup_certificate_path:
+ *
+ * Returns: (transfer full): where the server's certificate is kept
+ */
+char *
+oms_coldchain_server_dup_certificate_path (OmsColdchainServer *self)
+{
+  g_return_val_if_fail (OMS_IS_COLDCHAIN_SERVER (self), NULL);
+
+  return g_build_filename (oms_store_get_data_dir (self->store), OMS_COLDCHAIN_CERTIFICATE_FILE,
+                           NULL);
+}
+
+const char *
+oms_coldchain_server_get_last_device (OmsColdchainServer *self)
+{
+  g_return_val_if_fail (OMS_IS_COLDCHAIN_SERVER (self), NULL);
+
+  return self->last_device;
+}
+
+/**
+ * oms_coldchain_server_get_last_device_time:
+ *
+ * Returns: (transfer none) (nullable): when a phone last logged in or uploaded, in UTC
+ */
+GDateTime *
+oms_coldchain_server_get_last_device_time (OmsColdchainServer *self)
+{
+  g_return_val_if_fail (OMS_IS_COLDCHAIN_SERVER (self), NULL);
+
+  return self->last_device_time;
+}
+
+void
+_oms_coldchain_server_set_login_failure_delay (OmsColdchainServer *self,
+                                               guint               milliseconds)
+{
+  g_return_if_fail (OMS_IS_COLDCHAIN_SERVER (self));
+
+  self->login_failure_delay_ms = milliseconds;
+}
+
+void
+_oms_coldchain_server_set_body_limit (OmsColdchainServer *self,
+                                      gsize               limit)
+{
+  g_return_if_fail (OMS_IS_COLDCHAIN_SERVER (self));
+
+  self->body_limit = limit;
+}
+
+void
+_oms_coldchain_server_expire_sessions (OmsColdchainServer *self)
+{
+  GHashTableIter iter;
+  Session *session;
+
+  g_return_if_fail (OMS_IS_COLDCHAIN_SERVER (self));
+
+  g_hash_table_iter_init (&iter, self->sessions);
+  while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &session))
+    session->expires = g_get_monotonic_time () - 1;
+}

@@ -1,0 +1,60 @@
+/* oms-coldchain-server.h
+ *
+ * Copyright 2026 The omsync authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <gio/gio.h>
+
+#include "oms-coldchain-url.h"
+#include "oms-store.h"
+
+G_BEGIN_DECLS
+
+/* The port and scheme come from OMS_KV_COLDCHAIN_PORT and OMS_KV_COLDCHAIN_HTTP. */
+#define OMS_COLDCHAIN_BASE_PATH          "/coldchain/v1"
+#define OMS_COLDCHAIN_BODY_LIMIT         (10 * 1024 * 1024)
+#define OMS_COLDCHAIN_SESSION_SECONDS    (60 * 60)
+#define OMS_COLDCHAIN_LOGIN_FAILURE_MS   6000
+
+#define OMS_COLDCHAIN_SERVER_ERROR (oms_coldchain_server_error_quark ())
+
+typedef enum
+{
+  OMS_COLDCHAIN_SERVER_ERROR_PORT_IN_USE,   /* another program listens on the port */
+  OMS_COLDCHAIN_SERVER_ERROR_PERMISSION,    /* a privileged port */
+  OMS_COLDCHAIN_SERVER_ERROR_LISTEN,        /* any other failure to listen */
+  OMS_COLDCHAIN_SERVER_ERROR_CERTIFICATE,   /* the certificate cannot be made or read */
+} OmsColdchainServerError;
+
+#define OMS_TYPE_COLDCHAIN_SERVER (oms_coldchain_server_get_type ())
+
+G_DECLARE_FINAL_TYPE (OmsColdchainServer, oms_coldchain_server, OMS, COLDCHAIN_SERVER, GObject)
+
+GQuark              oms_coldchain_server_error_quark       (void);
+OmsColdchainServer *oms_coldchain_server_new               (OmsStore            *store);
+OmsStore           *oms_coldchain_server_get_store         (OmsColdchainServer  *self);
+guint               oms_coldchain_server_get_port          (OmsColdchainServer  *self);
+void                oms_coldchain_server_set_port          (OmsColdchainServer  *self,
+                                                            guint                port);
+gboolean            oms_coldchain_server_get_use_https     (OmsColdchainServer  *self);
+void                oms_coldchain_server_set_use_https     (OmsColdchainServer  *self,
+                                                            gboolean             use_https);
+const char         *oms_coldchain_server_get_listen_address (OmsColdchainServer *self);
+void                oms_coldchain_server_set_listen_address (OmsColdchainServer *self,
+                                                            const char          *address);
+gboolean            oms_coldchain_server_start             (OmsColdchainServer  *self,
+                                                            GError             **error);
+void                oms_coldchain_server_stop              (OmsColdchainServer  *self);
+gboolean            oms_coldchain_server_get_running       (OmsColdchainServer  *self);
+guint               oms_coldchain_server_get_bound_port    (OmsColdchainServer  *self);
+char               *oms_coldchain_server_dup_url           (OmsColdchainServer  *self);
+char              **oms_coldchain_server_dup_urls          (OmsColdchainServer  *self);
+char               *oms_coldchain_server_dup_loopback_url  (OmsColdchainServer  *self);
+char               *oms_coldchain_server_dup_certificate_path (OmsColdchainServer *self);
+const char         *oms_coldchain_server_get_last_device   (OmsColdchainServer  *self);
+GDateTime          *oms_coldchain_server_get_last_device_time (OmsColdchainServer *self);
+
+G_END_DECLS
