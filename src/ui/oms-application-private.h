@@ -7,11 +7,14 @@
 #pragma once
 
 #include "oms-application.h"
+#include "oms-coldchain-server.h"
 #include "oms-window.h"
 
 G_BEGIN_DECLS
 
-void       _oms_application_actions_init     (OmsApplication *self);
-OmsWindow *_oms_application_get_main_window  (OmsApplication *self);
+void                _oms_application_actions_init         (OmsApplication *self);
+OmsWindow          *_oms_application_get_main_window      (OmsApplication *self);
+OmsColdchainServer *_oms_application_get_coldchain_server (OmsApplication *self);
+const GError       *_oms_application_get_coldchain_error  (OmsApplication *self);
 
 G_END_DECLS

@@ -12,6 +12,7 @@
 #include <glib/gstdio.h>
 
 #include "oms-application-private.h"
+#include "oms-coldchain-server.h"
 #include "oms-demo-central.h"
 #include "oms-scheduler.h"
 #include "oms-sync-settings.h"
@@ -28,6 +29,8 @@ struct _OmsApplication
   OmsScheduler   *scheduler;
   OmsDemoCentral *demo_central;
   GCancellable   *cancellable;
+  OmsColdchainServer *coldchain_server;
+  GError         *coldchain_error;    /* why the cold chain server is not running */
 
   /* State */
   char           *data_dir;           /* as requested, NULL for the default */
@@ -183,6 +186,11 @@ oms_application_startup (GApplication *app)
   self->engine = oms_sync_engine_new (self->store);
   self->scheduler = oms_scheduler_new (self->engine);
 
+  /* The QR code's URL; sync goes on when the port is taken, and Settings shows why. */
+  self->coldchain_server = oms_coldchain_server_new (self->store);
+  if (!oms_coldchain_server_start (self->coldchain_server, &self->coldchain_error))
+    g_debug ("Cold chain server not started: %s", self->coldchain_error->message);
+
   if (self->demo_data_dir != NULL)
     oms_application_start_demo (self);
   else
@@ -198,6 +206,8 @@ oms_application_shutdown (GApplication *app)
     g_cancellable_cancel (self->cancellable);
   if (self->scheduler != NULL)
     oms_scheduler_stop (self->scheduler);
+  if (self->coldchain_server != NULL)
+    oms_coldchain_server_stop (self->coldchain_server);
   if (self->demo_central != NULL)
     oms_demo_central_stop (self->demo_central);
 
@@ -215,6 +225,11 @@ oms_application_activate (GApplication *app)
   if (window == NULL)
     {
       window = oms_window_new (self, self->store);
+
+      if (self->coldchain_server != NULL)
+        g_signal_connect_object (self->coldchain_server, "device-connected",
+                                 G_CALLBACK (oms_window_set_last_device), window,
+                                 G_CONNECT_SWAPPED);
 
       if (self->store == NULL)
         oms_window_show_store_error (window, self->resolved_data_dir, self->store_error);
@@ -247,6 +262,7 @@ oms_application_dispose (GObject *object)
   g_clear_object (&self->scheduler);
   g_clear_object (&self->engine);
   g_clear_object (&self->demo_central);
+  g_clear_object (&self->coldchain_server);
   g_clear_object (&self->cancellable);
   g_clear_object (&self->store);
 
@@ -265,6 +281,7 @@ oms_application_finalize (GObject *object)
   OmsApplication *self = (OmsApplication *)object;
 
   g_clear_error (&self->store_error);
+  g_clear_error (&self->coldchain_error);
   g_clear_pointer (&self->data_dir, g_free);
   g_clear_pointer (&self->resolved_data_dir, g_free);
 
@@ -475,4 +492,31 @@ oms_application_get_scheduler (OmsApplication *self)
   g_return_val_if_fail (OMS_IS_APPLICATION (self), NULL);
 
   return self->scheduler;
+}
+
+/**
+ * _oms_application_get_coldchain_server:
+ *
+ * Returns: (transfer none) (nullable): the cold chain server, running or not, or %NULL
+ *   when the store could not be opened
+ */
+OmsColdchainServer *
+_oms_application_get_coldchain_server (OmsApplication *self)
+{
+  g_return_val_if_fail (OMS_IS_APPLICATION (self), NULL);
+
+  return self->coldchain_server;
+}
+
+/**
+ * _oms_application_get_coldchain_error:
+ *
+ * Returns: (transfer none) (nullable): why the cold chain server could not start
+ */
+const GError *
+_oms_application_get_coldchain_error (OmsApplication *self)
+{
+  g_return_val_if_fail (OMS_IS_APPLICATION (self), NULL);
+
+  return self->coldchain_error;
 }

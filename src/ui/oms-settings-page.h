@@ -8,6 +8,7 @@
 
 #include <gtk/gtk.h>
 
+#include "oms-qr-window.h"
 #include "oms-store.h"
 
 G_BEGIN_DECLS
@@ -16,8 +17,15 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (OmsSettingsPage, oms_settings_page, OMS, SETTINGS_PAGE, GtkWidget)
 
-OmsStore *oms_settings_page_get_store (OmsSettingsPage *self);
-void      oms_settings_page_set_store (OmsSettingsPage *self,
-                                       OmsStore        *store);
+OmsStore    *oms_settings_page_get_store         (OmsSettingsPage *self);
+void         oms_settings_page_set_store         (OmsSettingsPage *self,
+                                                  OmsStore        *store);
+const char  *oms_settings_page_get_server_url    (OmsSettingsPage *self);
+OmsQrWindow *oms_settings_page_show_qr_window    (OmsSettingsPage *self);
+OmsQrWindow *oms_settings_page_get_qr_window     (OmsSettingsPage *self);
+void         oms_settings_page_set_last_device   (OmsSettingsPage *self,
+                                                  const char      *name,
+                                                  GDateTime       *time);
+void         oms_settings_page_focus_sync        (OmsSettingsPage *self);
 
 G_END_DECLS

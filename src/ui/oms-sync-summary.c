@@ -49,14 +49,51 @@ describe_age (gint64 finished)
 }
 
 /**
+ * oms_sync_summary_describe_runs:
+ * @configured: whether the site has sync settings
+ * @latest: (nullable): the newest run
+ * @success: (nullable): the newest successful run
+ *
+ * The short status line of the Sync row: "Syncing… Pull central", "Sync error", "Synced 3
+ * minutes ago", "Never synced".
+ *
+ * Returns: (transfer full): a translated sentence
+ */
+char *
+oms_sync_summary_describe_runs (gboolean          configured,
+                                const OmsSyncRun *latest,
+                                const OmsSyncRun *success)
+{
+  if (!configured)
+    return g_strdup (_("Not configured yet"));
+
+  if (oms_sync_run_is_syncing (latest))
+    {
+      int step = current_step (latest);
+
+      if (step >= 0)
+        /* Translators: %s is a step of the sync, e.g. "Pull central". */
+        return g_strdup_printf (_("Syncing… %s"), oms_sync_step_get_label (step));
+      return g_strdup (_("Syncing…"));
+    }
+
+  if (latest != NULL && latest->error_message != NULL && !latest->interrupted)
+    return g_strdup (_("Sync error"));
+
+  if (success != NULL)
+    return describe_age (success->finished);
+
+  return g_strdup (_("Never synced"));
+}
+
+/**
  * oms_sync_summary_describe:
  * @store: an #OmsStore
  * @error: a location for a #GError
  *
- * Says in a few words where the site stands with synchronisation ("Syncing… Pull central",
- * "Sync error", "Synced 3 minutes ago", "Never synced"), for the Sync row of the sidebar and
- * the Sync group of the Overview page, so both always agree. It reads the sync log, which
- * the engine keeps current as it runs.
+ * Says in a few words where the site stands with synchronisation, for the Sync row of the
+ * sidebar and the Sync group of the Overview page, so both always agree. It reads the sync
+ * log, which the engine keeps current as it runs.
  *
  * Returns: (transfer full) (nullable): a translated sentence, or %NULL with @error set when
  *   the store cannot be read
@@ -85,24 +122,131 @@ oms_sync_summary_describe (OmsStore  *store,
       return NULL;
     }
 
-  if (url == NULL || url[0] == '\0')
-    return g_strdup (_("Not configured yet"));
+  return oms_sync_summary_describe_runs (url != NULL && url[0] != '\0', latest, success);
+}
 
-  if (oms_sync_run_is_syncing (latest))
+/**
+ * oms_sync_summary_format_time:
+ * @usec: a time, UTC microseconds since the epoch
+ * @now: the time now, in the same unit
+ *
+ * Returns: (transfer full): the local time of day when @usec is today, else the date and time
+ */
+char *
+oms_sync_summary_format_time (gint64 usec,
+                              gint64 now)
+{
+  g_autoptr(GDateTime) utc = g_date_time_new_from_unix_utc (usec / G_USEC_PER_SEC);
+  g_autoptr(GDateTime) utc_now = g_date_time_new_from_unix_utc (now / G_USEC_PER_SEC);
+  g_autoptr(GDateTime) local = NULL;
+  g_autoptr(GDateTime) local_now = NULL;
+
+  if (utc == NULL || utc_now == NULL)
+    return g_strdup ("?");
+
+  local = g_date_time_to_local (utc);
+  local_now = g_date_time_to_local (utc_now);
+
+  if (g_date_time_get_year (local) == g_date_time_get_year (local_now) &&
+      g_date_time_get_day_of_year (local) == g_date_time_get_day_of_year (local_now))
+    /* Translators: A time of day today, in g_date_time_format() syntax. */
+    return g_date_time_format (local, C_("sync time today", "%H:%M"));
+
+  /* Translators: A date and a time of day, in g_date_time_format() syntax. */
+  return g_date_time_format (local, C_("sync time", "%x %H:%M"));
+}
+
+/**
+ * oms_sync_summary_format_duration:
+ * @seconds: a duration
+ *
+ * Formats like Open mSupply: hours and minutes when there are any, seconds always
+ * ("1 hour 2 minutes 5 seconds", "0 seconds").
+ *
+ * Returns: (transfer full): the translated duration
+ */
+char *
+oms_sync_summary_format_duration (gint64 seconds)
+{
+  GString *text = g_string_new (NULL);
+  int hours;
+  int minutes;
+  int secs;
+
+  seconds = CLAMP (seconds, 0, (gint64) G_MAXINT);
+  hours = (int) (seconds / 3600);
+  minutes = (int) (seconds / 60 % 60);
+  secs = (int) (seconds % 60);
+
+  if (hours > 0)
     {
-      int step = current_step (latest);
-
-      if (step >= 0)
-        /* Translators: %s is a step of the sync, e.g. "Pull central". */
-        return g_strdup_printf (_("Syncing… %s"), oms_sync_step_get_label (step));
-      return g_strdup (_("Syncing…"));
+      g_string_append_printf (text, g_dngettext (GETTEXT_PACKAGE, "%d hour", "%d hours",
+                                                 (gulong) hours), hours);
+      g_string_append_c (text, ' ');
     }
+  if (minutes > 0)
+    {
+      g_string_append_printf (text, g_dngettext (GETTEXT_PACKAGE, "%d minute", "%d minutes",
+                                                 (gulong) minutes), minutes);
+      g_string_append_c (text, ' ');
+    }
+  g_string_append_printf (text, g_dngettext (GETTEXT_PACKAGE, "%d second", "%d seconds",
+                                             (gulong) secs), secs);
 
-  if (latest != NULL && latest->error_message != NULL && !latest->interrupted)
-    return g_strdup (_("Sync error"));
+  return g_string_free (text, FALSE);
+}
 
-  if (success != NULL)
-    return describe_age (success->finished);
+/**
+ * oms_sync_summary_format_queue:
+ * @is_syncing: whether a sync runs
+ * @queued: the number of distinct records waiting to be pushed
+ *
+ * Returns: (transfer full): the status line of the sync status window
+ */
+char *
+oms_sync_summary_format_queue (gboolean is_syncing,
+                               gint64   queued)
+{
+  int count;
 
-  return g_strdup (_("Never synced"));
+  if (is_syncing)
+    return g_strdup (_("Syncing…"));
+
+  if (queued <= 0)
+    return g_strdup (_("There are no records to push"));
+
+  count = (int) MIN (queued, G_MAXINT);
+
+  return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                       "There is %d record to push",
+                                       "There are %d records to push",
+                                       (gulong) count),
+                          count);
+}
+
+/**
+ * oms_sync_summary_format_last_success:
+ * @success: (nullable): the newest successful run
+ * @now: the time now, UTC microseconds
+ *
+ * Returns: (transfer full): "Last successful sync <time> (completed in <duration>)", with
+ *   that run's own time and duration, or "Never synced"
+ */
+char *
+oms_sync_summary_format_last_success (const OmsSyncRun *success,
+                                      gint64            now)
+{
+  g_autofree char *time = NULL;
+  g_autofree char *duration = NULL;
+
+  if (success == NULL || success->finished == 0)
+    return g_strdup (_("Never synced"));
+
+  time = oms_sync_summary_format_time (success->finished, now);
+  duration = oms_sync_summary_format_duration (success->duration_seconds);
+
+  /* Translators: The first %s is a time ("14:05") or date and time, the second a duration
+   * ("1 minute 5 seconds").
+   */
+  return g_strdup_printf (_("Last successful sync %s (completed in %s)"), time, duration);
 }

@@ -7,10 +7,21 @@
 #pragma once
 
 #include "oms-store.h"
+#include "oms-sync-log.h"
 
 G_BEGIN_DECLS
 
-char       *oms_sync_summary_describe (OmsStore  *store,
-                                       GError   **error);
+char       *oms_sync_summary_describe            (OmsStore          *store,
+                                                  GError           **error);
+char       *oms_sync_summary_describe_runs       (gboolean           configured,
+                                                  const OmsSyncRun  *latest,
+                                                  const OmsSyncRun  *success);
+char       *oms_sync_summary_format_time         (gint64             usec,
+                                                  gint64             now);
+char       *oms_sync_summary_format_duration     (gint64             seconds);
+char       *oms_sync_summary_format_queue        (gboolean           is_syncing,
+                                                  gint64             queued);
+char       *oms_sync_summary_format_last_success (const OmsSyncRun  *success,
+                                                  gint64             now);
 
 G_END_DECLS

@@ -11,14 +11,19 @@
 #include <glib/gi18n.h>
 
 #include "oms-coldchain-page.h"
+#include "oms-initialise-page.h"
 #include "oms-overview-page.h"
 #include "oms-records-page.h"
 #include "oms-settings-page.h"
+#include "oms-sync-badge.h"
+#include "oms-sync-engine.h"
+#include "oms-sync-settings.h"
 #include "oms-sync-summary.h"
 #include "oms-window.h"
 
 /* The schema id stays fixed when the application id gains a development suffix. */
 #define OMS_SETTINGS_SCHEMA_ID "io.github.omsync.OmSync"
+#define OMS_SYNC_SCHEMA_ID     OMS_SETTINGS_SCHEMA_ID ".sync"
 
 /* The ranges of window-width and window-height in the schema. */
 #define MIN_SAVED_WIDTH   360
@@ -35,6 +40,7 @@ struct _OmsWindow
   GtkListBoxRow        *coldchain_row;
   AdwWindowTitle       *content_title;
   AdwStatusPage        *error_page;
+  OmsInitialisePage    *initialise_page;
   AdwLeaflet           *leaflet;
   GtkStack             *main_stack;
   OmsOverviewPage      *overview_page;
@@ -45,6 +51,10 @@ struct _OmsWindow
   GtkListBoxRow        *settings_row;
   GtkListBox           *sidebar_list;
   GtkStack             *stack;
+  GtkBox               *sync_badge;
+  GtkImage             *sync_badge_icon;
+  GtkLabel             *sync_badge_label;
+  GtkImage             *sync_icon;
   GtkListBoxRow        *sync_row;
   GtkLabel             *sync_status_label;
 
@@ -52,9 +62,12 @@ struct _OmsWindow
   GSettings            *settings;
   OmsStore             *store;
   GSignalGroup         *store_signals;
+  OmsSyncEngine        *engine;
+  GSettings            *sync_settings;
 
   /* State */
   guint                 status_tick_id;   /* keeps "Synced 3 minutes ago" true */
+  guint                 sync_update_id;   /* an idle that coalesces engine signals */
 };
 
 G_DEFINE_FINAL_TYPE (OmsWindow, oms_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -104,29 +117,108 @@ oms_window_page_for_row (OmsWindow     *self,
   return NULL;
 }
 
+/* The Sync row: its icon, status line and badge, and a description that reads them out. */
 static void
 oms_window_update_sync_status (OmsWindow *self)
 {
-  g_autoptr(GError) error = NULL;
   g_autofree char *status = NULL;
+  g_autofree char *description = NULL;
+  OmsSyncBadge badge = { 0 };
 
   g_assert (OMS_IS_WINDOW (self));
 
   if (self->store == NULL)
     return;
 
-  status = oms_sync_summary_describe (self->store, &error);
-
-  if (status == NULL)
+  if (self->engine != NULL)
     {
-      g_debug ("Cannot read the sync settings: %s", error->message);
-      status = g_strdup (_("Sync status unknown"));
+      OmsSyncBadgeInput input = { 0 };
+      OmsPushQueueCounts counts = { 0 };
+      const OmsSyncRun *latest = oms_sync_engine_get_latest_run (self->engine);
+      const OmsSyncRun *success = oms_sync_engine_get_last_successful_run (self->engine);
+      gboolean is_syncing = oms_sync_engine_get_is_syncing (self->engine);
+      const char *icon = "emblem-synchronizing-symbolic";
+      g_autofree char *url = oms_store_kv_get_string (self->store, OMS_KV_SYNC_URL, NULL);
+      gboolean configured = url != NULL && url[0] != '\0';
+
+      /* Configured means a URL, as on the Overview page, so the two always agree. */
+      status = oms_sync_summary_describe_runs (configured, latest, success);
+
+      oms_sync_engine_get_push_queue (self->engine, &counts);
+      input.configured = configured;
+      input.queued = counts.total;
+      input.last_success = success != NULL ? success->finished : 0;
+      input.now = g_get_real_time ();
+      input.warning_days = g_settings_get_uint (self->sync_settings, "warning-threshold-days");
+      input.error_days = g_settings_get_uint (self->sync_settings, "error-threshold-days");
+      input.has_error = !is_syncing && latest != NULL && !latest->interrupted &&
+                        oms_sync_engine_get_error (self->engine, &input.error_variant, NULL);
+      oms_sync_badge_compute (&input, &badge);
+
+      /* A connection error also shows on the row itself, not only as a grey icon (A8.1). */
+      if (input.has_error && input.error_variant == OMS_SYNC_ERROR_VARIANT_CONNECTION_ERROR)
+        icon = "network-offline-symbolic";
+      gtk_image_set_from_icon_name (self->sync_icon, icon);
+    }
+  else
+    {
+      g_autoptr(GError) error = NULL;
+
+      status = oms_sync_summary_describe (self->store, &error);
+      if (status == NULL)
+        {
+          g_debug ("Cannot read the sync settings: %s", error->message);
+          status = g_strdup (_("Sync status unknown"));
+        }
     }
 
   gtk_label_set_label (self->sync_status_label, status);
+
+  gtk_widget_set_visible (GTK_WIDGET (self->sync_badge), badge.visible);
+  gtk_widget_set_visible (GTK_WIDGET (self->sync_badge_label), badge.text != NULL);
+  gtk_label_set_label (self->sync_badge_label, badge.text);
+  gtk_widget_set_visible (GTK_WIDGET (self->sync_badge_icon), badge.icon_name != NULL);
+  gtk_image_set_from_icon_name (self->sync_badge_icon, badge.icon_name);
+  gtk_widget_set_css_classes (GTK_WIDGET (self->sync_badge),
+                              (const char *[]) { "sync-badge",
+                                                 badge.style_class != NULL
+                                                   ? badge.style_class : "badge-neutral",
+                                                 NULL });
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->sync_badge), badge.tooltip);
+
+  if (badge.description != NULL)
+    description = g_strdup_printf ("%s\n%s", status, badge.description);
+  else
+    description = g_strdup (status);
+
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->sync_row),
-                                  GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, status,
+                                  GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, description,
                                   -1);
+
+  oms_sync_badge_clear (&badge);
+}
+
+static gboolean
+sync_update_idle_cb (gpointer user_data)
+{
+  OmsWindow *self = OMS_WINDOW (user_data);
+
+  self->sync_update_id = 0;
+  oms_window_update_sync_status (self);
+
+  return G_SOURCE_REMOVE;
+}
+
+/* A big sync reports progress often: the engine's signals of one main loop pass (a batch of
+ * records, a step change) make one update of the Sync row, after GTK's own redraw work.
+ */
+static void
+oms_window_queue_sync_update (OmsWindow *self)
+{
+  g_assert (OMS_IS_WINDOW (self));
+
+  if (self->sync_update_id == 0)
+    self->sync_update_id = g_idle_add (sync_update_idle_cb, self);
 }
 
 static gboolean
@@ -310,6 +402,44 @@ oms_window_close_request (GtkWindow *window)
 }
 
 static void
+oms_window_set_engine (OmsWindow     *self,
+                       OmsSyncEngine *engine)
+{
+  static const char *signals[] = {
+    "notify::is-syncing", "notify::mode", "notify::push-queue-total", "run-changed",
+  };
+
+  g_assert (OMS_IS_WINDOW (self));
+
+  if (!g_set_object (&self->engine, engine))
+    return;
+
+  for (guint i = 0; i < G_N_ELEMENTS (signals); i++)
+    g_signal_connect_object (engine, signals[i], G_CALLBACK (oms_window_queue_sync_update),
+                             self, G_CONNECT_SWAPPED);
+}
+
+/* The application's engine is the one that syncs the store; the store is set at
+ * construction, the application just after it.
+ */
+static void
+oms_window_find_engine (OmsWindow *self)
+{
+  GtkApplication *app = gtk_window_get_application (GTK_WINDOW (self));
+  OmsSyncEngine *engine;
+
+  if (self->store == NULL || !OMS_IS_APPLICATION (app))
+    return;
+
+  engine = oms_application_get_engine (OMS_APPLICATION (app));
+  if (engine != NULL && oms_sync_engine_get_store (engine) == self->store)
+    {
+      oms_window_set_engine (self, engine);
+      oms_window_update_sync_status (self);
+    }
+}
+
+static void
 oms_window_set_store (OmsWindow *self,
                       OmsStore  *store)
 {
@@ -320,6 +450,7 @@ oms_window_set_store (OmsWindow *self,
     return;
 
   g_signal_group_set_target (self->store_signals, store);
+  oms_window_find_engine (self);
 
   oms_overview_page_set_store (self->overview_page, store);
   oms_coldchain_page_set_store (self->coldchain_page, store);
@@ -331,12 +462,43 @@ oms_window_set_store (OmsWindow *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STORE]);
 }
 
+/* Until the site is operational the initialisation page stands in for the pages (UI.md §4),
+ * unless the person chose to set it up later. An error page stays in place.
+ */
+static void
+oms_window_update_initialise (OmsWindow *self)
+{
+  const char *shown = gtk_stack_get_visible_child_name (self->main_stack);
+
+  g_assert (OMS_IS_WINDOW (self));
+
+  if (g_strcmp0 (shown, "error") == 0)
+    return;
+
+  gtk_stack_set_visible_child_name (self->main_stack,
+                                    oms_initialise_page_get_needed (self->initialise_page)
+                                    ? "initialise" : "main");
+}
+
+static void
+oms_window_find_scheduler (OmsWindow *self)
+{
+  GtkApplication *app = gtk_window_get_application (GTK_WINDOW (self));
+
+  if (self->store == NULL || !OMS_IS_APPLICATION (app))
+    return;
+
+  oms_initialise_page_set_scheduler (self->initialise_page,
+                                     oms_application_get_scheduler (OMS_APPLICATION (app)));
+}
+
 static void
 oms_window_dispose (GObject *object)
 {
   OmsWindow *self = (OmsWindow *)object;
 
   g_clear_handle_id (&self->status_tick_id, g_source_remove);
+  g_clear_handle_id (&self->sync_update_id, g_source_remove);
   if (self->store_signals != NULL)
     g_signal_group_set_target (self->store_signals, NULL);
 
@@ -344,7 +506,9 @@ oms_window_dispose (GObject *object)
 
   g_clear_object (&self->store_signals);
   g_clear_object (&self->store);
+  g_clear_object (&self->engine);
   g_clear_object (&self->settings);
+  g_clear_object (&self->sync_settings);
 
   G_OBJECT_CLASS (oms_window_parent_class)->dispose (object);
 }
@@ -437,6 +601,7 @@ oms_window_class_init (OmsWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, OmsWindow, coldchain_row);
   gtk_widget_class_bind_template_child (widget_class, OmsWindow, content_title);
   gtk_widget_class_bind_template_child (widget_class, OmsWindow, error_page);
+  gtk_widget_class_bind_template_child (widget_class, OmsWindow, initialise_page);
   gtk_widget_class_bind_template_child (widget_class, OmsWindow, leaflet);
   gtk_widget_class_bind_template_child (widget_class, OmsWindow, main_stack);
   gtk_widget_class_bind_template_child (widget_class, OmsWindow, overview_page);
@@ -447,6 +612,10 @@ oms_window_class_init (OmsWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, OmsWindow, settings_row);
   gtk_widget_class_bind_template_child (widget_class, OmsWindow, sidebar_list);
   gtk_widget_class_bind_template_child (widget_class, OmsWindow, stack);
+  gtk_widget_class_bind_template_child (widget_class, OmsWindow, sync_badge);
+  gtk_widget_class_bind_template_child (widget_class, OmsWindow, sync_badge_icon);
+  gtk_widget_class_bind_template_child (widget_class, OmsWindow, sync_badge_label);
+  gtk_widget_class_bind_template_child (widget_class, OmsWindow, sync_icon);
   gtk_widget_class_bind_template_child (widget_class, OmsWindow, sync_row);
   gtk_widget_class_bind_template_child (widget_class, OmsWindow, sync_status_label);
   gtk_widget_class_bind_template_callback (widget_class, oms_window_notify_folded_cb);
@@ -459,6 +628,7 @@ oms_window_class_init (OmsWindowClass *klass)
                                    oms_window_show_page_action);
 
   g_type_ensure (OMS_TYPE_COLDCHAIN_PAGE);
+  g_type_ensure (OMS_TYPE_INITIALISE_PAGE);
   g_type_ensure (OMS_TYPE_OVERVIEW_PAGE);
   g_type_ensure (OMS_TYPE_RECORDS_PAGE);
   g_type_ensure (OMS_TYPE_SETTINGS_PAGE);
@@ -479,9 +649,16 @@ oms_window_init (OmsWindow *self)
   self->store_signals = g_signal_group_new (OMS_TYPE_STORE);
   g_signal_group_connect_object (self->store_signals,
                                  "changed",
-                                 G_CALLBACK (oms_window_update_sync_status),
+                                 G_CALLBACK (oms_window_queue_sync_update),
                                  self,
                                  G_CONNECT_SWAPPED);
+
+  g_signal_connect (self, "notify::application", G_CALLBACK (oms_window_find_engine), NULL);
+
+  g_signal_connect (self, "notify::application", G_CALLBACK (oms_window_find_scheduler), NULL);
+  g_signal_connect_object (self->initialise_page, "notify::needed",
+                           G_CALLBACK (oms_window_update_initialise), self,
+                           G_CONNECT_SWAPPED);
 
   g_signal_connect_object (self->stack,
                            "notify::visible-child",
@@ -490,6 +667,10 @@ oms_window_init (OmsWindow *self)
                            G_CONNECT_SWAPPED);
 
   self->settings = g_settings_new (OMS_SETTINGS_SCHEMA_ID);
+  self->sync_settings = g_settings_new (OMS_SYNC_SCHEMA_ID);
+  g_signal_connect_object (self->sync_settings, "changed",
+                           G_CALLBACK (oms_window_queue_sync_update), self,
+                           G_CONNECT_SWAPPED);
 
   /* The stack starts on its first page without notifying, so sync the sidebar by hand. */
   oms_window_stack_notify_visible_child_cb (self, NULL, self->stack);
@@ -558,6 +739,10 @@ oms_window_set_page (OmsWindow  *self,
 {
   g_return_if_fail (OMS_IS_WINDOW (self));
   g_return_if_fail (oms_window_row_for_page (self, page) != NULL);
+
+  /* Asking for a page (Ctrl+,) over the first-run form means the pages. */
+  if (g_strcmp0 (gtk_stack_get_visible_child_name (self->main_stack), "initialise") == 0)
+    oms_initialise_page_set_up_later (self->initialise_page);
 
   if (g_strcmp0 (page, oms_window_get_page (self)) == 0)
     return;
@@ -636,4 +821,22 @@ oms_window_show_demo_error (OmsWindow    *self,
   adw_status_page_set_description (self->error_page, description);
   gtk_stack_set_visible_child_name (self->main_stack, "error");
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.show-page", FALSE);
+}
+
+/**
+ * oms_window_set_last_device:
+ * @name: the cold chain account a phone used
+ * @time: when it logged in or uploaded
+ *
+ * Shows "Last device connected" in the Settings page and its enlarged QR view, so whoever
+ * pairs a phone sees it arrive.
+ */
+void
+oms_window_set_last_device (OmsWindow  *self,
+                            const char *name,
+                            GDateTime  *time)
+{
+  g_return_if_fail (OMS_IS_WINDOW (self));
+
+  oms_settings_page_set_last_device (self->settings_page, name, time);
 }

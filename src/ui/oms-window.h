@@ -28,5 +28,8 @@ void        oms_window_show_store_error  (OmsWindow      *self,
                                           const GError   *error);
 void        oms_window_show_demo_error   (OmsWindow      *self,
                                           const GError   *error);
+void        oms_window_set_last_device   (OmsWindow      *self,
+                                          const char     *name,
+                                          GDateTime      *time);
 
 G_END_DECLS

@@ -13,9 +13,11 @@
 
 #include "oms-application.h"
 #include "oms-coldchain-page.h"
+#include "oms-initialise-page.h"
 #include "oms-locale.h"
 #include "oms-overview-page.h"
 #include "oms-records-page.h"
+#include "oms-sync-window.h"
 #include "oms-window.h"
 
 #define SCHEMA_ID       "io.github.omsync.OmSync"
@@ -289,6 +291,15 @@ fixture_activate_after_cb (OmsApplication *app,
   g_assert_nonnull (f->window);
   f->store = oms_application_get_store (app);
 
+  /* An empty store opens on the first-run page; these tests are about the pages behind it. */
+  {
+    GtkWidget *initialise = find_widget (GTK_WIDGET (f->window), match_type,
+                                         GSIZE_TO_POINTER (OMS_TYPE_INITIALISE_PAGE));
+
+    g_assert_nonnull (initialise);
+    g_assert_true (gtk_widget_activate_action (initialise, "initialise.later", NULL));
+  }
+
   gtk_test_widget_wait_for_draw (GTK_WIDGET (f->window));
 
   f->test->body (f);
@@ -410,9 +421,9 @@ test_sidebar_rows (Fixture *f)
 }
 
 static gboolean
-window_page_is_overview (gpointer data)
+sync_window_is_open (gpointer data)
 {
-  return g_strcmp0 (oms_window_get_page (data), "overview") == 0;
+  return find_app_window (data, OMS_TYPE_SYNC_WINDOW) != NULL;
 }
 
 static void
@@ -443,10 +454,12 @@ test_sidebar_selects_pages (Fixture *f)
   oms_window_set_page (f->window, "records");
   g_assert_true (gtk_list_box_get_selected_row (list) == gtk_list_box_get_row_at_index (list, 2));
 
-  /* Activating the Sync row shows the sync status on the Overview page. */
+  /* Activating the Sync row opens the sync status window over the page (UI.md §1). */
+  g_assert_null (find_app_window (f->app, OMS_TYPE_SYNC_WINDOW));
   gtk_widget_activate (GTK_WIDGET (gtk_list_box_get_row_at_index (list, 4)));
-  g_assert_true (wait_until (window_page_is_overview, f->window));
-  g_assert_true (gtk_list_box_get_selected_row (list) == gtk_list_box_get_row_at_index (list, 0));
+  g_assert_true (wait_until (sync_window_is_open, f->app));
+  g_assert_cmpstr (oms_window_get_page (f->window), ==, "records");
+  gtk_window_close (find_app_window (f->app, OMS_TYPE_SYNC_WINDOW));
 }
 
 static void

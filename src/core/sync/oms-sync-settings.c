@@ -277,3 +277,116 @@ oms_sync_settings_save_interval (OmsStore  *store,
 
   return oms_store_kv_set_bigint (store, OMS_KV_SYNC_INTERVAL_SECONDS, interval_seconds, error);
 }
+
+static void
+check_site_info_cb (GObject      *object,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  OmsStore *store = g_task_get_source_object (task);
+  g_autoptr(OmsV5SiteInfo) site = NULL;
+  g_autofree char *known_uuid = NULL;
+  GError *error = NULL;
+
+  site = oms_v5_client_get_site_info_finish (OMS_V5_CLIENT (object), result, &error);
+  if (site == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+
+  known_uuid = oms_store_kv_get_string (store, OMS_KV_SYNC_SITE_UUID, &error);
+  if (error != NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+
+  /* The same rule as saving: these credentials must belong to the site the data is from. */
+  if (known_uuid != NULL && g_strcmp0 (known_uuid, site->id) != 0)
+    {
+      g_autofree char *top = g_strdup_printf ("Site UUID is being changed from %s to %s",
+                                              known_uuid, site->id);
+
+      g_task_return_error (task,
+                           oms_sync_error_new (OMS_SYNC_ERROR_VARIANT_SITE_UUID_IS_BEING_CHANGED,
+                                               top, NULL, NULL));
+      return;
+    }
+
+  g_task_return_pointer (task, g_steal_pointer (&site), (GDestroyNotify)oms_v5_site_info_free);
+}
+
+/**
+ * oms_sync_settings_check_async:
+ * @password: the plain password
+ *
+ * Runs the check oms_sync_settings_save_async() runs (`GET /sync/v5/site` and the site UUID
+ * rule) and stores nothing, so "Test connection" can try settings without keeping them.
+ */
+void
+oms_sync_settings_check_async (OmsStore            *store,
+                               const char          *url,
+                               const char          *username,
+                               const char          *password,
+                               GCancellable        *cancellable,
+                               GAsyncReadyCallback  callback,
+                               gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  g_autoptr(OmsSyncApiSettings) api = NULL;
+  g_autoptr(OmsV5Client) client = NULL;
+  g_autofree char *hardware_id = NULL;
+  g_autofree char *stripped_url = NULL;
+  g_autofree char *password_sha256 = NULL;
+  GError *error = NULL;
+
+  g_return_if_fail (OMS_IS_STORE (store));
+
+  task = g_task_new (store, cancellable, callback, user_data);
+  g_task_set_source_tag (task, oms_sync_settings_check_async);
+
+  if (username == NULL || *username == '\0')
+    {
+      g_task_return_error (task, oms_sync_error_new (OMS_SYNC_ERROR_VARIANT_SITE_NAME_NOT_FOUND,
+                                                     "The site name is empty", NULL, NULL));
+      return;
+    }
+
+  hardware_id = oms_hardware_id_get (&error);
+  if (hardware_id == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+
+  stripped_url = g_strstrip (g_strdup (url ? url : ""));
+  password_sha256 = oms_v5_hash_password (password ? password : "");
+  api = oms_sync_api_settings_new (stripped_url, username, password_sha256, hardware_id);
+  client = oms_v5_client_new (api, &error);
+  if (client == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+
+  oms_v5_client_get_site_info_async (client, cancellable, check_site_info_cb,
+                                     g_steal_pointer (&task));
+}
+
+/**
+ * oms_sync_settings_check_finish:
+ *
+ * Returns: (transfer full) (nullable): what the legacy central says about the site, or
+ *   %NULL with @error set
+ */
+OmsV5SiteInfo *
+oms_sync_settings_check_finish (OmsStore      *store,
+                                GAsyncResult  *result,
+                                GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, store), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}

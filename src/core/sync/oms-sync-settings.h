@@ -10,6 +10,7 @@
 
 #include "oms-store.h"
 #include "oms-v5-auth.h"
+#include "oms-v5-json.h"
 
 G_BEGIN_DECLS
 
@@ -60,6 +61,16 @@ gboolean         oms_sync_settings_save_finish   (OmsStore             *store,
                                                   GError              **error);
 gboolean         oms_sync_settings_save_interval (OmsStore             *store,
                                                   gint64                interval_seconds,
+                                                  GError              **error);
+void             oms_sync_settings_check_async   (OmsStore             *store,
+                                                  const char           *url,
+                                                  const char           *username,
+                                                  const char           *password,
+                                                  GCancellable         *cancellable,
+                                                  GAsyncReadyCallback   callback,
+                                                  gpointer              user_data);
+OmsV5SiteInfo   *oms_sync_settings_check_finish  (OmsStore             *store,
+                                                  GAsyncResult         *result,
                                                   GError              **error);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (OmsSyncSettings, oms_sync_settings_free)

@@ -1,0 +1,779 @@
+/* test-settings.c
+ *
+ * Copyright 2026 The omsync authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "test-settings"
+
+#include "config.h"
+
+#include <qrencode.h>
+#include <string.h>
+
+#include <glib/gstdio.h>
+#include <gtk/gtk.h>
+
+#include "oms-application.h"
+#include "oms-central-server.h"
+#include "oms-initialise-page.h"
+#include "oms-inline-error.h"
+#include "oms-qr-code.h"
+#include "oms-qr-window.h"
+#include "oms-qr.h"
+#include "oms-settings-page.h"
+#include "oms-sync-engine-private.h"
+#include "oms-sync-settings-group.h"
+#include "oms-sync-settings.h"
+#include "oms-window.h"
+
+#define SCHEMA_ID       "io.github.omsync.OmSync"
+#define WAIT_TIMEOUT_US (30 * G_USEC_PER_SEC)
+
+typedef struct _Fixture Fixture;
+typedef void (*TestBody) (Fixture *f);
+
+typedef struct
+{
+  const char *path;
+  TestBody    body;
+} TestCase;
+
+struct _Fixture
+{
+  const TestCase   *test;
+  char             *data_dir;
+  char             *central_dir;
+  OmsCentralServer *central;
+  OmsApplication   *app;
+  OmsWindow        *window;
+  OmsStore         *store;
+  gboolean          ran;
+};
+
+typedef gboolean (*Condition) (gpointer data);
+
+/* Helpers */
+
+static gboolean
+wait_until (Condition condition,
+            gpointer  data)
+{
+  gint64 end = g_get_monotonic_time () + WAIT_TIMEOUT_US;
+
+  while (!condition (data))
+    {
+      if (g_get_monotonic_time () > end)
+        return FALSE;
+      if (!g_main_context_iteration (NULL, FALSE))
+        g_usleep (1000);
+    }
+
+  return TRUE;
+}
+
+static void
+drain_main_context (void)
+{
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+}
+
+static void
+remove_dir (const char *path)
+{
+  g_autoptr(GDir) dir = NULL;
+  const char *name;
+
+  dir = g_dir_open (path, 0, NULL);
+  if (dir == NULL)
+    return;
+
+  while ((name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *child = g_build_filename (path, name, NULL);
+
+      if (g_file_test (child, G_FILE_TEST_IS_DIR))
+        remove_dir (child);
+      else
+        g_assert_no_errno (g_unlink (child));
+    }
+
+  g_assert_no_errno (g_rmdir (path));
+}
+
+typedef gboolean (*WidgetMatch) (GtkWidget     *widget,
+                                 gconstpointer  data);
+
+static GtkWidget *
+find_widget (GtkWidget     *root,
+             WidgetMatch    match,
+             gconstpointer  data)
+{
+  if (match (root, data))
+    return root;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (root);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_widget (child, match, data);
+
+      if (found != NULL)
+        return found;
+    }
+
+  return NULL;
+}
+
+static gboolean
+match_type (GtkWidget     *widget,
+            gconstpointer  data)
+{
+  return G_TYPE_CHECK_INSTANCE_TYPE (widget, GPOINTER_TO_SIZE (data));
+}
+
+static gboolean
+match_entry_row (GtkWidget     *widget,
+                 gconstpointer  data)
+{
+  return ADW_IS_ENTRY_ROW (widget) &&
+         g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (widget)), data) == 0;
+}
+
+static GtkWidget *
+find_of_type (GtkWidget *root,
+              GType      type)
+{
+  GtkWidget *found = find_widget (root, match_type, GSIZE_TO_POINTER (type));
+
+  g_assert_nonnull (found);
+
+  return found;
+}
+
+static GtkWindow *
+find_app_window (OmsApplication *app,
+                 GType           type)
+{
+  for (const GList *l = gtk_application_get_windows (GTK_APPLICATION (app)); l; l = l->next)
+    {
+      if (G_TYPE_CHECK_INSTANCE_TYPE (l->data, type))
+        return l->data;
+    }
+
+  return NULL;
+}
+
+static void
+set_field (GtkWidget  *root,
+           const char *title,
+           const char *text)
+{
+  GtkWidget *row = find_widget (root, match_entry_row, title);
+
+  g_assert_nonnull (row);
+  gtk_editable_set_text (GTK_EDITABLE (row), text);
+}
+
+static char *
+kv_string (OmsStore   *store,
+           const char *key)
+{
+  g_autoptr(GError) error = NULL;
+  char *value = oms_store_kv_get_string (store, key, &error);
+
+  g_assert_no_error (error);
+
+  return value;
+}
+
+static void
+assert_nothing_stored (OmsStore *store)
+{
+  g_autofree char *url = kv_string (store, OMS_KV_SYNC_URL);
+  g_autofree char *username = kv_string (store, OMS_KV_SYNC_USERNAME);
+  g_autofree char *hash = kv_string (store, OMS_KV_SYNC_PASSWORD_SHA256);
+  g_autofree char *uuid = kv_string (store, OMS_KV_SYNC_SITE_UUID);
+
+  g_assert_null (url);
+  g_assert_null (username);
+  g_assert_null (hash);
+  g_assert_null (uuid);
+}
+
+static gboolean
+group_idle (gpointer data)
+{
+  return !oms_sync_settings_group_get_busy (data);
+}
+
+static OmsSettingsPage *
+show_settings (Fixture *f)
+{
+  OmsSettingsPage *page;
+
+  g_action_group_activate_action (G_ACTION_GROUP (f->app), "preferences", NULL);
+  g_assert_cmpstr (oms_window_get_page (f->window), ==, "settings");
+
+  page = OMS_SETTINGS_PAGE (find_of_type (GTK_WIDGET (f->window), OMS_TYPE_SETTINGS_PAGE));
+  gtk_test_widget_wait_for_draw (GTK_WIDGET (f->window));
+  g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (page)));
+
+  return page;
+}
+
+/* Fixture: the application runs as main() runs it, on a fresh data directory, with a demo
+ * central in-process on 127.0.0.1 for the tests that talk to one.
+ */
+
+static void
+fixture_activate_after_cb (OmsApplication *app,
+                           Fixture        *f)
+{
+  g_signal_handlers_disconnect_by_func (app, fixture_activate_after_cb, f);
+
+  f->window = (OmsWindow *)find_app_window (app, OMS_TYPE_WINDOW);
+  g_assert_nonnull (f->window);
+  f->store = oms_application_get_store (app);
+  g_assert_nonnull (f->store);
+  oms_sync_engine_set_timing (oms_application_get_engine (app), 20, 3000, 20, 3000);
+
+  gtk_test_widget_wait_for_draw (GTK_WIDGET (f->window));
+
+  f->test->body (f);
+  f->ran = TRUE;
+
+  g_application_quit (G_APPLICATION (app));
+}
+
+static void
+fixture_set_up (Fixture       *f,
+                gconstpointer  data)
+{
+  g_autoptr(GSettings) settings = g_settings_new (SCHEMA_ID);
+  g_autoptr(GError) error = NULL;
+
+  f->test = data;
+
+  g_settings_reset (settings, "last-page");
+
+  f->data_dir = g_dir_make_tmp ("omsync-test-settings-XXXXXX", &error);
+  g_assert_no_error (error);
+  f->central_dir = g_dir_make_tmp ("omsync-test-central-XXXXXX", &error);
+  g_assert_no_error (error);
+
+  f->central = oms_central_server_new (f->central_dir, &error);
+  g_assert_no_error (error);
+  g_assert_true (oms_central_server_seed_demo (f->central, 0, &error));
+  g_assert_true (oms_central_server_listen (f->central, "127.0.0.1", 0, &error));
+  g_assert_no_error (error);
+
+  f->app = oms_application_new ();
+  g_signal_connect_after (f->app, "activate", G_CALLBACK (fixture_activate_after_cb), f);
+}
+
+static void
+fixture_run (Fixture       *f,
+             gconstpointer  data)
+{
+  char *argv[] = { (char *)"omsync", (char *)"--data-dir", f->data_dir, NULL };
+
+  g_assert_cmpint (g_application_run (G_APPLICATION (f->app), 3, argv), ==, 0);
+  g_assert_true (f->ran);
+}
+
+static void
+fixture_tear_down (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_autoptr(GList) windows = NULL;
+
+  windows = g_list_copy (gtk_application_get_windows (GTK_APPLICATION (f->app)));
+  for (const GList *l = windows; l != NULL; l = l->next)
+    gtk_window_destroy (GTK_WINDOW (l->data));
+  drain_main_context ();
+
+  f->window = NULL;
+  f->store = NULL;
+  g_assert_finalize_object (f->app);
+  g_assert_finalize_object (f->central);
+
+  remove_dir (f->data_dir);
+  remove_dir (f->central_dir);
+  g_clear_pointer (&f->data_dir, g_free);
+  g_clear_pointer (&f->central_dir, g_free);
+}
+
+/* Tests */
+
+static GdkTexture *
+render_widget (GtkWidget *widget)
+{
+  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (widget);
+  g_autoptr(GskRenderer) renderer = gsk_cairo_renderer_new ();
+  g_autoptr(GError) error = NULL;
+  GtkSnapshot *snapshot = gtk_snapshot_new ();
+  GskRenderNode *node;
+  GdkTexture *texture;
+  int width = gtk_widget_get_width (widget);
+  int height = gtk_widget_get_height (widget);
+
+  gdk_paintable_snapshot (paintable, snapshot, width, height);
+  node = gtk_snapshot_free_to_node (snapshot);
+  g_assert_nonnull (node);
+
+  g_assert_true (gsk_renderer_realize (renderer, NULL, &error));
+  g_assert_no_error (error);
+  texture = gsk_renderer_render_texture (renderer, node, &GRAPHENE_RECT_INIT (0, 0, width, height));
+  gsk_renderer_unrealize (renderer);
+  gsk_render_node_unref (node);
+
+  return texture;
+}
+
+/* Whether the pixel at (x, y) of BGRA/ARGB32 data is dark. */
+static gboolean
+pixel_is_dark (const guchar *data,
+               gsize         stride,
+               int           x,
+               int           y)
+{
+  const guchar *p = data + (gsize)y * stride + (gsize)x * 4;
+
+  return p[0] < 64 && p[1] < 64 && p[2] < 64;
+}
+
+static gboolean
+pixel_is_light (const guchar *data,
+                gsize         stride,
+                int           x,
+                int           y)
+{
+  const guchar *p = data + (gsize)y * stride + (gsize)x * 4;
+
+  return p[0] > 192 && p[1] > 192 && p[2] > 192;
+}
+
+/* Renders the widget and samples the centre of every module, quiet zone included. */
+static void
+assert_widget_draws_code (OmsQrCode  *qr,
+                          const char *text)
+{
+  g_autoptr(GdkTexture) texture = NULL;
+  g_autofree guchar *data = NULL;
+  QRcode *code;
+  gsize stride;
+  int px;
+  int x0;
+  int y0;
+  int width;
+
+  code = QRcode_encodeString (text, 0, QR_ECLEVEL_M, QR_MODE_8, 1);
+  g_assert_nonnull (code);
+  g_assert_cmpint (oms_qr_code_get_n_modules (qr), ==, code->width);
+
+  px = oms_qr_code_get_drawn_module_size (qr, &x0, &y0);
+  g_assert_cmpint (px, >=, 1);
+
+  texture = render_widget (GTK_WIDGET (qr));
+  width = gdk_texture_get_width (texture);
+  stride = (gsize)width * 4;
+  data = g_malloc (stride * (gsize)gdk_texture_get_height (texture));
+  gdk_texture_download (texture, data, stride);
+
+  for (int my = -OMS_QR_QUIET_ZONE; my < code->width + OMS_QR_QUIET_ZONE; my++)
+    for (int mx = -OMS_QR_QUIET_ZONE; mx < code->width + OMS_QR_QUIET_ZONE; mx++)
+      {
+        int cx = x0 + (mx + OMS_QR_QUIET_ZONE) * px + px / 2;
+        int cy = y0 + (my + OMS_QR_QUIET_ZONE) * px + px / 2;
+        gboolean dark = mx >= 0 && my >= 0 && mx < code->width && my < code->width &&
+                        (code->data[my * code->width + mx] & 1);
+
+        if (dark)
+          g_assert_true (pixel_is_dark (data, stride, cx, cy));
+        else
+          g_assert_true (pixel_is_light (data, stride, cx, cy));
+      }
+
+  QRcode_free (code);
+}
+
+static void
+assert_not_loopback (const char *url)
+{
+  g_autoptr(GUri) uri = g_uri_parse (url, G_URI_FLAGS_NONE, NULL);
+  g_autoptr(GInetAddress) inet = NULL;
+
+  g_assert_nonnull (uri);
+  inet = g_inet_address_new_from_string (g_uri_get_host (uri));
+  g_assert_nonnull (inet);
+  g_assert_false (g_inet_address_get_is_loopback (inet));
+  g_assert_false (g_str_has_suffix (url, "/"));
+}
+
+static void
+test_qr_code (Fixture *f)
+{
+  OmsSettingsPage *page = show_settings (f);
+  g_autofree char *label = NULL;
+  const char *url = oms_settings_page_get_server_url (page);
+  OmsQrCode *qr;
+  int size;
+
+  if (url == NULL)
+    {
+      g_test_skip ("This machine has no LAN address");
+      return;
+    }
+
+  assert_not_loopback (url);
+  g_assert_true (g_str_has_prefix (url, "https://"));
+  g_assert_true (g_str_has_suffix (url, ":8000"));
+
+  qr = OMS_QR_CODE (find_of_type (GTK_WIDGET (page), OMS_TYPE_QR_CODE));
+  g_assert_cmpstr (oms_qr_code_get_text (qr), ==, url);
+  g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (qr)));
+  g_assert_true (gtk_widget_get_focusable (GTK_WIDGET (qr)));
+  g_assert_cmpstr (gtk_widget_get_tooltip_text (GTK_WIDGET (qr)), ==, "Click to expand");
+  g_assert_cmpstr (gtk_widget_get_css_name (GTK_WIDGET (qr)), ==, "qrcode");
+
+  /* About 64 px with the quiet zone, and square. */
+  size = gtk_widget_get_width (GTK_WIDGET (qr));
+  g_assert_cmpint (size, ==, gtk_widget_get_height (GTK_WIDGET (qr)));
+  g_assert_cmpint (size, >=, 56);
+  g_assert_cmpint (size, <=, 90);
+
+  gtk_test_accessible_assert_role (GTK_ACCESSIBLE (qr), GTK_ACCESSIBLE_ROLE_IMG);
+  label = g_strdup_printf ("QR code of the server URL, %s", url);
+  gtk_test_accessible_assert_property (GTK_ACCESSIBLE (qr), GTK_ACCESSIBLE_PROPERTY_LABEL, label);
+
+  assert_widget_draws_code (qr, url);
+
+  /* The page also names the version. */
+  g_assert_nonnull (find_widget (GTK_WIDGET (page), match_type,
+                                 GSIZE_TO_POINTER (OMS_TYPE_SYNC_SETTINGS_GROUP)));
+}
+
+static gboolean
+qr_window_shown (gpointer data)
+{
+  GtkWindow *window = find_app_window (data, OMS_TYPE_QR_WINDOW);
+
+  return window != NULL && gtk_widget_get_mapped (GTK_WIDGET (window));
+}
+
+static gboolean
+qr_window_gone (gpointer data)
+{
+  return find_app_window (data, OMS_TYPE_QR_WINDOW) == NULL;
+}
+
+static gboolean
+match_visible_label (GtkWidget     *widget,
+                     gconstpointer  data)
+{
+  return GTK_IS_LABEL (widget) && gtk_widget_get_visible (widget) &&
+         g_str_has_prefix (gtk_label_get_label (GTK_LABEL (widget)), data);
+}
+
+static void
+test_qr_window (Fixture *f)
+{
+  OmsSettingsPage *page = show_settings (f);
+  const char *url = oms_settings_page_get_server_url (page);
+  g_autoptr(GDateTime) time = NULL;
+  OmsQrWindow *window;
+  OmsQrCode *qr;
+  OmsQrCode *big;
+
+  if (url == NULL)
+    {
+      g_test_skip ("This machine has no LAN address");
+      return;
+    }
+
+  /* Activating the code (a click, Enter or Space) opens the enlarged view. */
+  qr = OMS_QR_CODE (find_of_type (GTK_WIDGET (page), OMS_TYPE_QR_CODE));
+  g_assert_true (gtk_widget_activate (GTK_WIDGET (qr)));
+  g_assert_true (wait_until (qr_window_shown, f->app));
+
+  window = OMS_QR_WINDOW (find_app_window (f->app, OMS_TYPE_QR_WINDOW));
+  g_assert_true (window == oms_settings_page_get_qr_window (page));
+  g_assert_true (gtk_window_get_modal (GTK_WINDOW (window)));
+  g_assert_true (gtk_window_get_transient_for (GTK_WINDOW (window)) == GTK_WINDOW (f->window));
+  g_assert_cmpstr (oms_qr_window_get_url (window), ==, url);
+  gtk_test_widget_wait_for_draw (GTK_WIDGET (window));
+
+  big = OMS_QR_CODE (find_of_type (GTK_WIDGET (window), OMS_TYPE_QR_CODE));
+  g_assert_cmpstr (oms_qr_code_get_text (big), ==, url);
+  g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (big)), >=, 320);
+  assert_widget_draws_code (big, url);
+
+  /* The URL to copy, and what to do on the phone. */
+  g_assert_nonnull (find_widget (GTK_WIDGET (window), match_visible_label, url));
+  g_assert_nonnull (find_widget (GTK_WIDGET (window), match_visible_label,
+                                 "In mSupply Cold Chain open Settings → Server URL → scan"));
+
+  /* The last device line appears once the cold chain server reports one. */
+  g_assert_null (find_widget (GTK_WIDGET (window), match_visible_label, "Last device connected"));
+  time = g_date_time_new_now_local ();
+  oms_settings_page_set_last_device (page, "Fridge phone", time);
+  g_assert_nonnull (find_widget (GTK_WIDGET (window), match_visible_label,
+                                 "Last device connected: Fridge phone at "));
+  oms_settings_page_set_last_device (page, NULL, NULL);
+  g_assert_null (find_widget (GTK_WIDGET (window), match_visible_label, "Last device connected"));
+
+  /* Escape is bound to window.close. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "window.close", NULL));
+  g_assert_true (wait_until (qr_window_gone, f->app));
+  g_assert_null (oms_settings_page_get_qr_window (page));
+}
+
+static void
+test_validation (Fixture *f)
+{
+  OmsSettingsPage *page = show_settings (f);
+  OmsSyncSettingsGroup *group;
+  OmsInlineError *error;
+
+  group = OMS_SYNC_SETTINGS_GROUP (find_of_type (GTK_WIDGET (page), OMS_TYPE_SYNC_SETTINGS_GROUP));
+  error = oms_sync_settings_group_get_error (group);
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (error)));
+
+  /* An empty URL: said at once, no request, nothing stored. */
+  set_field (GTK_WIDGET (group), "Central server URL", "");
+  set_field (GTK_WIDGET (group), "Site name", "demo");
+  set_field (GTK_WIDGET (group), "Site password", "pass");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (group), "sync-settings.save", NULL));
+  g_assert_false (oms_sync_settings_group_get_busy (group));
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (error)));
+  g_assert_cmpstr (oms_inline_error_get_message (error), ==, "Enter the central server URL.");
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (group), "sync-settings.test", NULL));
+  g_assert_false (oms_sync_settings_group_get_busy (group));
+  g_assert_cmpstr (oms_inline_error_get_message (error), ==, "Enter the central server URL.");
+
+  set_field (GTK_WIDGET (group), "Central server URL",
+             oms_central_server_get_base_url (f->central));
+  set_field (GTK_WIDGET (group), "Site name", "  ");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (group), "sync-settings.save", NULL));
+  g_assert_false (oms_sync_settings_group_get_busy (group));
+  g_assert_cmpstr (oms_inline_error_get_message (error), ==, "Enter the site name.");
+
+  set_field (GTK_WIDGET (group), "Site name", "demo");
+  set_field (GTK_WIDGET (group), "Site password", "");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (group), "sync-settings.save", NULL));
+  g_assert_false (oms_sync_settings_group_get_busy (group));
+  g_assert_cmpstr (oms_inline_error_get_message (error), ==, "Enter the site password.");
+
+  drain_main_context ();
+  assert_nothing_stored (f->store);
+}
+
+/* The connection test's rungs: a list of six rows under the buttons. */
+static gboolean
+match_mapped_listbox_with_rows (GtkWidget     *widget,
+                                gconstpointer  data)
+{
+  return GTK_IS_LIST_BOX (widget) && gtk_widget_get_mapped (widget) &&
+         gtk_list_box_get_row_at_index (GTK_LIST_BOX (widget), 5) != NULL;
+}
+
+static void
+test_save_and_test (Fixture *f)
+{
+  OmsSettingsPage *page = show_settings (f);
+  const char *base_url = oms_central_server_get_base_url (f->central);
+  OmsSyncSettingsGroup *group;
+  OmsInlineError *error;
+  g_autofree char *url = NULL;
+  g_autofree char *username = NULL;
+  g_autofree char *hash = NULL;
+  GtkWidget *rungs;
+
+  group = OMS_SYNC_SETTINGS_GROUP (find_of_type (GTK_WIDGET (page), OMS_TYPE_SYNC_SETTINGS_GROUP));
+  error = oms_sync_settings_group_get_error (group);
+
+  /* A wrong password: the central says so, the error shows inline, nothing is stored. */
+  set_field (GTK_WIDGET (group), "Central server URL", base_url);
+  set_field (GTK_WIDGET (group), "Site name", "demo");
+  set_field (GTK_WIDGET (group), "Site password", "wrong");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (group), "sync-settings.save", NULL));
+  g_assert_true (oms_sync_settings_group_get_busy (group));
+  g_assert_true (wait_until (group_idle, group));
+
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (error)));
+  g_assert_cmpstr (oms_inline_error_get_message (error), ==, "Incorrect password");
+  g_assert_nonnull (oms_inline_error_get_hint (error));
+  g_assert_nonnull (oms_inline_error_get_detail (error));
+  g_assert_null (oms_sync_settings_group_get_status (group));
+  assert_nothing_stored (f->store);
+
+  /* Test connection with the right password: every rung reported, still nothing stored. */
+  set_field (GTK_WIDGET (group), "Site password", "pass");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (group), "sync-settings.test", NULL));
+  g_assert_true (wait_until (group_idle, group));
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (error)));
+  g_assert_nonnull (oms_sync_settings_group_get_status (group));
+  rungs = find_widget (GTK_WIDGET (group), match_mapped_listbox_with_rows, NULL);
+  g_assert_nonnull (rungs);
+  assert_nothing_stored (f->store);
+
+  /* Save: checked, stored, and said. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (group), "sync-settings.save", NULL));
+  g_assert_true (wait_until (group_idle, group));
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (error)));
+  g_assert_cmpstr (oms_sync_settings_group_get_status (group), ==,
+                   "Connected to demo. The settings are saved.");
+
+  url = kv_string (f->store, OMS_KV_SYNC_URL);
+  username = kv_string (f->store, OMS_KV_SYNC_USERNAME);
+  hash = kv_string (f->store, OMS_KV_SYNC_PASSWORD_SHA256);
+  g_assert_cmpstr (url, ==, base_url);
+  g_assert_cmpstr (username, ==, "demo");
+  g_assert_nonnull (hash);
+
+  /* The engine knows at once. */
+  g_assert_cmpint (oms_sync_engine_get_mode (oms_application_get_engine (f->app)), !=,
+                   OMS_SYNC_MODE_UNCONFIGURED);
+}
+
+static void
+test_interval_alone (Fixture *f)
+{
+  g_autoptr(GError) error = NULL;
+  OmsSettingsPage *page;
+  OmsSyncSettingsGroup *group;
+  GtkSpinButton *spin;
+  g_autofree char *hash = NULL;
+
+  /* A configured site, as if saved earlier. */
+  g_assert_true (oms_store_kv_set_string (f->store, OMS_KV_SYNC_PASSWORD_SHA256, "abc123", &error));
+  g_assert_true (oms_store_kv_set_bigint (f->store, OMS_KV_SYNC_INTERVAL_SECONDS, 300, &error));
+  g_assert_no_error (error);
+
+  page = show_settings (f);
+  group = OMS_SYNC_SETTINGS_GROUP (find_of_type (GTK_WIDGET (page), OMS_TYPE_SYNC_SETTINGS_GROUP));
+  spin = GTK_SPIN_BUTTON (find_of_type (GTK_WIDGET (group), GTK_TYPE_SPIN_BUTTON));
+
+  g_assert_cmpfloat (gtk_spin_button_get_value (spin), ==, 300);
+  g_assert_cmpfloat (gtk_adjustment_get_lower (gtk_spin_button_get_adjustment (spin)), ==, 1);
+
+  /* No password typed: the interval is saved on its own. */
+  gtk_spin_button_set_value (spin, 600);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (group), "sync-settings.save-interval",
+                                             NULL));
+  g_assert_cmpint (oms_store_kv_get_bigint (f->store, OMS_KV_SYNC_INTERVAL_SECONDS, 0, NULL),
+                   ==, 600);
+  hash = kv_string (f->store, OMS_KV_SYNC_PASSWORD_SHA256);
+  g_assert_cmpstr (hash, ==, "abc123");
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (oms_sync_settings_group_get_error (group))));
+
+  /* Below one second is not possible. */
+  gtk_spin_button_set_value (spin, 0);
+  g_assert_cmpfloat (gtk_spin_button_get_value (spin), ==, 1);
+}
+
+static gboolean
+initialise_not_needed (gpointer data)
+{
+  return !oms_initialise_page_get_needed (data);
+}
+
+static gboolean
+initialise_progress_shown (gpointer data)
+{
+  const char *progress = oms_initialise_page_get_progress (data);
+
+  return progress != NULL && g_str_has_prefix (progress, "Syncing…");
+}
+
+static gboolean
+initialise_failed (gpointer data)
+{
+  return gtk_widget_get_visible (GTK_WIDGET (oms_initialise_page_get_error (data))) &&
+         oms_initialise_page_get_progress (data) == NULL;
+}
+
+static void
+test_initialise (Fixture *f)
+{
+  OmsInitialisePage *page;
+  OmsInlineError *error;
+  GtkStack *main_stack;
+
+  /* Nothing configured: the window shows the first-run page instead of its pages. */
+  page = OMS_INITIALISE_PAGE (find_of_type (GTK_WIDGET (f->window), OMS_TYPE_INITIALISE_PAGE));
+  g_assert_true (oms_initialise_page_get_needed (page));
+  g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (page)));
+  main_stack = GTK_STACK (gtk_widget_get_parent (GTK_WIDGET (page)));
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (main_stack), ==, "initialise");
+  error = oms_initialise_page_get_error (page);
+
+  /* Empty fields: said at once, nothing asked. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "initialise.start", NULL));
+  g_assert_cmpstr (oms_inline_error_get_message (error), ==, "Enter the central server URL.");
+  g_assert_null (oms_initialise_page_get_progress (page));
+
+  /* A wrong password: the mapped error inline, "Retry", nothing stored. */
+  set_field (GTK_WIDGET (page), "Central server URL", oms_central_server_get_base_url (f->central));
+  set_field (GTK_WIDGET (page), "Site name", "demo");
+  set_field (GTK_WIDGET (page), "Site password", "wrong");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "initialise.start", NULL));
+  g_assert_true (wait_until (initialise_failed, page));
+  g_assert_cmpstr (oms_inline_error_get_message (error), ==, "Incorrect password");
+  assert_nothing_stored (f->store);
+  g_assert_true (oms_initialise_page_get_needed (page));
+
+  /* The right one: it syncs, showing the step, and then the pages show. */
+  set_field (GTK_WIDGET (page), "Site password", "pass");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "initialise.start", NULL));
+  g_assert_true (wait_until (initialise_progress_shown, page));
+  g_assert_true (wait_until (initialise_not_needed, page));
+  g_assert_cmpint (oms_sync_engine_get_mode (oms_application_get_engine (f->app)), ==,
+                   OMS_SYNC_MODE_OPERATIONAL);
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (main_stack), ==, "main");
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (error)));
+}
+
+static void
+test_set_up_later (Fixture *f)
+{
+  OmsInitialisePage *page;
+  GtkStack *main_stack;
+
+  page = OMS_INITIALISE_PAGE (find_of_type (GTK_WIDGET (f->window), OMS_TYPE_INITIALISE_PAGE));
+  main_stack = GTK_STACK (gtk_widget_get_parent (GTK_WIDGET (page)));
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (main_stack), ==, "initialise");
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "initialise.later", NULL));
+  g_assert_false (oms_initialise_page_get_needed (page));
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (main_stack), ==, "main");
+}
+
+static const TestCase test_cases[] = {
+  { "/oms/ui/settings/qr-code", test_qr_code },
+  { "/oms/ui/settings/qr-window", test_qr_window },
+  { "/oms/ui/settings/validation", test_validation },
+  { "/oms/ui/settings/save-and-test", test_save_and_test },
+  { "/oms/ui/settings/interval-alone", test_interval_alone },
+  { "/oms/ui/initialise/first-run", test_initialise },
+  { "/oms/ui/initialise/set-up-later", test_set_up_later },
+};
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_setenv ("OMSYNC_HARDWARE_ID", "test-machine-1", TRUE);
+  g_setenv ("GIO_USE_PROXY_RESOLVER", "dummy", TRUE);
+
+  gtk_test_init (&argc, &argv, NULL);
+
+  for (guint i = 0; i < G_N_ELEMENTS (test_cases); i++)
+    g_test_add (test_cases[i].path, Fixture, &test_cases[i],
+                fixture_set_up, fixture_run, fixture_tear_down);
+
+  return g_test_run ();
+}
