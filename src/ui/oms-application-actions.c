@@ -148,12 +148,31 @@ oms_application_actions_show_sync (GSimpleAction *action,
   gtk_window_present (GTK_WINDOW (sync_window));
 }
 
+static void
+oms_application_actions_sync_settings (GSimpleAction *action,
+                                       GVariant      *parameter,
+                                       gpointer       user_data)
+{
+  OmsApplication *self = user_data;
+  OmsWindow *window = _oms_application_get_main_window (self);
+
+  if (window == NULL)
+    {
+      g_application_activate (G_APPLICATION (self));
+      window = _oms_application_get_main_window (self);
+    }
+
+  if (window != NULL)
+    oms_window_show_sync_settings (window);
+}
+
 static const GActionEntry app_entries[] = {
   { "about", oms_application_actions_about },
   { "preferences", oms_application_actions_preferences },
   { "quit", oms_application_actions_quit },
   { "show-sync", oms_application_actions_show_sync },
   { "sync-now", oms_application_actions_sync_now },
+  { "sync-settings", oms_application_actions_sync_settings },
 };
 
 void

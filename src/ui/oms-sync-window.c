@@ -292,9 +292,9 @@ oms_sync_window_show_settings_action (GtkWidget  *widget,
 {
   GtkApplication *app = gtk_window_get_application (GTK_WINDOW (widget));
 
-  /* The Settings page sits in the main window under this modal window. */
+  /* The Synchronisation settings sit in the main window under this modal window. */
   if (app != NULL)
-    g_action_group_activate_action (G_ACTION_GROUP (app), "preferences", NULL);
+    g_action_group_activate_action (G_ACTION_GROUP (app), "sync-settings", NULL);
   gtk_window_close (GTK_WINDOW (widget));
 }
 

@@ -840,3 +840,19 @@ oms_window_set_last_device (OmsWindow  *self,
 
   oms_settings_page_set_last_device (self->settings_page, name, time);
 }
+
+/**
+ * oms_window_show_sync_settings:
+ *
+ * Shows the Settings page with its Synchronisation section in view, for the sync status
+ * window's Settings button.
+ */
+void
+oms_window_show_sync_settings (OmsWindow *self)
+{
+  g_return_if_fail (OMS_IS_WINDOW (self));
+
+  gtk_widget_activate_action (GTK_WIDGET (self), "win.show-page", "s", "settings");
+  oms_settings_page_focus_sync (self->settings_page);
+  gtk_window_present (GTK_WINDOW (self));
+}

@@ -28,6 +28,7 @@ void        oms_window_show_store_error  (OmsWindow      *self,
                                           const GError   *error);
 void        oms_window_show_demo_error   (OmsWindow      *self,
                                           const GError   *error);
+void        oms_window_show_sync_settings (OmsWindow     *self);
 void        oms_window_set_last_device   (OmsWindow      *self,
                                           const char     *name,
                                           GDateTime      *time);

@@ -684,6 +684,12 @@ test_actions (Fixture *f)
   g_action_group_activate_action (G_ACTION_GROUP (f->app), "preferences", NULL);
   g_assert_cmpstr (oms_window_get_page (f->window), ==, "settings");
 
+  /* The sync status window's Settings button leads to the same page, from any page. */
+  gtk_widget_activate_action (GTK_WIDGET (f->window), "win.show-page", "s", "records");
+  g_assert_cmpstr (oms_window_get_page (f->window), ==, "records");
+  g_action_group_activate_action (G_ACTION_GROUP (f->app), "sync-settings", NULL);
+  g_assert_cmpstr (oms_window_get_page (f->window), ==, "settings");
+
   /* Ctrl+? shows the shortcuts window from gtk/help-overlay.ui. */
   overlay = gtk_application_window_get_help_overlay (GTK_APPLICATION_WINDOW (f->window));
   g_assert_nonnull (overlay);

@@ -349,7 +349,7 @@ read_run (sqlite3_stmt *stmt)
 }
 
 static char *
-placeholders (guint n)
+parameter_marks (guint n)
 {
   GString *text = g_string_new (NULL);
 
@@ -383,7 +383,7 @@ oms_sync_log_start_run (OmsStore  *store,
                         GError   **error)
 {
   g_autoptr(OmsSyncRun) run = g_new0 (OmsSyncRun, 1);
-  g_autofree char *marks = placeholders (count_run_columns ());
+  g_autofree char *marks = parameter_marks (count_run_columns ());
   g_autofree char *sql = g_strdup_printf ("INSERT INTO sync_log (" RUN_COLUMNS_BEFORE "%s"
                                           RUN_COLUMNS_AFTER ") VALUES (%s)",
                                           step_columns_sql (), marks);
