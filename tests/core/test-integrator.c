@@ -68,7 +68,7 @@ test_generic_and_typed (void)
                                    "\"hold\":false,\"store_ID\":\"S1\",\"Volume\":1,"
                                    "\"type_ID\":\"\"}");
   add (records, "Location", "L2", "{\"ID\":\"L2\"}");
-  g_assert_true (oms_sync_buffer_store_batch (store, records, TRUE, 7, NULL, 0,
+  g_assert_true (oms_sync_buffer_store_batch (store, records, TRUE, 7, NULL, 0, NULL,
                                               g_get_real_time (), &error));
   g_assert_no_error (error);
 

@@ -39,9 +39,10 @@ buffer_record_id (const OmsSyncRecord *record,
  * @records: (element-type OmsSyncRecord): the batch as received
  * @cursor_key: (nullable): the key_value_store cursor to move with the batch
  * @cursor_value: its new value
+ * @progress: (nullable): the run's sync_log row, saved with the batch
  *
  * Upserts every record into sync_buffer by record id (a newer copy replaces an older one and
- * is integrated again) and moves the cursor, in one transaction.
+ * is integrated again), moves the cursor and saves the run's progress, in one transaction.
  */
 gboolean
 oms_sync_buffer_store_batch (OmsStore     *store,
@@ -50,6 +51,7 @@ oms_sync_buffer_store_batch (OmsStore     *store,
                              gint64        source_site_id,
                              const char   *cursor_key,
                              gint64        cursor_value,
+                             const OmsSyncRun *progress,
                              gint64        now,
                              GError      **error)
 {
@@ -105,6 +107,9 @@ oms_sync_buffer_store_batch (OmsStore     *store,
       !oms_store_kv_set_int (store, cursor_key, (gint32) cursor_value, error))
     goto failed;
 
+  if (progress != NULL && !oms_sync_log_save (store, progress, error))
+    goto failed;
+
   return oms_store_commit (store, error);
 
 failed:
@@ -114,12 +119,13 @@ failed:
 
 typedef struct
 {
-  GPtrArray *records;
-  gboolean   has_source_site_id;
-  gint64     source_site_id;
-  char      *cursor_key;
-  gint64     cursor_value;
-  gint64     now;
+  GPtrArray  *records;
+  gboolean    has_source_site_id;
+  gint64      source_site_id;
+  char       *cursor_key;
+  gint64      cursor_value;
+  OmsSyncRun *progress;
+  gint64      now;
 } StoreBatchData;
 
 static void
@@ -129,6 +135,7 @@ store_batch_data_free (gpointer user_data)
 
   g_ptr_array_unref (data->records);
   g_free (data->cursor_key);
+  g_clear_pointer (&data->progress, oms_sync_run_free);
   g_free (data);
 }
 
@@ -143,7 +150,8 @@ store_batch_thread (GTask        *task,
 
   if (oms_sync_buffer_store_batch (OMS_STORE (source_object), data->records,
                                    data->has_source_site_id, data->source_site_id,
-                                   data->cursor_key, data->cursor_value, data->now, &error))
+                                   data->cursor_key, data->cursor_value, data->progress,
+                                   data->now, &error))
     g_task_return_boolean (task, TRUE);
   else
     g_task_return_error (task, error);
@@ -152,9 +160,11 @@ store_batch_thread (GTask        *task,
 /**
  * oms_sync_buffer_store_batch_async:
  * @store: a store used by nothing else while this runs: a connection of its own
+ * @progress: (nullable): a snapshot of the run, saved with the batch
  *
  * oms_sync_buffer_store_batch() in a worker thread, so the insert, the commit's fsync and
- * any WAL checkpoint never stall the main loop.
+ * any WAL checkpoint never stall the main loop. Saving the run's progress in the same
+ * transaction keeps the main loop from waiting for this connection's write lock.
  */
 void
 oms_sync_buffer_store_batch_async (OmsStore            *store,
@@ -163,6 +173,7 @@ oms_sync_buffer_store_batch_async (OmsStore            *store,
                                    gint64               source_site_id,
                                    const char          *cursor_key,
                                    gint64               cursor_value,
+                                   const OmsSyncRun    *progress,
                                    gint64               now,
                                    GCancellable        *cancellable,
                                    GAsyncReadyCallback  callback,
@@ -183,6 +194,7 @@ oms_sync_buffer_store_batch_async (OmsStore            *store,
   data->source_site_id = source_site_id;
   data->cursor_key = g_strdup (cursor_key);
   data->cursor_value = cursor_value;
+  data->progress = progress != NULL ? oms_sync_run_copy (progress) : NULL;
   data->now = now;
   g_task_set_task_data (task, data, store_batch_data_free);
 

@@ -7,6 +7,7 @@
 #pragma once
 
 #include "oms-store.h"
+#include "oms-sync-log.h"
 #include "oms-sync-record.h"
 
 G_BEGIN_DECLS
@@ -23,6 +24,7 @@ gboolean oms_sync_buffer_store_batch (OmsStore     *store,
                                       gint64        source_site_id,
                                       const char   *cursor_key,
                                       gint64        cursor_value,
+                                      const OmsSyncRun *progress,
                                       gint64        now,
                                       GError      **error);
 void     oms_sync_buffer_store_batch_async  (OmsStore            *store,
@@ -31,6 +33,7 @@ void     oms_sync_buffer_store_batch_async  (OmsStore            *store,
                                             gint64               source_site_id,
                                             const char          *cursor_key,
                                             gint64               cursor_value,
+                                            const OmsSyncRun    *progress,
                                             gint64               now,
                                             GCancellable        *cancellable,
                                             GAsyncReadyCallback  callback,

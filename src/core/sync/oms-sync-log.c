@@ -415,9 +415,9 @@ oms_sync_log_start_run (OmsStore  *store,
  * Writes the whole in-memory @run over its row.
  */
 gboolean
-oms_sync_log_save (OmsStore    *store,
-                   OmsSyncRun  *run,
-                   GError     **error)
+oms_sync_log_save (OmsStore          *store,
+                   const OmsSyncRun  *run,
+                   GError           **error)
 {
   static char *sql = NULL;
   sqlite3_stmt *stmt;

@@ -62,7 +62,7 @@ OmsSyncRun *oms_sync_log_start_run          (OmsStore             *store,
                                              gint64                now,
                                              GError              **error);
 gboolean    oms_sync_log_save               (OmsStore             *store,
-                                             OmsSyncRun           *run,
+                                             const OmsSyncRun     *run,
                                              GError              **error);
 gboolean    oms_sync_log_fail               (OmsStore             *store,
                                              OmsSyncRun           *run,

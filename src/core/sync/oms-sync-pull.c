@@ -20,6 +20,15 @@
  * remote queue is acknowledged only after its batch is on disk.
  */
 
+/* Progress during a pull is saved by the worker with each batch, in the batch's transaction:
+ * a save on the main loop would wait for the worker's write lock.
+ */
+static const OmsSyncRun *
+run_progress (GTask *task)
+{
+  return oms_sync_engine_get_latest_run (_oms_sync_task_engine (task));
+}
+
 /*
  * Pull central (PROTOCOL.md §2.3)
  */
@@ -44,8 +53,8 @@ pull_central_stored_cb (GObject      *object,
       return;
     }
 
-  _oms_sync_run_report_remaining (task, OMS_SYNC_STEP_PULL_CENTRAL,
-                                  batch->max_cursor - MIN (batch->max_cursor, last));
+  _oms_sync_run_report_remaining_unsaved (task, OMS_SYNC_STEP_PULL_CENTRAL,
+                                          batch->max_cursor - MIN (batch->max_cursor, last));
 
   if (batch->records->len == 0)
     {
@@ -86,7 +95,8 @@ pull_central_cb (GObject      *object,
       return;
     }
 
-  _oms_sync_run_report_remaining (task, OMS_SYNC_STEP_PULL_CENTRAL, batch->max_cursor - cursor);
+  _oms_sync_run_report_remaining_unsaved (task, OMS_SYNC_STEP_PULL_CENTRAL,
+                                          batch->max_cursor - cursor);
 
   data->batch_last = batch->records->len > 0
                        ? ((OmsSyncRecord *) g_ptr_array_index (batch->records,
@@ -97,7 +107,8 @@ pull_central_cb (GObject      *object,
   oms_sync_buffer_store_batch_async (data->writer, batch->records, TRUE,
                                      data->site->msupply_central_site_id,
                                      OMS_KV_CENTRAL_SYNC_PULL_CURSOR, data->batch_last,
-                                     _oms_sync_now (), g_task_get_cancellable (task),
+                                     run_progress (task), _oms_sync_now (),
+                                     g_task_get_cancellable (task),
                                      pull_central_stored_cb, task);
   data->central_batch = g_steal_pointer (&batch);
 }
@@ -146,6 +157,7 @@ acknowledge_cb (GObject      *object,
   GTask *task = user_data;
   OmsSyncRunData *data = _oms_sync_task_data (task);
   GError *error = NULL;
+  gint64 acknowledged;
 
   if (!oms_v5_client_acknowledge_records_finish (OMS_V5_CLIENT (object), result, &error))
     {
@@ -153,8 +165,10 @@ acknowledge_cb (GObject      *object,
       return;
     }
 
-  _oms_sync_run_report_remaining (task, OMS_SYNC_STEP_PULL_REMOTE,
-                    data->batch_remaining - (gint64) (data->sync_ids->len - 1));
+  /* sync_ids ends with the NULL that terminates it. */
+  acknowledged = (gint64) data->sync_ids->len - 1;
+  _oms_sync_run_report_remaining_unsaved (task, OMS_SYNC_STEP_PULL_REMOTE,
+                                          data->batch_remaining - acknowledged);
   g_clear_pointer (&data->sync_ids, g_ptr_array_unref);
   pull_remote_next_batch (task);
 }
@@ -203,7 +217,7 @@ pull_remote_cb (GObject      *object,
       return;
     }
 
-  _oms_sync_run_report_remaining (task, OMS_SYNC_STEP_PULL_REMOTE, batch->queue_length);
+  _oms_sync_run_report_remaining_unsaved (task, OMS_SYNC_STEP_PULL_REMOTE, batch->queue_length);
 
   if (batch->records->len == 0)
     {
@@ -215,7 +229,8 @@ pull_remote_cb (GObject      *object,
   /* Durably stored before the central is told it may forget them. */
   oms_sync_buffer_store_batch_async (data->writer, batch->records, TRUE,
                                      data->site->msupply_central_site_id, NULL, 0,
-                                     _oms_sync_now (), g_task_get_cancellable (task),
+                                     run_progress (task), _oms_sync_now (),
+                                     g_task_get_cancellable (task),
                                      pull_remote_stored_cb, task);
   data->remote_batch = g_steal_pointer (&batch);
 }
@@ -263,7 +278,7 @@ pull_v6_stored_cb (GObject      *object,
 
   if (batch->is_last_batch)
     {
-      _oms_sync_run_report_remaining (task, OMS_SYNC_STEP_PULL_V6, 0);
+      _oms_sync_run_report_remaining_unsaved (task, OMS_SYNC_STEP_PULL_V6, 0);
       _oms_sync_run_finish_step (task, OMS_SYNC_STEP_PULL_V6);
       _oms_sync_step_integrate (task);
       return;
@@ -289,12 +304,13 @@ pull_v6_cb (GObject      *object,
       return;
     }
 
-  _oms_sync_run_report_remaining (task, OMS_SYNC_STEP_PULL_V6, batch->total_records);
+  _oms_sync_run_report_remaining_unsaved (task, OMS_SYNC_STEP_PULL_V6, batch->total_records);
 
   /* The v6 cursor is the next one to fetch, past the whole batch the server looked at. */
   oms_sync_buffer_store_batch_async (data->writer, batch->records, FALSE, 0,
                                      OMS_KV_SYNC_PULL_CURSOR_V6, batch->end_cursor + 1,
-                                     _oms_sync_now (), g_task_get_cancellable (task),
+                                     run_progress (task), _oms_sync_now (),
+                                     g_task_get_cancellable (task),
                                      pull_v6_stored_cb, task);
   data->v6_batch = g_steal_pointer (&batch);
 }
