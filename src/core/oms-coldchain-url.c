@@ -21,15 +21,32 @@
  * oms_coldchain_get_port:
  * @store: the store
  *
- * Returns: the cold chain server's port, 8000 unless the store says otherwise
+ * The environment variable `OMSYNC_COLDCHAIN_PORT`, when it holds a port number, wins over
+ * the store. It is for tests, which must not depend on port 8000 being free, and for
+ * packaging that has to move the server without touching each site's database.
+ *
+ * Returns: the cold chain server's port, 8000 unless the environment or the store says
+ *   otherwise
  */
 int
 oms_coldchain_get_port (OmsStore *store)
 {
   g_autoptr(GError) error = NULL;
+  const char *override;
   int port;
 
   g_return_val_if_fail (OMS_IS_STORE (store), OMS_COLDCHAIN_DEFAULT_PORT);
+
+  override = g_getenv (OMS_COLDCHAIN_PORT_ENV);
+  if (override != NULL)
+    {
+      guint64 value = 0;
+
+      if (g_ascii_string_to_unsigned (override, 10, 1, 65535, &value, NULL))
+        return (int)value;
+
+      g_debug ("Ignoring %s=%s: not a port number", OMS_COLDCHAIN_PORT_ENV, override);
+    }
 
   port = oms_store_kv_get_int (store, OMS_KV_COLDCHAIN_PORT, OMS_COLDCHAIN_DEFAULT_PORT,
                                &error);

@@ -18,6 +18,9 @@ G_BEGIN_DECLS
 
 #define OMS_COLDCHAIN_DEFAULT_PORT 8000
 
+/* Overrides OMS_KV_COLDCHAIN_PORT, for tests and packaging (see oms_coldchain_get_port). */
+#define OMS_COLDCHAIN_PORT_ENV "OMSYNC_COLDCHAIN_PORT"
+
 int       oms_coldchain_get_port      (OmsStore    *store);
 gboolean  oms_coldchain_get_use_http  (OmsStore    *store);
 char     *oms_coldchain_url_for_host  (const char  *host,

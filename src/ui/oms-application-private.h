@@ -12,9 +12,10 @@
 
 G_BEGIN_DECLS
 
-void                _oms_application_actions_init         (OmsApplication *self);
-OmsWindow          *_oms_application_get_main_window      (OmsApplication *self);
-OmsColdchainServer *_oms_application_get_coldchain_server (OmsApplication *self);
-const GError       *_oms_application_get_coldchain_error  (OmsApplication *self);
+void                _oms_application_actions_init             (OmsApplication *self);
+OmsWindow          *_oms_application_get_main_window          (OmsApplication *self);
+OmsColdchainServer *_oms_application_get_coldchain_server     (OmsApplication *self);
+const GError       *_oms_application_get_coldchain_error      (OmsApplication *self);
+gboolean            _oms_application_restart_coldchain_server (OmsApplication *self);
 
 G_END_DECLS

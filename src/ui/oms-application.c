@@ -520,3 +520,37 @@ _oms_application_get_coldchain_error (OmsApplication *self)
 
   return self->coldchain_error;
 }
+
+/**
+ * _oms_application_restart_coldchain_server:
+ *
+ * Stops the cold chain server and starts it again with the port and scheme the store now
+ * holds, after Settings → Cold chain devices changed them. Why it cannot start is kept for
+ * _oms_application_get_coldchain_error().
+ *
+ * Returns: %TRUE when the server runs again
+ */
+gboolean
+_oms_application_restart_coldchain_server (OmsApplication *self)
+{
+  g_return_val_if_fail (OMS_IS_APPLICATION (self), FALSE);
+
+  if (self->coldchain_server == NULL)
+    return FALSE;
+
+  oms_coldchain_server_stop (self->coldchain_server);
+  g_clear_error (&self->coldchain_error);
+
+  oms_coldchain_server_set_port (self->coldchain_server,
+                                 (guint)oms_coldchain_get_port (self->store));
+  oms_coldchain_server_set_use_https (self->coldchain_server,
+                                      !oms_coldchain_get_use_http (self->store));
+
+  if (!oms_coldchain_server_start (self->coldchain_server, &self->coldchain_error))
+    {
+      g_debug ("Cold chain server not restarted: %s", self->coldchain_error->message);
+      return FALSE;
+    }
+
+  return TRUE;
+}

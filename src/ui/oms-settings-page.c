@@ -11,6 +11,7 @@
 #include <adwaita.h>
 #include <glib/gi18n.h>
 
+#include "oms-coldchain-devices-group.h"
 #include "oms-coldchain-url.h"
 #include "oms-qr-code.h"
 #include "oms-qr-window.h"
@@ -24,29 +25,30 @@
 
 struct _OmsSettingsPage
 {
-  GtkWidget             parent_instance;
+  GtkWidget                 parent_instance;
 
   /* Template widgets */
-  GtkWidget            *content;
-  AdwActionRow         *data_dir_row;
-  AdwActionRow         *database_row;
-  GtkWidget            *preferences_page;
-  OmsQrCode            *qr_code;
-  GtkLabel             *server_label;
-  GtkLabel             *site_label;
-  OmsSyncSettingsGroup *sync_group;
-  GtkLabel             *version_label;
+  GtkWidget                *content;
+  AdwActionRow             *data_dir_row;
+  AdwActionRow             *database_row;
+  OmsColdchainDevicesGroup *devices_group;
+  GtkWidget                *preferences_page;
+  OmsQrCode                *qr_code;
+  GtkLabel                 *server_label;
+  GtkLabel                 *site_label;
+  OmsSyncSettingsGroup     *sync_group;
+  GtkLabel                 *version_label;
 
   /* Owned references */
-  OmsStore             *store;
-  GSignalGroup         *store_signals;
-  GDateTime            *last_device_time;
+  OmsStore                 *store;
+  GSignalGroup             *store_signals;
+  GDateTime                *last_device_time;
 
   /* State */
-  char                 *server_url;
-  char                 *last_device_name;
-  OmsQrWindow          *qr_window;       /* weak: the open enlarged view */
-  gulong                network_changed_id;
+  char                     *server_url;
+  char                     *last_device_name;
+  OmsQrWindow              *qr_window;       /* weak: the open enlarged view */
+  gulong                    network_changed_id;
 };
 
 G_DEFINE_FINAL_TYPE (OmsSettingsPage, oms_settings_page, GTK_TYPE_WIDGET)
@@ -257,6 +259,7 @@ oms_settings_page_class_init (OmsSettingsPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, OmsSettingsPage, content);
   gtk_widget_class_bind_template_child (widget_class, OmsSettingsPage, data_dir_row);
   gtk_widget_class_bind_template_child (widget_class, OmsSettingsPage, database_row);
+  gtk_widget_class_bind_template_child (widget_class, OmsSettingsPage, devices_group);
   gtk_widget_class_bind_template_child (widget_class, OmsSettingsPage, preferences_page);
   gtk_widget_class_bind_template_child (widget_class, OmsSettingsPage, qr_code);
   gtk_widget_class_bind_template_child (widget_class, OmsSettingsPage, server_label);
@@ -265,6 +268,7 @@ oms_settings_page_class_init (OmsSettingsPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, OmsSettingsPage, version_label);
   gtk_widget_class_bind_template_callback (widget_class, oms_settings_page_qr_activate_cb);
 
+  g_type_ensure (OMS_TYPE_COLDCHAIN_DEVICES_GROUP);
   g_type_ensure (OMS_TYPE_QR_CODE);
   g_type_ensure (OMS_TYPE_SYNC_SETTINGS_GROUP);
 }
@@ -319,6 +323,7 @@ oms_settings_page_set_store (OmsSettingsPage *self,
 
   g_signal_group_set_target (self->store_signals, store);
   oms_sync_settings_group_set_store (self->sync_group, store);
+  oms_coldchain_devices_group_set_store (self->devices_group, store);
   oms_settings_page_update (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STORE]);
 }

@@ -7,6 +7,7 @@
 #include "config.h"
 
 #include "oms-central-server.h"
+#include "oms-coldchain-queries.h"
 #include "oms-store-private.h"
 #include "oms-sync-buffer.h"
 #include "oms-sync-engine-private.h"
@@ -365,6 +366,79 @@ test_push_to_both_servers (Fixture       *fixture,
   g_assert_cmpint (run->steps[OMS_SYNC_STEP_PUSH_V6].total, ==, 0);
 }
 
+/* What the Cold chain page does (oms-coldchain-queries.c): acknowledging a breach goes to the
+ * legacy central, an equipment status to the Open mSupply central.
+ */
+static void
+test_push_acknowledgement_and_status (Fixture       *fixture,
+                                      gconstpointer  user_data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) breach = NULL;
+  g_autoptr(JsonNode) received = NULL;
+  g_autofree char *breach_json = NULL;
+  g_autofree char *received_text = NULL;
+  g_autofree char *asset_id = NULL;
+  g_autofree char *log_id = NULL;
+  OmsPushQueueCounts counts;
+  const OmsSyncRun *run;
+
+  configure_and_initialise (fixture);
+
+  breach_json = g_strdup_printf ("{\"id\":\"omsync-breach-1\",\"duration_milliseconds\":3600000,"
+                                 "\"type\":\"HOT_CONSECUTIVE\",\"sensor_id\":\"omsync-sensor-1\","
+                                 "\"store_id\":\"%s\",\"start_datetime\":\"2026-11-26T08:00:00\","
+                                 "\"end_datetime\":\"2026-11-26T09:00:00\","
+                                 "\"unacknowledged\":true,\"threshold_minimum\":2.0,"
+                                 "\"threshold_maximum\":8.0,"
+                                 "\"threshold_duration_milliseconds\":3600000}",
+                                 fixture->store_id);
+  breach = object_from_json (breach_json);
+  g_assert_true (oms_store_upsert_record (fixture->store, "temperature_breach", breach,
+                                          OMS_ORIGIN_LOCAL, &error));
+  g_assert_no_error (error);
+  g_assert_true (run_sync (fixture, &error));
+  g_assert_no_error (error);
+
+  g_assert_true (oms_coldchain_acknowledge_breach (fixture->store, "omsync-breach-1",
+                                                   "Door left open", &error));
+  g_assert_no_error (error);
+  {
+    sqlite3_stmt *stmt = NULL;
+
+    g_assert_cmpint (sqlite3_prepare_v2 (oms_store_get_db (fixture->store),
+                                         "SELECT id FROM asset LIMIT 1", -1, &stmt, NULL),
+                     ==, SQLITE_OK);
+    g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+    asset_id = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+    sqlite3_finalize (stmt);
+  }
+  log_id = oms_coldchain_add_asset_status (fixture->store, asset_id,
+                                           OMS_ASSET_STATUS_NEEDS_ATTENTION, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (log_id);
+
+  oms_sync_engine_refresh (fixture->engine);
+  oms_sync_engine_get_push_queue (fixture->engine, &counts);
+  g_assert_cmpint (counts.v5, ==, 1);
+  g_assert_cmpint (counts.v6, ==, 1);
+
+  g_assert_true (run_sync (fixture, &error));
+  g_assert_no_error (error);
+  run = oms_sync_engine_get_latest_run (fixture->engine);
+  g_assert_cmpint (run->steps[OMS_SYNC_STEP_PUSH].done, ==, 1);
+  g_assert_cmpint (run->steps[OMS_SYNC_STEP_PUSH_V6].done, ==, 1);
+
+  received = oms_central_server_dup_received (fixture->central, "demo", &error);
+  g_assert_no_error (error);
+  received_text = json_to_string (received, FALSE);
+  g_test_message ("received: %.3000s", received_text);
+  g_assert_nonnull (strstr (received_text, "\"acknowledged\":true"));
+  g_assert_nonnull (strstr (received_text, "Door left open"));
+  g_assert_nonnull (strstr (received_text, log_id));
+  g_assert_nonnull (strstr (received_text, "FUNCTIONING_BUT_NEEDS_ATTENTION"));
+}
+
 static void
 assert_run_fails_with (Fixture             *fixture,
                        OmsSyncErrorVariant  variant)
@@ -638,6 +712,7 @@ main (int   argc,
   ADD ("/oms/sync/settings-refused", test_settings_refused);
   ADD ("/oms/sync/initialisation", test_initialisation);
   ADD ("/oms/sync/push-to-both-servers", test_push_to_both_servers);
+  ADD ("/oms/sync/push-acknowledgement-and-status", test_push_acknowledgement_and_status);
   ADD ("/oms/sync/errors", test_errors);
   ADD ("/oms/sync/every-error-variant", test_every_error_variant);
   ADD ("/oms/sync/site-uuid-change-refused", test_site_uuid_change_refused);

@@ -14,7 +14,9 @@
 #include <glib/gstdio.h>
 #include <gtk/gtk.h>
 
+#include "oms-application-private.h"
 #include "oms-application.h"
+#include "oms-coldchain-devices-group.h"
 #include "oms-central-server.h"
 #include "oms-initialise-page.h"
 #include "oms-inline-error.h"
@@ -752,12 +754,51 @@ test_set_up_later (Fixture *f)
   g_assert_cmpstr (gtk_stack_get_visible_child_name (main_stack), ==, "main");
 }
 
+/* Settings → Cold chain devices moves the running server to another port. */
+static void
+test_coldchain_port (Fixture *f)
+{
+  g_autoptr(GSocketListener) listener = g_socket_listener_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *suffix = NULL;
+  OmsSettingsPage *page = show_settings (f);
+  OmsColdchainServer *server;
+  GtkWidget *group;
+  GtkWidget *spin;
+  const char *url;
+  guint16 port;
+
+  /* A port nobody listens on: bind one, then let it go. */
+  port = g_socket_listener_add_any_inet_port (listener, NULL, &error);
+  g_assert_no_error (error);
+  g_socket_listener_close (listener);
+
+  group = find_of_type (GTK_WIDGET (page), OMS_TYPE_COLDCHAIN_DEVICES_GROUP);
+  spin = find_of_type (group, GTK_TYPE_SPIN_BUTTON);
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (spin), port);
+  g_assert_true (gtk_widget_activate_action (group, "devices.apply-server", NULL));
+
+  server = _oms_application_get_coldchain_server (f->app);
+  g_assert_nonnull (server);
+  g_assert_null (_oms_application_get_coldchain_error (f->app));
+  g_assert_true (oms_coldchain_server_get_running (server));
+  g_assert_cmpuint (oms_coldchain_server_get_bound_port (server), ==, port);
+
+  /* The QR code follows. */
+  suffix = g_strdup_printf (":%u", port);
+  drain_main_context ();
+  url = oms_settings_page_get_server_url (page);
+  if (url != NULL)
+    g_assert_true (g_str_has_suffix (url, suffix));
+}
+
 static const TestCase test_cases[] = {
   { "/oms/ui/settings/qr-code", test_qr_code },
   { "/oms/ui/settings/qr-window", test_qr_window },
   { "/oms/ui/settings/validation", test_validation },
   { "/oms/ui/settings/save-and-test", test_save_and_test },
   { "/oms/ui/settings/interval-alone", test_interval_alone },
+  { "/oms/ui/settings/coldchain-port", test_coldchain_port },
   { "/oms/ui/initialise/first-run", test_initialise },
   { "/oms/ui/initialise/set-up-later", test_set_up_later },
 };

@@ -575,6 +575,14 @@ test_records (Fixture *f)
   g_assert_true (wait_until (row_count_is, &rc));
 }
 
+static gboolean
+row_shown (gpointer data)
+{
+  RowCount *rc = data;
+
+  return find_row (rc->page, rc->title) != NULL;
+}
+
 static void
 test_coldchain (Fixture *f)
 {
@@ -588,14 +596,12 @@ test_coldchain (Fixture *f)
 
   upsert_sensor (f->store, "sensor-1");
 
-  rc = (RowCount) { page, "Sensors", "1" };
-  g_assert_true (wait_until (row_count_is, &rc));
+  /* The sensor is listed; the other groups say they are empty (test-coldchain-page.c). */
+  rc = (RowCount) { page, "Fridge 1", NULL };
+  g_assert_true (wait_until (row_shown, &rc));
   g_assert_null (find_widget (page, match_mapped_status_page, "No sensors yet"));
-
-  rc = (RowCount) { page, "Temperature breaches", "0" };
-  g_assert_true (row_count_is (&rc));
-  rc = (RowCount) { page, "Equipment", "0" };
-  g_assert_true (row_count_is (&rc));
+  g_assert_nonnull (find_row (page, "No temperature breaches"));
+  g_assert_nonnull (find_row (page, "No cold chain equipment"));
 }
 
 static gboolean
