@@ -520,7 +520,10 @@ test_qr_window (Fixture *f)
   /* The last device line appears once the cold chain server reports one. */
   g_assert_null (find_widget (GTK_WIDGET (window), match_visible_label, "Last device connected"));
   time = g_date_time_new_now_local ();
-  oms_settings_page_set_last_device (page, "Fridge phone", time);
+  /* Through the application: the cold chain server's signal reaches the open view. */
+  g_assert_nonnull (_oms_application_get_coldchain_server (f->app));
+  g_signal_emit_by_name (_oms_application_get_coldchain_server (f->app), "device-connected",
+                         "Fridge phone", time);
   g_assert_nonnull (find_widget (GTK_WIDGET (window), match_visible_label,
                                  "Last device connected: Fridge phone at "));
   oms_settings_page_set_last_device (page, NULL, NULL);
