@@ -11,6 +11,7 @@
 #include <string.h>
 #include <glib/gi18n.h>
 
+#include "oms-background.h"
 #include "oms-http.h"
 #include "oms-protocol-error.h"
 #include "oms-v5-client.h"
@@ -272,6 +273,8 @@ parse_thread (GTask        *task,
   CallData call = { data->call, NULL, NULL };
   GError *error = NULL;
   gpointer parsed;
+
+  oms_background_thread_enter ();
 
   parsed = parse_body (&call, data->body, &error);
   if (parsed == NULL)

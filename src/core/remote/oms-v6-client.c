@@ -11,6 +11,7 @@
 #include <string.h>
 #include <glib/gi18n.h>
 
+#include "oms-background.h"
 #include "oms-http.h"
 #include "oms-protocol-error.h"
 #include "oms-v6-client.h"
@@ -218,6 +219,7 @@ pull_parse_thread (GTask        *task,
 {
   PullParse *parse = task_data;
 
+  oms_background_thread_enter ();
   parse->batch = oms_v6_parse_pull_response (parse->body, &parse->server_error, &parse->error);
   g_task_return_boolean (task, TRUE);
 }

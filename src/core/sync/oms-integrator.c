@@ -10,6 +10,7 @@
 
 #include <glib/gi18n.h>
 
+#include "oms-background.h"
 #include "oms-integrator.h"
 #include "oms-protocol-error.h"
 #include "oms-store-private.h"
@@ -598,6 +599,8 @@ integrate_thread (GTask        *task,
   IntegrateData *data = task_data;
   g_autoptr(OmsStore) store = NULL;
   g_autoptr(GError) error = NULL;
+
+  oms_background_thread_enter ();
 
   store = oms_store_open (data->data_dir, &error);
   /* A larger page cache than SQLite's 2 MiB default keeps the indexes an initial sync

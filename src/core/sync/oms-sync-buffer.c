@@ -10,6 +10,7 @@
 
 #include <glib/gi18n.h>
 
+#include "oms-background.h"
 #include "oms-store-private.h"
 #include "oms-sync-buffer.h"
 #include "oms-sync-log.h"
@@ -147,6 +148,8 @@ store_batch_thread (GTask        *task,
 {
   StoreBatchData *data = task_data;
   GError *error = NULL;
+
+  oms_background_thread_enter ();
 
   if (oms_sync_buffer_store_batch (OMS_STORE (source_object), data->records,
                                    data->has_source_site_id, data->source_site_id,
