@@ -700,6 +700,41 @@ test_another_program_syncing (Fixture       *fixture,
   g_assert_no_error (error);
 }
 
+/* Batch sizes come from the store; odd sizes make every loop meet partial batches. */
+static void
+test_small_batches (Fixture       *fixture,
+                    gconstpointer  user_data)
+{
+  g_autoptr(GError) error = NULL;
+  OmsSyncBatchSizes sizes;
+  gint64 buffered;
+
+  oms_sync_settings_load_batch_sizes (fixture->store, &sizes);
+  g_assert_cmpuint (sizes.central_pull, ==, 500);
+  g_assert_cmpuint (sizes.remote_pull, ==, 500);
+  g_assert_cmpuint (sizes.remote_push, ==, 1024);
+
+  g_assert_true (oms_store_kv_set_int (fixture->store, OMS_KV_BATCH_CENTRAL_PULL, 7, &error));
+  g_assert_true (oms_store_kv_set_int (fixture->store, OMS_KV_BATCH_REMOTE_PULL, 13, &error));
+  g_assert_true (oms_store_kv_set_int (fixture->store, OMS_KV_BATCH_REMOTE_PUSH, 0, &error));
+  oms_sync_settings_load_batch_sizes (fixture->store, &sizes);
+  g_assert_cmpuint (sizes.central_pull, ==, 7);
+  g_assert_cmpuint (sizes.remote_pull, ==, 13);
+  g_assert_cmpuint (sizes.remote_push, ==, 1024);  /* out of range: the default */
+
+  configure_and_initialise (fixture);
+
+  /* Everything arrived, once: the same records a default run gets. */
+  buffered = count_rows (fixture->store, "SELECT count(*) FROM sync_buffer");
+  g_assert_cmpint (buffered, >, 2000);
+  g_assert_cmpint (count_rows (fixture->store, "SELECT count(*) FROM sync_buffer "
+                                               "WHERE integration_datetime IS NULL"), ==, 0);
+  g_assert_cmpint (oms_sync_engine_get_latest_run (fixture->engine)
+                     ->steps[OMS_SYNC_STEP_PULL_REMOTE].done, ==,
+                   oms_sync_engine_get_latest_run (fixture->engine)
+                     ->steps[OMS_SYNC_STEP_PULL_REMOTE].total);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -720,6 +755,7 @@ main (int   argc,
   ADD ("/oms/sync/resume-after-failure", test_resume_after_failure);
   ADD ("/oms/sync/runs-never-overlap", test_runs_never_overlap);
   ADD ("/oms/sync/another-program-syncing", test_another_program_syncing);
+  ADD ("/oms/sync/small-batches", test_small_batches);
 
 #undef ADD
 

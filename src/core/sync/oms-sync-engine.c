@@ -841,6 +841,7 @@ oms_sync_engine_run_async (OmsSyncEngine       *self,
 
   data = g_new0 (OmsSyncRunData, 1);
   data->lock_fd = -1;
+  oms_sync_settings_load_batch_sizes (self->store, &data->batch_sizes);
   g_task_set_task_data (task, data, run_data_free);
 
   data->lock_fd = oms_sync_lock_try (oms_store_get_data_dir (self->store), &error);

@@ -132,7 +132,7 @@ pull_central_next_batch (GTask *task)
     }
 
   oms_v5_client_get_central_records_async (data->v5, data->last_cursor,
-                                           OMS_SYNC_BATCH_CENTRAL_PULL,
+                                           data->batch_sizes.central_pull,
                                            g_task_get_cancellable (task), pull_central_cb, task);
 }
 
@@ -243,7 +243,7 @@ pull_remote_next_batch (GTask *task)
   if (_oms_sync_run_check_cancelled (task))
     return;
 
-  oms_v5_client_get_queued_records_async (data->v5, OMS_SYNC_BATCH_REMOTE_PULL,
+  oms_v5_client_get_queued_records_async (data->v5, data->batch_sizes.remote_pull,
                                           g_task_get_cancellable (task), pull_remote_cb, task);
 }
 
@@ -333,7 +333,8 @@ pull_v6_next_batch (GTask *task)
       return;
     }
 
-  oms_v6_client_pull_async (data->v6, cursor, OMS_SYNC_BATCH_CENTRAL_PULL, data->is_initialised,
+  oms_v6_client_pull_async (data->v6, cursor, data->batch_sizes.central_pull,
+                            data->is_initialised,
                             g_task_get_cancellable (task), pull_v6_cb, task);
 }
 

@@ -194,7 +194,7 @@ push_v6_next_batch (GTask *task)
   cursor = oms_store_kv_get_int (store, OMS_KV_SYNC_PUSH_CURSOR_V6, 0, &error);
   if (error == NULL)
     records = oms_push_queue_read_batch (store, OMS_PUSH_TARGET_V6, cursor,
-                                         OMS_SYNC_BATCH_REMOTE_PUSH, &data->last_cursor,
+                                         data->batch_sizes.remote_push, &data->last_cursor,
                                          &remaining, &error);
   if (records == NULL)
     {
@@ -214,7 +214,7 @@ push_v6_next_batch (GTask *task)
   batch = oms_v6_batch_new ();
   batch->total_records = remaining;
   batch->end_cursor = data->last_cursor;
-  batch->is_last_batch = remaining <= OMS_SYNC_BATCH_REMOTE_PUSH;
+  batch->is_last_batch = remaining <= data->batch_sizes.remote_push;
   g_ptr_array_extend_and_steal (batch->records, g_steal_pointer (&records));
 
   oms_v6_client_push_async (data->v6, batch, g_task_get_cancellable (task), push_v6_cb, task);
@@ -302,7 +302,7 @@ push_next_batch (GTask *task)
   cursor = oms_store_kv_get_int (store, OMS_KV_REMOTE_SYNC_PUSH_CURSOR, 0, &error);
   if (error == NULL)
     records = oms_push_queue_read_batch (store, OMS_PUSH_TARGET_V5, cursor,
-                                         OMS_SYNC_BATCH_REMOTE_PUSH, &data->last_cursor,
+                                         data->batch_sizes.remote_push, &data->last_cursor,
                                          &data->batch_remaining, &error);
   if (records == NULL)
     {

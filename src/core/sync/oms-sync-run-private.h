@@ -7,6 +7,7 @@
 #pragma once
 
 #include "oms-sync-engine.h"
+#include "oms-sync-settings.h"
 #include "oms-v5-client.h"
 #include "oms-v6-client.h"
 
@@ -32,6 +33,7 @@ typedef struct
   gint64              last_cursor;
   guint               timeout_id;
   int                 lock_fd;      /* the site's sync lock, held for the whole run */
+  OmsSyncBatchSizes   batch_sizes;
 
   /* Pulled batches are stored by a worker thread on a connection of the run's own, so the
    * main loop never waits for an insert, an fsync or a WAL checkpoint; the batch waits here

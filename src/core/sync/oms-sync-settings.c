@@ -390,3 +390,30 @@ oms_sync_settings_check_finish (OmsStore      *store,
 
   return g_task_propagate_pointer (G_TASK (result), error);
 }
+
+static guint
+batch_size (OmsStore   *store,
+            const char *key,
+            guint       default_value)
+{
+  gint32 value = oms_store_kv_get_int (store, key, (gint32) default_value, NULL);
+
+  /* A size the servers would refuse, or a typo, falls back to Open mSupply's. */
+  return value >= 1 && value <= 10000 ? (guint) value : default_value;
+}
+
+/**
+ * oms_sync_settings_load_batch_sizes:
+ *
+ * Reads the batch sizes, with Open mSupply's defaults (500, 500, 1024) for absent or
+ * out-of-range values.
+ */
+void
+oms_sync_settings_load_batch_sizes (OmsStore          *store,
+                                    OmsSyncBatchSizes *sizes)
+{
+  sizes->central_pull = batch_size (store, OMS_KV_BATCH_CENTRAL_PULL,
+                                    OMS_SYNC_BATCH_CENTRAL_PULL);
+  sizes->remote_pull = batch_size (store, OMS_KV_BATCH_REMOTE_PULL, OMS_SYNC_BATCH_REMOTE_PULL);
+  sizes->remote_push = batch_size (store, OMS_KV_BATCH_REMOTE_PUSH, OMS_SYNC_BATCH_REMOTE_PUSH);
+}

@@ -33,6 +33,21 @@ G_BEGIN_DECLS
 #define OMS_SYNC_BATCH_REMOTE_PULL        500
 #define OMS_SYNC_BATCH_REMOTE_PUSH        1024
 
+/* omsync's own keys: batch sizes, Open mSupply's defaults when absent (PROTOCOL.md §0). A
+ * slow line is better served by fewer, larger batches; each one costs a round trip.
+ */
+#define OMS_KV_BATCH_CENTRAL_PULL         "OMSYNC_BATCH_CENTRAL_PULL"
+#define OMS_KV_BATCH_REMOTE_PULL          "OMSYNC_BATCH_REMOTE_PULL"
+#define OMS_KV_BATCH_REMOTE_PUSH          "OMSYNC_BATCH_REMOTE_PUSH"
+
+/* The batch sizes one run uses, read from the store when it starts. */
+typedef struct
+{
+  guint central_pull;
+  guint remote_pull;
+  guint remote_push;
+} OmsSyncBatchSizes;
+
 /* What a run needs from the store; all four connection fields or none (PROTOCOL.md §6). */
 typedef struct
 {
@@ -59,6 +74,8 @@ void             oms_sync_settings_save_async    (OmsStore             *store,
 gboolean         oms_sync_settings_save_finish   (OmsStore             *store,
                                                   GAsyncResult         *result,
                                                   GError              **error);
+void             oms_sync_settings_load_batch_sizes (OmsStore          *store,
+                                                  OmsSyncBatchSizes *sizes);
 gboolean         oms_sync_settings_save_interval (OmsStore             *store,
                                                   gint64                interval_seconds,
                                                   GError              **error);
