@@ -97,7 +97,8 @@ main (int   argc,
     "(/central/sync/...) on one port. The first line on standard output is the base URL,\n"
     "printed once the server accepts connections.\n"
     "\n"
-    "--demo seeds a site named “demo” with password “pass”.\n"
+    "--demo seeds a site named “demo” with password “pass”; with --demo, each --site gets\n"
+    "its own store seeded the same way.\n"
     "\n"
     "Fault SPEC: ROUTE:ITEM[,ITEM]..., ROUTE a path such as /sync/v5/site or * for all;\n"
     "ITEM one of status=N, body=TEXT (must come last), refuse, hang, latency=MS,\n"
@@ -156,7 +157,8 @@ main (int   argc,
         }
       if (site_id == 0)
         site_id = next_site_id++;
-      if (!oms_central_server_add_site (server, name, password, site_id, &error))
+      if (!oms_central_server_add_site (server, name, password, site_id, &error) ||
+          (demo && !oms_central_server_seed_site (server, name, &error)))
         {
           g_printerr ("omsync-central: %s\n", error->message);
           return EXIT_FAILURE;

@@ -191,6 +191,27 @@ legacy_id (const char *kind,
   return _oms_central_legacy_id (seed);
 }
 
+/* Ids of one store's records: another site seeded like the demo gets its own. */
+static char *
+store_legacy_id (const char *store_id,
+                 const char *kind,
+                 const char *name)
+{
+  g_autofree char *seed = g_strdup_printf ("demo:%s:%s:%s", store_id, kind, name);
+
+  return _oms_central_legacy_id (seed);
+}
+
+static char *
+store_uuid (const char *store_id,
+            const char *kind,
+            const char *name)
+{
+  g_autofree char *seed = g_strdup_printf ("demo:%s:%s:%s", store_id, kind, name);
+
+  return _oms_central_uuid (seed);
+}
+
 static char *
 uuid (const char *kind,
       const char *name)
@@ -332,7 +353,7 @@ seed_remote (Seeder      *seeder,
     {
       g_autoptr(JsonBuilder) b = json_builder_new ();
       g_autofree char *data = NULL;
-      g_autofree char *id = legacy_id ("location", locations[i].code);
+      g_autofree char *id = store_legacy_id (store_id, "location", locations[i].code);
 
       g_strlcpy (location_ids[i], id, sizeof location_ids[i]);
       json_builder_begin_object (b);
@@ -370,8 +391,8 @@ seed_remote (Seeder      *seeder,
       double base = s == 3 ? -20.0 : 5.0;
       guint breach_at = s == 1 ? 3 * per_day + 40 : G_MAXUINT;
 
-      sensor_id = legacy_id ("sensor", mac);
-      breach_id = legacy_id ("temperature_breach", sensor_id);
+      sensor_id = store_legacy_id (store_id, "sensor", mac);
+      breach_id = store_legacy_id (store_id, "temperature_breach", sensor_id);
       json_builder_begin_object (b);
       member_string (b, "ID", sensor_id);
       member_string (b, "macAddress", mac);
@@ -394,7 +415,7 @@ seed_remote (Seeder      *seeder,
           g_autoptr(GDateTime) when = g_date_time_add_minutes (start, n * 15);
           g_autoptr(JsonBuilder) lb = json_builder_new ();
           g_autofree char *log_seed = g_strdup_printf ("%s:%u", sensor_id, n);
-          g_autofree char *log_id = legacy_id ("temperature_log", log_seed);
+          g_autofree char *log_id = store_legacy_id (store_id, "temperature_log", log_seed);
           g_autofree char *date = g_date_time_format (when, "%Y-%m-%d");
           g_autofree char *log_data = NULL;
           gboolean in_breach = n >= breach_at && n < breach_at + 8;
@@ -492,8 +513,8 @@ seed_v6 (OmsCentralContext  *ctx,
                                                     "Refrigerator", assets[i].model);
       g_autofree char *type_id = uuid ("asset_catalogue_type", assets[i].category);
       g_autofree char *catalogue_id = uuid ("asset_catalogue_item", assets[i].model);
-      g_autofree char *asset_id = uuid ("asset", assets[i].name);
-      g_autofree char *log_id = uuid ("asset_log", assets[i].name);
+      g_autofree char *asset_id = store_uuid (store_id, "asset", assets[i].name);
+      g_autofree char *log_id = store_uuid (store_id, "asset_log", assets[i].name);
       g_autofree char *number = g_strdup_printf ("CCE-%03u", i + 1);
       g_autofree char *serial = g_strdup_printf ("SN%06u", 420100 + i * 37);
       g_autoptr(JsonBuilder) category = json_builder_new ();
@@ -759,4 +780,40 @@ _oms_central_demo_seed_v6_extra (OmsCentralContext  *ctx,
 fail:
   _oms_central_db_exec (ctx, "ROLLBACK", NULL);
   return FALSE;
+}
+
+/* A site added with --site next to --demo: its own store gets the demo store's kind of
+ * remote data (locations, sensors, logs, a breach) and equipment, under ids of its own.
+ */
+gboolean
+_oms_central_demo_seed_site (OmsCentralContext  *ctx,
+                             const char         *site_name,
+                             GError            **error)
+{
+  g_autoptr(sqlite3_stmt) remote = NULL;
+  g_autofree char *store_id = _oms_central_db_dup_store_id (ctx, site_name);
+  Seeder seeder = { ctx, NULL, NULL };
+
+  if (!store_id)
+    {
+      g_set_error (error, OMS_CENTRAL_ERROR, OMS_CENTRAL_ERROR_NOT_FOUND,
+                   "Site %s has no store", site_name);
+      return FALSE;
+    }
+
+  remote = _oms_central_db_prepare (ctx,
+                                    "INSERT OR REPLACE INTO remote_record (table_name, "
+                                    "record_id, store_id, data) VALUES (?, ?, ?, ?)",
+                                    error);
+  if (!remote || !_oms_central_db_exec (ctx, "BEGIN IMMEDIATE", error))
+    return FALSE;
+  seeder.remote = remote;
+
+  if (!seed_remote (&seeder, store_id, error) || !seed_v6 (ctx, store_id, error))
+    {
+      _oms_central_db_exec (ctx, "ROLLBACK", NULL);
+      return FALSE;
+    }
+
+  return _oms_central_db_exec (ctx, "COMMIT", error);
 }

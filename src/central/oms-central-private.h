@@ -213,6 +213,9 @@ void                _oms_central_admin_handle          (OmsCentralContext  *ctx,
                                                         GHashTable         *query);
 
 /* oms-central-demo.c */
+gboolean            _oms_central_demo_seed_site        (OmsCentralContext  *ctx,
+                                                        const char         *site_name,
+                                                        GError            **error);
 gboolean            _oms_central_demo_seed             (OmsCentralContext  *ctx,
                                                         guint               n_extra_records,
                                                         GError            **error);

@@ -950,3 +950,21 @@ oms_central_server_set_integration_delay (OmsCentralServer *self,
 
   self->ctx.integration_delay_ms = delay_ms;
 }
+
+/**
+ * oms_central_server_seed_site:
+ * @site_name: a site added with oms_central_server_add_site()
+ *
+ * Gives the site's store the demo store's kind of data under ids of its own: locations,
+ * sensors with a week of temperature logs and a breach, and cold chain equipment.
+ */
+gboolean
+oms_central_server_seed_site (OmsCentralServer  *self,
+                              const char        *site_name,
+                              GError           **error)
+{
+  g_return_val_if_fail (OMS_IS_CENTRAL_SERVER (self), FALSE);
+  g_return_val_if_fail (site_name != NULL, FALSE);
+
+  return _oms_central_demo_seed_site (&self->ctx, site_name, error);
+}

@@ -44,6 +44,9 @@ gboolean          oms_central_server_add_site              (OmsCentralServer  *s
 char             *oms_central_server_dup_store_id          (OmsCentralServer  *self,
                                                             const char        *site_name,
                                                             GError           **error);
+gboolean          oms_central_server_seed_site             (OmsCentralServer  *self,
+                                                            const char        *site_name,
+                                                            GError           **error);
 gboolean          oms_central_server_seed_demo             (OmsCentralServer  *self,
                                                             guint              n_extra_records,
                                                             GError           **error);

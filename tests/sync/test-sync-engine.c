@@ -700,6 +700,40 @@ test_another_program_syncing (Fixture       *fixture,
   g_assert_no_error (error);
 }
 
+/* A second site seeded like the demo syncs its own store's records, under ids of its own. */
+static void
+test_second_site (Fixture       *fixture,
+                  gconstpointer  user_data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *north_store = NULL;
+  g_autofree char *sql = NULL;
+  Result r = { 0 };
+
+  g_assert_true (oms_central_server_add_site (fixture->central, "north", "secret", 7, &error));
+  g_assert_true (oms_central_server_seed_site (fixture->central, "north", &error));
+  g_assert_no_error (error);
+  north_store = oms_central_server_dup_store_id (fixture->central, "north", &error);
+  g_assert_cmpstr (north_store, !=, fixture->store_id);
+
+  oms_sync_settings_save_async (fixture->store, oms_central_server_get_base_url (fixture->central),
+                                "north", "secret", 300, NULL, result_cb, &r);
+  g_assert_true (spin_until_done (&r.done));
+  g_assert_no_error (r.error);
+  oms_sync_engine_refresh (fixture->engine);
+  g_assert_true (run_sync (fixture, &error));
+  g_assert_no_error (error);
+
+  sql = g_strdup_printf ("SELECT count(*) FROM sensor WHERE store_id = '%s'", north_store);
+  g_assert_cmpint (count_rows (fixture->store, sql), >, 0);
+  g_clear_pointer (&sql, g_free);
+  sql = g_strdup_printf ("SELECT count(*) FROM sensor WHERE store_id != '%s'", north_store);
+  g_assert_cmpint (count_rows (fixture->store, sql), ==, 0);
+  g_clear_pointer (&sql, g_free);
+  sql = g_strdup_printf ("SELECT count(*) FROM asset WHERE store_id = '%s'", north_store);
+  g_assert_cmpint (count_rows (fixture->store, sql), >, 0);
+}
+
 /* Batch sizes come from the store; odd sizes make every loop meet partial batches. */
 static void
 test_small_batches (Fixture       *fixture,
@@ -756,6 +790,7 @@ main (int   argc,
   ADD ("/oms/sync/runs-never-overlap", test_runs_never_overlap);
   ADD ("/oms/sync/another-program-syncing", test_another_program_syncing);
   ADD ("/oms/sync/small-batches", test_small_batches);
+  ADD ("/oms/sync/second-site", test_second_site);
 
 #undef ADD
 
