@@ -17,8 +17,7 @@
 #include "oms-coldchain-queries.h"
 #include "oms-locale.h"
 #include "oms-store-private.h"
-
-#define WAIT_TIMEOUT_US (20 * G_USEC_PER_SEC)
+#include "ui-test-util.h"
 
 typedef struct
 {
@@ -27,26 +26,7 @@ typedef struct
   GtkWindow *window;
 } Fixture;
 
-typedef gboolean (*Condition) (gpointer data);
-
 /* Helpers */
-
-static gboolean
-wait_until (Condition condition,
-            gpointer  data)
-{
-  gint64 end = g_get_monotonic_time () + WAIT_TIMEOUT_US;
-
-  while (!condition (data))
-    {
-      if (g_get_monotonic_time () > end)
-        return FALSE;
-      if (!g_main_context_iteration (NULL, FALSE))
-        g_usleep (1000);
-    }
-
-  return TRUE;
-}
 
 static void
 drain_main_context (void)
@@ -58,28 +38,6 @@ drain_main_context (void)
         ;
       g_usleep (2000);
     }
-}
-
-static void
-remove_dir (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  if (dir == NULL)
-    return;
-
-  while ((name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      if (g_file_test (child, G_FILE_TEST_IS_DIR))
-        remove_dir (child);
-      else
-        g_assert_no_errno (g_unlink (child));
-    }
-
-  g_assert_no_errno (g_rmdir (path));
 }
 
 static void
@@ -253,7 +211,7 @@ wait_for_message_dialog (void)
 {
   AdwMessageDialog *dialog = NULL;
 
-  g_assert_true (wait_until (message_dialog_shown, &dialog));
+  g_assert_true (oms_test_wait_until (message_dialog_shown, &dialog));
   return dialog;
 }
 
@@ -281,7 +239,7 @@ fixture_tear_down (Fixture       *f,
   gtk_window_destroy (f->window);
   drain_main_context ();
   g_assert_finalize_object (f->store);
-  remove_dir (f->data_dir);
+  oms_test_remove_dir (f->data_dir);
   g_free (f->data_dir);
 }
 
@@ -417,7 +375,7 @@ test_acknowledge (Fixture       *f,
   g_assert_cmpstr (json_object_get_string_member (breach, "type"), ==, "HOT_CONSECUTIVE");
   g_assert_cmpuint (count_changelog (f->store, "temperature_breach", NULL), ==, n_before + 1);
 
-  g_assert_true (wait_until (breach_acknowledged, page));
+  g_assert_true (oms_test_wait_until (breach_acknowledged, page));
   assert_subtitle_has (find_action_row (page, "Too hot, consecutive"), "Comment: Door left open");
 }
 
@@ -501,7 +459,7 @@ test_add_status (Fixture       *f,
                                 json_object_get_string_member (log, "created_datetime"),
                                 0, NULL));
 
-  g_assert_true (wait_until (equipment_functioning, page));
+  g_assert_true (oms_test_wait_until (equipment_functioning, page));
 
   /* The row offers the three statuses of upstream AssetLogStatus that describe working order. */
   button = find_menu_button (find_action_row (page, "FRIDGE-001"));
@@ -554,7 +512,7 @@ test_accounts (Fixture       *f,
   gtk_editable_set_text (GTK_EDITABLE (password), "fridge-secret");
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (group), "devices.add", NULL));
   g_assert_true (oms_coldchain_devices_group_get_busy (group));
-  g_assert_true (wait_until (group_idle, group));
+  g_assert_true (oms_test_wait_until (group_idle, group));
 
   g_assert_true (oms_coldchain_accounts_exists (f->store, "phone", &error));
   g_assert_no_error (error);
@@ -664,6 +622,7 @@ main (int   argc,
 
   oms_locale_init ();
   gtk_test_init (&argc, &argv, NULL);
+  oms_test_set_wait_timeout (20);
   adw_init ();
 
   g_test_add ("/oms/coldchain-page/empty", Fixture, NULL,

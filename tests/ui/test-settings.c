@@ -28,9 +28,9 @@
 #include "oms-sync-settings-group.h"
 #include "oms-sync-settings.h"
 #include "oms-window.h"
+#include "ui-test-util.h"
 
 #define SCHEMA_ID       "io.github.omsync.OmSync"
-#define WAIT_TIMEOUT_US (30 * G_USEC_PER_SEC)
 
 typedef struct _Fixture Fixture;
 typedef void (*TestBody) (Fixture *f);
@@ -53,56 +53,7 @@ struct _Fixture
   gboolean          ran;
 };
 
-typedef gboolean (*Condition) (gpointer data);
-
 /* Helpers */
-
-static gboolean
-wait_until (Condition condition,
-            gpointer  data)
-{
-  gint64 end = g_get_monotonic_time () + WAIT_TIMEOUT_US;
-
-  while (!condition (data))
-    {
-      if (g_get_monotonic_time () > end)
-        return FALSE;
-      if (!g_main_context_iteration (NULL, FALSE))
-        g_usleep (1000);
-    }
-
-  return TRUE;
-}
-
-static void
-drain_main_context (void)
-{
-  while (g_main_context_iteration (NULL, FALSE))
-    ;
-}
-
-static void
-remove_dir (const char *path)
-{
-  g_autoptr(GDir) dir = NULL;
-  const char *name;
-
-  dir = g_dir_open (path, 0, NULL);
-  if (dir == NULL)
-    return;
-
-  while ((name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      if (g_file_test (child, G_FILE_TEST_IS_DIR))
-        remove_dir (child);
-      else
-        g_assert_no_errno (g_unlink (child));
-    }
-
-  g_assert_no_errno (g_rmdir (path));
-}
 
 typedef gboolean (*WidgetMatch) (GtkWidget     *widget,
                                  gconstpointer  data);
@@ -294,15 +245,15 @@ fixture_tear_down (Fixture       *f,
   windows = g_list_copy (gtk_application_get_windows (GTK_APPLICATION (f->app)));
   for (const GList *l = windows; l != NULL; l = l->next)
     gtk_window_destroy (GTK_WINDOW (l->data));
-  drain_main_context ();
+  oms_test_drain_main_context ();
 
   f->window = NULL;
   f->store = NULL;
   g_assert_finalize_object (f->app);
   g_assert_finalize_object (f->central);
 
-  remove_dir (f->data_dir);
-  remove_dir (f->central_dir);
+  oms_test_remove_dir (f->data_dir);
+  oms_test_remove_dir (f->central_dir);
   g_clear_pointer (&f->data_dir, g_free);
   g_clear_pointer (&f->central_dir, g_free);
 }
@@ -498,7 +449,7 @@ test_qr_window (Fixture *f)
   /* Activating the code (a click, Enter or Space) opens the enlarged view. */
   qr = OMS_QR_CODE (find_of_type (GTK_WIDGET (page), OMS_TYPE_QR_CODE));
   g_assert_true (gtk_widget_activate (GTK_WIDGET (qr)));
-  g_assert_true (wait_until (qr_window_shown, f->app));
+  g_assert_true (oms_test_wait_until (qr_window_shown, f->app));
 
   window = OMS_QR_WINDOW (find_app_window (f->app, OMS_TYPE_QR_WINDOW));
   g_assert_true (window == oms_settings_page_get_qr_window (page));
@@ -531,7 +482,7 @@ test_qr_window (Fixture *f)
 
   /* Escape is bound to window.close. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "window.close", NULL));
-  g_assert_true (wait_until (qr_window_gone, f->app));
+  g_assert_true (oms_test_wait_until (qr_window_gone, f->app));
   g_assert_null (oms_settings_page_get_qr_window (page));
 }
 
@@ -572,7 +523,7 @@ test_validation (Fixture *f)
   g_assert_false (oms_sync_settings_group_get_busy (group));
   g_assert_cmpstr (oms_inline_error_get_message (error), ==, "Enter the site password.");
 
-  drain_main_context ();
+  oms_test_drain_main_context ();
   assert_nothing_stored (f->store);
 }
 
@@ -606,7 +557,7 @@ test_save_and_test (Fixture *f)
   set_field (GTK_WIDGET (group), "Site password", "wrong");
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (group), "sync-settings.save", NULL));
   g_assert_true (oms_sync_settings_group_get_busy (group));
-  g_assert_true (wait_until (group_idle, group));
+  g_assert_true (oms_test_wait_until (group_idle, group));
 
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (error)));
   g_assert_cmpstr (oms_inline_error_get_message (error), ==, "Incorrect password");
@@ -618,7 +569,7 @@ test_save_and_test (Fixture *f)
   /* Test connection with the right password: every rung reported, still nothing stored. */
   set_field (GTK_WIDGET (group), "Site password", "pass");
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (group), "sync-settings.test", NULL));
-  g_assert_true (wait_until (group_idle, group));
+  g_assert_true (oms_test_wait_until (group_idle, group));
   g_assert_false (gtk_widget_get_visible (GTK_WIDGET (error)));
   g_assert_nonnull (oms_sync_settings_group_get_status (group));
   rungs = find_widget (GTK_WIDGET (group), match_mapped_listbox_with_rows, NULL);
@@ -627,7 +578,7 @@ test_save_and_test (Fixture *f)
 
   /* Save: checked, stored, and said. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (group), "sync-settings.save", NULL));
-  g_assert_true (wait_until (group_idle, group));
+  g_assert_true (oms_test_wait_until (group_idle, group));
   g_assert_false (gtk_widget_get_visible (GTK_WIDGET (error)));
   g_assert_cmpstr (oms_sync_settings_group_get_status (group), ==,
                    "Connected to demo. The settings are saved.");
@@ -726,7 +677,7 @@ test_initialise (Fixture *f)
   set_field (GTK_WIDGET (page), "Site name", "demo");
   set_field (GTK_WIDGET (page), "Site password", "wrong");
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "initialise.start", NULL));
-  g_assert_true (wait_until (initialise_failed, page));
+  g_assert_true (oms_test_wait_until (initialise_failed, page));
   g_assert_cmpstr (oms_inline_error_get_message (error), ==, "Incorrect password");
   assert_nothing_stored (f->store);
   g_assert_true (oms_initialise_page_get_needed (page));
@@ -734,8 +685,8 @@ test_initialise (Fixture *f)
   /* The right one: it syncs, showing the step, and then the pages show. */
   set_field (GTK_WIDGET (page), "Site password", "pass");
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "initialise.start", NULL));
-  g_assert_true (wait_until (initialise_progress_shown, page));
-  g_assert_true (wait_until (initialise_not_needed, page));
+  g_assert_true (oms_test_wait_until (initialise_progress_shown, page));
+  g_assert_true (oms_test_wait_until (initialise_not_needed, page));
   g_assert_cmpint (oms_sync_engine_get_mode (oms_application_get_engine (f->app)), ==,
                    OMS_SYNC_MODE_OPERATIONAL);
   g_assert_cmpstr (gtk_stack_get_visible_child_name (main_stack), ==, "main");
@@ -789,7 +740,7 @@ test_coldchain_port (Fixture *f)
 
   /* The QR code follows. */
   suffix = g_strdup_printf (":%u", port);
-  drain_main_context ();
+  oms_test_drain_main_context ();
   url = oms_settings_page_get_server_url (page);
   if (url != NULL)
     g_assert_true (g_str_has_suffix (url, suffix));
@@ -814,6 +765,7 @@ main (int   argc,
   g_setenv ("GIO_USE_PROXY_RESOLVER", "dummy", TRUE);
 
   gtk_test_init (&argc, &argv, NULL);
+  oms_test_set_wait_timeout (30);
 
   for (guint i = 0; i < G_N_ELEMENTS (test_cases); i++)
     g_test_add (test_cases[i].path, Fixture, &test_cases[i],

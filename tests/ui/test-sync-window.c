@@ -23,28 +23,9 @@
 #include "oms-sync-summary.h"
 #include "oms-sync-window.h"
 #include "oms-window.h"
+#include "ui-test-util.h"
 
-#define WAIT_TIMEOUT_US (60 * G_USEC_PER_SEC)
 #define USEC_PER_DAY    (G_GINT64_CONSTANT (86400) * G_USEC_PER_SEC)
-
-typedef gboolean (*Condition) (gpointer data);
-
-static gboolean
-wait_until (Condition condition,
-            gpointer  data)
-{
-  gint64 end = g_get_monotonic_time () + WAIT_TIMEOUT_US;
-
-  while (!condition (data))
-    {
-      if (g_get_monotonic_time () > end)
-        return FALSE;
-      if (!g_main_context_iteration (NULL, FALSE))
-        g_usleep (1000);
-    }
-
-  return TRUE;
-}
 
 static void
 spin_for (guint ms)
@@ -56,28 +37,6 @@ spin_for (guint ms)
       if (!g_main_context_iteration (NULL, FALSE))
         g_usleep (1000);
     }
-}
-
-static void
-remove_dir (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  if (dir == NULL)
-    return;
-
-  while ((name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      if (g_file_test (child, G_FILE_TEST_IS_DIR))
-        remove_dir (child);
-      else
-        g_assert_no_errno (g_unlink (child));
-    }
-
-  g_assert_no_errno (g_rmdir (path));
 }
 
 /* A run whose steps @first..@last (inclusive) finished, and @active started only. */
@@ -594,13 +553,13 @@ configure_site (AppFixture *f)
   f->done = FALSE;
   oms_sync_settings_save_async (f->store, oms_central_server_get_base_url (f->central),
                                 "demo", "pass", 3600, NULL, settings_saved_cb, f);
-  g_assert_true (wait_until (is_done, f));
+  g_assert_true (oms_test_wait_until (is_done, f));
   g_assert_no_error (f->error);
   g_assert_true (f->ok);
 
   oms_sync_engine_refresh (f->engine);
   g_assert_cmpint (oms_sync_engine_get_mode (f->engine), ==, OMS_SYNC_MODE_INITIALISING);
-  g_assert_true (wait_until (engine_idle, f));
+  g_assert_true (oms_test_wait_until (engine_idle, f));
 }
 
 static OmsSyncWindow *
@@ -724,7 +683,7 @@ body_sync_now (AppFixture *f)
 
   /* Sync now, as a click does: the button activates app.sync-now. */
   g_assert_true (gtk_widget_activate (oms_sync_window_get_sync_button (window)));
-  g_assert_true (wait_until (run_succeeded_and_shown, &w));
+  g_assert_true (oms_test_wait_until (run_succeeded_and_shown, &w));
   g_assert_true (f->saw_syncing_button);
   g_assert_cmpint (count_sync_log (f->store), ==, before + 1);
   g_assert_cmpstr (oms_sync_window_get_sync_button_text (window), ==, "Sync now");
@@ -751,7 +710,7 @@ body_sync_now (AppFixture *f)
   g_assert_true (oms_central_server_add_fault (f->central, "*:status=503,body=down", &f->error));
   g_assert_no_error (f->error);
   g_assert_true (gtk_widget_activate (oms_sync_window_get_sync_button (window)));
-  g_assert_true (wait_until (error_shown, &w));
+  g_assert_true (oms_test_wait_until (error_shown, &w));
 
   {
     OmsSyncErrorVariant variant;
@@ -861,8 +820,8 @@ run_app_test (AppBody  body,
 
   g_assert_finalize_object (f.app);
   g_assert_finalize_object (f.central);
-  remove_dir (f.data_dir);
-  remove_dir (f.central_dir);
+  oms_test_remove_dir (f.data_dir);
+  oms_test_remove_dir (f.central_dir);
   g_free (f.data_dir);
   g_free (f.central_dir);
 }
@@ -896,6 +855,7 @@ main (int   argc,
 
   oms_locale_init ();
   gtk_test_init (&argc, &argv, NULL);
+  oms_test_set_wait_timeout (60);
   adw_init ();
 
   g_test_add_func ("/oms/ui/stepper/operational", test_stepper_operational);

@@ -19,9 +19,9 @@
 #include "oms-records-page.h"
 #include "oms-sync-window.h"
 #include "oms-window.h"
+#include "ui-test-util.h"
 
 #define SCHEMA_ID       "io.github.omsync.OmSync"
-#define WAIT_TIMEOUT_US (10 * G_USEC_PER_SEC)
 
 typedef struct _Fixture Fixture;
 typedef void (*TestBody) (Fixture *f);
@@ -43,56 +43,7 @@ struct _Fixture
   gboolean        ran;
 };
 
-typedef gboolean (*Condition) (gpointer data);
-
 /* Helpers */
-
-static gboolean
-wait_until (Condition condition,
-            gpointer  data)
-{
-  gint64 end = g_get_monotonic_time () + WAIT_TIMEOUT_US;
-
-  while (!condition (data))
-    {
-      if (g_get_monotonic_time () > end)
-        return FALSE;
-      if (!g_main_context_iteration (NULL, FALSE))
-        g_usleep (1000);
-    }
-
-  return TRUE;
-}
-
-static void
-drain_main_context (void)
-{
-  while (g_main_context_iteration (NULL, FALSE))
-    ;
-}
-
-static void
-remove_dir (const char *path)
-{
-  g_autoptr(GDir) dir = NULL;
-  const char *name;
-
-  dir = g_dir_open (path, 0, NULL);
-  if (dir == NULL)
-    return;
-
-  while ((name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      if (g_file_test (child, G_FILE_TEST_IS_DIR))
-        remove_dir (child);
-      else
-        g_assert_no_errno (g_unlink (child));
-    }
-
-  g_assert_no_errno (g_rmdir (path));
-}
 
 static void
 reset_settings (void)
@@ -356,13 +307,13 @@ fixture_tear_down (Fixture       *f,
   windows = g_list_copy (gtk_application_get_windows (GTK_APPLICATION (f->app)));
   for (const GList *l = windows; l != NULL; l = l->next)
     gtk_window_destroy (GTK_WINDOW (l->data));
-  drain_main_context ();
+  oms_test_drain_main_context ();
 
   f->window = NULL;
   f->store = NULL;
   g_assert_finalize_object (f->app);
 
-  remove_dir (f->data_dir);
+  oms_test_remove_dir (f->data_dir);
   g_clear_pointer (&f->data_dir, g_free);
 }
 
@@ -457,7 +408,7 @@ test_sidebar_selects_pages (Fixture *f)
   /* Activating the Sync row opens the sync status window over the page (UI.md §1). */
   g_assert_null (find_app_window (f->app, OMS_TYPE_SYNC_WINDOW));
   gtk_widget_activate (GTK_WIDGET (gtk_list_box_get_row_at_index (list, 4)));
-  g_assert_true (wait_until (sync_window_is_open, f->app));
+  g_assert_true (oms_test_wait_until (sync_window_is_open, f->app));
   g_assert_cmpstr (oms_window_get_page (f->window), ==, "records");
   gtk_window_close (find_app_window (f->app, OMS_TYPE_SYNC_WINDOW));
 }
@@ -484,7 +435,7 @@ test_overview (Fixture *f)
   g_assert_true (oms_store_kv_set_string (f->store, "SETTINGS_SYNC_URL",
                                           "http://127.0.0.1:2048/?a=1&b=<2>", &error));
   g_assert_no_error (error);
-  drain_main_context ();
+  oms_test_drain_main_context ();
 
   g_assert_null (find_widget (page, match_mapped_status_page, "Not configured yet"));
 
@@ -501,7 +452,7 @@ test_overview (Fixture *f)
   g_assert_null (find_row (page, "Site ID"));
   g_assert_true (oms_store_kv_set_int (f->store, "SETTINGS_SYNC_SITE_ID", 42, &error));
   g_assert_no_error (error);
-  drain_main_context ();
+  oms_test_drain_main_context ();
   row = find_row (page, "Site ID");
   g_assert_nonnull (row);
   g_assert_cmpstr (adw_action_row_get_subtitle (row), ==, "42");
@@ -522,7 +473,7 @@ test_overview (Fixture *f)
   /* Removing the URL takes the site back to not configured. */
   g_assert_true (oms_store_kv_delete (f->store, "SETTINGS_SYNC_URL", &error));
   g_assert_no_error (error);
-  drain_main_context ();
+  oms_test_drain_main_context ();
   g_assert_nonnull (find_widget (page, match_mapped_status_page, "Not configured yet"));
   gtk_test_accessible_assert_property (sync_row, GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
                                        "Not configured yet");
@@ -559,7 +510,7 @@ test_records (Fixture *f)
   upsert_location (f->store, "location-1");
 
   rc = (RowCount) { page, "Locations", "1" };
-  g_assert_true (wait_until (row_count_is, &rc));
+  g_assert_true (oms_test_wait_until (row_count_is, &rc));
   g_assert_null (find_widget (page, match_mapped_status_page, "No records yet"));
 
   row = find_row (page, "Locations");
@@ -572,7 +523,7 @@ test_records (Fixture *f)
 
   upsert_location (f->store, "location-2");
   rc = (RowCount) { page, "Locations", "2" };
-  g_assert_true (wait_until (row_count_is, &rc));
+  g_assert_true (oms_test_wait_until (row_count_is, &rc));
 }
 
 static gboolean
@@ -598,7 +549,7 @@ test_coldchain (Fixture *f)
 
   /* The sensor is listed; the other groups say they are empty (test-coldchain-page.c). */
   rc = (RowCount) { page, "Fridge 1", NULL };
-  g_assert_true (wait_until (row_shown, &rc));
+  g_assert_true (oms_test_wait_until (row_shown, &rc));
   g_assert_null (find_widget (page, match_mapped_status_page, "No sensors yet"));
   g_assert_nonnull (find_row (page, "No temperature breaches"));
   g_assert_nonnull (find_row (page, "No cold chain equipment"));
@@ -623,7 +574,7 @@ check_about_window (Fixture *f)
 {
   AdwAboutWindow *about;
 
-  g_assert_true (wait_until (about_window_shown, f->app));
+  g_assert_true (oms_test_wait_until (about_window_shown, f->app));
   about = ADW_ABOUT_WINDOW (find_app_window (f->app, ADW_TYPE_ABOUT_WINDOW));
 
   g_assert_cmpstr (adw_about_window_get_application_name (about), ==, "omsync");
@@ -635,7 +586,7 @@ check_about_window (Fixture *f)
   g_assert_true (gtk_window_get_modal (GTK_WINDOW (about)));
 
   gtk_window_close (GTK_WINDOW (about));
-  g_assert_true (wait_until (about_window_gone, f->app));
+  g_assert_true (oms_test_wait_until (about_window_gone, f->app));
 }
 
 static void
@@ -701,13 +652,13 @@ test_actions (Fixture *f)
   g_assert_nonnull (overlay);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window),
                                              "win.show-help-overlay", NULL));
-  g_assert_true (wait_until (help_overlay_shown, f->window));
+  g_assert_true (oms_test_wait_until (help_overlay_shown, f->window));
   gtk_window_close (GTK_WINDOW (overlay));
-  g_assert_true (wait_until (help_overlay_hidden, f->window));
+  g_assert_true (oms_test_wait_until (help_overlay_hidden, f->window));
 
   /* Ctrl+Q closes the window, which saves its state. */
   g_action_group_activate_action (G_ACTION_GROUP (f->app), "quit", NULL);
-  drain_main_context ();
+  oms_test_drain_main_context ();
   g_assert_null (find_app_window (f->app, OMS_TYPE_WINDOW));
 
   {
@@ -745,7 +696,7 @@ test_state_persists (Fixture *f)
   gtk_window_set_default_size (GTK_WINDOW (window), 900, 650);
   oms_window_set_page (window, "cold-chain");
   gtk_window_close (GTK_WINDOW (window));
-  drain_main_context ();
+  oms_test_drain_main_context ();
 
   g_assert_cmpint (g_settings_get_int (settings, "window-width"), ==, 900);
   g_assert_cmpint (g_settings_get_int (settings, "window-height"), ==, 650);
@@ -803,6 +754,7 @@ main (int   argc,
 
   oms_locale_init ();
   gtk_test_init (&argc, &argv, NULL);
+  oms_test_set_wait_timeout (10);
 
   for (guint i = 0; i < G_N_ELEMENTS (test_cases); i++)
     g_test_add (test_cases[i].path, Fixture, &test_cases[i],

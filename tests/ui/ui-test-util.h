@@ -1,0 +1,22 @@
+/* ui-test-util.h
+ *
+ * Copyright 2026 The omsync authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+/* What the window tests share: waiting on the main loop, and cleaning up data directories. */
+typedef gboolean (*OmsTestCondition) (gpointer data);
+
+void     oms_test_set_wait_timeout   (guint             seconds);
+gboolean oms_test_wait_until         (OmsTestCondition  condition,
+                                      gpointer          data);
+void     oms_test_drain_main_context (void);
+void     oms_test_remove_dir         (const char       *path);
+
+G_END_DECLS
