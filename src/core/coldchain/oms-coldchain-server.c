@@ -14,6 +14,7 @@
 #include <gnutls/gnutls.h>
 #include <libsoup/soup.h>
 
+#include "oms-background.h"
 #include "oms-coldchain-accounts.h"
 #include "oms-coldchain-certificate.h"
 #include "oms-coldchain-records-private.h"
@@ -567,6 +568,111 @@ emit_accepted (OmsColdchainServer        *self,
                    written->temperature_logs);
 }
 
+/* The records are written by a worker on a connection of its own: while the integrator
+ * holds the store's write lock, waiting for it here would freeze the window.
+ */
+typedef struct
+{
+  OmsColdchainServer  *self;
+  SoupServerMessage   *msg;
+  OmsColdchainKind     kind;
+  char                *store_id;
+  GPtrArray           *items;
+  OmsColdchainWritten  written;
+  JsonNode            *response;
+  char                *wire_error;
+} Upsert;
+
+static void
+upsert_free (gpointer user_data)
+{
+  Upsert *upsert = user_data;
+
+  g_clear_object (&upsert->self);
+  g_clear_object (&upsert->msg);
+  g_free (upsert->store_id);
+  g_ptr_array_unref (upsert->items);
+  g_clear_pointer (&upsert->response, json_node_unref);
+  g_free (upsert->wire_error);
+  g_free (upsert);
+}
+
+static void
+upsert_thread (GTask        *task,
+               gpointer      source_object,
+               gpointer      task_data,
+               GCancellable *cancellable)
+{
+  Upsert *upsert = task_data;
+  g_autoptr(OmsStore) store = NULL;
+  g_autoptr(GError) error = NULL;
+
+  oms_background_thread_enter ();
+
+  store = oms_store_open (oms_store_get_data_dir (upsert->self->store), &error);
+  if (store == NULL)
+    upsert->wire_error = g_strdup (error->message);
+  else
+    upsert->response = _oms_coldchain_records_upsert (upsert->kind, store, upsert->store_id,
+                                                      upsert->items, &upsert->written,
+                                                      &upsert->wire_error);
+
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+upsert_done_cb (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  Upsert *upsert = g_task_get_task_data (G_TASK (result));
+  OmsColdchainServer *self = upsert->self;
+
+  /* The rows were written through another connection: tell this one's listeners (the Sync
+   * badge, the Cold chain page).
+   */
+  if (upsert->written.sensors + upsert->written.temperature_breaches +
+      upsert->written.temperature_logs > 0)
+    oms_store_emit_changed (self->store);
+  emit_accepted (self, &upsert->written);
+
+  if (upsert->response == NULL)
+    set_text (upsert->msg, SOUP_STATUS_INTERNAL_SERVER_ERROR,
+              upsert->wire_error ? upsert->wire_error : "");
+  else
+    set_json (upsert->msg, upsert->response);
+
+  soup_server_message_unpause (upsert->msg);
+
+  /* The worker thread may still hold the task for a moment: let go of the server and the
+   * message now, so they are free as soon as the response is out.
+   */
+  g_clear_object (&upsert->msg);
+  g_clear_object (&upsert->self);
+}
+
+static void
+upsert_in_thread (OmsColdchainServer *self,
+                  SoupServerMessage  *msg,
+                  OmsColdchainKind    kind,
+                  char               *store_id,
+                  GPtrArray          *items)
+{
+  g_autoptr(GTask) task = g_task_new (NULL, NULL, upsert_done_cb, NULL);
+  Upsert *upsert = g_new0 (Upsert, 1);
+
+  upsert->self = g_object_ref (self);
+  upsert->msg = g_object_ref (msg);
+  upsert->kind = kind;
+  upsert->store_id = store_id;
+  upsert->items = items;
+  g_task_set_source_tag (task, upsert_in_thread);
+  g_task_set_task_data (task, upsert, upsert_free);
+
+  soup_server_message_pause (msg);
+  g_task_run_in_thread (task, upsert_thread);
+}
+
 static void
 handle_upload (OmsColdchainServer *self,
                SoupServerMessage  *msg,
@@ -574,11 +680,9 @@ handle_upload (OmsColdchainServer *self,
                GBytes             *body)
 {
   g_autoptr(GPtrArray) items = NULL;
-  g_autoptr(JsonNode) response = NULL;
   g_autofree char *wire_error = NULL;
   g_autofree char *store_id = NULL;
   g_autofree char *username = NULL;
-  OmsColdchainWritten written = { 0 };
   const char *account;
   gsize length;
   const char *data = g_bytes_get_data (body, &length);
@@ -609,17 +713,7 @@ handle_upload (OmsColdchainServer *self,
       return;
     }
 
-  response = _oms_coldchain_records_upsert (kind, self->store, store_id, items, &written,
-                                            &wire_error);
-  emit_accepted (self, &written);
-
-  if (response == NULL)
-    {
-      set_text (msg, SOUP_STATUS_INTERNAL_SERVER_ERROR, wire_error);
-      return;
-    }
-
-  set_json (msg, response);
+  upsert_in_thread (self, msg, kind, g_steal_pointer (&store_id), g_steal_pointer (&items));
 }
 
 /*
