@@ -37,6 +37,7 @@ struct _OmsColdchainPage
 
   /* State */
   guint            refresh_source;
+  gboolean         stale;           /* changed while hidden */
 };
 
 G_DEFINE_FINAL_TYPE (OmsColdchainPage, oms_coldchain_page, GTK_TYPE_WIDGET)
@@ -460,6 +461,15 @@ oms_coldchain_page_queue_refresh (OmsColdchainPage *self)
 {
   g_assert (OMS_IS_COLDCHAIN_PAGE (self));
 
+  /* A page in a window but not shown reads the store when it is shown: reading large tables
+   * at every step of a sync would take frames from the window for nothing.
+   */
+  if (gtk_widget_get_root (GTK_WIDGET (self)) != NULL && !gtk_widget_get_mapped (GTK_WIDGET (self)))
+    {
+      self->stale = TRUE;
+      return;
+    }
+
   if (self->refresh_source == 0)
     self->refresh_source = g_idle_add_full (G_PRIORITY_LOW,
                                             oms_coldchain_page_refresh_cb,
@@ -675,9 +685,21 @@ oms_coldchain_page_class_init (OmsColdchainPageClass *klass)
 }
 
 static void
+oms_coldchain_page_map_cb (OmsColdchainPage *self)
+{
+  if (self->stale)
+    {
+      self->stale = FALSE;
+      oms_coldchain_page_queue_refresh (self);
+    }
+}
+
+static void
 oms_coldchain_page_init (OmsColdchainPage *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+
+  g_signal_connect (self, "map", G_CALLBACK (oms_coldchain_page_map_cb), NULL);
 
   self->store_signals = g_signal_group_new (OMS_TYPE_STORE);
   g_signal_group_connect_object (self->store_signals,

@@ -29,6 +29,7 @@ struct _OmsRecordsPage
 
   /* State */
   guint                refresh_source;
+  gboolean             stale;           /* changed while hidden */
 };
 
 G_DEFINE_FINAL_TYPE (OmsRecordsPage, oms_records_page, GTK_TYPE_WIDGET)
@@ -174,6 +175,15 @@ oms_records_page_queue_refresh (OmsRecordsPage *self)
 {
   g_assert (OMS_IS_RECORDS_PAGE (self));
 
+  /* A page in a window but not shown reads the store when it is shown: reading large tables
+   * at every step of a sync would take frames from the window for nothing.
+   */
+  if (gtk_widget_get_root (GTK_WIDGET (self)) != NULL && !gtk_widget_get_mapped (GTK_WIDGET (self)))
+    {
+      self->stale = TRUE;
+      return;
+    }
+
   if (self->refresh_source == 0)
     self->refresh_source = g_idle_add_full (G_PRIORITY_LOW,
                                             oms_records_page_refresh_cb,
@@ -273,9 +283,21 @@ oms_records_page_class_init (OmsRecordsPageClass *klass)
 }
 
 static void
+oms_records_page_map_cb (OmsRecordsPage *self)
+{
+  if (self->stale)
+    {
+      self->stale = FALSE;
+      oms_records_page_queue_refresh (self);
+    }
+}
+
+static void
 oms_records_page_init (OmsRecordsPage *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+
+  g_signal_connect (self, "map", G_CALLBACK (oms_records_page_map_cb), NULL);
 
   self->rows = g_ptr_array_new ();
 

@@ -524,6 +524,14 @@ test_records (Fixture *f)
   upsert_location (f->store, "location-2");
   rc = (RowCount) { page, "Locations", "2" };
   g_assert_true (oms_test_wait_until (row_count_is, &rc));
+
+  /* A change while the page is hidden shows when the page is shown again. */
+  oms_window_set_page (f->window, "overview");
+  upsert_location (f->store, "location-3");
+  oms_test_drain_main_context ();
+  oms_window_set_page (f->window, "records");
+  rc = (RowCount) { page, "Locations", "3" };
+  g_assert_true (oms_test_wait_until (row_count_is, &rc));
 }
 
 static gboolean
