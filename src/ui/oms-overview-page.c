@@ -12,6 +12,7 @@
 #include <glib/gi18n.h>
 
 #include "oms-overview-page.h"
+#include "oms-push-queue.h"
 #include "oms-sync-summary.h"
 
 struct _OmsOverviewPage
@@ -26,6 +27,8 @@ struct _OmsOverviewPage
   AdwActionRow  *site_id_row;
   AdwActionRow  *site_name_row;
   GtkStack      *stack;
+  AdwActionRow  *queue_v5_row;
+  AdwActionRow  *queue_v6_row;
   AdwActionRow  *sync_status_row;
 
   /* Owned references */
@@ -64,6 +67,9 @@ oms_overview_page_refresh (OmsOverviewPage *self)
   g_autofree char *site_name = NULL;
   g_autofree char *url = NULL;
   g_autofree char *sync_status = NULL;
+  g_autofree char *queue_v5 = NULL;
+  g_autofree char *queue_v6 = NULL;
+  OmsPushQueueCounts queue = { 0 };
   gint32 site_id = -1;
 
   g_assert (OMS_IS_OVERVIEW_PAGE (self));
@@ -86,6 +92,8 @@ oms_overview_page_refresh (OmsOverviewPage *self)
     site_id = oms_store_kv_get_int (self->store, "SETTINGS_SYNC_SITE_ID", -1, &error);
   if (error == NULL)
     sync_status = oms_sync_summary_describe (self->store, &error);
+  if (error == NULL)
+    oms_push_queue_count (self->store, &queue, &error);
 
   if (error != NULL)
     {
@@ -111,6 +119,14 @@ oms_overview_page_refresh (OmsOverviewPage *self)
   gtk_widget_set_visible (GTK_WIDGET (self->site_id_row), site_id_text != NULL);
 
   adw_action_row_set_subtitle (self->sync_status_row, sync_status);
+
+  /* What each server is still to receive; a record for both counts under each. */
+  queue_v5 = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%d record", "%d records",
+                                           (gulong) queue.v5), (int) queue.v5);
+  queue_v6 = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%d record", "%d records",
+                                           (gulong) queue.v6), (int) queue.v6);
+  adw_action_row_set_subtitle (self->queue_v5_row, queue_v5);
+  adw_action_row_set_subtitle (self->queue_v6_row, queue_v6);
 
   gtk_stack_set_visible_child_name (self->stack, "configured");
 }
@@ -201,6 +217,8 @@ oms_overview_page_class_init (OmsOverviewPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, OmsOverviewPage, site_id_row);
   gtk_widget_class_bind_template_child (widget_class, OmsOverviewPage, site_name_row);
   gtk_widget_class_bind_template_child (widget_class, OmsOverviewPage, stack);
+  gtk_widget_class_bind_template_child (widget_class, OmsOverviewPage, queue_v5_row);
+  gtk_widget_class_bind_template_child (widget_class, OmsOverviewPage, queue_v6_row);
   gtk_widget_class_bind_template_child (widget_class, OmsOverviewPage, sync_status_row);
 }
 

@@ -461,6 +461,7 @@ test_overview (Fixture *f)
   g_assert_nonnull (row);
   g_assert_cmpstr (adw_action_row_get_subtitle (row), ==, "Never synced");
 
+
   row = find_row (page, "Data directory");
   g_assert_nonnull (row);
   g_assert_cmpstr (adw_action_row_get_subtitle (row), ==, f->data_dir);
@@ -493,6 +494,40 @@ row_count_is (gpointer data)
   AdwActionRow *row = find_row (rc->page, rc->title);
 
   return row != NULL && g_strcmp0 (row_count (row), rc->count) == 0;
+}
+
+static void
+test_overview_queue (Fixture *f)
+{
+  g_autoptr(GError) error = NULL;
+  GtkWidget *page;
+  AdwActionRow *row;
+
+  oms_window_set_page (f->window, "overview");
+  page = find_page (f, OMS_TYPE_OVERVIEW_PAGE);
+  g_assert_true (oms_store_kv_set_string (f->store, "SETTINGS_SYNC_USERNAME", "demo", &error));
+  g_assert_true (oms_store_kv_set_string (f->store, "SETTINGS_SYNC_URL", "http://127.0.0.1:2048",
+                                          &error));
+  g_assert_no_error (error);
+  oms_test_drain_main_context ();
+
+  /* What each server is still to receive: a local name goes to both. */
+  row = find_row (page, "Waiting for the mSupply central server");
+  g_assert_cmpstr (adw_action_row_get_subtitle (row), ==, "0 records");
+  {
+    g_autoptr(JsonNode) node = json_from_string ("{\"id\":\"n1\",\"name\":\"Clinic\","
+                                                 "\"code\":\"C1\",\"type\":\"FACILITY\"}",
+                                                 NULL);
+
+    g_assert_true (oms_store_upsert_record (f->store, "name", json_node_get_object (node),
+                                            OMS_ORIGIN_LOCAL, &error));
+    g_assert_no_error (error);
+  }
+  oms_test_drain_main_context ();
+  row = find_row (page, "Waiting for the mSupply central server");
+  g_assert_cmpstr (adw_action_row_get_subtitle (row), ==, "1 record");
+  row = find_row (page, "Waiting for the Open mSupply central server");
+  g_assert_cmpstr (adw_action_row_get_subtitle (row), ==, "1 record");
 }
 
 static void
@@ -745,6 +780,7 @@ static const TestCase test_cases[] = {
   { "/oms/ui/window/sidebar-rows", test_sidebar_rows },
   { "/oms/ui/window/sidebar-selects-pages", test_sidebar_selects_pages },
   { "/oms/ui/window/overview", test_overview },
+  { "/oms/ui/window/overview-queue", test_overview_queue },
   { "/oms/ui/window/records", test_records },
   { "/oms/ui/window/cold-chain", test_coldchain },
   { "/oms/ui/window/state-persists", test_state_persists },
