@@ -220,6 +220,15 @@ test_initialisation (Fixture       *fixture,
   g_assert_nonnull (run);
   g_assert_cmpint (run->finished, !=, 0);
   g_assert_null (run->error_message);
+  {
+    gint64 last_successful = 0;
+    int error_variant = -2;
+
+    g_object_get (fixture->engine, "last-successful-sync", &last_successful,
+                  "error-variant", &error_variant, NULL);
+    g_assert_cmpint (last_successful, ==, run->finished);
+    g_assert_cmpint (error_variant, ==, -1);
+  }
 
   /* Initialisation: Prepare does work, the pushes are skipped but logged. */
   for (guint step = 0; step < OMS_SYNC_N_STEPS; step++)
@@ -454,6 +463,17 @@ assert_run_fails_with (Fixture             *fixture,
   g_assert_cmpint (stored, ==, variant);
   g_assert_nonnull (detail);
   g_assert_null (strstr (detail, "Basic "));
+
+  /* The same, as properties the window and the command line listen to. */
+  {
+    g_autofree char *property_detail = NULL;
+    int property_variant = -2;
+
+    g_object_get (fixture->engine, "error-variant", &property_variant,
+                  "error-detail", &property_detail, NULL);
+    g_assert_cmpint (property_variant, ==, (int) variant);
+    g_assert_cmpstr (property_detail, ==, detail);
+  }
 
   run = oms_sync_engine_get_latest_run (fixture->engine);
   g_assert_cmpint (run->finished, ==, 0);

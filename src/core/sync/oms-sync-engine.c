@@ -41,6 +41,9 @@ struct _OmsSyncEngine
   guint               refresh_idle_id;
   gulong              store_changed_id;
   gint64              last_progress_save;  /* monotonic µs */
+  int                 error_variant;       /* OmsSyncErrorVariant of the latest run, or -1 */
+  char               *error_detail;
+  gint64              last_successful_sync; /* finish of the last successful run, or 0 */
 
   OmsSyncTiming       timing;
 };
@@ -57,6 +60,9 @@ enum {
   PROP_PUSH_QUEUE_TOTAL,
   PROP_PUSH_QUEUE_V5,
   PROP_PUSH_QUEUE_V6,
+  PROP_ERROR_VARIANT,
+  PROP_ERROR_DETAIL,
+  PROP_LAST_SUCCESSFUL_SYNC,
   N_PROPS
 };
 
@@ -160,6 +166,41 @@ reload_runs (OmsSyncEngine *self)
     g_debug ("Could not read the sync history: %s", error->message);
 }
 
+/* The error and last-success properties follow the runs; notify only real changes. */
+static void
+update_outcome (OmsSyncEngine *self)
+{
+  OmsSyncErrorVariant variant = OMS_SYNC_ERROR_VARIANT_UNKNOWN;
+  const char *detail = NULL;
+  int error_variant = -1;
+  gint64 last_successful;
+
+  if (oms_sync_engine_get_error (self, &variant, &detail) &&
+      !(self->latest_run != NULL && self->latest_run->interrupted))
+    error_variant = variant;
+  else
+    detail = NULL;
+
+  last_successful = self->last_successful_run ? self->last_successful_run->finished : 0;
+
+  if (error_variant != self->error_variant)
+    {
+      self->error_variant = error_variant;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ERROR_VARIANT]);
+    }
+  if (g_strcmp0 (detail, self->error_detail) != 0)
+    {
+      g_free (self->error_detail);
+      self->error_detail = g_strdup (detail);
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ERROR_DETAIL]);
+    }
+  if (last_successful != self->last_successful_sync)
+    {
+      self->last_successful_sync = last_successful;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LAST_SUCCESSFUL_SYNC]);
+    }
+}
+
 /* The live run changed: save it (unless @save is FALSE) and tell the views. */
 static void
 run_changed (OmsSyncEngine *self,
@@ -173,6 +214,7 @@ run_changed (OmsSyncEngine *self,
         g_debug ("Could not save sync progress: %s", error->message);
     }
 
+  update_outcome (self);
   g_signal_emit (self, signals[RUN_CHANGED], 0);
 }
 
@@ -226,6 +268,7 @@ oms_sync_engine_constructed (GObject *object)
     }
 
   reload_runs (self);
+  update_outcome (self);
   update_mode (self);
   update_push_queue (self);
 
@@ -253,6 +296,7 @@ oms_sync_engine_finalize (GObject *object)
   g_clear_object (&self->store);
   g_clear_pointer (&self->latest_run, oms_sync_run_free);
   g_clear_pointer (&self->last_successful_run, oms_sync_run_free);
+  g_clear_pointer (&self->error_detail, g_free);
 
   G_OBJECT_CLASS (oms_sync_engine_parent_class)->finalize (object);
 }
@@ -297,6 +341,18 @@ oms_sync_engine_get_property (GObject    *object,
 
     case PROP_PUSH_QUEUE_V6:
       g_value_set_int64 (value, self->push_queue.v6);
+      break;
+
+    case PROP_ERROR_VARIANT:
+      g_value_set_int (value, self->error_variant);
+      break;
+
+    case PROP_ERROR_DETAIL:
+      g_value_set_string (value, self->error_detail);
+      break;
+
+    case PROP_LAST_SUCCESSFUL_SYNC:
+      g_value_set_int64 (value, self->last_successful_sync);
       break;
 
     default:
@@ -360,6 +416,32 @@ oms_sync_engine_class_init (OmsSyncEngineClass *klass)
   properties[PROP_PUSH_QUEUE_V6] =
     g_param_spec_int64 ("push-queue-v6", NULL, NULL, 0, G_MAXINT64, 0,
                         G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  /**
+   * OmsSyncEngine:error-variant:
+   *
+   * The OmsSyncErrorVariant the latest run failed with, or -1 when it did not fail (an
+   * interrupted run is not an error). Its message and hint come from
+   * oms_sync_error_variant_get_message() and oms_sync_error_variant_get_hint().
+   */
+  properties[PROP_ERROR_VARIANT] =
+    g_param_spec_int ("error-variant", NULL, NULL, -1, OMS_SYNC_ERROR_VARIANT_INTEGRATION_ERROR,
+                      -1, G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  /**
+   * OmsSyncEngine:error-detail:
+   *
+   * The technical detail of the latest run's error (Open mSupply's fullError), or %NULL.
+   */
+  properties[PROP_ERROR_DETAIL] =
+    g_param_spec_string ("error-detail", NULL, NULL, NULL,
+                         G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  /**
+   * OmsSyncEngine:last-successful-sync:
+   *
+   * When the last successful run finished, in UTC microseconds, or 0 when none has.
+   */
+  properties[PROP_LAST_SUCCESSFUL_SYNC] =
+    g_param_spec_int64 ("last-successful-sync", NULL, NULL, 0, G_MAXINT64, 0,
+                        G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   /**
@@ -384,6 +466,7 @@ static void
 oms_sync_engine_init (OmsSyncEngine *self)
 {
   self->current_step = -1;
+  self->error_variant = -1;
   self->has_v6 = TRUE;
   self->timing.integration_poll_ms = 1000;
   self->timing.integration_timeout_ms = 30 * 1000;
@@ -545,6 +628,7 @@ oms_sync_engine_refresh (OmsSyncEngine *self)
 
   if (!self->is_syncing)
     reload_runs (self);
+  update_outcome (self);
   update_mode (self);
   update_push_queue (self);
   g_signal_emit (self, signals[RUN_CHANGED], 0);
