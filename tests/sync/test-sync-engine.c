@@ -789,6 +789,149 @@ test_small_batches (Fixture       *fixture,
                      ->steps[OMS_SYNC_STEP_PULL_REMOTE].total);
 }
 
+/* Runs @sql on the central's database with the site's store attached as "site". */
+static gint64
+count_central_vs_site (Fixture    *fixture,
+                       const char *sql)
+{
+  g_autofree char *central_path = g_build_filename (fixture->central_dir, "central.sqlite", NULL);
+  g_autofree char *site_path = g_build_filename (fixture->data_dir, "omsync.sqlite", NULL);
+  g_autofree char *attach = g_strdup_printf ("ATTACH 'file:%s?mode=ro' AS site", site_path);
+  sqlite3_stmt *stmt = NULL;
+  sqlite3 *db = NULL;
+  gint64 n;
+
+  g_assert_cmpint (sqlite3_open_v2 (central_path, &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI,
+                                    NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, attach, NULL, NULL, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  n = sqlite3_column_int64 (stmt, 0);
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+
+  return n;
+}
+
+typedef struct
+{
+  Fixture  *fixture;
+  gboolean  fault_added;
+} MidPullFault;
+
+static void
+add_fault_mid_pull_cb (OmsSyncEngine *engine,
+                       gpointer       user_data)
+{
+  MidPullFault *mid = user_data;
+  const OmsSyncRun *run = oms_sync_engine_get_latest_run (engine);
+  g_autoptr(GError) error = NULL;
+
+  if (mid->fault_added || run == NULL || run->steps[OMS_SYNC_STEP_PULL_CENTRAL].done < 40)
+    return;
+
+  /* Requests already in flight are answered; the next one fails. */
+  g_assert_true (oms_central_server_add_fault (mid->fixture->central,
+                                               "/sync/v5/central_records:status=500,times=1,"
+                                               "body=boom",
+                                               &error));
+  g_assert_no_error (error);
+  mid->fault_added = TRUE;
+}
+
+/* Pull central asks for the next batch while it stores the last one. A failure in the middle
+ * leaves exactly a prefix of the central's records stored, up to the stored cursor, and the
+ * next run goes on from there without gaps.
+ */
+static void
+test_pipelined_pull_fails_mid_way (Fixture       *fixture,
+                                   gconstpointer  user_data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *sql = NULL;
+  MidPullFault mid = { fixture, FALSE };
+  gint64 cursor;
+  gulong handler;
+
+  g_assert_true (oms_store_kv_set_int (fixture->store, OMS_KV_BATCH_CENTRAL_PULL, 7, &error));
+  g_assert_true (save_settings (fixture, "pass", &error));
+  g_assert_no_error (error);
+
+  handler = g_signal_connect (fixture->engine, "run-changed",
+                              G_CALLBACK (add_fault_mid_pull_cb), &mid);
+  g_assert_false (run_sync (fixture, &error));
+  g_assert_nonnull (error);
+  g_clear_error (&error);
+  g_clear_signal_handler (&handler, fixture->engine);
+  g_assert_true (mid.fault_added);
+
+  cursor = oms_store_kv_get_int (fixture->store, OMS_KV_CENTRAL_SYNC_PULL_CURSOR, 0, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (cursor, >=, 40);
+
+  /* No gap below the cursor... */
+  sql = g_strdup_printf ("SELECT count(*) FROM central_record c WHERE c.id <= %" G_GINT64_FORMAT
+                         " AND NOT EXISTS (SELECT 1 FROM site.sync_buffer b "
+                         "WHERE b.record_id = c.record_id)", cursor);
+  g_assert_cmpint (count_central_vs_site (fixture, sql), ==, 0);
+  g_clear_pointer (&sql, g_free);
+
+  /* ...and nothing stored above it. */
+  sql = g_strdup_printf ("SELECT count(*) FROM site.sync_buffer b WHERE NOT EXISTS "
+                         "(SELECT 1 FROM central_record c WHERE c.record_id = b.record_id "
+                         "AND c.id <= %" G_GINT64_FORMAT ")", cursor);
+  g_assert_cmpint (count_central_vs_site (fixture, sql), ==, 0);
+
+  g_assert_true (run_sync (fixture, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (count_central_vs_site (fixture,
+                                          "SELECT count(*) FROM central_record c WHERE NOT EXISTS "
+                                          "(SELECT 1 FROM site.sync_buffer b "
+                                          "WHERE b.record_id = c.record_id)"), ==, 0);
+  g_assert_cmpint (count_rows (fixture->store, "SELECT count(*) FROM sync_buffer "
+                                               "WHERE integration_datetime IS NULL"), ==, 0);
+}
+
+/* Records SQLite's road does not take (a merge, a record id that looks like JSON) make their
+ * batch go through the full parser, in its place in the pull; the others stay on the fast road.
+ */
+static void
+test_pull_odd_records (Fixture       *fixture,
+                       gconstpointer  user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (oms_central_server_add_central_record (fixture->central, "item", "[odd]",
+                                                        "insert", "{\"ID\":\"[odd]\"}",
+                                                        &error));
+  g_assert_true (oms_central_server_add_central_record (fixture->central, "item", "KEEP",
+                                                        "merge",
+                                                        "{\"mergeIdToKeep\":\"KEEP\","
+                                                        "\"mergeIdToDelete\":\"GONE\"}",
+                                                        &error));
+  g_assert_true (oms_central_server_add_central_record (fixture->central, "item", "AFTER",
+                                                        "insert", "{\"ID\":\"AFTER\"}",
+                                                        &error));
+  g_assert_no_error (error);
+
+  g_assert_true (oms_store_kv_set_int (fixture->store, OMS_KV_BATCH_CENTRAL_PULL, 50, &error));
+  configure_and_initialise (fixture);
+
+  g_assert_cmpint (count_rows (fixture->store, "SELECT count(*) FROM sync_buffer "
+                                               "WHERE record_id = '[odd]' AND action = 'UPSERT' "
+                                               "AND integration_error IS NULL"), ==, 1);
+  g_assert_cmpint (count_rows (fixture->store, "SELECT count(*) FROM sync_buffer "
+                                               "WHERE action = 'MERGE' AND table_name = 'item' "
+                                               "AND integration_error LIKE 'Ignored:%'"), ==, 1);
+  g_assert_cmpint (count_rows (fixture->store, "SELECT count(*) FROM record "
+                                               "WHERE id = 'AFTER'"), ==, 1);
+  g_assert_cmpint (count_central_vs_site (fixture,
+                                          "SELECT count(*) FROM central_record c "
+                                          "WHERE c.action != 'merge' AND NOT EXISTS "
+                                          "(SELECT 1 FROM site.sync_buffer b "
+                                          "WHERE b.record_id = c.record_id)"), ==, 0);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -811,6 +954,8 @@ main (int   argc,
   ADD ("/oms/sync/another-program-syncing", test_another_program_syncing);
   ADD ("/oms/sync/small-batches", test_small_batches);
   ADD ("/oms/sync/second-site", test_second_site);
+  ADD ("/oms/sync/pipelined-pull-fails-mid-way", test_pipelined_pull_fails_mid_way);
+  ADD ("/oms/sync/pull-odd-records", test_pull_odd_records);
 
 #undef ADD
 

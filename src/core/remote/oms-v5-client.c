@@ -50,9 +50,11 @@ typedef enum
 
 typedef struct
 {
-  V5Call  call;
-  char   *method;
-  GUri   *uri;
+  V5Call    call;
+  char     *method;
+  GUri     *uri;
+  gboolean  want_body; /* hand a 2xx body back unparsed (see _get_central_records_body) */
+  guint     status;    /* the status of that body */
 } CallData;
 
 static void
@@ -371,6 +373,13 @@ oms_v5_client_send_cb (GObject      *object,
       return;
     }
 
+  if (data->want_body)
+    {
+      data->status = status;
+      g_task_return_pointer (task, g_steal_pointer (&body), (GDestroyNotify) g_bytes_unref);
+      return;
+    }
+
   switch (data->call)
     {
     case V5_CALL_ACKNOWLEDGE_RECORDS:
@@ -415,24 +424,16 @@ oms_v5_client_send_cb (GObject      *object,
     }
 }
 
-/* Starts one call; @route may carry a query string. */
-static void
-oms_v5_client_call (OmsV5Client         *self,
-                    V5Call               call,
-                    const char          *method,
-                    const char          *route,
-                    GBytes              *body,
-                    gpointer             source_tag,
-                    GCancellable        *cancellable,
-                    GAsyncReadyCallback  callback,
-                    gpointer             user_data)
+/* A task for one call, its CallData set; NULL with @task failed when @route cannot join. */
+static CallData *
+oms_v5_client_new_call (OmsV5Client *self,
+                        GTask       *task,
+                        V5Call       call,
+                        const char  *method,
+                        const char  *route)
 {
-  g_autoptr(GTask) task = NULL;
   g_autoptr(GError) error = NULL;
   CallData *data;
-
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, source_tag);
 
   data = g_new0 (CallData, 1);
   data->call = call;
@@ -446,13 +447,55 @@ oms_v5_client_call (OmsV5Client         *self,
       g_task_return_error (task,
                            oms_sync_error_new_for_protocol_error (
                              OMS_SYNC_ERROR_VARIANT_INVALID_URL, error, 0, NULL, route, NULL));
-      return;
+      return NULL;
     }
+
+  return data;
+}
+
+/* Starts one call; @route may carry a query string. */
+static void
+oms_v5_client_call_full (OmsV5Client         *self,
+                         V5Call               call,
+                         const char          *method,
+                         const char          *route,
+                         GBytes              *body,
+                         gboolean             want_body,
+                         gpointer             source_tag,
+                         GCancellable        *cancellable,
+                         GAsyncReadyCallback  callback,
+                         gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  CallData *data;
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, source_tag);
+
+  data = oms_v5_client_new_call (self, task, call, method, route);
+  if (data == NULL)
+    return;
+  data->want_body = want_body;
 
   g_debug ("%s %s", method, route);
   oms_http_send_async (self->session, method, data->uri, NULL, body,
                        oms_v5_client_prepare_message, g_object_ref (self), g_object_unref,
                        cancellable, oms_v5_client_send_cb, g_steal_pointer (&task));
+}
+
+static void
+oms_v5_client_call (OmsV5Client         *self,
+                    V5Call               call,
+                    const char          *method,
+                    const char          *route,
+                    GBytes              *body,
+                    gpointer             source_tag,
+                    GCancellable        *cancellable,
+                    GAsyncReadyCallback  callback,
+                    gpointer             user_data)
+{
+  oms_v5_client_call_full (self, call, method, route, body, FALSE, source_tag, cancellable,
+                           callback, user_data);
 }
 
 static gpointer
@@ -588,6 +631,14 @@ oms_v5_client_initialise_finish (OmsV5Client   *self,
   return oms_v5_client_propagate (self, result, oms_v5_client_initialise_async, error);
 }
 
+static char *
+central_records_route (gint64 cursor,
+                       guint  limit)
+{
+  return g_strdup_printf ("%s?cursor=%" G_GINT64_FORMAT "&limit=%u",
+                          OMS_V5_ROUTE_CENTRAL_RECORDS, cursor, limit);
+}
+
 /**
  * oms_v5_client_get_central_records_async:
  * @self: a client
@@ -613,8 +664,7 @@ oms_v5_client_get_central_records_async (OmsV5Client         *self,
   g_return_if_fail (cursor >= 0);
   g_return_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable));
 
-  route = g_strdup_printf ("%s?cursor=%" G_GINT64_FORMAT "&limit=%u",
-                           OMS_V5_ROUTE_CENTRAL_RECORDS, cursor, limit);
+  route = central_records_route (cursor, limit);
   oms_v5_client_call (self, V5_CALL_CENTRAL_RECORDS, SOUP_METHOD_GET, route, NULL,
                       oms_v5_client_get_central_records_async, cancellable, callback,
                       user_data);
@@ -634,6 +684,108 @@ oms_v5_client_get_central_records_finish (OmsV5Client   *self,
                                           GError       **error)
 {
   return oms_v5_client_propagate (self, result, oms_v5_client_get_central_records_async, error);
+}
+
+
+/**
+ * oms_v5_client_get_central_records_body_async:
+ * @self: a client
+ * @cursor: the `ID` of the last central record received (0 at first)
+ * @limit: the batch size
+ * @cancellable: (nullable): a cancellable
+ * @callback: called when the call is over
+ * @user_data: data for @callback
+ *
+ * Like oms_v5_client_get_central_records_async(), but a 2xx answer comes back as its body,
+ * unparsed, for a caller that can store it without parsing it in C
+ * (oms_sync_buffer_store_body()). Every other outcome is the same error. A body the caller
+ * cannot take goes to oms_v5_client_parse_central_records_async().
+ */
+void
+oms_v5_client_get_central_records_body_async (OmsV5Client         *self,
+                                              gint64               cursor,
+                                              guint                limit,
+                                              GCancellable        *cancellable,
+                                              GAsyncReadyCallback  callback,
+                                              gpointer             user_data)
+{
+  g_autofree char *route = NULL;
+
+  g_return_if_fail (OMS_IS_V5_CLIENT (self));
+  g_return_if_fail (cursor >= 0);
+  g_return_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable));
+
+  route = central_records_route (cursor, limit);
+  oms_v5_client_call_full (self, V5_CALL_CENTRAL_RECORDS, SOUP_METHOD_GET, route, NULL, TRUE,
+                           oms_v5_client_get_central_records_body_async, cancellable, callback,
+                           user_data);
+}
+
+/**
+ * oms_v5_client_get_central_records_body_finish:
+ * @self: a client
+ * @result: the result
+ * @status: (out): the HTTP status of the body
+ * @error: return location for an OMS_SYNC_ERROR or G_IO_ERROR_CANCELLED
+ *
+ * Returns: (transfer full) (nullable): the body of a 2xx answer
+ */
+GBytes *
+oms_v5_client_get_central_records_body_finish (OmsV5Client   *self,
+                                               GAsyncResult  *result,
+                                               guint         *status,
+                                               GError       **error)
+{
+  GBytes *body;
+
+  g_return_val_if_fail (status != NULL, NULL);
+
+  body = oms_v5_client_propagate (self, result, oms_v5_client_get_central_records_body_async,
+                                  error);
+  *status = body != NULL ? ((CallData *) g_task_get_task_data (G_TASK (result)))->status : 0;
+  return body;
+}
+
+/**
+ * oms_v5_client_parse_central_records_async:
+ * @self: a client
+ * @body: a body from oms_v5_client_get_central_records_body_finish()
+ * @status: its HTTP status
+ * @cursor: the cursor it was asked for with
+ * @limit: the batch size it was asked for with
+ * @cancellable: (nullable): a cancellable
+ * @callback: called when the body is parsed
+ * @user_data: data for @callback
+ *
+ * Parses @body in a worker thread; finish with
+ * oms_v5_client_get_central_records_finish(), which gives the batch or the error that
+ * oms_v5_client_get_central_records_async() would have given for the same answer.
+ */
+void
+oms_v5_client_parse_central_records_async (OmsV5Client         *self,
+                                           GBytes              *body,
+                                           guint                status,
+                                           gint64               cursor,
+                                           guint                limit,
+                                           GCancellable        *cancellable,
+                                           GAsyncReadyCallback  callback,
+                                           gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  g_autofree char *route = NULL;
+
+  g_return_if_fail (OMS_IS_V5_CLIENT (self));
+  g_return_if_fail (body != NULL);
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, oms_v5_client_get_central_records_async);
+
+  route = central_records_route (cursor, limit);
+  if (oms_v5_client_new_call (self, task, V5_CALL_CENTRAL_RECORDS, SOUP_METHOD_GET,
+                              route) == NULL)
+    return;
+
+  parse_in_thread (g_steal_pointer (&task), body, status);
 }
 
 /**

@@ -51,6 +51,27 @@ void               oms_v5_client_get_central_records_async (OmsV5Client         
 OmsV5CentralBatch *oms_v5_client_get_central_records_finish (OmsV5Client             *self,
                                                            GAsyncResult              *result,
                                                            GError                   **error);
+void               oms_v5_client_get_central_records_body_async
+                                                         (OmsV5Client              *self,
+                                                          gint64                    cursor,
+                                                          guint                     limit,
+                                                          GCancellable             *cancellable,
+                                                          GAsyncReadyCallback       callback,
+                                                          gpointer                  user_data);
+GBytes            *oms_v5_client_get_central_records_body_finish
+                                                         (OmsV5Client              *self,
+                                                          GAsyncResult             *result,
+                                                          guint                    *status,
+                                                          GError                  **error);
+void               oms_v5_client_parse_central_records_async
+                                                         (OmsV5Client              *self,
+                                                          GBytes                   *body,
+                                                          guint                     status,
+                                                          gint64                    cursor,
+                                                          guint                     limit,
+                                                          GCancellable             *cancellable,
+                                                          GAsyncReadyCallback       callback,
+                                                          gpointer                  user_data);
 void               oms_v5_client_get_queued_records_async (OmsV5Client               *self,
                                                            guint                      limit,
                                                            GCancellable              *cancellable,

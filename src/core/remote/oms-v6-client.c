@@ -52,8 +52,10 @@ typedef enum
 
 typedef struct
 {
-  V6Call  call;
-  GUri   *uri;
+  V6Call    call;
+  GUri     *uri;
+  gboolean  want_body; /* hand a pull's body back unparsed (see oms_v6_client_pull_body_async) */
+  guint     status;    /* the status of that body */
 } CallData;
 
 static void
@@ -295,6 +297,12 @@ oms_v6_client_send_cb (GObject      *object,
     {
     case V6_CALL_PULL:
     case V6_CALL_PATIENT_PULL:
+      if (data->want_body)
+        {
+          data->status = status;
+          g_task_return_pointer (task, g_steal_pointer (&body), (GDestroyNotify) g_bytes_unref);
+          return;
+        }
       /* A batch of records takes tens of milliseconds to parse: not on the main loop. */
       parse_pull_in_thread (g_steal_pointer (&task), body, status);
       return;
@@ -329,13 +337,12 @@ oms_v6_client_send_cb (GObject      *object,
     }
 }
 
-/* Sends @body to @route; takes over @task's reference. */
-static void
-oms_v6_client_call (OmsV6Client *self,
-                    GTask       *task,
-                    V6Call       call,
-                    const char  *route,
-                    GBytes      *body)
+/* Sets @task's CallData; NULL with @task failed when @route cannot join. */
+static CallData *
+oms_v6_client_new_call (OmsV6Client *self,
+                        GTask       *task,
+                        V6Call       call,
+                        const char  *route)
 {
   g_autoptr(GError) error = NULL;
   CallData *data;
@@ -352,14 +359,44 @@ oms_v6_client_call (OmsV6Client *self,
                            oms_sync_error_new_for_protocol_error (
                              OMS_SYNC_ERROR_VARIANT_CENTRAL_V6_NOT_CONFIGURED, error, 0, NULL,
                              route, NULL));
+      return NULL;
+    }
+
+  return data;
+}
+
+/* Sends @body to @route; takes over @task's reference. */
+static void
+oms_v6_client_call_full (OmsV6Client *self,
+                         GTask       *task,
+                         V6Call       call,
+                         const char  *route,
+                         GBytes      *body,
+                         gboolean     want_body)
+{
+  CallData *data = oms_v6_client_new_call (self, task, call, route);
+
+  if (data == NULL)
+    {
       g_object_unref (task);
       return;
     }
+  data->want_body = want_body;
 
   g_debug ("POST %s", g_uri_get_path (data->uri));
   oms_http_send_async (self->session, SOUP_METHOD_POST, data->uri, JSON_CONTENT_TYPE, body,
                        NULL, NULL, NULL, g_task_get_cancellable (task), oms_v6_client_send_cb,
                        task);
+}
+
+static void
+oms_v6_client_call (OmsV6Client *self,
+                    GTask       *task,
+                    V6Call       call,
+                    const char  *route,
+                    GBytes      *body)
+{
+  oms_v6_client_call_full (self, task, call, route, body, FALSE);
 }
 
 /**
@@ -417,6 +454,107 @@ oms_v6_client_pull_finish (OmsV6Client   *self,
                         NULL);
 
   return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/**
+ * oms_v6_client_pull_body_async:
+ * @self: a client
+ * @cursor: the next changelog cursor to fetch (inclusive)
+ * @batch_size: the batch size
+ * @is_initialised: as for oms_v6_client_pull_async()
+ * @cancellable: (nullable): a cancellable
+ * @callback: called when the call is over
+ * @user_data: data for @callback
+ *
+ * Like oms_v6_client_pull_async(), but the answer comes back as its body, whatever its
+ * status, for a caller that can store it without parsing it in C (oms_sync_buffer_store_body()).
+ * A body the caller cannot take goes to oms_v6_client_parse_pull_async(), which gives the
+ * batch or the error.
+ */
+void
+oms_v6_client_pull_body_async (OmsV6Client         *self,
+                               gint64               cursor,
+                               guint                batch_size,
+                               gboolean             is_initialised,
+                               GCancellable        *cancellable,
+                               GAsyncReadyCallback  callback,
+                               gpointer             user_data)
+{
+  g_autoptr(GBytes) body = NULL;
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (OMS_IS_V6_CLIENT (self));
+  g_return_if_fail (cursor >= 0);
+  g_return_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, oms_v6_client_pull_body_async);
+
+  body = oms_v6_build_pull_body (self->settings, cursor, batch_size, is_initialised);
+  oms_v6_client_call_full (self, g_steal_pointer (&task), V6_CALL_PULL, OMS_V6_ROUTE_PULL, body,
+                           TRUE);
+}
+
+/**
+ * oms_v6_client_pull_body_finish:
+ * @self: a client
+ * @result: the result
+ * @status: (out): the HTTP status of the body
+ * @error: return location for an OMS_SYNC_ERROR or G_IO_ERROR_CANCELLED
+ *
+ * Returns: (transfer full) (nullable): the body
+ */
+GBytes *
+oms_v6_client_pull_body_finish (OmsV6Client   *self,
+                                GAsyncResult  *result,
+                                guint         *status,
+                                GError       **error)
+{
+  GBytes *body;
+
+  g_return_val_if_fail (OMS_IS_V6_CLIENT (self), NULL);
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) ==
+                        oms_v6_client_pull_body_async, NULL);
+  g_return_val_if_fail (status != NULL, NULL);
+
+  body = g_task_propagate_pointer (G_TASK (result), error);
+  *status = body != NULL ? ((CallData *) g_task_get_task_data (G_TASK (result)))->status : 0;
+  return body;
+}
+
+/**
+ * oms_v6_client_parse_pull_async:
+ * @self: a client
+ * @body: a body from oms_v6_client_pull_body_finish()
+ * @status: its HTTP status
+ * @cancellable: (nullable): a cancellable
+ * @callback: called when the body is parsed
+ * @user_data: data for @callback
+ *
+ * Parses @body in a worker thread; finish with oms_v6_client_pull_finish(), which gives the
+ * batch or the error that oms_v6_client_pull_async() would have given for the same answer.
+ */
+void
+oms_v6_client_parse_pull_async (OmsV6Client         *self,
+                                GBytes              *body,
+                                guint                status,
+                                GCancellable        *cancellable,
+                                GAsyncReadyCallback  callback,
+                                gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (OMS_IS_V6_CLIENT (self));
+  g_return_if_fail (body != NULL);
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, oms_v6_client_pull_async);
+
+  if (oms_v6_client_new_call (self, task, V6_CALL_PULL, OMS_V6_ROUTE_PULL) == NULL)
+    return;
+
+  parse_pull_in_thread (g_steal_pointer (&task), body, status);
 }
 
 /**

@@ -30,6 +30,23 @@ void         oms_v6_client_pull_async           (OmsV6Client               *self
 OmsV6Batch  *oms_v6_client_pull_finish          (OmsV6Client               *self,
                                                  GAsyncResult              *result,
                                                  GError                   **error);
+void         oms_v6_client_pull_body_async      (OmsV6Client               *self,
+                                                 gint64                     cursor,
+                                                 guint                      batch_size,
+                                                 gboolean                   is_initialised,
+                                                 GCancellable              *cancellable,
+                                                 GAsyncReadyCallback        callback,
+                                                 gpointer                   user_data);
+GBytes      *oms_v6_client_pull_body_finish     (OmsV6Client               *self,
+                                                 GAsyncResult              *result,
+                                                 guint                     *status,
+                                                 GError                   **error);
+void         oms_v6_client_parse_pull_async     (OmsV6Client               *self,
+                                                 GBytes                    *body,
+                                                 guint                      status,
+                                                 GCancellable              *cancellable,
+                                                 GAsyncReadyCallback        callback,
+                                                 gpointer                   user_data);
 void         oms_v6_client_patient_pull_async   (OmsV6Client              *self,
                                                  gint64                     cursor,
                                                  guint                      batch_size,

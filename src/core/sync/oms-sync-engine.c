@@ -646,9 +646,8 @@ run_data_free (gpointer user_data)
   g_clear_pointer (&data->sync_ids, g_ptr_array_unref);
   g_clear_handle_id (&data->timeout_id, g_source_remove);
   oms_sync_lock_release (data->lock_fd);
-  g_clear_pointer (&data->central_batch, oms_v5_central_batch_free);
+  g_clear_pointer (&data->pull_pipeline, _oms_sync_pull_pipeline_free);
   g_clear_pointer (&data->remote_batch, oms_v5_remote_batch_free);
-  g_clear_pointer (&data->v6_batch, oms_v6_batch_free);
   g_clear_object (&data->writer);
   g_free (data);
 }

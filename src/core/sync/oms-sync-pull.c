@@ -11,6 +11,7 @@
 #include <glib/gi18n.h>
 
 #include "oms-sync-buffer.h"
+#include "oms-sync-buffer-body.h"
 #include "oms-sync-run-private.h"
 #include "oms-sync-settings.h"
 #include "oms-v5-client.h"
@@ -18,6 +19,11 @@
 /* The three pull steps (PROTOCOL.md §2.3, §3.3). Each batch is stored in sync_buffer together
  * with the cursor that covers it, so a run cut short resumes without gaps or duplicates; the
  * remote queue is acknowledged only after its batch is on disk.
+ *
+ * Pull central and Pull V6 run as a pipeline: as soon as a batch's body is in and its cursors
+ * are read (by SQLite, in a worker), the next batch is asked for while the writer stores this
+ * one, so the central's time and ours overlap. Batches are still written one at a time, in
+ * order, each with its cursor, so what is on disk is always a whole prefix of the pull.
  */
 
 /* Progress during a pull is saved by the worker with each batch, in the batch's transaction:
@@ -30,117 +36,460 @@ run_progress (GTask *task)
 }
 
 /*
- * Pull central (PROTOCOL.md §2.3)
+ * Pull central and Pull V6: the pipeline
  */
 
-static void pull_central_next_batch (GTask *task);
+/* One fetched batch on its way to sync_buffer. */
+typedef struct
+{
+  GBytes               *body;
+  guint                 status;
+  gint64                request_cursor;
+  OmsPulledBodySummary  summary;
+  gboolean              needs_parse; /* the plain path declined it: the full parser stores it */
+  gboolean              reported;    /* its first progress report is made */
+} PulledBatch;
 
 static void
-pull_central_stored_cb (GObject      *object,
-                        GAsyncResult *result,
-                        gpointer      user_data)
+pulled_batch_free (PulledBatch *batch)
+{
+  g_bytes_unref (batch->body);
+  g_free (batch);
+}
+
+struct _OmsSyncPullPipeline
+{
+  OmsPulledBodyKind  kind;
+  OmsSyncStep        step;
+  gint64             next_cursor;
+  gboolean           cursor_known; /* FALSE while a declined batch's cursors are unread */
+  gboolean           fetched_all;  /* the last batch is in */
+  PulledBatch       *in_flight;    /* being fetched or summarised */
+  gboolean           fetching;
+  PulledBatch       *writing;      /* on the writer connection, by either road */
+  GQueue             ready;        /* PulledBatch: fetched, waiting for the writer, in order */
+  GError            *error;        /* the first failure; the step fails once nothing runs */
+};
+
+/* At most this many batches wait for the writer, so memory stays flat on a fast network. */
+#define MAX_READY 2
+
+void
+_oms_sync_pull_pipeline_free (OmsSyncPullPipeline *pipeline)
+{
+  g_queue_clear_full (&pipeline->ready, (GDestroyNotify) pulled_batch_free);
+  g_clear_pointer (&pipeline->in_flight, pulled_batch_free);
+  g_clear_pointer (&pipeline->writing, pulled_batch_free);
+  g_clear_error (&pipeline->error);
+  g_free (pipeline);
+}
+
+static void pipeline_advance (GTask *task);
+
+static OmsSyncPullPipeline *
+pipeline_of (GTask *task)
+{
+  return _oms_sync_task_data (task)->pull_pipeline;
+}
+
+static void
+pipeline_set_error (OmsSyncPullPipeline *pipeline,
+                    GError              *error)
+{
+  if (pipeline->error == NULL)
+    pipeline->error = error;
+  else
+    g_error_free (error);
+}
+
+/* The first report of a batch fixes the step's total (PROTOCOL.md §2.3, §3.3). */
+static void
+report_fetched (GTask       *task,
+                PulledBatch *batch)
+{
+  OmsSyncPullPipeline *pipeline = pipeline_of (task);
+
+  if (batch->reported)
+    return;
+  batch->reported = TRUE;
+
+  if (pipeline->kind == OMS_PULLED_BODY_V5_CENTRAL)
+    _oms_sync_run_report_remaining_unsaved (task, pipeline->step,
+                                            batch->summary.max_cursor - batch->request_cursor);
+  else
+    _oms_sync_run_report_remaining_unsaved (task, pipeline->step,
+                                            batch->summary.total_records);
+}
+
+static void
+report_written (GTask             *task,
+                const PulledBatch *batch)
+{
+  OmsSyncPullPipeline *pipeline = pipeline_of (task);
+  const OmsPulledBodySummary *summary = &batch->summary;
+
+  if (pipeline->kind == OMS_PULLED_BODY_V5_CENTRAL)
+    _oms_sync_run_report_remaining_unsaved (task, pipeline->step,
+                                            summary->max_cursor - MIN (summary->max_cursor,
+                                                                       summary->last_cursor));
+  else if (summary->is_last_batch)
+    _oms_sync_run_report_remaining_unsaved (task, pipeline->step, 0);
+}
+
+/* Once a batch's cursors are known, the pull can go on past it. */
+static void
+learn_cursors (GTask       *task,
+               PulledBatch *batch)
+{
+  OmsSyncPullPipeline *pipeline = pipeline_of (task);
+
+  report_fetched (task, batch);
+  pipeline->next_cursor = oms_pulled_body_next_cursor (pipeline->kind, &batch->summary,
+                                                       batch->request_cursor);
+  pipeline->fetched_all = oms_pulled_body_is_last (pipeline->kind, &batch->summary);
+  pipeline->cursor_known = TRUE;
+}
+
+static void
+summarized_cb (GObject      *object,
+               GAsyncResult *result,
+               gpointer      user_data)
 {
   GTask *task = user_data;
-  OmsStore *store = oms_sync_engine_get_store (_oms_sync_task_engine (task));
+  OmsSyncPullPipeline *pipeline = pipeline_of (task);
+  PulledBatch *batch = g_steal_pointer (&pipeline->in_flight);
+
+  pipeline->fetching = FALSE;
+  if (oms_pulled_body_summarize_finish (result, &batch->summary))
+    {
+      learn_cursors (task, batch);
+    }
+  else
+    {
+      /* The full parser reads its cursors when the writer reaches it. */
+      batch->needs_parse = TRUE;
+      pipeline->cursor_known = FALSE;
+    }
+
+  g_queue_push_tail (&pipeline->ready, batch);
+  pipeline_advance (task);
+}
+
+static void
+fetched_cb (GObject      *object,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  GTask *task = user_data;
+  OmsSyncPullPipeline *pipeline = pipeline_of (task);
+  PulledBatch *batch = pipeline->in_flight;
+  GError *error = NULL;
+
+  if (pipeline->kind == OMS_PULLED_BODY_V5_CENTRAL)
+    batch->body = oms_v5_client_get_central_records_body_finish (OMS_V5_CLIENT (object), result,
+                                                                 &batch->status, &error);
+  else
+    batch->body = oms_v6_client_pull_body_finish (OMS_V6_CLIENT (object), result,
+                                                  &batch->status, &error);
+
+  if (batch->body == NULL)
+    {
+      g_clear_pointer (&pipeline->in_flight, pulled_batch_free);
+      pipeline->fetching = FALSE;
+      pipeline_set_error (pipeline, error);
+      pipeline_advance (task);
+      return;
+    }
+
+  /* Still fetching: the next request needs the cursor this summary reads. */
+  oms_pulled_body_summarize_async (pipeline->kind, batch->body, batch->request_cursor,
+                                   summarized_cb, task);
+}
+
+static void
+fetch_next (GTask *task)
+{
   OmsSyncRunData *data = _oms_sync_task_data (task);
-  g_autoptr(OmsV5CentralBatch) batch = g_steal_pointer (&data->central_batch);
-  gint64 last = data->batch_last;
+  OmsSyncPullPipeline *pipeline = data->pull_pipeline;
+  GCancellable *cancellable = g_task_get_cancellable (task);
+
+  pipeline->fetching = TRUE;
+  pipeline->in_flight = g_new0 (PulledBatch, 1);
+  pipeline->in_flight->request_cursor = pipeline->next_cursor;
+
+  if (pipeline->kind == OMS_PULLED_BODY_V5_CENTRAL)
+    oms_v5_client_get_central_records_body_async (data->v5, pipeline->next_cursor,
+                                                  data->batch_sizes.central_pull, cancellable,
+                                                  fetched_cb, task);
+  else
+    oms_v6_client_pull_body_async (data->v6, pipeline->next_cursor,
+                                   data->batch_sizes.central_pull, data->is_initialised,
+                                   cancellable, fetched_cb, task);
+}
+
+static void
+written_cb (GObject      *object,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  GTask *task = user_data;
+  OmsSyncPullPipeline *pipeline = pipeline_of (task);
+  g_autoptr(GError) error = NULL;
+  gboolean stored = FALSE;
+
+  if (!oms_sync_buffer_store_body_finish (OMS_STORE (object), result, &stored, &error))
+    {
+      g_clear_pointer (&pipeline->writing, pulled_batch_free);
+      pipeline_set_error (pipeline, g_steal_pointer (&error));
+    }
+  else if (!stored)
+    {
+      /* A record the plain path does not take: the full parser writes this batch next. */
+      pipeline->writing->needs_parse = TRUE;
+      g_queue_push_head (&pipeline->ready, g_steal_pointer (&pipeline->writing));
+    }
+  else
+    {
+      report_written (task, pipeline->writing);
+      g_clear_pointer (&pipeline->writing, pulled_batch_free);
+    }
+
+  pipeline_advance (task);
+}
+
+static void
+parsed_batch_written_cb (GObject      *object,
+                         GAsyncResult *result,
+                         gpointer      user_data)
+{
+  GTask *task = user_data;
+  OmsSyncPullPipeline *pipeline = pipeline_of (task);
   GError *error = NULL;
 
   if (!oms_sync_buffer_store_batch_finish (OMS_STORE (object), result, &error))
-    {
-      _oms_sync_run_fail (task, error);
-      return;
-    }
+    pipeline_set_error (pipeline, error);
+  else
+    report_written (task, pipeline->writing);
 
-  _oms_sync_run_report_remaining_unsaved (task, OMS_SYNC_STEP_PULL_CENTRAL,
-                                          batch->max_cursor - MIN (batch->max_cursor, last));
-
-  if (batch->records->len == 0)
-    {
-      if (last >= batch->max_cursor)
-        {
-          _oms_sync_run_finish_step (task, OMS_SYNC_STEP_PULL_CENTRAL);
-          _oms_sync_step_pull_remote (task);
-          return;
-        }
-
-      /* A gap in the central's ids: step over it. */
-      if (!oms_store_kv_set_int (store, OMS_KV_CENTRAL_SYNC_PULL_CURSOR,
-                                 (gint32) (last + 1), &error))
-        {
-          _oms_sync_run_fail (task, error);
-          return;
-        }
-    }
-
-  pull_central_next_batch (task);
+  g_clear_pointer (&pipeline->writing, pulled_batch_free);
+  pipeline_advance (task);
 }
 
+/* The full parser has read a declined batch: store its records the long way. */
 static void
-pull_central_cb (GObject      *object,
-                 GAsyncResult *result,
-                 gpointer      user_data)
+store_parsed (GTask     *task,
+              GPtrArray *records)
 {
-  GTask *task = user_data;
   OmsSyncRunData *data = _oms_sync_task_data (task);
-  g_autoptr(OmsV5CentralBatch) batch = NULL;
-  gint64 cursor = data->last_cursor;
-  GError *error = NULL;
+  OmsSyncPullPipeline *pipeline = data->pull_pipeline;
+  PulledBatch *batch = pipeline->writing;
+  gboolean is_v5 = pipeline->kind == OMS_PULLED_BODY_V5_CENTRAL;
 
-  batch = oms_v5_client_get_central_records_finish (OMS_V5_CLIENT (object), result, &error);
-  if (batch == NULL)
-    {
-      _oms_sync_run_fail (task, error);
-      return;
-    }
+  batch->summary.n_records = records->len;
+  if (is_v5)
+    batch->summary.last_cursor = records->len > 0
+                                   ? ((OmsSyncRecord *) g_ptr_array_index (records,
+                                                                           records->len - 1))->cursor
+                                   : batch->request_cursor;
 
-  _oms_sync_run_report_remaining_unsaved (task, OMS_SYNC_STEP_PULL_CENTRAL,
-                                          batch->max_cursor - cursor);
+  /* Its cursors were unknown until now if the summary declined it. */
+  if (!pipeline->cursor_known && g_queue_is_empty (&pipeline->ready))
+    learn_cursors (task, batch);
+  else
+    report_fetched (task, batch);
 
-  data->batch_last = batch->records->len > 0
-                       ? ((OmsSyncRecord *) g_ptr_array_index (batch->records,
-                                                               batch->records->len - 1))->cursor
-                       : cursor;
-
-  /* The batch and the cursor that covers it land together, off the main loop. */
-  oms_sync_buffer_store_batch_async (data->writer, batch->records, TRUE,
-                                     data->site->msupply_central_site_id,
-                                     OMS_KV_CENTRAL_SYNC_PULL_CURSOR, data->batch_last,
+  oms_sync_buffer_store_batch_async (data->writer, records, is_v5,
+                                     is_v5 ? data->site->msupply_central_site_id : 0,
+                                     is_v5 ? OMS_KV_CENTRAL_SYNC_PULL_CURSOR
+                                           : OMS_KV_SYNC_PULL_CURSOR_V6,
+                                     oms_pulled_body_next_cursor (pipeline->kind,
+                                                                  &batch->summary,
+                                                                  batch->request_cursor),
                                      run_progress (task), _oms_sync_now (),
                                      g_task_get_cancellable (task),
-                                     pull_central_stored_cb, task);
-  data->central_batch = g_steal_pointer (&batch);
+                                     parsed_batch_written_cb, task);
 }
 
 static void
-pull_central_next_batch (GTask *task)
+v5_parsed_cb (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
 {
-  OmsStore *store = oms_sync_engine_get_store (_oms_sync_task_engine (task));
-  OmsSyncRunData *data = _oms_sync_task_data (task);
+  GTask *task = user_data;
+  OmsSyncPullPipeline *pipeline = pipeline_of (task);
+  g_autoptr(OmsV5CentralBatch) parsed = NULL;
   GError *error = NULL;
 
-  if (_oms_sync_run_check_cancelled (task))
-    return;
+  parsed = oms_v5_client_get_central_records_finish (OMS_V5_CLIENT (object), result, &error);
+  if (parsed == NULL)
+    {
+      g_clear_pointer (&pipeline->writing, pulled_batch_free);
+      pipeline_set_error (pipeline, error);
+      pipeline_advance (task);
+      return;
+    }
 
-  data->last_cursor = oms_store_kv_get_int (store, OMS_KV_CENTRAL_SYNC_PULL_CURSOR, 0,
-                                            &error);
+  pipeline->writing->summary.max_cursor = parsed->max_cursor;
+  store_parsed (task, parsed->records);
+}
+
+static void
+v6_parsed_cb (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  GTask *task = user_data;
+  OmsSyncPullPipeline *pipeline = pipeline_of (task);
+  g_autoptr(OmsV6Batch) parsed = NULL;
+  GError *error = NULL;
+
+  parsed = oms_v6_client_pull_finish (OMS_V6_CLIENT (object), result, &error);
+  if (parsed == NULL)
+    {
+      g_clear_pointer (&pipeline->writing, pulled_batch_free);
+      pipeline_set_error (pipeline, error);
+      pipeline_advance (task);
+      return;
+    }
+
+  pipeline->writing->summary.end_cursor = parsed->end_cursor;
+  pipeline->writing->summary.total_records = parsed->total_records;
+  pipeline->writing->summary.is_last_batch = parsed->is_last_batch;
+  store_parsed (task, parsed->records);
+}
+
+static void
+write_next (GTask *task)
+{
+  OmsSyncRunData *data = _oms_sync_task_data (task);
+  OmsSyncPullPipeline *pipeline = data->pull_pipeline;
+  GCancellable *cancellable = g_task_get_cancellable (task);
+  PulledBatch *batch;
+
+  batch = pipeline->writing = g_queue_pop_head (&pipeline->ready);
+
+  if (!batch->needs_parse)
+    {
+      oms_sync_buffer_store_body_async (data->writer, pipeline->kind, batch->body,
+                                        &batch->summary, batch->request_cursor,
+                                        pipeline->kind == OMS_PULLED_BODY_V5_CENTRAL,
+                                        data->site->msupply_central_site_id,
+                                        run_progress (task), _oms_sync_now (), cancellable,
+                                        written_cb, task);
+      return;
+    }
+
+  /* Parsed in full only here, in order: it either stores or names what is wrong. */
+  if (pipeline->kind == OMS_PULLED_BODY_V5_CENTRAL)
+    oms_v5_client_parse_central_records_async (data->v5, batch->body, batch->status,
+                                               batch->request_cursor,
+                                               data->batch_sizes.central_pull, cancellable,
+                                               v5_parsed_cb, task);
+  else
+    oms_v6_client_parse_pull_async (data->v6, batch->body, batch->status, cancellable,
+                                    v6_parsed_cb, task);
+}
+
+static void
+pipeline_finish (GTask *task)
+{
+  OmsSyncRunData *data = _oms_sync_task_data (task);
+  OmsSyncPullPipeline *pipeline = g_steal_pointer (&data->pull_pipeline);
+  OmsSyncStep step = pipeline->step;
+  GError *error = g_steal_pointer (&pipeline->error);
+
+  _oms_sync_pull_pipeline_free (pipeline);
+
   if (error != NULL)
     {
       _oms_sync_run_fail (task, error);
       return;
     }
 
-  oms_v5_client_get_central_records_async (data->v5, data->last_cursor,
-                                           data->batch_sizes.central_pull,
-                                           g_task_get_cancellable (task), pull_central_cb, task);
+  if (step == OMS_SYNC_STEP_PULL_CENTRAL)
+    {
+      _oms_sync_run_finish_step (task, OMS_SYNC_STEP_PULL_CENTRAL);
+      _oms_sync_step_pull_remote (task);
+    }
+  else
+    {
+      _oms_sync_run_report_remaining_unsaved (task, OMS_SYNC_STEP_PULL_V6, 0);
+      _oms_sync_run_finish_step (task, OMS_SYNC_STEP_PULL_V6);
+      _oms_sync_step_integrate (task);
+    }
 }
+
+/* Starts whatever can run now; ends the step once nothing runs and nothing is left. A failure
+ * waits for the work under way, so no callback outlives the run and a batch being committed
+ * is committed.
+ */
+static void
+pipeline_advance (GTask *task)
+{
+  OmsSyncPullPipeline *pipeline = pipeline_of (task);
+  GCancellable *cancellable = g_task_get_cancellable (task);
+  GError *error = NULL;
+
+  if (pipeline->error == NULL && g_cancellable_set_error_if_cancelled (cancellable, &error))
+    pipeline_set_error (pipeline, error);
+
+  if (pipeline->error == NULL)
+    {
+      if (pipeline->writing == NULL && !g_queue_is_empty (&pipeline->ready))
+        write_next (task);
+
+      if (!pipeline->fetching && pipeline->cursor_known && !pipeline->fetched_all &&
+          g_queue_get_length (&pipeline->ready) < MAX_READY)
+        fetch_next (task);
+    }
+
+  if (pipeline->fetching || pipeline->writing != NULL)
+    return;
+
+  if (pipeline->error != NULL || (g_queue_is_empty (&pipeline->ready) && pipeline->fetched_all))
+    pipeline_finish (task);
+}
+
+static void
+pipeline_start (GTask             *task,
+                OmsPulledBodyKind  kind,
+                OmsSyncStep        step,
+                const char        *cursor_key)
+{
+  OmsSyncRunData *data = _oms_sync_task_data (task);
+  OmsStore *store = oms_sync_engine_get_store (_oms_sync_task_engine (task));
+  OmsSyncPullPipeline *pipeline;
+  GError *error = NULL;
+  gint64 cursor;
+
+  cursor = oms_store_kv_get_int (store, cursor_key, 0, &error);
+  if (error != NULL)
+    {
+      _oms_sync_run_fail (task, error);
+      return;
+    }
+
+  g_assert (data->pull_pipeline == NULL);
+  pipeline = data->pull_pipeline = g_new0 (OmsSyncPullPipeline, 1);
+  pipeline->kind = kind;
+  pipeline->step = step;
+  pipeline->next_cursor = cursor;
+  pipeline->cursor_known = TRUE;
+  g_queue_init (&pipeline->ready);
+
+  pipeline_advance (task);
+}
+
+/*
+ * Pull central (PROTOCOL.md §2.3)
+ */
 
 void
 _oms_sync_step_pull_central (GTask *task)
 {
   _oms_sync_run_start_step (task, OMS_SYNC_STEP_PULL_CENTRAL);
-  pull_central_next_batch (task);
+  pipeline_start (task, OMS_PULLED_BODY_V5_CENTRAL, OMS_SYNC_STEP_PULL_CENTRAL,
+                  OMS_KV_CENTRAL_SYNC_PULL_CURSOR);
 }
 
 /*
@@ -258,86 +607,6 @@ _oms_sync_step_pull_remote (GTask *task)
  * Pull V6 (PROTOCOL.md §3.3)
  */
 
-static void pull_v6_next_batch (GTask *task);
-
-static void
-pull_v6_stored_cb (GObject      *object,
-                   GAsyncResult *result,
-                   gpointer      user_data)
-{
-  GTask *task = user_data;
-  OmsSyncRunData *data = _oms_sync_task_data (task);
-  g_autoptr(OmsV6Batch) batch = g_steal_pointer (&data->v6_batch);
-  GError *error = NULL;
-
-  if (!oms_sync_buffer_store_batch_finish (OMS_STORE (object), result, &error))
-    {
-      _oms_sync_run_fail (task, error);
-      return;
-    }
-
-  if (batch->is_last_batch)
-    {
-      _oms_sync_run_report_remaining_unsaved (task, OMS_SYNC_STEP_PULL_V6, 0);
-      _oms_sync_run_finish_step (task, OMS_SYNC_STEP_PULL_V6);
-      _oms_sync_step_integrate (task);
-      return;
-    }
-
-  pull_v6_next_batch (task);
-}
-
-static void
-pull_v6_cb (GObject      *object,
-            GAsyncResult *result,
-            gpointer      user_data)
-{
-  GTask *task = user_data;
-  OmsSyncRunData *data = _oms_sync_task_data (task);
-  g_autoptr(OmsV6Batch) batch = NULL;
-  GError *error = NULL;
-
-  batch = oms_v6_client_pull_finish (OMS_V6_CLIENT (object), result, &error);
-  if (batch == NULL)
-    {
-      _oms_sync_run_fail (task, error);
-      return;
-    }
-
-  _oms_sync_run_report_remaining_unsaved (task, OMS_SYNC_STEP_PULL_V6, batch->total_records);
-
-  /* The v6 cursor is the next one to fetch, past the whole batch the server looked at. */
-  oms_sync_buffer_store_batch_async (data->writer, batch->records, FALSE, 0,
-                                     OMS_KV_SYNC_PULL_CURSOR_V6, batch->end_cursor + 1,
-                                     run_progress (task), _oms_sync_now (),
-                                     g_task_get_cancellable (task),
-                                     pull_v6_stored_cb, task);
-  data->v6_batch = g_steal_pointer (&batch);
-}
-
-static void
-pull_v6_next_batch (GTask *task)
-{
-  OmsStore *store = oms_sync_engine_get_store (_oms_sync_task_engine (task));
-  OmsSyncRunData *data = _oms_sync_task_data (task);
-  gint64 cursor;
-  GError *error = NULL;
-
-  if (_oms_sync_run_check_cancelled (task))
-    return;
-
-  cursor = oms_store_kv_get_int (store, OMS_KV_SYNC_PULL_CURSOR_V6, 0, &error);
-  if (error != NULL)
-    {
-      _oms_sync_run_fail (task, error);
-      return;
-    }
-
-  oms_v6_client_pull_async (data->v6, cursor, data->batch_sizes.central_pull,
-                            data->is_initialised,
-                            g_task_get_cancellable (task), pull_v6_cb, task);
-}
-
 void
 _oms_sync_step_pull_v6 (GTask *task)
 {
@@ -351,5 +620,6 @@ _oms_sync_step_pull_v6 (GTask *task)
     }
 
   _oms_sync_run_start_step (task, OMS_SYNC_STEP_PULL_V6);
-  pull_v6_next_batch (task);
+  pipeline_start (task, OMS_PULLED_BODY_V6_PULL, OMS_SYNC_STEP_PULL_V6,
+                  OMS_KV_SYNC_PULL_CURSOR_V6);
 }

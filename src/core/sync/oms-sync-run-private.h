@@ -19,6 +19,9 @@ G_BEGIN_DECLS
  * callback borrows the task, and the run ends exactly once, in _oms_sync_run_fail() or
  * _oms_sync_run_succeed().
  */
+/* Pull central's and Pull V6's batches in flight (oms-sync-pull.c). */
+typedef struct _OmsSyncPullPipeline OmsSyncPullPipeline;
+
 typedef struct
 {
   OmsSyncApiSettings *api;
@@ -40,10 +43,8 @@ typedef struct
    * until it is stored.
    */
   OmsStore           *writer;
-  OmsV5CentralBatch  *central_batch;
+  OmsSyncPullPipeline *pull_pipeline;
   OmsV5RemoteBatch   *remote_batch;
-  OmsV6Batch         *v6_batch;
-  gint64              batch_last;   /* the cursor a central batch moves to */
 } OmsSyncRunData;
 
 /* Open mSupply's waits; tests shorten them (oms-sync-engine-private.h). */
@@ -59,6 +60,8 @@ gint64               _oms_sync_now                          (void);
 OmsSyncEngine       *_oms_sync_task_engine                  (GTask       *task);
 OmsSyncRunData      *_oms_sync_task_data                    (GTask       *task);
 const OmsSyncTiming *_oms_sync_task_timing                  (GTask       *task);
+
+void                 _oms_sync_pull_pipeline_free           (OmsSyncPullPipeline *pipeline);
 
 void                 _oms_sync_run_fail                     (GTask       *task,
                                                              GError      *error);
