@@ -3,9 +3,9 @@
  * Copyright 2026 The omsync authors
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * A pulled body stored by SQLite (oms-sync-buffer-body.c) gives the same sync_buffer rows and
- * cursor as the full parser's road (parse + oms_sync_buffer_store_batch()), and every body
- * the plain road must not take is declined with nothing written.
+ * A pulled body read by the scan (oms-pulled-body.c) and stored by oms-sync-buffer-body.c
+ * gives the same sync_buffer rows and cursor as the full parser's road (parse +
+ * oms_sync_buffer_store_batch()), and every body the scan must not take is declined.
  */
 
 #include "config.h"
@@ -17,6 +17,7 @@
 #include "oms-sync-buffer-body.h"
 #include "oms-v5-json.h"
 #include "oms-v6-json.h"
+#include "../protocol/protocol-test-util.h"
 
 #define CENTRAL_SITE_ID 1
 #define NOW             G_GINT64_CONSTANT (1764000000000000)
@@ -132,26 +133,33 @@ buffer_count (OmsStore *store)
   return count;
 }
 
-/* Stores @body by the plain road; returns whether it was taken. */
+static OmsPulledBody *
+scan (OmsPulledBodyKind  kind,
+      const char        *text,
+      gint64             request_cursor)
+{
+  g_autoptr(GBytes) body = bytes (text);
+
+  return oms_pulled_body_scan (kind, body, request_cursor);
+}
+
+/* Stores @body by the scan's road; returns whether it was taken. */
 static gboolean
 store_plain (OmsStore          *store,
              OmsPulledBodyKind  kind,
              const char        *text,
              gint64             request_cursor)
 {
-  g_autoptr(GBytes) body = bytes (text);
+  g_autoptr(OmsPulledBody) scanned = scan (kind, text, request_cursor);
   g_autoptr(GError) error = NULL;
-  OmsPulledBodySummary summary;
-  gboolean stored = FALSE;
 
-  if (!oms_pulled_body_summarize (kind, body, request_cursor, &summary))
+  if (scanned == NULL)
     return FALSE;
 
-  g_assert_true (oms_sync_buffer_store_body (store, kind, body, &summary, request_cursor,
-                                             kind == OMS_PULLED_BODY_V5_CENTRAL,
-                                             CENTRAL_SITE_ID, NULL, NOW, &stored, &error));
+  g_assert_true (oms_sync_buffer_store_body (store, scanned, kind == OMS_PULLED_BODY_V5_CENTRAL,
+                                             CENTRAL_SITE_ID, NULL, NOW, &error));
   g_assert_no_error (error);
-  return stored;
+  return TRUE;
 }
 
 /* Records of every awkward kind the plain road takes. */
@@ -176,20 +184,21 @@ test_v5_same_rows (void)
 {
   const char *text = "{\"maxCursor\":40,\"data\":[" V5_RECORDS "]}";
   g_autoptr(OmsV5CentralBatch) batch = NULL;
+  g_autoptr(OmsPulledBody) scanned = scan (OMS_PULLED_BODY_V5_CENTRAL, text, 10);
   g_autoptr(GBytes) body = bytes (text);
   g_autoptr(GError) error = NULL;
-  OmsPulledBodySummary summary;
+  const OmsPulledBodySummary *summary;
   char *dir_a, *dir_b;
   OmsStore *a = open_store (&dir_a);
   OmsStore *b = open_store (&dir_b);
 
-  g_assert_true (oms_pulled_body_summarize (OMS_PULLED_BODY_V5_CENTRAL, body, 10, &summary));
-  g_assert_cmpint (summary.max_cursor, ==, 40);
-  g_assert_cmpint (summary.n_records, ==, 7);
-  g_assert_cmpint (summary.last_cursor, ==, 17);
-  g_assert_cmpint (oms_pulled_body_next_cursor (OMS_PULLED_BODY_V5_CENTRAL, &summary, 10), ==,
-                   17);
-  g_assert_false (oms_pulled_body_is_last (OMS_PULLED_BODY_V5_CENTRAL, &summary));
+  g_assert_nonnull (scanned);
+  summary = oms_pulled_body_get_summary (scanned);
+  g_assert_cmpint (summary->max_cursor, ==, 40);
+  g_assert_cmpint (summary->n_records, ==, 7);
+  g_assert_cmpint (summary->last_cursor, ==, 17);
+  g_assert_cmpint (oms_pulled_body_next_cursor (scanned), ==, 17);
+  g_assert_false (oms_pulled_body_is_last (scanned));
 
   g_assert_true (store_plain (a, OMS_PULLED_BODY_V5_CENTRAL, text, 10));
 
@@ -207,25 +216,164 @@ test_v5_same_rows (void)
   close_store (b, dir_b);
 }
 
+/* Whitespace between tokens, as a pretty-printing server sends it: stored compact. */
+static void
+test_v5_pretty_same_rows (void)
+{
+  const char *text =
+    "{\n  \"maxCursor\" : 9,\n  \"data\" : [\n    {\n      \"ID\" : 3,\n"
+    "      \"tableName\" : \"item\",\n      \"recordId\" : \"P1\",\n      \"action\" : \"insert\",\n"
+    "      \"recordData\" : {\n        \"name\" : \"a  b\\\" c\",\n        \"list\" : [ 1 , 2.5 ,"
+    " { \"k\" : \"\\\\\" } ],\n        \"t\" : true\r\n      }\n    }\n  ]\n}\n";
+  g_autoptr(OmsV5CentralBatch) batch = NULL;
+  g_autoptr(GBytes) body = bytes (text);
+  g_autoptr(GError) error = NULL;
+  char *dir_a, *dir_b;
+  OmsStore *a = open_store (&dir_a);
+  OmsStore *b = open_store (&dir_b);
+  sqlite3_stmt *stmt;
+
+  g_assert_true (store_plain (a, OMS_PULLED_BODY_V5_CENTRAL, text, 0));
+  batch = oms_v5_parse_central_records (body, &error);
+  g_assert_no_error (error);
+  g_assert_true (oms_sync_buffer_store_batch (b, batch->records, TRUE, CENTRAL_SITE_ID,
+                                              OMS_KV_CENTRAL_SYNC_PULL_CURSOR, 3, NULL, NOW,
+                                              &error));
+  assert_same_buffer (a, b);
+
+  stmt = oms_store_prepare (a, "SELECT data FROM sync_buffer", &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  g_assert_cmpstr ((const char *) sqlite3_column_text (stmt, 0), ==,
+                   "{\"name\":\"a  b\\\" c\",\"list\":[1,2.5,{\"k\":\"\\\\\"}],\"t\":true}");
+  sqlite3_reset (stmt);
+
+  close_store (a, dir_a);
+  close_store (b, dir_b);
+}
+
+/* Both roads on @text: the same rows, or both refuse it. */
+static void
+assert_roads_agree_v5 (const char *text,
+                       gboolean    expect_scanned)
+{
+  g_autoptr(OmsV5CentralBatch) batch = NULL;
+  g_autoptr(GBytes) body = bytes (text);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(OmsPulledBody) scanned = scan (OMS_PULLED_BODY_V5_CENTRAL, text, 0);
+  char *dir_a, *dir_b;
+  OmsStore *a, *b;
+
+  g_assert_true ((scanned != NULL) == expect_scanned);
+  batch = oms_v5_parse_central_records (body, &error);
+  g_assert_no_error (error);
+  if (scanned == NULL)
+    return;
+
+  a = open_store (&dir_a);
+  b = open_store (&dir_b);
+  g_assert_true (store_plain (a, OMS_PULLED_BODY_V5_CENTRAL, text, 0));
+  g_assert_true (oms_sync_buffer_store_batch (b, batch->records, TRUE, CENTRAL_SITE_ID,
+                                              OMS_KV_CENTRAL_SYNC_PULL_CURSOR,
+                                              oms_pulled_body_next_cursor (scanned), NULL, NOW,
+                                              &error));
+  g_assert_no_error (error);
+  assert_same_buffer (a, b);
+  g_assert_cmpint (kv_cursor (a, OMS_KV_CENTRAL_SYNC_PULL_CURSOR), ==,
+                   kv_cursor (b, OMS_KV_CENTRAL_SYNC_PULL_CURSOR));
+  close_store (a, dir_a);
+  close_store (b, dir_b);
+}
+
+/* The upstream central_records fixture, pretty-printed as it is. */
+static void
+test_fixture_central_records (void)
+{
+  g_autoptr(GBytes) body = load_fixture ("F2.json");
+  g_autofree char *text = g_strndup (g_bytes_get_data (body, NULL), g_bytes_get_size (body));
+
+  assert_roads_agree_v5 (text, TRUE);
+}
+
+/* Every recordData payload of the upstream test data, in one batch, compact and pretty. */
+static void
+test_fixture_records (void)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonNode) root = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = fixture_path ("records.json");
+  g_autofree char *compact = NULL;
+  g_autofree char *pretty = NULL;
+  g_autoptr(GList) tables = NULL;
+  JsonObject *by_table;
+  gint64 id = 0;
+
+  json_parser_load_from_file (parser, path, &error);
+  g_assert_no_error (error);
+  by_table = json_object_get_object_member (json_node_get_object (json_parser_get_root (parser)),
+                                            "tables");
+  tables = json_object_get_members (by_table);
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "data");
+  json_builder_begin_array (builder);
+  for (GList *l = tables; l != NULL; l = l->next)
+    {
+      JsonArray *records = json_object_get_array_member (by_table, l->data);
+
+      for (guint i = 0; i < json_array_get_length (records); i++)
+        {
+          JsonObject *record = json_array_get_object_element (records, i);
+
+          json_builder_begin_object (builder);
+          json_builder_set_member_name (builder, "ID");
+          json_builder_add_int_value (builder, ++id);
+          json_builder_set_member_name (builder, "tableName");
+          json_builder_add_string_value (builder, l->data);
+          json_builder_set_member_name (builder, "recordId");
+          json_builder_add_string_value (builder,
+                                         json_object_get_string_member (record, "recordId"));
+          json_builder_set_member_name (builder, "action");
+          json_builder_add_string_value (builder, "update");
+          json_builder_set_member_name (builder, "recordData");
+          json_builder_add_value (builder,
+                                  json_node_copy (json_object_get_member (record, "recordData")));
+          json_builder_end_object (builder);
+        }
+    }
+  json_builder_end_array (builder);
+  json_builder_set_member_name (builder, "maxCursor");
+  json_builder_add_int_value (builder, id);
+  json_builder_end_object (builder);
+  root = json_builder_get_root (builder);
+
+  g_assert_cmpint (id, >, 10);
+  compact = json_to_string (root, FALSE);
+  pretty = json_to_string (root, TRUE);
+  assert_roads_agree_v5 (compact, TRUE);
+  assert_roads_agree_v5 (pretty, TRUE);
+}
+
 static void
 test_v5_empty_and_gap (void)
 {
-  g_autoptr(GBytes) done = bytes ("{\"maxCursor\":40,\"data\":[]}");
-  g_autoptr(GBytes) gap = bytes ("{\"maxCursor\":40}");
-  OmsPulledBodySummary summary;
+  g_autoptr(OmsPulledBody) done = scan (OMS_PULLED_BODY_V5_CENTRAL,
+                                        "{\"maxCursor\":40,\"data\":[]}", 40);
+  g_autoptr(OmsPulledBody) gap = scan (OMS_PULLED_BODY_V5_CENTRAL, "{\"maxCursor\":40}", 20);
   char *dir;
   OmsStore *store = open_store (&dir);
 
   /* Nothing above the cursor and the cursor at maxCursor: the pull is over. */
-  g_assert_true (oms_pulled_body_summarize (OMS_PULLED_BODY_V5_CENTRAL, done, 40, &summary));
-  g_assert_cmpint (summary.n_records, ==, 0);
-  g_assert_true (oms_pulled_body_is_last (OMS_PULLED_BODY_V5_CENTRAL, &summary));
+  g_assert_nonnull (done);
+  g_assert_cmpint (oms_pulled_body_get_summary (done)->n_records, ==, 0);
+  g_assert_true (oms_pulled_body_is_last (done));
 
   /* Nothing, but maxCursor above: a gap in the ids, stepped over one at a time. */
-  g_assert_true (oms_pulled_body_summarize (OMS_PULLED_BODY_V5_CENTRAL, gap, 20, &summary));
-  g_assert_false (oms_pulled_body_is_last (OMS_PULLED_BODY_V5_CENTRAL, &summary));
-  g_assert_cmpint (oms_pulled_body_next_cursor (OMS_PULLED_BODY_V5_CENTRAL, &summary, 20), ==,
-                   21);
+  g_assert_nonnull (gap);
+  g_assert_false (oms_pulled_body_is_last (gap));
+  g_assert_cmpint (oms_pulled_body_next_cursor (gap), ==, 21);
   g_assert_true (store_plain (store, OMS_PULLED_BODY_V5_CENTRAL, "{\"maxCursor\":40}", 20));
   g_assert_cmpint (kv_cursor (store, OMS_KV_CENTRAL_SYNC_PULL_CURSOR), ==, 21);
   g_assert_cmpint (buffer_count (store), ==, 0);
@@ -248,14 +396,11 @@ test_v6_same_rows (void)
   g_autoptr(GBytes) body = NULL;
   g_autoptr(OmsV6Batch) batch = NULL;
   g_autoptr(GError) error = NULL;
-  OmsPulledBodySummary summary;
   char *dir_a, *dir_b;
   OmsStore *a = open_store (&dir_a);
   OmsStore *b = open_store (&dir_b);
 
   /* "Upsert" is not an action: that record makes the whole body go the long way. */
-  body = bytes (text);
-  g_assert_true (oms_pulled_body_summarize (OMS_PULLED_BODY_V6_PULL, body, 80, &summary));
   g_assert_false (store_plain (a, OMS_PULLED_BODY_V6_PULL, text, 80));
   g_assert_cmpint (buffer_count (a), ==, 0);
   g_assert_cmpint (kv_cursor (a, OMS_KV_SYNC_PULL_CURSOR_V6), ==, -1);
@@ -263,16 +408,20 @@ test_v6_same_rows (void)
   {
     g_autofree char *fixed = g_strdup (text);
     char *upsert = strstr (fixed, "Upsert");
+    g_autoptr(OmsPulledBody) scanned = NULL;
+    const OmsPulledBodySummary *summary;
 
     memcpy (upsert, "update", 6);
-    g_clear_pointer (&body, g_bytes_unref);
     body = bytes (fixed);
 
-    g_assert_true (oms_pulled_body_summarize (OMS_PULLED_BODY_V6_PULL, body, 80, &summary));
-    g_assert_cmpint (summary.end_cursor, ==, 90);
-    g_assert_cmpint (summary.total_records, ==, 300);
-    g_assert_cmpint (summary.n_records, ==, 3);
-    g_assert_false (summary.is_last_batch);
+    scanned = scan (OMS_PULLED_BODY_V6_PULL, fixed, 80);
+    g_assert_nonnull (scanned);
+    summary = oms_pulled_body_get_summary (scanned);
+    g_assert_cmpint (summary->end_cursor, ==, 90);
+    g_assert_cmpint (summary->total_records, ==, 300);
+    g_assert_cmpint (summary->n_records, ==, 3);
+    g_assert_false (summary->is_last_batch);
+    g_assert_cmpint (oms_pulled_body_next_cursor (scanned), ==, 91);
     g_assert_true (store_plain (a, OMS_PULLED_BODY_V6_PULL, fixed, 80));
   }
 
@@ -338,6 +487,52 @@ test_declined (void)
     { OMS_PULLED_BODY_V5_CENTRAL,
       "{\"maxCursor\":4,\"data\":[{\"ID\":1,\"tableName\":\"item\",\"recordId\":\"A\","
       "\"action\":true}]}" },
+#define V5_ONE(REST) \
+      "{\"maxCursor\":4,\"data\":[{\"ID\":1,\"tableName\":\"item\",\"recordId\":\"A\"," \
+      "\"action\":\"insert\"" REST "}]}"
+    /* The grammar (RFC 8259), anywhere in the body. */
+    { OMS_PULLED_BODY_V5_CENTRAL, V5_ONE (",\"recordData\":{\"a\":1,}") },
+    { OMS_PULLED_BODY_V5_CENTRAL, V5_ONE (",\"recordData\":[1,]") },
+    { OMS_PULLED_BODY_V5_CENTRAL, V5_ONE (",\"recordData\":{\"a\":01}") },
+    { OMS_PULLED_BODY_V5_CENTRAL, V5_ONE (",\"recordData\":{\"a\":1.}") },
+    { OMS_PULLED_BODY_V5_CENTRAL, V5_ONE (",\"recordData\":{\"a\":.5}") },
+    { OMS_PULLED_BODY_V5_CENTRAL, V5_ONE (",\"recordData\":{\"a\":+1}") },
+    { OMS_PULLED_BODY_V5_CENTRAL, V5_ONE (",\"recordData\":{\"a\":1e}") },
+    { OMS_PULLED_BODY_V5_CENTRAL, V5_ONE (",\"recordData\":{\"a\":tru}") },
+    { OMS_PULLED_BODY_V5_CENTRAL, V5_ONE (",\"recordData\":{\"a\":NaN}") },
+    { OMS_PULLED_BODY_V5_CENTRAL, V5_ONE (",\"recordData\":{\"a\":\"tab\tinside\"}") },
+    { OMS_PULLED_BODY_V5_CENTRAL, V5_ONE (",\"recordData\":{\"a\":\"\\x\"}") },
+    { OMS_PULLED_BODY_V5_CENTRAL, V5_ONE (",\"recordData\":{\"a\":\"\\u12\"}") },
+    { OMS_PULLED_BODY_V5_CENTRAL, V5_ONE (",\"recordData\":{\"a\":\"unterminated}") },
+    { OMS_PULLED_BODY_V5_CENTRAL, V5_ONE (",\"recordData\":{\"a\" 1}") },
+    { OMS_PULLED_BODY_V5_CENTRAL, V5_ONE (",\"recordData\":{a:1}") },
+    { OMS_PULLED_BODY_V5_CENTRAL, V5_ONE (",\"recordData\":{\"a\":1}") " trailing" },
+    { OMS_PULLED_BODY_V5_CENTRAL, V5_ONE (",\"recordData\":{\"a\":1}") "{}" },
+    /* Where json-glib could read the same text otherwise. */
+    { OMS_PULLED_BODY_V5_CENTRAL, V5_ONE (",\"recordData\":{\"a\":\"\\ud800\"}") },
+    { OMS_PULLED_BODY_V5_CENTRAL, V5_ONE (",\"recordData\":{\"a\":\"\\u0000\"}") },
+    { OMS_PULLED_BODY_V5_CENTRAL, V5_ONE (",\"recordData\":{\"a\":12345678901234567890123}") },
+    { OMS_PULLED_BODY_V5_CENTRAL, V5_ONE (",\"recordData\":{\"a\":1e9999}") },
+    { OMS_PULLED_BODY_V5_CENTRAL,
+      V5_ONE (",\"recordData\":"
+              "[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[["
+              "]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]") },
+    { OMS_PULLED_BODY_V5_CENTRAL, V5_ONE (",\"ID\":2") },
+    { OMS_PULLED_BODY_V5_CENTRAL, V5_ONE (",\"recordData\":{},\"recordData\":{}") },
+    { OMS_PULLED_BODY_V5_CENTRAL,
+      "{\"maxCursor\":4,\"maxCursor\":5,\"data\":[]}" },
+    { OMS_PULLED_BODY_V5_CENTRAL,
+      "{\"maxCursor\":4,\"data\":[{\"\\u0049D\":1,\"tableName\":\"item\",\"recordId\":\"A\","
+      "\"action\":\"insert\"}]}" },
+    { OMS_PULLED_BODY_V5_CENTRAL,
+      "{\"maxCursor\":4,\"data\":[{\"ID\":1,\"tableName\":\"it\\u0065m\",\"recordId\":\"A\","
+      "\"action\":\"insert\"}]}" },
+    { OMS_PULLED_BODY_V5_CENTRAL,
+      "{\"maxCursor\":4,\"data\":[{\"ID\":1,\"tableName\":\"item\",\"recordId\":\"A\\\"B\","
+      "\"action\":\"insert\"}]}" },
+    { OMS_PULLED_BODY_V5_CENTRAL,
+      "{\"maxCursor\":12345678901234567890,\"data\":[]}" },
+#undef V5_ONE
     /* Invalid UTF-8 in a string. */
     { OMS_PULLED_BODY_V5_CENTRAL,
       "{\"maxCursor\":4,\"data\":[{\"ID\":1,\"tableName\":\"item\",\"recordId\":\"\xff\","
@@ -408,7 +603,11 @@ main (int   argc,
   g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
 
   g_test_add_func ("/oms/sync/pulled-body/v5-same-rows", test_v5_same_rows);
+  g_test_add_func ("/oms/sync/pulled-body/v5-pretty-same-rows", test_v5_pretty_same_rows);
   g_test_add_func ("/oms/sync/pulled-body/v5-empty-and-gap", test_v5_empty_and_gap);
+  g_test_add_func ("/oms/sync/pulled-body/fixture-central-records",
+                   test_fixture_central_records);
+  g_test_add_func ("/oms/sync/pulled-body/fixture-records", test_fixture_records);
   g_test_add_func ("/oms/sync/pulled-body/v6-same-rows", test_v6_same_rows);
   g_test_add_func ("/oms/sync/pulled-body/declined", test_declined);
   g_test_add_func ("/oms/sync/pulled-body/declined-keeps-earlier", test_declined_keeps_earlier);

@@ -65,16 +65,7 @@ oms_sync_buffer_store_batch (OmsStore     *store,
   if (!oms_store_begin (store, error))
     return FALSE;
 
-  stmt = oms_store_prepare (store,
-                            "INSERT INTO sync_buffer (record_id, received_datetime, "
-                            "integration_datetime, integration_error, table_name, action, data, "
-                            "source_site_id) VALUES (?1, ?2, NULL, NULL, ?3, ?4, ?5, ?6) "
-                            "ON CONFLICT (record_id) DO UPDATE SET "
-                            "received_datetime = excluded.received_datetime, "
-                            "integration_datetime = NULL, integration_error = NULL, "
-                            "table_name = excluded.table_name, action = excluded.action, "
-                            "data = excluded.data, source_site_id = excluded.source_site_id",
-                            error);
+  stmt = oms_store_prepare (store, OMS_SYNC_BUFFER_UPSERT_SQL, error);
   if (stmt == NULL)
     goto failed;
 

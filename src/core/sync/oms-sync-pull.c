@@ -45,15 +45,17 @@ typedef struct
   GBytes               *body;
   guint                 status;
   gint64                request_cursor;
+  OmsPulledBody        *scanned;     /* NULL when the scan declined it */
   OmsPulledBodySummary  summary;
-  gboolean              needs_parse; /* the plain path declined it: the full parser stores it */
+  gboolean              needs_parse; /* the scan declined it: the full parser stores it */
   gboolean              reported;    /* its first progress report is made */
 } PulledBatch;
 
 static void
 pulled_batch_free (PulledBatch *batch)
 {
-  g_bytes_unref (batch->body);
+  g_clear_pointer (&batch->scanned, oms_pulled_body_free);
+  g_clear_pointer (&batch->body, g_bytes_unref);
   g_free (batch);
 }
 
@@ -144,9 +146,10 @@ learn_cursors (GTask       *task,
   OmsSyncPullPipeline *pipeline = pipeline_of (task);
 
   report_fetched (task, batch);
-  pipeline->next_cursor = oms_pulled_body_next_cursor (pipeline->kind, &batch->summary,
-                                                       batch->request_cursor);
-  pipeline->fetched_all = oms_pulled_body_is_last (pipeline->kind, &batch->summary);
+  pipeline->next_cursor = oms_pulled_body_summary_next_cursor (pipeline->kind, &batch->summary,
+                                                               batch->request_cursor);
+  pipeline->fetched_all = oms_pulled_body_summary_is_last (pipeline->kind, &batch->summary,
+                                                           batch->request_cursor);
   pipeline->cursor_known = TRUE;
 }
 
@@ -160,13 +163,15 @@ summarized_cb (GObject      *object,
   PulledBatch *batch = g_steal_pointer (&pipeline->in_flight);
 
   pipeline->fetching = FALSE;
-  if (oms_pulled_body_summarize_finish (result, &batch->summary))
+  batch->scanned = oms_pulled_body_scan_finish (result);
+  if (batch->scanned != NULL)
     {
+      batch->summary = *oms_pulled_body_get_summary (batch->scanned);
       learn_cursors (task, batch);
     }
   else
     {
-      /* The full parser reads its cursors when the writer reaches it. */
+      /* The full parser reads it, and its cursors, when the writer reaches it. */
       batch->needs_parse = TRUE;
       pipeline->cursor_known = FALSE;
     }
@@ -201,9 +206,9 @@ fetched_cb (GObject      *object,
       return;
     }
 
-  /* Still fetching: the next request needs the cursor this summary reads. */
-  oms_pulled_body_summarize_async (pipeline->kind, batch->body, batch->request_cursor,
-                                   summarized_cb, task);
+  /* Still fetching: the next request needs the cursor the scan reads. */
+  oms_pulled_body_scan_async (pipeline->kind, batch->body, batch->request_cursor,
+                              summarized_cb, task);
 }
 
 static void
@@ -234,25 +239,14 @@ written_cb (GObject      *object,
 {
   GTask *task = user_data;
   OmsSyncPullPipeline *pipeline = pipeline_of (task);
-  g_autoptr(GError) error = NULL;
-  gboolean stored = FALSE;
+  GError *error = NULL;
 
-  if (!oms_sync_buffer_store_body_finish (OMS_STORE (object), result, &stored, &error))
-    {
-      g_clear_pointer (&pipeline->writing, pulled_batch_free);
-      pipeline_set_error (pipeline, g_steal_pointer (&error));
-    }
-  else if (!stored)
-    {
-      /* A record the plain path does not take: the full parser writes this batch next. */
-      pipeline->writing->needs_parse = TRUE;
-      g_queue_push_head (&pipeline->ready, g_steal_pointer (&pipeline->writing));
-    }
+  if (!oms_sync_buffer_store_body_finish (OMS_STORE (object), result, &error))
+    pipeline_set_error (pipeline, error);
   else
-    {
-      report_written (task, pipeline->writing);
-      g_clear_pointer (&pipeline->writing, pulled_batch_free);
-    }
+    report_written (task, pipeline->writing);
+
+  g_clear_pointer (&pipeline->writing, pulled_batch_free);
 
   pipeline_advance (task);
 }
@@ -292,7 +286,7 @@ store_parsed (GTask     *task,
                                                                            records->len - 1))->cursor
                                    : batch->request_cursor;
 
-  /* Its cursors were unknown until now if the summary declined it. */
+  /* Its cursors were unknown until now if the scan declined it. */
   if (!pipeline->cursor_known && g_queue_is_empty (&pipeline->ready))
     learn_cursors (task, batch);
   else
@@ -302,9 +296,9 @@ store_parsed (GTask     *task,
                                      is_v5 ? data->site->msupply_central_site_id : 0,
                                      is_v5 ? OMS_KV_CENTRAL_SYNC_PULL_CURSOR
                                            : OMS_KV_SYNC_PULL_CURSOR_V6,
-                                     oms_pulled_body_next_cursor (pipeline->kind,
-                                                                  &batch->summary,
-                                                                  batch->request_cursor),
+                                     oms_pulled_body_summary_next_cursor (pipeline->kind,
+                                                                          &batch->summary,
+                                                                          batch->request_cursor),
                                      run_progress (task), _oms_sync_now (),
                                      g_task_get_cancellable (task),
                                      parsed_batch_written_cb, task);
@@ -370,8 +364,7 @@ write_next (GTask *task)
 
   if (!batch->needs_parse)
     {
-      oms_sync_buffer_store_body_async (data->writer, pipeline->kind, batch->body,
-                                        &batch->summary, batch->request_cursor,
+      oms_sync_buffer_store_body_async (data->writer, batch->scanned,
                                         pipeline->kind == OMS_PULLED_BODY_V5_CENTRAL,
                                         data->site->msupply_central_site_id,
                                         run_progress (task), _oms_sync_now (), cancellable,
