@@ -99,6 +99,8 @@ void                _oms_central_db_set_error          (OmsCentralContext  *ctx,
 gint64              _oms_central_db_query_int          (OmsCentralContext  *ctx,
                                                         const char         *sql,
                                                         gint64              arg);
+char               *_oms_central_db_dup_record_data    (OmsCentralContext  *ctx,
+                                                        const char         *text);
 OmsCentralSite     *_oms_central_db_find_site          (OmsCentralContext  *ctx,
                                                         const char         *name);
 void                _oms_central_site_free             (OmsCentralSite     *site);
