@@ -165,6 +165,13 @@ OmsCentralSiteState *_oms_central_site_state           (OmsCentralContext  *ctx,
 void                _oms_central_respond_json          (SoupServerMessage  *msg,
                                                         guint               status,
                                                         JsonNode           *node);
+void                _oms_central_respond_json_text     (SoupServerMessage  *msg,
+                                                        guint               status,
+                                                        GString            *text);
+void                _oms_central_json_append_string    (GString            *out,
+                                                        const char         *text);
+void                _oms_central_json_append_int       (GString            *out,
+                                                        gint64              value);
 void                _oms_central_respond_text          (SoupServerMessage  *msg,
                                                         guint               status,
                                                         const char         *text);
