@@ -66,6 +66,15 @@ typedef struct
     gint64   total;
     gint64   total_changes;
   }           v6_pull;
+
+  /* The same for the legacy queue: the length of one site's queue, which GET queued_records
+   * reports with every batch and acknowledged_records shortens by the rows it deletes.
+   */
+  struct {
+    int      site_id;
+    gint64   length;
+    gint64   total_changes;
+  }           v5_queue;
 } OmsCentralContext;
 
 typedef struct

@@ -457,6 +457,25 @@ handle_central_records (OmsCentralContext *ctx,
   _oms_central_respond_json_text (msg, SOUP_STATUS_OK, out);
 }
 
+/* The length of the site's queue; counted once, then kept up to date by
+ * handle_acknowledged_records() while nothing else changes the database.
+ */
+static gint64
+queue_length (OmsCentralContext *ctx,
+              int                site_id)
+{
+  if (ctx->v5_queue.site_id != site_id
+      || ctx->v5_queue.total_changes != sqlite3_total_changes64 (ctx->db))
+    {
+      ctx->v5_queue.site_id = site_id;
+      ctx->v5_queue.length = _oms_central_db_query_int (ctx,
+                                                        "SELECT count(*) FROM sync_queue "
+                                                        "WHERE site_id = ?", site_id);
+      ctx->v5_queue.total_changes = sqlite3_total_changes64 (ctx->db);
+    }
+  return ctx->v5_queue.length;
+}
+
 static void
 handle_get_queued_records (OmsCentralContext *ctx,
                            SoupServerMessage *msg,
@@ -489,9 +508,7 @@ handle_get_queued_records (OmsCentralContext *ctx,
    */
   out = g_string_sized_new (MIN (limit, 2048) * 512);
   g_string_append_printf (out, "{\"queueLength\":%" G_GINT64_FORMAT ",\"data\":[",
-                          _oms_central_db_query_int (ctx,
-                                                     "SELECT count(*) FROM sync_queue "
-                                                     "WHERE site_id = ?", site->id));
+                          queue_length (ctx, site->id));
   for (guint n = 0; (rc = sqlite3_step (stmt)) == SQLITE_ROW; n++)
     {
       g_string_append (out, n ? ",{\"syncOutId\":\"" : "{\"syncOutId\":\"");
@@ -519,6 +536,8 @@ handle_acknowledged_records (OmsCentralContext *ctx,
   g_autoptr(JsonNode) root = _oms_central_parse_body (msg, &error);
   g_autoptr(sqlite3_stmt) stmt = NULL;
   JsonArray *ids;
+  gboolean counted;
+  gint64 n_deleted = 0;
 
   if (!root || !JSON_NODE_HOLDS_OBJECT (root)
       || !json_object_has_member (json_node_get_object (root), "syncIDs")
@@ -529,6 +548,8 @@ handle_acknowledged_records (OmsCentralContext *ctx,
       return;
     }
   ids = json_object_get_array_member (json_node_get_object (root), "syncIDs");
+  counted = ctx->v5_queue.site_id == site->id
+            && ctx->v5_queue.total_changes == sqlite3_total_changes64 (ctx->db);
 
   if (!_oms_central_db_exec (ctx, "BEGIN IMMEDIATE", &error))
     {
@@ -562,11 +583,17 @@ handle_acknowledged_records (OmsCentralContext *ctx,
           respond_internal_error (msg, error);
           return;
         }
+      n_deleted += sqlite3_changes (ctx->db);
     }
   if (!_oms_central_db_exec (ctx, "COMMIT", &error))
     {
       respond_internal_error (msg, error);
       return;
+    }
+  if (counted)
+    {
+      ctx->v5_queue.length -= n_deleted;
+      ctx->v5_queue.total_changes = sqlite3_total_changes64 (ctx->db);
     }
   soup_server_message_set_status (msg, SOUP_STATUS_NO_CONTENT, NULL);
 }

@@ -1013,6 +1013,118 @@ test_record_data_upgrade (Fixture       *fixture,
   }
 }
 
+/* The site's queueLength; @ids, if given, receives the syncOutIds served, quoted. */
+static gint64
+queue_length_of (Fixture    *fixture,
+                 const char *user,
+                 const char *password,
+                 const char *hardware_id,
+                 guint       limit,
+                 GString    *ids)
+{
+  g_auto(Reply) reply = { 0 };
+  g_autofree char *path = g_strdup_printf ("/sync/v5/queued_records?limit=%u", limit);
+  JsonArray *records;
+
+  request_full (fixture, &reply, "GET", path, user, password, hardware_id, "14", NULL);
+  g_assert_cmpuint (reply.status, ==, 200);
+  records = reply_data (&reply);
+  if (ids)
+    {
+      g_string_truncate (ids, 0);
+      for (guint i = 0; i < json_array_get_length (records); i++)
+        g_string_append_printf (ids, "%s\"%s\"", i ? "," : "",
+                                json_object_get_string_member (
+                                  json_array_get_object_element (records, i), "syncOutId"));
+    }
+  return json_object_get_int_member (reply_object (&reply), "queueLength");
+}
+
+static void
+acknowledge (Fixture    *fixture,
+             const char *user,
+             const char *password,
+             const char *hardware_id,
+             const char *ids)
+{
+  g_auto(Reply) reply = { 0 };
+  g_autofree char *body = g_strdup_printf ("{\"syncIDs\":[%s]}", ids);
+
+  request_full (fixture, &reply, "POST", "/sync/v5/acknowledged_records", user, password,
+                hardware_id, "14", body);
+  g_assert_cmpuint (reply.status, ==, 204);
+}
+
+/* queueLength is not counted again for every batch; it must still follow every change. */
+static void
+test_queue_length (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GString) ids = g_string_new (NULL);
+  g_autofree char *other_store = NULL;
+
+  g_assert_true (oms_central_server_add_site (fixture->server, "site2", "pw2", 6, &error));
+  g_assert_no_error (error);
+  other_store = oms_central_server_dup_store_id (fixture->server, "site2", &error);
+  g_assert_no_error (error);
+  add_remote_logs (fixture, 5);
+  for (guint i = 0; i < 3; i++)
+    {
+      g_autofree char *id = g_strdup_printf ("OTHER%u", i);
+
+      g_assert_true (oms_central_server_add_remote_record (fixture->server, "temperature_log", id,
+                                                           other_store, "{\"ID\":\"x\"}", &error));
+      g_assert_no_error (error);
+    }
+  {
+    g_auto(Reply) reply = { 0 };
+
+    v5 (fixture, &reply, "POST", "/sync/v5/initialise", "{}");
+    g_assert_cmpint (json_object_get_int_member (reply_object (&reply), "queueLength"), ==, 5);
+  }
+  {
+    g_auto(Reply) reply = { 0 };
+
+    request_full (fixture, &reply, "POST", "/sync/v5/initialise", "site2", "pw2", "hw-2", "14",
+                  "{}");
+    g_assert_cmpint (json_object_get_int_member (reply_object (&reply), "queueLength"), ==, 3);
+  }
+
+  /* The same id twice, and ids never handed out, delete one row. */
+  g_assert_cmpint (queue_length_of (fixture, "site1", "secret", "hw-1", 1, ids), ==, 5);
+  {
+    g_autofree char *odd = g_strdup_printf ("%s,%s,\"999999\",\"x\",\"-1\"", ids->str, ids->str);
+
+    acknowledge (fixture, "site1", "secret", "hw-1", odd);
+  }
+  g_assert_cmpint (queue_length_of (fixture, "site1", "secret", "hw-1", 2, ids), ==, 4);
+  g_assert_cmpint (queue_length_of (fixture, "site2", "pw2", "hw-2", 2, NULL), ==, 3);
+  g_assert_cmpint (queue_length_of (fixture, "site1", "secret", "hw-1", 2, ids), ==, 4);
+  acknowledge (fixture, "site1", "secret", "hw-1", ids->str);
+  g_assert_cmpint (queue_length_of (fixture, "site1", "secret", "hw-1", 500, NULL), ==, 2);
+
+  /* Another site's acknowledgement, then new data behind the routes' back. */
+  g_assert_cmpint (queue_length_of (fixture, "site2", "pw2", "hw-2", 1, ids), ==, 3);
+  acknowledge (fixture, "site2", "pw2", "hw-2", ids->str);
+  g_assert_cmpint (queue_length_of (fixture, "site1", "secret", "hw-1", 500, NULL), ==, 2);
+  g_assert_cmpint (queue_length_of (fixture, "site2", "pw2", "hw-2", 500, NULL), ==, 2);
+  g_assert_true (oms_central_server_add_remote_record (fixture->server, "temperature_log", "NEW",
+                                                       fixture->store_id, "{\"ID\":\"NEW\"}",
+                                                       &error));
+  g_assert_no_error (error);
+  {
+    g_auto(Reply) reply = { 0 };
+
+    v5 (fixture, &reply, "POST", "/sync/v5/initialise", "{}");
+    g_assert_cmpint (json_object_get_int_member (reply_object (&reply), "queueLength"), ==, 6);
+  }
+  g_assert_cmpint (queue_length_of (fixture, "site1", "secret", "hw-1", 500, ids), ==, 6);
+  acknowledge (fixture, "site1", "secret", "hw-1", ids->str);
+  g_assert_cmpint (queue_length_of (fixture, "site1", "secret", "hw-1", 500, NULL), ==, 0);
+  g_assert_cmpint (queue_length_of (fixture, "site2", "pw2", "hw-2", 500, NULL), ==, 2);
+}
+
 static void
 add_fault (Fixture    *fixture,
            const char *spec)
@@ -1315,6 +1427,7 @@ main (int   argc,
   ADD ("/oms/central/v6/errors", test_v6_errors);
   ADD ("/oms/central/record-data", test_record_data);
   ADD ("/oms/central/record-data-upgrade", test_record_data_upgrade);
+  ADD ("/oms/central/v5/queue-length", test_queue_length);
   ADD ("/oms/central/faults", test_faults);
   ADD ("/oms/central/admin", test_admin);
 #undef ADD
