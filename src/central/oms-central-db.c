@@ -123,6 +123,24 @@ _oms_central_db_query_int (OmsCentralContext *ctx,
   return sqlite3_column_int64 (stmt, 0);
 }
 
+void
+_oms_central_db_stamp (OmsCentralContext *ctx,
+                       OmsCentralDbStamp *stamp)
+{
+  stamp->total_changes = sqlite3_total_changes64 (ctx->db);
+  stamp->data_version = _oms_central_db_query_int (ctx, "PRAGMA data_version", 0);
+}
+
+/* A count made after stamp A is still valid at stamp B when they are equal; stamping before
+ * counting errs on the safe side when another connection commits in between.
+ */
+gboolean
+_oms_central_db_stamp_equal (const OmsCentralDbStamp *a,
+                             const OmsCentralDbStamp *b)
+{
+  return a->total_changes == b->total_changes && a->data_version == b->data_version;
+}
+
 static char *
 sql_json (OmsCentralContext *ctx,
           const char        *text)

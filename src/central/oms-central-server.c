@@ -632,8 +632,8 @@ oms_central_server_init (OmsCentralServer *self)
   self->ctx.held = g_ptr_array_new_with_free_func (held_message_free);
   self->ctx.sources = g_hash_table_new (NULL, NULL);
   /* sqlite3_total_changes64() is never negative, so no cached count matches yet. */
-  self->ctx.v5_queue.total_changes = -1;
-  self->ctx.v6_pull.total_changes = -1;
+  self->ctx.v5_queue.stamp.total_changes = -1;
+  self->ctx.v6_pull.stamp.total_changes = -1;
 }
 
 /**

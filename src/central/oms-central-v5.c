@@ -464,14 +464,17 @@ static gint64
 queue_length (OmsCentralContext *ctx,
               int                site_id)
 {
+  OmsCentralDbStamp stamp;
+
+  _oms_central_db_stamp (ctx, &stamp);
   if (ctx->v5_queue.site_id != site_id
-      || ctx->v5_queue.total_changes != sqlite3_total_changes64 (ctx->db))
+      || !_oms_central_db_stamp_equal (&stamp, &ctx->v5_queue.stamp))
     {
       ctx->v5_queue.site_id = site_id;
       ctx->v5_queue.length = _oms_central_db_query_int (ctx,
                                                         "SELECT count(*) FROM sync_queue "
                                                         "WHERE site_id = ?", site_id);
-      ctx->v5_queue.total_changes = sqlite3_total_changes64 (ctx->db);
+      ctx->v5_queue.stamp = stamp;
     }
   return ctx->v5_queue.length;
 }
@@ -536,6 +539,7 @@ handle_acknowledged_records (OmsCentralContext *ctx,
   g_autoptr(JsonNode) root = _oms_central_parse_body (msg, &error);
   g_autoptr(sqlite3_stmt) stmt = NULL;
   JsonArray *ids;
+  OmsCentralDbStamp stamp;
   gboolean counted;
   gint64 n_deleted = 0;
 
@@ -548,14 +552,16 @@ handle_acknowledged_records (OmsCentralContext *ctx,
       return;
     }
   ids = json_object_get_array_member (json_node_get_object (root), "syncIDs");
-  counted = ctx->v5_queue.site_id == site->id
-            && ctx->v5_queue.total_changes == sqlite3_total_changes64 (ctx->db);
 
   if (!_oms_central_db_exec (ctx, "BEGIN IMMEDIATE", &error))
     {
       respond_internal_error (msg, error);
       return;
     }
+  /* Checked and stamped inside the transaction, where no other connection can commit. */
+  _oms_central_db_stamp (ctx, &stamp);
+  counted = ctx->v5_queue.site_id == site->id
+            && _oms_central_db_stamp_equal (&stamp, &ctx->v5_queue.stamp);
   stmt = _oms_central_db_prepare (ctx, "DELETE FROM sync_queue WHERE site_id = ? AND id = ?",
                                   &error);
   if (!stmt)
@@ -585,6 +591,7 @@ handle_acknowledged_records (OmsCentralContext *ctx,
         }
       n_deleted += sqlite3_changes (ctx->db);
     }
+  _oms_central_db_stamp (ctx, &stamp);
   if (!_oms_central_db_exec (ctx, "COMMIT", &error))
     {
       respond_internal_error (msg, error);
@@ -593,7 +600,7 @@ handle_acknowledged_records (OmsCentralContext *ctx,
   if (counted)
     {
       ctx->v5_queue.length -= n_deleted;
-      ctx->v5_queue.total_changes = sqlite3_total_changes64 (ctx->db);
+      ctx->v5_queue.stamp = stamp;
     }
   soup_server_message_set_status (msg, SOUP_STATUS_NO_CONTENT, NULL);
 }

@@ -210,6 +210,7 @@ handle_pull (OmsCentralContext *ctx,
   gint64 total = 0;
   gint64 end_cursor = -1;
   gint64 n_served = 0;
+  OmsCentralDbStamp stamp;
   GString *records;
   GString *out;
   int rc;
@@ -249,9 +250,10 @@ handle_pull (OmsCentralContext *ctx,
   sqlite3_bind_int (rows, 2, is_initialised);
   sqlite3_bind_int (rows, 3, site->id);
   sqlite3_bind_int64 (rows, 4, batch_size);
+  _oms_central_db_stamp (ctx, &stamp);
   if (ctx->v6_pull.site_id == site->id && ctx->v6_pull.is_initialised == is_initialised &&
       ctx->v6_pull.next_cursor == cursor &&
-      ctx->v6_pull.total_changes == sqlite3_total_changes64 (ctx->db))
+      _oms_central_db_stamp_equal (&stamp, &ctx->v6_pull.stamp))
     {
       /* The next batch of the same pull, nothing changed since: the rows left are those
        * that were left minus the ones just served.
@@ -313,7 +315,7 @@ handle_pull (OmsCentralContext *ctx,
       ctx->v6_pull.is_initialised = is_initialised;
       ctx->v6_pull.next_cursor = end_cursor + 1;
       ctx->v6_pull.total = MAX (0, total - n_served);
-      ctx->v6_pull.total_changes = sqlite3_total_changes64 (ctx->db);
+      ctx->v6_pull.stamp = stamp;
     }
 
   /* An empty batch reports the newest cursor overall, as the real server does. */

@@ -1013,6 +1013,20 @@ test_record_data_upgrade (Fixture       *fixture,
   }
 }
 
+/* A change through another connection, as an operator's sqlite3 shell would make it. */
+static void
+edit_database (Fixture    *fixture,
+               const char *sql)
+{
+  g_autofree char *path = g_build_filename (fixture->data_dir, "central.sqlite", NULL);
+  sqlite3 *db = NULL;
+
+  g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
+  sqlite3_busy_timeout (db, 5000);
+  g_assert_cmpint (sqlite3_exec (db, sql, NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (db);
+}
+
 /* The site's queueLength; @ids, if given, receives the syncOutIds served, quoted. */
 static gint64
 queue_length_of (Fixture    *fixture,
@@ -1119,10 +1133,76 @@ test_queue_length (Fixture       *fixture,
     v5 (fixture, &reply, "POST", "/sync/v5/initialise", "{}");
     g_assert_cmpint (json_object_get_int_member (reply_object (&reply), "queueLength"), ==, 6);
   }
-  g_assert_cmpint (queue_length_of (fixture, "site1", "secret", "hw-1", 500, ids), ==, 6);
+  /* Another connection's changes, between batches and before an acknowledgement. */
+  g_assert_cmpint (queue_length_of (fixture, "site1", "secret", "hw-1", 1, NULL), ==, 6);
+  edit_database (fixture, "DELETE FROM sync_queue WHERE id = "
+                          "(SELECT max(id) FROM sync_queue WHERE site_id = 5)");
+  g_assert_cmpint (queue_length_of (fixture, "site1", "secret", "hw-1", 1, ids), ==, 5);
+  edit_database (fixture, "DELETE FROM sync_queue WHERE id = "
+                          "(SELECT max(id) FROM sync_queue WHERE site_id = 5)");
+  acknowledge (fixture, "site1", "secret", "hw-1", ids->str);
+  g_assert_cmpint (queue_length_of (fixture, "site1", "secret", "hw-1", 500, ids), ==, 3);
+
   acknowledge (fixture, "site1", "secret", "hw-1", ids->str);
   g_assert_cmpint (queue_length_of (fixture, "site1", "secret", "hw-1", 500, NULL), ==, 0);
   g_assert_cmpint (queue_length_of (fixture, "site2", "pw2", "hw-2", 500, NULL), ==, 2);
+}
+
+/* total_records is not counted again for every batch either. */
+static void
+test_v6_pull_total (Fixture       *fixture,
+                    gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  gint64 cursor = 0;
+  gint64 left = 6;
+
+  for (guint i = 0; i < 6; i++)
+    {
+      g_autofree char *id = g_strdup_printf ("class-%u", i);
+
+      g_assert_true (oms_central_server_add_v6_record (fixture->server, "asset_class", id,
+                                                       "Update", NULL, 0, "{}", &error));
+      g_assert_no_error (error);
+    }
+
+  for (guint batch = 0;; batch++)
+    {
+      g_auto(Reply) reply = { 0 };
+      g_autofree char *extra = g_strdup_printf ("\"cursor\":%" G_GINT64_FORMAT ",\"batchSize\":2,"
+                                                "\"isInitialised\":false", cursor);
+      JsonObject *page;
+      guint n;
+
+      v6 (fixture, &reply, "pull", extra);
+      page = v6_data (&reply);
+      n = json_array_get_length (json_object_get_array_member (page, "records"));
+      g_assert_cmpint (json_object_get_int_member (page, "total_records"), ==, left);
+      g_assert_cmpint (json_object_get_boolean_member (page, "is_last_batch"), ==, left <= 2);
+      if (json_object_get_boolean_member (page, "is_last_batch"))
+        {
+          g_assert_cmpuint (n, ==, left);
+          break;
+        }
+      g_assert_cmpuint (n, ==, 2);
+      left -= n;
+      cursor = json_object_get_int_member (page, "end_cursor") + 1;
+
+      /* Rows added between batches, once through the server, once behind its back. */
+      if (batch == 0)
+        {
+          g_assert_true (oms_central_server_add_v6_record (fixture->server, "asset_class", "late",
+                                                           "Update", NULL, 0, "{}", &error));
+          g_assert_no_error (error);
+          left++;
+        }
+      else if (batch == 1)
+        {
+          edit_database (fixture, "INSERT INTO changelog_v6 (table_name, record_id, action, data) "
+                                  "VALUES ('asset_class', 'shell', 'Update', '{}')");
+          left++;
+        }
+    }
 }
 
 static void
@@ -1428,6 +1508,7 @@ main (int   argc,
   ADD ("/oms/central/record-data", test_record_data);
   ADD ("/oms/central/record-data-upgrade", test_record_data_upgrade);
   ADD ("/oms/central/v5/queue-length", test_queue_length);
+  ADD ("/oms/central/v6/pull-total", test_v6_pull_total);
   ADD ("/oms/central/faults", test_faults);
   ADD ("/oms/central/admin", test_admin);
 #undef ADD
