@@ -4,7 +4,8 @@
 # Copyright 2026 The omsync authors
 # SPDX-License-Identifier: GPL-3.0-or-later
 #
-# Usage: bench/bench-central-serve.sh [--records N] [--batch N] [LABEL=]CENTRAL_EXE...
+# Usage: bench/bench-central-serve.sh [--records N] [--batch N] [--queued N]
+#                                     [LABEL=]CENTRAL_EXE...
 #
 # For each executable (default: _build/src/central/omsync-central), one after the other:
 # starts it on 127.0.0.1 with a fresh data directory seeded by --demo --demo-records N
@@ -15,6 +16,10 @@
 # loop, the central's CPU seconds (user + system, from /proc/PID/stat, seeding excluded),
 # its CPU seconds per 500k records, and a SHA-256 over all response bodies so runs of
 # different builds can be compared byte for byte.
+#
+# --queued N (default 0: skipped) also adds N remote temperature logs of the demo store
+# (with the sqlite3 shell, between two starts of the central) and drains the site's queue
+# the way a store does: GET /sync/v5/queued_records, then POST acknowledged_records.
 #
 # Side by side, e.g. the branch against its base:
 #   git archive BASE | tar -x -C /tmp/base && meson setup /tmp/base/_build /tmp/base && \
@@ -27,6 +32,7 @@ set -euo pipefail
 source_dir=$(cd "$(dirname "$0")/.." && pwd)
 records=500000
 batch=500
+queued=0
 exes=()
 
 while [ $# -gt 0 ]; do
@@ -35,7 +41,9 @@ while [ $# -gt 0 ]; do
     --records=*) records=${1#*=}; shift ;;
     --batch) batch=$2; shift 2 ;;
     --batch=*) batch=${1#*=}; shift ;;
-    -h|--help) sed -n '2,23p' "$0"; exit 0 ;;
+    --queued) queued=$2; shift 2 ;;
+    --queued=*) queued=${1#*=}; shift ;;
+    -h|--help) sed -n '2,28p' "$0"; exit 0 ;;
     -*) echo "bench-central-serve: unknown option $1" >&2; exit 2 ;;
     *) exes+=("$1"); shift ;;
   esac
@@ -44,23 +52,35 @@ done
 
 central_pid=
 data_dir=
-cleanup () {
+url=
+stop_central () {
   if [ -n "$central_pid" ]; then
     kill "$central_pid" 2>/dev/null || true
     wait "$central_pid" 2>/dev/null || true
   fi
+  central_pid=
+}
+cleanup () {
+  stop_central
   if [ -n "$data_dir" ]; then
     rm -rf "$data_dir"
   fi
-  central_pid=
   data_dir=
 }
 trap cleanup EXIT
 
+# Starts $1 on $data_dir; sets central_pid and url once it listens.
+start_central () {
+  coproc central_proc { exec "$1" --data-dir "$data_dir" --port 0 --demo \
+                          --demo-records "$records" --demo-v6-records "$records"; }
+  central_pid=$central_proc_PID
+  read -r url <&"${central_proc[0]}"
+}
+
 client=$(cat <<'EOF'
 import base64, hashlib, http.client, json, os, sys, time, urllib.parse
 
-url, pid, batch = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+url, pid, batch, queued = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
 parts = urllib.parse.urlsplit(url)
 conn = http.client.HTTPConnection(parts.hostname, parts.port)
 tick = os.sysconf("SC_CLK_TCK")
@@ -140,6 +160,26 @@ while True:
     break
 report("v6 pull", n_records, n_batches, time.monotonic() - wall0, central_cpu() - cpu0,
        digest.hexdigest())
+
+if queued:
+  # The site's queue, filled by initialise: served until empty, each batch acknowledged.
+  digest = hashlib.sha256()
+  n_records = n_batches = 0
+  cpu0, wall0 = central_cpu(), time.monotonic()
+  while True:
+    body = request("GET", "/sync/v5/queued_records?limit=%d" % batch)
+    digest.update(body)
+    n_batches += 1
+    data = json.loads(body)["data"]
+    if not data:
+      break
+    n_records += len(data)
+    request("POST", "/sync/v5/acknowledged_records",
+            json.dumps({"syncIDs": [record["syncOutId"] for record in data]}))
+    # The central closes the connection after its 204; http.client does not reconnect alone.
+    conn.close()
+  report("v5 queued", n_records, n_batches, time.monotonic() - wall0, central_cpu() - cpu0,
+         digest.hexdigest())
 EOF
 )
 
@@ -151,16 +191,28 @@ for spec in "${exes[@]}"; do
   exe=${spec#*=}
   [ "$label" != "$spec" ] || label=$exe
   data_dir=$(mktemp -d)
-  coproc central_proc { exec "$exe" --data-dir "$data_dir" --port 0 --demo \
-                          --demo-records "$records" --demo-v6-records "$records"; }
-  central_pid=$central_proc_PID
   seed_start=$(date +%s.%N)
-  read -r url <&"${central_proc[0]}"
+  start_central "$exe"
+  if [ "$queued" -gt 0 ]; then
+    stop_central
+    sqlite3 "$data_dir/central.sqlite" <<SQL
+WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < $queued),
+  s(id) AS (SELECT id FROM store WHERE site_id = 2 ORDER BY id LIMIT 1)
+INSERT INTO remote_record (table_name, record_id, store_id, data)
+  SELECT 'temperature_log', printf('BQ%030X', i), s.id,
+         printf('{"ID":"BQ%030X","store_ID":"%s","sensor_ID":"BQSENSOR",'
+                || '"location_ID":"","temperature":%.1f,"date":"2026-01-04","time":%d,'
+                || '"om_datetime":"","temperature_breach_ID":""}',
+                i, s.id, 2.0 + (i % 60) / 10.0, (i % 96) * 900)
+  FROM n, s;
+SQL
+    start_central "$exe"
+  fi
   echo
   echo "## $label"
   echo "seeded and listening at $url after $(awk -v a="$seed_start" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }') s"
   printf '%-16s %9s %8s %9s %11s %17s  %s\n' api records batches "wall s" "central s" \
     "central s/500k" "sha256(bodies)"
-  python3 -c "$client" "$url" "$central_pid" "$batch"
+  python3 -c "$client" "$url" "$central_pid" "$batch" "$queued"
   cleanup
 done
