@@ -47,8 +47,10 @@ static const char schema_sql[] =
   "  cursor INTEGER PRIMARY KEY AUTOINCREMENT, table_name TEXT NOT NULL,"
   "  record_id TEXT NOT NULL, action TEXT NOT NULL, store_id TEXT, source_site_id INTEGER,"
   "  data TEXT);"
-  "CREATE INDEX IF NOT EXISTS changelog_v6_record ON changelog_v6 (table_name, record_id);"
-  "PRAGMA user_version = 1;";
+  "CREATE INDEX IF NOT EXISTS changelog_v6_record ON changelog_v6 (table_name, record_id);";
+
+/* 2: every data column holds NULL or valid JSON, which the record routes embed as it is. */
+#define SCHEMA_VERSION 2
 
 void
 _oms_central_db_set_error (OmsCentralContext  *ctx,
@@ -121,11 +123,159 @@ _oms_central_db_query_int (OmsCentralContext *ctx,
   return sqlite3_column_int64 (stmt, 0);
 }
 
+void
+_oms_central_db_stamp (OmsCentralContext *ctx,
+                       OmsCentralDbStamp *stamp)
+{
+  stamp->total_changes = sqlite3_total_changes64 (ctx->db);
+  stamp->data_version = _oms_central_db_query_int (ctx, "PRAGMA data_version", 0);
+}
+
+/* A count made after stamp A is still valid at stamp B when they are equal; stamping before
+ * counting errs on the safe side when another connection commits in between.
+ */
+gboolean
+_oms_central_db_stamp_equal (const OmsCentralDbStamp *a,
+                             const OmsCentralDbStamp *b)
+{
+  return a->total_changes == b->total_changes && a->data_version == b->data_version;
+}
+
+static char *
+sql_json (OmsCentralContext *ctx,
+          const char        *text)
+{
+  g_autoptr(sqlite3_stmt) stmt = _oms_central_db_prepare (ctx,
+                                                          "SELECT json (?1) WHERE json_valid (?1)",
+                                                          NULL);
+
+  if (!stmt)
+    return NULL;
+  sqlite3_bind_text (stmt, 1, text, -1, SQLITE_STATIC);
+  if (sqlite3_step (stmt) != SQLITE_ROW)
+    return NULL;
+  return g_strdup ((const char *)sqlite3_column_text (stmt, 0));
+}
+
+/* Record data as it is stored and later served: the record routes copy the stored text into
+ * their answers as it is, so it must be valid JSON. Text SQLite's strict parser accepts is
+ * kept, minified; text that only json-glib's lenient parser accepts (single quotes,
+ * comments) becomes json-glib's rendering of it, which is what the routes served for it when
+ * they re-generated every record; anything else becomes NULL, served as no data, as before.
+ */
+char *
+_oms_central_db_dup_record_data (OmsCentralContext *ctx,
+                                 const char        *text)
+{
+  g_autoptr(JsonNode) node = NULL;
+  g_autofree char *rendered = NULL;
+  char *data;
+
+  if (!text)
+    return NULL;
+  data = sql_json (ctx, text);
+  if (data)
+    return data;
+  node = json_from_string (text, NULL);
+  if (!node)
+    return NULL;
+  rendered = json_to_string (node, FALSE);
+  return sql_json (ctx, rendered);
+}
+
+/* Brings data written before SCHEMA_VERSION 2 into that shape; only invalid rows change. */
+static gboolean
+normalize_record_data (OmsCentralContext  *ctx,
+                       const char         *table,
+                       GError            **error)
+{
+  g_autofree char *select_sql = g_strdup_printf ("SELECT rowid, data FROM %s "
+                                                 "WHERE data IS NOT NULL AND NOT json_valid (data)",
+                                                 table);
+  g_autofree char *update_sql = g_strdup_printf ("UPDATE %s SET data = ? WHERE rowid = ?", table);
+  g_autoptr(sqlite3_stmt) select = NULL;
+  g_autoptr(sqlite3_stmt) update = NULL;
+  g_autoptr(GArray) rowids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_autoptr(GPtrArray) texts = g_ptr_array_new_with_free_func (g_free);
+  int rc;
+
+  select = _oms_central_db_prepare (ctx, select_sql, error);
+  if (!select)
+    return FALSE;
+  while ((rc = sqlite3_step (select)) == SQLITE_ROW)
+    {
+      gint64 rowid = sqlite3_column_int64 (select, 0);
+
+      g_array_append_val (rowids, rowid);
+      g_ptr_array_add (texts, g_strdup ((const char *)sqlite3_column_text (select, 1)));
+    }
+  if (rc != SQLITE_DONE)
+    {
+      _oms_central_db_set_error (ctx, error);
+      return FALSE;
+    }
+  if (rowids->len == 0)
+    return TRUE;
+
+  update = _oms_central_db_prepare (ctx, update_sql, error);
+  if (!update)
+    return FALSE;
+  for (guint i = 0; i < rowids->len; i++)
+    {
+      g_autofree char *data = _oms_central_db_dup_record_data (ctx, g_ptr_array_index (texts, i));
+
+      /* Only remote_record requires data, and only json-glib's output ever reached it. */
+      if (!data && g_str_equal (table, "remote_record"))
+        {
+          g_warning ("remote_record row %" G_GINT64_FORMAT " holds no JSON; left as it is",
+                     g_array_index (rowids, gint64, i));
+          continue;
+        }
+      sqlite3_reset (update);
+      if (data)
+        sqlite3_bind_text (update, 1, data, -1, SQLITE_TRANSIENT);
+      else
+        sqlite3_bind_null (update, 1);
+      sqlite3_bind_int64 (update, 2, g_array_index (rowids, gint64, i));
+      if (!_oms_central_db_step_done (ctx, update, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+upgrade_schema (OmsCentralContext  *ctx,
+                gint64              version,
+                GError            **error)
+{
+  const char *tables[] = { "central_record", "remote_record", "sync_queue", "received",
+                           "changelog_v6" };
+  g_autofree char *set_version = NULL;
+
+  if (version >= SCHEMA_VERSION)
+    return TRUE;
+  if (!_oms_central_db_exec (ctx, "BEGIN IMMEDIATE", error))
+    return FALSE;
+  for (guint i = 0; i < G_N_ELEMENTS (tables); i++)
+    if (!normalize_record_data (ctx, tables[i], error))
+      goto fail;
+  set_version = g_strdup_printf ("PRAGMA user_version = %d", SCHEMA_VERSION);
+  if (!_oms_central_db_exec (ctx, set_version, error))
+    goto fail;
+  return _oms_central_db_exec (ctx, "COMMIT", error);
+
+fail:
+  _oms_central_db_exec (ctx, "ROLLBACK", NULL);
+  return FALSE;
+}
+
 gboolean
 _oms_central_db_open (OmsCentralContext  *ctx,
                       const char         *path,
                       GError            **error)
 {
+  gint64 version;
+
   if (sqlite3_open_v2 (path, &ctx->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL)
       != SQLITE_OK)
     {
@@ -139,7 +289,8 @@ _oms_central_db_open (OmsCentralContext  *ctx,
   if (!_oms_central_db_exec (ctx, "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;",
                              error))
     return FALSE;
-  return _oms_central_db_exec (ctx, schema_sql, error);
+  version = _oms_central_db_query_int (ctx, "PRAGMA user_version", 0);
+  return _oms_central_db_exec (ctx, schema_sql, error) && upgrade_schema (ctx, version, error);
 }
 
 void
@@ -268,6 +419,7 @@ _oms_central_db_add_central_record (OmsCentralContext  *ctx,
                                     GError            **error)
 {
   g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autofree char *data = _oms_central_db_dup_record_data (ctx, data_json);
 
   stmt = _oms_central_db_prepare (ctx,
                                   "INSERT INTO central_record (table_name, record_id, action, data) "
@@ -278,8 +430,8 @@ _oms_central_db_add_central_record (OmsCentralContext  *ctx,
   sqlite3_bind_text (stmt, 1, table_name, -1, SQLITE_TRANSIENT);
   sqlite3_bind_text (stmt, 2, record_id, -1, SQLITE_TRANSIENT);
   sqlite3_bind_text (stmt, 3, action, -1, SQLITE_TRANSIENT);
-  if (data_json)
-    sqlite3_bind_text (stmt, 4, data_json, -1, SQLITE_TRANSIENT);
+  if (data)
+    sqlite3_bind_text (stmt, 4, data, -1, SQLITE_TRANSIENT);
   else
     sqlite3_bind_null (stmt, 4);
   if (!_oms_central_db_step_done (ctx, stmt, error))
@@ -296,7 +448,14 @@ _oms_central_db_add_remote_record (OmsCentralContext  *ctx,
                                    GError            **error)
 {
   g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autofree char *data = _oms_central_db_dup_record_data (ctx, data_json);
 
+  if (!data)
+    {
+      g_set_error (error, OMS_CENTRAL_ERROR, OMS_CENTRAL_ERROR_INVALID,
+                   "Record data must be JSON");
+      return FALSE;
+    }
   stmt = _oms_central_db_prepare (ctx,
                                   "INSERT INTO remote_record (table_name, record_id, store_id, data) "
                                   "VALUES (?, ?, ?, ?) ON CONFLICT (table_name, record_id) "
@@ -307,7 +466,7 @@ _oms_central_db_add_remote_record (OmsCentralContext  *ctx,
   sqlite3_bind_text (stmt, 1, table_name, -1, SQLITE_TRANSIENT);
   sqlite3_bind_text (stmt, 2, record_id, -1, SQLITE_TRANSIENT);
   sqlite3_bind_text (stmt, 3, store_id, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_text (stmt, 4, data_json, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 4, data, -1, SQLITE_TRANSIENT);
   return _oms_central_db_step_done (ctx, stmt, error);
 }
 
@@ -327,6 +486,7 @@ _oms_central_db_add_v6_record (OmsCentralContext  *ctx,
   g_autoptr(sqlite3_stmt) del = NULL;
   g_autoptr(sqlite3_stmt) stmt = NULL;
   gboolean is_delete = g_ascii_strcasecmp (action, "delete") == 0;
+  g_autofree char *data = is_delete ? NULL : _oms_central_db_dup_record_data (ctx, data_json);
 
   del = _oms_central_db_prepare (ctx,
                                  "DELETE FROM changelog_v6 WHERE table_name = ? AND record_id = ?",
@@ -355,8 +515,8 @@ _oms_central_db_add_v6_record (OmsCentralContext  *ctx,
     sqlite3_bind_int (stmt, 5, source_site_id);
   else
     sqlite3_bind_null (stmt, 5);
-  if (data_json && !is_delete)
-    sqlite3_bind_text (stmt, 6, data_json, -1, SQLITE_TRANSIENT);
+  if (data)
+    sqlite3_bind_text (stmt, 6, data, -1, SQLITE_TRANSIENT);
   else
     sqlite3_bind_null (stmt, 6);
   if (!_oms_central_db_step_done (ctx, stmt, error))

@@ -43,6 +43,15 @@ typedef struct
   gboolean   corrupt;
 } OmsCentralFault;
 
+/* Whether the database changed since, as far as one connection can tell: its own row
+ * changes (sqlite3_total_changes64) and other connections' commits (PRAGMA data_version).
+ */
+typedef struct
+{
+  gint64 total_changes;
+  gint64 data_version;
+} OmsCentralDbStamp;
+
 /* Everything the route handlers share; owned by the OmsCentralServer. */
 typedef struct
 {
@@ -57,15 +66,24 @@ typedef struct
 
   /* The last v6 pull's remaining total, so the next batch of the same pull need not count
    * the whole changelog again (which makes a long pull quadratic). Valid only while nothing
-   * in the database changed since (sqlite3_total_changes64).
+   * in the database changed since the stamp.
    */
   struct {
-    int      site_id;
-    gboolean is_initialised;
-    gint64   next_cursor;
-    gint64   total;
-    gint64   total_changes;
+    int               site_id;
+    gboolean          is_initialised;
+    gint64            next_cursor;
+    gint64            total;
+    OmsCentralDbStamp stamp;
   }           v6_pull;
+
+  /* The same for the legacy queue: the length of one site's queue, which GET queued_records
+   * reports with every batch and acknowledged_records shortens by the rows it deletes.
+   */
+  struct {
+    int               site_id;
+    gint64            length;
+    OmsCentralDbStamp stamp;
+  }           v5_queue;
 } OmsCentralContext;
 
 typedef struct
@@ -99,6 +117,12 @@ void                _oms_central_db_set_error          (OmsCentralContext  *ctx,
 gint64              _oms_central_db_query_int          (OmsCentralContext  *ctx,
                                                         const char         *sql,
                                                         gint64              arg);
+char               *_oms_central_db_dup_record_data    (OmsCentralContext  *ctx,
+                                                        const char         *text);
+void                _oms_central_db_stamp              (OmsCentralContext  *ctx,
+                                                        OmsCentralDbStamp  *stamp);
+gboolean            _oms_central_db_stamp_equal        (const OmsCentralDbStamp *a,
+                                                        const OmsCentralDbStamp *b);
 OmsCentralSite     *_oms_central_db_find_site          (OmsCentralContext  *ctx,
                                                         const char         *name);
 void                _oms_central_site_free             (OmsCentralSite     *site);
@@ -163,6 +187,13 @@ OmsCentralSiteState *_oms_central_site_state           (OmsCentralContext  *ctx,
 void                _oms_central_respond_json          (SoupServerMessage  *msg,
                                                         guint               status,
                                                         JsonNode           *node);
+void                _oms_central_respond_json_text     (SoupServerMessage  *msg,
+                                                        guint               status,
+                                                        GString            *text);
+void                _oms_central_json_append_string    (GString            *out,
+                                                        const char         *text);
+void                _oms_central_json_append_int       (GString            *out,
+                                                        gint64              value);
 void                _oms_central_respond_text          (SoupServerMessage  *msg,
                                                         guint               status,
                                                         const char         *text);

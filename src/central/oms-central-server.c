@@ -90,6 +90,95 @@ _oms_central_respond_json (SoupServerMessage *msg,
   soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_TAKE, text, length);
 }
 
+/* Sends JSON text written by hand, as the bulk record routes do; takes @text. */
+void
+_oms_central_respond_json_text (SoupServerMessage *msg,
+                                guint              status,
+                                GString           *text)
+{
+  gsize length = text->len;
+
+  soup_server_message_set_status (msg, status, NULL);
+  soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_TAKE,
+                                    g_string_free (text, FALSE), length);
+}
+
+/* Appends @text as a JSON string, escaped as json-glib's generator escapes it (so answers
+ * keep their bytes), except that U+001F is escaped too, which json-glib leaves raw.
+ */
+void
+_oms_central_json_append_string (GString    *out,
+                                 const char *text)
+{
+  const char *run = text ? text : "";
+  const char *p;
+
+  g_string_append_c (out, '"');
+  for (p = run; *p; p++)
+    {
+      guchar c = (guchar)*p;
+      const char *escape = NULL;
+      char buffer[8];
+
+      if (c >= 0x20 && c != '"' && c != '\\' && c != 0x7f)
+        continue;
+
+      switch (c)
+        {
+        case '"':
+          escape = "\\\"";
+          break;
+        case '\\':
+          escape = "\\\\";
+          break;
+        case '\b':
+          escape = "\\b";
+          break;
+        case '\f':
+          escape = "\\f";
+          break;
+        case '\n':
+          escape = "\\n";
+          break;
+        case '\r':
+          escape = "\\r";
+          break;
+        case '\t':
+          escape = "\\t";
+          break;
+        default:
+          g_snprintf (buffer, sizeof buffer, "\\u%04x", c);
+          escape = buffer;
+          break;
+        }
+      g_string_append_len (out, run, p - run);
+      g_string_append (out, escape);
+      run = p + 1;
+    }
+  g_string_append_len (out, run, p - run);
+  g_string_append_c (out, '"');
+}
+
+/* Appends @value in decimal; per record, where g_string_append_printf() shows in profiles. */
+void
+_oms_central_json_append_int (GString *out,
+                              gint64   value)
+{
+  char buffer[24];
+  char *p = buffer + sizeof buffer;
+  guint64 magnitude = value < 0 ? -(guint64)value : (guint64)value;
+
+  do
+    {
+      *--p = '0' + magnitude % 10;
+      magnitude /= 10;
+    }
+  while (magnitude > 0);
+  if (value < 0)
+    *--p = '-';
+  g_string_append_len (out, p, buffer + sizeof buffer - p);
+}
+
 void
 _oms_central_respond_text (SoupServerMessage *msg,
                            guint              status,
@@ -542,6 +631,9 @@ oms_central_server_init (OmsCentralServer *self)
   self->ctx.faults = g_ptr_array_new_with_free_func ((GDestroyNotify)_oms_central_fault_free);
   self->ctx.held = g_ptr_array_new_with_free_func (held_message_free);
   self->ctx.sources = g_hash_table_new (NULL, NULL);
+  /* sqlite3_total_changes64() is never negative, so no cached count matches yet. */
+  self->ctx.v5_queue.stamp.total_changes = -1;
+  self->ctx.v6_pull.stamp.total_changes = -1;
 }
 
 /**

@@ -253,19 +253,29 @@ query_number (SoupServerMessage *msg,
   return FALSE;
 }
 
+/* One record of central_records or queued_records from columns 1 to 4 of @stmt (table name,
+ * record id, action, data), after the members the caller wrote. The stored data is valid
+ * JSON (oms-central-db.c), so it goes in as it is instead of through a parser and back.
+ */
 static void
-add_record_data (JsonBuilder  *builder,
-                 sqlite3_stmt *stmt,
-                 int           column)
+append_record (GString      *out,
+               sqlite3_stmt *stmt)
 {
-  const char *data = (const char *)sqlite3_column_text (stmt, column);
-  JsonNode *node = data ? json_from_string (data, NULL) : NULL;
+  const char *data = (const char *)sqlite3_column_text (stmt, 4);
 
+  g_string_append (out, ",\"tableName\":");
+  _oms_central_json_append_string (out, (const char *)sqlite3_column_text (stmt, 1));
+  g_string_append (out, ",\"recordId\":");
+  _oms_central_json_append_string (out, (const char *)sqlite3_column_text (stmt, 2));
+  g_string_append (out, ",\"action\":");
+  _oms_central_json_append_string (out, (const char *)sqlite3_column_text (stmt, 3));
   /* Deletes carry no recordData (F2). */
-  if (!node)
-    return;
-  json_builder_set_member_name (builder, "recordData");
-  json_builder_add_value (builder, node);
+  if (data)
+    {
+      g_string_append (out, ",\"recordData\":");
+      g_string_append_len (out, data, sqlite3_column_bytes (stmt, 4));
+    }
+  g_string_append_c (out, '}');
 }
 
 static void
@@ -403,10 +413,10 @@ handle_central_records (OmsCentralContext *ctx,
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(sqlite3_stmt) stmt = NULL;
-  g_autoptr(JsonBuilder) builder = NULL;
-  g_autoptr(JsonNode) root = NULL;
+  GString *out;
   guint64 cursor = 0;
   guint64 limit = 0;
+  int rc;
 
   if (!query_number (msg, query, "cursor", 0, &cursor)
       || !query_number (msg, query, "limit", 500, &limit))
@@ -424,33 +434,49 @@ handle_central_records (OmsCentralContext *ctx,
   sqlite3_bind_int64 (stmt, 1, (gint64)cursor);
   sqlite3_bind_int64 (stmt, 2, (gint64)limit);
 
-  builder = json_builder_new ();
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "maxCursor");
-  json_builder_add_int_value (builder,
-                              _oms_central_db_query_int (ctx,
-                                                         "SELECT coalesce(max(id), 0) "
-                                                         "FROM central_record", 0));
-  json_builder_set_member_name (builder, "data");
-  json_builder_begin_array (builder);
-  while (sqlite3_step (stmt) == SQLITE_ROW)
+  /* {"maxCursor": n, "data": [{"ID", "tableName", "recordId", "action", "recordData"?}]} */
+  out = g_string_sized_new (MIN (limit, 2048) * 512);
+  g_string_append_printf (out, "{\"maxCursor\":%" G_GINT64_FORMAT ",\"data\":[",
+                          _oms_central_db_query_int (ctx,
+                                                     "SELECT coalesce(max(id), 0) "
+                                                     "FROM central_record", 0));
+  for (guint n = 0; (rc = sqlite3_step (stmt)) == SQLITE_ROW; n++)
     {
-      json_builder_begin_object (builder);
-      json_builder_set_member_name (builder, "ID");
-      json_builder_add_int_value (builder, sqlite3_column_int64 (stmt, 0));
-      json_builder_set_member_name (builder, "tableName");
-      json_builder_add_string_value (builder, (const char *)sqlite3_column_text (stmt, 1));
-      json_builder_set_member_name (builder, "recordId");
-      json_builder_add_string_value (builder, (const char *)sqlite3_column_text (stmt, 2));
-      json_builder_set_member_name (builder, "action");
-      json_builder_add_string_value (builder, (const char *)sqlite3_column_text (stmt, 3));
-      add_record_data (builder, stmt, 4);
-      json_builder_end_object (builder);
+      g_string_append (out, n ? ",{\"ID\":" : "{\"ID\":");
+      _oms_central_json_append_int (out, sqlite3_column_int64 (stmt, 0));
+      append_record (out, stmt);
     }
-  json_builder_end_array (builder);
-  json_builder_end_object (builder);
-  root = json_builder_get_root (builder);
-  _oms_central_respond_json (msg, SOUP_STATUS_OK, root);
+  if (rc != SQLITE_DONE)
+    {
+      g_string_free (out, TRUE);
+      _oms_central_db_set_error (ctx, &error);
+      respond_internal_error (msg, error);
+      return;
+    }
+  g_string_append (out, "]}");
+  _oms_central_respond_json_text (msg, SOUP_STATUS_OK, out);
+}
+
+/* The length of the site's queue; counted once, then kept up to date by
+ * handle_acknowledged_records() while nothing else changes the database.
+ */
+static gint64
+queue_length (OmsCentralContext *ctx,
+              int                site_id)
+{
+  OmsCentralDbStamp stamp;
+
+  _oms_central_db_stamp (ctx, &stamp);
+  if (ctx->v5_queue.site_id != site_id
+      || !_oms_central_db_stamp_equal (&stamp, &ctx->v5_queue.stamp))
+    {
+      ctx->v5_queue.site_id = site_id;
+      ctx->v5_queue.length = _oms_central_db_query_int (ctx,
+                                                        "SELECT count(*) FROM sync_queue "
+                                                        "WHERE site_id = ?", site_id);
+      ctx->v5_queue.stamp = stamp;
+    }
+  return ctx->v5_queue.length;
 }
 
 static void
@@ -461,9 +487,9 @@ handle_get_queued_records (OmsCentralContext *ctx,
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(sqlite3_stmt) stmt = NULL;
-  g_autoptr(JsonBuilder) builder = NULL;
-  g_autoptr(JsonNode) root = NULL;
+  GString *out;
   guint64 limit = 0;
+  int rc;
 
   if (!query_number (msg, query, "limit", 500, &limit))
     return;
@@ -480,36 +506,28 @@ handle_get_queued_records (OmsCentralContext *ctx,
   sqlite3_bind_int (stmt, 1, site->id);
   sqlite3_bind_int64 (stmt, 2, (gint64)limit);
 
-  builder = json_builder_new ();
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "queueLength");
-  json_builder_add_int_value (builder,
-                              _oms_central_db_query_int (ctx,
-                                                         "SELECT count(*) FROM sync_queue "
-                                                         "WHERE site_id = ?", site->id));
-  json_builder_set_member_name (builder, "data");
-  json_builder_begin_array (builder);
-  while (sqlite3_step (stmt) == SQLITE_ROW)
+  /* {"queueLength": n, "data": [{"syncOutId", "tableName", "recordId", "action",
+   * "recordData"?}]}, the id a string.
+   */
+  out = g_string_sized_new (MIN (limit, 2048) * 512);
+  g_string_append_printf (out, "{\"queueLength\":%" G_GINT64_FORMAT ",\"data\":[",
+                          queue_length (ctx, site->id));
+  for (guint n = 0; (rc = sqlite3_step (stmt)) == SQLITE_ROW; n++)
     {
-      g_autofree char *sync_out_id = g_strdup_printf ("%" G_GINT64_FORMAT,
-                                                      (gint64)sqlite3_column_int64 (stmt, 0));
-
-      json_builder_begin_object (builder);
-      json_builder_set_member_name (builder, "syncOutId");
-      json_builder_add_string_value (builder, sync_out_id);
-      json_builder_set_member_name (builder, "tableName");
-      json_builder_add_string_value (builder, (const char *)sqlite3_column_text (stmt, 1));
-      json_builder_set_member_name (builder, "recordId");
-      json_builder_add_string_value (builder, (const char *)sqlite3_column_text (stmt, 2));
-      json_builder_set_member_name (builder, "action");
-      json_builder_add_string_value (builder, (const char *)sqlite3_column_text (stmt, 3));
-      add_record_data (builder, stmt, 4);
-      json_builder_end_object (builder);
+      g_string_append (out, n ? ",{\"syncOutId\":\"" : "{\"syncOutId\":\"");
+      _oms_central_json_append_int (out, sqlite3_column_int64 (stmt, 0));
+      g_string_append_c (out, '"');
+      append_record (out, stmt);
     }
-  json_builder_end_array (builder);
-  json_builder_end_object (builder);
-  root = json_builder_get_root (builder);
-  _oms_central_respond_json (msg, SOUP_STATUS_OK, root);
+  if (rc != SQLITE_DONE)
+    {
+      g_string_free (out, TRUE);
+      _oms_central_db_set_error (ctx, &error);
+      respond_internal_error (msg, error);
+      return;
+    }
+  g_string_append (out, "]}");
+  _oms_central_respond_json_text (msg, SOUP_STATUS_OK, out);
 }
 
 static void
@@ -521,6 +539,9 @@ handle_acknowledged_records (OmsCentralContext *ctx,
   g_autoptr(JsonNode) root = _oms_central_parse_body (msg, &error);
   g_autoptr(sqlite3_stmt) stmt = NULL;
   JsonArray *ids;
+  OmsCentralDbStamp stamp;
+  gboolean counted;
+  gint64 n_deleted = 0;
 
   if (!root || !JSON_NODE_HOLDS_OBJECT (root)
       || !json_object_has_member (json_node_get_object (root), "syncIDs")
@@ -537,6 +558,10 @@ handle_acknowledged_records (OmsCentralContext *ctx,
       respond_internal_error (msg, error);
       return;
     }
+  /* Checked and stamped inside the transaction, where no other connection can commit. */
+  _oms_central_db_stamp (ctx, &stamp);
+  counted = ctx->v5_queue.site_id == site->id
+            && _oms_central_db_stamp_equal (&stamp, &ctx->v5_queue.stamp);
   stmt = _oms_central_db_prepare (ctx, "DELETE FROM sync_queue WHERE site_id = ? AND id = ?",
                                   &error);
   if (!stmt)
@@ -564,11 +589,18 @@ handle_acknowledged_records (OmsCentralContext *ctx,
           respond_internal_error (msg, error);
           return;
         }
+      n_deleted += sqlite3_changes (ctx->db);
     }
+  _oms_central_db_stamp (ctx, &stamp);
   if (!_oms_central_db_exec (ctx, "COMMIT", &error))
     {
       respond_internal_error (msg, error);
       return;
+    }
+  if (counted)
+    {
+      ctx->v5_queue.length -= n_deleted;
+      ctx->v5_queue.stamp = stamp;
     }
   soup_server_message_set_status (msg, SOUP_STATUS_NO_CONTENT, NULL);
 }

@@ -201,8 +201,6 @@ handle_pull (OmsCentralContext *ctx,
   g_autoptr(GError) error = NULL;
   g_autoptr(sqlite3_stmt) rows = NULL;
   g_autoptr(sqlite3_stmt) count = NULL;
-  g_autoptr(JsonBuilder) builder = NULL;
-  g_autoptr(JsonNode) data = NULL;
   g_autofree char *rows_sql = NULL;
   g_autofree char *count_sql = NULL;
   JsonNode *initialised_node;
@@ -212,6 +210,10 @@ handle_pull (OmsCentralContext *ctx,
   gint64 total = 0;
   gint64 end_cursor = -1;
   gint64 n_served = 0;
+  OmsCentralDbStamp stamp;
+  GString *records;
+  GString *out;
+  int rc;
 
   if (!get_uint (request, "cursor", TRUE, 0, &cursor))
     {
@@ -238,10 +240,8 @@ handle_pull (OmsCentralContext *ctx,
 
   rows_sql = g_strdup_printf ("SELECT cursor, table_name, record_id, action, data %s "
                               "ORDER BY cursor LIMIT ?4", pull_filter);
-  count_sql = g_strdup_printf ("SELECT count(*) %s", pull_filter);
   rows = _oms_central_db_prepare (ctx, rows_sql, &error);
-  count = rows ? _oms_central_db_prepare (ctx, count_sql, &error) : NULL;
-  if (!count)
+  if (!rows)
     {
       respond_error_tagged (msg, "otherServerError", error->message);
       return;
@@ -250,9 +250,10 @@ handle_pull (OmsCentralContext *ctx,
   sqlite3_bind_int (rows, 2, is_initialised);
   sqlite3_bind_int (rows, 3, site->id);
   sqlite3_bind_int64 (rows, 4, batch_size);
+  _oms_central_db_stamp (ctx, &stamp);
   if (ctx->v6_pull.site_id == site->id && ctx->v6_pull.is_initialised == is_initialised &&
       ctx->v6_pull.next_cursor == cursor &&
-      ctx->v6_pull.total_changes == sqlite3_total_changes64 (ctx->db))
+      _oms_central_db_stamp_equal (&stamp, &ctx->v6_pull.stamp))
     {
       /* The next batch of the same pull, nothing changed since: the rows left are those
        * that were left minus the ones just served.
@@ -261,6 +262,13 @@ handle_pull (OmsCentralContext *ctx,
     }
   else
     {
+      count_sql = g_strdup_printf ("SELECT count(*) %s", pull_filter);
+      count = _oms_central_db_prepare (ctx, count_sql, &error);
+      if (!count)
+        {
+          respond_error_tagged (msg, "otherServerError", error->message);
+          return;
+        }
       sqlite3_bind_int64 (count, 1, cursor);
       sqlite3_bind_int (count, 2, is_initialised);
       sqlite3_bind_int (count, 3, site->id);
@@ -268,39 +276,38 @@ handle_pull (OmsCentralContext *ctx,
         total = sqlite3_column_int64 (count, 0);
     }
 
-  builder = json_builder_new ();
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "records");
-  json_builder_begin_array (builder);
-  while (sqlite3_step (rows) == SQLITE_ROW)
+  /* The stored data is valid JSON (oms-central-db.c), so it goes in as it is instead of
+   * through a parser and back; only the batch's header needs the rows, so it comes last.
+   */
+  records = g_string_sized_new (MIN (batch_size, 2048) * 512);
+  while ((rc = sqlite3_step (rows)) == SQLITE_ROW)
     {
       const char *record_data = (const char *)sqlite3_column_text (rows, 4);
-      JsonNode *data_node = record_data ? json_from_string (record_data, NULL) : NULL;
 
       end_cursor = sqlite3_column_int64 (rows, 0);
-      n_served++;
-      json_builder_begin_object (builder);
-      json_builder_set_member_name (builder, "cursor");
-      json_builder_add_int_value (builder, end_cursor);
-      json_builder_set_member_name (builder, "record");
-      json_builder_begin_object (builder);
-      json_builder_set_member_name (builder, "tableName");
-      json_builder_add_string_value (builder, (const char *)sqlite3_column_text (rows, 1));
-      json_builder_set_member_name (builder, "recordId");
-      json_builder_add_string_value (builder, (const char *)sqlite3_column_text (rows, 2));
-      json_builder_set_member_name (builder, "action");
-      json_builder_add_string_value (builder, (const char *)sqlite3_column_text (rows, 3));
-      json_builder_set_member_name (builder, "recordData");
-      if (data_node)
-        json_builder_add_value (builder, data_node);
+      g_string_append (records, n_served ? ",{\"cursor\":" : "{\"cursor\":");
+      _oms_central_json_append_int (records, end_cursor);
+      g_string_append (records, ",\"record\":{\"tableName\":");
+      _oms_central_json_append_string (records, (const char *)sqlite3_column_text (rows, 1));
+      g_string_append (records, ",\"recordId\":");
+      _oms_central_json_append_string (records, (const char *)sqlite3_column_text (rows, 2));
+      g_string_append (records, ",\"action\":");
+      _oms_central_json_append_string (records, (const char *)sqlite3_column_text (rows, 3));
+      g_string_append (records, ",\"recordData\":");
+      if (record_data)
+        g_string_append_len (records, record_data, sqlite3_column_bytes (rows, 4));
       else
-        json_builder_add_null_value (builder);
-      json_builder_end_object (builder);
-      json_builder_end_object (builder);
+        g_string_append (records, "null");
+      g_string_append (records, "}}");
+      n_served++;
     }
-  json_builder_end_array (builder);
-  json_builder_end_object (builder);
-  data = json_builder_get_root (builder);
+  if (rc != SQLITE_DONE)
+    {
+      g_string_free (records, TRUE);
+      _oms_central_db_set_error (ctx, &error);
+      respond_error_tagged (msg, "otherServerError", error->message);
+      return;
+    }
 
   if (end_cursor >= 0)
     {
@@ -308,7 +315,7 @@ handle_pull (OmsCentralContext *ctx,
       ctx->v6_pull.is_initialised = is_initialised;
       ctx->v6_pull.next_cursor = end_cursor + 1;
       ctx->v6_pull.total = MAX (0, total - n_served);
-      ctx->v6_pull.total_changes = sqlite3_total_changes64 (ctx->db);
+      ctx->v6_pull.stamp = stamp;
     }
 
   /* An empty batch reports the newest cursor overall, as the real server does. */
@@ -316,24 +323,16 @@ handle_pull (OmsCentralContext *ctx,
     end_cursor = _oms_central_db_query_int (ctx, "SELECT coalesce(max(cursor), 0) "
                                                  "FROM changelog_v6", 0);
 
-  {
-    g_autoptr(JsonBuilder) batch = json_builder_new ();
-    g_autoptr(JsonNode) batch_node = NULL;
-    JsonNode *records = json_object_dup_member (json_node_get_object (data), "records");
-
-    json_builder_begin_object (batch);
-    json_builder_set_member_name (batch, "end_cursor");
-    json_builder_add_int_value (batch, end_cursor);
-    json_builder_set_member_name (batch, "total_records");
-    json_builder_add_int_value (batch, total);
-    json_builder_set_member_name (batch, "records");
-    json_builder_add_value (batch, records);
-    json_builder_set_member_name (batch, "is_last_batch");
-    json_builder_add_boolean_value (batch, total <= batch_size);
-    json_builder_end_object (batch);
-    batch_node = json_builder_get_root (batch);
-    respond_data (msg, batch_node);
-  }
+  /* {"data": {"end_cursor", "total_records", "records", "is_last_batch"}} */
+  out = g_string_sized_new (records->len + 128);
+  g_string_append_printf (out, "{\"data\":{\"end_cursor\":%" G_GINT64_FORMAT
+                          ",\"total_records\":%" G_GINT64_FORMAT ",\"records\":[",
+                          end_cursor, total);
+  g_string_append_len (out, records->str, records->len);
+  g_string_append_printf (out, "],\"is_last_batch\":%s}}",
+                          total <= batch_size ? "true" : "false");
+  g_string_free (records, TRUE);
+  _oms_central_respond_json_text (msg, SOUP_STATUS_OK, out);
 }
 
 static void

@@ -734,6 +734,477 @@ test_v6_errors (Fixture       *fixture,
   }
 }
 
+/* Record data that a re-generating server could get wrong: non-ASCII text, escapes,
+ * controls, nesting, and numbers whose spelling carries their type (1.0 is a double).
+ */
+static const char tricky_data[] =
+  "{\"ID\":\"TRICKY\",\"name\":\"Ünïcødé ✓ 日本 😀\","
+  "\"escaped\":\"\\u00e9\\u2028\\ud83d\\ude00\\/\",\"quotes\":\"say \\\"hi\\\" \\\\ back\","
+  "\"controls\":\"tab\\there\\nline\\u0001\\u001f\","
+  "\"nested\":{\"a\":[1,{\"b\":null},[]],\"c\":{}},\"one\":1.0,\"big\":1e5,\"small\":-2.5E-3,"
+  "\"int\":9007199254740993,\"none\":null,\"yes\":true,\"no\":false}";
+
+/* A table name and record id that need escaping in the answer itself. */
+static const char odd_id[] = "odd \"id\" \\ \t é";
+
+/* Strict RFC 8259, as SQLite 3.40's JSON1 reads it; json-glib's parser is more lenient. */
+static void
+assert_strict_json (Reply *reply)
+{
+  sqlite3 *db = NULL;
+  sqlite3_stmt *stmt = NULL;
+
+  g_assert_nonnull (reply->body);
+  g_assert_cmpint (sqlite3_open (":memory:", &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, "SELECT json_valid (?)", -1, &stmt, NULL), ==,
+                   SQLITE_OK);
+  sqlite3_bind_text (stmt, 1, g_bytes_get_data (reply->body, NULL),
+                     (int)g_bytes_get_size (reply->body), SQLITE_STATIC);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  g_assert_cmpint (sqlite3_column_int (stmt, 0), ==, 1);
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+}
+
+/* The answer carries the stored text itself, not a re-generation of it. */
+static void
+assert_body_contains (Reply      *reply,
+                      const char *text)
+{
+  g_autofree char *body = g_strndup (g_bytes_get_data (reply->body, NULL),
+                                     g_bytes_get_size (reply->body));
+
+  g_assert_nonnull (strstr (body, text));
+}
+
+static void
+assert_same_json (JsonNode   *node,
+                  const char *expected)
+{
+  g_autoptr(JsonNode) want = json_from_string (expected, NULL);
+
+  g_assert_nonnull (want);
+  g_assert_nonnull (node);
+  g_assert_true (json_node_equal (node, want));
+}
+
+static void
+assert_tricky_types (JsonObject *data)
+{
+  g_assert_cmpstr (json_object_get_string_member (data, "name"), ==, "Ünïcødé ✓ 日本 😀");
+  g_assert_cmpstr (json_object_get_string_member (data, "escaped"), ==, "é\u2028😀/");
+  g_assert_cmpstr (json_object_get_string_member (data, "quotes"), ==, "say \"hi\" \\ back");
+  g_assert_cmpstr (json_object_get_string_member (data, "controls"), ==,
+                   "tab\there\nline\001\037");
+  g_assert_cmpint (json_node_get_value_type (json_object_get_member (data, "one")), ==,
+                   G_TYPE_DOUBLE);
+  g_assert_cmpfloat (json_object_get_double_member (data, "one"), ==, 1.0);
+  g_assert_cmpint (json_node_get_value_type (json_object_get_member (data, "big")), ==,
+                   G_TYPE_DOUBLE);
+  g_assert_cmpfloat (json_object_get_double_member (data, "big"), ==, 100000.0);
+  g_assert_cmpint (json_object_get_int_member (data, "int"), ==,
+                   G_GINT64_CONSTANT (9007199254740993));
+  g_assert_true (json_object_get_null_member (data, "none"));
+  g_assert_true (JSON_NODE_HOLDS_OBJECT (json_object_get_member (data, "nested")));
+}
+
+static JsonObject *
+find_record (JsonArray  *records,
+             const char *outer,
+             const char *record_id)
+{
+  for (guint i = 0; i < json_array_get_length (records); i++)
+    {
+      JsonObject *record = json_array_get_object_element (records, i);
+
+      if (outer)
+        record = json_object_get_object_member (record, outer);
+      if (g_strcmp0 (json_object_get_string_member (record, "recordId"), record_id) == 0)
+        return record;
+    }
+  g_assert_not_reached ();
+  return NULL;
+}
+
+static void
+test_record_data (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  JsonObject *record;
+  JsonArray *records;
+
+  g_assert_true (oms_central_server_add_central_record (fixture->server, "item", "TRICKY",
+                                                        "insert", tricky_data, &error));
+  g_assert_no_error (error);
+  g_assert_true (oms_central_server_add_central_record (fixture->server, odd_id, odd_id, "update",
+                                                        "{\"ID\":\"odd\"}", &error));
+  /* What json-glib accepts but JSON does not is stored as JSON. */
+  g_assert_true (oms_central_server_add_central_record (fixture->server, "item", "LENIENT",
+                                                        "insert",
+                                                        "{'ID': 'LENIENT', /* c */ \"n\": .5}",
+                                                        &error));
+  g_assert_true (oms_central_server_add_central_record (fixture->server, "item", "TRICKY",
+                                                        "delete", NULL, &error));
+  g_assert_no_error (error);
+
+  {
+    g_auto(Reply) reply = { 0 };
+
+    /* After the site's name and store. */
+    v5 (fixture, &reply, "GET", "/sync/v5/central_records?cursor=2&limit=10", NULL);
+    g_assert_cmpuint (reply.status, ==, 200);
+    assert_strict_json (&reply);
+    assert_body_contains (&reply, tricky_data);
+    g_assert_cmpint (json_object_get_int_member (reply_object (&reply), "maxCursor"), ==, 6);
+    records = reply_data (&reply);
+    g_assert_cmpuint (json_array_get_length (records), ==, 4);
+
+    record = json_array_get_object_element (records, 0);
+    g_assert_cmpint (json_object_get_int_member (record, "ID"), ==, 3);
+    g_assert_cmpstr (json_object_get_string_member (record, "tableName"), ==, "item");
+    g_assert_cmpstr (json_object_get_string_member (record, "recordId"), ==, "TRICKY");
+    g_assert_cmpstr (json_object_get_string_member (record, "action"), ==, "insert");
+    assert_same_json (json_object_get_member (record, "recordData"), tricky_data);
+    assert_tricky_types (json_object_get_object_member (record, "recordData"));
+
+    record = json_array_get_object_element (records, 1);
+    g_assert_cmpstr (json_object_get_string_member (record, "tableName"), ==, odd_id);
+    g_assert_cmpstr (json_object_get_string_member (record, "recordId"), ==, odd_id);
+    g_assert_cmpstr (json_object_get_string_member (record, "action"), ==, "update");
+
+    record = json_array_get_object_element (records, 2);
+    assert_same_json (json_object_get_member (record, "recordData"),
+                      "{\"ID\":\"LENIENT\",\"n\":0.5}");
+
+    /* Deletes carry no recordData at all. */
+    record = json_array_get_object_element (records, 3);
+    g_assert_cmpstr (json_object_get_string_member (record, "action"), ==, "delete");
+    g_assert_cmpuint (json_object_get_size (record), ==, 4);
+    g_assert_false (json_object_has_member (record, "recordData"));
+  }
+
+  /* The same data through the site's queue. */
+  g_assert_true (oms_central_server_add_remote_record (fixture->server, "temperature_log", "TRICKY",
+                                                       fixture->store_id, tricky_data, &error));
+  g_assert_no_error (error);
+  {
+    g_auto(Reply) reply = { 0 };
+
+    v5 (fixture, &reply, "POST", "/sync/v5/initialise", "{}");
+    g_assert_cmpuint (reply.status, ==, 200);
+  }
+  {
+    g_auto(Reply) reply = { 0 };
+
+    v5 (fixture, &reply, "GET", "/sync/v5/queued_records?limit=10", NULL);
+    g_assert_cmpuint (reply.status, ==, 200);
+    assert_strict_json (&reply);
+    assert_body_contains (&reply, tricky_data);
+    g_assert_cmpint (json_object_get_int_member (reply_object (&reply), "queueLength"), ==, 1);
+    record = json_array_get_object_element (reply_data (&reply), 0);
+    g_assert_true (g_ascii_string_to_unsigned (json_object_get_string_member (record, "syncOutId"),
+                                               10, 1, G_MAXINT64, NULL, NULL));
+    g_assert_cmpstr (json_object_get_string_member (record, "tableName"), ==, "temperature_log");
+    g_assert_cmpstr (json_object_get_string_member (record, "recordId"), ==, "TRICKY");
+    g_assert_cmpstr (json_object_get_string_member (record, "action"), ==, "insert");
+    assert_same_json (json_object_get_member (record, "recordData"), tricky_data);
+    assert_tricky_types (json_object_get_object_member (record, "recordData"));
+  }
+
+  /* And through the Open mSupply changelog, whose deletes carry a null recordData. */
+  g_assert_true (oms_central_server_add_v6_record (fixture->server, "asset_class", "tricky",
+                                                   "Update", NULL, 0, tricky_data, &error));
+  g_assert_true (oms_central_server_add_v6_record (fixture->server, odd_id, odd_id, "Update",
+                                                   fixture->store_id, 0, "{\"id\":\"odd\"}",
+                                                   &error));
+  g_assert_true (oms_central_server_add_v6_record (fixture->server, "asset", "gone", "Delete",
+                                                   fixture->store_id, 0, "{\"id\":\"gone\"}",
+                                                   &error));
+  g_assert_no_error (error);
+  {
+    g_auto(Reply) reply = { 0 };
+    JsonObject *batch;
+    JsonObject *outer;
+
+    v6 (fixture, &reply, "pull", "\"cursor\":0,\"batchSize\":10,\"isInitialised\":false");
+    assert_strict_json (&reply);
+    assert_body_contains (&reply, tricky_data);
+    batch = v6_data (&reply);
+    g_assert_cmpint (json_object_get_int_member (batch, "total_records"), ==, 3);
+    g_assert_cmpint (json_object_get_int_member (batch, "end_cursor"), ==, 3);
+    g_assert_true (json_object_get_boolean_member (batch, "is_last_batch"));
+    records = json_object_get_array_member (batch, "records");
+    g_assert_cmpuint (json_array_get_length (records), ==, 3);
+
+    outer = json_array_get_object_element (records, 0);
+    g_assert_cmpint (json_object_get_int_member (outer, "cursor"), ==, 1);
+    record = json_object_get_object_member (outer, "record");
+    g_assert_cmpstr (json_object_get_string_member (record, "tableName"), ==, "asset_class");
+    g_assert_cmpstr (json_object_get_string_member (record, "action"), ==, "Update");
+    assert_same_json (json_object_get_member (record, "recordData"), tricky_data);
+    assert_tricky_types (json_object_get_object_member (record, "recordData"));
+
+    record = find_record (records, "record", odd_id);
+    g_assert_cmpstr (json_object_get_string_member (record, "tableName"), ==, odd_id);
+
+    record = find_record (records, "record", "gone");
+    g_assert_cmpstr (json_object_get_string_member (record, "action"), ==, "Delete");
+    g_assert_true (json_object_has_member (record, "recordData"));
+    g_assert_true (json_object_get_null_member (record, "recordData"));
+  }
+}
+
+/* A data directory from before record data had to be valid JSON is brought into shape. */
+static void
+test_record_data_upgrade (Fixture       *fixture,
+                          gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = g_build_filename (fixture->data_dir, "central.sqlite", NULL);
+  sqlite3 *db = NULL;
+  JsonArray *records;
+
+  g_assert_true (oms_central_server_add_central_record (fixture->server, "item", "A", "insert",
+                                                        "{\"ID\":\"A\"}", &error));
+  g_assert_true (oms_central_server_add_v6_record (fixture->server, "asset_class", "b", "Update",
+                                                   NULL, 0, "{\"id\":\"b\"}", &error));
+  g_assert_no_error (error);
+  g_clear_object (&fixture->session);
+  g_assert_finalize_object (fixture->server);
+
+  g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db,
+                                 "UPDATE central_record SET data = '{''ID'': ''A''}' "
+                                 "WHERE record_id = 'A';"
+                                 "INSERT INTO central_record (table_name, record_id, action, data) "
+                                 "VALUES ('item', 'G', 'insert', 'not JSON');"
+                                 "UPDATE changelog_v6 SET data = '{ \"id\" : ''b'' }';"
+                                 "PRAGMA user_version = 1;",
+                                 NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (db);
+
+  fixture->server = oms_central_server_new (fixture->data_dir, &error);
+  g_assert_no_error (error);
+  g_assert_true (oms_central_server_listen (fixture->server, NULL, 0, &error));
+  g_assert_no_error (error);
+  fixture->session = new_session (5);
+  {
+    g_auto(Reply) reply = { 0 };
+
+    v5 (fixture, &reply, "GET", "/sync/v5/central_records?cursor=2&limit=10", NULL);
+    g_assert_cmpuint (reply.status, ==, 200);
+    assert_strict_json (&reply);
+    records = reply_data (&reply);
+    g_assert_cmpuint (json_array_get_length (records), ==, 2);
+    assert_same_json (json_object_get_member (find_record (records, NULL, "A"), "recordData"),
+                      "{\"ID\":\"A\"}");
+    /* Not JSON at all: served without data, as the re-generating server did. */
+    g_assert_false (json_object_has_member (find_record (records, NULL, "G"), "recordData"));
+  }
+  {
+    g_auto(Reply) reply = { 0 };
+
+    v6 (fixture, &reply, "pull", "\"cursor\":0,\"batchSize\":10,\"isInitialised\":false");
+    assert_strict_json (&reply);
+    records = json_object_get_array_member (v6_data (&reply), "records");
+    assert_same_json (json_object_get_member (find_record (records, "record", "b"), "recordData"),
+                      "{\"id\":\"b\"}");
+  }
+}
+
+/* A change through another connection, as an operator's sqlite3 shell would make it. */
+static void
+edit_database (Fixture    *fixture,
+               const char *sql)
+{
+  g_autofree char *path = g_build_filename (fixture->data_dir, "central.sqlite", NULL);
+  sqlite3 *db = NULL;
+
+  g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
+  sqlite3_busy_timeout (db, 5000);
+  g_assert_cmpint (sqlite3_exec (db, sql, NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (db);
+}
+
+/* The site's queueLength; @ids, if given, receives the syncOutIds served, quoted. */
+static gint64
+queue_length_of (Fixture    *fixture,
+                 const char *user,
+                 const char *password,
+                 const char *hardware_id,
+                 guint       limit,
+                 GString    *ids)
+{
+  g_auto(Reply) reply = { 0 };
+  g_autofree char *path = g_strdup_printf ("/sync/v5/queued_records?limit=%u", limit);
+  JsonArray *records;
+
+  request_full (fixture, &reply, "GET", path, user, password, hardware_id, "14", NULL);
+  g_assert_cmpuint (reply.status, ==, 200);
+  records = reply_data (&reply);
+  if (ids)
+    {
+      g_string_truncate (ids, 0);
+      for (guint i = 0; i < json_array_get_length (records); i++)
+        g_string_append_printf (ids, "%s\"%s\"", i ? "," : "",
+                                json_object_get_string_member (
+                                  json_array_get_object_element (records, i), "syncOutId"));
+    }
+  return json_object_get_int_member (reply_object (&reply), "queueLength");
+}
+
+static void
+acknowledge (Fixture    *fixture,
+             const char *user,
+             const char *password,
+             const char *hardware_id,
+             const char *ids)
+{
+  g_auto(Reply) reply = { 0 };
+  g_autofree char *body = g_strdup_printf ("{\"syncIDs\":[%s]}", ids);
+
+  request_full (fixture, &reply, "POST", "/sync/v5/acknowledged_records", user, password,
+                hardware_id, "14", body);
+  g_assert_cmpuint (reply.status, ==, 204);
+}
+
+/* queueLength is not counted again for every batch; it must still follow every change. */
+static void
+test_queue_length (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GString) ids = g_string_new (NULL);
+  g_autofree char *other_store = NULL;
+
+  g_assert_true (oms_central_server_add_site (fixture->server, "site2", "pw2", 6, &error));
+  g_assert_no_error (error);
+  other_store = oms_central_server_dup_store_id (fixture->server, "site2", &error);
+  g_assert_no_error (error);
+  add_remote_logs (fixture, 5);
+  for (guint i = 0; i < 3; i++)
+    {
+      g_autofree char *id = g_strdup_printf ("OTHER%u", i);
+
+      g_assert_true (oms_central_server_add_remote_record (fixture->server, "temperature_log", id,
+                                                           other_store, "{\"ID\":\"x\"}", &error));
+      g_assert_no_error (error);
+    }
+  {
+    g_auto(Reply) reply = { 0 };
+
+    v5 (fixture, &reply, "POST", "/sync/v5/initialise", "{}");
+    g_assert_cmpint (json_object_get_int_member (reply_object (&reply), "queueLength"), ==, 5);
+  }
+  {
+    g_auto(Reply) reply = { 0 };
+
+    request_full (fixture, &reply, "POST", "/sync/v5/initialise", "site2", "pw2", "hw-2", "14",
+                  "{}");
+    g_assert_cmpint (json_object_get_int_member (reply_object (&reply), "queueLength"), ==, 3);
+  }
+
+  /* The same id twice, and ids never handed out, delete one row. */
+  g_assert_cmpint (queue_length_of (fixture, "site1", "secret", "hw-1", 1, ids), ==, 5);
+  {
+    g_autofree char *odd = g_strdup_printf ("%s,%s,\"999999\",\"x\",\"-1\"", ids->str, ids->str);
+
+    acknowledge (fixture, "site1", "secret", "hw-1", odd);
+  }
+  g_assert_cmpint (queue_length_of (fixture, "site1", "secret", "hw-1", 2, ids), ==, 4);
+  g_assert_cmpint (queue_length_of (fixture, "site2", "pw2", "hw-2", 2, NULL), ==, 3);
+  g_assert_cmpint (queue_length_of (fixture, "site1", "secret", "hw-1", 2, ids), ==, 4);
+  acknowledge (fixture, "site1", "secret", "hw-1", ids->str);
+  g_assert_cmpint (queue_length_of (fixture, "site1", "secret", "hw-1", 500, NULL), ==, 2);
+
+  /* Another site's acknowledgement, then new data behind the routes' back. */
+  g_assert_cmpint (queue_length_of (fixture, "site2", "pw2", "hw-2", 1, ids), ==, 3);
+  acknowledge (fixture, "site2", "pw2", "hw-2", ids->str);
+  g_assert_cmpint (queue_length_of (fixture, "site1", "secret", "hw-1", 500, NULL), ==, 2);
+  g_assert_cmpint (queue_length_of (fixture, "site2", "pw2", "hw-2", 500, NULL), ==, 2);
+  g_assert_true (oms_central_server_add_remote_record (fixture->server, "temperature_log", "NEW",
+                                                       fixture->store_id, "{\"ID\":\"NEW\"}",
+                                                       &error));
+  g_assert_no_error (error);
+  {
+    g_auto(Reply) reply = { 0 };
+
+    v5 (fixture, &reply, "POST", "/sync/v5/initialise", "{}");
+    g_assert_cmpint (json_object_get_int_member (reply_object (&reply), "queueLength"), ==, 6);
+  }
+  /* Another connection's changes, between batches and before an acknowledgement. */
+  g_assert_cmpint (queue_length_of (fixture, "site1", "secret", "hw-1", 1, NULL), ==, 6);
+  edit_database (fixture, "DELETE FROM sync_queue WHERE id = "
+                          "(SELECT max(id) FROM sync_queue WHERE site_id = 5)");
+  g_assert_cmpint (queue_length_of (fixture, "site1", "secret", "hw-1", 1, ids), ==, 5);
+  edit_database (fixture, "DELETE FROM sync_queue WHERE id = "
+                          "(SELECT max(id) FROM sync_queue WHERE site_id = 5)");
+  acknowledge (fixture, "site1", "secret", "hw-1", ids->str);
+  g_assert_cmpint (queue_length_of (fixture, "site1", "secret", "hw-1", 500, ids), ==, 3);
+
+  acknowledge (fixture, "site1", "secret", "hw-1", ids->str);
+  g_assert_cmpint (queue_length_of (fixture, "site1", "secret", "hw-1", 500, NULL), ==, 0);
+  g_assert_cmpint (queue_length_of (fixture, "site2", "pw2", "hw-2", 500, NULL), ==, 2);
+}
+
+/* total_records is not counted again for every batch either. */
+static void
+test_v6_pull_total (Fixture       *fixture,
+                    gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  gint64 cursor = 0;
+  gint64 left = 6;
+
+  for (guint i = 0; i < 6; i++)
+    {
+      g_autofree char *id = g_strdup_printf ("class-%u", i);
+
+      g_assert_true (oms_central_server_add_v6_record (fixture->server, "asset_class", id,
+                                                       "Update", NULL, 0, "{}", &error));
+      g_assert_no_error (error);
+    }
+
+  for (guint batch = 0;; batch++)
+    {
+      g_auto(Reply) reply = { 0 };
+      g_autofree char *extra = g_strdup_printf ("\"cursor\":%" G_GINT64_FORMAT ",\"batchSize\":2,"
+                                                "\"isInitialised\":false", cursor);
+      JsonObject *page;
+      guint n;
+
+      v6 (fixture, &reply, "pull", extra);
+      page = v6_data (&reply);
+      n = json_array_get_length (json_object_get_array_member (page, "records"));
+      g_assert_cmpint (json_object_get_int_member (page, "total_records"), ==, left);
+      g_assert_cmpint (json_object_get_boolean_member (page, "is_last_batch"), ==, left <= 2);
+      if (json_object_get_boolean_member (page, "is_last_batch"))
+        {
+          g_assert_cmpuint (n, ==, left);
+          break;
+        }
+      g_assert_cmpuint (n, ==, 2);
+      left -= n;
+      cursor = json_object_get_int_member (page, "end_cursor") + 1;
+
+      /* Rows added between batches, once through the server, once behind its back. */
+      if (batch == 0)
+        {
+          g_assert_true (oms_central_server_add_v6_record (fixture->server, "asset_class", "late",
+                                                           "Update", NULL, 0, "{}", &error));
+          g_assert_no_error (error);
+          left++;
+        }
+      else if (batch == 1)
+        {
+          edit_database (fixture, "INSERT INTO changelog_v6 (table_name, record_id, action, data) "
+                                  "VALUES ('asset_class', 'shell', 'Update', '{}')");
+          left++;
+        }
+    }
+}
+
 static void
 add_fault (Fixture    *fixture,
            const char *spec)
@@ -1034,6 +1505,10 @@ main (int   argc,
   ADD ("/oms/central/v6/pull", test_v6_pull);
   ADD ("/oms/central/v6/push", test_v6_push);
   ADD ("/oms/central/v6/errors", test_v6_errors);
+  ADD ("/oms/central/record-data", test_record_data);
+  ADD ("/oms/central/record-data-upgrade", test_record_data_upgrade);
+  ADD ("/oms/central/v5/queue-length", test_queue_length);
+  ADD ("/oms/central/v6/pull-total", test_v6_pull_total);
   ADD ("/oms/central/faults", test_faults);
   ADD ("/oms/central/admin", test_admin);
 #undef ADD
