@@ -8,6 +8,8 @@
 
 #include <string.h>
 
+#include <glib/gstdio.h>
+
 #include "oms-integrator-private.h"
 #include "oms-store-private.h"
 
@@ -282,6 +284,21 @@ static const Case cases[] = {
                        "'status':'DECOMMISSIONED','log_datetime':'2025-11-02T10:15:00'}", TRUE },
 };
 
+static gint64
+count_rows (OmsStore   *store,
+            const char *sql)
+{
+  sqlite3_stmt *stmt = NULL;
+  gint64 n;
+
+  g_assert_cmpint (sqlite3_prepare_v2 (oms_store_get_db (store), sql, -1, &stmt, NULL), ==,
+                   SQLITE_OK);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  n = sqlite3_column_int64 (stmt, 0);
+  sqlite3_finalize (stmt);
+  return n;
+}
+
 static void
 exec_sql (OmsStore   *store,
           const char *sql)
@@ -293,26 +310,30 @@ exec_sql (OmsStore   *store,
 }
 
 static void
-fill_buffer (OmsStore *store)
+fill_buffer (OmsStore   *store,
+             const Case *records,
+             guint       n_records)
 {
   sqlite3_stmt *stmt = NULL;
 
+  exec_sql (store, "BEGIN");
   g_assert_cmpint (sqlite3_prepare_v2 (oms_store_get_db (store),
                                        "INSERT INTO sync_buffer (record_id, received_datetime, "
                                        "table_name, action, data, source_site_id) "
                                        "VALUES (?1, ?2, ?3, ?4, ?5, 7)",
                                        -1, &stmt, NULL), ==, SQLITE_OK);
 
-  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+  for (guint i = 0; i < n_records; i++)
     {
-      g_autofree char *data = g_strdelimit (g_strdup (cases[i].data), "'", '"');
+      g_autofree char *data = g_strdelimit (g_strdup (records[i].data), "'", '"');
       /* Two records per received time, so that the buffer's rowid orders them too. */
-      g_autofree char *received = g_strdup_printf ("2026-01-01T00:00:%02u.000000", i / 2);
+      g_autofree char *received = g_strdup_printf ("2026-01-01T%02u:%02u:%02u.000000",
+                                                   i / 2 / 3600, i / 2 / 60 % 60, i / 2 % 60);
 
-      sqlite3_bind_text (stmt, 1, cases[i].record_id, -1, SQLITE_STATIC);
+      sqlite3_bind_text (stmt, 1, records[i].record_id, -1, SQLITE_STATIC);
       sqlite3_bind_text (stmt, 2, received, -1, SQLITE_STATIC);
-      sqlite3_bind_text (stmt, 3, cases[i].table, -1, SQLITE_STATIC);
-      sqlite3_bind_text (stmt, 4, cases[i].action ? cases[i].action : "UPSERT", -1,
+      sqlite3_bind_text (stmt, 3, records[i].table, -1, SQLITE_STATIC);
+      sqlite3_bind_text (stmt, 4, records[i].action ? records[i].action : "UPSERT", -1,
                          SQLITE_STATIC);
       sqlite3_bind_text (stmt, 5, data, -1, SQLITE_STATIC);
       g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_DONE);
@@ -320,29 +341,66 @@ fill_buffer (OmsStore *store)
     }
 
   sqlite3_finalize (stmt);
+  exec_sql (store, "COMMIT");
 }
+
+typedef struct
+{
+  gboolean      done;
+  gboolean      ok;
+  GError       *error;
+  gint64        total;
+  GCancellable *cancel_on_progress;
+} Run;
 
 static void
 integrate_cb (GObject      *object,
               GAsyncResult *result,
               gpointer      user_data)
 {
-  gboolean *done = user_data;
-  g_autoptr(GError) error = NULL;
+  Run *run = user_data;
 
-  g_assert_true (oms_integrator_run_finish (result, &error));
-  g_assert_no_error (error);
-  *done = TRUE;
+  run->ok = oms_integrator_run_finish (result, &run->error);
+  run->done = TRUE;
+}
+
+/* The first report gives the total; the first after it comes from a page written. */
+static void
+progress_cb (gint64   remaining,
+             gpointer user_data)
+{
+  Run *run = user_data;
+
+  if (run->total < 0)
+    run->total = remaining;
+  else if (remaining < run->total && run->cancel_on_progress != NULL)
+    g_cancellable_cancel (run->cancel_on_progress);
+}
+
+static void
+run_integrator (const char   *dir,
+                GCancellable *cancel_on_progress,
+                GError      **error)
+{
+  Run run = { FALSE, FALSE, NULL, -1, cancel_on_progress };
+
+  oms_integrator_run_async (dir, TRUE, 7, progress_cb, &run, cancel_on_progress, integrate_cb,
+                            &run);
+  while (!run.done)
+    g_main_context_iteration (NULL, TRUE);
+
+  g_assert_true (run.ok == (run.error == NULL));
+  if (run.error != NULL)
+    g_propagate_error (error, run.error);
 }
 
 static void
 integrate (const char *dir)
 {
-  gboolean done = FALSE;
+  g_autoptr(GError) error = NULL;
 
-  oms_integrator_run_async (dir, TRUE, 7, NULL, NULL, NULL, integrate_cb, &done);
-  while (!done)
-    g_main_context_iteration (NULL, TRUE);
+  run_integrator (dir, NULL, &error);
+  g_assert_no_error (error);
 }
 
 /* Every value with its storage class; reals bit for bit. */
@@ -464,19 +522,21 @@ count_lines (GPtrArray  *lines,
 }
 
 static guint
-count_simple (void)
+count_simple (const Case *records,
+              guint       n_records)
 {
   guint n = 0;
 
-  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
-    n += cases[i].simple;
+  for (guint i = 0; i < n_records; i++)
+    n += records[i].simple;
 
   return n;
 }
 
-/* A store with one row of its own to be replaced, and the buffer above. */
+/* A store with one row of its own to be replaced, and @records in its buffer. */
 static char *
-prepare_store (void)
+prepare_store (const Case *records,
+               guint       n_records)
 {
   g_autoptr(GError) error = NULL;
   g_autofree char *dir = g_dir_make_tmp ("oms-integrate-typed-XXXXXX", &error);
@@ -489,16 +549,33 @@ prepare_store (void)
   exec_sql (store, "INSERT INTO asset (id, notes, store_id, created_datetime, modified_datetime) "
                    "VALUES ('A1', 'local notes', 'STORE_OLD', '2020-01-01T00:00:00', "
                    "'2020-01-01T00:00:00')");
-  fill_buffer (store);
+  fill_buffer (store, records, n_records);
 
   return g_steal_pointer (&dir);
 }
 
 static void
-test_same_as_per_record (void)
+remove_tree (const char *path)
 {
-  g_autofree char *bulk_dir = prepare_store ();
-  g_autofree char *per_record_dir = prepare_store ();
+  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+  const char *name;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *child = g_build_filename (path, name, NULL);
+
+      g_remove (child);
+    }
+  g_rmdir (path);
+}
+
+/* Integrates @records once each way and returns what the per-record path left. */
+static GPtrArray *
+assert_same_both_ways (const Case *records,
+                       guint       n_records)
+{
+  g_autofree char *bulk_dir = prepare_store (records, n_records);
+  g_autofree char *per_record_dir = prepare_store (records, n_records);
   g_autoptr(GPtrArray) bulk = NULL;
   g_autoptr(GPtrArray) per_record = NULL;
   guint before;
@@ -512,11 +589,23 @@ test_same_as_per_record (void)
   oms_integrator_set_typed_in_bulk (TRUE);
   integrate (bulk_dir);
   /* The canonical records took the set-based path, and only they did. */
-  g_assert_cmpuint (oms_integrator_get_n_typed_in_bulk () - before, ==, count_simple ());
+  g_assert_cmpuint (oms_integrator_get_n_typed_in_bulk () - before, ==,
+                    count_simple (records, n_records));
 
   per_record = dump_store (per_record_dir);
   bulk = dump_store (bulk_dir);
   assert_same (per_record, bulk);
+
+  remove_tree (bulk_dir);
+  remove_tree (per_record_dir);
+
+  return g_steal_pointer (&per_record);
+}
+
+static void
+test_same_as_per_record (void)
+{
+  g_autoptr(GPtrArray) per_record = assert_same_both_ways (cases, G_N_ELEMENTS (cases));
 
   /* The comparison covers something: errors recorded, typed rows written or replaced. */
   g_assert_cmpuint (count_lines (per_record, "sync_buffer ", "integration_error=text:"), >=, 30);
@@ -527,6 +616,121 @@ test_same_as_per_record (void)
   g_assert_cmpuint (count_lines (per_record, "changelog ", "source_site_id=int:7"), >=, 40);
 }
 
+static Case
+make_asset (const char *record_id,
+            const char *id,
+            const char *notes,
+            gboolean    simple)
+{
+  Case record = { "asset", g_strdup (record_id), NULL, simple, NULL };
+
+  /* Not simple: a repeated key (integrated) or a bad date (an error), in turn. */
+  if (simple)
+    record.data = g_strdup_printf ("{'id':'%s','created_datetime':'2023-03-14T09:30:00',"
+                                   "'modified_datetime':'2023-03-14T09:30:00','notes':'%s',"
+                                   "'store_id':'STORE_A'}", id, notes);
+  else if (g_str_hash (record_id) % 2 == 0)
+    record.data = g_strdup_printf ("{'id':'%s','created_datetime':'2023-03-14T09:30:00',"
+                                   "'modified_datetime':'2023-03-14T09:30:00','notes':'x',"
+                                   "'notes':'%s'}", id, notes);
+  else
+    record.data = g_strdup_printf ("{'id':'%s','created_datetime':'2023-03-14T9:30:00',"
+                                   "'modified_datetime':'2023-03-14T09:30:00','notes':'%s'}",
+                                   id, notes);
+
+  return record;
+}
+
+static void
+case_clear (gpointer data)
+{
+  Case *record = data;
+
+  g_free ((char *) record->record_id);
+  g_free ((char *) record->data);
+}
+
+/* Runs of each kind across page boundaries, and one record twice on both sides of one. */
+static void
+test_pages (void)
+{
+  const guint page = OMS_INTEGRATOR_BULK_PAGE_SIZE;
+  const guint n = 2 * page + 300;
+  g_autoptr(GArray) records = g_array_sized_new (FALSE, TRUE, sizeof (Case), n);
+  g_autoptr(GPtrArray) per_record = NULL;
+
+  g_array_set_clear_func (records, case_clear);
+
+  for (guint position = 1; position <= n; position++)
+    {
+      g_autofree char *record_id = g_strdup_printf ("P%05u", position);
+      const char *id = record_id;
+      gboolean simple;
+      Case record;
+
+      simple = !(position == 1 || position == n ||
+                 (position >= page - 1 && position <= page + 1) ||
+                 (position >= page + 100 && position < page + 120) ||
+                 position == 2 * page || position == 2 * page + 1 ||
+                 position % 997 == 0 || position == page + 3 || position == 2 * page - 5);
+
+      /* The same record twice, a page apart: the later copy wins whichever path each takes. */
+      if (position == page - 2 || position == page + 3)
+        id = "DUP1";
+      if (position == 2 * page - 5 || position == 2 * page + 5)
+        id = "DUP2";
+
+      record = make_asset (record_id, id, record_id, simple);
+      g_array_append_val (records, record);
+    }
+
+  per_record = assert_same_both_ways ((const Case *) (gpointer) records->data, records->len);
+
+  g_assert_cmpuint (count_lines (per_record, "asset ", "id=text:\"DUP1\" notes=text:\"P"),
+                    ==, 1);
+  g_assert_cmpuint (count_lines (per_record, "changelog ", "record_id=text:\"DUP2\""), ==, 2);
+}
+
+/* A cancelled pass writes nothing: the records stay pending for the next run. */
+static void
+test_cancel (void)
+{
+  const guint n = 4 * OMS_INTEGRATOR_BULK_PAGE_SIZE;
+  g_autoptr(GArray) records = g_array_sized_new (FALSE, TRUE, sizeof (Case), n);
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(OmsStore) store = NULL;
+  g_autofree char *dir = NULL;
+  guint before;
+
+  g_array_set_clear_func (records, case_clear);
+  for (guint i = 0; i < n; i++)
+    {
+      g_autofree char *record_id = g_strdup_printf ("C%05u", i);
+      Case record = make_asset (record_id, record_id, "cancelled", TRUE);
+
+      g_array_append_val (records, record);
+    }
+  dir = prepare_store ((const Case *) (gpointer) records->data, records->len);
+
+  before = oms_integrator_get_n_typed_in_bulk ();
+  oms_integrator_set_typed_in_bulk (TRUE);
+  run_integrator (dir, cancellable, &error);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  /* It stopped at a page boundary, not at the end. */
+  g_assert_cmpuint (oms_integrator_get_n_typed_in_bulk () - before, <, n);
+  g_clear_error (&error);
+
+  store = oms_store_open (dir, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (count_rows (store, "SELECT count(*) FROM sync_buffer "
+                                      "WHERE integration_datetime IS NULL"), ==, n);
+  g_assert_cmpint (count_rows (store, "SELECT count(*) FROM asset"), ==, 1);
+  g_assert_cmpint (count_rows (store, "SELECT count(*) FROM changelog"), ==, 0);
+  g_clear_object (&store);
+  remove_tree (dir);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -534,6 +738,8 @@ main (int   argc,
   g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
 
   g_test_add_func ("/oms/integrate-typed/same-as-per-record", test_same_as_per_record);
+  g_test_add_func ("/oms/integrate-typed/pages", test_pages);
+  g_test_add_func ("/oms/integrate-typed/cancel", test_cancel);
 
   return g_test_run ();
 }

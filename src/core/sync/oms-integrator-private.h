@@ -10,6 +10,9 @@
 
 G_BEGIN_DECLS
 
+/* How many rows of a table's order list the set-based path of typed tables takes at a time. */
+#define OMS_INTEGRATOR_BULK_PAGE_SIZE 10000
+
 /* Tests and benchmarks compare the set-based integration of typed tables with the per-record
  * path it must agree with: the switch applies to runs started after it is set.
  */

@@ -36,7 +36,7 @@
 
 #define PAGE_SIZE           1000
 #define PROGRESS_EVERY      1000
-#define BULK_PAGE_SIZE      10000
+#define BULK_PAGE_SIZE      OMS_INTEGRATOR_BULK_PAGE_SIZE
 
 static gint typed_in_bulk_disabled = FALSE;
 static gint n_typed_in_bulk = 0;
