@@ -380,22 +380,101 @@ typedef enum
   PASS_MERGE,
 } Pass;
 
-/* The rows of the current order list that a table kept generically can take as they are. */
-#define BULK_FROM \
-  "FROM temp.oms_integrate_order o JOIN sync_buffer b ON b.rowid = o.buffer_rowid "
-#define BULK_WHERE \
-  "WHERE b.integration_datetime IS NULL AND json_valid (b.data) " \
-  "AND json_type (b.data) = 'object' "
+/* The statements that integrate a table's upserts set-based, a page of its order list at a
+ * time: @list lists the page's rows the others can take, with what their changelog rows need,
+ * so that later statements read the JSON once more at most; @upsert and @changelog write the
+ * listed rows after :lo up to :hi.
+ */
+typedef struct
+{
+  char     *table_name; /* the changelog's, bound as :table */
+  char     *list;
+  char     *upsert;
+  char     *changelog;
+  gboolean  typed;
+} BulkPlan;
 
-/* Runs a statement of the set-based paths; :lo and :hi bound a range of positions. */
+static void
+bulk_plan_clear (BulkPlan *plan)
+{
+  g_clear_pointer (&plan->table_name, g_free);
+  g_clear_pointer (&plan->list, g_free);
+  g_clear_pointer (&plan->upsert, g_free);
+  g_clear_pointer (&plan->changelog, g_free);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (BulkPlan, bulk_plan_clear)
+
+#define LIST_SQL(row_id, store_key, condition) \
+  "INSERT INTO temp.oms_integrate_simple (position, buffer_rowid, row_id, store_key) " \
+  "SELECT o.position, o.buffer_rowid, " row_id ", " store_key " " \
+  "FROM temp.oms_integrate_order o JOIN sync_buffer b ON b.rowid = o.buffer_rowid " \
+  "WHERE o.position > ?1 AND o.position <= ?2 AND " condition
+
+#define LISTED \
+  "FROM temp.oms_integrate_simple s WHERE s.position > :lo AND s.position <= :hi " \
+  "ORDER BY s.position "
+#define LISTED_ROWS \
+  "FROM temp.oms_integrate_simple s JOIN sync_buffer b ON b.rowid = s.buffer_rowid " \
+  "WHERE s.position > :lo AND s.position <= :hi ORDER BY s.position "
+
+/* A table kept generically needs no translation: every JSON object is kept as received, its
+ * store read from `store_id` or `store_ID`, as oms_store_upsert_raw_record() does. The rest
+ * only ever get an error, from the per-record path.
+ */
+static void
+bulk_plan_init_generic (BulkPlan   *plan,
+                        const char *table_name)
+{
+  plan->list = g_strdup (LIST_SQL ("b.record_id",
+                                   "nullif (coalesce (json_extract (b.data, '$.store_id'), "
+                                   "json_extract (b.data, '$.store_ID')), '')",
+                                   "CASE WHEN json_valid (b.data) "
+                                   "THEN json_type (b.data) = 'object' ELSE 0 END"));
+  plan->upsert = g_strdup ("INSERT INTO record (table_name, id, store_id, data) "
+                           "SELECT b.table_name, b.record_id, s.store_key, json (b.data) "
+                           LISTED_ROWS
+                           "ON CONFLICT (table_name, id) DO UPDATE "
+                           "SET store_id = excluded.store_id, data = excluded.data");
+  /* A buffer row's id is unique, so s.store_key is what the record now holds. */
+  plan->changelog = g_strdup ("INSERT INTO changelog (table_name, record_id, row_action, "
+                              "store_id, is_sync_update, source_site_id) "
+                              "SELECT :table, s.row_id, 'UPSERT', s.store_key, 1, :site "
+                              LISTED);
+  plan->table_name = g_strdup (table_name);
+  plan->typed = FALSE;
+}
+
+/* A typed table takes the records oms_translate_sql_pull() translates exactly. */
+static void
+bulk_plan_init_typed (BulkPlan              *plan,
+                      const OmsTranslateSql *sql)
+{
+  plan->list = g_strdup_printf (LIST_SQL ("%s", "%s", "%s"),
+                                sql->id, sql->store_key, sql->simple);
+  plan->upsert = g_strdup_printf ("INSERT INTO \"%s\" (%s) SELECT %s " LISTED_ROWS
+                                  "ON CONFLICT (id) DO UPDATE SET %s",
+                                  sql->local_table, sql->columns, sql->values, sql->updates);
+  /* As oms_store_upsert_record() writes it: a sync update under the local table's name. */
+  plan->changelog = g_strdup_printf ("INSERT INTO changelog (table_name, record_id, row_action, "
+                                     "name_link_id, store_id, is_sync_update, source_site_id) "
+                                     "SELECT :table, s.row_id, 'UPSERT', NULL, %s, 1, :site "
+                                     LISTED,
+                                     sql->store_id);
+  plan->table_name = g_strdup (sql->local_table);
+  plan->typed = TRUE;
+}
+
+/* Runs a statement of @plan, which gives :table; :lo and :hi bound a range of positions. */
 static gboolean
-run_bulk_statement (OmsStore      *store,
-                    IntegrateData *data,
-                    const char    *sql,
-                    gint64         lo,
-                    gint64         hi,
-                    gint64        *changes,
-                    GError       **error)
+run_bulk_statement (OmsStore       *store,
+                    IntegrateData  *data,
+                    const BulkPlan *plan,
+                    const char     *sql,
+                    gint64          lo,
+                    gint64          hi,
+                    gint64         *changes,
+                    GError        **error)
 {
   g_autofree char *now = oms_sync_format_timestamp (g_get_real_time ());
   sqlite3_stmt *stmt;
@@ -417,6 +496,9 @@ run_bulk_statement (OmsStore      *store,
   index = sqlite3_bind_parameter_index (stmt, ":hi");
   if (index > 0)
     sqlite3_bind_int64 (stmt, index, hi);
+  index = sqlite3_bind_parameter_index (stmt, ":table");
+  if (index > 0)
+    sqlite3_bind_text (stmt, index, plan->table_name, -1, SQLITE_TRANSIENT);
 
   if (sqlite3_step (stmt) != SQLITE_DONE)
     {
@@ -432,59 +514,16 @@ run_bulk_statement (OmsStore      *store,
   return TRUE;
 }
 
-/* A table kept generically needs no translation, so its valid rows are integrated with three
- * set-based statements instead of four per record: the record, its changelog row (a sync
- * update from the buffer row's source), and the buffer row's outcome. Rows that are not a
- * JSON object are left for the per-record pass, which records why.
+/* Lists the rows at positions after @lo up to @hi that @plan takes. A page at a time keeps
+ * the list small and the pass cancellable.
  */
 static gboolean
-integrate_generic_in_bulk (OmsStore       *store,
-                           IntegrateData  *data,
-                           gint64         *n_done,
-                           GError        **error)
+list_simple_rows (OmsStore        *store,
+                  const BulkPlan  *plan,
+                  gint64           lo,
+                  gint64           hi,
+                  GError         **error)
 {
-  gint64 changes = 0;
-
-  if (!run_bulk_statement (store, data,
-                           "INSERT INTO record (table_name, id, store_id, data) "
-                           "SELECT b.table_name, b.record_id, nullif (coalesce ("
-                           "json_extract (b.data, '$.store_id'), "
-                           "json_extract (b.data, '$.store_ID')), ''), json (b.data) "
-                           BULK_FROM BULK_WHERE "ORDER BY o.position "
-                           "ON CONFLICT (table_name, id) DO UPDATE "
-                           "SET store_id = excluded.store_id, data = excluded.data",
-                           0, 0, NULL, error) ||
-      !run_bulk_statement (store, data,
-                           "INSERT INTO changelog (table_name, record_id, row_action, "
-                           "store_id, is_sync_update, source_site_id) "
-                           "SELECT b.table_name, b.record_id, 'UPSERT', r.store_id, 1, :site "
-                           BULK_FROM
-                           "JOIN record r ON r.table_name = b.table_name AND r.id = b.record_id "
-                           BULK_WHERE "ORDER BY o.position",
-                           0, 0, NULL, error) ||
-      !run_bulk_statement (store, data,
-                           "UPDATE sync_buffer SET integration_datetime = :now, "
-                           "integration_error = NULL WHERE rowid IN "
-                           "(SELECT o.buffer_rowid " BULK_FROM BULK_WHERE ")",
-                           0, 0, &changes, error))
-    return FALSE;
-
-  *n_done += changes;
-  return TRUE;
-}
-
-/* The rows at positions after @lo up to @hi that the set-based SQL of @sql translates
- * exactly, with what their changelog rows need, so that later statements read the JSON once
- * more only. A page at a time keeps the list small and the pass cancellable.
- */
-static gboolean
-list_simple_rows (OmsStore               *store,
-                  const OmsTranslateSql  *sql,
-                  gint64                  lo,
-                  gint64                  hi,
-                  GError                **error)
-{
-  g_autofree char *insert = NULL;
   sqlite3_stmt *stmt;
 
   if (!oms_store_exec (store,
@@ -495,14 +534,7 @@ list_simple_rows (OmsStore               *store,
                        error))
     return FALSE;
 
-  insert = g_strdup_printf ("INSERT INTO temp.oms_integrate_simple "
-                            "(position, buffer_rowid, row_id, store_key) "
-                            "SELECT o.position, o.buffer_rowid, %s, %s "
-                            "FROM temp.oms_integrate_order o "
-                            "JOIN sync_buffer b ON b.rowid = o.buffer_rowid "
-                            "WHERE o.position > ?1 AND o.position <= ?2 AND %s",
-                            sql->id, sql->store_key, sql->simple);
-  stmt = oms_store_prepare (store, insert, error);
+  stmt = oms_store_prepare (store, plan->list, error);
   if (stmt == NULL)
     return FALSE;
 
@@ -581,45 +613,28 @@ last_position (OmsStore  *store,
   return rc == SQLITE_ROW;
 }
 
-/* Writes the listed simple rows at positions after @lo up to @hi: the typed rows in order (a
- * later copy of a record replaces an earlier one, as it would record by record), their
- * changelog rows in the same order, then their buffer rows' outcome.
+/* Writes the listed rows at positions after @lo up to @hi: the rows in order (a later copy of
+ * a record replaces an earlier one, as it would record by record), their changelog rows in the
+ * same order, then their buffer rows' outcome.
  */
 static gboolean
-integrate_simple_rows (OmsStore               *store,
-                       IntegrateData          *data,
-                       const OmsTranslateSql  *sql,
-                       gint64                  lo,
-                       gint64                  hi,
-                       gint64                  total_upserts,
-                       gint64                 *n_upserts,
-                       GError                **error)
+integrate_simple_rows (OmsStore        *store,
+                       IntegrateData   *data,
+                       const BulkPlan  *plan,
+                       gint64           lo,
+                       gint64           hi,
+                       gint64           total_upserts,
+                       gint64          *n_upserts,
+                       GError         **error)
 {
-  g_autofree char *upsert = NULL;
-  g_autofree char *changelog = NULL;
   gint64 changes = 0;
 
   if (hi <= lo)
     return TRUE;
 
-  upsert = g_strdup_printf ("INSERT INTO \"%s\" (%s) SELECT %s "
-                            "FROM temp.oms_integrate_simple s "
-                            "JOIN sync_buffer b ON b.rowid = s.buffer_rowid "
-                            "WHERE s.position > :lo AND s.position <= :hi ORDER BY s.position "
-                            "ON CONFLICT (id) DO UPDATE SET %s",
-                            sql->local_table, sql->columns, sql->values, sql->updates);
-  /* As oms_store_upsert_record() writes it: a sync update under the local table's name. */
-  changelog = g_strdup_printf ("INSERT INTO changelog (table_name, record_id, row_action, "
-                               "name_link_id, store_id, is_sync_update, source_site_id) "
-                               "SELECT '%s', s.row_id, 'UPSERT', NULL, %s, 1, :site "
-                               "FROM temp.oms_integrate_simple s "
-                               "WHERE s.position > :lo AND s.position <= :hi "
-                               "ORDER BY s.position",
-                               sql->local_table, sql->store_id);
-
-  if (!run_bulk_statement (store, data, upsert, lo, hi, NULL, error) ||
-      !run_bulk_statement (store, data, changelog, lo, hi, NULL, error) ||
-      !run_bulk_statement (store, data,
+  if (!run_bulk_statement (store, data, plan, plan->upsert, lo, hi, NULL, error) ||
+      !run_bulk_statement (store, data, plan, plan->changelog, lo, hi, NULL, error) ||
+      !run_bulk_statement (store, data, plan,
                            "UPDATE sync_buffer SET integration_datetime = :now, "
                            "integration_error = NULL WHERE rowid IN "
                            "(SELECT buffer_rowid FROM temp.oms_integrate_simple "
@@ -631,7 +646,8 @@ integrate_simple_rows (OmsStore               *store,
   if ((*n_upserts + changes) / PROGRESS_EVERY != *n_upserts / PROGRESS_EVERY)
     report_progress (data, total_upserts - (*n_upserts + changes));
   *n_upserts += changes;
-  g_atomic_int_add (&n_typed_in_bulk, (gint) changes);
+  if (plan->typed)
+    g_atomic_int_add (&n_typed_in_bulk, (gint) changes);
 
   return TRUE;
 }
@@ -698,18 +714,18 @@ integrate_rows (OmsStore       *store,
     }
 }
 
-/* Upserts of a typed table with a set-based translation, a page of the order list at a time:
- * the run of simple rows set-based, then the rows up to the next simple one record by record,
- * and so on, so that everything is integrated in order.
+/* A table's upserts a page of its order list at a time: the run of rows @plan takes
+ * set-based, then the rows up to the next one it takes record by record, and so on, so that
+ * everything is integrated in order.
  */
 static gboolean
-integrate_typed_upserts (OmsStore               *store,
-                         IntegrateData          *data,
-                         const OmsTranslateSql  *sql,
-                         gint64                  total_upserts,
-                         gint64                 *n_upserts,
-                         GCancellable           *cancellable,
-                         GError                **error)
+integrate_upserts_in_bulk (OmsStore        *store,
+                           IntegrateData   *data,
+                           const BulkPlan  *plan,
+                           gint64           total_upserts,
+                           gint64          *n_upserts,
+                           GCancellable    *cancellable,
+                           GError         **error)
 {
   gint64 last;
 
@@ -722,7 +738,7 @@ integrate_typed_upserts (OmsStore               *store,
       gint64 position = lo;
 
       if (g_cancellable_set_error_if_cancelled (cancellable, error) ||
-          !list_simple_rows (store, sql, lo, hi, error))
+          !list_simple_rows (store, plan, lo, hi, error))
         return FALSE;
 
       while (position < hi)
@@ -731,7 +747,7 @@ integrate_typed_upserts (OmsStore               *store,
           gint64 limit;
 
           if (!next_position (store, FALSE, position, hi + 1, &end, error) ||
-              !integrate_simple_rows (store, data, sql, position, MIN (end - 1, hi),
+              !integrate_simple_rows (store, data, plan, position, MIN (end - 1, hi),
                                       total_upserts, n_upserts, error))
             return FALSE;
           if (end > hi)
@@ -760,22 +776,21 @@ integrate_table (OmsStore       *store,
 {
   static const char * const actions[] = { "UPSERT", "DELETE", "MERGE" };
   g_auto(OmsTranslateSql) sql = { 0 };
+  g_auto(BulkPlan) plan = { 0 };
 
   if (!order_pending (store, data, table_name, actions[pass], error))
     return FALSE;
 
   if (pass == PASS_UPSERT && oms_translate_pull_is_generic (table_name) &&
       oms_store_is_generic_table_name (table_name))
-    {
-      if (!integrate_generic_in_bulk (store, data, n_upserts, error))
-        return FALSE;
-      report_progress (data, total_upserts - *n_upserts);
-    }
+    bulk_plan_init_generic (&plan, table_name);
+  else if (pass == PASS_UPSERT && data->typed_in_bulk &&
+           oms_translate_sql_pull (table_name, "b.data", "s.store_key", &sql))
+    bulk_plan_init_typed (&plan, &sql);
 
-  if (pass == PASS_UPSERT && data->typed_in_bulk &&
-      oms_translate_sql_pull (table_name, "b.data", "s.store_key", &sql))
-    return integrate_typed_upserts (store, data, &sql, total_upserts, n_upserts, cancellable,
-                                    error);
+  if (plan.list != NULL)
+    return integrate_upserts_in_bulk (store, data, &plan, total_upserts, n_upserts, cancellable,
+                                      error);
 
   return integrate_rows (store, data, pass, 0, G_MAXINT64, total_upserts, n_upserts,
                          cancellable, error);
