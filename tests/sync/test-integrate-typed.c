@@ -731,6 +731,37 @@ test_cancel (void)
   remove_tree (dir);
 }
 
+/* Tables kept generically are integrated in the order of their names, so the changelog of two
+ * runs over the same buffer is the same.
+ */
+static void
+test_generic_order (void)
+{
+  static const Case records[] = {
+    { "zeta", "Z1", "{'ID':'Z1'}", FALSE },
+    { "alpha", "A1", "{'ID':'A1'}", FALSE },
+    { "mid", "M1", "{'ID':'M1'}", FALSE },
+    { "beta", "B1", "{'ID':'B1'}", FALSE },
+    { "gamma", "G1", "{'ID':'G1'}", FALSE },
+  };
+  g_autoptr(GPtrArray) lines = assert_same_both_ways (records, G_N_ELEMENTS (records));
+  const char *order[] = { "alpha", "beta", "gamma", "mid", "zeta" };
+  guint n = 0;
+
+  for (guint i = 0; i < lines->len; i++)
+    {
+      const char *line = g_ptr_array_index (lines, i);
+      g_autofree char *prefix = NULL;
+
+      if (!g_str_has_prefix (line, "changelog "))
+        continue;
+      g_assert_cmpuint (n, <, G_N_ELEMENTS (order));
+      prefix = g_strdup_printf ("changelog table_name=text:\"%s\"", order[n++]);
+      g_assert_true (g_str_has_prefix (line, prefix));
+    }
+  g_assert_cmpuint (n, ==, G_N_ELEMENTS (order));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -740,6 +771,7 @@ main (int   argc,
   g_test_add_func ("/oms/integrate-typed/same-as-per-record", test_same_as_per_record);
   g_test_add_func ("/oms/integrate-typed/pages", test_pages);
   g_test_add_func ("/oms/integrate-typed/cancel", test_cancel);
+  g_test_add_func ("/oms/integrate-typed/generic-order", test_generic_order);
 
   return g_test_run ();
 }

@@ -134,6 +134,14 @@ bind_site (sqlite3_stmt  *stmt,
   return TRUE;
 }
 
+/* g_ptr_array_sort() passes pointers to the elements. */
+static int
+compare_names (gconstpointer a,
+               gconstpointer b)
+{
+  return g_strcmp0 (*(const char * const *) a, *(const char * const *) b);
+}
+
 /* Every pending table name, in the order its upserts must be integrated. */
 static GPtrArray *
 list_tables (OmsStore       *store,
@@ -175,7 +183,7 @@ list_tables (OmsStore       *store,
     g_hash_table_iter_init (&iter, pending);
     while (g_hash_table_iter_next (&iter, &key, NULL))
       g_ptr_array_add (others, key);
-    g_ptr_array_sort (others, (GCompareFunc) g_strcmp0);
+    g_ptr_array_sort (others, compare_names);
     for (guint i = 0; i < others->len; i++)
       g_ptr_array_add (tables, g_strdup (g_ptr_array_index (others, i)));
   }
