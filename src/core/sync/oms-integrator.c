@@ -27,11 +27,11 @@
  * drawing while a large initial pull is integrated. The buffer is read in pages because the
  * rows being read are the rows being marked.
  *
- * Upserts of typed tables without hooks are integrated set-based where SQL provably writes
- * what the per-record path would (oms-translate-sql.c). A page of the table's order list at a
- * time, the records that qualify are listed, each run of them is written with three
- * statements, and the others go record by record in between, so that rows and changelog keep
- * the order of integration.
+ * Upserts of generic tables, and of typed tables without hooks where SQL provably writes what
+ * the per-record path would (oms-translate-sql.c), are integrated set-based. A page of the
+ * table's order list at a time, the records that qualify are listed, each run of them is
+ * written with three statements, and the others go record by record in between, so that rows
+ * and changelog keep the order of integration.
  */
 
 #define PAGE_SIZE           1000

@@ -619,7 +619,9 @@ oms_translate_sql_clear (OmsTranslateSql *self)
  * need the functions of oms_translate_sql_add_functions().
  *
  * Tables kept generically, tables whose translation has a hook, and fields of a kind that has
- * no SQL form have none: their records go through the per-record path.
+ * no SQL form have none: their records go through the per-record path. Like the store's
+ * bind_column(), the SQL takes the presence of each column (OmsColumnInfo) to match the
+ * table's NOT NULL constraints: a statement that broke one would fail the whole pass.
  *
  * Returns: %TRUE when @sync_table has a set-based form
  */
