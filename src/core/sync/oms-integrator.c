@@ -11,10 +11,11 @@
 #include <glib/gi18n.h>
 
 #include "oms-background.h"
-#include "oms-integrator.h"
+#include "oms-integrator-private.h"
 #include "oms-protocol-error.h"
 #include "oms-store-private.h"
 #include "oms-sync-log.h"
+#include "oms-translate-sql.h"
 #include "oms-translate.h"
 
 /* Integration moves pulled records from sync_buffer into the store's tables
@@ -25,10 +26,20 @@
  * It runs in a worker thread on its own connection to the same file, so the main loop keeps
  * drawing while a large initial pull is integrated. The buffer is read in pages because the
  * rows being read are the rows being marked.
+ *
+ * Upserts of generic tables, and of typed tables without hooks where SQL provably writes what
+ * the per-record path would (oms-translate-sql.c), are integrated set-based. A page of the
+ * table's order list at a time, the records that qualify are listed, each run of them is
+ * written with three statements, and the others go record by record in between, so that rows
+ * and changelog keep the order of integration.
  */
 
 #define PAGE_SIZE           1000
 #define PROGRESS_EVERY      1000
+#define BULK_PAGE_SIZE      OMS_INTEGRATOR_BULK_PAGE_SIZE
+
+static gint typed_in_bulk_disabled = FALSE;
+static gint n_typed_in_bulk = 0;
 
 /* Sync table names in dependency order: a table's rows may refer to the ones before it. */
 static const char * const dependency_order[] = {
@@ -41,6 +52,7 @@ typedef struct
   char                  *data_dir;
   gboolean               has_central_site_id;
   gint64                 central_site_id;
+  gboolean               typed_in_bulk;
   OmsIntegratorProgress  progress;
   gpointer               progress_data;
   GMainContext          *context;
@@ -122,6 +134,14 @@ bind_site (sqlite3_stmt  *stmt,
   return TRUE;
 }
 
+/* g_ptr_array_sort() passes pointers to the elements. */
+static int
+compare_names (gconstpointer a,
+               gconstpointer b)
+{
+  return g_strcmp0 (*(const char * const *) a, *(const char * const *) b);
+}
+
 /* Every pending table name, in the order its upserts must be integrated. */
 static GPtrArray *
 list_tables (OmsStore       *store,
@@ -163,7 +183,7 @@ list_tables (OmsStore       *store,
     g_hash_table_iter_init (&iter, pending);
     while (g_hash_table_iter_next (&iter, &key, NULL))
       g_ptr_array_add (others, key);
-    g_ptr_array_sort (others, (GCompareFunc) g_strcmp0);
+    g_ptr_array_sort (others, compare_names);
     for (guint i = 0; i < others->len; i++)
       g_ptr_array_add (tables, g_strdup (g_ptr_array_index (others, i)));
   }
@@ -215,9 +235,11 @@ order_pending (OmsStore       *store,
   return TRUE;
 }
 
+/* The next pending rows after *position and before @limit. */
 static GPtrArray *
 read_page (OmsStore       *store,
            gint64         *position,
+           gint64          limit,
            GError        **error)
 {
   g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func (buffer_row_free);
@@ -228,7 +250,8 @@ read_page (OmsStore       *store,
                             "SELECT o.position, b.record_id, b.table_name, b.data "
                             "FROM temp.oms_integrate_order o "
                             "JOIN sync_buffer b ON b.rowid = o.buffer_rowid "
-                            "WHERE o.position > ?1 AND b.integration_datetime IS NULL "
+                            "WHERE o.position > ?1 AND o.position < ?3 "
+                            "AND b.integration_datetime IS NULL "
                             "ORDER BY o.position LIMIT ?2",
                             error);
   if (stmt == NULL)
@@ -236,6 +259,7 @@ read_page (OmsStore       *store,
 
   sqlite3_bind_int64 (stmt, 1, *position);
   sqlite3_bind_int (stmt, 2, PAGE_SIZE);
+  sqlite3_bind_int64 (stmt, 3, limit);
 
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
@@ -364,19 +388,101 @@ typedef enum
   PASS_MERGE,
 } Pass;
 
-/* The rows of the current order list that a table kept generically can take as they are. */
-#define BULK_FROM \
-  "FROM temp.oms_integrate_order o JOIN sync_buffer b ON b.rowid = o.buffer_rowid "
-#define BULK_WHERE \
-  "WHERE b.integration_datetime IS NULL AND json_valid (b.data) " \
-  "AND json_type (b.data) = 'object' "
+/* The statements that integrate a table's upserts set-based, a page of its order list at a
+ * time: @list lists the page's rows the others can take, with what their changelog rows need,
+ * so that later statements read the JSON once more at most; @upsert and @changelog write the
+ * listed rows after :lo up to :hi.
+ */
+typedef struct
+{
+  char     *table_name; /* the changelog's, bound as :table */
+  char     *list;
+  char     *upsert;
+  char     *changelog;
+  gboolean  typed;
+} BulkPlan;
 
+static void
+bulk_plan_clear (BulkPlan *plan)
+{
+  g_clear_pointer (&plan->table_name, g_free);
+  g_clear_pointer (&plan->list, g_free);
+  g_clear_pointer (&plan->upsert, g_free);
+  g_clear_pointer (&plan->changelog, g_free);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (BulkPlan, bulk_plan_clear)
+
+#define LIST_SQL(row_id, store_key, condition) \
+  "INSERT INTO temp.oms_integrate_simple (position, buffer_rowid, row_id, store_key) " \
+  "SELECT o.position, o.buffer_rowid, " row_id ", " store_key " " \
+  "FROM temp.oms_integrate_order o JOIN sync_buffer b ON b.rowid = o.buffer_rowid " \
+  "WHERE o.position > ?1 AND o.position <= ?2 AND " condition
+
+#define LISTED \
+  "FROM temp.oms_integrate_simple s WHERE s.position > :lo AND s.position <= :hi " \
+  "ORDER BY s.position "
+#define LISTED_ROWS \
+  "FROM temp.oms_integrate_simple s JOIN sync_buffer b ON b.rowid = s.buffer_rowid " \
+  "WHERE s.position > :lo AND s.position <= :hi ORDER BY s.position "
+
+/* A table kept generically needs no translation: every JSON object is kept as received, its
+ * store read from `store_id` or `store_ID`, as oms_store_upsert_raw_record() does. The rest
+ * only ever get an error, from the per-record path.
+ */
+static void
+bulk_plan_init_generic (BulkPlan   *plan,
+                        const char *table_name)
+{
+  plan->list = g_strdup (LIST_SQL ("b.record_id",
+                                   "nullif (coalesce (json_extract (b.data, '$.store_id'), "
+                                   "json_extract (b.data, '$.store_ID')), '')",
+                                   "CASE WHEN json_valid (b.data) "
+                                   "THEN json_type (b.data) = 'object' ELSE 0 END"));
+  plan->upsert = g_strdup ("INSERT INTO record (table_name, id, store_id, data) "
+                           "SELECT b.table_name, b.record_id, s.store_key, json (b.data) "
+                           LISTED_ROWS
+                           "ON CONFLICT (table_name, id) DO UPDATE "
+                           "SET store_id = excluded.store_id, data = excluded.data");
+  /* A buffer row's id is unique, so s.store_key is what the record now holds. */
+  plan->changelog = g_strdup ("INSERT INTO changelog (table_name, record_id, row_action, "
+                              "store_id, is_sync_update, source_site_id) "
+                              "SELECT :table, s.row_id, 'UPSERT', s.store_key, 1, :site "
+                              LISTED);
+  plan->table_name = g_strdup (table_name);
+  plan->typed = FALSE;
+}
+
+/* A typed table takes the records oms_translate_sql_pull() translates exactly. */
+static void
+bulk_plan_init_typed (BulkPlan              *plan,
+                      const OmsTranslateSql *sql)
+{
+  plan->list = g_strdup_printf (LIST_SQL ("%s", "%s", "%s"),
+                                sql->id, sql->store_key, sql->simple);
+  plan->upsert = g_strdup_printf ("INSERT INTO \"%s\" (%s) SELECT %s " LISTED_ROWS
+                                  "ON CONFLICT (id) DO UPDATE SET %s",
+                                  sql->local_table, sql->columns, sql->values, sql->updates);
+  /* As oms_store_upsert_record() writes it: a sync update under the local table's name. */
+  plan->changelog = g_strdup_printf ("INSERT INTO changelog (table_name, record_id, row_action, "
+                                     "name_link_id, store_id, is_sync_update, source_site_id) "
+                                     "SELECT :table, s.row_id, 'UPSERT', NULL, %s, 1, :site "
+                                     LISTED,
+                                     sql->store_id);
+  plan->table_name = g_strdup (sql->local_table);
+  plan->typed = TRUE;
+}
+
+/* Runs a statement of @plan, which gives :table; :lo and :hi bound a range of positions. */
 static gboolean
-run_bulk_statement (OmsStore      *store,
-                    IntegrateData *data,
-                    const char    *sql,
-                    gint64        *changes,
-                    GError       **error)
+run_bulk_statement (OmsStore       *store,
+                    IntegrateData  *data,
+                    const BulkPlan *plan,
+                    const char     *sql,
+                    gint64          lo,
+                    gint64          hi,
+                    gint64         *changes,
+                    GError        **error)
 {
   g_autofree char *now = oms_sync_format_timestamp (g_get_real_time ());
   sqlite3_stmt *stmt;
@@ -392,6 +498,15 @@ run_bulk_statement (OmsStore      *store,
   index = sqlite3_bind_parameter_index (stmt, ":now");
   if (index > 0)
     sqlite3_bind_text (stmt, index, now, -1, SQLITE_TRANSIENT);
+  index = sqlite3_bind_parameter_index (stmt, ":lo");
+  if (index > 0)
+    sqlite3_bind_int64 (stmt, index, lo);
+  index = sqlite3_bind_parameter_index (stmt, ":hi");
+  if (index > 0)
+    sqlite3_bind_int64 (stmt, index, hi);
+  index = sqlite3_bind_parameter_index (stmt, ":table");
+  if (index > 0)
+    sqlite3_bind_text (stmt, index, plan->table_name, -1, SQLITE_TRANSIENT);
 
   if (sqlite3_step (stmt) != SQLITE_DONE)
     {
@@ -407,75 +522,161 @@ run_bulk_statement (OmsStore      *store,
   return TRUE;
 }
 
-/* A table kept generically needs no translation, so its valid rows are integrated with three
- * set-based statements instead of four per record: the record, its changelog row (a sync
- * update from the buffer row's source), and the buffer row's outcome. Rows that are not a
- * JSON object are left for the per-record pass, which records why.
+/* Lists the rows at positions after @lo up to @hi that @plan takes. A page at a time keeps
+ * the list small and the pass cancellable.
  */
 static gboolean
-integrate_generic_in_bulk (OmsStore       *store,
-                           IntegrateData  *data,
-                           gint64         *n_done,
-                           GError        **error)
+list_simple_rows (OmsStore        *store,
+                  const BulkPlan  *plan,
+                  gint64           lo,
+                  gint64           hi,
+                  GError         **error)
 {
-  gint64 changes = 0;
+  sqlite3_stmt *stmt;
 
-  if (!run_bulk_statement (store, data,
-                           "INSERT INTO record (table_name, id, store_id, data) "
-                           "SELECT b.table_name, b.record_id, nullif (coalesce ("
-                           "json_extract (b.data, '$.store_id'), "
-                           "json_extract (b.data, '$.store_ID')), ''), json (b.data) "
-                           BULK_FROM BULK_WHERE "ORDER BY o.position "
-                           "ON CONFLICT (table_name, id) DO UPDATE "
-                           "SET store_id = excluded.store_id, data = excluded.data",
-                           NULL, error) ||
-      !run_bulk_statement (store, data,
-                           "INSERT INTO changelog (table_name, record_id, row_action, "
-                           "store_id, is_sync_update, source_site_id) "
-                           "SELECT b.table_name, b.record_id, 'UPSERT', r.store_id, 1, :site "
-                           BULK_FROM
-                           "JOIN record r ON r.table_name = b.table_name AND r.id = b.record_id "
-                           BULK_WHERE "ORDER BY o.position",
-                           NULL, error) ||
-      !run_bulk_statement (store, data,
-                           "UPDATE sync_buffer SET integration_datetime = :now, "
-                           "integration_error = NULL WHERE rowid IN "
-                           "(SELECT o.buffer_rowid " BULK_FROM BULK_WHERE ")",
-                           &changes, error))
+  if (!oms_store_exec (store,
+                       "CREATE TEMP TABLE IF NOT EXISTS oms_integrate_simple ("
+                       "position INTEGER PRIMARY KEY, buffer_rowid INTEGER NOT NULL, "
+                       "row_id TEXT NOT NULL, store_key TEXT);"
+                       "DELETE FROM temp.oms_integrate_simple;",
+                       error))
     return FALSE;
 
-  *n_done += changes;
+  stmt = oms_store_prepare (store, plan->list, error);
+  if (stmt == NULL)
+    return FALSE;
+
+  sqlite3_bind_int64 (stmt, 1, lo);
+  sqlite3_bind_int64 (stmt, 2, hi);
+  if (sqlite3_step (stmt) != SQLITE_DONE)
+    {
+      oms_store_set_sql_error (store, error, _("read the pulled records"));
+      sqlite3_reset (stmt);
+      return FALSE;
+    }
+  sqlite3_reset (stmt);
+
   return TRUE;
 }
 
+/* The first position after @position whose row is listed as simple (@simple) or is not, or
+ * @none. Rows past the listed page count as not simple.
+ */
 static gboolean
-integrate_table (OmsStore       *store,
-                 IntegrateData  *data,
-                 const char     *table_name,
-                 Pass            pass,
-                 gint64          total_upserts,
-                 gint64         *n_upserts,
-                 GCancellable   *cancellable,
-                 GError        **error)
+next_position (OmsStore  *store,
+               gboolean   simple,
+               gint64     position,
+               gint64     none,
+               gint64    *next,
+               GError   **error)
 {
-  static const char * const actions[] = { "UPSERT", "DELETE", "MERGE" };
-  OmsChangeOrigin origin = { TRUE, data->has_central_site_id, data->central_site_id };
-  gint64 position = 0;
+  sqlite3_stmt *stmt;
+  int rc;
 
-  if (!order_pending (store, data, table_name, actions[pass], error))
+  stmt = oms_store_prepare (store,
+                            simple ?
+                            "SELECT coalesce ((SELECT min (position) "
+                            "FROM temp.oms_integrate_simple WHERE position > ?1), ?2)" :
+                            "SELECT coalesce ((SELECT o.position "
+                            "FROM temp.oms_integrate_order o WHERE o.position > ?1 "
+                            "AND NOT EXISTS (SELECT 1 FROM temp.oms_integrate_simple s "
+                            "WHERE s.position = o.position) ORDER BY o.position LIMIT 1), ?2)",
+                            error);
+  if (stmt == NULL)
     return FALSE;
 
-  if (pass == PASS_UPSERT && oms_translate_pull_is_generic (table_name) &&
-      oms_store_is_generic_table_name (table_name))
-    {
-      if (!integrate_generic_in_bulk (store, data, n_upserts, error))
-        return FALSE;
-      report_progress (data, total_upserts - *n_upserts);
-    }
+  sqlite3_bind_int64 (stmt, 1, position);
+  sqlite3_bind_int64 (stmt, 2, none);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    *next = sqlite3_column_int64 (stmt, 0);
+  else
+    oms_store_set_sql_error (store, error, _("read the pulled records"));
+  sqlite3_reset (stmt);
+
+  return rc == SQLITE_ROW;
+}
+
+static gboolean
+last_position (OmsStore  *store,
+               gint64    *last,
+               GError   **error)
+{
+  sqlite3_stmt *stmt;
+  int rc;
+
+  stmt = oms_store_prepare (store,
+                            "SELECT coalesce (max (position), 0) FROM temp.oms_integrate_order",
+                            error);
+  if (stmt == NULL)
+    return FALSE;
+
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    *last = sqlite3_column_int64 (stmt, 0);
+  else
+    oms_store_set_sql_error (store, error, _("read the pulled records"));
+  sqlite3_reset (stmt);
+
+  return rc == SQLITE_ROW;
+}
+
+/* Writes the listed rows at positions after @lo up to @hi: the rows in order (a later copy of
+ * a record replaces an earlier one, as it would record by record), their changelog rows in the
+ * same order, then their buffer rows' outcome.
+ */
+static gboolean
+integrate_simple_rows (OmsStore        *store,
+                       IntegrateData   *data,
+                       const BulkPlan  *plan,
+                       gint64           lo,
+                       gint64           hi,
+                       gint64           total_upserts,
+                       gint64          *n_upserts,
+                       GError         **error)
+{
+  gint64 changes = 0;
+
+  if (hi <= lo)
+    return TRUE;
+
+  if (!run_bulk_statement (store, data, plan, plan->upsert, lo, hi, NULL, error) ||
+      !run_bulk_statement (store, data, plan, plan->changelog, lo, hi, NULL, error) ||
+      !run_bulk_statement (store, data, plan,
+                           "UPDATE sync_buffer SET integration_datetime = :now, "
+                           "integration_error = NULL WHERE rowid IN "
+                           "(SELECT buffer_rowid FROM temp.oms_integrate_simple "
+                           "WHERE position > :lo AND position <= :hi)",
+                           lo, hi, &changes, error))
+    return FALSE;
+
+  /* As often as record by record: runs between records that are not simple may be short. */
+  if ((*n_upserts + changes) / PROGRESS_EVERY != *n_upserts / PROGRESS_EVERY)
+    report_progress (data, total_upserts - (*n_upserts + changes));
+  *n_upserts += changes;
+  if (plan->typed)
+    g_atomic_int_add (&n_typed_in_bulk, (gint) changes);
+
+  return TRUE;
+}
+
+/* Integrates the pending rows after @position and before @limit one by one. */
+static gboolean
+integrate_rows (OmsStore       *store,
+                IntegrateData  *data,
+                Pass            pass,
+                gint64          position,
+                gint64          limit,
+                gint64          total_upserts,
+                gint64         *n_upserts,
+                GCancellable   *cancellable,
+                GError        **error)
+{
+  OmsChangeOrigin origin = { TRUE, data->has_central_site_id, data->central_site_id };
 
   for (;;)
     {
-      g_autoptr(GPtrArray) rows = read_page (store, &position, error);
+      g_autoptr(GPtrArray) rows = read_page (store, &position, limit, error);
 
       if (rows == NULL)
         return FALSE;
@@ -519,6 +720,88 @@ integrate_table (OmsStore       *store,
             return FALSE;
         }
     }
+}
+
+/* A table's upserts a page of its order list at a time: the run of rows @plan takes
+ * set-based, then the rows up to the next one it takes record by record, and so on, so that
+ * everything is integrated in order.
+ */
+static gboolean
+integrate_upserts_in_bulk (OmsStore        *store,
+                           IntegrateData   *data,
+                           const BulkPlan  *plan,
+                           gint64           total_upserts,
+                           gint64          *n_upserts,
+                           GCancellable    *cancellable,
+                           GError         **error)
+{
+  gint64 last;
+
+  if (!last_position (store, &last, error))
+    return FALSE;
+
+  for (gint64 lo = 0; lo < last; lo += BULK_PAGE_SIZE)
+    {
+      gint64 hi = MIN (lo + BULK_PAGE_SIZE, last);
+      gint64 position = lo;
+
+      if (g_cancellable_set_error_if_cancelled (cancellable, error) ||
+          !list_simple_rows (store, plan, lo, hi, error))
+        return FALSE;
+
+      while (position < hi)
+        {
+          gint64 end;
+          gint64 limit;
+
+          if (!next_position (store, FALSE, position, hi + 1, &end, error) ||
+              !integrate_simple_rows (store, data, plan, position, MIN (end - 1, hi),
+                                      total_upserts, n_upserts, error))
+            return FALSE;
+          if (end > hi)
+            break;
+
+          if (!next_position (store, TRUE, end, hi + 1, &limit, error) ||
+              !integrate_rows (store, data, PASS_UPSERT, end - 1, limit, total_upserts,
+                               n_upserts, cancellable, error))
+            return FALSE;
+          position = limit - 1;
+        }
+    }
+
+  return TRUE;
+}
+
+static gboolean
+integrate_table (OmsStore       *store,
+                 IntegrateData  *data,
+                 const char     *table_name,
+                 Pass            pass,
+                 gint64          total_upserts,
+                 gint64         *n_upserts,
+                 GCancellable   *cancellable,
+                 GError        **error)
+{
+  static const char * const actions[] = { "UPSERT", "DELETE", "MERGE" };
+  g_auto(OmsTranslateSql) sql = { 0 };
+  g_auto(BulkPlan) plan = { 0 };
+
+  if (!order_pending (store, data, table_name, actions[pass], error))
+    return FALSE;
+
+  if (pass == PASS_UPSERT && oms_translate_pull_is_generic (table_name) &&
+      oms_store_is_generic_table_name (table_name))
+    bulk_plan_init_generic (&plan, table_name);
+  else if (pass == PASS_UPSERT && data->typed_in_bulk &&
+           oms_translate_sql_pull (table_name, "b.data", "s.store_key", &sql))
+    bulk_plan_init_typed (&plan, &sql);
+
+  if (plan.list != NULL)
+    return integrate_upserts_in_bulk (store, data, &plan, total_upserts, n_upserts, cancellable,
+                                      error);
+
+  return integrate_rows (store, data, pass, 0, G_MAXINT64, total_upserts, n_upserts,
+                         cancellable, error);
 }
 
 static gint64
@@ -610,6 +893,14 @@ integrate_thread (GTask        *task,
       !oms_store_begin (store, &error))
     goto failed;
 
+  /* Without its SQL functions the set-based path for typed tables is simply not taken. */
+  if (data->typed_in_bulk && !oms_translate_sql_add_functions (oms_store_get_db (store)))
+    {
+      g_debug ("Could not add the SQL functions of typed integration: %s",
+               sqlite3_errmsg (oms_store_get_db (store)));
+      data->typed_in_bulk = FALSE;
+    }
+
   if (!integrate (store, data, cancellable, &error))
     {
       oms_store_rollback (store);
@@ -671,6 +962,7 @@ oms_integrator_run_async (const char            *data_dir,
   data->data_dir = g_strdup (data_dir);
   data->has_central_site_id = has_central_site_id;
   data->central_site_id = central_site_id;
+  data->typed_in_bulk = !g_atomic_int_get (&typed_in_bulk_disabled);
   data->progress = progress;
   data->progress_data = progress_data;
   data->context = g_main_context_ref_thread_default ();
@@ -686,4 +978,27 @@ oms_integrator_run_finish (GAsyncResult  *result,
   g_return_val_if_fail (g_task_is_valid (result, NULL), FALSE);
 
   return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/*
+ * oms_integrator_set_typed_in_bulk:
+ * @enabled: whether runs started from now integrate typed tables set-based where they can
+ *
+ * On by default. Off, every typed record goes through the per-record path.
+ */
+void
+oms_integrator_set_typed_in_bulk (gboolean enabled)
+{
+  g_atomic_int_set (&typed_in_bulk_disabled, !enabled);
+}
+
+/*
+ * oms_integrator_get_n_typed_in_bulk:
+ *
+ * Returns: how many typed records this process has integrated set-based
+ */
+guint
+oms_integrator_get_n_typed_in_bulk (void)
+{
+  return (guint) g_atomic_int_get (&n_typed_in_bulk);
 }

@@ -12,7 +12,7 @@
 #include <glib/gi18n.h>
 
 #include "oms-json-util.h"
-#include "oms-translate.h"
+#include "oms-translate-private.h"
 
 /* Pure translations between the records the two central servers send and receive and the rows
  * of omsync's typed tables. The field mappings are those of Open mSupply's translators
@@ -23,82 +23,6 @@
  */
 
 G_DEFINE_QUARK (oms-translate-error-quark, oms_translate_error)
-
-/* How one field of a sync record becomes one column, named after the serde types of the
- * Legacy*Row structs. Fields that may be null are also allowed to be absent, where serde would
- * reject a record without them.
- */
-typedef enum
-{
-  KIND_STRING,              /* String */
-  KIND_STRING_OR_NULL,      /* Option<String>, "" kept */
-  KIND_STRING_EMPTY_NULL,   /* Option<String> through empty_str_as_option: "" is none */
-  KIND_JSON_STRING_OR_NULL, /* Option<String> of JSON text; the store may hand back an object */
-  KIND_BOOL,                /* bool */
-  KIND_BOOL_NOT,            /* bool stored negated (acknowledged → unacknowledged) */
-  KIND_BOOL_OR_NULL,        /* Option<bool> */
-  KIND_INT,                 /* i32 */
-  KIND_INT_OR_NULL,         /* Option<i32> */
-  KIND_DOUBLE,              /* f64 */
-  KIND_DOUBLE_OR_NULL,      /* Option<f64> */
-  KIND_LEGACY_DATE,         /* zero_date_as_option / date_option_to_isostring */
-  KIND_DATE_OR_NULL,        /* Option<NaiveDate>, "YYYY-MM-DD" both ways */
-  KIND_DATETIME,            /* NaiveDateTime */
-  KIND_DATETIME_OR_EPOCH,   /* #[serde(default)] NaiveDateTime: absent is 1970-01-01T00:00:00 */
-  KIND_DATETIME_OR_NULL,    /* Option<NaiveDateTime>, also through empty_str_as_option */
-  KIND_ENUM,                /* a value from the field's list */
-  KIND_ENUM_OR_NULL,        /* a value from the field's list, or none ("" is none) */
-} FieldKind;
-
-typedef struct
-{
-  const char        *key;    /* the field of the sync record */
-  const char        *column; /* the column of the local table */
-  FieldKind          kind;
-  const char *const *values; /* the values an enum field may take */
-} FieldMap;
-
-/* A timestamp the legacy server splits into a date and a time of day, with an `om_*` field
- * holding the full value that Open mSupply sets and prefers when it is not empty.
- */
-typedef struct
-{
-  const char *column;
-  const char *override_key;
-  const char *date_key;
-  const char *time_key;  /* NULL: the date alone, at midnight */
-  gboolean    required;
-} DateTimeMap;
-
-typedef struct _TableMap TableMap;
-
-/* Hooks handle what is not a field-for-field mapping. A hook that sets *ignored_reason makes the
- * record one Open mSupply ignores.
- */
-typedef gboolean (*PullHook) (const TableMap  *map,
-                              JsonObject      *record,
-                              JsonObject      *row,
-                              char           **ignored_reason,
-                              GError         **error);
-typedef gboolean (*PushHook) (const TableMap  *map,
-                              JsonObject      *row,
-                              JsonObject      *record,
-                              char           **ignored_reason,
-                              GError         **error);
-
-struct _TableMap
-{
-  const char        *sync_table;
-  const char        *local_table;
-  const FieldMap    *fields;
-  guint              n_fields;
-  const DateTimeMap *datetimes;
-  guint              n_datetimes;
-  PullHook           pull_hook;
-  PushHook           push_hook;
-  gboolean           pull_deletes;  /* Open mSupply integrates pulled deletes of the table */
-  OmsPushTargets     push_deletes;  /* where Open mSupply pushes local deletes of the table */
-};
 
 typedef struct
 {
@@ -414,6 +338,21 @@ lookup_by_sync_table (const char *sync_table)
   return NULL;
 }
 
+/*
+ * oms_translate_lookup_pull_map:
+ * @sync_table: a sync table name
+ *
+ * Returns: (nullable): the mapping oms_translate_pull() applies to records of @sync_table, or
+ *   %NULL for a table kept generically
+ */
+const TableMap *
+oms_translate_lookup_pull_map (const char *sync_table)
+{
+  g_return_val_if_fail (sync_table != NULL, NULL);
+
+  return lookup_by_sync_table (sync_table);
+}
+
 static const TableMap *
 lookup_by_local_table (const char *local_table)
 {
@@ -624,33 +563,110 @@ parse_legacy_date (const char *text,
   return *p == '\0';
 }
 
+/* The printers write into a buffer of OMS_TRANSLATE_DATE_SIZE bytes without allocating:
+ * integration prints every date of every pulled record. %0<width>d, for values >= 0.
+ */
+static char *
+print_number (char *p,
+              int   value,
+              int   width)
+{
+  char digits[12];
+  int n = 0;
+
+  do
+    {
+      digits[n++] = (char) ('0' + value % 10);
+      value /= 10;
+    }
+  while (value > 0);
+  while (n < width)
+    digits[n++] = '0';
+  while (n > 0)
+    *p++ = digits[--n];
+
+  return p;
+}
+
+/* "%04d-%02d-%02d" */
+static char *
+print_date (char           *p,
+            const DateTime *dt)
+{
+  p = print_number (p, dt->year, 4);
+  *p++ = '-';
+  p = print_number (p, dt->month, 2);
+  *p++ = '-';
+  p = print_number (p, dt->day, 2);
+  *p = '\0';
+
+  return p;
+}
+
+/* "%02d:%02d:%02d" */
+static char *
+print_time (char *p,
+            int   seconds)
+{
+  p = print_number (p, seconds / 3600, 2);
+  *p++ = ':';
+  p = print_number (p, seconds / 60 % 60, 2);
+  *p++ = ':';
+  p = print_number (p, seconds % 60, 2);
+  *p = '\0';
+
+  return p;
+}
+
+/* chrono writes a NaiveDateTime with no fraction, or with 3, 6 or 9 digits of it. */
+static char *
+print_datetime (char           *p,
+                const DateTime *dt)
+{
+  p = print_date (p, dt);
+  *p++ = 'T';
+  p = print_time (p, dt->seconds);
+
+  if (dt->nanos != 0)
+    {
+      *p++ = '.';
+      if (dt->nanos % 1000000 == 0)
+        p = print_number (p, dt->nanos / 1000000, 3);
+      else if (dt->nanos % 1000 == 0)
+        p = print_number (p, dt->nanos / 1000, 6);
+      else
+        p = print_number (p, dt->nanos, 9);
+      *p = '\0';
+    }
+
+  return p;
+}
+
 static char *
 format_date (const DateTime *dt)
 {
-  return g_strdup_printf ("%04d-%02d-%02d", dt->year, dt->month, dt->day);
+  char text[OMS_TRANSLATE_DATE_SIZE];
+
+  print_date (text, dt);
+  return g_strdup (text);
 }
 
 static char *
 format_time (int seconds)
 {
-  return g_strdup_printf ("%02d:%02d:%02d", seconds / 3600, seconds / 60 % 60, seconds % 60);
+  char text[OMS_TRANSLATE_DATE_SIZE];
+
+  print_time (text, seconds);
+  return g_strdup (text);
 }
 
-/* chrono writes a NaiveDateTime with no fraction, or with 3, 6 or 9 digits of it. */
 static char *
 format_datetime (const DateTime *dt)
 {
-  g_autofree char *date = format_date (dt);
-  g_autofree char *time = format_time (dt->seconds);
+  char text[OMS_TRANSLATE_DATE_SIZE];
 
-  if (dt->nanos == 0)
-    return g_strdup_printf ("%sT%s", date, time);
-  if (dt->nanos % 1000000 == 0)
-    return g_strdup_printf ("%sT%s.%03d", date, time, dt->nanos / 1000000);
-  if (dt->nanos % 1000 == 0)
-    return g_strdup_printf ("%sT%s.%06d", date, time, dt->nanos / 1000);
-
-  return g_strdup_printf ("%sT%s.%09d", date, time, dt->nanos);
+  print_datetime (text, dt);
+  return g_strdup (text);
 }
 
 /* date_option_to_isostring: the date at midnight. */
@@ -676,6 +692,95 @@ legacy_time_seconds (const DateTime *dt)
   return seconds;
 }
 
+/*
+ * oms_translate_pull_date_text:
+ * @kind: a date or datetime kind
+ * @text: (nullable): the field's text, or %NULL when it has none (absent, or null where @kind
+ *   allows that)
+ * @buffer: (nullable): OMS_TRANSLATE_DATE_SIZE bytes to print into, or %NULL to only check
+ * @out: (out) (transfer none) (nullable): the column's text, in @buffer or static, or %NULL
+ *   for a null column
+ *
+ * The column value pull_field() stores for a date or datetime field. Shared with the set-based
+ * integration (oms-translate-sql.c), which calls it from SQL so that both paths parse and
+ * print dates with the same code.
+ *
+ * Returns: %FALSE when @text is not a value of @kind
+ */
+gboolean
+oms_translate_pull_date_text (FieldKind    kind,
+                              const char  *text,
+                              char        *buffer,
+                              const char **out)
+{
+  DateTime dt;
+
+  *out = NULL;
+
+  switch ((int) kind)
+    {
+    case KIND_LEGACY_DATE:
+    case KIND_DATE_OR_NULL:
+      if (text == NULL || *text == '\0' ||
+          (kind == KIND_LEGACY_DATE && g_str_equal (text, "0000-00-00")))
+        return TRUE;
+      if (!(kind == KIND_LEGACY_DATE ? parse_legacy_date (text, &dt) : parse_date (text, &dt)))
+        return FALSE;
+      if (buffer != NULL)
+        {
+          print_date (buffer, &dt);
+          *out = buffer;
+        }
+      return TRUE;
+
+    case KIND_DATETIME:
+    case KIND_DATETIME_OR_EPOCH:
+    case KIND_DATETIME_OR_NULL:
+      if (text == NULL && kind == KIND_DATETIME_OR_EPOCH)
+        {
+          *out = "1970-01-01T00:00:00";
+          return TRUE;
+        }
+      if (text == NULL || (kind == KIND_DATETIME_OR_NULL && *text == '\0'))
+        return kind == KIND_DATETIME_OR_NULL;
+      if (!parse_datetime (text, &dt))
+        return FALSE;
+      if (buffer != NULL)
+        {
+          print_datetime (buffer, &dt);
+          *out = buffer;
+        }
+      return TRUE;
+
+    default:
+      g_return_val_if_reached (FALSE);
+    }
+}
+
+/*
+ * oms_translate_pull_date_at:
+ * @date: a date as oms_translate_pull_date_text() prints it, "YYYY-MM-DD"
+ * @seconds: a time of day in seconds since midnight, 0 to 86399
+ * @buffer: OMS_TRANSLATE_DATE_SIZE bytes
+ *
+ * Prints into @buffer the legacy date and time as one NaiveDateTime, as pull_datetime() stores
+ * it when there is no override.
+ */
+void
+oms_translate_pull_date_at (const char *date,
+                            int         seconds,
+                            char       *buffer)
+{
+  char *p;
+
+  g_return_if_fail (date != NULL && strlen (date) < OMS_TRANSLATE_DATE_SIZE - 10);
+  g_return_if_fail (seconds >= 0 && seconds < 86400);
+
+  p = g_stpcpy (buffer, date);
+  *p++ = 'T';
+  print_time (p, seconds);
+}
+
 /* Pull: one field of a sync record into one column. */
 static gboolean
 pull_field (const TableMap  *map,
@@ -688,8 +793,8 @@ pull_field (const TableMap  *map,
   gboolean is_null = node_is_null (node);
   GType type = node_value_type (node);
   const char *text = node_string (node);
-  g_autofree char *formatted = NULL;
-  DateTime dt;
+  char buffer[OMS_TRANSLATE_DATE_SIZE];
+  const char *printed;
 
   switch (field->kind)
     {
@@ -761,42 +866,21 @@ pull_field (const TableMap  *map,
 
     case KIND_LEGACY_DATE:
     case KIND_DATE_OR_NULL:
-      if (!is_null && text == NULL)
-        return set_wrong_type (error, map->sync_table, field->key);
-      if (is_null || *text == '\0' ||
-          (field->kind == KIND_LEGACY_DATE && g_str_equal (text, "0000-00-00")))
-        {
-          json_object_set_null_member (row, field->column);
-          return TRUE;
-        }
-      if (!(field->kind == KIND_LEGACY_DATE ? parse_legacy_date (text, &dt)
-                                            : parse_date (text, &dt)))
-        return set_bad_value (error, map->sync_table, field->key, text);
-      formatted = format_date (&dt);
-      json_object_set_string_member (row, field->column, formatted);
-      return TRUE;
-
     case KIND_DATETIME:
     case KIND_DATETIME_OR_EPOCH:
     case KIND_DATETIME_OR_NULL:
-      if (node == NULL && field->kind == KIND_DATETIME_OR_EPOCH)
-        {
-          json_object_set_string_member (row, field->column, "1970-01-01T00:00:00");
-          return TRUE;
-        }
-      if (field->kind == KIND_DATETIME_OR_NULL && (is_null || (text != NULL && *text == '\0')))
-        {
-          json_object_set_null_member (row, field->column);
-          return TRUE;
-        }
-      if (is_null)
+      /* A null date is none, a null datetime is missing; an absent one takes the default. */
+      if (is_null && (field->kind == KIND_DATETIME ||
+                      (field->kind == KIND_DATETIME_OR_EPOCH && node != NULL)))
         return set_missing (error, map->sync_table, field->key);
-      if (text == NULL)
+      if (!is_null && text == NULL)
         return set_wrong_type (error, map->sync_table, field->key);
-      if (!parse_datetime (text, &dt))
+      if (!oms_translate_pull_date_text (field->kind, text, buffer, &printed))
         return set_bad_value (error, map->sync_table, field->key, text);
-      formatted = format_datetime (&dt);
-      json_object_set_string_member (row, field->column, formatted);
+      if (printed != NULL)
+        json_object_set_string_member (row, field->column, printed);
+      else
+        json_object_set_null_member (row, field->column);
       return TRUE;
 
     case KIND_ENUM:
@@ -846,30 +930,27 @@ pull_datetime (const TableMap     *map,
   JsonNode *date_node = json_object_get_member (record, dtm->date_key);
   const char *override_text = node_string (override_node);
   const char *date_text = node_string (date_node);
-  gboolean has_override = FALSE;
-  gboolean has_date = FALSE;
-  g_autofree char *formatted = NULL;
-  DateTime override_dt;
-  DateTime date_dt;
+  char override_buffer[OMS_TRANSLATE_DATE_SIZE];
+  char date_buffer[OMS_TRANSLATE_DATE_SIZE];
+  char buffer[OMS_TRANSLATE_DATE_SIZE];
+  const char *override;
+  const char *date;
+  const char *formatted = NULL;
   int seconds = 0;
 
+  /* The override reads like an Option<NaiveDateTime> and the date like zero_date_as_option:
+   * "" (and "0000-00-00") are none.
+   */
   if (!node_is_null (override_node) && override_text == NULL)
     return set_wrong_type (error, map->sync_table, dtm->override_key);
-  if (override_text != NULL && *override_text != '\0')
-    {
-      if (!parse_datetime (override_text, &override_dt))
-        return set_bad_value (error, map->sync_table, dtm->override_key, override_text);
-      has_override = TRUE;
-    }
+  if (!oms_translate_pull_date_text (KIND_DATETIME_OR_NULL, override_text, override_buffer,
+                                     &override))
+    return set_bad_value (error, map->sync_table, dtm->override_key, override_text);
 
   if (!node_is_null (date_node) && date_text == NULL)
     return set_wrong_type (error, map->sync_table, dtm->date_key);
-  if (date_text != NULL && *date_text != '\0' && !g_str_equal (date_text, "0000-00-00"))
-    {
-      if (!parse_legacy_date (date_text, &date_dt))
-        return set_bad_value (error, map->sync_table, dtm->date_key, date_text);
-      has_date = TRUE;
-    }
+  if (!oms_translate_pull_date_text (KIND_LEGACY_DATE, date_text, date_buffer, &date))
+    return set_bad_value (error, map->sync_table, dtm->date_key, date_text);
 
   if (dtm->time_key != NULL)
     {
@@ -878,15 +959,14 @@ pull_datetime (const TableMap     *map,
       seconds = pull_time_of_day (json_object_get_member (record, dtm->time_key));
     }
 
-  if (has_override)
+  if (override != NULL)
     {
-      formatted = format_datetime (&override_dt);
+      formatted = override;
     }
-  else if (has_date)
+  else if (date != NULL)
     {
-      date_dt.seconds = seconds;
-      date_dt.nanos = 0;
-      formatted = format_datetime (&date_dt);
+      oms_translate_pull_date_at (date, seconds, buffer);
+      formatted = buffer;
     }
   else if (dtm->required)
     {
