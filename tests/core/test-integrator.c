@@ -104,6 +104,65 @@ test_generic_and_typed (void)
                                       "AND store_id = 'S1'"), ==, 1);
 }
 
+/* A pulled copy of a record changed here supersedes the local change, whichever road the
+ * integrator takes (set-based for generic and plain typed tables, record by record for the
+ * rest), so the local change is not pushed over the newer one.
+ */
+static void
+test_pull_supersedes_local_changes (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("oms-integrator-XXXXXX", &error);
+  g_autoptr(OmsStore) store = oms_store_open (dir, &error);
+  g_autoptr(GPtrArray) records = NULL;
+  g_autoptr(JsonObject) location = json_object_new ();
+  gboolean done = FALSE;
+
+  g_assert_no_error (error);
+
+  /* Local changes: a generic record (twice), a typed one, and one the pull leaves alone. */
+  g_assert_true (oms_store_upsert_raw_record (store, "item", "I1", "{\"ID\":\"I1\",\"n\":1}",
+                                              OMS_ORIGIN_LOCAL, &error));
+  g_assert_true (oms_store_upsert_raw_record (store, "item", "I1", "{\"ID\":\"I1\",\"n\":2}",
+                                              OMS_ORIGIN_LOCAL, &error));
+  g_assert_true (oms_store_upsert_raw_record (store, "item", "I2", "{\"ID\":\"I2\"}",
+                                              OMS_ORIGIN_LOCAL, &error));
+  json_object_set_string_member (location, "id", "L1");
+  json_object_set_string_member (location, "name", "Old fridge");
+  json_object_set_string_member (location, "code", "F1");
+  json_object_set_boolean_member (location, "on_hold", FALSE);
+  json_object_set_string_member (location, "store_id", "S1");
+  g_assert_true (oms_store_upsert_record (store, "location", location, OMS_ORIGIN_LOCAL,
+                                          &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (count_rows (store, "SELECT count(*) FROM changelog_deduped"), ==, 3);
+
+  records = g_ptr_array_new_with_free_func ((GDestroyNotify) oms_sync_record_free);
+  add (records, "item", "I1", "{\"ID\":\"I1\",\"n\":3}");
+  add (records, "Location", "L1", "{\"ID\":\"L1\",\"code\":\"F1\",\"Description\":\"Fridge\","
+                                   "\"hold\":false,\"store_ID\":\"S1\",\"Volume\":1,"
+                                   "\"type_ID\":\"\"}");
+  g_assert_true (oms_sync_buffer_store_batch (store, records, TRUE, 7, NULL, 0, NULL,
+                                              g_get_real_time (), &error));
+  g_assert_no_error (error);
+
+  oms_integrator_run_async (dir, TRUE, 7, NULL, NULL, NULL, integrate_cb, &done);
+  while (!done)
+    g_main_context_iteration (NULL, TRUE);
+
+  /* Each record's newest row alone counts: the sync updates for I1 and L1, I2's local change. */
+  g_assert_cmpint (count_rows (store, "SELECT count(*) FROM changelog_deduped"), ==, 3);
+  g_assert_cmpint (count_rows (store, "SELECT count(*) FROM changelog_deduped d WHERE d.cursor = "
+                                      "(SELECT max(cursor) FROM changelog c WHERE c.record_id = "
+                                      "d.record_id AND c.store_id IS d.store_id)"), ==, 3);
+  g_assert_cmpint (count_rows (store, "SELECT count(*) FROM changelog_deduped "
+                                      "WHERE is_sync_update = 0"), ==, 1);
+  g_assert_cmpint (count_rows (store, "SELECT count(*) FROM changelog_deduped "
+                                      "WHERE is_sync_update = 0 AND record_id = 'I2'"), ==, 1);
+  g_assert_cmpint (count_rows (store, "SELECT count(*) FROM changelog WHERE superseded = 1"),
+                   ==, 3);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -111,6 +170,8 @@ main (int   argc,
   g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
 
   g_test_add_func ("/oms/integrator/generic-and-typed", test_generic_and_typed);
+  g_test_add_func ("/oms/integrator/pull-supersedes-local-changes",
+                   test_pull_supersedes_local_changes);
 
   return g_test_run ();
 }

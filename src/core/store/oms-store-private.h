@@ -60,6 +60,10 @@ sqlite3_stmt       *oms_store_prepare              (OmsStore             *self,
 gboolean            oms_store_exec                 (OmsStore             *self,
                                                     const char           *sql,
                                                     GError              **error);
+gboolean            oms_store_supersede_changes    (OmsStore             *self,
+                                                    const char           *record_id,
+                                                    const char           *store_id,
+                                                    GError              **error);
 void                oms_store_set_sql_error        (OmsStore             *self,
                                                     GError              **error,
                                                     const char           *what);

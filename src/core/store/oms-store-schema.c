@@ -27,8 +27,8 @@ static const char *migrations[] = {
   "  value_bool BOOLEAN\n"
   ");\n"
 
-  /* `superseded` is omsync's own: a trigger marks the older rows of a record as soon as a
-   * newer one is written, so the de-duplicating view and the push-queue count read an index
+  /* `superseded` is omsync's own: the older rows of a record are marked as soon as a
+   * newer one is written (by a trigger until migration 2), so the de-duplicating view and the push-queue count read an index
    * instead of grouping the whole changelog on every call.
    */
   "CREATE TABLE IF NOT EXISTS changelog (\n"
@@ -258,6 +258,12 @@ static const char *migrations[] = {
   "  data TEXT NOT NULL,\n"
   "  PRIMARY KEY (table_name, id)\n"
   ") WITHOUT ROWID;\n",
+
+  /* 2: the writers of changelog mark the rows a new one supersedes themselves
+   * (oms_store_supersede_changes()): the trigger ran a statement for every row, which an
+   * initial sync writes a million times, where the integrator can do it a page at a time.
+   */
+  "DROP TRIGGER IF EXISTS changelog_supersede;\n",
 };
 
 #define TEXT(n)        { n, OMS_COLUMN_TEXT, OMS_COLUMN_NULLABLE }

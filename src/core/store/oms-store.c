@@ -1039,6 +1039,36 @@ oms_store_is_typed_table (const char *table_name)
   return oms_store_schema_lookup_table (table_name) != NULL;
 }
 
+/**
+ * oms_store_supersede_changes: (skip)
+ * @record_id: a record
+ * @store_id: (nullable): its store
+ *
+ * Marks every changelog row of @record_id in @store_id superseded, before the row of a newer
+ * change is written: only the newest row of a record counts (changelog_deduped).
+ */
+gboolean
+oms_store_supersede_changes (OmsStore    *self,
+                             const char  *record_id,
+                             const char  *store_id,
+                             GError     **error)
+{
+  sqlite3_stmt *stmt;
+
+  stmt = oms_store_prepare (self,
+                            "UPDATE changelog SET superseded = 1 WHERE record_id = ?1 "
+                            "AND store_id IS ?2 AND superseded = 0",
+                            error);
+  if (stmt == NULL)
+    return FALSE;
+
+  sqlite3_bind_text (stmt, 1, record_id, -1, SQLITE_TRANSIENT);
+  if (store_id != NULL)
+    sqlite3_bind_text (stmt, 2, store_id, -1, SQLITE_TRANSIENT);
+
+  return step_done (self, stmt, _("record a change"), error);
+}
+
 static gboolean
 append_changelog (OmsStore               *self,
                   const char             *table_name,
@@ -1050,6 +1080,9 @@ append_changelog (OmsStore               *self,
                   GError                **error)
 {
   sqlite3_stmt *stmt;
+
+  if (!oms_store_supersede_changes (self, record_id, store_id, error))
+    return FALSE;
 
   stmt = oms_store_prepare (self,
                             "INSERT INTO changelog (table_name, record_id, row_action, "
@@ -1505,6 +1538,22 @@ oms_store_upsert_raw_record (OmsStore               *self,
       sqlite3_bind_text (stmt, 2, record_id, -1, SQLITE_TRANSIENT);
       sqlite3_bind_text (stmt, 3, data_json, -1, SQLITE_TRANSIENT);
       ok = step_done (self, stmt, _("save a record"), error);
+    }
+
+  if (ok)
+    {
+      stmt = oms_store_prepare (self,
+                                "UPDATE changelog SET superseded = 1 WHERE record_id = ?2 "
+                                "AND superseded = 0 AND store_id IS (SELECT store_id FROM record "
+                                "WHERE table_name = ?1 AND id = ?2)",
+                                error);
+      ok = stmt != NULL;
+      if (ok)
+        {
+          sqlite3_bind_text (stmt, 1, table_name, -1, SQLITE_TRANSIENT);
+          sqlite3_bind_text (stmt, 2, record_id, -1, SQLITE_TRANSIENT);
+          ok = step_done (self, stmt, _("record a change"), error);
+        }
     }
 
   if (ok)

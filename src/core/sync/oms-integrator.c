@@ -398,6 +398,7 @@ typedef struct
   char     *table_name; /* the changelog's, bound as :table */
   char     *list;
   char     *upsert;
+  char     *supersede;
   char     *changelog;
   gboolean  typed;
 } BulkPlan;
@@ -408,6 +409,7 @@ bulk_plan_clear (BulkPlan *plan)
   g_clear_pointer (&plan->table_name, g_free);
   g_clear_pointer (&plan->list, g_free);
   g_clear_pointer (&plan->upsert, g_free);
+  g_clear_pointer (&plan->supersede, g_free);
   g_clear_pointer (&plan->changelog, g_free);
 }
 
@@ -422,6 +424,14 @@ G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (BulkPlan, bulk_plan_clear)
 #define LISTED \
   "FROM temp.oms_integrate_simple s WHERE s.position > :lo AND s.position <= :hi " \
   "ORDER BY s.position "
+/* The changelog rows the page's new ones supersede (oms_store_supersede_changes()), found
+ * through the index of the latest rows, a page at a time.
+ */
+#define SUPERSEDE_SQL(store_id) \
+  "UPDATE changelog SET superseded = 1 WHERE cursor IN (SELECT c.cursor " \
+  "FROM temp.oms_integrate_simple s JOIN changelog c ON c.record_id = s.row_id " \
+  "AND c.store_id IS " store_id " AND c.superseded = 0 " \
+  "WHERE s.position > :lo AND s.position <= :hi)"
 #define LISTED_ROWS \
   "FROM temp.oms_integrate_simple s JOIN sync_buffer b ON b.rowid = s.buffer_rowid " \
   "WHERE s.position > :lo AND s.position <= :hi ORDER BY s.position "
@@ -445,6 +455,7 @@ bulk_plan_init_generic (BulkPlan   *plan,
                            "ON CONFLICT (table_name, id) DO UPDATE "
                            "SET store_id = excluded.store_id, data = excluded.data");
   /* A buffer row's id is unique, so s.store_key is what the record now holds. */
+  plan->supersede = g_strdup (SUPERSEDE_SQL ("s.store_key"));
   plan->changelog = g_strdup ("INSERT INTO changelog (table_name, record_id, row_action, "
                               "store_id, is_sync_update, source_site_id) "
                               "SELECT :table, s.row_id, 'UPSERT', s.store_key, 1, :site "
@@ -464,6 +475,7 @@ bulk_plan_init_typed (BulkPlan              *plan,
                                   "ON CONFLICT (id) DO UPDATE SET %s",
                                   sql->local_table, sql->columns, sql->values, sql->updates);
   /* As oms_store_upsert_record() writes it: a sync update under the local table's name. */
+  plan->supersede = g_strdup_printf (SUPERSEDE_SQL ("(%s)"), sql->store_id);
   plan->changelog = g_strdup_printf ("INSERT INTO changelog (table_name, record_id, row_action, "
                                      "name_link_id, store_id, is_sync_update, source_site_id) "
                                      "SELECT :table, s.row_id, 'UPSERT', NULL, %s, 1, :site "
@@ -641,6 +653,7 @@ integrate_simple_rows (OmsStore        *store,
     return TRUE;
 
   if (!run_bulk_statement (store, data, plan, plan->upsert, lo, hi, NULL, error) ||
+      !run_bulk_statement (store, data, plan, plan->supersede, lo, hi, NULL, error) ||
       !run_bulk_statement (store, data, plan, plan->changelog, lo, hi, NULL, error) ||
       !run_bulk_statement (store, data, plan,
                            "UPDATE sync_buffer SET integration_datetime = :now, "
