@@ -353,8 +353,13 @@ measure_ceiling (OmsStore  *synced,
   *n_rows = 0;
   *elapsed_us = 0;
 
+  /* Like the integrator's, the ceiling's commit writes the log and leaves the checkpoint to
+   * later: durable in both, housekeeping in neither.
+   */
+  ok = oms_store_exec (target, "PRAGMA wal_autocheckpoint = 0", error);
+
   start = g_get_monotonic_time ();
-  ok = oms_store_exec (target, "BEGIN IMMEDIATE", error);
+  ok = ok && oms_store_exec (target, "BEGIN IMMEDIATE", error);
   *elapsed_us += g_get_monotonic_time () - start;
 
   for (guint i = 0; ok && i < G_N_ELEMENTS (tables); i++)
@@ -425,6 +430,7 @@ main (int   argc,
   guint probe_id;
   gint64 start, sync_us, n_synced, n_changelog, rss_before, rss_sync;
   gint64 ceiling_rows = 0, ceiling_us = 0;
+  gint64 settle_start, settle_us;
   double e2e_rate, ceiling_rate, ratio;
   const guint n_counts = 21;
   const GOptionEntry entries[] = {
@@ -508,8 +514,17 @@ main (int   argc,
       goto failed;
     }
 
+  /* After the run a worker folds the log into the database. The run's data is stored by
+   * then, so the clock has stopped; but the ceiling must not share the disk with it.
+   */
+  settle_start = g_get_monotonic_time ();
+  while (oms_sync_engine_get_is_settling (engine))
+    g_main_context_iteration (NULL, TRUE);
+  settle_us = g_get_monotonic_time () - settle_start;
+
   run = oms_sync_engine_get_latest_run (engine);
   print_step_times (run);
+  g_print ("checkpoint after the run (not timed) %.2f s\n", settle_us / 1e6);
   n_synced = query_int (oms_store_get_db (store),
                         "SELECT count(*) FROM sync_buffer WHERE integration_datetime IS NOT NULL");
 
@@ -549,6 +564,8 @@ main (int   argc,
   g_print ("| measure | result | target | met |\n");
   g_print ("|---|---|---|---|\n");
   g_print ("| end to end (pull v5 + pull v6 + integrate) | %.0f records/s | | |\n", e2e_rate);
+  g_print ("| the same with the checkpoint after the run (%.1f s) | %.0f records/s | | |\n",
+           settle_us / 1e6, n_synced / ((sync_us + settle_us) / 1e6));
   g_print ("| ceiling (one prepared INSERT per row, one transaction) | %.0f rows/s | | |\n",
            ceiling_rate);
   g_print ("| ratio end to end / ceiling | %.3f | ≥ 0.25 | %s |\n", ratio,

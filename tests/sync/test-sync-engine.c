@@ -6,6 +6,8 @@
 
 #include "config.h"
 
+#include <glib/gstdio.h>
+
 #include "oms-central-server.h"
 #include "oms-coldchain-queries.h"
 #include "oms-store-private.h"
@@ -789,6 +791,31 @@ test_small_batches (Fixture       *fixture,
                      ->steps[OMS_SYNC_STEP_PULL_REMOTE].total);
 }
 
+/* The integrator's commit only writes the log; after the run a worker folds the log into the
+ * database and truncates it, and says so through is-settling.
+ */
+static void
+test_checkpoint_after_run (Fixture       *fixture,
+                           gconstpointer  user_data)
+{
+  g_autofree char *wal = g_build_filename (fixture->data_dir, "omsync.sqlite-wal", NULL);
+  gint64 deadline;
+  GStatBuf st;
+
+  configure_and_initialise (fixture);
+  g_assert_true (oms_sync_engine_get_is_settling (fixture->engine));
+
+  deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
+  while (oms_sync_engine_get_is_settling (fixture->engine) && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_false (oms_sync_engine_get_is_settling (fixture->engine));
+
+  g_assert_cmpint (g_stat (wal, &st), ==, 0);
+  g_assert_cmpint (st.st_size, ==, 0);
+  g_assert_cmpint (count_rows (fixture->store, "SELECT count(*) FROM sync_buffer "
+                                               "WHERE integration_datetime IS NULL"), ==, 0);
+}
+
 /* Runs @sql on the central's database with the site's store attached as "site". */
 static gint64
 count_central_vs_site (Fixture    *fixture,
@@ -956,6 +983,7 @@ main (int   argc,
   ADD ("/oms/sync/second-site", test_second_site);
   ADD ("/oms/sync/pipelined-pull-fails-mid-way", test_pipelined_pull_fails_mid_way);
   ADD ("/oms/sync/pull-odd-records", test_pull_odd_records);
+  ADD ("/oms/sync/checkpoint-after-run", test_checkpoint_after_run);
 
 #undef ADD
 

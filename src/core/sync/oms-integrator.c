@@ -902,7 +902,11 @@ integrate_thread (GTask        *task,
   /* A larger page cache than SQLite's 2 MiB default keeps the indexes an initial sync
    * writes to (buffer, changelog, records) in memory; the connection closes with the pass.
    */
+  /* Its commit only writes the log: the engine folds the log into the database after the
+   * run (oms_store_checkpoint_async()), where it no longer holds up the run's end.
+   */
   if (store == NULL || !oms_store_exec (store, "PRAGMA cache_size = -16384", &error) ||
+      !oms_store_exec (store, "PRAGMA wal_autocheckpoint = 0", &error) ||
       !oms_store_begin (store, &error))
     goto failed;
 
@@ -922,11 +926,6 @@ integrate_thread (GTask        *task,
 
   if (!oms_store_commit (store, &error))
     goto failed;
-
-  /* Fold the pass into the database here, in the thread, so the next commit on the main loop
-   * does not inherit a long checkpoint.
-   */
-  oms_store_exec (store, "PRAGMA wal_checkpoint (PASSIVE)", NULL);
 
   g_task_return_boolean (task, TRUE);
   return;

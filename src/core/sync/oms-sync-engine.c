@@ -10,6 +10,7 @@
 
 #include <glib/gi18n.h>
 
+#include "oms-store-checkpoint.h"
 #include "oms-store-private.h"
 #include "oms-sync-engine-private.h"
 #include "oms-sync-run-private.h"
@@ -37,6 +38,7 @@ struct _OmsSyncEngine
   OmsSyncMode         mode;
   gboolean            has_v6;
   gboolean            is_syncing;
+  gboolean            is_settling;    /* the log of the last run is being checkpointed */
   int                 current_step;   /* an OmsSyncStep, or -1 */
   guint               refresh_idle_id;
   gulong              store_changed_id;
@@ -63,6 +65,7 @@ enum {
   PROP_ERROR_VARIANT,
   PROP_ERROR_DETAIL,
   PROP_LAST_SUCCESSFUL_SYNC,
+  PROP_IS_SETTLING,
   N_PROPS
 };
 
@@ -200,6 +203,8 @@ update_outcome (OmsSyncEngine *self)
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LAST_SUCCESSFUL_SYNC]);
     }
 }
+
+static void settle (OmsSyncEngine *self);
 
 /* The live run changed: save it (unless @save is FALSE) and tell the views. */
 static void
@@ -355,6 +360,10 @@ oms_sync_engine_get_property (GObject    *object,
       g_value_set_int64 (value, self->last_successful_sync);
       break;
 
+    case PROP_IS_SETTLING:
+      g_value_set_boolean (value, self->is_settling);
+      break;
+
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -395,6 +404,15 @@ oms_sync_engine_class_init (OmsSyncEngineClass *klass)
                          G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
   properties[PROP_IS_SYNCING] =
     g_param_spec_boolean ("is-syncing", NULL, NULL, FALSE,
+                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  /**
+   * OmsSyncEngine:is-settling:
+   *
+   * Whether the database is still folding in what the last run wrote (a checkpoint after
+   * the run). The run's data is already stored; this is housekeeping.
+   */
+  properties[PROP_IS_SETTLING] =
+    g_param_spec_boolean ("is-settling", NULL, NULL, FALSE,
                           G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   properties[PROP_MODE] =
     g_param_spec_int ("mode", NULL, NULL,
@@ -503,6 +521,20 @@ oms_sync_engine_get_store (OmsSyncEngine *self)
   g_return_val_if_fail (OMS_IS_SYNC_ENGINE (self), NULL);
 
   return self->store;
+}
+
+/**
+ * oms_sync_engine_get_is_settling:
+ *
+ * Returns: whether the last run's writes are still being checkpointed (see
+ *   #OmsSyncEngine:is-settling)
+ */
+gboolean
+oms_sync_engine_get_is_settling (OmsSyncEngine *self)
+{
+  g_return_val_if_fail (OMS_IS_SYNC_ENGINE (self), FALSE);
+
+  return self->is_settling;
 }
 
 gboolean
@@ -717,7 +749,7 @@ end_run (GTask  *task,
 
   oms_sync_lock_release (_oms_sync_task_data (task)->lock_fd);
   _oms_sync_task_data (task)->lock_fd = -1;
-  oms_store_exec (self->store, "PRAGMA wal_autocheckpoint = 1000", NULL);
+  settle (self);
 
   self->is_syncing = FALSE;
   set_current_step (self, -1);
@@ -735,6 +767,52 @@ end_run (GTask  *task,
 
   /* The run's callbacks borrow the task; this drops the reference the run was started with. */
   g_object_unref (task);
+}
+
+static void
+settle_cb (GObject      *object,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  GWeakRef *weak = user_data;
+  g_autoptr(OmsSyncEngine) self = g_weak_ref_get (weak);
+  g_autoptr(GError) error = NULL;
+
+  g_weak_ref_clear (weak);
+  g_free (weak);
+
+  if (!oms_store_checkpoint_finish (result, &error))
+    g_debug ("The checkpoint after the run did not finish: %s", error->message);
+
+  if (self == NULL)
+    return;
+
+  /* A run started meanwhile keeps the main connection from checkpointing until it ends. */
+  if (!self->is_syncing)
+    oms_store_exec (self->store, "PRAGMA wal_autocheckpoint = 1000", NULL);
+
+  self->is_settling = FALSE;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_IS_SETTLING]);
+}
+
+/* The run's writes are in the log; the main connection must not be the one to copy them into
+ * the database on its next commit, so a worker does it now, and the main connection checkpoints
+ * again when it is done. The worker does not keep the engine alive.
+ */
+static void
+settle (OmsSyncEngine *self)
+{
+  GWeakRef *weak;
+
+  if (self->is_settling)
+    return;
+
+  self->is_settling = TRUE;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_IS_SETTLING]);
+
+  weak = g_new0 (GWeakRef, 1);
+  g_weak_ref_init (weak, self);
+  oms_store_checkpoint_async (oms_store_get_data_dir (self->store), NULL, settle_cb, weak);
 }
 
 void

@@ -29,6 +29,7 @@ G_DECLARE_FINAL_TYPE (OmsSyncEngine, oms_sync_engine, OMS, SYNC_ENGINE, GObject)
 OmsSyncEngine      *oms_sync_engine_new                   (OmsStore            *store);
 OmsStore           *oms_sync_engine_get_store             (OmsSyncEngine       *self);
 gboolean            oms_sync_engine_get_is_syncing        (OmsSyncEngine       *self);
+gboolean            oms_sync_engine_get_is_settling       (OmsSyncEngine       *self);
 OmsSyncMode         oms_sync_engine_get_mode              (OmsSyncEngine       *self);
 const char         *oms_sync_engine_mode_to_string        (OmsSyncMode          mode);
 gboolean            oms_sync_engine_get_has_v6            (OmsSyncEngine       *self);
