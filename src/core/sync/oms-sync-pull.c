@@ -232,6 +232,7 @@ fetch_next (GTask *task)
                                    cancellable, fetched_cb, task);
 }
 
+/* A batch is stored, by either road: from its scanned body, or parsed in full. */
 static void
 written_cb (GObject      *object,
             GAsyncResult *result,
@@ -240,30 +241,17 @@ written_cb (GObject      *object,
   GTask *task = user_data;
   OmsSyncPullPipeline *pipeline = pipeline_of (task);
   GError *error = NULL;
+  gboolean stored;
 
-  if (!oms_sync_buffer_store_body_finish (OMS_STORE (object), result, &error))
-    pipeline_set_error (pipeline, error);
+  if (g_async_result_is_tagged (result, oms_sync_buffer_store_body_async))
+    stored = oms_sync_buffer_store_body_finish (OMS_STORE (object), result, &error);
   else
+    stored = oms_sync_buffer_store_batch_finish (OMS_STORE (object), result, &error);
+
+  if (stored)
     report_written (task, pipeline->writing);
-
-  g_clear_pointer (&pipeline->writing, pulled_batch_free);
-
-  pipeline_advance (task);
-}
-
-static void
-parsed_batch_written_cb (GObject      *object,
-                         GAsyncResult *result,
-                         gpointer      user_data)
-{
-  GTask *task = user_data;
-  OmsSyncPullPipeline *pipeline = pipeline_of (task);
-  GError *error = NULL;
-
-  if (!oms_sync_buffer_store_batch_finish (OMS_STORE (object), result, &error))
-    pipeline_set_error (pipeline, error);
   else
-    report_written (task, pipeline->writing);
+    pipeline_set_error (pipeline, error);
 
   g_clear_pointer (&pipeline->writing, pulled_batch_free);
   pipeline_advance (task);
@@ -301,7 +289,7 @@ store_parsed (GTask     *task,
                                                                           batch->request_cursor),
                                      run_progress (task), _oms_sync_now (),
                                      g_task_get_cancellable (task),
-                                     parsed_batch_written_cb, task);
+                                     written_cb, task);
 }
 
 static void
