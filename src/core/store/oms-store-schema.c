@@ -264,6 +264,14 @@ static const char *migrations[] = {
    * initial sync writes a million times, where the integrator can do it a page at a time.
    */
   "DROP TRIGGER IF EXISTS changelog_supersede;\n",
+
+  /* 3: the pending-rows index holds the pending rows only. Every query of sync_buffer asks for
+   * pending rows, and marking a row integrated then only removes its entry, where the full
+   * index moved it (about a third of the cost of marking).
+   */
+  "DROP INDEX IF EXISTS sync_buffer_pending;\n"
+  "CREATE INDEX IF NOT EXISTS sync_buffer_pending\n"
+  "  ON sync_buffer (action, table_name, source_site_id) WHERE integration_datetime IS NULL;\n",
 };
 
 #define TEXT(n)        { n, OMS_COLUMN_TEXT, OMS_COLUMN_NULLABLE }
