@@ -117,6 +117,7 @@ oms_sync_window_update (OmsSyncWindow *self)
   gboolean failed;
   g_autofree char *status = NULL;
   g_autofree char *last_success = NULL;
+  const char *button_text;
 
   g_assert (OMS_IS_SYNC_WINDOW (self));
 
@@ -168,11 +169,14 @@ oms_sync_window_update (OmsSyncWindow *self)
   /* The button says what happens while a sync runs, not only a spinner (A8.7). */
   gtk_widget_set_visible (GTK_WIDGET (self->sync_spinner), is_syncing);
   gtk_spinner_set_spinning (self->sync_spinner, is_syncing);
-  gtk_label_set_label (self->sync_button_label, is_syncing ? _("Syncing…") : _("Sync now"));
-  gtk_accessible_update_property (GTK_ACCESSIBLE (self->sync_button),
-                                  GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                  gtk_label_get_label (self->sync_button_label),
-                                  -1);
+  button_text = is_syncing ? _("Syncing…") : _("Sync now");
+  /* Once per change: each update of an accessible property goes out on the bus. */
+  if (g_strcmp0 (gtk_label_get_label (self->sync_button_label), button_text) != 0)
+    {
+      gtk_label_set_label (self->sync_button_label, button_text);
+      gtk_accessible_update_property (GTK_ACCESSIBLE (self->sync_button),
+                                      GTK_ACCESSIBLE_PROPERTY_LABEL, button_text, -1);
+    }
   gtk_widget_set_sensitive (GTK_WIDGET (self->sync_button),
                             !is_syncing && mode != OMS_SYNC_MODE_UNCONFIGURED);
 }

@@ -68,6 +68,13 @@ struct _OmsWindow
   /* State */
   guint                 status_tick_id;   /* keeps "Synced 3 minutes ago" true */
   guint                 sync_update_id;   /* an idle that coalesces engine signals */
+
+  /* What the Sync row last showed: setting them again costs even when nothing changed (a
+   * tooltip asks the X server where the pointer is; a description goes out on the bus).
+   */
+  char                 *badge_tooltip;    /* given to GTK only when it asks (query-tooltip) */
+  char                 *badge_style;
+  char                 *sync_description;
 };
 
 G_DEFINE_FINAL_TYPE (OmsWindow, oms_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -124,6 +131,7 @@ oms_window_update_sync_status (OmsWindow *self)
   g_autofree char *status = NULL;
   g_autofree char *description = NULL;
   OmsSyncBadge badge = { 0 };
+  const char *style;
 
   g_assert (OMS_IS_WINDOW (self));
 
@@ -179,23 +187,52 @@ oms_window_update_sync_status (OmsWindow *self)
   gtk_label_set_label (self->sync_badge_label, badge.text);
   gtk_widget_set_visible (GTK_WIDGET (self->sync_badge_icon), badge.icon_name != NULL);
   gtk_image_set_from_icon_name (self->sync_badge_icon, badge.icon_name);
-  gtk_widget_set_css_classes (GTK_WIDGET (self->sync_badge),
-                              (const char *[]) { "sync-badge",
-                                                 badge.style_class != NULL
-                                                   ? badge.style_class : "badge-neutral",
-                                                 NULL });
-  gtk_widget_set_tooltip_text (GTK_WIDGET (self->sync_badge), badge.tooltip);
+  style = badge.style_class != NULL ? badge.style_class : "badge-neutral";
+  if (g_strcmp0 (style, self->badge_style) != 0)
+    {
+      g_free (self->badge_style);
+      self->badge_style = g_strdup (style);
+      gtk_widget_set_css_classes (GTK_WIDGET (self->sync_badge),
+                                  (const char *[]) { "sync-badge", style, NULL });
+    }
+
+  if (g_strcmp0 (badge.tooltip, self->badge_tooltip) != 0)
+    {
+      g_free (self->badge_tooltip);
+      self->badge_tooltip = g_strdup (badge.tooltip);
+      gtk_widget_set_has_tooltip (GTK_WIDGET (self->sync_badge), self->badge_tooltip != NULL);
+    }
 
   if (badge.description != NULL)
     description = g_strdup_printf ("%s\n%s", status, badge.description);
   else
     description = g_strdup (status);
 
-  gtk_accessible_update_property (GTK_ACCESSIBLE (self->sync_row),
-                                  GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, description,
-                                  -1);
+  if (g_strcmp0 (description, self->sync_description) != 0)
+    {
+      gtk_accessible_update_property (GTK_ACCESSIBLE (self->sync_row),
+                                      GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, description,
+                                      -1);
+      g_free (self->sync_description);
+      self->sync_description = g_steal_pointer (&description);
+    }
 
   oms_sync_badge_clear (&badge);
+}
+
+static gboolean
+sync_badge_query_tooltip_cb (GtkWidget  *widget,
+                             int         x,
+                             int         y,
+                             gboolean    keyboard_mode,
+                             GtkTooltip *tooltip,
+                             OmsWindow  *self)
+{
+  if (self->badge_tooltip == NULL)
+    return FALSE;
+
+  gtk_tooltip_set_text (tooltip, self->badge_tooltip);
+  return TRUE;
 }
 
 static gboolean
@@ -506,6 +543,9 @@ oms_window_dispose (GObject *object)
 
   g_clear_object (&self->store_signals);
   g_clear_object (&self->store);
+  g_clear_pointer (&self->badge_tooltip, g_free);
+  g_clear_pointer (&self->badge_style, g_free);
+  g_clear_pointer (&self->sync_description, g_free);
   g_clear_object (&self->engine);
   g_clear_object (&self->settings);
   g_clear_object (&self->sync_settings);
@@ -645,6 +685,9 @@ oms_window_init (OmsWindow *self)
                                 NULL);
 
   self->status_tick_id = g_timeout_add_seconds (30, status_tick_cb, self);
+
+  g_signal_connect (self->sync_badge, "query-tooltip",
+                    G_CALLBACK (sync_badge_query_tooltip_cb), self);
 
   self->store_signals = g_signal_group_new (OMS_TYPE_STORE);
   g_signal_group_connect_object (self->store_signals,
