@@ -454,6 +454,12 @@ command_sync (OmsCli  *cli,
   oms_sync_engine_run_async (engine, cancellable, store_async_result_cb, &result);
   wait_for_result (&result);
 
+  /* The run's data is stored; let the checkpoint that follows it finish rather than leave a
+   * large log behind for the next program that opens the store.
+   */
+  while (oms_sync_engine_get_is_settling (engine) && !g_cancellable_is_cancelled (cancellable))
+    g_main_context_iteration (NULL, TRUE);
+
   g_source_remove (sigint_id);
   g_source_remove (sigterm_id);
   g_signal_handler_disconnect (engine, changed_id);

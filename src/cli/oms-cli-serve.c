@@ -30,6 +30,7 @@ typedef struct
   OmsScheduler       *scheduler;
   OmsColdchainServer *coldchain;
   gulong              run_finished_id;
+  gulong              settled_id;
   gboolean            coldchain_port_given;
   gboolean            stopping;
 } Serve;
@@ -37,7 +38,9 @@ typedef struct
 static gboolean
 services_busy (Serve *serve)
 {
-  return oms_sync_engine_get_is_syncing (serve->engine);
+  /* A checkpoint after a run is cut short by no harm, but finishing it leaves a small log. */
+  return oms_sync_engine_get_is_syncing (serve->engine) ||
+         oms_sync_engine_get_is_settling (serve->engine);
 }
 
 static void
@@ -111,6 +114,8 @@ start_services (Serve *serve)
 
   serve->run_finished_id = g_signal_connect (serve->engine, "run-finished",
                                              G_CALLBACK (serve_run_finished_cb), serve);
+  serve->settled_id = g_signal_connect_swapped (serve->engine, "notify::is-settling",
+                                                G_CALLBACK (quit_when_idle), serve);
 
   if (oms_sync_engine_get_mode (serve->engine) == OMS_SYNC_MODE_UNCONFIGURED)
     g_printerr ("%s: %s\n", g_get_prgname (),
@@ -225,6 +230,7 @@ oms_cli_serve (OmsCli  *cli,
   g_source_remove (sigint_id);
   g_source_remove (sigterm_id);
   g_clear_signal_handler (&serve.run_finished_id, engine);
+  g_clear_signal_handler (&serve.settled_id, engine);
 
   /* Let the cancelled run's callbacks finish before the objects go. */
   while (g_main_context_pending (NULL))

@@ -111,7 +111,7 @@ urllib.request.urlopen(request, timeout=10).read()
 EOF
 }
 
-echo "1..31"
+echo "1..32"
 
 start_central
 
@@ -157,6 +157,13 @@ check "configured and initialising" 0 \
 cli sync
 check "sync succeeds, with progress on stderr" 0 \
   "'Pull central: started' in err and 'Integrate: finished' in err and ' of ' in err"
+# It waits for the checkpoint after the run, so it leaves no log behind.
+if [ ! -s "$TMP/site/omsync.sqlite-wal" ]; then
+  ok "sync leaves the write-ahead log checkpointed and empty"
+else
+  not_ok "sync leaves the write-ahead log checkpointed and empty" \
+    "omsync.sqlite-wal holds $(stat -c %s "$TMP/site/omsync.sqlite-wal") bytes"
+fi
 cli status --json
 check "status after the sync" 0 \
   "j['mode'] == 'operational' and not j['isSyncing'] and j['pushQueue']['total'] == 0 \
