@@ -192,11 +192,25 @@ static const char pull_filter[] =
   "AND (?2 = 0 OR source_site_id IS NULL OR source_site_id != ?3) "
   "AND (store_id IS NULL OR store_id IN (SELECT id FROM store WHERE site_id = ?3))";
 
+/* A patient pull (a manual sync that fetches one patient): the patient's own name row and
+ * every record whose name_id is the patient, when the patient is known to one of the site's
+ * stores (a name_store_join). ?2 is the patient, ?3 the site. A full scan: patient pulls are
+ * rare and manual.
+ */
+static const char patient_filter[] =
+  "FROM changelog_v6 WHERE cursor >= ?1 "
+  "AND ((table_name = 'name' AND record_id = ?2) OR json_extract (data, '$.name_id') = ?2) "
+  "AND EXISTS (SELECT 1 FROM changelog_v6 j WHERE j.table_name = 'name_store_join' "
+  "AND json_extract (j.data, '$.name_id') = ?2 "
+  "AND j.store_id IN (SELECT id FROM store WHERE site_id = ?3))";
+
 static void
 handle_pull (OmsCentralContext *ctx,
              SoupServerMessage *msg,
-             JsonObject        *request)
+             JsonObject        *request,
+             gboolean           patient)
 {
+  const char *patient_id = NULL;
   g_autoptr(OmsCentralSite) site = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(sqlite3_stmt) rows = NULL;
@@ -225,21 +239,36 @@ handle_pull (OmsCentralContext *ctx,
       respond_bad_body (msg, "missing or invalid field `batchSize`");
       return;
     }
-  initialised_node = json_object_get_member (request, "isInitialised");
-  if (!initialised_node || !JSON_NODE_HOLDS_VALUE (initialised_node)
-      || json_node_get_value_type (initialised_node) != G_TYPE_BOOLEAN)
+  if (patient)
     {
-      respond_bad_body (msg, "missing or invalid field `isInitialised`");
-      return;
+      JsonNode *patient_node = json_object_get_member (request, "fetchPatientId");
+
+      if (!patient_node || !JSON_NODE_HOLDS_VALUE (patient_node)
+          || json_node_get_value_type (patient_node) != G_TYPE_STRING)
+        {
+          respond_bad_body (msg, "missing or invalid field `fetchPatientId`");
+          return;
+        }
+      patient_id = json_node_get_string (patient_node);
     }
-  is_initialised = json_node_get_boolean (initialised_node);
+  else
+    {
+      initialised_node = json_object_get_member (request, "isInitialised");
+      if (!initialised_node || !JSON_NODE_HOLDS_VALUE (initialised_node)
+          || json_node_get_value_type (initialised_node) != G_TYPE_BOOLEAN)
+        {
+          respond_bad_body (msg, "missing or invalid field `isInitialised`");
+          return;
+        }
+      is_initialised = json_node_get_boolean (initialised_node);
+    }
 
   site = check_request (ctx, msg, request, TRUE);
   if (!site)
     return;
 
   rows_sql = g_strdup_printf ("SELECT cursor, table_name, record_id, action, data %s "
-                              "ORDER BY cursor LIMIT ?4", pull_filter);
+                              "ORDER BY cursor LIMIT ?4", patient ? patient_filter : pull_filter);
   rows = _oms_central_db_prepare (ctx, rows_sql, &error);
   if (!rows)
     {
@@ -247,11 +276,15 @@ handle_pull (OmsCentralContext *ctx,
       return;
     }
   sqlite3_bind_int64 (rows, 1, cursor);
-  sqlite3_bind_int (rows, 2, is_initialised);
+  if (patient)
+    sqlite3_bind_text (rows, 2, patient_id, -1, SQLITE_TRANSIENT);
+  else
+    sqlite3_bind_int (rows, 2, is_initialised);
   sqlite3_bind_int (rows, 3, site->id);
   sqlite3_bind_int64 (rows, 4, batch_size);
   _oms_central_db_stamp (ctx, &stamp);
-  if (ctx->v6_pull.site_id == site->id && ctx->v6_pull.is_initialised == is_initialised &&
+  if (!patient &&
+      ctx->v6_pull.site_id == site->id && ctx->v6_pull.is_initialised == is_initialised &&
       ctx->v6_pull.next_cursor == cursor &&
       _oms_central_db_stamp_equal (&stamp, &ctx->v6_pull.stamp))
     {
@@ -262,7 +295,8 @@ handle_pull (OmsCentralContext *ctx,
     }
   else
     {
-      count_sql = g_strdup_printf ("SELECT count(*) %s", pull_filter);
+      count_sql = g_strdup_printf ("SELECT count(*) %s",
+                                   patient ? patient_filter : pull_filter);
       count = _oms_central_db_prepare (ctx, count_sql, &error);
       if (!count)
         {
@@ -270,7 +304,10 @@ handle_pull (OmsCentralContext *ctx,
           return;
         }
       sqlite3_bind_int64 (count, 1, cursor);
-      sqlite3_bind_int (count, 2, is_initialised);
+      if (patient)
+        sqlite3_bind_text (count, 2, patient_id, -1, SQLITE_TRANSIENT);
+      else
+        sqlite3_bind_int (count, 2, is_initialised);
       sqlite3_bind_int (count, 3, site->id);
       if (sqlite3_step (count) == SQLITE_ROW)
         total = sqlite3_column_int64 (count, 0);
@@ -309,7 +346,7 @@ handle_pull (OmsCentralContext *ctx,
       return;
     }
 
-  if (end_cursor >= 0)
+  if (end_cursor >= 0 && !patient)
     {
       ctx->v6_pull.site_id = site->id;
       ctx->v6_pull.is_initialised = is_initialised;
@@ -489,8 +526,8 @@ _oms_central_v6_handle (OmsCentralContext     *ctx,
   g_autoptr(GError) error = NULL;
   g_autoptr(JsonNode) root = NULL;
   const char *name = path + strlen ("/central/sync/");
-  gboolean known = g_str_equal (name, "pull") || g_str_equal (name, "push")
-                   || g_str_equal (name, "site_status");
+  gboolean known = g_str_equal (name, "pull") || g_str_equal (name, "patient-pull")
+                   || g_str_equal (name, "push") || g_str_equal (name, "site_status");
 
   if (!known)
     {
@@ -516,7 +553,9 @@ _oms_central_v6_handle (OmsCentralContext     *ctx,
     }
 
   if (g_str_equal (name, "pull"))
-    handle_pull (ctx, msg, json_node_get_object (root));
+    handle_pull (ctx, msg, json_node_get_object (root), FALSE);
+  else if (g_str_equal (name, "patient-pull"))
+    handle_pull (ctx, msg, json_node_get_object (root), TRUE);
   else if (g_str_equal (name, "push"))
     handle_push (ctx, msg, json_node_get_object (root), fault);
   else

@@ -415,12 +415,16 @@ command_sync (OmsCli  *cli,
   SyncProgress progress = { 0 };
   int status = OMS_CLI_EXIT_OK;
   gboolean json = FALSE;
+  g_autofree char *patient_id = NULL;
   gulong changed_id;
   guint sigint_id;
   guint sigterm_id;
   const GOptionEntry entries[] = {
     { "json", 0, 0, G_OPTION_ARG_NONE, &json,
       N_("Print the final status as JSON (as “status --json”)"), NULL },
+    { "patient", 0, 0, G_OPTION_ARG_STRING, &patient_id,
+      N_("Fetch this patient’s records from the Open mSupply central instead of the site’s "
+         "new records (the site must be initialised)"), N_("NAME-ID") },
     { NULL }
   };
 
@@ -451,7 +455,11 @@ command_sync (OmsCli  *cli,
   sigint_id = g_unix_signal_add (SIGINT, sync_signal_cb, &progress);
   sigterm_id = g_unix_signal_add (SIGTERM, sync_signal_cb, &progress);
 
-  oms_sync_engine_run_async (engine, cancellable, store_async_result_cb, &result);
+  if (patient_id != NULL)
+    oms_sync_engine_run_for_patient_async (engine, patient_id, cancellable,
+                                           store_async_result_cb, &result);
+  else
+    oms_sync_engine_run_async (engine, cancellable, store_async_result_cb, &result);
   wait_for_result (&result);
 
   /* The run's data is stored; let the checkpoint that follows it finish rather than leave a

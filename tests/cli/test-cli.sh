@@ -111,7 +111,7 @@ urllib.request.urlopen(request, timeout=10).read()
 EOF
 }
 
-echo "1..32"
+echo "1..33"
 
 start_central
 
@@ -180,6 +180,7 @@ check "status as text" 0 "True" # the text is checked below, on stdout
 grep -q '^Site: demo (id [0-9]*)$' "$TMP/out" && grep -q '^Mode: operational$' "$TMP/out" \
   && ok "status text names the site and mode" || not_ok "status text names the site and mode"
 
+
 # serve: a run in progress when SIGTERM arrives is closed as interrupted.
 central_fault POST '/sync/v5/site:latency=5000'
 "$OMSYNC_CLI" --data-dir "$TMP/site" serve > "$TMP/serve.out" 2> "$TMP/serve.err" &
@@ -196,6 +197,11 @@ check "serve stops cleanly on SIGTERM" 0 "'interrupted' in out"
 cli history --json
 check "the interrupted run is closed, not syncing" 0 \
   "len(j) == 2 and j[0]['interrupted'] is True and j[0]['finished'] is None"
+
+# A manual sync that fetches one patient (Pull V6 asks the central for that patient only).
+cli sync --patient no-such-patient
+check "sync --patient runs a patient pull, which finds nothing here" 0 \
+  "'Integrate: finished' in err"
 
 # A central that is not there.
 kill -TERM "$CENTRAL_PID" && wait "$CENTRAL_PID"

@@ -816,6 +816,77 @@ test_checkpoint_after_run (Fixture       *fixture,
                                                "WHERE integration_datetime IS NULL"), ==, 0);
 }
 
+static gboolean
+run_patient_sync (Fixture     *fixture,
+                  const char  *patient_id,
+                  GError     **error)
+{
+  Result r = { 0 };
+
+  oms_sync_engine_run_for_patient_async (fixture->engine, patient_id, NULL, result_cb, &r);
+  g_assert_true (spin_until_done (&r.done));
+  if (r.error != NULL)
+    g_propagate_error (error, r.error);
+
+  return r.ok;
+}
+
+/* A manual sync that fetches one patient: Pull V6 asks for the patient's records only, and
+ * the site's v6 cursor stays where it was; refused before the site is initialised.
+ */
+static void
+test_patient_pull (Fixture       *fixture,
+                   gconstpointer  user_data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *join = NULL;
+  g_autofree char *v1 = NULL;
+  g_autofree char *v2 = NULL;
+  gint64 cursor_before;
+
+  g_assert_false (run_patient_sync (fixture, "P1", &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NOT_INITIALIZED);
+  g_clear_error (&error);
+
+  configure_and_initialise (fixture);
+  cursor_before = oms_store_kv_get_int (fixture->store, OMS_KV_SYNC_PULL_CURSOR_V6, 0, &error);
+  g_assert_no_error (error);
+
+  join = g_strdup_printf ("{\"id\":\"NSJ-P1\",\"name_id\":\"P1\",\"store_id\":\"%s\"}",
+                          fixture->store_id);
+  v1 = g_strdup_printf ("{\"id\":\"VAX-1\",\"name_id\":\"P1\",\"store_id\":\"%s\"}",
+                        fixture->store_id);
+  v2 = g_strdup_printf ("{\"id\":\"VAX-2\",\"name_id\":\"P2\",\"store_id\":\"%s\"}",
+                        fixture->store_id);
+  g_assert_true (oms_central_server_add_v6_record (fixture->central, "name_store_join",
+                                                   "NSJ-P1", "Update", fixture->store_id, 0,
+                                                   join, &error));
+  g_assert_true (oms_central_server_add_v6_record (fixture->central, "vaccination", "VAX-1",
+                                                   "Update", fixture->store_id, 0, v1, &error));
+  g_assert_true (oms_central_server_add_v6_record (fixture->central, "vaccination", "VAX-2",
+                                                   "Update", fixture->store_id, 0, v2, &error));
+  g_assert_no_error (error);
+
+  g_assert_true (run_patient_sync (fixture, "P1", &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (count_rows (fixture->store, "SELECT count(*) FROM sync_buffer "
+                                               "WHERE record_id IN ('NSJ-P1', 'VAX-1') "
+                                               "AND source_site_id IS NULL"), ==, 2);
+  g_assert_cmpint (count_rows (fixture->store, "SELECT count(*) FROM sync_buffer "
+                                               "WHERE record_id = 'VAX-2'"), ==, 0);
+  g_assert_cmpint (count_rows (fixture->store, "SELECT count(*) FROM record "
+                                               "WHERE table_name = 'vaccination' "
+                                               "AND id = 'VAX-1'"), ==, 1);
+  g_assert_cmpint (oms_store_kv_get_int (fixture->store, OMS_KV_SYNC_PULL_CURSOR_V6, 0, NULL),
+                   ==, cursor_before);
+
+  /* The next ordinary run fetches what the patient pull left. */
+  g_assert_true (run_sync (fixture, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (count_rows (fixture->store, "SELECT count(*) FROM sync_buffer "
+                                               "WHERE record_id = 'VAX-2'"), ==, 1);
+}
+
 /* Runs @sql on the central's database with the site's store attached as "site". */
 static gint64
 count_central_vs_site (Fixture    *fixture,
@@ -984,6 +1055,7 @@ main (int   argc,
   ADD ("/oms/sync/pipelined-pull-fails-mid-way", test_pipelined_pull_fails_mid_way);
   ADD ("/oms/sync/pull-odd-records", test_pull_odd_records);
   ADD ("/oms/sync/checkpoint-after-run", test_checkpoint_after_run);
+  ADD ("/oms/sync/patient-pull", test_patient_pull);
 
 #undef ADD
 

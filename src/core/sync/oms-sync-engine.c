@@ -672,6 +672,7 @@ run_data_free (gpointer user_data)
   OmsSyncRunData *data = user_data;
 
   g_clear_pointer (&data->api, oms_sync_api_settings_free);
+  g_free (data->fetch_patient_id);
   g_clear_object (&data->v5);
   g_clear_object (&data->v6);
   g_clear_pointer (&data->site, oms_v5_site_info_free);
@@ -959,6 +960,10 @@ site_info_cb (GObject      *object,
   _oms_sync_step_prepare_initial (task);
 }
 
+static void start_run (OmsSyncEngine *self,
+                       GTask         *task,
+                       const char    *fetch_patient_id);
+
 /**
  * oms_sync_engine_run_async:
  *
@@ -972,14 +977,60 @@ oms_sync_engine_run_async (OmsSyncEngine       *self,
                            gpointer             user_data)
 {
   g_autoptr(GTask) task = NULL;
-  g_autoptr(OmsSyncSettings) settings = NULL;
-  OmsSyncRunData *data;
-  GError *error = NULL;
 
   g_return_if_fail (OMS_IS_SYNC_ENGINE (self));
 
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, oms_sync_engine_run_async);
+  start_run (self, g_steal_pointer (&task), NULL);
+}
+
+/**
+ * oms_sync_engine_run_for_patient_async:
+ * @fetch_patient_id: the patient (a name id) whose records to fetch
+ *
+ * Runs one sync whose Pull V6 step fetches one patient's records from the Open mSupply
+ * central (`patient-pull`, PROTOCOL.md §3.3) instead of the site's changes, as Open mSupply's
+ * `manualSync(fetchPatientId)` does; the v6 pull cursor is left as it was. Refused, like
+ * there, before the site is initialised. Finish with oms_sync_engine_run_finish().
+ */
+void
+oms_sync_engine_run_for_patient_async (OmsSyncEngine       *self,
+                                       const char          *fetch_patient_id,
+                                       GCancellable        *cancellable,
+                                       GAsyncReadyCallback  callback,
+                                       gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (OMS_IS_SYNC_ENGINE (self));
+  g_return_if_fail (fetch_patient_id != NULL);
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, oms_sync_engine_run_async);
+
+  if (self->mode != OMS_SYNC_MODE_OPERATIONAL)
+    {
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_NOT_INITIALIZED,
+                               _("A patient can be fetched only once this site is "
+                                 "initialised: run a sync first."));
+      return;
+    }
+
+  start_run (self, g_steal_pointer (&task), fetch_patient_id);
+}
+
+/* Takes over @task. */
+static void
+start_run (OmsSyncEngine *self,
+           GTask         *task_in,
+           const char    *fetch_patient_id)
+{
+  g_autoptr(GTask) task = task_in;
+  g_autoptr(OmsSyncSettings) settings = NULL;
+  GCancellable *cancellable = g_task_get_cancellable (task);
+  OmsSyncRunData *data;
+  GError *error = NULL;
 
   /* Cursors are read and written outside one transaction: runs must never overlap. */
   if (self->is_syncing)
@@ -1002,6 +1053,7 @@ oms_sync_engine_run_async (OmsSyncEngine       *self,
 
   data = g_new0 (OmsSyncRunData, 1);
   data->lock_fd = -1;
+  data->fetch_patient_id = g_strdup (fetch_patient_id);
   oms_sync_settings_load_batch_sizes (self->store, &data->batch_sizes);
   g_task_set_task_data (task, data, run_data_free);
 

@@ -47,6 +47,11 @@ void                oms_sync_engine_run_async             (OmsSyncEngine       *
                                                            GCancellable        *cancellable,
                                                            GAsyncReadyCallback  callback,
                                                            gpointer             user_data);
+void                oms_sync_engine_run_for_patient_async (OmsSyncEngine       *self,
+                                                           const char          *fetch_patient_id,
+                                                           GCancellable        *cancellable,
+                                                           GAsyncReadyCallback  callback,
+                                                           gpointer             user_data);
 gboolean            oms_sync_engine_run_finish            (OmsSyncEngine       *self,
                                                            GAsyncResult        *result,
                                                            GError             **error);

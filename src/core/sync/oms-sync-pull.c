@@ -588,6 +588,77 @@ _oms_sync_step_pull_remote (GTask *task)
  * Pull V6 (PROTOCOL.md §3.3)
  */
 
+/* A patient pull (manual sync with fetchPatientId): from cursor 0, in memory only, until the
+ * last batch; the site's own v6 cursor is not moved. Patient pulls are small: one batch at a
+ * time, parsed in full.
+ */
+static void patient_pull_next_batch (GTask *task);
+
+static void
+patient_stored_cb (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  GTask *task = user_data;
+  OmsSyncRunData *data = _oms_sync_task_data (task);
+  GError *error = NULL;
+
+  if (!oms_sync_buffer_store_batch_finish (OMS_STORE (object), result, &error))
+    {
+      _oms_sync_run_fail (task, error);
+      return;
+    }
+
+  if (data->patient_cursor < 0)
+    {
+      _oms_sync_run_report_remaining_unsaved (task, OMS_SYNC_STEP_PULL_V6, 0);
+      _oms_sync_run_finish_step (task, OMS_SYNC_STEP_PULL_V6);
+      _oms_sync_step_integrate (task);
+      return;
+    }
+
+  patient_pull_next_batch (task);
+}
+
+static void
+patient_pulled_cb (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  GTask *task = user_data;
+  OmsSyncRunData *data = _oms_sync_task_data (task);
+  g_autoptr(OmsV6Batch) batch = NULL;
+  GError *error = NULL;
+
+  batch = oms_v6_client_patient_pull_finish (OMS_V6_CLIENT (object), result, &error);
+  if (batch == NULL)
+    {
+      _oms_sync_run_fail (task, error);
+      return;
+    }
+
+  _oms_sync_run_report_remaining_unsaved (task, OMS_SYNC_STEP_PULL_V6, batch->total_records);
+  /* -1: the last batch is in. */
+  data->patient_cursor = batch->is_last_batch ? -1 : batch->end_cursor + 1;
+
+  oms_sync_buffer_store_batch_async (data->writer, batch->records, FALSE, 0, NULL, 0,
+                                     run_progress (task), _oms_sync_now (),
+                                     g_task_get_cancellable (task), patient_stored_cb, task);
+}
+
+static void
+patient_pull_next_batch (GTask *task)
+{
+  OmsSyncRunData *data = _oms_sync_task_data (task);
+
+  if (_oms_sync_run_check_cancelled (task))
+    return;
+
+  oms_v6_client_patient_pull_async (data->v6, data->patient_cursor,
+                                    data->batch_sizes.central_pull, data->fetch_patient_id,
+                                    g_task_get_cancellable (task), patient_pulled_cb, task);
+}
+
 void
 _oms_sync_step_pull_v6 (GTask *task)
 {
@@ -601,6 +672,14 @@ _oms_sync_step_pull_v6 (GTask *task)
     }
 
   _oms_sync_run_start_step (task, OMS_SYNC_STEP_PULL_V6);
+
+  if (data->fetch_patient_id != NULL)
+    {
+      data->patient_cursor = 0;
+      patient_pull_next_batch (task);
+      return;
+    }
+
   pipeline_start (task, OMS_PULLED_BODY_V6_PULL, OMS_SYNC_STEP_PULL_V6,
                   OMS_KV_SYNC_PULL_CURSOR_V6);
 }

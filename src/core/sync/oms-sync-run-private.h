@@ -37,6 +37,8 @@ typedef struct
   guint               timeout_id;
   int                 lock_fd;      /* the site's sync lock, held for the whole run */
   OmsSyncBatchSizes   batch_sizes;
+  char               *fetch_patient_id; /* a patient pull replaces Pull V6's usual pull */
+  gint64              patient_cursor;   /* its cursor, in memory only (PROTOCOL.md §3.3) */
 
   /* Pulled batches are stored by a worker thread on a connection of the run's own, so the
    * main loop never waits for an insert, an fsync or a WAL checkpoint; the batch waits here
