@@ -8,9 +8,9 @@
 
 #include "config.h"
 
-#include <glib/gi18n.h>
-
 #include <string.h>
+
+#include <glib/gi18n.h>
 
 #include "oms-background.h"
 #include "oms-store-private.h"

@@ -21,8 +21,8 @@
  * remote queue is acknowledged only after its batch is on disk.
  *
  * Pull central and Pull V6 run as a pipeline: as soon as a batch's body is in and its cursors
- * are read (by SQLite, in a worker), the next batch is asked for while the writer stores this
- * one, so the central's time and ours overlap. Batches are still written one at a time, in
+ * are read (a one-pass scan, in a worker), the next batch is asked for while the writer
+ * stores this one, so the central's time and ours overlap. Batches are still written one at a time, in
  * order, each with its cursor, so what is on disk is always a whole prefix of the pull.
  */
 
@@ -66,7 +66,7 @@ struct _OmsSyncPullPipeline
   gint64             next_cursor;
   gboolean           cursor_known; /* FALSE while a declined batch's cursors are unread */
   gboolean           fetched_all;  /* the last batch is in */
-  PulledBatch       *in_flight;    /* being fetched or summarised */
+  PulledBatch       *in_flight;    /* being fetched or scanned */
   gboolean           fetching;
   PulledBatch       *writing;      /* on the writer connection, by either road */
   GQueue             ready;        /* PulledBatch: fetched, waiting for the writer, in order */
@@ -154,7 +154,7 @@ learn_cursors (GTask       *task,
 }
 
 static void
-summarized_cb (GObject      *object,
+scanned_cb (GObject      *object,
                GAsyncResult *result,
                gpointer      user_data)
 {
@@ -208,7 +208,7 @@ fetched_cb (GObject      *object,
 
   /* Still fetching: the next request needs the cursor the scan reads. */
   oms_pulled_body_scan_async (pipeline->kind, batch->body, batch->request_cursor,
-                              summarized_cb, task);
+                              scanned_cb, task);
 }
 
 static void
