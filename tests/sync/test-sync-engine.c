@@ -990,6 +990,68 @@ test_pipelined_pull_fails_mid_way (Fixture       *fixture,
                                                "WHERE integration_datetime IS NULL"), ==, 0);
 }
 
+typedef struct
+{
+  GCancellable *cancellable;
+} MidPullCancel;
+
+static void
+cancel_mid_pull_cb (OmsSyncEngine *engine,
+                    gpointer       user_data)
+{
+  MidPullCancel *mid = user_data;
+  const OmsSyncRun *run = oms_sync_engine_get_latest_run (engine);
+
+  if (run != NULL && run->steps[OMS_SYNC_STEP_PULL_CENTRAL].done >= 30)
+    g_cancellable_cancel (mid->cancellable);
+}
+
+/* Cancelling while a batch is being fetched and another written ends the run as interrupted,
+ * once both are done: what is stored is a whole prefix, and the next run completes it.
+ */
+static void
+test_pipelined_pull_cancelled (Fixture       *fixture,
+                               gconstpointer  user_data)
+{
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *sql = NULL;
+  MidPullCancel mid = { cancellable };
+  Result r = { 0 };
+  gint64 cursor;
+  gulong handler;
+
+  g_assert_true (oms_store_kv_set_int (fixture->store, OMS_KV_BATCH_CENTRAL_PULL, 7, &error));
+  g_assert_true (save_settings (fixture, "pass", &error));
+  g_assert_no_error (error);
+
+  handler = g_signal_connect (fixture->engine, "run-changed", G_CALLBACK (cancel_mid_pull_cb),
+                              &mid);
+  oms_sync_engine_run_async (fixture->engine, cancellable, result_cb, &r);
+  g_assert_true (spin_until_done (&r.done));
+  g_clear_signal_handler (&handler, fixture->engine);
+  g_assert_false (r.ok);
+  g_assert_error (r.error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_clear_error (&r.error);
+  g_assert_true (oms_sync_engine_get_latest_run (fixture->engine)->interrupted);
+  g_assert_false (oms_sync_engine_get_is_syncing (fixture->engine));
+
+  cursor = oms_store_kv_get_int (fixture->store, OMS_KV_CENTRAL_SYNC_PULL_CURSOR, 0, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (cursor, >, 0);
+  sql = g_strdup_printf ("SELECT count(*) FROM central_record c WHERE c.id <= %" G_GINT64_FORMAT
+                         " AND NOT EXISTS (SELECT 1 FROM site.sync_buffer b "
+                         "WHERE b.record_id = c.record_id)", cursor);
+  g_assert_cmpint (count_central_vs_site (fixture, sql), ==, 0);
+
+  g_assert_true (run_sync (fixture, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (count_central_vs_site (fixture,
+                                          "SELECT count(*) FROM central_record c WHERE NOT EXISTS "
+                                          "(SELECT 1 FROM site.sync_buffer b "
+                                          "WHERE b.record_id = c.record_id)"), ==, 0);
+}
+
 /* Records SQLite's road does not take (a merge, a record id that looks like JSON) make their
  * batch go through the full parser, in its place in the pull; the others stay on the fast road.
  */
@@ -1054,6 +1116,7 @@ main (int   argc,
   ADD ("/oms/sync/second-site", test_second_site);
   ADD ("/oms/sync/pipelined-pull-fails-mid-way", test_pipelined_pull_fails_mid_way);
   ADD ("/oms/sync/pull-odd-records", test_pull_odd_records);
+  ADD ("/oms/sync/pipelined-pull-cancelled", test_pipelined_pull_cancelled);
   ADD ("/oms/sync/checkpoint-after-run", test_checkpoint_after_run);
   ADD ("/oms/sync/patient-pull", test_patient_pull);
 
