@@ -880,7 +880,18 @@ test_patient_pull (Fixture       *fixture,
   g_assert_cmpint (oms_store_kv_get_int (fixture->store, OMS_KV_SYNC_PULL_CURSOR_V6, 0, NULL),
                    ==, cursor_before);
 
-  /* The next ordinary run fetches what the patient pull left. */
+  /* A patient known to no store of this site is not this site's to fetch. */
+  g_assert_true (oms_central_server_add_v6_record (fixture->central, "vaccination", "VAX-3",
+                                                   "Update", NULL, 0,
+                                                   "{\"id\":\"VAX-3\",\"name_id\":\"P3\"}",
+                                                   &error));
+  g_assert_no_error (error);
+  g_assert_true (run_patient_sync (fixture, "P3", &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (count_rows (fixture->store, "SELECT count(*) FROM sync_buffer "
+                                               "WHERE record_id = 'VAX-3'"), ==, 0);
+
+  /* The next ordinary run fetches what the patient pulls left. */
   g_assert_true (run_sync (fixture, &error));
   g_assert_no_error (error);
   g_assert_cmpint (count_rows (fixture->store, "SELECT count(*) FROM sync_buffer "
