@@ -716,12 +716,6 @@ oms_pulled_body_get_kind (const OmsPulledBody *self)
   return self->kind;
 }
 
-gint64
-oms_pulled_body_get_request_cursor (const OmsPulledBody *self)
-{
-  return self->request_cursor;
-}
-
 const OmsPulledBodySummary *
 oms_pulled_body_get_summary (const OmsPulledBody *self)
 {

@@ -50,8 +50,6 @@ OmsPulledBody              *oms_pulled_body_scan         (OmsPulledBodyKind    k
                                                           gint64               request_cursor);
 void                        oms_pulled_body_free         (OmsPulledBody       *self);
 OmsPulledBodyKind           oms_pulled_body_get_kind     (const OmsPulledBody *self);
-gint64                      oms_pulled_body_get_request_cursor
-                                                         (const OmsPulledBody *self);
 const OmsPulledBodySummary *oms_pulled_body_get_summary  (const OmsPulledBody *self);
 const OmsPulledRecord      *oms_pulled_body_get_records  (const OmsPulledBody *self,
                                                           guint               *n_records);

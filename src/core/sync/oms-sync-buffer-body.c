@@ -56,17 +56,17 @@ scan_thread (GTask        *task,
 }
 
 /**
- * oms_pulled_body_scan_async:
+ * oms_sync_buffer_scan_body_async:
  *
  * oms_pulled_body_scan() in a worker thread. It cannot fail; finish with
- * oms_pulled_body_scan_finish().
+ * oms_sync_buffer_scan_body_finish().
  */
 void
-oms_pulled_body_scan_async (OmsPulledBodyKind    kind,
-                            GBytes              *body,
-                            gint64               request_cursor,
-                            GAsyncReadyCallback  callback,
-                            gpointer             user_data)
+oms_sync_buffer_scan_body_async (OmsPulledBodyKind    kind,
+                                 GBytes              *body,
+                                 gint64               request_cursor,
+                                 GAsyncReadyCallback  callback,
+                                 gpointer             user_data)
 {
   g_autoptr(GTask) task = NULL;
   ScanData *data;
@@ -74,7 +74,7 @@ oms_pulled_body_scan_async (OmsPulledBodyKind    kind,
   g_return_if_fail (body != NULL);
 
   task = g_task_new (NULL, NULL, callback, user_data);
-  g_task_set_source_tag (task, oms_pulled_body_scan_async);
+  g_task_set_source_tag (task, oms_sync_buffer_scan_body_async);
 
   data = g_new0 (ScanData, 1);
   data->kind = kind;
@@ -85,12 +85,12 @@ oms_pulled_body_scan_async (OmsPulledBodyKind    kind,
 }
 
 /**
- * oms_pulled_body_scan_finish:
+ * oms_sync_buffer_scan_body_finish:
  *
  * Returns: (transfer full) (nullable): the scanned body, or %NULL when it was declined
  */
 OmsPulledBody *
-oms_pulled_body_scan_finish (GAsyncResult *result)
+oms_sync_buffer_scan_body_finish (GAsyncResult *result)
 {
   ScanData *data;
 

@@ -14,12 +14,12 @@
 
 G_BEGIN_DECLS
 
-void           oms_pulled_body_scan_async        (OmsPulledBodyKind     kind,
+void           oms_sync_buffer_scan_body_async   (OmsPulledBodyKind     kind,
                                                   GBytes               *body,
                                                   gint64                request_cursor,
                                                   GAsyncReadyCallback   callback,
                                                   gpointer              user_data);
-OmsPulledBody *oms_pulled_body_scan_finish       (GAsyncResult         *result);
+OmsPulledBody *oms_sync_buffer_scan_body_finish  (GAsyncResult         *result);
 
 gboolean       oms_sync_buffer_store_body        (OmsStore             *store,
                                                   const OmsPulledBody  *body,

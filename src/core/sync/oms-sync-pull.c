@@ -163,7 +163,7 @@ scanned_cb (GObject      *object,
   PulledBatch *batch = g_steal_pointer (&pipeline->in_flight);
 
   pipeline->fetching = FALSE;
-  batch->scanned = oms_pulled_body_scan_finish (result);
+  batch->scanned = oms_sync_buffer_scan_body_finish (result);
   if (batch->scanned != NULL)
     {
       batch->summary = *oms_pulled_body_get_summary (batch->scanned);
@@ -207,8 +207,8 @@ fetched_cb (GObject      *object,
     }
 
   /* Still fetching: the next request needs the cursor the scan reads. */
-  oms_pulled_body_scan_async (pipeline->kind, batch->body, batch->request_cursor,
-                              scanned_cb, task);
+  oms_sync_buffer_scan_body_async (pipeline->kind, batch->body, batch->request_cursor,
+                                   scanned_cb, task);
 }
 
 static void
