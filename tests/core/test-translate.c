@@ -14,6 +14,7 @@
 #include "oms-json-util.h"
 #include "oms-store.h"
 #include "oms-translate.h"
+#include "../protocol/protocol-test-util.h"
 
 /* Expected rows, taken from the translated records of Open mSupply's
  * server/service/src/sync/test/test_data/<table>.rs for the payloads in records.json.
@@ -245,15 +246,6 @@ object_to_canonical (JsonObject *object)
   g_autoptr(JsonNode) node = json_node_init_object (json_node_alloc (), object);
 
   return oms_json_to_canonical (node);
-}
-
-static char *
-fixture_path (const char *name)
-{
-  const char *shared = g_getenv ("OMSYNC_SHARED_DIR");
-
-  g_assert_nonnull (shared);
-  return g_build_filename (shared, "fixtures", "upstream", name, NULL);
 }
 
 static char *

@@ -9,14 +9,14 @@
 #include <string.h>
 #include <json-glib/json-glib.h>
 
-/* The upstream fixtures live beside the project in ../shared/fixtures/upstream/. */
+/* The upstream fixtures: tests/fixtures/upstream/, a copy of ../shared/fixtures/upstream/. */
 static inline char *
 fixture_path (const char *name)
 {
-  const char *shared = g_getenv ("OMSYNC_SHARED_DIR");
+  const char *dir = g_getenv ("OMSYNC_FIXTURES_DIR");
 
-  g_assert_nonnull (shared);
-  return g_build_filename (shared, "fixtures", "upstream", name, NULL);
+  g_assert_nonnull (dir);
+  return g_build_filename (dir, name, NULL);
 }
 
 static inline GBytes *
