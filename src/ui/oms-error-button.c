@@ -97,7 +97,7 @@ oms_error_button_new (void)
  * @variant: what kind of error it was
  * @detail: (nullable): the technical detail (the run's error message)
  * @time: when it happened, UTC microseconds, or 0 when unknown
- * @step: the #OmsSyncStep that failed, or -1 when none was running
+ * @step: the #OmsSyncStep that failed, or -1 when the run failed before its first step
  *
  * Shows @variant's message and hint with the detail, the time and the step.
  */
@@ -133,13 +133,19 @@ oms_error_button_set_error (OmsErrorButton      *self,
         /* Translators: The first %s is a time, the second a step of the sync ("Push V6"). */
         when = g_strdup_printf (_("At %s, during “%s”"), at, oms_sync_step_get_label (step));
       else
-        /* Translators: %s is a time. */
-        when = g_strdup_printf (_("At %s"), at);
+        /* Translators: %s is a time. The run stopped while it reached the central server
+         * and signed in, before any step of the sync (Push, Pull, …) had begun.
+         */
+        when = g_strdup_printf (_("At %s, before the first step"), at);
     }
   else if (step >= 0)
     {
       /* Translators: %s is a step of the sync ("Push V6"). */
       when = g_strdup_printf (_("During “%s”"), oms_sync_step_get_label (step));
+    }
+  else
+    {
+      when = g_strdup (_("Before the first step"));
     }
 
   gtk_label_set_label (self->when_label, when);
@@ -200,6 +206,15 @@ oms_error_button_get_hint_text (OmsErrorButton *self)
   g_return_val_if_fail (OMS_IS_ERROR_BUTTON (self), NULL);
 
   return gtk_label_get_label (self->hint_label);
+}
+
+/* When and in which step, as the popover says it. */
+const char *
+oms_error_button_get_when_text (OmsErrorButton *self)
+{
+  g_return_val_if_fail (OMS_IS_ERROR_BUTTON (self), NULL);
+
+  return gtk_label_get_label (self->when_label);
 }
 
 const char *

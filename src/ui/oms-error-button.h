@@ -28,5 +28,6 @@ GtkWidget   *oms_error_button_get_menu_button    (OmsErrorButton      *self);
 const char  *oms_error_button_get_message_text   (OmsErrorButton      *self);
 const char  *oms_error_button_get_hint_text      (OmsErrorButton      *self);
 const char  *oms_error_button_get_detail_text    (OmsErrorButton      *self);
+const char  *oms_error_button_get_when_text      (OmsErrorButton      *self);
 
 G_END_DECLS

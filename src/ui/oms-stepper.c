@@ -181,21 +181,6 @@ failed_step (const OmsSyncRun *run)
   return -1;
 }
 
-static gboolean
-run_failed_before_steps (const OmsSyncRun *run)
-{
-  if (run == NULL || run->interrupted || (run->error_message == NULL && run->error_code == NULL))
-    return FALSE;
-
-  for (guint i = 0; i < OMS_SYNC_N_STEPS; i++)
-    {
-      if (run->steps[i].started != 0)
-        return FALSE;
-    }
-
-  return TRUE;
-}
-
 static OmsStepperState
 compute_state (const OmsSyncRun *run,
                OmsSyncStep       step,
@@ -507,11 +492,10 @@ oms_stepper_set_run (OmsStepper       *self,
     {
       if (step_in_mode (i, mode, has_v6))
         {
-          /* A run that failed before any step began (authentication, a lock) failed at
-           * its first step.
+          /* A run that failed before any step began (reaching the central, signing in)
+           * shows no failed step, as Open mSupply's does: the error area says where it
+           * stopped. Marking the first step would read as if pushing had failed.
            */
-          if (failed == -1 && self->n_shown == 0 && run_failed_before_steps (run))
-            failed = i;
           states[i] = compute_state (run, i, failed, is_syncing);
           self->n_shown++;
         }

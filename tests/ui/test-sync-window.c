@@ -208,6 +208,27 @@ test_stepper_failed (void)
                    "Unable to connect to server");
   g_assert_cmpstr (oms_error_button_get_detail_text (button), ==, run->error_message);
 
+  /* A run that failed before its first step (the central unreachable at sign-in) marks no
+   * step failed: every step is still to do, and none shows an error button.
+   */
+  {
+    g_autoptr(OmsSyncRun) early = make_run (-1, -1, -1);
+
+    early->finished = g_get_real_time ();
+    early->error_message = g_strdup ("Sync api error, route: '/sync/v5/site' -> 503 down");
+    early->error_code = g_strdup (oms_sync_error_variant_to_error_code (
+                                    OMS_SYNC_ERROR_VARIANT_CONNECTION_ERROR));
+    oms_stepper_set_run (s, early, OMS_SYNC_MODE_OPERATIONAL, TRUE, FALSE);
+    for (OmsSyncStep step = 0; step < OMS_SYNC_N_STEPS; step++)
+      {
+        if (step == OMS_SYNC_STEP_PREPARE_INITIAL)
+          continue;
+        g_assert_cmpint (oms_stepper_get_step_state (s, step), ==, OMS_STEPPER_STATE_PENDING);
+        g_assert_false (gtk_widget_get_visible (oms_stepper_get_error_button (s, step)));
+      }
+  }
+  oms_stepper_set_run (s, run, OMS_SYNC_MODE_OPERATIONAL, TRUE, FALSE);
+
   /* An interrupted run stopped; it did not fail. */
   g_clear_pointer (&run->error_message, g_free);
   g_clear_pointer (&run->error_code, g_free);
@@ -706,7 +727,9 @@ body_sync_now (AppFixture *f)
                  "Succeeded"));
   gtk_menu_button_popdown (GTK_MENU_BUTTON (oms_sync_window_get_history_button (window)));
 
-  /* Now the central fails: the error area, its `i` popover and the failed step show it. */
+  /* Now the central fails at once (GET /sync/v5/site, before any step): the error area and
+   * its `i` popover show it; no step is marked failed, since none had begun.
+   */
   g_assert_true (oms_central_server_add_fault (f->central, "*:status=503,body=down", &f->error));
   g_assert_no_error (f->error);
   g_assert_true (gtk_widget_activate (oms_sync_window_get_sync_button (window)));
@@ -717,7 +740,6 @@ body_sync_now (AppFixture *f)
     const char *detail = NULL;
     OmsErrorButton *button = OMS_ERROR_BUTTON (oms_sync_window_get_error_button (window));
     GtkPopover *popover = oms_error_button_get_popover (button);
-    gboolean any_failed = FALSE;
 
     g_assert_true (oms_sync_engine_get_error (f->engine, &variant, &detail));
     g_assert_cmpstr (oms_sync_window_get_error_text (window), ==,
@@ -733,9 +755,10 @@ body_sync_now (AppFixture *f)
     g_assert_true (gtk_widget_get_visible (GTK_WIDGET (popover)));
     gtk_popover_popdown (popover);
 
+    g_assert_true (g_str_has_suffix (oms_error_button_get_when_text (button),
+                                     ", before the first step"));
     for (OmsSyncStep s = 0; s < OMS_SYNC_N_STEPS; s++)
-      any_failed |= oms_stepper_get_step_state (stepper, s) == OMS_STEPPER_STATE_FAILED;
-    g_assert_true (any_failed);
+      g_assert_cmpint (oms_stepper_get_step_state (stepper, s), !=, OMS_STEPPER_STATE_FAILED);
   }
 
   oms_central_server_clear_faults (f->central, NULL);
