@@ -79,10 +79,24 @@ oms_error_button_class_init (OmsErrorButtonClass *klass)
   gtk_widget_class_set_css_name (widget_class, "errorbutton");
 }
 
+/* The hover tooltip repeats the hint: while the popover shows it, the tooltip would only
+ * cover the popover.
+ */
+static void
+oms_error_button_update_tooltip (OmsErrorButton *self)
+{
+  gtk_widget_set_has_tooltip (GTK_WIDGET (self->menu_button),
+                              !gtk_widget_get_visible (GTK_WIDGET (self->popover)));
+}
+
 static void
 oms_error_button_init (OmsErrorButton *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+
+  g_signal_connect_object (self->popover, "notify::visible",
+                           G_CALLBACK (oms_error_button_update_tooltip), self,
+                           G_CONNECT_SWAPPED);
 }
 
 GtkWidget *
@@ -124,6 +138,7 @@ oms_error_button_set_error (OmsErrorButton      *self,
   gtk_widget_set_tooltip_text (GTK_WIDGET (self->menu_button),
                                hint != NULL && hint[0] != '\0'
                                  ? hint : oms_sync_error_variant_get_message (variant));
+  oms_error_button_update_tooltip (self);
 
   if (time > 0)
     {

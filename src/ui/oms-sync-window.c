@@ -44,7 +44,7 @@ struct _OmsSyncWindow
   GtkLabel        *status_label;
   OmsStepper      *stepper;
   GtkButton       *sync_button;
-  GtkLabel        *sync_button_label;
+  GtkStack        *sync_button_stack;
   GtkSpinner      *sync_spinner;
 
   /* Owned references */
@@ -117,7 +117,7 @@ oms_sync_window_update (OmsSyncWindow *self)
   gboolean failed;
   g_autofree char *status = NULL;
   g_autofree char *last_success = NULL;
-  const char *button_text;
+  const char *face;
 
   g_assert (OMS_IS_SYNC_WINDOW (self));
 
@@ -167,15 +167,15 @@ oms_sync_window_update (OmsSyncWindow *self)
                                                 : "dialog-information-symbolic");
 
   /* The button says what happens while a sync runs, not only a spinner (A8.7). */
-  gtk_widget_set_visible (GTK_WIDGET (self->sync_spinner), is_syncing);
   gtk_spinner_set_spinning (self->sync_spinner, is_syncing);
-  button_text = is_syncing ? _("Syncing…") : _("Sync now");
+  face = is_syncing ? "syncing" : "idle";
   /* Once per change: each update of an accessible property goes out on the bus. */
-  if (g_strcmp0 (gtk_label_get_label (self->sync_button_label), button_text) != 0)
+  if (g_strcmp0 (gtk_stack_get_visible_child_name (self->sync_button_stack), face) != 0)
     {
-      gtk_label_set_label (self->sync_button_label, button_text);
+      gtk_stack_set_visible_child_name (self->sync_button_stack, face);
       gtk_accessible_update_property (GTK_ACCESSIBLE (self->sync_button),
-                                      GTK_ACCESSIBLE_PROPERTY_LABEL, button_text, -1);
+                                      GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                      is_syncing ? _("Syncing…") : _("Sync now"), -1);
     }
   gtk_widget_set_sensitive (GTK_WIDGET (self->sync_button),
                             !is_syncing && mode != OMS_SYNC_MODE_UNCONFIGURED);
@@ -446,7 +446,7 @@ oms_sync_window_class_init (OmsSyncWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, OmsSyncWindow, status_label);
   gtk_widget_class_bind_template_child (widget_class, OmsSyncWindow, stepper);
   gtk_widget_class_bind_template_child (widget_class, OmsSyncWindow, sync_button);
-  gtk_widget_class_bind_template_child (widget_class, OmsSyncWindow, sync_button_label);
+  gtk_widget_class_bind_template_child (widget_class, OmsSyncWindow, sync_button_stack);
   gtk_widget_class_bind_template_child (widget_class, OmsSyncWindow, sync_spinner);
   gtk_widget_class_bind_template_callback (widget_class, oms_sync_window_history_show_cb);
 
@@ -561,9 +561,16 @@ oms_sync_window_get_sync_button (OmsSyncWindow *self)
 const char *
 oms_sync_window_get_sync_button_text (OmsSyncWindow *self)
 {
+  GtkWidget *face;
+
   g_return_val_if_fail (OMS_IS_SYNC_WINDOW (self), NULL);
 
-  return gtk_label_get_label (self->sync_button_label);
+  /* The label of the face shown: alone, or after the spinner. */
+  face = gtk_stack_get_visible_child (self->sync_button_stack);
+  if (!GTK_IS_LABEL (face))
+    face = gtk_widget_get_last_child (face);
+
+  return gtk_label_get_label (GTK_LABEL (face));
 }
 
 GtkWidget *

@@ -517,6 +517,7 @@ struct _AppFixture
   gboolean          ok;
   GError           *error;
   gboolean          saw_syncing_button;
+  int               syncing_button_width;
 };
 
 static gint64
@@ -612,6 +613,8 @@ run_succeeded_and_shown (gpointer data)
   if (g_strcmp0 (oms_sync_window_get_sync_button_text (w->window), "Syncing…") == 0)
     {
       w->f->saw_syncing_button = TRUE;
+      gtk_widget_measure (oms_sync_window_get_sync_button (w->window), GTK_ORIENTATION_HORIZONTAL,
+                          -1, NULL, &w->f->syncing_button_width, NULL, NULL);
       g_assert_false (gtk_widget_get_sensitive (oms_sync_window_get_sync_button (w->window)));
     }
 
@@ -696,16 +699,22 @@ body_sync_now (AppFixture *f)
   OmsStepper *stepper;
   RunWait w = { f, NULL };
   gint64 before;
+  int idle_width;
 
   configure_site (f);
   window = open_sync_window (f);
   w.window = window;
   before = count_sync_log (f->store);
 
-  /* Sync now, as a click does: the button activates app.sync-now. */
+  /* Sync now, as a click does: the button activates app.sync-now. It keeps its width
+   * while it says "Syncing…", so nothing beside it moves.
+   */
+  gtk_widget_measure (oms_sync_window_get_sync_button (window), GTK_ORIENTATION_HORIZONTAL,
+                      -1, NULL, &idle_width, NULL, NULL);
   g_assert_true (gtk_widget_activate (oms_sync_window_get_sync_button (window)));
   g_assert_true (oms_test_wait_until (run_succeeded_and_shown, &w));
   g_assert_true (f->saw_syncing_button);
+  g_assert_cmpint (f->syncing_button_width, ==, idle_width);
   g_assert_cmpint (count_sync_log (f->store), ==, before + 1);
   g_assert_cmpstr (oms_sync_window_get_sync_button_text (window), ==, "Sync now");
   g_assert_null (oms_sync_window_get_error_text (window));
@@ -750,10 +759,14 @@ body_sync_now (AppFixture *f)
     g_assert_true (g_str_has_prefix (oms_sync_window_get_last_success_text (window),
                                      "Last successful sync "));
 
+    /* Hovering shows the hint; with the popover open, no tooltip covers it. */
+    g_assert_true (gtk_widget_get_has_tooltip (oms_error_button_get_menu_button (button)));
     gtk_menu_button_popup (GTK_MENU_BUTTON (oms_error_button_get_menu_button (button)));
     spin_for (100);
     g_assert_true (gtk_widget_get_visible (GTK_WIDGET (popover)));
+    g_assert_false (gtk_widget_get_has_tooltip (oms_error_button_get_menu_button (button)));
     gtk_popover_popdown (popover);
+    g_assert_true (gtk_widget_get_has_tooltip (oms_error_button_get_menu_button (button)));
 
     g_assert_true (g_str_has_suffix (oms_error_button_get_when_text (button),
                                      ", before the first step"));
