@@ -29,6 +29,9 @@
  * - the initial sync end to end (pull v5 + pull v6 + integrate) in records per second;
  * - the ceiling: the same rows inserted with one prepared INSERT per row into the tables
  *   they landed in, in one transaction, on a fresh store with the same schema and pragmas;
+ * - the protocol's floor: the writes the protocol requires for these records (buffer rows
+ *   and cursor a batch at a time, then row, changelog row and buffer outcome), in raw SQLite
+ *   with the values at hand, so that the ratio has a reference no client can pass;
  * - this process's peak RSS (the central is a separate process, so it is not counted);
  * - the longest main-loop stall while syncing, from a 1 ms timeout probe;
  * - oms_push_queue_count() on a changelog of at least the synced size, with local edits
@@ -235,6 +238,35 @@ compare_gint64 (gconstpointer a,
   return x < y ? -1 : x > y;
 }
 
+/* Reads up to CEILING_CHUNK rows of @select into @values (@n_columns a row); *@rc is
+ * SQLITE_DONE once the rows are all read.
+ */
+static gboolean
+read_chunk (sqlite3_stmt    *select,
+            int              n_columns,
+            sqlite3_value  **values,
+            guint           *n,
+            int             *rc,
+            const char      *what,
+            GError         **error)
+{
+  *n = 0;
+  while (*n < CEILING_CHUNK && (*rc = sqlite3_step (select)) == SQLITE_ROW)
+    {
+      for (int c = 0; c < n_columns; c++)
+        values[(gsize) *n * n_columns + c] = sqlite3_value_dup (sqlite3_column_value (select, c));
+      (*n)++;
+    }
+  if (*rc != SQLITE_ROW && *rc != SQLITE_DONE)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "Reading %s: %s", what,
+                   sqlite3_errmsg (sqlite3_db_handle (select)));
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
 /* Copies one table into the ceiling store: reading is untimed, inserting is timed. */
 static gboolean
 ceiling_copy_table (sqlite3     *source,
@@ -276,19 +308,7 @@ ceiling_copy_table (sqlite3     *source,
       guint n = 0;
       gint64 start;
 
-      while (n < CEILING_CHUNK && (rc = sqlite3_step (select)) == SQLITE_ROW)
-        {
-          for (int c = 0; c < n_columns; c++)
-            values[(gsize) n * n_columns + c] = sqlite3_value_dup (sqlite3_column_value (select,
-                                                                                      c));
-          n++;
-        }
-      if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-        {
-          ok = FALSE;
-          g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "Reading %s: %s", table,
-                       sqlite3_errmsg (source));
-        }
+      ok = read_chunk (select, n_columns, values, &n, &rc, table, error);
 
       start = g_get_monotonic_time ();
       for (guint r = 0; ok && r < n; r++)
@@ -377,6 +397,259 @@ measure_ceiling (OmsStore  *synced,
   return ok;
 }
 
+static gboolean
+step_done (sqlite3_stmt  *stmt,
+           const char    *what,
+           GError       **error)
+{
+  int rc = sqlite3_step (stmt);
+
+  sqlite3_reset (stmt);
+  if (rc == SQLITE_DONE)
+    return TRUE;
+
+  g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "%s: %s", what,
+               sqlite3_errmsg (sqlite3_db_handle (stmt)));
+  return FALSE;
+}
+
+static int
+column_index (sqlite3_stmt *stmt,
+              const char   *name)
+{
+  for (int c = 0; c < sqlite3_column_count (stmt); c++)
+    {
+      if (g_str_equal (sqlite3_column_name (stmt, c), name))
+        return c;
+    }
+
+  return -1;
+}
+
+/* The protocol's floor, phase 1: the pulled records into the buffer, 500 to a transaction
+ * with the cursor that covers them, as every pull batch must be stored before the next.
+ */
+static gboolean
+floor_buffer (sqlite3     *source,
+              OmsStore    *target,
+              gint64      *elapsed_us,
+              GError     **error)
+{
+  sqlite3 *db = oms_store_get_db (target);
+  sqlite3_stmt *select = NULL, *insert = NULL, *cursor = NULL;
+  sqlite3_value **values = NULL;
+  const int n_columns = 7;
+  gboolean ok = TRUE;
+  int rc = SQLITE_ROW;
+  gint64 n_rows = 0;
+
+  if (sqlite3_prepare_v2 (source, "SELECT rowid, record_id, received_datetime, table_name, "
+                          "action, data, source_site_id FROM sync_buffer ORDER BY rowid",
+                          -1, &select, NULL) != SQLITE_OK ||
+      sqlite3_prepare_v2 (db, "INSERT INTO sync_buffer (rowid, record_id, received_datetime, "
+                          "table_name, action, data, source_site_id) "
+                          "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)", -1, &insert, NULL) != SQLITE_OK ||
+      sqlite3_prepare_v2 (db, "INSERT OR REPLACE INTO key_value_store (id, value_int) "
+                          "VALUES ('SYNC_PULL_CURSOR_V6', ?1)", -1, &cursor, NULL) != SQLITE_OK)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "Preparing the floor's buffer: %s / %s",
+                   sqlite3_errmsg (source), sqlite3_errmsg (db));
+      ok = FALSE;
+    }
+
+  values = g_new0 (sqlite3_value *, (gsize) CEILING_CHUNK * n_columns);
+  while (ok && rc == SQLITE_ROW)
+    {
+      guint n = 0;
+      gint64 start;
+
+      ok = read_chunk (select, n_columns, values, &n, &rc, "sync_buffer", error);
+
+      start = g_get_monotonic_time ();
+      for (guint r = 0; ok && r < n; r++)
+        {
+          if (n_rows % 500 == 0)
+            ok = oms_store_exec (target, "BEGIN IMMEDIATE", error);
+          for (int c = 0; ok && c < n_columns; c++)
+            sqlite3_bind_value (insert, c + 1, values[(gsize) r * n_columns + c]);
+          ok = ok && step_done (insert, "Inserting into the buffer", error);
+          n_rows++;
+          if (ok && n_rows % 500 == 0)
+            {
+              sqlite3_bind_int64 (cursor, 1, n_rows);
+              ok = step_done (cursor, "Saving the cursor", error) &&
+                   oms_store_exec (target, "COMMIT", error);
+            }
+        }
+      if (ok && rc == SQLITE_DONE && n_rows % 500 != 0)
+        {
+          sqlite3_bind_int64 (cursor, 1, n_rows);
+          ok = step_done (cursor, "Saving the cursor", error) &&
+               oms_store_exec (target, "COMMIT", error);
+        }
+      *elapsed_us += g_get_monotonic_time () - start;
+
+      for (gsize i = 0; i < (gsize) n * n_columns; i++)
+        sqlite3_value_free (values[i]);
+    }
+
+  g_free (values);
+  sqlite3_finalize (select);
+  sqlite3_finalize (insert);
+  sqlite3_finalize (cursor);
+  return ok;
+}
+
+/* Phase 2, for one table: each row inserted, its changelog row, its buffer row's outcome. */
+static gboolean
+floor_integrate_table (sqlite3     *source,
+                       OmsStore    *target,
+                       const char  *table,
+                       gint64      *elapsed_us,
+                       GError     **error)
+{
+  sqlite3 *db = oms_store_get_db (target);
+  g_autofree char *select_sql = NULL;
+  g_autofree char *insert_sql = NULL;
+  g_autoptr(GString) params = g_string_new (NULL);
+  g_autoptr(GDateTime) utc = g_date_time_new_now_utc ();
+  g_autofree char *now = g_date_time_format (utc, "%Y-%m-%dT%H:%M:%S");
+  sqlite3_stmt *select = NULL, *insert = NULL, *changelog = NULL, *outcome = NULL;
+  sqlite3_value **values = NULL;
+  gboolean ok = TRUE;
+  int rc = SQLITE_ROW;
+  int n_columns, id_column, store_column;
+
+  /* The buffer row each record came from: found while reading, untimed. */
+  select_sql = g_strdup_printf ("SELECT t.*, (SELECT b.rowid FROM sync_buffer b "
+                                "WHERE b.record_id = t.id) FROM \"%s\" t%s", table,
+                                g_str_equal (table, "record") ? "" : " ORDER BY t.rowid");
+  if (sqlite3_prepare_v2 (source, select_sql, -1, &select, NULL) != SQLITE_OK)
+    goto sql_failed;
+  n_columns = sqlite3_column_count (select);
+  id_column = column_index (select, "id");
+  store_column = column_index (select, "store_id");
+  for (int i = 0; i < n_columns - 1; i++)
+    g_string_append_printf (params, "%s?%d", i ? ", " : "", i + 1);
+  insert_sql = g_strdup_printf ("INSERT INTO \"%s\" VALUES (%s)", table, params->str);
+  if (sqlite3_prepare_v2 (db, insert_sql, -1, &insert, NULL) != SQLITE_OK ||
+      sqlite3_prepare_v2 (db, "INSERT INTO changelog (table_name, record_id, row_action, "
+                          "store_id, is_sync_update, source_site_id) "
+                          "VALUES (?1, ?2, 'UPSERT', ?3, 1, NULL)", -1, &changelog,
+                          NULL) != SQLITE_OK ||
+      sqlite3_prepare_v2 (db, "UPDATE sync_buffer SET integration_datetime = ?1, "
+                          "integration_error = NULL WHERE rowid = ?2", -1, &outcome,
+                          NULL) != SQLITE_OK)
+    goto sql_failed;
+
+  values = g_new0 (sqlite3_value *, (gsize) CEILING_CHUNK * n_columns);
+  while (ok && rc == SQLITE_ROW)
+    {
+      guint n = 0;
+      gint64 start;
+
+      ok = read_chunk (select, n_columns, values, &n, &rc, table, error);
+
+      start = g_get_monotonic_time ();
+      for (guint r = 0; ok && r < n; r++)
+        {
+          sqlite3_value **row = &values[(gsize) r * n_columns];
+
+          for (int c = 0; c < n_columns - 1; c++)
+            sqlite3_bind_value (insert, c + 1, row[c]);
+          sqlite3_bind_text (changelog, 1, table, -1, SQLITE_STATIC);
+          sqlite3_bind_value (changelog, 2, row[id_column]);
+          if (store_column >= 0)
+            sqlite3_bind_value (changelog, 3, row[store_column]);
+          else
+            sqlite3_bind_null (changelog, 3);
+          sqlite3_bind_text (outcome, 1, now, -1, SQLITE_STATIC);
+          sqlite3_bind_value (outcome, 2, row[n_columns - 1]);
+          ok = step_done (insert, "Inserting a row", error) &&
+               step_done (changelog, "Inserting a changelog row", error) &&
+               step_done (outcome, "Marking a buffer row", error);
+        }
+      *elapsed_us += g_get_monotonic_time () - start;
+
+      for (gsize i = 0; i < (gsize) n * n_columns; i++)
+        sqlite3_value_free (values[i]);
+    }
+
+  g_free (values);
+  sqlite3_finalize (select);
+  sqlite3_finalize (insert);
+  sqlite3_finalize (changelog);
+  sqlite3_finalize (outcome);
+  return ok;
+
+sql_failed:
+  g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "Preparing the floor for %s: %s / %s",
+               table, sqlite3_errmsg (source), sqlite3_errmsg (db));
+  sqlite3_finalize (select);
+  sqlite3_finalize (insert);
+  sqlite3_finalize (changelog);
+  sqlite3_finalize (outcome);
+  return FALSE;
+}
+
+/* The protocol's floor: the writes PROTOCOL.md requires of any client for these records, in
+ * raw SQLite with the values at hand (no HTTP, no JSON, no translation): the buffer rows with
+ * their cursor, 500 to a transaction; then in one transaction each row into its table, its
+ * changelog row and its buffer row's outcome. A faithful client can approach it, not pass it.
+ */
+static gboolean
+measure_floor (OmsStore   *synced,
+               const char *dir,
+               gint64     *elapsed_us,
+               GError    **error)
+{
+  static const char * const tables[] = {
+    "name", "store", "location", "sensor", "temperature_breach", "temperature_log",
+    "asset", "asset_log", "record",
+  };
+  g_autoptr(OmsStore) target = oms_store_open (dir, error);
+  sqlite3 *source = NULL;
+  gint64 start, buffer_us;
+  gboolean ok;
+
+  if (target == NULL)
+    return FALSE;
+  if (sqlite3_open_v2 (oms_store_get_path (synced), &source, SQLITE_OPEN_READONLY, NULL) !=
+      SQLITE_OK)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "Cannot reopen the synced store");
+      sqlite3_close (source);
+      return FALSE;
+    }
+
+  *elapsed_us = 0;
+  ok = floor_buffer (source, target, elapsed_us, error);
+  buffer_us = *elapsed_us;
+
+  /* As the integrator's connection: a larger cache, the checkpoint left for later. */
+  ok = ok && oms_store_exec (target, "PRAGMA cache_size = -16384;"
+                             "PRAGMA wal_autocheckpoint = 0", error);
+  start = g_get_monotonic_time ();
+  ok = ok && oms_store_exec (target, "BEGIN IMMEDIATE", error);
+  *elapsed_us += g_get_monotonic_time () - start;
+
+  for (guint i = 0; ok && i < G_N_ELEMENTS (tables); i++)
+    ok = floor_integrate_table (source, target, tables[i], elapsed_us, error);
+
+  if (ok)
+    {
+      start = g_get_monotonic_time ();
+      ok = oms_store_exec (target, "COMMIT", error);
+      *elapsed_us += g_get_monotonic_time () - start;
+    }
+  if (ok)
+    g_print ("floor: buffer %.2f s, integration %.2f s\n", buffer_us / 1e6,
+             (*elapsed_us - buffer_us) / 1e6);
+
+  sqlite3_close (source);
+  return ok;
+}
+
 static void
 remove_tree (const char *path)
 {
@@ -421,6 +694,7 @@ main (int   argc,
   g_autofree char *central_dir = NULL;
   g_autofree char *site_dir = NULL;
   g_autofree char *ceiling_dir = NULL;
+  g_autofree char *floor_dir = NULL;
   g_autofree char *url = NULL;
   g_autofree gint64 *count_times = NULL;
   const OmsSyncRun *run;
@@ -429,7 +703,7 @@ main (int   argc,
   Result r = { 0 };
   guint probe_id;
   gint64 start, sync_us, n_synced, n_changelog, rss_before, rss_sync;
-  gint64 ceiling_rows = 0, ceiling_us = 0;
+  gint64 ceiling_rows = 0, ceiling_us = 0, floor_us = 0;
   gint64 settle_start, settle_us;
   double e2e_rate, ceiling_rate, ratio;
   const guint n_counts = 21;
@@ -471,6 +745,7 @@ main (int   argc,
   central_dir = g_build_filename (root, "central", NULL);
   site_dir = g_build_filename (root, "site", NULL);
   ceiling_dir = g_build_filename (root, "ceiling", NULL);
+  floor_dir = g_build_filename (root, "floor", NULL);
   g_mkdir (central_dir, 0700);
 
   g_print ("Seeding omsync-central with %u extra records (%.0f%% v6)...\n", n_records,
@@ -532,6 +807,10 @@ main (int   argc,
   if (!measure_ceiling (store, ceiling_dir, &ceiling_rows, &ceiling_us, &error))
     goto failed;
 
+  g_print ("Measuring the protocol's floor...\n");
+  if (!measure_floor (store, floor_dir, &floor_us, &error))
+    goto failed;
+
   /* The push queue: the changelog now holds a row per integrated record. */
   if (!add_pending_changes (store, n_pending, &error))
     goto failed;
@@ -570,6 +849,10 @@ main (int   argc,
            ceiling_rate);
   g_print ("| ratio end to end / ceiling | %.3f | ≥ 0.25 | %s |\n", ratio,
            ratio >= 0.25 ? "yes" : "no");
+  g_print ("| the protocol's floor: its writes alone in raw SQLite (buffer + cursor per 500; "
+           "row, changelog row, buffer outcome in one transaction) | %.0f records/s, "
+           "ratio %.3f | | |\n",
+           n_synced / (floor_us / 1e6), (n_synced / (floor_us / 1e6)) / ceiling_rate);
   g_print ("| peak RSS (client process) | %.1f MiB | ≤ 64 MB | %s |\n", rss_sync / 1024.0,
            rss_sync * 1024 <= 64 * 1000 * 1000 ? "yes" : "no");
   g_print ("| longest main-loop stall while syncing | %.1f ms | ≤ 16 ms | %s |\n",
