@@ -52,6 +52,9 @@ typedef struct
   gint64       max_gap;
   gint64       n_ticks;
   int          max_gap_step;
+  gint64       start;
+  GString     *long_gaps;   /* every gap over 16 ms: when, how long, in which step */
+  guint        n_long_gaps;
   OmsSyncEngine *engine;
 } Probe;
 
@@ -65,6 +68,17 @@ probe_tick_cb (gpointer user_data)
     {
       probe->max_gap = now - probe->last_tick;
       probe->max_gap_step = oms_sync_engine_get_current_step (probe->engine);
+    }
+  if (probe->last_tick > 0 && now - probe->last_tick > 16000)
+    {
+      int step = oms_sync_engine_get_current_step (probe->engine);
+
+      probe->n_long_gaps++;
+      g_string_append_printf (probe->long_gaps, "%s%.1f ms at %.2f s (%s)",
+                              probe->long_gaps->len > 0 ? ", " : "",
+                              (now - probe->last_tick) / 1e3,
+                              (probe->last_tick - probe->start) / 1e6,
+                              step >= 0 ? oms_sync_step_get_nick (step) : "none");
     }
   probe->last_tick = now;
   probe->n_ticks++;
@@ -773,10 +787,12 @@ main (int   argc,
 
   rss_before = peak_rss_kib ();
   probe.engine = engine;
-  probe_id = g_timeout_add (1, probe_tick_cb, &probe);
+  probe.long_gaps = g_string_new (NULL);
 
   memset (&r, 0, sizeof r);
   start = g_get_monotonic_time ();
+  probe.start = start;
+  probe_id = g_timeout_add (1, probe_tick_cb, &probe);
   oms_sync_engine_run_async (engine, NULL, result_cb, &r);
   spin_until_done (&r);
   sync_us = g_get_monotonic_time () - start;
@@ -840,6 +856,9 @@ main (int   argc,
            n_synced, sync_us / 1e6, ceiling_rows, ceiling_us / 1e6, rss_before / 1024.0,
            probe.n_ticks,
            probe.max_gap_step >= 0 ? oms_sync_step_get_nick (probe.max_gap_step) : "none");
+  g_print ("gaps over 16 ms between probe ticks: %u%s%s\n\n", probe.n_long_gaps,
+           probe.n_long_gaps > 0 ? ": " : "", probe.long_gaps->str);
+  g_string_free (probe.long_gaps, TRUE);
   g_print ("| measure | result | target | met |\n");
   g_print ("|---|---|---|---|\n");
   g_print ("| end to end (pull v5 + pull v6 + integrate) | %.0f records/s | | |\n", e2e_rate);
