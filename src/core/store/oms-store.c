@@ -1326,6 +1326,31 @@ upsert_generic (OmsStore     *self,
   return step_done (self, stmt, _("save a record"), error);
 }
 
+/* As Open mSupply's repositories do on every upsert of a name, item or clinician: a record
+ * without a link gets one to itself. An existing link stays as it is, since a merge may have
+ * pointed it at another record.
+ */
+static gboolean
+link_to_self (OmsStore     *self,
+              const char   *table_name,
+              const char   *record_id,
+              GError      **error)
+{
+  const OmsLinkInfo *link = oms_store_schema_lookup_link (table_name);
+  sqlite3_stmt *stmt;
+
+  if (link == NULL)
+    return TRUE;
+
+  stmt = oms_store_prepare (self, link->insert_self, error);
+  if (stmt == NULL)
+    return FALSE;
+
+  sqlite3_bind_text (stmt, 1, record_id, -1, SQLITE_TRANSIENT);
+
+  return step_done (self, stmt, _("save a record"), error);
+}
+
 static gboolean
 check_table_name (const char  *table_name,
                   GError     **error)
@@ -1408,6 +1433,7 @@ oms_store_upsert_record (OmsStore               *self,
       ok = upsert_generic (self, table_name, record_id, store_id, fields, error);
     }
 
+  ok = ok && link_to_self (self, table_name, record_id, error);
   ok = ok && append_changelog (self, table_name, record_id, OMS_ROW_ACTION_UPSERT,
                                store_id, name_link_id, origin, error);
 
@@ -1539,6 +1565,8 @@ oms_store_upsert_raw_record (OmsStore               *self,
       sqlite3_bind_text (stmt, 3, data_json, -1, SQLITE_TRANSIENT);
       ok = step_done (self, stmt, _("save a record"), error);
     }
+
+  ok = ok && link_to_self (self, table_name, record_id, error);
 
   if (ok)
     {
