@@ -1440,6 +1440,37 @@ oms_store_upsert_record (OmsStore               *self,
   return savepoint_end (self, ok, error);
 }
 
+/* A generic record's delete is filed under the store its upsert was, which the record table
+ * holds: a legacy record names it `store_ID`, not `store_id`.
+ */
+static gboolean
+lookup_generic_store_id (OmsStore     *self,
+                         const char   *table_name,
+                         const char   *record_id,
+                         char        **store_id,
+                         GError      **error)
+{
+  sqlite3_stmt *stmt;
+  int rc;
+
+  stmt = oms_store_prepare (self,
+                            "SELECT store_id FROM record WHERE table_name = ?1 AND id = ?2",
+                            error);
+  if (stmt == NULL)
+    return FALSE;
+
+  sqlite3_bind_text (stmt, 1, table_name, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 2, record_id, -1, SQLITE_TRANSIENT);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    *store_id = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+  else if (rc != SQLITE_DONE)
+    oms_store_set_sql_error (self, error, _("find a record’s store"));
+  sqlite3_reset (stmt);
+
+  return rc == SQLITE_ROW || rc == SQLITE_DONE;
+}
+
 /**
  * oms_store_delete_record:
  *
@@ -1483,7 +1514,7 @@ oms_store_delete_record (OmsStore               *self,
       if (table != NULL)
         ok = lookup_store_id (self, table, existing, &store_id, error);
       else
-        store_id = g_strdup (string_member (existing, "store_id"));
+        ok = lookup_generic_store_id (self, table_name, record_id, &store_id, error);
     }
 
   if (ok)
