@@ -12,6 +12,7 @@
 
 #include "oms-background.h"
 #include "oms-integrator-private.h"
+#include "oms-merge.h"
 #include "oms-protocol-error.h"
 #include "oms-store-private.h"
 #include "oms-sync-log.h"
@@ -739,8 +740,7 @@ integrate_rows (OmsStore       *store,
               break;
 
             case PASS_MERGE:
-              /* Merges join two names or items into one; omsync keeps the records of both. */
-              row_error = g_strdup ("Ignored: merging records is not supported by omsync");
+              row_error = oms_merge_integrate (store, row->table_name, row->data, &origin);
               break;
 
             default:
