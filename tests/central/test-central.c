@@ -1420,6 +1420,43 @@ test_admin (Fixture       *fixture,
   }
 }
 
+/* Tests queue a merge through the admin endpoint, and central_records serves it as the
+ * legacy central does: action "merge", its ids in recordData.
+ */
+static void
+test_admin_merge (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  const char *merge = "{\"mergeIdToKeep\":\"KEEP\",\"mergeIdToDelete\":\"GONE\"}";
+  JsonObject *record;
+
+  {
+    g_auto(Reply) reply = { 0 };
+    g_autofree char *body =
+      g_strdup_printf ("{\"records\":[{\"tableName\":\"name\",\"recordId\":\"KEEP\","
+                       "\"action\":\"merge\",\"recordData\":%s}]}", merge);
+
+    request_full (fixture, &reply, "POST", "/admin/central-records", NULL, NULL, NULL, NULL,
+                  body);
+    g_assert_cmpuint (reply.status, ==, 200);
+    g_assert_cmpint (json_object_get_int_member (reply_object (&reply), "maxCursor"), ==, 3);
+  }
+  {
+    g_auto(Reply) reply = { 0 };
+
+    /* After the site's name and store. */
+    v5 (fixture, &reply, "GET", "/sync/v5/central_records?cursor=2&limit=10", NULL);
+    g_assert_cmpuint (reply.status, ==, 200);
+    g_assert_cmpuint (json_array_get_length (reply_data (&reply)), ==, 1);
+    record = json_array_get_object_element (reply_data (&reply), 0);
+    g_assert_cmpint (json_object_get_int_member (record, "ID"), ==, 3);
+    g_assert_cmpstr (json_object_get_string_member (record, "tableName"), ==, "name");
+    g_assert_cmpstr (json_object_get_string_member (record, "recordId"), ==, "KEEP");
+    g_assert_cmpstr (json_object_get_string_member (record, "action"), ==, "merge");
+    assert_same_json (json_object_get_member (record, "recordData"), merge);
+  }
+}
+
 static void
 test_demo_seed (void)
 {
@@ -1511,6 +1548,7 @@ main (int   argc,
   ADD ("/oms/central/v6/pull-total", test_v6_pull_total);
   ADD ("/oms/central/faults", test_faults);
   ADD ("/oms/central/admin", test_admin);
+  ADD ("/oms/central/admin/merge", test_admin_merge);
 #undef ADD
   g_test_add_func ("/oms/central/demo-seed", test_demo_seed);
   g_test_add_func ("/oms/central/binary", test_binary);

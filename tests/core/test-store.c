@@ -168,6 +168,34 @@ test_migrations_idempotent (Fixture       *fixture,
   g_assert_cmpint (count_rows (fixture->store, "SELECT count(*) FROM location"), ==, 1);
 }
 
+/* A legacy record kept generically names its store `store_ID`: its delete is filed under that
+ * store, like its upsert, so it supersedes the upsert in the de-duplicated view.
+ */
+static void
+test_generic_delete_store (Fixture       *fixture,
+                           gconstpointer  user_data)
+{
+  OmsStore *store = fixture->store;
+  OmsChangeOrigin pulled = { TRUE, TRUE, 12 };
+  g_autoptr(GPtrArray) latest = NULL;
+  g_autoptr(GError) error = NULL;
+  OmsChangelogEntry *entry;
+
+  g_assert_true (oms_store_upsert_raw_record (store, "name_store_join", "J1",
+                                              "{\"ID\":\"J1\",\"store_ID\":\"store-1\","
+                                              "\"name_ID\":\"N1\"}", &pulled, &error));
+  g_assert_true (oms_store_delete_record (store, "name_store_join", "J1", &pulled, &error));
+  g_assert_no_error (error);
+
+  latest = oms_store_list_changelog (store, 0, TRUE, 0, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (latest->len, ==, 1);
+  entry = g_ptr_array_index (latest, 0);
+  g_assert_cmpint (entry->action, ==, OMS_ROW_ACTION_DELETE);
+  g_assert_cmpstr (entry->store_id, ==, "store-1");
+  g_assert_cmpint (count_rows (store, "SELECT count(*) FROM record"), ==, 0);
+}
+
 static void
 test_key_value (Fixture       *fixture,
                 gconstpointer  user_data)
@@ -620,6 +648,7 @@ main (int   argc,
   ADD ("/oms/store/changelog/written-with-record", test_changelog_written_with_record);
   ADD ("/oms/store/changelog/rolled-back-with-record", test_changelog_rolled_back_with_record);
   ADD ("/oms/store/changelog/deduplicated-view", test_deduplicated_view);
+  ADD ("/oms/store/changelog/generic-delete-store", test_generic_delete_store);
   ADD ("/oms/store/record-tables", test_record_tables);
   ADD ("/oms/store/changed-signal", test_changed_signal);
   g_test_add_func ("/oms/store/refuse/corrupt-file", test_corrupt_file);

@@ -1093,7 +1093,8 @@ test_pull_odd_records (Fixture       *fixture,
                                                "AND integration_error IS NULL"), ==, 1);
   g_assert_cmpint (count_rows (fixture->store, "SELECT count(*) FROM sync_buffer "
                                                "WHERE action = 'MERGE' AND table_name = 'item' "
-                                               "AND integration_error LIKE 'Ignored:%'"), ==, 1);
+                                               "AND integration_error = "
+                                               "'Ignored: No mergeable item links found'"), ==, 1);
   g_assert_cmpint (count_rows (fixture->store, "SELECT count(*) FROM record "
                                                "WHERE id = 'AFTER'"), ==, 1);
   g_assert_cmpint (count_central_vs_site (fixture,
@@ -1101,6 +1102,161 @@ test_pull_odd_records (Fixture       *fixture,
                                           "WHERE c.action != 'merge' AND NOT EXISTS "
                                           "(SELECT 1 FROM site.sync_buffer b "
                                           "WHERE b.record_id = c.record_id)"), ==, 0);
+}
+
+static void
+add_central (Fixture    *fixture,
+             const char *table,
+             const char *record_id,
+             const char *action,
+             const char *data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *json = data != NULL ? g_strdelimit (g_strdup (data), "'", '"') : NULL;
+
+  g_assert_true (oms_central_server_add_central_record (fixture->central, table, record_id,
+                                                        action, json, &error));
+  g_assert_no_error (error);
+}
+
+static void
+add_central_name (Fixture    *fixture,
+                  const char *id)
+{
+  g_autofree char *data =
+    g_strdup_printf ("{'ID':'%s','name':'%s','code':'%s','type':'facility','customer':true,"
+                     "'supplier':false,'female':false,'manufacturer':false,'donor':false,"
+                     "'hold':false,'isDeceased':false,'created_date':'2021-09-03'}",
+                     id, id, id);
+
+  add_central (fixture, "name", id, "insert", data);
+}
+
+static void
+add_central_join (Fixture    *fixture,
+                  const char *id,
+                  const char *name_id,
+                  const char *store_id)
+{
+  g_autofree char *data =
+    g_strdup_printf ("{'ID':'%s','name_ID':'%s','store_ID':'%s','inactive':false,"
+                     "'om_name_is_customer':true,'om_name_is_supplier':false}",
+                     id, name_id, store_id);
+
+  add_central (fixture, "name_store_join", id, "insert", data);
+}
+
+static void
+add_central_merge (Fixture    *fixture,
+                   const char *table,
+                   const char *keep,
+                   const char *gone)
+{
+  g_autofree char *data = g_strdup_printf ("{'mergeIdToKeep':'%s','mergeIdToDelete':'%s'}",
+                                           keep, gone);
+
+  add_central (fixture, table, keep, "merge", data);
+}
+
+/* Merges arrive in a pull like any record, ahead of records they depend on, and are
+ * integrated after the pull's upserts and deletes (PROTOCOL.md §7). Their writes are sync
+ * updates, so nothing of them is pushed back.
+ */
+static void
+test_pull_merges (Fixture       *fixture,
+                  gconstpointer  user_data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) received = NULL;
+  g_autofree char *sql = NULL;
+  OmsPushQueueCounts counts;
+  const OmsSyncRun *run;
+  gint64 cursor;
+
+  /* Two names the demo store sees, and one another store sees. */
+  add_central_name (fixture, "NAME_KEEP");
+  add_central_name (fixture, "NAME_GONE");
+  add_central_join (fixture, "J_KEEP", "NAME_KEEP", fixture->store_id);
+  add_central_join (fixture, "J_GONE", "NAME_GONE", fixture->store_id);
+  add_central_join (fixture, "J_OTHER", "NAME_GONE", "OTHER_STORE");
+  configure_and_initialise (fixture);
+  g_assert_cmpint (count_rows (fixture->store, "SELECT count(*) FROM name_link "
+                                               "WHERE id IN ('NAME_KEEP', 'NAME_GONE') "
+                                               "AND name_id = id"), ==, 2);
+  cursor = oms_store_get_max_changelog_cursor (fixture->store, &error);
+  g_assert_no_error (error);
+
+  /* The merges come first in the central's log: integrated in log order, they would find
+   * nothing to merge. The central also deletes J_KEEP: integrated before the merge, that
+   * leaves J_GONE as the store's only join, which the merge must not take for a duplicate.
+   */
+  add_central_merge (fixture, "item", "ITEM_KEEP", "ITEM_GONE");
+  add_central_merge (fixture, "name", "NAME_KEEP", "NAME_GONE");
+  add_central_merge (fixture, "clinician", "CLIN_KEEP", "CLIN_GONE");
+  add_central (fixture, "item", "ITEM_KEEP", "insert", "{'ID':'ITEM_KEEP','item_name':'Keep'}");
+  add_central (fixture, "item", "ITEM_GONE", "insert", "{'ID':'ITEM_GONE','item_name':'Gone'}");
+  add_central (fixture, "clinician", "CLIN_KEEP", "insert", "{'ID':'CLIN_KEEP'}");
+  add_central (fixture, "clinician", "CLIN_GONE", "insert", "{'ID':'CLIN_GONE'}");
+  add_central (fixture, "name_store_join", "J_KEEP", "delete", NULL);
+
+  g_assert_true (run_sync (fixture, &error));
+  g_assert_no_error (error);
+
+  /* Buffered under fresh UUIDv7 ids, next to the upserts of the records they name. */
+  g_assert_cmpint (count_rows (fixture->store,
+                               "SELECT count(*) FROM sync_buffer WHERE action = 'MERGE' "
+                               "AND length (record_id) = 36 AND substr (record_id, 15, 1) = '7' "
+                               "AND record_id NOT IN ('ITEM_KEEP', 'NAME_KEEP', 'CLIN_KEEP') "
+                               "AND source_site_id IS NOT NULL "
+                               "AND integration_datetime IS NOT NULL "
+                               "AND integration_error IS NULL"), ==, 3);
+  g_assert_cmpint (count_rows (fixture->store,
+                               "SELECT count(*) FROM sync_buffer WHERE action = 'UPSERT' "
+                               "AND record_id IN ('ITEM_KEEP', 'CLIN_KEEP') "
+                               "AND integration_error IS NULL"), ==, 2);
+
+  g_assert_cmpint (count_rows (fixture->store,
+                               "SELECT count(*) FROM item_link WHERE item_id = 'ITEM_KEEP' "
+                               "AND id IN ('ITEM_KEEP', 'ITEM_GONE')"), ==, 2);
+  g_assert_cmpint (count_rows (fixture->store,
+                               "SELECT count(*) FROM clinician_link "
+                               "WHERE clinician_id = 'CLIN_KEEP' "
+                               "AND id IN ('CLIN_KEEP', 'CLIN_GONE')"), ==, 2);
+  g_assert_cmpint (count_rows (fixture->store,
+                               "SELECT count(*) FROM name_link WHERE name_id = 'NAME_KEEP' "
+                               "AND id IN ('NAME_KEEP', 'NAME_GONE')"), ==, 2);
+  g_assert_cmpint (count_rows (fixture->store, "SELECT count(*) FROM name "
+                                               "WHERE id = 'NAME_GONE'"), ==, 0);
+  g_assert_cmpint (count_rows (fixture->store, "SELECT count(*) FROM record WHERE "
+                                               "table_name = 'name_store_join' AND id IN "
+                                               "('J_KEEP', 'J_GONE', 'J_OTHER')"), ==, 2);
+  g_assert_cmpint (count_rows (fixture->store, "SELECT count(*) FROM record WHERE "
+                                               "id = 'J_KEEP'"), ==, 0);
+
+  /* Everything the run wrote is a sync update from the legacy central. */
+  sql = g_strdup_printf ("SELECT count(*) FROM changelog WHERE cursor > %" G_GINT64_FORMAT
+                         " AND is_sync_update = 1 AND source_site_id = (SELECT source_site_id "
+                         "FROM sync_buffer WHERE action = 'MERGE' LIMIT 1)", cursor);
+  g_assert_cmpint (count_rows (fixture->store, sql), ==,
+                   oms_store_get_max_changelog_cursor (fixture->store, NULL) - cursor);
+  g_clear_pointer (&sql, g_free);
+  sql = g_strdup_printf ("SELECT count(*) FROM changelog WHERE cursor > %" G_GINT64_FORMAT
+                         " AND table_name = 'name' AND record_id = 'NAME_GONE' "
+                         "AND row_action = 'DELETE'", cursor);
+  g_assert_cmpint (count_rows (fixture->store, sql), ==, 1);
+  oms_sync_engine_get_push_queue (fixture->engine, &counts);
+  g_assert_cmpint (counts.total, ==, 0);
+
+  /* The next run pushes nothing at all. */
+  g_assert_true (run_sync (fixture, &error));
+  g_assert_no_error (error);
+  run = oms_sync_engine_get_latest_run (fixture->engine);
+  g_assert_cmpint (run->steps[OMS_SYNC_STEP_PUSH].total, ==, 0);
+  g_assert_cmpint (run->steps[OMS_SYNC_STEP_PUSH_V6].total, ==, 0);
+  received = oms_central_server_dup_received (fixture->central, "demo", &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (
+                      json_node_get_object (received), "records")), ==, 0);
 }
 
 int
@@ -1127,6 +1283,7 @@ main (int   argc,
   ADD ("/oms/sync/second-site", test_second_site);
   ADD ("/oms/sync/pipelined-pull-fails-mid-way", test_pipelined_pull_fails_mid_way);
   ADD ("/oms/sync/pull-odd-records", test_pull_odd_records);
+  ADD ("/oms/sync/pull-merges", test_pull_merges);
   ADD ("/oms/sync/pipelined-pull-cancelled", test_pipelined_pull_cancelled);
   ADD ("/oms/sync/checkpoint-after-run", test_checkpoint_after_run);
   ADD ("/oms/sync/patient-pull", test_patient_pull);

@@ -47,11 +47,24 @@ typedef struct
   const char          *store_lookup_key;
 } OmsTableInfo;
 
+/* A table whose records others refer to through a link table, as in Open mSupply: a merge
+ * repoints the links of the merged record (oms-merge.c).
+ */
+typedef struct
+{
+  const char *table_name;     /* the records' table: `name` (typed), `item`, `clinician` */
+  const char *link_table;     /* `name_link`, ... */
+  const char *target_column;  /* `name_id`, ...: the record a link leads to */
+  const char *insert_self;    /* SQL: link record ?1 to itself unless it has a link */
+} OmsLinkInfo;
+
 #define OMS_STORE_APPLICATION_ID 0x4F4D5359 /* "OMSY" */
 
 const char         *oms_store_schema_get_migration (int                   version);
 const OmsTableInfo *oms_store_schema_lookup_table  (const char           *table_name);
 const OmsTableInfo *oms_store_schema_get_tables    (guint                *n_tables);
+const OmsLinkInfo  *oms_store_schema_lookup_link   (const char           *table_name);
+const OmsLinkInfo  *oms_store_schema_get_links     (guint                *n_links);
 
 sqlite3            *oms_store_get_db               (OmsStore             *self);
 sqlite3_stmt       *oms_store_prepare              (OmsStore             *self,

@@ -272,6 +272,35 @@ static const char *migrations[] = {
   "DROP INDEX IF EXISTS sync_buffer_pending;\n"
   "CREATE INDEX IF NOT EXISTS sync_buffer_pending\n"
   "  ON sync_buffer (action, table_name, source_site_id) WHERE integration_datetime IS NULL;\n",
+
+  /* 4: Open mSupply's link tables (name_link_row.rs, item_link_row.rs, clinician_link_row.rs).
+   * Records refer to a name, item or clinician through a link, and a pulled merge repoints the
+   * merged record's links at the record it was merged into. Every record starts linked to
+   * itself, those already stored too; a link is never overwritten, as it may be a merge's.
+   * Links are not synced, so they have no changelog rows.
+   */
+  "CREATE TABLE IF NOT EXISTS name_link (\n"
+  "  id TEXT NOT NULL PRIMARY KEY,\n"
+  "  name_id TEXT NOT NULL\n"
+  ");\n"
+  "CREATE INDEX IF NOT EXISTS name_link_name ON name_link (name_id);\n"
+  "CREATE TABLE IF NOT EXISTS item_link (\n"
+  "  id TEXT NOT NULL PRIMARY KEY,\n"
+  "  item_id TEXT NOT NULL\n"
+  ");\n"
+  "CREATE INDEX IF NOT EXISTS item_link_item ON item_link (item_id);\n"
+  "CREATE TABLE IF NOT EXISTS clinician_link (\n"
+  "  id TEXT NOT NULL PRIMARY KEY,\n"
+  "  clinician_id TEXT NOT NULL\n"
+  ");\n"
+  "CREATE INDEX IF NOT EXISTS clinician_link_clinician ON clinician_link (clinician_id);\n"
+  "INSERT INTO name_link (id, name_id) SELECT id, id FROM name WHERE true\n"
+  "  ON CONFLICT (id) DO NOTHING;\n"
+  "INSERT INTO item_link (id, item_id) SELECT id, id FROM record WHERE table_name = 'item'\n"
+  "  ON CONFLICT (id) DO NOTHING;\n"
+  "INSERT INTO clinician_link (id, clinician_id)\n"
+  "  SELECT id, id FROM record WHERE table_name = 'clinician'\n"
+  "  ON CONFLICT (id) DO NOTHING;\n",
 };
 
 #define TEXT(n)        { n, OMS_COLUMN_TEXT, OMS_COLUMN_NULLABLE }
@@ -345,6 +374,21 @@ static const OmsColumnInfo asset_log_columns[] = {
 
 #define COLUMNS(c) c, G_N_ELEMENTS (c)
 
+/* The tables whose records are reached through links (migration 4), under the name their
+ * records are stored by: `name` is typed, `item` and `clinician` are kept generically.
+ */
+#define LINK(table, column) \
+  { table, table "_link", column, \
+    "INSERT INTO " table "_link (id, " column ") VALUES (?1, ?1) ON CONFLICT (id) DO NOTHING" }
+
+static const OmsLinkInfo links[] = {
+  LINK ("name", "name_id"),
+  LINK ("item", "item_id"),
+  LINK ("clinician", "clinician_id"),
+};
+
+#undef LINK
+
 /* In dependency order: a table comes after the tables its rows refer to. */
 static const OmsTableInfo tables[] = {
   { "name", COLUMNS (name_columns), NULL, NULL, NULL },
@@ -393,6 +437,33 @@ oms_store_schema_get_tables (guint *n_tables)
 {
   *n_tables = G_N_ELEMENTS (tables);
   return tables;
+}
+
+/*
+ * oms_store_schema_lookup_link:
+ * @table_name: the table a record is stored under
+ *
+ * Returns: (nullable): how records of @table_name are linked, or %NULL when they have no links
+ */
+const OmsLinkInfo *
+oms_store_schema_lookup_link (const char *table_name)
+{
+  g_return_val_if_fail (table_name != NULL, NULL);
+
+  for (guint i = 0; i < G_N_ELEMENTS (links); i++)
+    {
+      if (g_str_equal (links[i].table_name, table_name))
+        return &links[i];
+    }
+
+  return NULL;
+}
+
+const OmsLinkInfo *
+oms_store_schema_get_links (guint *n_links)
+{
+  *n_links = G_N_ELEMENTS (links);
+  return links;
 }
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == OMS_STORE_SCHEMA_VERSION);

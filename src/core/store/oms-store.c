@@ -1326,6 +1326,31 @@ upsert_generic (OmsStore     *self,
   return step_done (self, stmt, _("save a record"), error);
 }
 
+/* As Open mSupply's repositories do on every upsert of a name, item or clinician: a record
+ * without a link gets one to itself. An existing link stays as it is, since a merge may have
+ * pointed it at another record.
+ */
+static gboolean
+link_to_self (OmsStore     *self,
+              const char   *table_name,
+              const char   *record_id,
+              GError      **error)
+{
+  const OmsLinkInfo *link = oms_store_schema_lookup_link (table_name);
+  sqlite3_stmt *stmt;
+
+  if (link == NULL)
+    return TRUE;
+
+  stmt = oms_store_prepare (self, link->insert_self, error);
+  if (stmt == NULL)
+    return FALSE;
+
+  sqlite3_bind_text (stmt, 1, record_id, -1, SQLITE_TRANSIENT);
+
+  return step_done (self, stmt, _("save a record"), error);
+}
+
 static gboolean
 check_table_name (const char  *table_name,
                   GError     **error)
@@ -1408,10 +1433,42 @@ oms_store_upsert_record (OmsStore               *self,
       ok = upsert_generic (self, table_name, record_id, store_id, fields, error);
     }
 
+  ok = ok && link_to_self (self, table_name, record_id, error);
   ok = ok && append_changelog (self, table_name, record_id, OMS_ROW_ACTION_UPSERT,
                                store_id, name_link_id, origin, error);
 
   return savepoint_end (self, ok, error);
+}
+
+/* A generic record's delete is filed under the store its upsert was, which the record table
+ * holds: a legacy record names it `store_ID`, not `store_id`.
+ */
+static gboolean
+lookup_generic_store_id (OmsStore     *self,
+                         const char   *table_name,
+                         const char   *record_id,
+                         char        **store_id,
+                         GError      **error)
+{
+  sqlite3_stmt *stmt;
+  int rc;
+
+  stmt = oms_store_prepare (self,
+                            "SELECT store_id FROM record WHERE table_name = ?1 AND id = ?2",
+                            error);
+  if (stmt == NULL)
+    return FALSE;
+
+  sqlite3_bind_text (stmt, 1, table_name, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 2, record_id, -1, SQLITE_TRANSIENT);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    *store_id = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+  else if (rc != SQLITE_DONE)
+    oms_store_set_sql_error (self, error, _("find a record’s store"));
+  sqlite3_reset (stmt);
+
+  return rc == SQLITE_ROW || rc == SQLITE_DONE;
 }
 
 /**
@@ -1457,7 +1514,7 @@ oms_store_delete_record (OmsStore               *self,
       if (table != NULL)
         ok = lookup_store_id (self, table, existing, &store_id, error);
       else
-        store_id = g_strdup (string_member (existing, "store_id"));
+        ok = lookup_generic_store_id (self, table_name, record_id, &store_id, error);
     }
 
   if (ok)
@@ -1539,6 +1596,8 @@ oms_store_upsert_raw_record (OmsStore               *self,
       sqlite3_bind_text (stmt, 3, data_json, -1, SQLITE_TRANSIENT);
       ok = step_done (self, stmt, _("save a record"), error);
     }
+
+  ok = ok && link_to_self (self, table_name, record_id, error);
 
   if (ok)
     {

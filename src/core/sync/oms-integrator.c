@@ -12,6 +12,7 @@
 
 #include "oms-background.h"
 #include "oms-integrator-private.h"
+#include "oms-merge.h"
 #include "oms-protocol-error.h"
 #include "oms-store-private.h"
 #include "oms-sync-log.h"
@@ -400,6 +401,7 @@ typedef struct
   char     *upsert;
   char     *supersede;
   char     *changelog;
+  char     *link;       /* nullable: links the listed records to themselves */
   gboolean  typed;
 } BulkPlan;
 
@@ -411,6 +413,7 @@ bulk_plan_clear (BulkPlan *plan)
   g_clear_pointer (&plan->upsert, g_free);
   g_clear_pointer (&plan->supersede, g_free);
   g_clear_pointer (&plan->changelog, g_free);
+  g_clear_pointer (&plan->link, g_free);
 }
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (BulkPlan, bulk_plan_clear)
@@ -435,6 +438,21 @@ G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (BulkPlan, bulk_plan_clear)
 #define LISTED_ROWS \
   "FROM temp.oms_integrate_simple s JOIN sync_buffer b ON b.rowid = s.buffer_rowid " \
   "WHERE s.position > :lo AND s.position <= :hi ORDER BY s.position "
+
+/* Names, items and clinicians get the link to themselves the per-record path gives them
+ * (oms_store_upsert_record()), unless they have one.
+ */
+static void
+bulk_plan_init_link (BulkPlan   *plan,
+                     const char *table_name)
+{
+  const OmsLinkInfo *link = oms_store_schema_lookup_link (table_name);
+
+  if (link != NULL)
+    plan->link = g_strdup_printf ("INSERT INTO %s (id, %s) SELECT s.row_id, s.row_id " LISTED
+                                  "ON CONFLICT (id) DO NOTHING",
+                                  link->link_table, link->target_column);
+}
 
 /* A table kept generically needs no translation: every JSON object is kept as received, its
  * store read from `store_id` or `store_ID`, as oms_store_upsert_raw_record() does. The rest
@@ -462,6 +480,7 @@ bulk_plan_init_generic (BulkPlan   *plan,
                               LISTED);
   plan->table_name = g_strdup (table_name);
   plan->typed = FALSE;
+  bulk_plan_init_link (plan, table_name);
 }
 
 /* A typed table takes the records oms_translate_sql_pull() translates exactly. */
@@ -483,6 +502,7 @@ bulk_plan_init_typed (BulkPlan              *plan,
                                      sql->store_id);
   plan->table_name = g_strdup (sql->local_table);
   plan->typed = TRUE;
+  bulk_plan_init_link (plan, sql->local_table);
 }
 
 /* Runs a statement of @plan, which gives :table; :lo and :hi bound a range of positions. */
@@ -653,6 +673,8 @@ integrate_simple_rows (OmsStore        *store,
     return TRUE;
 
   if (!run_bulk_statement (store, data, plan, plan->upsert, lo, hi, NULL, error) ||
+      (plan->link != NULL &&
+       !run_bulk_statement (store, data, plan, plan->link, lo, hi, NULL, error)) ||
       !run_bulk_statement (store, data, plan, plan->supersede, lo, hi, NULL, error) ||
       !run_bulk_statement (store, data, plan, plan->changelog, lo, hi, NULL, error) ||
       !run_bulk_statement (store, data, plan,
@@ -718,8 +740,7 @@ integrate_rows (OmsStore       *store,
               break;
 
             case PASS_MERGE:
-              /* Merges join two names or items into one; omsync keeps the records of both. */
-              row_error = g_strdup ("Ignored: merging records is not supported by omsync");
+              row_error = oms_merge_integrate (store, row->table_name, row->data, &origin);
               break;
 
             default:
