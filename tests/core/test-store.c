@@ -632,6 +632,38 @@ test_resolve_data_dir (void)
   g_assert_cmpstr (fallback, ==, expected);
 }
 
+/* Bookkeeping commits may skip the fsync (synchronous NORMAL); nothing else: the mode
+ * comes back to FULL, and a transaction keeps the mode it began with.
+ */
+static void
+test_relaxed_commits (Fixture       *fixture,
+                      gconstpointer  user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_assert_cmpint (count_rows (fixture->store, "PRAGMA synchronous"), ==, 2);
+  oms_store_set_relaxed (fixture->store, TRUE);
+  g_assert_cmpint (count_rows (fixture->store, "PRAGMA synchronous"), ==, 1);
+  g_assert_true (oms_store_kv_set_int (fixture->store, "TEST_CURSOR", 7, &error));
+  g_assert_no_error (error);
+  oms_store_set_relaxed (fixture->store, FALSE);
+  g_assert_cmpint (count_rows (fixture->store, "PRAGMA synchronous"), ==, 2);
+
+  g_assert_true (oms_store_begin (fixture->store, &error));
+  oms_store_set_relaxed (fixture->store, TRUE);
+  g_assert_cmpint (count_rows (fixture->store, "PRAGMA synchronous"), ==, 2);
+  oms_store_set_relaxed (fixture->store, FALSE);
+  g_assert_true (oms_store_commit (fixture->store, &error));
+  g_assert_no_error (error);
+
+  /* What was written relaxed is there for every connection. */
+  g_clear_object (&fixture->store);
+  fixture->store = oms_store_open (fixture->data_dir, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (count_rows (fixture->store, "SELECT value_int FROM key_value_store "
+                                               "WHERE id = 'TEST_CURSOR'"), ==, 7);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -651,6 +683,7 @@ main (int   argc,
   ADD ("/oms/store/changelog/generic-delete-store", test_generic_delete_store);
   ADD ("/oms/store/record-tables", test_record_tables);
   ADD ("/oms/store/changed-signal", test_changed_signal);
+  ADD ("/oms/store/relaxed-commits", test_relaxed_commits);
   g_test_add_func ("/oms/store/refuse/corrupt-file", test_corrupt_file);
   g_test_add_func ("/oms/store/refuse/foreign-database", test_foreign_database);
   g_test_add_func ("/oms/store/refuse/newer-schema", test_newer_schema_refused);

@@ -795,14 +795,31 @@ test_small_batches (Fixture       *fixture,
  * database and truncates it, and says so through is-settling.
  */
 static void
+assert_durable_commits_cb (OmsSyncEngine *engine,
+                           guint         *n_changes)
+{
+  g_assert_cmpint (count_rows (oms_sync_engine_get_store (engine), "PRAGMA synchronous"), ==, 2);
+  (*n_changes)++;
+}
+
+static void
 test_checkpoint_after_run (Fixture       *fixture,
                            gconstpointer  user_data)
 {
   g_autofree char *wal = g_build_filename (fixture->data_dir, "omsync.sqlite-wal", NULL);
   gint64 deadline;
   GStatBuf st;
+  guint n_changes = 0;
+  gulong handler;
 
+  /* The run's bookkeeping is committed relaxed, and only it: whenever the run tells the
+   * views something, the main connection is back to durable commits.
+   */
+  handler = g_signal_connect (fixture->engine, "run-changed",
+                              G_CALLBACK (assert_durable_commits_cb), &n_changes);
   configure_and_initialise (fixture);
+  g_signal_handler_disconnect (fixture->engine, handler);
+  g_assert_cmpuint (n_changes, >, 5);
   g_assert_true (oms_sync_engine_get_is_settling (fixture->engine));
 
   deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;

@@ -73,6 +73,8 @@ sqlite3_stmt       *oms_store_prepare              (OmsStore             *self,
 gboolean            oms_store_exec                 (OmsStore             *self,
                                                     const char           *sql,
                                                     GError              **error);
+void                oms_store_set_relaxed          (OmsStore             *self,
+                                                    gboolean              relaxed);
 gboolean            oms_store_supersede_changes    (OmsStore             *self,
                                                     const char           *record_id,
                                                     const char           *store_id,

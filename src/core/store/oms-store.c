@@ -40,6 +40,7 @@ struct _OmsStore
   int         schema_version;
   guint       in_transaction : 1;
   guint       dirty : 1;      /* something was written since the last "changed" */
+  guint       relaxed : 1;    /* commits do not wait for the disk (synchronous = NORMAL) */
 };
 
 G_DEFINE_FINAL_TYPE (OmsStore, oms_store, G_TYPE_OBJECT)
@@ -230,6 +231,38 @@ oms_store_prepare (OmsStore    *self,
 
   g_hash_table_insert (self->statements, g_strdup (sql), stmt);
   return stmt;
+}
+
+/**
+ * oms_store_set_relaxed:
+ * @relaxed: whether this connection's commits may return before they reach the disk
+ *
+ * For bookkeeping whose loss in a power cut costs nothing but repeated work (the sync log, a
+ * push cursor): on the main thread an fsync can take tens of milliseconds while the disk is
+ * busy, and the window would freeze for it. A relaxed commit is still atomic and in order;
+ * the next durable commit or checkpoint makes it durable with everything before it. Set it
+ * back as soon as the bookkeeping is written, so that nothing else is written relaxed.
+ */
+void
+oms_store_set_relaxed (OmsStore *self,
+                       gboolean  relaxed)
+{
+  g_return_if_fail (OMS_IS_STORE (self));
+
+  relaxed = !!relaxed;
+  /* SQLite refuses the change inside a transaction; its commit is its owner's to time. */
+  if (self->relaxed == (guint) relaxed || !sqlite3_get_autocommit (self->db))
+    return;
+
+  if (sqlite3_exec (self->db, relaxed ? "PRAGMA synchronous = NORMAL"
+                                      : "PRAGMA synchronous = FULL",
+                    NULL, NULL, NULL) != SQLITE_OK)
+    {
+      /* Left as it was: FULL when relaxing failed, which is merely slower. */
+      g_warning ("Could not change the store's synchronous mode: %s", sqlite3_errmsg (self->db));
+      return;
+    }
+  self->relaxed = relaxed;
 }
 
 gboolean

@@ -926,6 +926,7 @@ site_info_cb (GObject      *object,
   OmsSyncEngine *self = _oms_sync_task_engine (task);
   OmsSyncRunData *data = _oms_sync_task_data (task);
   GError *error = NULL;
+  gboolean saved;
 
   data->site = oms_v5_client_get_site_info_finish (OMS_V5_CLIENT (object), result, &error);
   if (data->site == NULL)
@@ -934,13 +935,17 @@ site_info_cb (GObject      *object,
       return;
     }
 
-  if (!oms_store_kv_set_int (self->store, OMS_KV_SYNC_CENTRAL_SERVER_SITE_ID,
-                             data->site->msupply_central_site_id, &error) ||
-      !oms_store_kv_set_string (self->store, OMS_KV_OMS_CENTRAL_URL,
-                                data->site->is_central_server
-                                  ? "" : (data->site->central_server_url
-                                            ? data->site->central_server_url : ""),
-                                &error))
+  /* Refreshed by every run, so written relaxed (oms_store_set_relaxed()). */
+  oms_store_set_relaxed (self->store, TRUE);
+  saved = oms_store_kv_set_int (self->store, OMS_KV_SYNC_CENTRAL_SERVER_SITE_ID,
+                                data->site->msupply_central_site_id, &error) &&
+          oms_store_kv_set_string (self->store, OMS_KV_OMS_CENTRAL_URL,
+                                   data->site->is_central_server
+                                     ? "" : (data->site->central_server_url
+                                               ? data->site->central_server_url : ""),
+                                   &error);
+  oms_store_set_relaxed (self->store, FALSE);
+  if (!saved)
     {
       _oms_sync_run_fail (task, error);
       return;

@@ -388,6 +388,7 @@ oms_sync_log_start_run (OmsStore  *store,
                                           RUN_COLUMNS_AFTER ") VALUES (%s)",
                                           step_columns_sql (), marks);
   sqlite3_stmt *stmt;
+  int rc;
 
   run->id = oms_sync_new_uuid_v7 (now);
   run->started = now;
@@ -398,7 +399,15 @@ oms_sync_log_start_run (OmsStore  *store,
 
   sqlite3_bind_text (stmt, 1, run->id, -1, SQLITE_TRANSIENT);
   bind_run (stmt, 2, run);
-  if (sqlite3_step (stmt) != SQLITE_DONE)
+  /* The log is bookkeeping written on the main thread: see oms_store_set_relaxed(). The
+   * run's end is written durably (oms_sync_log_finish(), oms_sync_log_fail()), and the
+   * checkpoint after each run makes everything durable in a worker; lost in a power cut
+   * before that, a run shows as interrupted or not at all, and the next one repeats it.
+   */
+  oms_store_set_relaxed (store, TRUE);
+  rc = sqlite3_step (stmt);
+  oms_store_set_relaxed (store, FALSE);
+  if (rc != SQLITE_DONE)
     {
       oms_store_set_sql_error (store, error, _("record the start of a sync"));
       sqlite3_reset (stmt);
@@ -409,19 +418,17 @@ oms_sync_log_start_run (OmsStore  *store,
   return g_steal_pointer (&run);
 }
 
-/**
- * oms_sync_log_save:
- *
- * Writes the whole in-memory @run over its row.
- */
-gboolean
-oms_sync_log_save (OmsStore          *store,
-                   const OmsSyncRun  *run,
-                   GError           **error)
+/* Writes the whole in-memory @run over its row; @relaxed as oms_store_set_relaxed(). */
+static gboolean
+save_run (OmsStore          *store,
+          const OmsSyncRun  *run,
+          gboolean           relaxed,
+          GError           **error)
 {
   static char *sql = NULL;
   sqlite3_stmt *stmt;
   int index;
+  int rc;
 
   if (g_once_init_enter (&sql))
     {
@@ -445,7 +452,10 @@ oms_sync_log_save (OmsStore          *store,
   index = bind_run (stmt, 1, run);
   sqlite3_bind_text (stmt, index, run->id, -1, SQLITE_TRANSIENT);
 
-  if (sqlite3_step (stmt) != SQLITE_DONE)
+  oms_store_set_relaxed (store, relaxed);
+  rc = sqlite3_step (stmt);
+  oms_store_set_relaxed (store, FALSE);
+  if (rc != SQLITE_DONE)
     {
       oms_store_set_sql_error (store, error, _("record sync progress"));
       sqlite3_reset (stmt);
@@ -454,6 +464,20 @@ oms_sync_log_save (OmsStore          *store,
   sqlite3_reset (stmt);
 
   return TRUE;
+}
+
+/**
+ * oms_sync_log_save:
+ *
+ * Writes the whole in-memory @run over its row: a step's start, end or progress, committed
+ * relaxed (oms_sync_log_start_run()).
+ */
+gboolean
+oms_sync_log_save (OmsStore          *store,
+                   const OmsSyncRun  *run,
+                   GError           **error)
+{
+  return save_run (store, run, TRUE, error);
 }
 
 /**
@@ -477,9 +501,13 @@ oms_sync_log_fail (OmsStore    *store,
   run->error_code = g_strdup (error_code);
   update_duration (run, now);
 
-  return oms_sync_log_save (store, run, error);
+  return save_run (store, run, FALSE, error);
 }
 
+/* Durable, like oms_sync_log_fail(): whether the site is initialised is read from the log,
+ * and a lost end of the first run would have the next run initialise again, moving the push
+ * cursors past local changes made meanwhile.
+ */
 gboolean
 oms_sync_log_finish (OmsStore    *store,
                      OmsSyncRun  *run,
@@ -489,7 +517,7 @@ oms_sync_log_finish (OmsStore    *store,
   run->finished = now;
   update_duration (run, now);
 
-  return oms_sync_log_save (store, run, error);
+  return save_run (store, run, FALSE, error);
 }
 
 /**

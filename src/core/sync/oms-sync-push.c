@@ -11,6 +11,7 @@
 #include <glib/gi18n.h>
 
 #include "oms-push-queue.h"
+#include "oms-store-private.h"
 #include "oms-sync-buffer.h"
 #include "oms-sync-run-private.h"
 #include "oms-sync-settings.h"
@@ -153,6 +154,24 @@ wait_integration (GTask    *task,
  * Push V6 (PROTOCOL.md §3.4)
  */
 
+/* The cursor after a batch the server took. Written relaxed (oms_store_set_relaxed()): lost
+ * in a power cut, the batch is pushed again, and the server upserts the same records.
+ */
+static gboolean
+save_push_cursor (OmsStore    *store,
+                  const char  *key,
+                  gint64       cursor,
+                  GError     **error)
+{
+  gboolean saved;
+
+  oms_store_set_relaxed (store, TRUE);
+  saved = oms_store_kv_set_int (store, key, (gint32) cursor, error);
+  oms_store_set_relaxed (store, FALSE);
+
+  return saved;
+}
+
 static void push_v6_next_batch (GTask *task);
 
 static void
@@ -167,8 +186,7 @@ push_v6_cb (GObject      *object,
   GError *error = NULL;
 
   if (!oms_v6_client_push_finish (OMS_V6_CLIENT (object), result, &records_pushed, &error) ||
-      !oms_store_kv_set_int (store, OMS_KV_SYNC_PUSH_CURSOR_V6,
-                             (gint32) (data->last_cursor + 1), &error))
+      !save_push_cursor (store, OMS_KV_SYNC_PUSH_CURSOR_V6, data->last_cursor + 1, &error))
     {
       _oms_sync_run_fail (task, error);
       return;
@@ -262,8 +280,7 @@ push_cb (GObject      *object,
     }
 
   if (data->last_cursor >= 0 &&
-      !oms_store_kv_set_int (store, OMS_KV_REMOTE_SYNC_PUSH_CURSOR,
-                             (gint32) (data->last_cursor + 1), &error))
+      !save_push_cursor (store, OMS_KV_REMOTE_SYNC_PUSH_CURSOR, data->last_cursor + 1, &error))
     {
       _oms_sync_run_fail (task, error);
       return;
