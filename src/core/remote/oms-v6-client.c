@@ -845,6 +845,9 @@ oms_v6_client_new_file_call (OmsV6Client *self,
     }
 
   call->message = soup_message_new_from_uri (method, call->uri);
+  /* What every other call offers (reqwest's gzip feature, PROTOCOL.md §2.1). */
+  soup_message_headers_replace (soup_message_get_request_headers (call->message),
+                                "Accept-Encoding", "gzip");
   g_signal_connect (call->message, "starting", G_CALLBACK (file_call_starting_cb), call);
   return call;
 }
