@@ -874,11 +874,11 @@ file_call_error (OmsV6Client         *self,
                                                 (const char * const *) self->secrets);
 }
 
-/* A failure of the transfer itself, or of the local file: takes @error. */
+/* A failure of the transfer itself (@transport), or of the local file: takes @error_in. */
 static void
-file_call_return_error (GTask  *task,
-                        GError *error_in,
-                        gboolean transport)
+file_call_return_error (GTask    *task,
+                        GError   *error_in,
+                        gboolean  transport)
 {
   g_autoptr(GError) error = error_in;
   OmsV6Client *self = g_task_get_source_object (task);

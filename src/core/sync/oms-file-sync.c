@@ -143,7 +143,8 @@ run_finished_cb (OmsFileSync *self,
   /* The engine said it stopped syncing before it said the run finished. */
   syncing_changed_cb (self);
 
-  if (!self->started || self->in_pass)
+  /* A run the scheduler started from its own handler of this signal pauses uploads again. */
+  if (!self->started || self->in_pass || self->paused)
     return;
 
   if (success)
