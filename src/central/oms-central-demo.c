@@ -489,6 +489,36 @@ add_v6 (OmsCentralContext  *ctx,
 }
 
 static gboolean
+seed_file (OmsCentralContext  *ctx,
+           const char         *store_id,
+           const char         *asset_id,
+           const char         *asset_name,
+           GError            **error)
+{
+  static const char file_name[] = "installation-certificate.txt";
+  g_autofree char *file_id = store_uuid (store_id, "sync_file_reference", asset_name);
+  g_autofree char *text = g_strdup_printf ("Installation certificate\n\n"
+                                           "Equipment: %s\nInstalled: 2023-03-14\n"
+                                           "Checked by: Demo Cooling Ltd\n", asset_name);
+  g_autoptr(GBytes) bytes = g_bytes_new (text, strlen (text));
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+
+  json_builder_begin_object (b);
+  member_string (b, "id", file_id);
+  member_string (b, "table_name", "asset");
+  member_string (b, "record_id", asset_id);
+  member_string (b, "file_name", file_name);
+  member_string (b, "mime_type", "text/plain");
+  member_int (b, "total_bytes", (gint64)strlen (text));
+  member_string (b, "created_datetime", "2023-03-14T09:45:00");
+  member_string (b, "deleted_datetime", NULL);
+  json_builder_end_object (b);
+
+  return _oms_central_files_store (ctx, "asset", asset_id, file_id, file_name, bytes, error)
+         && add_v6 (ctx, "sync_file_reference", file_id, NULL, b, error);
+}
+
+static gboolean
 seed_v6 (OmsCentralContext  *ctx,
          const char         *store_id,
          GError            **error)
@@ -579,6 +609,12 @@ seed_v6 (OmsCentralContext  *ctx,
           || !add_v6 (ctx, "asset_catalogue_item", catalogue_id, NULL, catalogue, error)
           || !add_v6 (ctx, "asset", asset_id, store_id, asset, error)
           || !add_v6 (ctx, "asset_log", log_id, store_id, log, error))
+        return FALSE;
+
+      /* The first fridge has its installation certificate attached, so that a site has a
+       * file to download.
+       */
+      if (i == 0 && !seed_file (ctx, store_id, asset_id, assets[i].name, error))
         return FALSE;
     }
   return TRUE;

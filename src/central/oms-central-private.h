@@ -57,6 +57,7 @@ typedef struct
 {
   sqlite3    *db;
   char       *base_url;
+  char       *files_dir;     /* where uploaded files are kept (oms-central-files.c) */
   GHashTable *site_states;   /* int site id -> OmsCentralSiteState */
   GHashTable *v5_in_flight;  /* site name -> count of unfinished v5 requests */
   GPtrArray  *faults;        /* OmsCentralFault */
@@ -236,6 +237,21 @@ void                _oms_central_faults_clear          (OmsCentralContext  *ctx,
                                                         const char         *route);
 void                _oms_central_fault_apply_body      (const OmsCentralFault *fault,
                                                         SoupServerMessage  *msg);
+
+/* oms-central-files.c */
+char               *_oms_central_files_sanitize        (const char         *name);
+char               *_oms_central_files_find            (OmsCentralContext  *ctx,
+                                                        const char         *table_name,
+                                                        const char         *record_id,
+                                                        const char         *id,
+                                                        char              **name);
+gboolean            _oms_central_files_store           (OmsCentralContext  *ctx,
+                                                        const char         *table_name,
+                                                        const char         *record_id,
+                                                        const char         *id,
+                                                        const char         *file_name,
+                                                        GBytes             *bytes,
+                                                        GError            **error);
 
 /* oms-central-admin.c */
 void                _oms_central_admin_handle          (OmsCentralContext  *ctx,

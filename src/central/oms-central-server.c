@@ -542,6 +542,7 @@ oms_central_server_finalize (GObject *object)
   g_clear_pointer (&self->ctx.faults, g_ptr_array_unref);
   g_clear_pointer (&self->ctx.sources, g_hash_table_unref);
   g_clear_pointer (&self->ctx.base_url, g_free);
+  g_clear_pointer (&self->ctx.files_dir, g_free);
   g_clear_pointer (&self->data_dir, g_free);
 
   G_OBJECT_CLASS (oms_central_server_parent_class)->finalize (object);
@@ -666,6 +667,7 @@ oms_central_server_new (const char  *data_dir,
     }
 
   self = g_object_new (OMS_TYPE_CENTRAL_SERVER, "data-dir", data_dir, NULL);
+  self->ctx.files_dir = g_build_filename (data_dir, "files", NULL);
   path = g_build_filename (data_dir, "central.sqlite", NULL);
   if (!_oms_central_db_open (&self->ctx, path, error))
     return NULL;
@@ -1059,4 +1061,30 @@ oms_central_server_seed_site (OmsCentralServer  *self,
   g_return_val_if_fail (site_name != NULL, FALSE);
 
   return _oms_central_demo_seed_site (&self->ctx, site_name, error);
+}
+
+/**
+ * oms_central_server_find_file:
+ * @self: a #OmsCentralServer
+ * @table_name: the table of the record the file is attached to
+ * @record_id: that record
+ * @file_id: the sync_file_reference's id
+ *
+ * Where the file a site uploaded for @file_id is kept, as `/central/sync/download_file`
+ * finds it.
+ *
+ * Returns: (transfer full) (nullable): its path, or %NULL when the central has no such file
+ */
+char *
+oms_central_server_find_file (OmsCentralServer *self,
+                              const char       *table_name,
+                              const char       *record_id,
+                              const char       *file_id)
+{
+  g_return_val_if_fail (OMS_IS_CENTRAL_SERVER (self), NULL);
+  g_return_val_if_fail (table_name != NULL, NULL);
+  g_return_val_if_fail (record_id != NULL, NULL);
+  g_return_val_if_fail (file_id != NULL, NULL);
+
+  return _oms_central_files_find (&self->ctx, table_name, record_id, file_id, NULL);
 }

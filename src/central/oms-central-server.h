@@ -83,5 +83,9 @@ void              oms_central_server_clear_faults          (OmsCentralServer  *s
                                                             const char        *route);
 void              oms_central_server_set_integration_delay (OmsCentralServer  *self,
                                                             guint              delay_ms);
+char             *oms_central_server_find_file             (OmsCentralServer  *self,
+                                                            const char        *table_name,
+                                                            const char        *record_id,
+                                                            const char        *file_id);
 
 G_END_DECLS

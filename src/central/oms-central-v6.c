@@ -14,7 +14,8 @@
 
 /* The Open mSupply central API (PROTOCOL.md §3): every answer is HTTP 200 with either
  * {"data": ...} or {"error": ...}; only a body that cannot be read is refused earlier, as
- * actix's JSON extractor does, with 400 and a text body.
+ * actix's JSON extractor does, with 400 and a text body. download_file is the exception: the
+ * file's bytes, or a bare error with a 500.
  */
 
 static void
@@ -41,38 +42,50 @@ respond_error_node (SoupServerMessage *msg,
   _oms_central_respond_json (msg, SOUP_STATUS_OK, root);
 }
 
+/* download_file's errors are not in the envelope: actix's ResponseError answers 500 with the
+ * SyncParsedErrorV6 pretty-printed as text (ToResponseError in central/sync.rs).
+ */
 static void
-respond_error_tagged (SoupServerMessage *msg,
-                      const char        *variant,
-                      const char        *text)
+respond_bare_error (SoupServerMessage *msg,
+                    JsonNode          *error)
+{
+  char *text = json_to_string (error, TRUE);
+
+  soup_server_message_set_status (msg, SOUP_STATUS_INTERNAL_SERVER_ERROR, NULL);
+  soup_server_message_set_response (msg, "text/plain; charset=utf-8", SOUP_MEMORY_TAKE, text,
+                                    strlen (text));
+}
+
+/* How a route answers with a SyncParsedErrorV6: respond_error_node or respond_bare_error. */
+typedef void (*RespondError) (SoupServerMessage *msg,
+                              JsonNode          *error);
+
+static JsonNode *
+error_tagged (const char *variant,
+              const char *text)
 {
   g_autoptr(JsonBuilder) builder = json_builder_new ();
-  g_autoptr(JsonNode) error = NULL;
 
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, variant);
   json_builder_add_string_value (builder, text);
   json_builder_end_object (builder);
-  error = json_builder_get_root (builder);
-  respond_error_node (msg, error);
+  return json_builder_get_root (builder);
 }
 
-static void
-respond_error_unit (SoupServerMessage *msg,
-                    const char        *variant)
+static JsonNode *
+error_unit (const char *variant)
 {
-  g_autoptr(JsonNode) error = json_node_new (JSON_NODE_VALUE);
+  JsonNode *error = json_node_new (JSON_NODE_VALUE);
 
   json_node_set_string (error, variant);
-  respond_error_node (msg, error);
+  return error;
 }
 
-static void
-respond_version_mismatch (SoupServerMessage *msg,
-                          gint64             version)
+static JsonNode *
+error_version_mismatch (gint64 version)
 {
   g_autoptr(JsonBuilder) builder = json_builder_new ();
-  g_autoptr(JsonNode) error = NULL;
 
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "syncVersionMismatch");
@@ -82,7 +95,16 @@ respond_version_mismatch (SoupServerMessage *msg,
   json_builder_add_int_value (builder, version);
   json_builder_end_array (builder);
   json_builder_end_object (builder);
-  error = json_builder_get_root (builder);
+  return json_builder_get_root (builder);
+}
+
+static void
+respond_error_tagged (SoupServerMessage *msg,
+                      const char        *variant,
+                      const char        *text)
+{
+  g_autoptr(JsonNode) error = error_tagged (variant, text);
+
   respond_error_node (msg, error);
 }
 
@@ -127,43 +149,53 @@ get_string (JsonObject *object,
   return json_node_get_string (node);
 }
 
-/* Version, credentials and the integration lock, in the real server's order. On failure
- * the answer has been sent.
+/* Version, credentials and the integration lock, in the real server's order. The settings
+ * and version are under @settings_key and @version_key (upload_file's are snake_case); errors
+ * are answered with @respond_error. On failure the answer has been sent.
  */
 static OmsCentralSite *
-check_request (OmsCentralContext *ctx,
-               SoupServerMessage *msg,
-               JsonObject        *request,
-               gboolean           check_integrating)
+check_request_full (OmsCentralContext *ctx,
+                    SoupServerMessage *msg,
+                    JsonObject        *request,
+                    const char        *settings_key,
+                    const char        *version_key,
+                    gboolean           check_integrating,
+                    RespondError       respond_error)
 {
-  JsonNode *settings_node = json_object_get_member (request, "syncV5Settings");
+  JsonNode *settings_node = json_object_get_member (request, settings_key);
   JsonObject *settings;
   const char *code = NULL;
   const char *message = NULL;
   g_autofree char *text = NULL;
+  g_autofree char *detail = NULL;
+  g_autoptr(JsonNode) error = NULL;
   OmsCentralSite *site;
   gint64 version = 0;
 
   if (!settings_node || !JSON_NODE_HOLDS_OBJECT (settings_node))
     {
-      respond_bad_body (msg, "missing field `syncV5Settings`");
+      detail = g_strdup_printf ("missing field `%s`", settings_key);
+      respond_bad_body (msg, detail);
       return NULL;
     }
   settings = json_node_get_object (settings_node);
   if (!get_string (settings, "username") || !get_string (settings, "passwordSha256")
       || !get_string (settings, "siteUuid"))
     {
-      respond_bad_body (msg, "syncV5Settings needs username, passwordSha256 and siteUuid");
+      detail = g_strdup_printf ("%s needs username, passwordSha256 and siteUuid", settings_key);
+      respond_bad_body (msg, detail);
       return NULL;
     }
-  if (!get_uint (request, "syncV6Version", FALSE, 0, &version))
+  if (!get_uint (request, version_key, FALSE, 0, &version))
     {
-      respond_bad_body (msg, "invalid type for `syncV6Version`");
+      detail = g_strdup_printf ("invalid type for `%s`", version_key);
+      respond_bad_body (msg, detail);
       return NULL;
     }
   if (version < OMS_CENTRAL_V6_MIN_VERSION || version > OMS_CENTRAL_V6_MAX_VERSION)
     {
-      respond_version_mismatch (msg, version);
+      error = error_version_mismatch (version);
+      respond_error (msg, error);
       return NULL;
     }
 
@@ -174,17 +206,29 @@ check_request (OmsCentralContext *ctx,
     {
       /* The shape of format_error() over the legacy server's answer. */
       text = g_strdup_printf ("Legacy server error -> [\n    \"%s: %s\",\n]", code, message);
-      respond_error_tagged (msg, "otherServerError", text);
+      error = error_tagged ("otherServerError", text);
+      respond_error (msg, error);
       return NULL;
     }
 
   if (check_integrating && _oms_central_site_state (ctx, site->id)->v6_integrating)
     {
       _oms_central_site_free (site);
-      respond_error_unit (msg, "integrationInProgress");
+      error = error_unit ("integrationInProgress");
+      respond_error (msg, error);
       return NULL;
     }
   return site;
+}
+
+static OmsCentralSite *
+check_request (OmsCentralContext *ctx,
+               SoupServerMessage *msg,
+               JsonObject        *request,
+               gboolean           check_integrating)
+{
+  return check_request_full (ctx, msg, request, "syncV5Settings", "syncV6Version",
+                             check_integrating, respond_error_node);
 }
 
 static const char pull_filter[] =
@@ -517,6 +561,228 @@ handle_site_status (OmsCentralContext *ctx,
   respond_data (msg, answer);
 }
 
+/* The reference a file belongs to, as pushed by a site and integrated: NULL when the central
+ * does not hold it (yet).
+ */
+static JsonObject *
+find_file_reference (OmsCentralContext  *ctx,
+                     const char         *file_id,
+                     char              **data_text)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autoptr(JsonNode) node = NULL;
+  const char *data;
+
+  *data_text = NULL;
+  stmt = _oms_central_db_prepare (ctx,
+                                  "SELECT data FROM changelog_v6 "
+                                  "WHERE table_name = 'sync_file_reference' AND record_id = ? "
+                                  "AND action != 'Delete' ORDER BY cursor DESC LIMIT 1",
+                                  NULL);
+  if (!stmt)
+    return NULL;
+  sqlite3_bind_text (stmt, 1, file_id, -1, SQLITE_TRANSIENT);
+  if (sqlite3_step (stmt) != SQLITE_ROW || !(data = (const char *)sqlite3_column_text (stmt, 0)))
+    return NULL;
+  node = json_from_string (data, NULL);
+  if (!node || !JSON_NODE_HOLDS_OBJECT (node))
+    return NULL;
+  *data_text = g_strdup (data);
+  return json_object_ref (json_node_get_object (node));
+}
+
+/* One part of a multipart form: its body, and its file name if it has one. */
+static GBytes *
+form_part (SoupMultipart  *multipart,
+           const char     *name,
+           char          **filename)
+{
+  int length = soup_multipart_get_length (multipart);
+
+  if (filename)
+    *filename = NULL;
+  for (int i = 0; i < length; i++)
+    {
+      SoupMessageHeaders *headers = NULL;
+      GBytes *body = NULL;
+      g_autofree char *disposition = NULL;
+      g_autoptr(GHashTable) params = NULL;
+
+      if (!soup_multipart_get_part (multipart, i, &headers, &body)
+          || !soup_message_headers_get_content_disposition (headers, &disposition, &params)
+          || g_ascii_strcasecmp (disposition, "form-data") != 0
+          || g_strcmp0 (g_hash_table_lookup (params, "name"), name) != 0)
+        continue;
+      if (filename)
+        *filename = g_strdup (g_hash_table_lookup (params, "filename"));
+      return g_bytes_ref (body);
+    }
+  return NULL;
+}
+
+/* PUT upload_file (sync_on_central::upload_file): multipart `json_part` + `file_part`. The file
+ * is kept under the reference's table and record, and the reference is written again, as Open
+ * mSupply's upsert_one() does, so every site learns of it.
+ */
+static void
+handle_upload_file (OmsCentralContext *ctx,
+                    SoupServerMessage *msg)
+{
+  g_autoptr(GBytes) body = soup_message_body_flatten (soup_server_message_get_request_body (msg));
+  g_autoptr(GBytes) json_bytes = NULL;
+  g_autoptr(GBytes) file_bytes = NULL;
+  g_autoptr(JsonNode) root = NULL;
+  g_autoptr(JsonObject) reference = NULL;
+  g_autoptr(OmsCentralSite) site = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *filename = NULL;
+  g_autofree char *json_text = NULL;
+  g_autofree char *reference_data = NULL;
+  g_autoptr(JsonNode) data = NULL;
+  SoupMultipart *multipart;
+  JsonObject *request;
+  const char *file_id;
+  const char *table_name;
+  const char *record_id;
+
+  multipart = soup_multipart_new_from_message (soup_server_message_get_request_headers (msg),
+                                               body);
+  if (!multipart)
+    {
+      _oms_central_respond_text (msg, SOUP_STATUS_BAD_REQUEST,
+                                 "Multipart error: the body is not multipart/form-data");
+      return;
+    }
+  json_bytes = form_part (multipart, "json_part", NULL);
+  file_bytes = form_part (multipart, "file_part", &filename);
+  soup_multipart_free (multipart);
+  if (!json_bytes || !file_bytes)
+    {
+      _oms_central_respond_text (msg, SOUP_STATUS_BAD_REQUEST,
+                                 json_bytes ? "Multipart error: field `file_part` is required"
+                                            : "Multipart error: field `json_part` is required");
+      return;
+    }
+
+  json_text = g_strndup (g_bytes_get_data (json_bytes, NULL), g_bytes_get_size (json_bytes));
+  root = json_from_string (json_text, &error);
+  if (!root || !JSON_NODE_HOLDS_OBJECT (root))
+    {
+      respond_bad_body (msg, error ? error->message : "json_part must be an object");
+      return;
+    }
+  request = json_node_get_object (root);
+  file_id = get_string (request, "file_id");
+  if (!file_id)
+    {
+      respond_bad_body (msg, "missing field `file_id`");
+      return;
+    }
+
+  site = check_request_full (ctx, msg, request, "sync_v5_settings", "sync_v6_version", FALSE,
+                             respond_error_node);
+  if (!site)
+    return;
+
+  reference = find_file_reference (ctx, file_id, &reference_data);
+  if (!reference)
+    {
+      respond_error_tagged (msg, "syncFileNotFound", file_id);
+      return;
+    }
+  table_name = get_string (reference, "table_name");
+  record_id = get_string (reference, "record_id");
+  if (!table_name || !record_id)
+    {
+      respond_error_tagged (msg, "otherServerError", "The file reference names no record");
+      return;
+    }
+  if (!filename)
+    {
+      respond_error_tagged (msg, "otherServerError", "Filename not provided");
+      return;
+    }
+
+  if (!_oms_central_files_store (ctx, table_name, record_id, file_id, filename, file_bytes,
+                                 &error)
+      || _oms_central_db_add_v6_record (ctx, "sync_file_reference", file_id, "Update", NULL, 0,
+                                        reference_data, &error) < 0)
+    {
+      respond_error_tagged (msg, "otherServerError", error->message);
+      return;
+    }
+
+  g_debug ("Site %d uploaded %s/%s/%s (%s, %" G_GSIZE_FORMAT " bytes)", site->id, table_name,
+           record_id, file_id, filename, g_bytes_get_size (file_bytes));
+  data = json_node_new (JSON_NODE_NULL);
+  respond_data (msg, data);
+}
+
+/* POST download_file (sync_on_central::download_file): the stored bytes, named in the
+ * Content-Disposition; any error as a bare SyncParsedErrorV6 with a 500.
+ */
+static void
+handle_download_file (OmsCentralContext *ctx,
+                      SoupServerMessage *msg,
+                      JsonObject        *request)
+{
+  const char *table_name = get_string (request, "tableName");
+  const char *record_id = get_string (request, "recordId");
+  const char *id = get_string (request, "id");
+  g_autoptr(OmsCentralSite) site = NULL;
+  g_autoptr(GMappedFile) mapped = NULL;
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(GHashTable) params = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) failure = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *name = NULL;
+  g_autofree char *content_type = NULL;
+  g_autofree char *mime_type = NULL;
+  SoupMessageHeaders *headers;
+
+  if (!table_name || !record_id || !id)
+    {
+      respond_bad_body (msg, "download_file needs tableName, recordId and id");
+      return;
+    }
+
+  site = check_request_full (ctx, msg, request, "syncV5Settings", "syncV6Version", FALSE,
+                             respond_bare_error);
+  if (!site)
+    return;
+
+  path = _oms_central_files_find (ctx, table_name, record_id, id, &name);
+  if (!path)
+    {
+      failure = error_tagged ("otherServerError", "File not found");
+      respond_bare_error (msg, failure);
+      return;
+    }
+  /* Mapped, not read: the answer is sent from the file's pages. */
+  mapped = g_mapped_file_new (path, FALSE, &error);
+  if (!mapped)
+    {
+      failure = error_tagged ("otherServerError", error->message);
+      respond_bare_error (msg, failure);
+      return;
+    }
+  bytes = g_mapped_file_get_bytes (mapped);
+
+  content_type = g_content_type_guess (name, NULL, 0, NULL);
+  mime_type = g_content_type_get_mime_type (content_type);
+  headers = soup_server_message_get_response_headers (msg);
+  params = g_hash_table_new (g_str_hash, g_str_equal);
+  g_hash_table_insert (params, (gpointer)"filename", name);
+  soup_message_headers_set_content_disposition (headers, "inline", params);
+  soup_message_headers_replace (headers, "Content-Type",
+                                mime_type ? mime_type : "application/octet-stream");
+  soup_message_headers_set_content_length (headers, (goffset)g_bytes_get_size (bytes));
+  soup_message_body_append_bytes (soup_server_message_get_response_body (msg), bytes);
+  soup_message_body_complete (soup_server_message_get_response_body (msg));
+  soup_server_message_set_status (msg, SOUP_STATUS_OK, NULL);
+}
+
 void
 _oms_central_v6_handle (OmsCentralContext     *ctx,
                         SoupServerMessage     *msg,
@@ -526,17 +792,25 @@ _oms_central_v6_handle (OmsCentralContext     *ctx,
   g_autoptr(GError) error = NULL;
   g_autoptr(JsonNode) root = NULL;
   const char *name = path + strlen ("/central/sync/");
+  gboolean upload = g_str_equal (name, "upload_file");
   gboolean known = g_str_equal (name, "pull") || g_str_equal (name, "patient-pull")
-                   || g_str_equal (name, "push") || g_str_equal (name, "site_status");
+                   || g_str_equal (name, "push") || g_str_equal (name, "site_status")
+                   || g_str_equal (name, "download_file") || upload;
 
   if (!known)
     {
       _oms_central_respond_text (msg, SOUP_STATUS_NOT_FOUND, "Not found");
       return;
     }
-  if (!g_str_equal (soup_server_message_get_method (msg), SOUP_METHOD_POST))
+  if (!g_str_equal (soup_server_message_get_method (msg),
+                    upload ? SOUP_METHOD_PUT : SOUP_METHOD_POST))
     {
       _oms_central_respond_text (msg, SOUP_STATUS_METHOD_NOT_ALLOWED, "Method not allowed");
+      return;
+    }
+  if (upload)
+    {
+      handle_upload_file (ctx, msg);
       return;
     }
 
@@ -558,6 +832,8 @@ _oms_central_v6_handle (OmsCentralContext     *ctx,
     handle_pull (ctx, msg, json_node_get_object (root), TRUE);
   else if (g_str_equal (name, "push"))
     handle_push (ctx, msg, json_node_get_object (root), fault);
+  else if (g_str_equal (name, "download_file"))
+    handle_download_file (ctx, msg, json_node_get_object (root));
   else
     handle_site_status (ctx, msg, json_node_get_object (root));
 }

@@ -16,6 +16,7 @@
 
 #include "oms-cli-coldchain.h"
 #include "oms-cli-commands.h"
+#include "oms-cli-files.h"
 #include "oms-cli-serve.h"
 #include "oms-cli-status.h"
 #include "oms-push-queue.h"
@@ -429,8 +430,11 @@ command_sync (OmsCli  *cli,
   };
 
   context = oms_cli_parse_command (cli, "sync",
-                                   _("Runs one sync now. Progress goes to standard error; the exit "
-                                     "status is 0 when the sync succeeded and 1 when it failed."),
+                                   _("Runs one sync now, then uploads the attached files that "
+                                     "are due. Progress goes to standard error; the exit status "
+                                     "is 0 when the sync succeeded and 1 when it failed (a file "
+                                     "that fails to upload is tried again later and does not "
+                                     "count)."),
                                    entries, &argc, &argv);
   if (context == NULL)
     return OMS_CLI_EXIT_USAGE;
@@ -492,6 +496,9 @@ command_sync (OmsCli  *cli,
                                                            run->duration_seconds : 0);
 
       g_printerr (_("Sync finished in %s.\n"), duration);
+
+      /* As Open mSupply's file sync resumes after each run: the references are pushed now. */
+      oms_cli_upload_files (engine, cancellable);
     }
 
   if (json)
@@ -675,10 +682,15 @@ static const OmsCliCommand commands[] = {
   { "status", N_("Show the site and its sync status"), command_status },
   { "pending", N_("Count the records waiting to be pushed"), command_pending },
   { "history", N_("List recent sync runs"), command_history },
-  { "serve", N_("Run the sync scheduler and the cold chain server until stopped (SIGTERM or "
-                 "SIGINT)"), oms_cli_serve },
+  { "serve", N_("Run the sync scheduler, file uploads and the cold chain server until "
+                 "stopped (SIGTERM or SIGINT)"), oms_cli_serve },
   { "coldchain-account", N_("Add, list or remove the cold chain phones' accounts"),
     oms_cli_coldchain_account },
+  { "files", N_("List the files attached to records and how their sync stands"),
+    oms_cli_files },
+  { "attach", N_("Attach a file to a record; the next sync uploads it"), oms_cli_attach },
+  { "download", N_("Download an attached file from the Open mSupply central server"),
+    oms_cli_download },
 };
 
 static char *

@@ -11,9 +11,11 @@
 #include <glib-unix.h>
 #include <glib/gi18n.h>
 
+#include "oms-cli-files.h"
 #include "oms-cli-serve.h"
 #include "oms-cli-status.h"
 #include "oms-coldchain-server.h"
+#include "oms-file-sync.h"
 #include "oms-scheduler.h"
 #include "oms-sync-engine.h"
 
@@ -29,8 +31,11 @@ typedef struct
   OmsSyncEngine      *engine;
   OmsScheduler       *scheduler;
   OmsColdchainServer *coldchain;
+  OmsFileSync        *file_sync;
   gulong              run_finished_id;
   gulong              settled_id;
+  gulong              file_changed_id;
+  gulong              file_busy_id;
   gboolean            coldchain_port_given;
   gboolean            stopping;
 } Serve;
@@ -40,7 +45,8 @@ services_busy (Serve *serve)
 {
   /* A checkpoint after a run is cut short by no harm, but finishing it leaves a small log. */
   return oms_sync_engine_get_is_syncing (serve->engine) ||
-         oms_sync_engine_get_is_settling (serve->engine);
+         oms_sync_engine_get_is_settling (serve->engine) ||
+         oms_file_sync_get_busy (serve->file_sync);
 }
 
 static void
@@ -67,6 +73,22 @@ serve_run_finished_cb (OmsSyncEngine *engine,
     }
 
   quit_when_idle (serve);
+}
+
+/* One line on stdout per upload attempt that ended, as for runs. */
+static void
+serve_file_changed_cb (OmsFileSync *file_sync,
+                       const char  *id,
+                       Serve       *serve)
+{
+  g_autoptr(OmsFileReference) reference = NULL;
+  g_autofree char *text = NULL;
+
+  reference = oms_file_reference_get (oms_sync_engine_get_store (serve->engine), id, NULL);
+  if (reference != NULL)
+    text = oms_cli_file_outcome_to_text (reference);
+  if (text != NULL)
+    oms_cli_print (text);
 }
 
 /* Prints where phones reach the cold chain server. Returns FALSE when it could not start and
@@ -122,18 +144,26 @@ start_services (Serve *serve)
                 _("This site is not configured, so it will not sync. Set it up with "
                   "“omsync-cli configure” and start serve again."));
 
+  serve->file_changed_id = g_signal_connect (serve->file_sync, "file-changed",
+                                             G_CALLBACK (serve_file_changed_cb), serve);
+  serve->file_busy_id = g_signal_connect_swapped (serve->file_sync, "notify::busy",
+                                                  G_CALLBACK (quit_when_idle), serve);
+
   oms_scheduler_start (serve->scheduler);
+  oms_file_sync_start (serve->file_sync);
   return TRUE;
 }
 
 /* The scheduler cancels its run; the engine then closes it as interrupted. The cold chain
- * server's uploads are written synchronously, so stopping it cuts no write short.
+ * server's uploads are written synchronously, so stopping it cuts no write short. A file
+ * upload in flight is cancelled and its reference put back as it was.
  */
 static void
 stop_services (Serve *serve)
 {
   oms_coldchain_server_stop (serve->coldchain);
   oms_scheduler_stop (serve->scheduler);
+  oms_file_sync_stop (serve->file_sync);
 }
 
 static gboolean
@@ -165,6 +195,7 @@ oms_cli_serve (OmsCli  *cli,
   g_autoptr(OmsSyncEngine) engine = NULL;
   g_autoptr(OmsScheduler) scheduler = NULL;
   g_autoptr(OmsColdchainServer) coldchain = NULL;
+  g_autoptr(OmsFileSync) file_sync = NULL;
   g_autoptr(GMainLoop) loop = NULL;
   Serve serve = { NULL };
   guint sigint_id;
@@ -181,13 +212,15 @@ oms_cli_serve (OmsCli  *cli,
   };
 
   context = oms_cli_parse_command (cli, "serve",
-                                   _("Runs the sync scheduler and the cold chain server: a sync "
-                                     "at start when the site is configured, then one every sync "
-                                     "interval (after the first sync has succeeded), until "
+                                   _("Runs the sync scheduler, the file synchroniser and the "
+                                     "cold chain server: a sync at start when the site is "
+                                     "configured, then one every sync interval (after the first "
+                                     "sync has succeeded), the attached files uploaded after "
+                                     "each successful sync and when a retry is due, until "
                                      "SIGTERM or SIGINT.\nA sync still running then is stopped "
                                      "and recorded as interrupted. Prints the cold chain "
-                                     "server's addresses, then one line per sync on standard "
-                                     "output."),
+                                     "server's addresses, then one line per sync and per file "
+                                     "upload on standard output."),
                                    entries, &argc, &argv);
   if (context == NULL)
     return OMS_CLI_EXIT_USAGE;
@@ -207,6 +240,7 @@ oms_cli_serve (OmsCli  *cli,
   engine = oms_sync_engine_new (store);
   scheduler = oms_scheduler_new (engine);
   coldchain = oms_coldchain_server_new (store);
+  file_sync = oms_file_sync_new (engine);
   if (coldchain_port != -1)
     oms_coldchain_server_set_port (coldchain, (guint) coldchain_port);
   if (coldchain_http)
@@ -217,6 +251,7 @@ oms_cli_serve (OmsCli  *cli,
   serve.engine = engine;
   serve.scheduler = scheduler;
   serve.coldchain = coldchain;
+  serve.file_sync = file_sync;
   serve.coldchain_port_given = coldchain_port != -1;
 
   if (!start_services (&serve))
@@ -231,6 +266,8 @@ oms_cli_serve (OmsCli  *cli,
   g_source_remove (sigterm_id);
   g_clear_signal_handler (&serve.run_finished_id, engine);
   g_clear_signal_handler (&serve.settled_id, engine);
+  g_clear_signal_handler (&serve.file_changed_id, file_sync);
+  g_clear_signal_handler (&serve.file_busy_id, file_sync);
 
   /* Let the cancelled run's callbacks finish before the objects go. */
   while (g_main_context_pending (NULL))

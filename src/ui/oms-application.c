@@ -14,6 +14,7 @@
 #include "oms-application-private.h"
 #include "oms-coldchain-server.h"
 #include "oms-demo-central.h"
+#include "oms-file-sync.h"
 #include "oms-scheduler.h"
 #include "oms-sync-settings.h"
 #include "oms-window.h"
@@ -27,6 +28,7 @@ struct _OmsApplication
   GError         *store_error;
   OmsSyncEngine  *engine;
   OmsScheduler   *scheduler;
+  OmsFileSync    *file_sync;
   OmsDemoCentral *demo_central;
   GCancellable   *cancellable;
   OmsColdchainServer *coldchain_server;
@@ -185,6 +187,9 @@ oms_application_startup (GApplication *app)
   self->cancellable = g_cancellable_new ();
   self->engine = oms_sync_engine_new (self->store);
   self->scheduler = oms_scheduler_new (self->engine);
+  /* Attached files go after each successful sync, as in Open mSupply's server. */
+  self->file_sync = oms_file_sync_new (self->engine);
+  oms_file_sync_start (self->file_sync);
 
   /* The QR code's URL; sync goes on when the port is taken, and Settings shows why. */
   self->coldchain_server = oms_coldchain_server_new (self->store);
@@ -206,6 +211,8 @@ oms_application_shutdown (GApplication *app)
     g_cancellable_cancel (self->cancellable);
   if (self->scheduler != NULL)
     oms_scheduler_stop (self->scheduler);
+  if (self->file_sync != NULL)
+    oms_file_sync_stop (self->file_sync);
   if (self->coldchain_server != NULL)
     oms_coldchain_server_stop (self->coldchain_server);
   if (self->demo_central != NULL)
@@ -260,6 +267,7 @@ oms_application_dispose (GObject *object)
   OmsApplication *self = (OmsApplication *)object;
 
   g_clear_object (&self->scheduler);
+  g_clear_object (&self->file_sync);
   g_clear_object (&self->engine);
   g_clear_object (&self->demo_central);
   g_clear_object (&self->coldchain_server);

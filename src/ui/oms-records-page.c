@@ -53,6 +53,7 @@ static const struct {
   { "name", N_("Names") },
   { "sensor", N_("Sensors") },
   { "store", N_("Stores") },
+  { "sync_file_reference", N_("Attached files") },
   { "temperature_breach", N_("Temperature breaches") },
   { "temperature_log", N_("Temperature logs") },
 };

@@ -1457,6 +1457,234 @@ test_admin_merge (Fixture       *fixture,
   }
 }
 
+/* PUT upload_file as any HTTP client builds it: libsoup's own multipart/form-data. */
+static void
+upload_file (Fixture    *fixture,
+             Reply      *reply,
+             const char *method,
+             const char *json_part,
+             const char *file_name,
+             GBytes     *file_bytes)
+{
+  g_autofree char *url = g_strconcat (oms_central_server_get_base_url (fixture->server),
+                                      "/central/sync/upload_file", NULL);
+  g_autoptr(SoupMessage) msg = soup_message_new (method, url);
+  SoupMultipart *multipart = soup_multipart_new ("multipart/form-data");
+  g_autoptr(GBytes) json = g_bytes_new (json_part, strlen (json_part));
+  SoupMessageHeaders *part_headers = soup_message_headers_new (SOUP_MESSAGE_HEADERS_MULTIPART);
+  g_autoptr(GBytes) body = NULL;
+  gboolean guard = FALSE;
+  guint guard_id;
+
+  soup_message_headers_replace (part_headers, "Content-Disposition",
+                                "form-data; name=\"json_part\"");
+  soup_message_headers_replace (part_headers, "Content-Type", "application/json");
+  soup_multipart_append_part (multipart, part_headers, json);
+  soup_message_headers_unref (part_headers);
+  if (file_bytes)
+    soup_multipart_append_form_file (multipart, "file_part", file_name,
+                                     "application/octet-stream", file_bytes);
+  soup_multipart_to_message (multipart, soup_message_get_request_headers (msg), &body);
+  soup_multipart_free (multipart);
+  soup_message_set_request_body_from_bytes (msg, NULL, body);
+
+  memset (reply, 0, sizeof *reply);
+  soup_session_send_and_read_async (fixture->session, msg, G_PRIORITY_DEFAULT, NULL, send_cb,
+                                    reply);
+  guard_id = g_timeout_add_seconds (20, timeout_cb, &guard);
+  while (reply->status == 0 && !reply->error && !guard)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_false (guard);
+  g_source_remove (guard_id);
+  if (reply->body && g_bytes_get_size (reply->body) > 0)
+    {
+      g_autofree char *text = g_strndup (g_bytes_get_data (reply->body, NULL),
+                                         g_bytes_get_size (reply->body));
+
+      reply->json = json_from_string (text, NULL);
+    }
+}
+
+static char *
+upload_json (const char *file_id,
+             const char *password,
+             int         version)
+{
+  g_autofree char *hash = _oms_central_sha256_hex (password);
+
+  return g_strdup_printf ("{\"file_id\":\"%s\",\"sync_v5_settings\":{\"serverUrl\":\"http://x\","
+                          "\"username\":\"site1\",\"passwordSha256\":\"%s\",\"siteUuid\":\"hw-1\","
+                          "\"appVersion\":\"2.20.0\",\"appName\":\"Open mSupply Desktop\","
+                          "\"syncVersion\":\"14\"},\"sync_v6_version\":%d}",
+                          file_id, hash, version);
+}
+
+static void
+assert_v6_error (Reply      *reply,
+                 const char *variant)
+{
+  JsonObject *root = reply_object (reply);
+  JsonNode *error = json_object_get_member (root, "error");
+
+  g_assert_cmpuint (reply->status, ==, 200);
+  g_assert_nonnull (error);
+  if (JSON_NODE_HOLDS_VALUE (error))
+    g_assert_cmpstr (json_node_get_string (error), ==, variant);
+  else
+    g_assert_true (json_object_has_member (json_node_get_object (error), variant));
+}
+
+/* upload_file and download_file: the reference first, then the file; errors as the real
+ * central gives them (in the envelope for upload_file, bare with a 500 for download_file).
+ */
+static void
+test_v6_files (Fixture       *fixture,
+               gconstpointer  data)
+{
+  static const char content[] = "bytes\r\n--with a \0 NUL and a fake boundary\r\n";
+  g_autoptr(GBytes) file_bytes = g_bytes_new (content, sizeof content - 1);
+  g_autofree char *ok_json = upload_json ("file-1", "secret", 5);
+  g_autofree char *bad_password = upload_json ("file-1", "wrong", 5);
+  g_autofree char *bad_version = upload_json ("file-1", "secret", 9);
+  g_autofree char *stored = NULL;
+  g_autofree char *stored_data = NULL;
+  g_autoptr(GError) error = NULL;
+  gsize stored_size = 0;
+
+  {
+    g_auto(Reply) reply = { 0 };
+
+    /* Not known yet: the site has not pushed the reference. */
+    upload_file (fixture, &reply, "PUT", ok_json, "photo.jpg", file_bytes);
+    assert_v6_error (&reply, "syncFileNotFound");
+    g_assert_cmpstr (json_object_get_string_member (
+                       json_object_get_object_member (reply_object (&reply), "error"),
+                       "syncFileNotFound"), ==, "file-1");
+  }
+  g_assert_null (oms_central_server_find_file (fixture->server, "asset", "a1", "file-1"));
+
+  g_assert_true (oms_central_server_add_v6_record (fixture->server, "sync_file_reference",
+                                                   "file-1", "Update", NULL, 5,
+                                                   "{\"id\":\"file-1\",\"table_name\":\"asset\","
+                                                   "\"record_id\":\"a1\","
+                                                   "\"file_name\":\"photo.jpg\","
+                                                   "\"mime_type\":\"image/jpeg\","
+                                                   "\"total_bytes\":44,"
+                                                   "\"created_datetime\":\"2024-01-01T00:00:00\","
+                                                   "\"deleted_datetime\":null}", &error));
+  g_assert_no_error (error);
+
+  {
+    g_auto(Reply) reply = { 0 };
+
+    upload_file (fixture, &reply, "PUT", bad_password, "photo.jpg", file_bytes);
+    assert_v6_error (&reply, "otherServerError");
+  }
+  {
+    g_auto(Reply) reply = { 0 };
+
+    upload_file (fixture, &reply, "PUT", bad_version, "photo.jpg", file_bytes);
+    assert_v6_error (&reply, "syncVersionMismatch");
+  }
+  {
+    g_auto(Reply) reply = { 0 };
+
+    upload_file (fixture, &reply, "POST", ok_json, "photo.jpg", file_bytes);
+    g_assert_cmpuint (reply.status, ==, 405);
+  }
+  {
+    g_auto(Reply) reply = { 0 };
+
+    upload_file (fixture, &reply, "PUT", ok_json, NULL, NULL);
+    g_assert_cmpuint (reply.status, ==, 400);
+  }
+  g_assert_null (oms_central_server_find_file (fixture->server, "asset", "a1", "file-1"));
+
+  /* Stored without any path the name carries, and served to every site again. */
+  {
+    g_auto(Reply) reply = { 0 };
+
+    upload_file (fixture, &reply, "PUT", ok_json, "../photo.jpg", file_bytes);
+    g_assert_no_error (reply.error);
+    g_assert_cmpuint (reply.status, ==, 200);
+    g_assert_true (json_object_has_member (reply_object (&reply), "data"));
+    g_assert_true (json_object_get_null_member (reply_object (&reply), "data"));
+  }
+  stored = oms_central_server_find_file (fixture->server, "asset", "a1", "file-1");
+  g_assert_nonnull (stored);
+  g_assert_true (g_str_has_suffix (stored, "/files/asset/a1/file-1_photo.jpg"));
+  g_assert_true (g_file_get_contents (stored, &stored_data, &stored_size, NULL));
+  g_assert_cmpmem (stored_data, stored_size, content, sizeof content - 1);
+  {
+    g_auto(Reply) reply = { 0 };
+    JsonArray *records;
+
+    v6 (fixture, &reply, "pull", "\"cursor\":0,\"batchSize\":100,\"isInitialised\":true");
+    records = json_object_get_array_member (v6_data (&reply), "records");
+    g_assert_cmpuint (json_array_get_length (records), ==, 1);
+  }
+
+  /* download_file gives the bytes back, named. */
+  {
+    g_auto(Reply) reply = { 0 };
+    g_autofree char *body = v6_body ("site1", "secret", "hw-1", 5,
+                                     "\"tableName\":\"asset\",\"recordId\":\"a1\","
+                                     "\"id\":\"file-1\"");
+
+    request_full (fixture, &reply, "POST", "/central/sync/download_file", NULL, NULL, NULL, NULL,
+                  body);
+    g_assert_no_error (reply.error);
+    g_assert_cmpuint (reply.status, ==, 200);
+    g_assert_cmpmem (g_bytes_get_data (reply.body, NULL), g_bytes_get_size (reply.body),
+                     content, sizeof content - 1);
+  }
+
+  /* Its errors are bare SyncParsedErrorV6 values with a 500, not envelopes. */
+  {
+    g_auto(Reply) reply = { 0 };
+    g_autofree char *body = v6_body ("site1", "secret", "hw-1", 5,
+                                     "\"tableName\":\"asset\",\"recordId\":\"a1\","
+                                     "\"id\":\"file-2\"");
+
+    request_full (fixture, &reply, "POST", "/central/sync/download_file", NULL, NULL, NULL, NULL,
+                  body);
+    g_assert_cmpuint (reply.status, ==, 500);
+    g_assert_cmpstr (json_object_get_string_member (reply_object (&reply), "otherServerError"),
+                     ==, "File not found");
+  }
+  {
+    g_auto(Reply) reply = { 0 };
+    g_autofree char *body = v6_body ("site1", "secret", "hw-1", 9,
+                                     "\"tableName\":\"asset\",\"recordId\":\"a1\","
+                                     "\"id\":\"file-1\"");
+
+    request_full (fixture, &reply, "POST", "/central/sync/download_file", NULL, NULL, NULL, NULL,
+                  body);
+    g_assert_cmpuint (reply.status, ==, 500);
+    g_assert_true (json_object_has_member (reply_object (&reply), "syncVersionMismatch"));
+  }
+  {
+    g_auto(Reply) reply = { 0 };
+    g_autofree char *body = v6_body ("site1", "wrong", "hw-1", 5,
+                                     "\"tableName\":\"asset\",\"recordId\":\"a1\","
+                                     "\"id\":\"file-1\"");
+
+    request_full (fixture, &reply, "POST", "/central/sync/download_file", NULL, NULL, NULL, NULL,
+                  body);
+    g_assert_cmpuint (reply.status, ==, 500);
+    g_assert_true (json_object_has_member (reply_object (&reply), "otherServerError"));
+  }
+
+  /* Faults apply to these routes too. */
+  add_fault (fixture, "/central/sync/upload_file:status=503,times=1");
+  {
+    g_auto(Reply) reply = { 0 };
+
+    upload_file (fixture, &reply, "PUT", ok_json, "photo.jpg", file_bytes);
+    g_assert_cmpuint (reply.status, ==, 503);
+  }
+}
+
 static void
 test_demo_seed (void)
 {
@@ -1542,6 +1770,7 @@ main (int   argc,
   ADD ("/oms/central/v6/pull", test_v6_pull);
   ADD ("/oms/central/v6/push", test_v6_push);
   ADD ("/oms/central/v6/errors", test_v6_errors);
+  ADD ("/oms/central/v6/files", test_v6_files);
   ADD ("/oms/central/record-data", test_record_data);
   ADD ("/oms/central/record-data-upgrade", test_record_data_upgrade);
   ADD ("/oms/central/v5/queue-length", test_queue_length);

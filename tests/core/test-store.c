@@ -114,7 +114,7 @@ test_create (Fixture       *fixture,
     const char *names[] = { "key_value_store", "changelog", "changelog_deduped", "sync_buffer",
                             "sync_log", "name", "store", "location", "sensor",
                             "temperature_log", "temperature_breach", "asset", "asset_log",
-                            "record" };
+                            "sync_file_reference", "record" };
 
     for (guint i = 0; i < G_N_ELEMENTS (names); i++)
       {
@@ -194,6 +194,67 @@ test_generic_delete_store (Fixture       *fixture,
   g_assert_cmpint (entry->action, ==, OMS_ROW_ACTION_DELETE);
   g_assert_cmpstr (entry->store_id, ==, "store-1");
   g_assert_cmpint (count_rows (store, "SELECT count(*) FROM record"), ==, 0);
+}
+
+/* Schema 5: file references an older omsync kept generically become typed on upgrade, and a
+ * reference upserted again keeps this site's transfer state.
+ */
+static void
+test_sync_file_reference_upgrade (Fixture       *fixture,
+                                  gconstpointer  user_data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) row = NULL;
+  g_autoptr(JsonObject) again = NULL;
+
+  g_assert_true (oms_store_exec (fixture->store,
+                                 "DROP TABLE sync_file_reference;"
+                                 "INSERT INTO record (table_name, id, data) VALUES "
+                                 "('sync_file_reference', 'f1', '{\"id\":\"f1\","
+                                 "\"table_name\":\"asset\",\"record_id\":\"a1\","
+                                 "\"file_name\":\"photo.jpg\",\"mime_type\":\"image/jpeg\","
+                                 "\"total_bytes\":12,\"created_datetime\":\"2024-01-05T10:00:00\","
+                                 "\"deleted_datetime\":null}'),"
+                                 "('sync_file_reference', 'f2', '{\"id\":\"f2\"}'),"
+                                 "('asset_class', 'c1', '{\"id\":\"c1\"}');"
+                                 "PRAGMA user_version = 4;",
+                                 &error));
+  g_assert_no_error (error);
+  g_assert_finalize_object (g_steal_pointer (&fixture->store));
+
+  fixture->store = oms_store_open (fixture->data_dir, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (oms_store_get_schema_version (fixture->store), ==, OMS_STORE_SCHEMA_VERSION);
+
+  row = oms_store_get_record (fixture->store, "sync_file_reference", "f1", &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (row);
+  g_assert_cmpstr (json_object_get_string_member (row, "file_name"), ==, "photo.jpg");
+  g_assert_cmpint (json_object_get_int_member (row, "total_bytes"), ==, 12);
+  g_assert_cmpstr (json_object_get_string_member (row, "direction"), ==, "DOWNLOAD");
+  g_assert_cmpstr (json_object_get_string_member (row, "status"), ==, "NEW");
+  /* Moved, not copied; what cannot be a reference stays generic, as does everything else. */
+  g_assert_cmpint (count_rows (fixture->store, "SELECT count(*) FROM record WHERE "
+                                               "table_name = 'sync_file_reference'"), ==, 1);
+  g_assert_cmpint (count_rows (fixture->store, "SELECT count(*) FROM record WHERE "
+                                               "id = 'c1'"), ==, 1);
+
+  /* The file synchroniser's state survives the same reference arriving again. */
+  g_assert_true (oms_store_exec (fixture->store,
+                                 "UPDATE sync_file_reference SET status = 'DONE', "
+                                 "downloaded_bytes = 12 WHERE id = 'f1'", &error));
+  again = object_from_json ("{\"id\":\"f1\",\"table_name\":\"asset\",\"record_id\":\"a1\","
+                            "\"file_name\":\"photo-2.jpg\",\"total_bytes\":12,"
+                            "\"direction\":\"DOWNLOAD\",\"status\":\"NEW\","
+                            "\"created_datetime\":\"2024-01-05T10:00:00\"}");
+  g_assert_true (oms_store_upsert_record (fixture->store, "sync_file_reference", again,
+                                          OMS_ORIGIN_LOCAL, &error));
+  g_assert_no_error (error);
+  g_clear_pointer (&row, json_object_unref);
+  row = oms_store_get_record (fixture->store, "sync_file_reference", "f1", &error);
+  g_assert_cmpstr (json_object_get_string_member (row, "file_name"), ==, "photo-2.jpg");
+  g_assert_cmpstr (json_object_get_string_member (row, "status"), ==, "DONE");
+  g_assert_cmpint (json_object_get_int_member (row, "downloaded_bytes"), ==, 12);
 }
 
 static void
@@ -676,6 +737,7 @@ main (int   argc,
   ADD ("/oms/store/create", test_create);
   ADD ("/oms/store/reopen", test_reopen);
   ADD ("/oms/store/migrations-idempotent", test_migrations_idempotent);
+  ADD ("/oms/store/sync-file-reference-upgrade", test_sync_file_reference_upgrade);
   ADD ("/oms/store/key-value", test_key_value);
   ADD ("/oms/store/changelog/written-with-record", test_changelog_written_with_record);
   ADD ("/oms/store/changelog/rolled-back-with-record", test_changelog_rolled_back_with_record);

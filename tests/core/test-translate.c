@@ -572,6 +572,82 @@ test_pull_asset_log (void)
   g_assert_false (json_object_has_member (row, "extra"));
 }
 
+/* sync_file_reference.rs test data: ASSET_LOG1 pulled, and the same row pushed. */
+static const char sync_file_reference_1[] =
+  "{\n        \"id\": \"cf206829-d716-4b45-a14b-f06cda2d8e74\",\n"
+  "        \"table_name\": \"asset\",\n"
+  "        \"record_id\": \"3de161ed-93ef-4210-aa31-3ae9e53748e8\",\n"
+  "        \"file_name\": \"asset1.jpg\",\n        \"mime_type\": \"image/jpeg\",\n"
+  "        \"created_datetime\": \"2020-01-22T15:16:00\"   \n    }";
+
+/* json!(sync_file_reference1()): every field serde writes, keys byte-sorted. */
+static const char sync_file_reference_1_push[] =
+  "{\"created_datetime\":\"2020-01-22T15:16:00\",\"deleted_datetime\":null,"
+  "\"file_name\":\"asset1.jpg\",\"id\":\"cf206829-d716-4b45-a14b-f06cda2d8e74\","
+  "\"mime_type\":\"image/jpeg\",\"record_id\":\"3de161ed-93ef-4210-aa31-3ae9e53748e8\","
+  "\"table_name\":\"asset\",\"total_bytes\":0}";
+
+static void
+test_sync_file_reference (void)
+{
+  g_autoptr(JsonObject) row = pull_row ("sync_file_reference", sync_file_reference_1);
+  g_autofree char *table = NULL;
+  g_autofree char *record = NULL;
+  g_autoptr(GError) error = NULL;
+
+  /* serde's defaults for what the central never sends: a download not started yet. */
+  g_assert_cmpstr (json_object_get_string_member (row, "id"), ==,
+                   "cf206829-d716-4b45-a14b-f06cda2d8e74");
+  g_assert_cmpstr (json_object_get_string_member (row, "table_name"), ==, "asset");
+  g_assert_cmpstr (json_object_get_string_member (row, "mime_type"), ==, "image/jpeg");
+  g_assert_cmpint (json_object_get_int_member (row, "total_bytes"), ==, 0);
+  g_assert_cmpint (json_object_get_int_member (row, "uploaded_bytes"), ==, 0);
+  g_assert_cmpint (json_object_get_int_member (row, "downloaded_bytes"), ==, 0);
+  g_assert_cmpint (json_object_get_int_member (row, "retries"), ==, 0);
+  g_assert_true (json_object_get_null_member (row, "retry_at"));
+  g_assert_cmpstr (json_object_get_string_member (row, "direction"), ==, "DOWNLOAD");
+  g_assert_cmpstr (json_object_get_string_member (row, "status"), ==, "NEW");
+  g_assert_true (json_object_get_null_member (row, "error"));
+  g_assert_true (json_object_get_null_member (row, "deleted_datetime"));
+
+  /* Pushed in the shape Open mSupply serialises: no transfer state. */
+  json_object_set_string_member (row, "direction", "UPLOAD");
+  json_object_set_string_member (row, "status", "ERROR");
+  json_object_set_string_member (row, "error", "local only");
+  json_object_set_int_member (row, "retries", 3);
+  json_object_set_int_member (row, "uploaded_bytes", 7);
+  g_assert_true (oms_translate_push_v6 ("sync_file_reference", row, &table, &record, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (table, ==, "sync_file_reference");
+  g_assert_cmpstr (record, ==, sync_file_reference_1_push);
+  g_clear_pointer (&table, g_free);
+  g_clear_pointer (&record, g_free);
+
+  /* Never to the legacy server. */
+  g_assert_true (oms_translate_push_legacy ("sync_file_reference", row, &table, &record,
+                                            &error));
+  g_assert_no_error (error);
+  g_assert_null (record);
+  g_clear_pointer (&row, json_object_unref);
+
+  /* A pulled record's own transfer fields are not read; total_bytes is. */
+  row = pull_row ("sync_file_reference",
+                  "{\"id\":\"f2\",\"table_name\":\"asset\",\"record_id\":\"a\","
+                  "\"file_name\":\"manual.pdf\",\"mime_type\":null,\"total_bytes\":2048,"
+                  "\"status\":\"Done\",\"direction\":\"Upload\",\"uploaded_bytes\":2048,"
+                  "\"created_datetime\":\"2024-05-06T07:08:09.5\","
+                  "\"deleted_datetime\":\"2024-06-01T00:00:00\"}");
+  g_assert_cmpint (json_object_get_int_member (row, "total_bytes"), ==, 2048);
+  g_assert_cmpint (json_object_get_int_member (row, "uploaded_bytes"), ==, 0);
+  g_assert_cmpstr (json_object_get_string_member (row, "status"), ==, "NEW");
+  g_assert_cmpstr (json_object_get_string_member (row, "direction"), ==, "DOWNLOAD");
+  g_assert_true (json_object_get_null_member (row, "mime_type"));
+  g_assert_cmpstr (json_object_get_string_member (row, "created_datetime"), ==,
+                   "2024-05-06T07:08:09.500");
+  g_assert_cmpstr (json_object_get_string_member (row, "deleted_datetime"), ==,
+                   "2024-06-01T00:00:00");
+}
+
 static void
 test_push_legacy (void)
 {
@@ -870,6 +946,15 @@ test_errors (void)
                      OMS_TRANSLATE_ERROR_MISSING_FIELD, "female");
   assert_pull_error ("asset", "{\"id\":\"a\",\"modified_datetime\":\"2020-01-22T15:16:00\"}",
                      OMS_TRANSLATE_ERROR_MISSING_FIELD, "created_datetime");
+  assert_pull_error ("sync_file_reference",
+                     "{\"id\":\"f\",\"table_name\":\"asset\",\"record_id\":\"a\","
+                     "\"file_name\":\"x\",\"created_datetime\":\"2020-01-22T15:16:00\","
+                     "\"total_bytes\":null}",
+                     OMS_TRANSLATE_ERROR_WRONG_TYPE, "total_bytes");
+  assert_pull_error ("sync_file_reference",
+                     "{\"id\":\"f\",\"table_name\":\"asset\",\"record_id\":\"a\","
+                     "\"created_datetime\":\"2020-01-22T15:16:00\"}",
+                     OMS_TRANSLATE_ERROR_MISSING_FIELD, "file_name");
   assert_pull_error ("asset",
                      "{\"id\":\"a\",\"created_datetime\":\"2020-01-22\","
                      "\"modified_datetime\":\"2020-01-22T15:16:00\"}",
@@ -905,6 +990,7 @@ test_routing (void)
     { "asset", OMS_PUSH_TARGET_V6 },
     { "asset_log", OMS_PUSH_TARGET_V6 },
     { "system_log", OMS_PUSH_TARGET_V6 },
+    { "sync_file_reference", OMS_PUSH_TARGET_V6 },
     { "store", OMS_PUSH_TARGET_NONE },
     { "item", OMS_PUSH_TARGET_NONE },
     { "unit", OMS_PUSH_TARGET_NONE },
@@ -920,6 +1006,9 @@ test_routing (void)
   g_assert_true (oms_translate_pull_delete ("asset", &local_table));
   g_assert_cmpstr (local_table, ==, "asset");
   g_assert_true (oms_translate_pull_delete ("Location", &local_table));
+  g_assert_null (local_table);
+  /* Open mSupply has no delete translation for file references: they are soft-deleted. */
+  g_assert_true (oms_translate_pull_delete ("sync_file_reference", &local_table));
   g_assert_null (local_table);
   g_assert_false (oms_translate_pull_delete ("unit", &local_table));
   g_assert_null (local_table);
@@ -945,6 +1034,7 @@ main (int   argc,
   g_test_add_func ("/oms/translate/pull/store-ignored", test_pull_store_ignored);
   g_test_add_func ("/oms/translate/pull/datetimes", test_pull_datetimes);
   g_test_add_func ("/oms/translate/pull/asset-log", test_pull_asset_log);
+  g_test_add_func ("/oms/translate/sync-file-reference", test_sync_file_reference);
   g_test_add_func ("/oms/translate/push/legacy", test_push_legacy);
   g_test_add_func ("/oms/translate/push/name", test_push_name);
   g_test_add_func ("/oms/translate/push/v6", test_push_v6);

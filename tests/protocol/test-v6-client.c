@@ -432,6 +432,272 @@ test_cancel (void)
   hang_server_free (hang);
 }
 
+static GFile *
+temp_file (const char *name,
+           const char *data,
+           gsize       size)
+{
+  g_autofree char *path = g_build_filename (g_get_user_data_dir (), name, NULL);
+  g_autoptr(GError) error = NULL;
+
+  g_mkdir_with_parents (g_get_user_data_dir (), 0700);
+  g_assert_true (g_file_set_contents (path, data, (gssize) size, &error));
+  g_assert_no_error (error);
+  return g_file_new_for_path (path);
+}
+
+static gboolean
+upload (OmsV6Client  *client,
+        GFile        *file,
+        GError      **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  oms_v6_client_upload_file_async (client, "file-1", file, "photo \"1\".jpg", "image/jpeg", NULL,
+                                   store_result_cb, &result);
+  return oms_v6_client_upload_file_finish (client, wait_for_result (&result), error);
+}
+
+static gboolean
+download (OmsV6Client   *client,
+          GFile         *destination,
+          GCancellable  *cancellable,
+          gint64        *n_bytes,
+          GError       **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  oms_v6_client_download_file_async (client, "asset", "asset-1", "file-1", destination,
+                                     cancellable, store_result_cb, &result);
+  return oms_v6_client_download_file_finish (client, wait_for_result (&result), n_bytes, error);
+}
+
+/* PUT upload_file on the wire: multipart/form-data with json_part (snake_case outer keys,
+ * camelCase settings) and file_part (the file's bytes under its name); no auth header.
+ */
+static void
+test_upload_file (void)
+{
+  static const char content[] = "JFIF\r\n--omsync-not-a-boundary\r\n\0\xff\xfe end";
+  TestServer *server = test_server_new ();
+  g_autoptr(OmsV6Client) client = client_for_url (server->url);
+  g_autoptr(GFile) file = temp_file ("upload.bin", content, sizeof content - 1);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GHashTable) params = NULL;
+  g_autoptr(JsonNode) json = NULL;
+  g_autofree char *disposition = NULL;
+  g_autofree char *json_text = NULL;
+  SoupMessageHeaders *part_headers = NULL;
+  SoupMultipart *multipart;
+  RecordedRequest *request;
+  GBytes *part_body = NULL;
+  JsonObject *object;
+  JsonObject *settings;
+
+  test_server_queue (server, SOUP_STATUS_OK, "application/json", "{\"data\":null}");
+  g_assert_true (upload (client, file, &error));
+  g_assert_no_error (error);
+
+  request = test_server_get_request (server, 0);
+  g_assert_cmpstr (request->method, ==, "PUT");
+  g_assert_cmpstr (request->path, ==, "/central/sync/upload_file");
+  g_assert_true (g_str_has_prefix (soup_message_headers_get_one (request->headers,
+                                                                 "Content-Type"),
+                                   "multipart/form-data; boundary="));
+  g_assert_cmpint (soup_message_headers_get_content_length (request->headers), ==,
+                   g_bytes_get_size (request->body));
+  g_assert_null (soup_message_headers_get_one (request->headers, "Authorization"));
+
+  multipart = soup_multipart_new_from_message (request->headers, request->body);
+  g_assert_nonnull (multipart);
+  g_assert_cmpint (soup_multipart_get_length (multipart), ==, 2);
+
+  g_assert_true (soup_multipart_get_part (multipart, 0, &part_headers, &part_body));
+  g_assert_true (soup_message_headers_get_content_disposition (part_headers, &disposition,
+                                                               &params));
+  g_assert_cmpstr (g_hash_table_lookup (params, "name"), ==, "json_part");
+  g_assert_cmpstr (soup_message_headers_get_content_type (part_headers, NULL), ==,
+                   "application/json");
+  json_text = g_strndup (g_bytes_get_data (part_body, NULL), g_bytes_get_size (part_body));
+  json = json_from_string (json_text, &error);
+  g_assert_no_error (error);
+  object = json_node_get_object (json);
+  g_assert_cmpuint (json_object_get_size (object), ==, 3);
+  g_assert_cmpstr (json_object_get_string_member (object, "file_id"), ==, "file-1");
+  g_assert_cmpint (json_object_get_int_member (object, "sync_v6_version"), ==, 5);
+  settings = json_object_get_object_member (object, "sync_v5_settings");
+  g_assert_nonnull (settings);
+  g_assert_cmpstr (json_object_get_string_member (settings, "passwordSha256"), ==,
+                   PASSWORD_SHA256);
+  g_assert_cmpstr (json_object_get_string_member (settings, "siteUuid"), ==, "machine-1");
+  g_assert_cmpstr (json_object_get_string_member (settings, "syncVersion"), ==, "14");
+  g_clear_pointer (&disposition, g_free);
+  g_clear_pointer (&params, g_hash_table_unref);
+
+  g_assert_true (soup_multipart_get_part (multipart, 1, &part_headers, &part_body));
+  g_assert_true (soup_message_headers_get_content_disposition (part_headers, &disposition,
+                                                               &params));
+  g_assert_cmpstr (g_hash_table_lookup (params, "name"), ==, "file_part");
+  g_assert_cmpstr (g_hash_table_lookup (params, "filename"), ==, "photo \"1\".jpg");
+  g_assert_cmpstr (soup_message_headers_get_content_type (part_headers, NULL), ==, "image/jpeg");
+  g_assert_cmpmem (g_bytes_get_data (part_body, NULL), g_bytes_get_size (part_body),
+                   content, sizeof content - 1);
+  soup_multipart_free (multipart);
+
+  test_server_free (server);
+}
+
+static void
+test_upload_file_errors (void)
+{
+  TestServer *server = test_server_new ();
+  g_autoptr(OmsV6Client) client = client_for_url (server->url);
+  g_autoptr(GFile) file = temp_file ("small.txt", "x", 1);
+  g_autoptr(GFile) missing = g_file_new_for_path ("/nonexistent/omsync/file");
+  g_autoptr(GError) error = NULL;
+  OmsProtocolError code = OMS_PROTOCOL_ERROR_CONNECTION;
+
+  /* The central does not hold the reference yet: the uploader retries in a minute. */
+  test_server_queue (server, SOUP_STATUS_OK, "application/json",
+                     "{\"error\":{\"syncFileNotFound\":\"file-1\"}}");
+  g_assert_false (upload (client, file, &error));
+  assert_sync_error (error, OMS_SYNC_ERROR_VARIANT_UNKNOWN, secrets);
+  g_assert_true (oms_sync_error_get_protocol_error (error, &code));
+  g_assert_cmpint (code, ==, OMS_PROTOCOL_ERROR_SYNC_FILE_NOT_FOUND);
+  g_assert_nonnull (strstr (error->message, "PUT"));
+  g_clear_error (&error);
+
+  /* Not the envelope: a server error page. */
+  test_server_queue (server, SOUP_STATUS_INTERNAL_SERVER_ERROR, "text/plain", "Boom");
+  g_assert_false (upload (client, file, &error));
+  assert_sync_error (error, OMS_SYNC_ERROR_VARIANT_UNKNOWN, secrets);
+  g_assert_true (oms_sync_error_get_protocol_error (error, &code));
+  g_assert_cmpint (code, ==, OMS_PROTOCOL_ERROR_RESPONSE_PARSING);
+  g_assert_cmpuint (oms_sync_error_get_http_status (error), ==, 500);
+  g_assert_nonnull (strstr (error->message, "Boom"));
+  g_clear_error (&error);
+
+  /* A file that cannot be read is never sent. */
+  g_assert_false (upload (client, missing, &error));
+  assert_sync_error (error, OMS_SYNC_ERROR_VARIANT_UNKNOWN, secrets);
+  g_assert_cmpuint (server->requests->len, ==, 2);
+
+  test_server_free (server);
+}
+
+static void
+test_download_file (void)
+{
+  TestServer *server = test_server_new ();
+  g_autoptr(OmsV6Client) client = client_for_url (server->url);
+  g_autoptr(OmsSyncApiSettings) settings = make_settings ();
+  g_autoptr(GBytes) expected = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_build_filename (g_get_user_data_dir (), "files", "asset", NULL);
+  g_autofree char *path = g_build_filename (dir, "file-1_certificate.txt", NULL);
+  g_autoptr(GFile) destination = g_file_new_for_path (path);
+  g_autofree char *data = NULL;
+  RecordedRequest *request;
+  gint64 n_bytes = 0;
+  gsize size = 0;
+
+  test_server_queue_full (server, SOUP_STATUS_OK, "text/plain", "the certificate\n", FALSE,
+                          "Content-Disposition", "inline; filename=\"certificate.txt\"");
+  g_assert_true (download (client, destination, NULL, &n_bytes, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (n_bytes, ==, 16);
+  g_assert_true (g_file_get_contents (path, &data, &size, NULL));
+  g_assert_cmpstr (data, ==, "the certificate\n");
+
+  expected = oms_v6_build_download_file_body (settings, "asset", "asset-1", "file-1");
+  request = test_server_get_request (server, 0);
+  g_assert_cmpstr (request->path, ==, "/central/sync/download_file");
+  g_assert_true (g_bytes_equal (request->body, expected));
+  assert_v6_headers (request);
+
+  test_server_free (server);
+}
+
+/* A failed download: the bare error, mapped as the other calls map theirs; the copy already
+ * there is left alone, and no partial file stays behind.
+ */
+static void
+test_download_file_errors (void)
+{
+  TestServer *server = test_server_new ();
+  g_autoptr(OmsV6Client) client = client_for_url (server->url);
+  g_autofree char *dir = g_build_filename (g_get_user_data_dir (), "kept", NULL);
+  g_autofree char *path = g_build_filename (dir, "file-1_kept.txt", NULL);
+  g_autoptr(GFile) destination = g_file_new_for_path (path);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GDir) listing = NULL;
+  g_autofree char *data = NULL;
+  OmsProtocolError code = OMS_PROTOCOL_ERROR_CONNECTION;
+  const char *name;
+  guint n_files = 0;
+
+  g_mkdir_with_parents (dir, 0700);
+  g_assert_true (g_file_set_contents (path, "old copy", -1, NULL));
+
+  test_server_queue (server, SOUP_STATUS_INTERNAL_SERVER_ERROR, "text/plain; charset=utf-8",
+                     "{\n  \"syncVersionMismatch\": [\n    0,\n    5,\n    5\n  ]\n}");
+  g_assert_false (download (client, destination, NULL, NULL, &error));
+  assert_sync_error (error, OMS_SYNC_ERROR_VARIANT_V6_API_VERSION_INCOMPATIBLE, secrets);
+  g_assert_cmpuint (oms_sync_error_get_http_status (error), ==, 500);
+  g_clear_error (&error);
+
+  test_server_queue (server, SOUP_STATUS_INTERNAL_SERVER_ERROR, "text/plain",
+                     "{\"otherServerError\":\"File not found\"}");
+  g_assert_false (download (client, destination, NULL, NULL, &error));
+  assert_sync_error (error, OMS_SYNC_ERROR_VARIANT_UNKNOWN, secrets);
+  g_assert_true (oms_sync_error_get_protocol_error (error, &code));
+  g_assert_cmpint (code, ==, OMS_PROTOCOL_ERROR_OTHER_SERVER_ERROR);
+  g_assert_nonnull (strstr (error->message, "File not found"));
+  g_clear_error (&error);
+
+  /* The envelope is not what a failed download sends. */
+  test_server_queue (server, SOUP_STATUS_NOT_FOUND, "application/json",
+                     "{\"error\":\"notACentralServer\"}");
+  g_assert_false (download (client, destination, NULL, NULL, &error));
+  g_assert_true (oms_sync_error_get_protocol_error (error, &code));
+  g_assert_cmpint (code, ==, OMS_PROTOCOL_ERROR_RESPONSE_PARSING);
+  g_clear_error (&error);
+
+  g_assert_true (g_file_get_contents (path, &data, NULL, NULL));
+  g_assert_cmpstr (data, ==, "old copy");
+  listing = g_dir_open (dir, 0, NULL);
+  while ((name = g_dir_read_name (listing)) != NULL)
+    n_files++;
+  g_assert_cmpuint (n_files, ==, 1);
+
+  test_server_free (server);
+}
+
+static void
+test_download_file_cancel (void)
+{
+  HangServer *hang = hang_server_new ("http");
+  g_autoptr(OmsV6Client) client = client_for_url (hang->url);
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autofree char *path = g_build_filename (g_get_user_data_dir (), "never", "f.txt", NULL);
+  g_autoptr(GFile) destination = g_file_new_for_path (path);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *refused_url = closed_port_url ();
+  g_autoptr(OmsV6Client) refused = client_for_url (refused_url);
+
+  g_timeout_add (100, cancel_cb, cancellable);
+  g_assert_false (download (client, destination, cancellable, NULL, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_assert_false (g_file_test (path, G_FILE_TEST_EXISTS));
+  g_clear_error (&error);
+
+  g_assert_false (download (refused, destination, NULL, NULL, &error));
+  assert_sync_error (error, OMS_SYNC_ERROR_VARIANT_CONNECTION_ERROR, secrets);
+  g_assert_false (g_file_test (path, G_FILE_TEST_EXISTS));
+
+  hang_server_free (hang);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -458,6 +724,11 @@ main (int   argc,
   g_test_add_func ("/oms/protocol/v6-client/retry/408", test_retry_408);
   g_test_add_func ("/oms/protocol/v6-client/not-configured", test_not_configured);
   g_test_add_func ("/oms/protocol/v6-client/cancel", test_cancel);
+  g_test_add_func ("/oms/protocol/v6-client/upload-file", test_upload_file);
+  g_test_add_func ("/oms/protocol/v6-client/upload-file/errors", test_upload_file_errors);
+  g_test_add_func ("/oms/protocol/v6-client/download-file", test_download_file);
+  g_test_add_func ("/oms/protocol/v6-client/download-file/errors", test_download_file_errors);
+  g_test_add_func ("/oms/protocol/v6-client/download-file/cancel", test_download_file_cancel);
 
   return g_test_run ();
 }

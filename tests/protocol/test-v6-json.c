@@ -9,6 +9,7 @@
 #include "config.h"
 
 #include <glib.h>
+#include <libsoup/soup.h>
 
 #include "oms-protocol-error.h"
 #include "oms-v6-json.h"
@@ -683,6 +684,206 @@ test_site_status_and_patient_pull_bodies (void)
   }
 }
 
+#define OUR_SETTINGS_OBJECT \
+  "{\"serverUrl\":\"http://localhost:2048\",\"username\":\"test\"," \
+  "\"passwordSha256\":\"" POSTMAN_SHA256 "\",\"siteUuid\":\"hardwareid\"," \
+  "\"appVersion\":\"2.20.0\",\"appName\":\"Open mSupply Desktop\",\"syncVersion\":\"14\"}"
+
+/* SyncUploadFileRequestV6 has no serde rename: snake_case outside, camelCase settings inside. */
+static void
+test_upload_file_json (void)
+{
+  g_autoptr(OmsSyncApiSettings) settings = postman_settings ();
+  g_autoptr(GBytes) json = oms_v6_build_upload_file_json (settings, "file-1");
+
+  assert_bytes_equal (json, "{\"file_id\":\"file-1\",\"sync_v5_settings\":" OUR_SETTINGS_OBJECT
+                            ",\"sync_v6_version\":5}");
+}
+
+static SoupMultipart *
+parse_multipart (OmsV6UploadFraming *framing,
+                 const char         *file_bytes,
+                 gsize               file_size)
+{
+  g_autoptr(GByteArray) body = g_byte_array_new ();
+  g_autoptr(GBytes) bytes = NULL;
+  SoupMessageHeaders *headers = soup_message_headers_new (SOUP_MESSAGE_HEADERS_MULTIPART);
+  SoupMultipart *multipart;
+
+  g_byte_array_append (body, g_bytes_get_data (framing->head, NULL),
+                       g_bytes_get_size (framing->head));
+  g_byte_array_append (body, (const guint8 *) file_bytes, file_size);
+  g_byte_array_append (body, g_bytes_get_data (framing->tail, NULL),
+                       g_bytes_get_size (framing->tail));
+  bytes = g_byte_array_free_to_bytes (g_steal_pointer (&body));
+
+  soup_message_headers_replace (headers, "Content-Type", framing->content_type);
+  multipart = soup_multipart_new_from_message (headers, bytes);
+  soup_message_headers_unref (headers);
+
+  return multipart;
+}
+
+static void
+assert_part (SoupMultipart *multipart,
+             int            index,
+             const char    *name,
+             const char    *filename,
+             const char    *content_type,
+             const char    *bytes,
+             gsize          size)
+{
+  SoupMessageHeaders *headers = NULL;
+  GBytes *body = NULL;
+  g_autofree char *disposition = NULL;
+  g_autoptr(GHashTable) params = NULL;
+
+  g_assert_true (soup_multipart_get_part (multipart, index, &headers, &body));
+  g_assert_true (soup_message_headers_get_content_disposition (headers, &disposition, &params));
+  g_assert_cmpstr (disposition, ==, "form-data");
+  g_assert_cmpstr (g_hash_table_lookup (params, "name"), ==, name);
+  g_assert_cmpstr (g_hash_table_lookup (params, "filename"), ==, filename);
+  g_assert_cmpstr (soup_message_headers_get_content_type (headers, NULL), ==, content_type);
+  g_assert_cmpmem (g_bytes_get_data (body, NULL), g_bytes_get_size (body), bytes, size);
+}
+
+/* The two parts of PUT upload_file as a multipart parser reads them back, with the file's bytes
+ * (here including a NUL, line breaks and a would-be boundary) untouched.
+ */
+static void
+test_upload_file_framing (void)
+{
+  static const char file_bytes[] = "line one\r\n--not the boundary\r\n\0binary\xff";
+  g_autoptr(OmsSyncApiSettings) settings = postman_settings ();
+  g_autoptr(OmsV6UploadFraming) framing = NULL;
+  g_autoptr(GBytes) json = oms_v6_build_upload_file_json (settings, "file-1");
+  SoupMultipart *multipart;
+
+  framing = oms_v6_build_upload_file_framing (settings, "file-1", "a \"quoted\" \\ name\r\n.txt",
+                                              "text/plain", "omsync-test-boundary");
+  g_assert_cmpstr (framing->content_type, ==,
+                   "multipart/form-data; boundary=omsync-test-boundary");
+  g_assert_true (g_str_has_suffix (g_bytes_get_data (framing->tail, NULL),
+                                   "--omsync-test-boundary--\r\n"));
+
+  multipart = parse_multipart (framing, file_bytes, sizeof file_bytes - 1);
+  g_assert_nonnull (multipart);
+  g_assert_cmpint (soup_multipart_get_length (multipart), ==, 2);
+  assert_part (multipart, 0, "json_part", NULL, "application/json",
+               g_bytes_get_data (json, NULL), g_bytes_get_size (json));
+  assert_part (multipart, 1, "file_part", "a \"quoted\" \\ name.txt", "text/plain",
+               file_bytes, sizeof file_bytes - 1);
+  soup_multipart_free (multipart);
+  g_clear_pointer (&framing, oms_v6_upload_framing_free);
+
+  /* An empty file, and no type: bytes of unknown type. */
+  framing = oms_v6_build_upload_file_framing (settings, "file-2", "empty", NULL, "b");
+  multipart = parse_multipart (framing, "", 0);
+  g_assert_nonnull (multipart);
+  assert_part (multipart, 1, "file_part", "empty", "application/octet-stream", "", 0);
+  soup_multipart_free (multipart);
+}
+
+static void
+test_download_file_body (void)
+{
+  g_autoptr(OmsSyncApiSettings) settings = postman_settings ();
+  g_autoptr(GBytes) body = oms_v6_build_download_file_body (settings, "asset", "asset-1",
+                                                            "file-1");
+
+  assert_bytes_equal (body, "{\"tableName\":\"asset\",\"recordId\":\"asset-1\",\"id\":\"file-1\","
+                            OUR_SETTINGS_JSON ",\"syncV6Version\":5}");
+}
+
+static void
+test_upload_file_response (void)
+{
+  g_autoptr(GBytes) ok = bytes_from_string ("{\"data\":null}");
+  g_autoptr(GBytes) not_null = bytes_from_string ("{\"data\":{}}");
+  g_autoptr(GBytes) not_found = bytes_from_string ("{\"error\":{\"syncFileNotFound\":\"f-1\"}}");
+  g_autoptr(GBytes) text = bytes_from_string ("Internal Server Error");
+  g_autoptr(OmsV6ServerError) server_error = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (oms_v6_parse_upload_file_response (ok, &server_error, &error));
+  g_assert_no_error (error);
+  g_assert_null (server_error);
+
+  g_assert_false (oms_v6_parse_upload_file_response (not_null, &server_error, &error));
+  assert_parse_error (error, "null");
+  g_assert_null (server_error);
+  g_clear_error (&error);
+
+  g_assert_false (oms_v6_parse_upload_file_response (not_found, &server_error, &error));
+  g_assert_error (error, OMS_PROTOCOL_ERROR, OMS_PROTOCOL_ERROR_SYNC_FILE_NOT_FOUND);
+  g_assert_nonnull (server_error);
+  g_assert_cmpstr (server_error->text, ==, "f-1");
+  g_assert_cmpint (oms_v6_server_error_get_variant (server_error), ==,
+                   OMS_SYNC_ERROR_VARIANT_UNKNOWN);
+  g_clear_error (&error);
+  g_clear_pointer (&server_error, oms_v6_server_error_free);
+
+  g_assert_false (oms_v6_parse_upload_file_response (text, &server_error, &error));
+  assert_parse_error (error, "Internal Server Error");
+  g_assert_null (server_error);
+}
+
+/* A failed download's body is the bare SyncParsedErrorV6 (pretty-printed by actix), never the
+ * {"error": ...} envelope.
+ */
+static void
+test_download_file_error (void)
+{
+  static const struct
+  {
+    const char       *body;
+    OmsProtocolError  kind;
+    const char       *text;
+  } bare[] = {
+    { "{\n  \"otherServerError\": \"File not found\"\n}", OMS_PROTOCOL_ERROR_OTHER_SERVER_ERROR,
+      "File not found" },
+    { "\"notACentralServer\"", OMS_PROTOCOL_ERROR_NOT_A_CENTRAL_SERVER, NULL },
+    { "{\"syncVersionMismatch\":[0,5,9]}", OMS_PROTOCOL_ERROR_SYNC_VERSION_MISMATCH, NULL },
+  };
+  static const char * const not_bare[] = {
+    "{\"error\":{\"otherServerError\":\"x\"}}",
+    "Json deserialize error: missing field `id`",
+    "",
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (bare); i++)
+    {
+      g_autoptr(GBytes) body = bytes_from_string (bare[i].body);
+      g_autoptr(GError) error = NULL;
+      g_autoptr(OmsV6ServerError) server_error = oms_v6_parse_download_file_error (body, &error);
+
+      g_assert_nonnull (server_error);
+      g_assert_error (error, OMS_PROTOCOL_ERROR, (int) bare[i].kind);
+      g_assert_cmpint (server_error->kind, ==, bare[i].kind);
+      g_assert_cmpstr (server_error->text, ==, bare[i].text);
+    }
+
+  {
+    g_autoptr(GBytes) body = bytes_from_string (bare[2].body);
+    g_autoptr(GError) error = NULL;
+    g_autoptr(OmsV6ServerError) server_error = oms_v6_parse_download_file_error (body, &error);
+
+    g_assert_cmpint (oms_v6_server_error_get_variant (server_error), ==,
+                     OMS_SYNC_ERROR_VARIANT_V6_API_VERSION_INCOMPATIBLE);
+    g_assert_cmpuint (server_error->received_version, ==, 9);
+  }
+
+  for (guint i = 0; i < G_N_ELEMENTS (not_bare); i++)
+    {
+      g_autoptr(GBytes) body = bytes_from_string (not_bare[i]);
+      g_autoptr(GError) error = NULL;
+      g_autoptr(OmsV6ServerError) server_error = oms_v6_parse_download_file_error (body, &error);
+
+      g_assert_null (server_error);
+      assert_parse_error (error, NULL);
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -700,6 +901,11 @@ main (int   argc,
   g_test_add_func ("/oms/protocol/v6/push/body", test_push_body);
   g_test_add_func ("/oms/protocol/v6/push/f6b", test_push_body_matches_f6b);
   g_test_add_func ("/oms/protocol/v6/site-status/body", test_site_status_and_patient_pull_bodies);
+  g_test_add_func ("/oms/protocol/v6/upload-file/json", test_upload_file_json);
+  g_test_add_func ("/oms/protocol/v6/upload-file/framing", test_upload_file_framing);
+  g_test_add_func ("/oms/protocol/v6/upload-file/response", test_upload_file_response);
+  g_test_add_func ("/oms/protocol/v6/download-file/body", test_download_file_body);
+  g_test_add_func ("/oms/protocol/v6/download-file/error", test_download_file_error);
 
   return g_test_run ();
 }

@@ -284,6 +284,20 @@ static const Case cases[] = {
                        "'log_datetime':'2025-11-02T10:15:00'}", FALSE },
   { "asset_log", "G8", "{'id':'G8','asset_id':'X9','user_id':'U1',"
                        "'status':'DECOMMISSIONED','log_datetime':'2025-11-02T10:15:00'}", TRUE },
+
+  /* sync_file_reference: a hook fills the transfer state, so always record by record. F3 is
+   * this site's own upload (prepare_store()): the pulled copy must not reset its state.
+   */
+  { "sync_file_reference", "F1",
+    "{'id':'F1','table_name':'asset','record_id':'A1','file_name':'manual.pdf',"
+    "'mime_type':'application/pdf','total_bytes':1024,'created_datetime':'2024-01-05T10:00:00'}",
+    FALSE },
+  { "sync_file_reference", "F2",
+    "{'id':'F2','table_name':'asset','record_id':'A1','file_name':'x.jpg','total_bytes':null,"
+    "'created_datetime':'2024-01-05T10:00:00'}", FALSE },
+  { "sync_file_reference", "F3",
+    "{'id':'F3','table_name':'asset','record_id':'A2','file_name':'renamed.jpg',"
+    "'mime_type':null,'total_bytes':10,'created_datetime':'2024-01-05T10:00:00'}", FALSE },
 };
 
 static gint64
@@ -563,6 +577,10 @@ prepare_store (const Case *records,
                    "VALUES ('A1', 'local notes', 'STORE_OLD', '2020-01-01T00:00:00', "
                    "'2020-01-01T00:00:00')");
   exec_sql (store, "INSERT INTO item_link (id, item_id) VALUES ('I1', 'I_KEPT')");
+  exec_sql (store, "INSERT INTO sync_file_reference (id, table_name, record_id, file_name, "
+                   "uploaded_bytes, total_bytes, direction, status, created_datetime) "
+                   "VALUES ('F3', 'asset', 'A2', 'photo.jpg', 10, 10, 'UPLOAD', 'DONE', "
+                   "'2024-01-05T10:00:00')");
   fill_buffer (store, records, n_records);
 
   return g_steal_pointer (&dir);
@@ -639,6 +657,19 @@ test_same_as_per_record (void)
                                  "id=text:\"C1\" clinician_id=text:\"C1\""), ==, 1);
   g_assert_cmpuint (count_lines (per_record, "name_link ", ""), ==, 1);
   g_assert_cmpuint (count_lines (per_record, "item_link ", ""), ==, 2);
+  /* A pulled file reference starts as a download; this site's own upload keeps its state. */
+  g_assert_cmpuint (count_lines (per_record, "sync_file_reference ",
+                                 "id=text:\"F1\" table_name=text:\"asset\""), ==, 1);
+  g_assert_cmpuint (count_lines (per_record, "sync_file_reference ",
+                                 "direction=text:\"DOWNLOAD\" status=text:\"NEW\""), ==, 1);
+  g_assert_cmpuint (count_lines (per_record, "sync_file_reference ",
+                                 "file_name=text:\"renamed.jpg\" mime_type=NULL "
+                                 "uploaded_bytes=int:10"), ==, 1);
+  g_assert_cmpuint (count_lines (per_record, "sync_file_reference ",
+                                 "direction=text:\"UPLOAD\" status=text:\"DONE\""), ==, 1);
+  g_assert_cmpuint (count_lines (per_record, "sync_buffer ",
+                                 "record_id=text:\"F2\" integrated=int:1 "
+                                 "integration_error=text:"), ==, 1);
 }
 
 static Case

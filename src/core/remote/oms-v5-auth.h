@@ -29,6 +29,8 @@ G_BEGIN_DECLS
 #define OMS_V6_ROUTE_PATIENT_PULL         "patient-pull"
 #define OMS_V6_ROUTE_PUSH                 "push"
 #define OMS_V6_ROUTE_SITE_STATUS          "site_status"
+#define OMS_V6_ROUTE_UPLOAD_FILE          "upload_file"
+#define OMS_V6_ROUTE_DOWNLOAD_FILE        "download_file"
 
 /* The credentials and identity sent with every call: as v5 headers, and as the v6
  * `syncV5Settings` object (Open mSupply's SyncApiSettings).

@@ -12,6 +12,7 @@
 #include <glib/gi18n.h>
 
 #include "oms-background.h"
+#include "oms-concat-input-stream.h"
 #include "oms-http.h"
 #include "oms-protocol-error.h"
 #include "oms-v6-client.h"
@@ -753,6 +754,599 @@ oms_v6_client_get_site_status_finish (OmsV6Client   *self,
 
   if (is_integrating != NULL)
     *is_integrating = value == 1;
+
+  return TRUE;
+}
+
+/*
+ * Files (PROTOCOL.md §3.2): upload_file and download_file
+ *
+ * Open mSupply sends these two with a plain client, without the retries of the other calls,
+ * and so does omsync. The file is streamed both ways: read from disk into the multipart body,
+ * and written from the answer into a file that takes the destination's name only once it is
+ * complete, so a failed download never leaves half a file and never loses the copy before.
+ */
+
+/* Bodies of failed downloads are short error texts; more than this is not read. */
+#define ERROR_BODY_MAX_BYTES (64 * 1024)
+
+typedef struct
+{
+  const char    *method;
+  GUri          *uri;
+  SoupMessage   *message;
+  gboolean       connected;
+  guint          status;
+
+  /* upload */
+  char          *file_id;
+  char          *file_name;
+  char          *mime_type;
+  GFile         *file;
+  GInputStream  *file_stream;
+
+  /* download */
+  GFile         *destination;
+  GFile         *partial;
+  GInputStream  *response;
+  GByteArray    *error_body;
+  gint64         n_bytes;
+} FileCall;
+
+static void
+file_call_free (gpointer user_data)
+{
+  FileCall *call = user_data;
+
+  if (call->message != NULL)
+    g_signal_handlers_disconnect_by_data (call->message, call);
+  g_clear_object (&call->message);
+  g_clear_pointer (&call->uri, g_uri_unref);
+  g_free (call->file_id);
+  g_free (call->file_name);
+  g_free (call->mime_type);
+  g_clear_object (&call->file);
+  g_clear_object (&call->file_stream);
+  g_clear_object (&call->destination);
+  g_clear_object (&call->partial);
+  g_clear_object (&call->response);
+  g_clear_pointer (&call->error_body, g_byte_array_unref);
+  g_free (call);
+}
+
+static void
+file_call_starting_cb (SoupMessage *message,
+                       FileCall    *call)
+{
+  call->connected = TRUE;
+}
+
+/* Sets up @task's FileCall for @route; NULL with @task failed when the route cannot join. */
+static FileCall *
+oms_v6_client_new_file_call (OmsV6Client *self,
+                             GTask       *task,
+                             const char  *method,
+                             const char  *route)
+{
+  g_autoptr(GError) error = NULL;
+  FileCall *call = g_new0 (FileCall, 1);
+
+  call->method = method;
+  call->uri = oms_v6_route_uri (self->central_url, route, &error);
+  g_task_set_task_data (task, call, file_call_free);
+
+  if (call->uri == NULL)
+    {
+      g_task_return_error (task,
+                           oms_sync_error_new_for_protocol_error (
+                             OMS_SYNC_ERROR_VARIANT_CENTRAL_V6_NOT_CONFIGURED, error, 0, NULL,
+                             route, NULL));
+      return NULL;
+    }
+
+  call->message = soup_message_new_from_uri (method, call->uri);
+  /* What every other call offers (reqwest's gzip feature, PROTOCOL.md §2.1). */
+  soup_message_headers_replace (soup_message_get_request_headers (call->message),
+                                "Accept-Encoding", "gzip");
+  g_signal_connect (call->message, "starting", G_CALLBACK (file_call_starting_cb), call);
+  return call;
+}
+
+static GError *
+file_call_error (OmsV6Client         *self,
+                 FileCall            *call,
+                 OmsSyncErrorVariant  variant,
+                 const GError        *cause,
+                 guint                status,
+                 const char          *v5_code)
+{
+  g_autofree char *uri = g_uri_to_string_partial (call->uri, G_URI_HIDE_USERINFO |
+                                                             G_URI_HIDE_PASSWORD);
+  g_autofree char *top = NULL;
+
+  if (status == 0)
+    top = g_strdup_printf ("%s %s", call->method, uri);
+  else
+    top = g_strdup_printf ("%s %s (%u %s)", call->method, uri, status,
+                           soup_status_get_phrase (status));
+
+  return oms_sync_error_new_for_protocol_error (variant, cause, status, v5_code, top,
+                                                (const char * const *) self->secrets);
+}
+
+/* A failure of the transfer itself (@transport), or of the local file: takes @error_in. */
+static void
+file_call_return_error (GTask    *task,
+                        GError   *error_in,
+                        gboolean  transport)
+{
+  g_autoptr(GError) error = error_in;
+  OmsV6Client *self = g_task_get_source_object (task);
+  FileCall *call = g_task_get_task_data (task);
+  g_autoptr(GError) classified = NULL;
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  g_debug ("%s %s failed: %s", call->method, g_uri_get_path (call->uri), error->message);
+
+  if (!transport)
+    {
+      g_task_return_error (task, file_call_error (self, call, OMS_SYNC_ERROR_VARIANT_UNKNOWN,
+                                                  error, call->status, NULL));
+      return;
+    }
+
+  classified = oms_http_classify_error (error, call->connected, call->uri);
+  g_task_return_error (task,
+                       file_call_error (self, call,
+                                        oms_sync_error_variant_from_protocol_error (classified,
+                                                                                    NULL),
+                                        classified, call->status, NULL));
+}
+
+/* The central's own error (or a body that is none), as the other calls map it. */
+static void
+file_call_return_server_error (GTask            *task,
+                               OmsV6ServerError *server_error,
+                               const GError     *error)
+{
+  OmsV6Client *self = g_task_get_source_object (task);
+  FileCall *call = g_task_get_task_data (task);
+  OmsSyncErrorVariant variant = OMS_SYNC_ERROR_VARIANT_UNKNOWN;
+  const char *v5_code = NULL;
+
+  if (server_error != NULL)
+    {
+      variant = oms_v6_server_error_get_variant (server_error);
+      if (server_error->legacy != NULL)
+        v5_code = server_error->legacy->code;
+    }
+
+  g_debug ("%s %s answered %u: %s", call->method, g_uri_get_path (call->uri), call->status,
+           error->message);
+  g_task_return_error (task, file_call_error (self, call, variant, error, call->status, v5_code));
+}
+
+static void
+upload_sent_cb (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  FileCall *call = g_task_get_task_data (task);
+  g_autoptr(OmsV6ServerError) server_error = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) body = NULL;
+
+  body = soup_session_send_and_read_finish (SOUP_SESSION (object), result, &error);
+  if (body == NULL)
+    {
+      file_call_return_error (task, g_steal_pointer (&error), TRUE);
+      return;
+    }
+
+  /* As for the other calls, only the envelope counts, whatever the status. */
+  call->status = soup_message_get_status (call->message);
+  if (!oms_v6_parse_upload_file_response (body, &server_error, &error))
+    {
+      file_call_return_server_error (task, server_error, error);
+      return;
+    }
+
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+upload_info_cb (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  GCancellable *cancellable = g_task_get_cancellable (task);
+  OmsV6Client *self = g_task_get_source_object (task);
+  FileCall *call = g_task_get_task_data (task);
+  g_autoptr(GFileInfo) info = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(OmsV6UploadFraming) framing = NULL;
+  g_autoptr(GInputStream) head = NULL;
+  g_autoptr(GInputStream) tail = NULL;
+  g_autoptr(GInputStream) body = NULL;
+  g_autofree char *uuid = g_uuid_string_random ();
+  g_autofree char *boundary = NULL;
+  GInputStream *parts[3];
+  goffset size;
+
+  info = g_file_input_stream_query_info_finish (G_FILE_INPUT_STREAM (object), result, &error);
+  if (info == NULL)
+    {
+      file_call_return_error (task, g_steal_pointer (&error), FALSE);
+      return;
+    }
+  size = g_file_info_get_size (info);
+
+  boundary = g_strconcat ("omsync-", uuid, NULL);
+  framing = oms_v6_build_upload_file_framing (self->settings, call->file_id, call->file_name,
+                                              call->mime_type, boundary);
+  head = g_memory_input_stream_new_from_bytes (framing->head);
+  tail = g_memory_input_stream_new_from_bytes (framing->tail);
+  parts[0] = head;
+  parts[1] = call->file_stream;
+  parts[2] = tail;
+  body = oms_concat_input_stream_new (parts, G_N_ELEMENTS (parts));
+
+  soup_message_set_request_body (call->message, framing->content_type, body,
+                                 (gssize) (g_bytes_get_size (framing->head) + size +
+                                           g_bytes_get_size (framing->tail)));
+
+  g_debug ("PUT %s: %s, %" G_GOFFSET_FORMAT " bytes", g_uri_get_path (call->uri),
+           call->file_name, size);
+  soup_session_send_and_read_async (self->session, call->message, G_PRIORITY_DEFAULT,
+                                    cancellable, upload_sent_cb,
+                                    g_steal_pointer (&task));
+}
+
+static void
+upload_read_cb (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  GCancellable *cancellable = g_task_get_cancellable (task);
+  FileCall *call = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+
+  call->file_stream = G_INPUT_STREAM (g_file_read_finish (G_FILE (object), result, &error));
+  if (call->file_stream == NULL)
+    {
+      file_call_return_error (task, g_steal_pointer (&error), FALSE);
+      return;
+    }
+
+  g_file_input_stream_query_info_async (G_FILE_INPUT_STREAM (call->file_stream),
+                                        G_FILE_ATTRIBUTE_STANDARD_SIZE, G_PRIORITY_DEFAULT,
+                                        cancellable, upload_info_cb,
+                                        g_steal_pointer (&task));
+}
+
+/**
+ * oms_v6_client_upload_file_async:
+ * @self: a client
+ * @file_id: the sync_file_reference the file belongs to; the central must hold it already
+ * @file: the file to send, read as it is sent
+ * @file_name: the name to send it under
+ * @mime_type: (nullable): its type
+ * @cancellable: (nullable): a cancellable
+ * @callback: called when the call is over
+ * @user_data: data for @callback
+ *
+ * `PUT /central/sync/upload_file`: a multipart body of `json_part` and `file_part`
+ * (oms_v6_build_upload_file_framing()); the answer is `{"data":null}` or the central's error,
+ * e.g. syncFileNotFound while it has not integrated the reference yet.
+ */
+void
+oms_v6_client_upload_file_async (OmsV6Client         *self,
+                                 const char          *file_id,
+                                 GFile               *file,
+                                 const char          *file_name,
+                                 const char          *mime_type,
+                                 GCancellable        *cancellable,
+                                 GAsyncReadyCallback  callback,
+                                 gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  FileCall *call;
+
+  g_return_if_fail (OMS_IS_V6_CLIENT (self));
+  g_return_if_fail (file_id != NULL);
+  g_return_if_fail (G_IS_FILE (file));
+  g_return_if_fail (file_name != NULL);
+  g_return_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, oms_v6_client_upload_file_async);
+
+  call = oms_v6_client_new_file_call (self, task, SOUP_METHOD_PUT, OMS_V6_ROUTE_UPLOAD_FILE);
+  if (call == NULL)
+    return;
+
+  call->file_id = g_strdup (file_id);
+  call->file = g_object_ref (file);
+  call->file_name = g_strdup (file_name);
+  call->mime_type = g_strdup (mime_type);
+
+  g_file_read_async (file, G_PRIORITY_DEFAULT, cancellable, upload_read_cb,
+                     g_steal_pointer (&task));
+}
+
+/**
+ * oms_v6_client_upload_file_finish:
+ * @self: a client
+ * @result: the result
+ * @error: return location for an OMS_SYNC_ERROR or G_IO_ERROR_CANCELLED
+ *
+ * Returns: %TRUE when the central took the file
+ */
+gboolean
+oms_v6_client_upload_file_finish (OmsV6Client   *self,
+                                  GAsyncResult  *result,
+                                  GError       **error)
+{
+  g_return_val_if_fail (OMS_IS_V6_CLIENT (self), FALSE);
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) ==
+                        oms_v6_client_upload_file_async, FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+static void
+download_discard_partial (FileCall *call)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (call->partial != NULL && !g_file_delete (call->partial, NULL, &error) &&
+      !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND))
+    g_debug ("Could not remove %s: %s", g_file_peek_path (call->partial), error->message);
+}
+
+static void
+download_spliced_cb (GObject      *object,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  FileCall *call = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+  gssize n;
+
+  n = g_output_stream_splice_finish (G_OUTPUT_STREAM (object), result, &error);
+  if (n < 0)
+    {
+      download_discard_partial (call);
+      file_call_return_error (task, g_steal_pointer (&error), TRUE);
+      return;
+    }
+
+  /* The whole answer is on disk: only now does it take the destination's name. */
+  if (!g_file_move (call->partial, call->destination, G_FILE_COPY_OVERWRITE, NULL, NULL, NULL,
+                    &error))
+    {
+      download_discard_partial (call);
+      file_call_return_error (task, g_steal_pointer (&error), FALSE);
+      return;
+    }
+
+  call->n_bytes = n;
+  g_debug ("POST %s: %" G_GSSIZE_FORMAT " bytes into %s", g_uri_get_path (call->uri), n,
+           g_file_peek_path (call->destination));
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+download_created_cb (GObject      *object,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  GCancellable *cancellable = g_task_get_cancellable (task);
+  FileCall *call = g_task_get_task_data (task);
+  g_autoptr(GFileOutputStream) output = NULL;
+  g_autoptr(GError) error = NULL;
+
+  output = g_file_create_finish (G_FILE (object), result, &error);
+  if (output == NULL)
+    {
+      g_clear_object (&call->partial);
+      file_call_return_error (task, g_steal_pointer (&error), FALSE);
+      return;
+    }
+
+  g_output_stream_splice_async (G_OUTPUT_STREAM (output), call->response,
+                                G_OUTPUT_STREAM_SPLICE_CLOSE_SOURCE |
+                                G_OUTPUT_STREAM_SPLICE_CLOSE_TARGET,
+                                G_PRIORITY_DEFAULT, cancellable,
+                                download_spliced_cb, g_steal_pointer (&task));
+}
+
+static void
+download_error_read_cb (GObject      *object,
+                        GAsyncResult *result,
+                        gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  GCancellable *cancellable = g_task_get_cancellable (task);
+  FileCall *call = g_task_get_task_data (task);
+  g_autoptr(OmsV6ServerError) server_error = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) chunk = NULL;
+  g_autoptr(GBytes) body = NULL;
+
+  chunk = g_input_stream_read_bytes_finish (G_INPUT_STREAM (object), result, &error);
+  if (chunk == NULL)
+    {
+      file_call_return_error (task, g_steal_pointer (&error), TRUE);
+      return;
+    }
+
+  if (g_bytes_get_size (chunk) > 0 && call->error_body->len < ERROR_BODY_MAX_BYTES)
+    {
+      g_byte_array_append (call->error_body, g_bytes_get_data (chunk, NULL),
+                           g_bytes_get_size (chunk));
+      g_input_stream_read_bytes_async (call->response, 8192, G_PRIORITY_DEFAULT,
+                                       cancellable, download_error_read_cb,
+                                       g_steal_pointer (&task));
+      return;
+    }
+
+  body = g_bytes_new (call->error_body->data, call->error_body->len);
+  server_error = oms_v6_parse_download_file_error (body, &error);
+  file_call_return_server_error (task, server_error, error);
+}
+
+static void
+download_sent_cb (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  GCancellable *cancellable = g_task_get_cancellable (task);
+  FileCall *call = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GFile) parent = NULL;
+  g_autofree char *basename = NULL;
+  g_autofree char *partial_name = NULL;
+  g_autofree char *uuid = NULL;
+
+  call->response = soup_session_send_finish (SOUP_SESSION (object), result, &error);
+  if (call->response == NULL)
+    {
+      file_call_return_error (task, g_steal_pointer (&error), TRUE);
+      return;
+    }
+  call->status = soup_message_get_status (call->message);
+
+  /* Unlike the other calls, success is a 2xx with the bytes, failure any other status with a
+   * bare error body.
+   */
+  if (!SOUP_STATUS_IS_SUCCESSFUL (call->status))
+    {
+      call->error_body = g_byte_array_new ();
+      g_input_stream_read_bytes_async (call->response, 8192, G_PRIORITY_DEFAULT,
+                                       cancellable, download_error_read_cb,
+                                       g_steal_pointer (&task));
+      return;
+    }
+
+  parent = g_file_get_parent (call->destination);
+  if (parent != NULL && !g_file_make_directory_with_parents (parent, NULL, &error) &&
+      !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_EXISTS))
+    {
+      file_call_return_error (task, g_steal_pointer (&error), FALSE);
+      return;
+    }
+  g_clear_error (&error);
+
+  /* A hidden name beside the destination: the same file system, so the final move is a
+   * rename, and nothing that lists the directory takes it for the file.
+   */
+  basename = g_file_get_basename (call->destination);
+  uuid = g_uuid_string_random ();
+  partial_name = g_strdup_printf (".%s.%.8s.part", basename, uuid);
+  call->partial = parent != NULL ? g_file_get_child (parent, partial_name)
+                                 : g_file_new_for_path (partial_name);
+
+  g_file_create_async (call->partial, G_FILE_CREATE_PRIVATE, G_PRIORITY_DEFAULT,
+                       cancellable, download_created_cb,
+                       g_steal_pointer (&task));
+}
+
+/**
+ * oms_v6_client_download_file_async:
+ * @self: a client
+ * @table_name: the table of the record the file is attached to
+ * @record_id: that record
+ * @id: the sync_file_reference's id
+ * @destination: where to put the file; its directory is made when missing
+ * @cancellable: (nullable): a cancellable
+ * @callback: called when the call is over
+ * @user_data: data for @callback
+ *
+ * `POST /central/sync/download_file`. The bytes are written to a hidden file beside
+ * @destination, which is renamed over it only once the whole answer has arrived: a download
+ * that fails or is cancelled leaves @destination as it was, and no partial file.
+ */
+void
+oms_v6_client_download_file_async (OmsV6Client         *self,
+                                   const char          *table_name,
+                                   const char          *record_id,
+                                   const char          *id,
+                                   GFile               *destination,
+                                   GCancellable        *cancellable,
+                                   GAsyncReadyCallback  callback,
+                                   gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  g_autoptr(GBytes) body = NULL;
+  FileCall *call;
+
+  g_return_if_fail (OMS_IS_V6_CLIENT (self));
+  g_return_if_fail (table_name != NULL);
+  g_return_if_fail (record_id != NULL);
+  g_return_if_fail (id != NULL);
+  g_return_if_fail (G_IS_FILE (destination));
+  g_return_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, oms_v6_client_download_file_async);
+
+  call = oms_v6_client_new_file_call (self, task, SOUP_METHOD_POST, OMS_V6_ROUTE_DOWNLOAD_FILE);
+  if (call == NULL)
+    return;
+
+  call->destination = g_object_ref (destination);
+  body = oms_v6_build_download_file_body (self->settings, table_name, record_id, id);
+  soup_message_set_request_body_from_bytes (call->message, JSON_CONTENT_TYPE, body);
+
+  g_debug ("POST %s: %s/%s/%s", g_uri_get_path (call->uri), table_name, record_id, id);
+  soup_session_send_async (self->session, call->message, G_PRIORITY_DEFAULT, cancellable,
+                           download_sent_cb, g_steal_pointer (&task));
+}
+
+/**
+ * oms_v6_client_download_file_finish:
+ * @self: a client
+ * @result: the result
+ * @n_bytes: (out) (optional): how many bytes the file has
+ * @error: return location for an OMS_SYNC_ERROR or G_IO_ERROR_CANCELLED
+ *
+ * Returns: %TRUE when the whole file is at its destination
+ */
+gboolean
+oms_v6_client_download_file_finish (OmsV6Client   *self,
+                                    GAsyncResult  *result,
+                                    gint64        *n_bytes,
+                                    GError       **error)
+{
+  FileCall *call;
+
+  g_return_val_if_fail (OMS_IS_V6_CLIENT (self), FALSE);
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) ==
+                        oms_v6_client_download_file_async, FALSE);
+
+  call = g_task_get_task_data (G_TASK (result));
+  if (n_bytes != NULL)
+    *n_bytes = 0;
+
+  if (!g_task_propagate_boolean (G_TASK (result), error))
+    return FALSE;
+
+  if (n_bytes != NULL)
+    *n_bytes = call->n_bytes;
 
   return TRUE;
 }

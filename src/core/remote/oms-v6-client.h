@@ -74,5 +74,28 @@ gboolean     oms_v6_client_get_site_status_finish (OmsV6Client             *self
                                                  GAsyncResult              *result,
                                                  gboolean                  *is_integrating,
                                                  GError                   **error);
+void         oms_v6_client_upload_file_async    (OmsV6Client               *self,
+                                                 const char                *file_id,
+                                                 GFile                     *file,
+                                                 const char                *file_name,
+                                                 const char                *mime_type,
+                                                 GCancellable              *cancellable,
+                                                 GAsyncReadyCallback        callback,
+                                                 gpointer                   user_data);
+gboolean     oms_v6_client_upload_file_finish   (OmsV6Client               *self,
+                                                 GAsyncResult              *result,
+                                                 GError                   **error);
+void         oms_v6_client_download_file_async  (OmsV6Client               *self,
+                                                 const char                *table_name,
+                                                 const char                *record_id,
+                                                 const char                *id,
+                                                 GFile                     *destination,
+                                                 GCancellable              *cancellable,
+                                                 GAsyncReadyCallback        callback,
+                                                 gpointer                   user_data);
+gboolean     oms_v6_client_download_file_finish (OmsV6Client               *self,
+                                                 GAsyncResult              *result,
+                                                 gint64                    *n_bytes,
+                                                 GError                   **error);
 
 G_END_DECLS

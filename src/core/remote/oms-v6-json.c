@@ -8,6 +8,8 @@
 
 #include "config.h"
 
+#include <string.h>
+
 #include <glib/gi18n.h>
 
 #include "oms-json-util.h"
@@ -166,12 +168,13 @@ append_string_member (GString    *out,
   _oms_json_append_string (out, value != NULL ? value : "");
 }
 
-/* "syncV5Settings":{...} in SyncApiSettings field order. */
+/* "<key>":{...} in SyncApiSettings field order, the inner keys camelCase whatever @key is. */
 static void
-append_settings (GString                  *out,
-                 const OmsSyncApiSettings *settings)
+append_settings_as (GString                  *out,
+                    const char               *key,
+                    const OmsSyncApiSettings *settings)
 {
-  _oms_json_append_member (out, "syncV5Settings");
+  _oms_json_append_member (out, key);
   g_string_append_c (out, '{');
   append_string_member (out, "serverUrl", settings->server_url);
   g_string_append_c (out, ',');
@@ -187,6 +190,13 @@ append_settings (GString                  *out,
   g_string_append_c (out, ',');
   append_string_member (out, "syncVersion", settings->sync_version);
   g_string_append_c (out, '}');
+}
+
+static void
+append_settings (GString                  *out,
+                 const OmsSyncApiSettings *settings)
+{
+  append_settings_as (out, "syncV5Settings", settings);
 }
 
 static void
@@ -325,6 +335,165 @@ oms_v6_build_site_status_body (const OmsSyncApiSettings *settings)
   g_return_val_if_fail (settings != NULL, NULL);
 
   out = g_string_new ("{");
+  append_settings (out, settings);
+  g_string_append_c (out, ',');
+  append_v6_version (out);
+  g_string_append_c (out, '}');
+
+  return g_string_free_to_bytes (out);
+}
+
+/**
+ * oms_v6_build_upload_file_json:
+ * @settings: credentials and identity
+ * @file_id: the sync_file_reference the file belongs to
+ *
+ * The `json_part` of `PUT /central/sync/upload_file`: SyncUploadFileRequestV6 has no serde
+ * rename, so its own keys are snake_case while the settings inside stay camelCase.
+ *
+ * Returns: (transfer full): `{"file_id","sync_v5_settings":{...},"sync_v6_version"}`
+ */
+GBytes *
+oms_v6_build_upload_file_json (const OmsSyncApiSettings *settings,
+                               const char               *file_id)
+{
+  GString *out;
+
+  g_return_val_if_fail (settings != NULL, NULL);
+  g_return_val_if_fail (file_id != NULL, NULL);
+
+  out = g_string_new ("{");
+  append_string_member (out, "file_id", file_id);
+  g_string_append_c (out, ',');
+  append_settings_as (out, "sync_v5_settings", settings);
+  g_string_append_printf (out, ",\"sync_v6_version\":%d}", OMS_SYNC_V6_VERSION);
+
+  return g_string_free_to_bytes (out);
+}
+
+/* A quoted-string parameter value (RFC 7230 §3.2.6), as actix's and libsoup's parsers read
+ * it: quotes and backslashes escaped, line breaks (which would end the header) dropped.
+ */
+static void
+append_quoted (GString    *out,
+               const char *value)
+{
+  g_string_append_c (out, '"');
+  for (const char *p = value; *p != '\0'; p++)
+    {
+      if (*p == '\r' || *p == '\n')
+        continue;
+      if (*p == '"' || *p == '\\')
+        g_string_append_c (out, '\\');
+      g_string_append_c (out, *p);
+    }
+  g_string_append_c (out, '"');
+}
+
+/**
+ * oms_v6_build_upload_file_framing:
+ * @settings: credentials and identity
+ * @file_id: the sync_file_reference the file belongs to
+ * @file_name: the file's name, sent as the file_part's `filename`
+ * @mime_type: (nullable): the file's type, `application/octet-stream` when %NULL
+ * @boundary: the multipart boundary: letters, digits, `-` and `_`, at most 70
+ *
+ * The body of `PUT /central/sync/upload_file` is multipart/form-data with two parts, in the
+ * order Open mSupply's client adds them: `json_part` (application/json, see
+ * oms_v6_build_upload_file_json()) and `file_part`, the file's bytes under its file name.
+ * The file's bytes go between the @head and @tail of the result.
+ *
+ * Returns: (transfer full): the framing
+ */
+OmsV6UploadFraming *
+oms_v6_build_upload_file_framing (const OmsSyncApiSettings *settings,
+                                  const char               *file_id,
+                                  const char               *file_name,
+                                  const char               *mime_type,
+                                  const char               *boundary)
+{
+  g_autoptr(GBytes) json = NULL;
+  OmsV6UploadFraming *framing;
+  GString *head;
+
+  g_return_val_if_fail (settings != NULL, NULL);
+  g_return_val_if_fail (file_id != NULL, NULL);
+  g_return_val_if_fail (file_name != NULL, NULL);
+  g_return_val_if_fail (boundary != NULL && *boundary != '\0' && strlen (boundary) <= 70, NULL);
+
+  json = oms_v6_build_upload_file_json (settings, file_id);
+
+  head = g_string_new (NULL);
+  g_string_append_printf (head, "--%s\r\n"
+                          "Content-Disposition: form-data; name=\"json_part\"\r\n"
+                          "Content-Type: application/json\r\n\r\n", boundary);
+  g_string_append_len (head, g_bytes_get_data (json, NULL), g_bytes_get_size (json));
+  g_string_append_printf (head, "\r\n--%s\r\n"
+                          "Content-Disposition: form-data; name=\"file_part\"; filename=",
+                          boundary);
+  append_quoted (head, file_name);
+  g_string_append_printf (head, "\r\nContent-Type: %s\r\n\r\n",
+                          mime_type != NULL && *mime_type != '\0' &&
+                          strpbrk (mime_type, "\r\n") == NULL
+                            ? mime_type : "application/octet-stream");
+
+  framing = g_new0 (OmsV6UploadFraming, 1);
+  framing->content_type = g_strdup_printf ("multipart/form-data; boundary=%s", boundary);
+  framing->head = g_string_free_to_bytes (head);
+  framing->tail = g_bytes_new_take (g_strdup_printf ("\r\n--%s--\r\n", boundary),
+                                    strlen (boundary) + 8);
+
+  return framing;
+}
+
+/**
+ * oms_v6_upload_framing_free:
+ * @framing: (nullable): a framing
+ *
+ * Frees @framing.
+ */
+void
+oms_v6_upload_framing_free (OmsV6UploadFraming *framing)
+{
+  if (framing == NULL)
+    return;
+
+  g_free (framing->content_type);
+  g_clear_pointer (&framing->head, g_bytes_unref);
+  g_clear_pointer (&framing->tail, g_bytes_unref);
+  g_free (framing);
+}
+
+/**
+ * oms_v6_build_download_file_body:
+ * @settings: credentials and identity
+ * @table_name: the table of the record the file is attached to
+ * @record_id: that record
+ * @id: the sync_file_reference's id
+ *
+ * Returns: (transfer full): the `POST /central/sync/download_file` body, `{"tableName",
+ *   "recordId","id","syncV5Settings","syncV6Version"}` (SyncDownloadFileRequestV6)
+ */
+GBytes *
+oms_v6_build_download_file_body (const OmsSyncApiSettings *settings,
+                                 const char               *table_name,
+                                 const char               *record_id,
+                                 const char               *id)
+{
+  GString *out;
+
+  g_return_val_if_fail (settings != NULL, NULL);
+  g_return_val_if_fail (table_name != NULL, NULL);
+  g_return_val_if_fail (record_id != NULL, NULL);
+  g_return_val_if_fail (id != NULL, NULL);
+
+  out = g_string_new ("{");
+  append_string_member (out, "tableName", table_name);
+  g_string_append_c (out, ',');
+  append_string_member (out, "recordId", record_id);
+  g_string_append_c (out, ',');
+  append_string_member (out, "id", id);
+  g_string_append_c (out, ',');
   append_settings (out, settings);
   g_string_append_c (out, ',');
   append_v6_version (out);
@@ -781,6 +950,88 @@ oms_v6_parse_site_status_response (GBytes            *body,
 
   envelope_read_finish (&read, out_server_error);
   return ok;
+}
+
+static gboolean
+read_upload_file_response (JsonNode  *root,
+                           gpointer   out,
+                           GError   **error)
+{
+  EnvelopeRead *read = out;
+  JsonNode *data = read_envelope (root, read, error);
+
+  if (data == NULL)
+    return FALSE;
+
+  /* `Data(())`: serde reads a unit from null only. */
+  if (!JSON_NODE_HOLDS_NULL (data))
+    {
+      _oms_json_set_shape_error (error, _("upload_file data must be null"));
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+/**
+ * oms_v6_parse_upload_file_response:
+ * @body: (nullable): the body of `PUT /central/sync/upload_file`, whatever its HTTP status
+ * @out_server_error: (out) (optional) (transfer full) (nullable): the server's error, if any
+ * @error: return location for an OMS_PROTOCOL_ERROR
+ *
+ * Returns: %TRUE if @body is `{"data":null}`
+ */
+gboolean
+oms_v6_parse_upload_file_response (GBytes            *body,
+                                   OmsV6ServerError **out_server_error,
+                                   GError           **error)
+{
+  EnvelopeRead read = { NULL };
+  gboolean ok;
+
+  if (out_server_error != NULL)
+    *out_server_error = NULL;
+
+  ok = _oms_json_read_response (body, "/central/sync/upload_file", read_upload_file_response,
+                                &read, error);
+
+  envelope_read_finish (&read, out_server_error);
+  return ok;
+}
+
+static gboolean
+read_bare_error (JsonNode  *root,
+                 gpointer   out,
+                 GError   **error)
+{
+  return read_server_error (root, out, error);
+}
+
+/**
+ * oms_v6_parse_download_file_error:
+ * @body: (nullable): the body of a `POST /central/sync/download_file` answered with a status
+ *   that is not 2xx
+ * @error: return location for an OMS_PROTOCOL_ERROR; always set
+ *
+ * A failed download is not wrapped in the `{"error": ...}` envelope: the body is the
+ * SyncParsedErrorV6 itself (actix's ResponseError of Open mSupply's central).
+ *
+ * Returns: (transfer full) (nullable): the server's error, with @error set to its kind; or
+ *   %NULL with @error set to OMS_PROTOCOL_ERROR_RESPONSE_PARSING when @body is not one
+ */
+OmsV6ServerError *
+oms_v6_parse_download_file_error (GBytes  *body,
+                                  GError **error)
+{
+  OmsV6ServerError *server_error = NULL;
+  g_autoptr(GError) local_error = NULL;
+
+  if (_oms_json_read_response (body, "/central/sync/download_file", read_bare_error,
+                               &server_error, &local_error))
+    g_assert_not_reached ();
+
+  g_propagate_error (error, g_steal_pointer (&local_error));
+  return server_error;
 }
 
 static OmsSyncApiSettings *

@@ -54,6 +54,16 @@ typedef struct
   guint32             sync_v6_version;    /* 0 when absent */
 } OmsV6PushRequest;
 
+/* The multipart body of PUT /central/sync/upload_file around the file's bytes, so that the
+ * file itself can be streamed from disk between @head and @tail.
+ */
+typedef struct
+{
+  char   *content_type;  /* multipart/form-data; boundary=... */
+  GBytes *head;          /* the json_part, then the headers of the file_part */
+  GBytes *tail;          /* the end of the file_part and the closing boundary */
+} OmsV6UploadFraming;
+
 OmsV6Batch         *oms_v6_batch_new                  (void);
 void                oms_v6_batch_free                 (OmsV6Batch                *batch);
 void                oms_v6_server_error_free          (OmsV6ServerError          *server_error);
@@ -73,6 +83,18 @@ GBytes             *oms_v6_build_push_body            (const OmsSyncApiSettings 
                                                        const OmsV6Batch          *batch,
                                                        GError                   **error);
 GBytes             *oms_v6_build_site_status_body     (const OmsSyncApiSettings  *settings);
+GBytes             *oms_v6_build_upload_file_json     (const OmsSyncApiSettings  *settings,
+                                                       const char                *file_id);
+OmsV6UploadFraming *oms_v6_build_upload_file_framing  (const OmsSyncApiSettings  *settings,
+                                                       const char                *file_id,
+                                                       const char                *file_name,
+                                                       const char                *mime_type,
+                                                       const char                *boundary);
+void                oms_v6_upload_framing_free        (OmsV6UploadFraming        *framing);
+GBytes             *oms_v6_build_download_file_body   (const OmsSyncApiSettings  *settings,
+                                                       const char                *table_name,
+                                                       const char                *record_id,
+                                                       const char                *id);
 
 JsonNode           *oms_v6_parse_envelope             (GBytes                    *body,
                                                        OmsV6ServerError         **out_server_error,
@@ -87,6 +109,11 @@ gboolean            oms_v6_parse_push_response        (GBytes                   
 gboolean            oms_v6_parse_site_status_response (GBytes                    *body,
                                                        gboolean                  *is_integrating,
                                                        OmsV6ServerError         **out_server_error,
+                                                       GError                   **error);
+gboolean            oms_v6_parse_upload_file_response (GBytes                    *body,
+                                                       OmsV6ServerError         **out_server_error,
+                                                       GError                   **error);
+OmsV6ServerError   *oms_v6_parse_download_file_error  (GBytes                    *body,
                                                        GError                   **error);
 
 OmsV6PullRequest   *oms_v6_parse_pull_request         (GBytes                    *body,
@@ -103,5 +130,6 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (OmsV6Batch, oms_v6_batch_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (OmsV6ServerError, oms_v6_server_error_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (OmsV6PullRequest, oms_v6_pull_request_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (OmsV6PushRequest, oms_v6_push_request_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (OmsV6UploadFraming, oms_v6_upload_framing_free)
 
 G_END_DECLS

@@ -45,6 +45,8 @@ typedef struct
   const char          *store_lookup;  /* nullable: SQL giving the store from the record's
                                        * store_lookup_key column, e.g. asset_log → asset */
   const char          *store_lookup_key;
+  const char * const  *local_columns; /* nullable: columns an upsert of an existing row keeps
+                                       * (set on insert only), NULL-terminated */
 } OmsTableInfo;
 
 /* A table whose records others refer to through a link table, as in Open mSupply: a merge

@@ -301,6 +301,54 @@ static const char *migrations[] = {
   "INSERT INTO clinician_link (id, clinician_id)\n"
   "  SELECT id, id FROM record WHERE table_name = 'clinician'\n"
   "  ON CONFLICT (id) DO NOTHING;\n",
+
+  /* 5: file attachments (Open mSupply's sync_file_reference_row.rs). The row syncs with the
+   * Open mSupply central; the transfer state (bytes moved, retries, direction, status, error)
+   * is this site's own, never serialised, and the file synchroniser writes it without a
+   * changelog row. A pulled reference arrives as a download that has not started.
+   */
+  "CREATE TABLE IF NOT EXISTS sync_file_reference (\n"
+  "  id TEXT NOT NULL PRIMARY KEY,\n"
+  "  table_name TEXT NOT NULL,\n"
+  "  record_id TEXT NOT NULL,\n"
+  "  file_name TEXT NOT NULL,\n"
+  "  mime_type TEXT,\n"
+  "  uploaded_bytes INTEGER NOT NULL DEFAULT 0,\n"
+  "  downloaded_bytes INTEGER NOT NULL DEFAULT 0,\n"
+  "  total_bytes INTEGER NOT NULL DEFAULT 0,\n"
+  "  retries INTEGER NOT NULL DEFAULT 0,\n"
+  "  retry_at TIMESTAMP,\n"
+  "  direction TEXT NOT NULL DEFAULT 'DOWNLOAD'\n"
+  "    CHECK (direction IN ('UPLOAD', 'DOWNLOAD')),\n"
+  "  status TEXT NOT NULL DEFAULT 'NEW'\n"
+  "    CHECK (status IN ('NEW', 'IN_PROGRESS', 'ERROR', 'DONE', 'PERMANENT_FAILURE')),\n"
+  "  error TEXT,\n"
+  "  created_datetime TIMESTAMP NOT NULL,\n"
+  "  deleted_datetime TIMESTAMP\n"
+  ");\n"
+  "CREATE INDEX IF NOT EXISTS sync_file_reference_record\n"
+  "  ON sync_file_reference (table_name, record_id);\n"
+  "CREATE INDEX IF NOT EXISTS sync_file_reference_to_upload\n"
+  "  ON sync_file_reference (status, retry_at)\n"
+  "  WHERE direction = 'UPLOAD' AND deleted_datetime IS NULL;\n"
+  /* References an older omsync kept generically become typed, as they would arrive now. */
+  "INSERT OR IGNORE INTO sync_file_reference (id, table_name, record_id, file_name,\n"
+  "    mime_type, total_bytes, created_datetime, deleted_datetime)\n"
+  "  SELECT id, json_extract (data, '$.table_name'), json_extract (data, '$.record_id'),\n"
+  "         json_extract (data, '$.file_name'), json_extract (data, '$.mime_type'),\n"
+  "         coalesce (json_extract (data, '$.total_bytes'), 0),\n"
+  "         json_extract (data, '$.created_datetime'), json_extract (data, '$.deleted_datetime')\n"
+  "    FROM record\n"
+  "   WHERE table_name = 'sync_file_reference' AND json_valid (data)\n"
+  "     AND json_type (data, '$.table_name') = 'text'\n"
+  "     AND json_type (data, '$.record_id') = 'text'\n"
+  "     AND json_type (data, '$.file_name') = 'text'\n"
+  "     AND json_type (data, '$.created_datetime') = 'text'\n"
+  "     AND coalesce (json_type (data, '$.mime_type'), 'null') IN ('text', 'null')\n"
+  "     AND coalesce (json_type (data, '$.total_bytes'), 'integer') = 'integer'\n"
+  "     AND coalesce (json_type (data, '$.deleted_datetime'), 'null') IN ('text', 'null');\n"
+  "DELETE FROM record WHERE table_name = 'sync_file_reference'\n"
+  "  AND id IN (SELECT id FROM sync_file_reference);\n",
 };
 
 #define TEXT(n)        { n, OMS_COLUMN_TEXT, OMS_COLUMN_NULLABLE }
@@ -308,6 +356,7 @@ static const char *migrations[] = {
 #define JSON_TEXT(n)   { n, OMS_COLUMN_JSON_TEXT, OMS_COLUMN_NULLABLE }
 #define INT(n)         { n, OMS_COLUMN_INTEGER, OMS_COLUMN_NULLABLE }
 #define INT_REQ(n)     { n, OMS_COLUMN_INTEGER, OMS_COLUMN_REQUIRED }
+#define INT_ZERO(n)    { n, OMS_COLUMN_INTEGER, OMS_COLUMN_DEFAULT_ZERO }
 #define DOUBLE(n)      { n, OMS_COLUMN_DOUBLE, OMS_COLUMN_NULLABLE }
 #define DOUBLE_REQ(n)  { n, OMS_COLUMN_DOUBLE, OMS_COLUMN_REQUIRED }
 #define DOUBLE_ZERO(n) { n, OMS_COLUMN_DOUBLE, OMS_COLUMN_DEFAULT_ZERO }
@@ -366,6 +415,19 @@ static const OmsColumnInfo asset_columns[] = {
   JSON_TEXT ("locked_fields_json"),
 };
 
+static const OmsColumnInfo sync_file_reference_columns[] = {
+  TEXT_REQ ("id"), TEXT_REQ ("table_name"), TEXT_REQ ("record_id"), TEXT_REQ ("file_name"),
+  TEXT ("mime_type"), INT_ZERO ("uploaded_bytes"), INT_ZERO ("downloaded_bytes"),
+  INT_ZERO ("total_bytes"), INT_ZERO ("retries"), TEXT ("retry_at"), TEXT_REQ ("direction"),
+  TEXT_REQ ("status"), TEXT ("error"), TEXT_REQ ("created_datetime"), TEXT ("deleted_datetime"),
+};
+
+/* What a pulled reference must not overwrite: the state of this site's own transfer. */
+static const char * const sync_file_reference_local_columns[] = {
+  "uploaded_bytes", "downloaded_bytes", "retries", "retry_at", "direction", "status", "error",
+  NULL,
+};
+
 static const OmsColumnInfo asset_log_columns[] = {
   TEXT_REQ ("id"), TEXT_REQ ("asset_id"), TEXT_REQ ("user_id"), TEXT ("status"),
   TEXT ("comment"), TEXT ("type"), TEXT ("reason_id"), TEXT_REQ ("log_datetime"),
@@ -401,6 +463,9 @@ static const OmsTableInfo tables[] = {
   /* Open mSupply files an asset log under its asset's store. */
   { "asset_log", COLUMNS (asset_log_columns), NULL,
     "SELECT store_id FROM asset WHERE id = ?1", "asset_id" },
+  /* A file reference has no store: every site may fetch it (PROTOCOL.md §3.3). */
+  { "sync_file_reference", COLUMNS (sync_file_reference_columns), NULL, NULL, NULL,
+    sync_file_reference_local_columns },
 };
 
 /*

@@ -1229,6 +1229,7 @@ static char *
 build_upsert_sql (const OmsTableInfo *table)
 {
   GString *sql = g_string_new (NULL);
+  gboolean first = TRUE;
 
   g_string_append_printf (sql, "INSERT INTO \"%s\" (", table->name);
   for (guint i = 0; i < table->n_columns; i++)
@@ -1238,8 +1239,15 @@ build_upsert_sql (const OmsTableInfo *table)
     g_string_append_printf (sql, "%s?%u", i ? ", " : "", i + 1);
   g_string_append (sql, ") ON CONFLICT (id) DO UPDATE SET ");
   for (guint i = 1; i < table->n_columns; i++)
-    g_string_append_printf (sql, "%s\"%s\" = excluded.\"%s\"", i > 1 ? ", " : "",
-                            table->columns[i].name, table->columns[i].name);
+    {
+      /* This site's own state of the row (OmsTableInfo.local_columns) is not replaced. */
+      if (table->local_columns != NULL &&
+          g_strv_contains (table->local_columns, table->columns[i].name))
+        continue;
+      g_string_append_printf (sql, "%s\"%s\" = excluded.\"%s\"", first ? "" : ", ",
+                              table->columns[i].name, table->columns[i].name);
+      first = FALSE;
+    }
 
   return g_string_free (sql, FALSE);
 }

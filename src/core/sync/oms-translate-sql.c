@@ -745,9 +745,11 @@ oms_translate_sql_pull (const char      *sync_table,
 
       g_string_append_printf (columns, "%s\"%s\"", i > 0 ? ", " : "", column->name);
       g_string_append_printf (values, "%s%s", i > 0 ? ", " : "", value);
-      if (i > 0)
-        g_string_append_printf (updates, "%s\"%s\" = excluded.\"%s\"", i > 1 ? ", " : "",
-                                column->name, column->name);
+      /* As the store's upsert: a row's own local state stays (OmsTableInfo.local_columns). */
+      if (i > 0 && !(table->local_columns != NULL &&
+                     g_strv_contains (table->local_columns, column->name)))
+        g_string_append_printf (updates, "%s\"%s\" = excluded.\"%s\"",
+                                updates->len > 0 ? ", " : "", column->name, column->name);
     }
 
   if (id == NULL)

@@ -19,7 +19,8 @@
  * (server/service/src/sync/translations/<table>.rs, PROTOCOL.md §4, §7): the legacy tables come
  * in mSupply's shape (`ID`, `store_ID`, dates "YYYY-MM-DD" with "0000-00-00" for none, times in
  * seconds since midnight) and go out with dates as "YYYY-MM-DDT00:00:00" and times as
- * "HH:MM:SS"; `asset` and `asset_log` travel in Open mSupply's own shape.
+ * "HH:MM:SS"; `asset`, `asset_log` and `sync_file_reference` travel in Open mSupply's own
+ * shape.
  */
 
 G_DEFINE_QUARK (oms-translate-error-quark, oms_translate_error)
@@ -209,6 +210,20 @@ static const FieldMap asset_log_fields[] = {
   F ("created_datetime", "created_datetime", KIND_DATETIME_OR_EPOCH),
 };
 
+/* repository sync_file_reference_row.rs SyncFileReferenceRow: the fields serde writes. The
+ * rest are `#[serde(skip_serializing)]` (bytes moved, retries, direction, status, error): this
+ * site's own transfer state, which never travels. `total_bytes` is the hooks'.
+ */
+static const FieldMap sync_file_reference_fields[] = {
+  F ("id", "id", KIND_STRING),
+  F ("table_name", "table_name", KIND_STRING),
+  F ("record_id", "record_id", KIND_STRING),
+  F ("file_name", "file_name", KIND_STRING),
+  F ("mime_type", "mime_type", KIND_STRING_OR_NULL),
+  F ("created_datetime", "created_datetime", KIND_DATETIME),
+  F ("deleted_datetime", "deleted_datetime", KIND_DATETIME_OR_NULL),
+};
+
 #undef F
 #undef F_ENUM
 
@@ -237,6 +252,16 @@ static gboolean sensor_push_hook (const TableMap  *map,
                                   JsonObject      *record,
                                   char           **ignored_reason,
                                   GError         **error);
+static gboolean sync_file_reference_pull_hook (const TableMap  *map,
+                                               JsonObject      *record,
+                                               JsonObject      *row,
+                                               char           **ignored_reason,
+                                               GError         **error);
+static gboolean sync_file_reference_push_hook (const TableMap  *map,
+                                               JsonObject      *row,
+                                               JsonObject      *record,
+                                               char           **ignored_reason,
+                                               GError         **error);
 
 #define FIELDS(f)    f, G_N_ELEMENTS (f)
 #define DATETIMES(d) d, G_N_ELEMENTS (d)
@@ -259,6 +284,9 @@ static const TableMap table_maps[] = {
     NULL, NULL, TRUE, OMS_PUSH_TARGET_V6 },
   { "asset_log", "asset_log", FIELDS (asset_log_fields), NO_DATETIMES,
     NULL, NULL, FALSE, OMS_PUSH_TARGET_NONE },
+  { "sync_file_reference", "sync_file_reference", FIELDS (sync_file_reference_fields),
+    NO_DATETIMES, sync_file_reference_pull_hook, sync_file_reference_push_hook, FALSE,
+    OMS_PUSH_TARGET_NONE },
 };
 
 #undef FIELDS
@@ -1363,6 +1391,57 @@ sensor_push_hook (const TableMap  *map,
 
   mac_address = g_strdup_printf ("%s | %s", serial, type);
   json_object_set_string_member (record, "macAddress", mac_address);
+  return TRUE;
+}
+
+/* `total_bytes` is a `#[serde(default)]` i32: absent is 0, null is refused. The fields serde
+ * never writes take their defaults, whatever the record says: a reference another site made
+ * is a download that has not started.
+ */
+static gboolean
+sync_file_reference_pull_hook (const TableMap  *map,
+                               JsonObject      *record,
+                               JsonObject      *row,
+                               char           **ignored_reason,
+                               GError         **error)
+{
+  JsonNode *node = json_object_get_member (record, "total_bytes");
+  gint64 total_bytes = 0;
+
+  if (node != NULL)
+    {
+      if (node_value_type (node) != G_TYPE_INT64 || json_node_get_int (node) < G_MININT32 ||
+          json_node_get_int (node) > G_MAXINT32)
+        return set_wrong_type (error, map->sync_table, "total_bytes");
+      total_bytes = json_node_get_int (node);
+    }
+
+  json_object_set_int_member (row, "total_bytes", total_bytes);
+  json_object_set_int_member (row, "uploaded_bytes", 0);
+  json_object_set_int_member (row, "downloaded_bytes", 0);
+  json_object_set_int_member (row, "retries", 0);
+  json_object_set_null_member (row, "retry_at");
+  json_object_set_string_member (row, "direction", "DOWNLOAD");
+  json_object_set_string_member (row, "status", "NEW");
+  json_object_set_null_member (row, "error");
+  return TRUE;
+}
+
+static gboolean
+sync_file_reference_push_hook (const TableMap  *map,
+                               JsonObject      *row,
+                               JsonObject      *record,
+                               char           **ignored_reason,
+                               GError         **error)
+{
+  JsonNode *node = json_object_get_member (row, "total_bytes");
+
+  if (node_is_null (node))
+    return set_missing (error, map->local_table, "total_bytes");
+  if (node_value_type (node) != G_TYPE_INT64)
+    return set_wrong_type (error, map->local_table, "total_bytes");
+
+  json_object_set_int_member (record, "total_bytes", json_node_get_int (node));
   return TRUE;
 }
 
