@@ -321,20 +321,32 @@ oms_push_queue_jump_to_end (OmsStore  *store,
                             GError   **error)
 {
   gint64 max_cursor = oms_store_get_max_changelog_cursor (store, error);
+  gboolean committed;
 
   if (max_cursor < 0)
     return FALSE;
 
+  /* Relaxed (oms_store_set_relaxed()): the run's durable end follows and makes it durable;
+   * if both are lost, the next run initialises again and jumps again.
+   */
+  oms_store_set_relaxed (store, TRUE);
   if (!oms_store_begin (store, error))
-    return FALSE;
+    {
+      oms_store_set_relaxed (store, FALSE);
+      return FALSE;
+    }
 
   if (!oms_store_kv_set_int (store, OMS_KV_REMOTE_SYNC_PUSH_CURSOR, (gint32) (max_cursor + 1),
                              error) ||
       !oms_store_kv_set_int (store, OMS_KV_SYNC_PUSH_CURSOR_V6, (gint32) (max_cursor + 1), error))
     {
       oms_store_rollback (store);
+      oms_store_set_relaxed (store, FALSE);
       return FALSE;
     }
 
-  return oms_store_commit (store, error);
+  committed = oms_store_commit (store, error);
+  oms_store_set_relaxed (store, FALSE);
+
+  return committed;
 }
