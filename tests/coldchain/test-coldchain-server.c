@@ -19,6 +19,7 @@
 #include "oms-store-private.h"
 #include "oms-sync-engine-private.h"
 #include "oms-sync-settings.h"
+#include "oms-test-util.h"
 
 #define PHONE_USER     "fridge-phone"
 #define PHONE_PASSWORD "cold chain secret"
@@ -54,17 +55,6 @@ reply_clear (Reply *reply)
 }
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Reply, reply_clear)
-
-static char *
-make_tmp_dir (const char *name)
-{
-  g_autoptr(GError) error = NULL;
-  g_autofree char *template = g_strdup_printf ("oms-%s-XXXXXX", name);
-  char *dir = g_dir_make_tmp (template, &error);
-
-  g_assert_no_error (error);
-  return dir;
-}
 
 static gboolean
 spin_until_done (gboolean *done)
@@ -109,7 +99,7 @@ fixture_set_up (Fixture       *fixture,
   g_setenv ("OMSYNC_HARDWARE_ID", "test-machine-1", TRUE);
   g_setenv ("GIO_USE_PROXY_RESOLVER", "dummy", TRUE);
 
-  fixture->data_dir = make_tmp_dir ("coldchain");
+  fixture->data_dir = oms_test_make_tmp_dir ("oms-coldchain-XXXXXX");
   fixture->store = oms_store_open (fixture->data_dir, &error);
   g_assert_no_error (error);
 
@@ -667,7 +657,7 @@ set_up_central_site (Fixture       *fixture,
   g_autoptr(GError) error = NULL;
   Result r = { 0 };
 
-  fixture->central_dir = make_tmp_dir ("central");
+  fixture->central_dir = oms_test_make_tmp_dir ("oms-central-XXXXXX");
   fixture->central = oms_central_server_new (fixture->central_dir, &error);
   g_assert_no_error (error);
   g_assert_true (oms_central_server_seed_demo (fixture->central, 0, &error));

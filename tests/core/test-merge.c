@@ -14,6 +14,7 @@
 #include "oms-store-private.h"
 #include "oms-sync-buffer.h"
 #include "oms-sync-record.h"
+#include "oms-test-util.h"
 
 /* Names, items and clinicians are reached through link tables, as in Open mSupply, so that a
  * merge can point the links of the merged record at the one it was merged into. The merge
@@ -29,21 +30,6 @@ typedef struct
   char     *data_dir;
   OmsStore *store;
 } Fixture;
-
-static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      g_remove (child);
-    }
-  g_rmdir (path);
-}
 
 static void
 fixture_set_up (Fixture       *fixture,
@@ -62,7 +48,7 @@ fixture_tear_down (Fixture       *fixture,
                    gconstpointer  user_data)
 {
   g_assert_finalize_object (fixture->store);
-  remove_tree (fixture->data_dir);
+  oms_test_remove_dir_unchecked (fixture->data_dir);
   g_free (fixture->data_dir);
 }
 
@@ -363,7 +349,7 @@ test_migration_links_existing (void)
   g_assert_cmpint (count_rows (store, "SELECT count(*) FROM name_link"), ==, 2);
 
   g_clear_object (&store);
-  remove_tree (dir);
+  oms_test_remove_dir_unchecked (dir);
 }
 
 /* item_merge.rs test_item_merge and clinician_merge.rs test_clinician_merge: b into c after

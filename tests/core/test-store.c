@@ -11,6 +11,7 @@
 #include <glib/gstdio.h>
 
 #include "oms-store-private.h"
+#include "oms-test-util.h"
 
 typedef struct
 {
@@ -572,16 +573,6 @@ test_changed_signal (Fixture       *fixture,
   oms_store_rollback (store);
 }
 
-static char *
-make_tmp_dir (void)
-{
-  g_autoptr(GError) error = NULL;
-  char *tmp = g_dir_make_tmp ("oms-store-XXXXXX", &error);
-
-  g_assert_no_error (error);
-  return tmp;
-}
-
 static void
 assert_refused_untouched (const char *data_dir,
                           const char *path,
@@ -610,7 +601,7 @@ assert_refused_untouched (const char *data_dir,
 static void
 test_corrupt_file (void)
 {
-  g_autofree char *dir = make_tmp_dir ();
+  g_autofree char *dir = oms_test_make_tmp_dir ("oms-store-XXXXXX");
   g_autofree char *path = g_build_filename (dir, "omsync.sqlite", NULL);
   GString *garbage = g_string_new (NULL);
 
@@ -625,7 +616,7 @@ test_corrupt_file (void)
 static void
 test_foreign_database (void)
 {
-  g_autofree char *dir = make_tmp_dir ();
+  g_autofree char *dir = oms_test_make_tmp_dir ("oms-store-XXXXXX");
   g_autofree char *path = g_build_filename (dir, "omsync.sqlite", NULL);
   sqlite3 *db = NULL;
 
@@ -641,7 +632,7 @@ test_foreign_database (void)
 static void
 test_newer_schema_refused (void)
 {
-  g_autofree char *dir = make_tmp_dir ();
+  g_autofree char *dir = oms_test_make_tmp_dir ("oms-store-XXXXXX");
   g_autofree char *path = g_build_filename (dir, "omsync.sqlite", NULL);
   g_autoptr(GError) error = NULL;
   OmsStore *store;
@@ -663,7 +654,7 @@ test_newer_schema_refused (void)
 static void
 test_data_dir_is_a_file (void)
 {
-  g_autofree char *dir = make_tmp_dir ();
+  g_autofree char *dir = oms_test_make_tmp_dir ("oms-store-XXXXXX");
   g_autofree char *file = g_build_filename (dir, "not-a-dir", NULL);
   g_autoptr(GError) error = NULL;
   g_autoptr(OmsStore) store = NULL;

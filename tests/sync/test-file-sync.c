@@ -15,6 +15,7 @@
 #include "oms-sync-engine-private.h"
 #include "oms-sync-log.h"
 #include "oms-sync-settings.h"
+#include "oms-test-util.h"
 
 /* File sync end to end: omsync's OmsFileSync against omsync-central, in-process on
  * 127.0.0.1:0, with the central's faults standing in for a network and a server that fail.
@@ -29,17 +30,6 @@ typedef struct
   OmsSyncEngine    *engine;
   OmsFileSync      *file_sync;
 } Fixture;
-
-static char *
-make_tmp_dir (const char *name)
-{
-  g_autoptr(GError) error = NULL;
-  g_autofree char *template = g_strdup_printf ("oms-%s-XXXXXX", name);
-  char *dir = g_dir_make_tmp (template, &error);
-
-  g_assert_no_error (error);
-  return dir;
-}
 
 static gboolean
 spin_until (gboolean *done,
@@ -156,8 +146,8 @@ fixture_set_up (Fixture       *fixture,
   g_setenv ("OMSYNC_HARDWARE_ID", "test-machine-1", TRUE);
   g_setenv ("GIO_USE_PROXY_RESOLVER", "dummy", TRUE);
 
-  fixture->central_dir = make_tmp_dir ("central");
-  fixture->data_dir = make_tmp_dir ("site");
+  fixture->central_dir = oms_test_make_tmp_dir ("oms-central-XXXXXX");
+  fixture->data_dir = oms_test_make_tmp_dir ("oms-site-XXXXXX");
   fixture->central = oms_central_server_new (fixture->central_dir, &error);
   g_assert_no_error (error);
   g_assert_true (oms_central_server_seed_demo (fixture->central, 0, &error));

@@ -12,6 +12,7 @@
 
 #include "oms-integrator-private.h"
 #include "oms-store-private.h"
+#include "oms-test-util.h"
 
 /* The set-based integration of typed tables must leave exactly what the per-record path
  * leaves: the same rows, the same changelog rows in the same order, the same outcome on every
@@ -586,21 +587,6 @@ prepare_store (const Case *records,
   return g_steal_pointer (&dir);
 }
 
-static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      g_remove (child);
-    }
-  g_rmdir (path);
-}
-
 /* Integrates @records once each way and returns what the per-record path left. */
 static GPtrArray *
 assert_same_both_ways (const Case *records,
@@ -628,8 +614,8 @@ assert_same_both_ways (const Case *records,
   bulk = dump_store (bulk_dir);
   assert_same (per_record, bulk);
 
-  remove_tree (bulk_dir);
-  remove_tree (per_record_dir);
+  oms_test_remove_dir_unchecked (bulk_dir);
+  oms_test_remove_dir_unchecked (per_record_dir);
 
   return g_steal_pointer (&per_record);
 }
@@ -784,7 +770,7 @@ test_cancel (void)
   g_assert_cmpint (count_rows (store, "SELECT count(*) FROM asset"), ==, 1);
   g_assert_cmpint (count_rows (store, "SELECT count(*) FROM changelog"), ==, 0);
   g_clear_object (&store);
-  remove_tree (dir);
+  oms_test_remove_dir_unchecked (dir);
 }
 
 /* Tables kept generically are integrated in the order of their names, so the changelog of two
@@ -876,8 +862,8 @@ test_generic_links (void)
   g_assert_cmpuint (count_lines (per_record, "item_link ", "id=text:\"I4\""), ==, 0);
   g_assert_cmpuint (count_lines (per_record, "changelog ", "source_site_id=int:7"), ==, 4);
 
-  remove_tree (bulk_dir);
-  remove_tree (per_record_dir);
+  oms_test_remove_dir_unchecked (bulk_dir);
+  oms_test_remove_dir_unchecked (per_record_dir);
 }
 
 int

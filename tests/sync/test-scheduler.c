@@ -11,6 +11,7 @@
 #include "oms-sync-buffer.h"
 #include "oms-sync-engine-private.h"
 #include "oms-sync-settings.h"
+#include "oms-test-util.h"
 
 typedef struct
 {
@@ -24,17 +25,6 @@ typedef struct
   int               n_finished;
   int               n_succeeded;
 } Fixture;
-
-static char *
-make_tmp_dir (const char *name)
-{
-  g_autoptr(GError) error = NULL;
-  g_autofree char *template = g_strdup_printf ("oms-%s-XXXXXX", name);
-  char *dir = g_dir_make_tmp (template, &error);
-
-  g_assert_no_error (error);
-  return dir;
-}
 
 /* The central runs on this thread's main context: every wait keeps it turning. */
 static void
@@ -141,8 +131,8 @@ fixture_set_up (Fixture       *fixture,
   g_setenv ("OMSYNC_HARDWARE_ID", "test-machine-1", TRUE);
   g_setenv ("GIO_USE_PROXY_RESOLVER", "dummy", TRUE);
 
-  fixture->central_dir = make_tmp_dir ("central");
-  fixture->data_dir = make_tmp_dir ("site");
+  fixture->central_dir = oms_test_make_tmp_dir ("oms-central-XXXXXX");
+  fixture->data_dir = oms_test_make_tmp_dir ("oms-site-XXXXXX");
   fixture->central = oms_central_server_new (fixture->central_dir, &error);
   g_assert_no_error (error);
   g_assert_true (oms_central_server_seed_demo (fixture->central, 0, &error));
