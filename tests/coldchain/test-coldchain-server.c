@@ -56,17 +56,6 @@ reply_clear (Reply *reply)
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Reply, reply_clear)
 
-static gboolean
-spin_until_done (gboolean *done)
-{
-  gint64 deadline = g_get_monotonic_time () + 120 * G_USEC_PER_SEC;
-
-  while (!*done && g_get_monotonic_time () < deadline)
-    g_main_context_iteration (NULL, TRUE);
-
-  return *done;
-}
-
 static void
 device_connected_cb (OmsColdchainServer *server,
                      const char         *username,
@@ -209,7 +198,7 @@ request (Fixture    *fixture,
 
   soup_session_send_and_read_async (fixture->session, msg, G_PRIORITY_DEFAULT, NULL, send_cb,
                                     &r);
-  g_assert_true (spin_until_done (&r.done));
+  g_assert_true (oms_test_spin_until (&r.done, 120));
   g_assert_no_error (r.error);
 
   reply->status = soup_message_get_status (msg);
@@ -645,7 +634,7 @@ run_sync (OmsSyncEngine *engine)
   Result r = { 0 };
 
   oms_sync_engine_run_async (engine, NULL, result_cb, &r);
-  g_assert_true (spin_until_done (&r.done));
+  g_assert_true (oms_test_spin_until (&r.done, 120));
   g_assert_no_error (r.error);
   g_assert_true (r.ok);
 }
@@ -669,7 +658,7 @@ set_up_central_site (Fixture       *fixture,
   oms_sync_settings_save_async (fixture->store,
                                 oms_central_server_get_base_url (fixture->central),
                                 "demo", "pass", 300, NULL, result_cb, &r);
-  g_assert_true (spin_until_done (&r.done));
+  g_assert_true (oms_test_spin_until (&r.done, 120));
   g_assert_no_error (r.error);
 
   oms_sync_engine_refresh (engine);

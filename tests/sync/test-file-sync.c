@@ -46,18 +46,6 @@ spin_until (gboolean *done,
   return *done;
 }
 
-static void
-spin_for (guint ms)
-{
-  gint64 end = g_get_monotonic_time () + (gint64) ms * 1000;
-
-  while (g_get_monotonic_time () < end)
-    {
-      if (!g_main_context_iteration (NULL, FALSE))
-        g_usleep (1000);
-    }
-}
-
 typedef struct
 {
   gboolean           done;
@@ -704,7 +692,7 @@ test_paused_during_sync (Fixture       *fixture,
   g_assert_false (oms_file_sync_get_paused (fixture->file_sync));
   for (gint64 end = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
        !done && g_get_monotonic_time () < end;
-       spin_for (20))
+       oms_test_spin_for (20))
     done = reference_is (fixture, attached->id, "DONE");
   g_assert_true (done);
   remote = central_file (fixture, attached);
@@ -757,11 +745,11 @@ test_retry_timer (Fixture       *fixture,
   exec_sql (fixture->store, sql);
 
   oms_file_sync_start (fixture->file_sync);
-  spin_for (300);
+  oms_test_spin_for (300);
   g_assert_true (reference_is (fixture, attached->id, "ERROR"));
   for (gint64 end = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
        !done && g_get_monotonic_time () < end;
-       spin_for (20))
+       oms_test_spin_for (20))
     done = reference_is (fixture, attached->id, "DONE");
   g_assert_true (done);
   oms_file_sync_stop (fixture->file_sync);

@@ -27,18 +27,6 @@ typedef struct
 } Fixture;
 
 /* The central runs on this thread's main context: every wait keeps it turning. */
-static void
-spin_for (guint ms)
-{
-  gint64 end = g_get_monotonic_time () + (gint64) ms * 1000;
-
-  while (g_get_monotonic_time () < end)
-    {
-      if (!g_main_context_iteration (NULL, FALSE))
-        g_usleep (1000);
-    }
-}
-
 static gboolean
 spin_until_finished (Fixture *fixture,
                      int      n_finished,
@@ -158,7 +146,7 @@ test_unconfigured_never_runs (Fixture       *fixture,
 {
   oms_scheduler_start (fixture->scheduler);
   g_assert_false (oms_scheduler_trigger (fixture->scheduler));
-  spin_for (300);
+  oms_test_spin_for (300);
   g_assert_cmpint (fixture->n_started, ==, 0);
   g_assert_cmpint (oms_scheduler_get_next_run (fixture->scheduler), ==, 0);
 }
@@ -186,7 +174,7 @@ test_interval_after_each_run (Fixture       *fixture,
   g_assert_cmpint (fixture->n_succeeded, ==, 3);
 
   oms_scheduler_stop (fixture->scheduler);
-  spin_for (1500);
+  oms_test_spin_for (1500);
   g_assert_cmpint (fixture->n_started, ==, fixture->n_finished);
   g_assert_false (oms_sync_engine_get_is_syncing (fixture->engine));
 }
@@ -206,7 +194,7 @@ test_trigger_queues_one_run (Fixture       *fixture,
   g_assert_false (oms_scheduler_trigger (fixture->scheduler));
 
   g_assert_true (spin_until_finished (fixture, 2, 30000));
-  spin_for (500);
+  oms_test_spin_for (500);
   g_assert_cmpint (fixture->n_started, ==, 2);
   g_assert_cmpint (fixture->n_finished, ==, 2);
   g_assert_cmpint (fixture->n_succeeded, ==, 2);
@@ -230,7 +218,7 @@ test_initialisation_retried_only_by_hand (Fixture       *fixture,
 
   /* No timer while not initialised: nothing happens by itself. */
   g_assert_cmpint (oms_scheduler_get_next_run (fixture->scheduler), ==, 0);
-  spin_for (2500);
+  oms_test_spin_for (2500);
   g_assert_cmpint (fixture->n_started, ==, 1);
 
   /* "Retry" does it, and once initialised the interval takes over. */
@@ -295,7 +283,7 @@ test_stop_interrupts_run (Fixture       *fixture,
   /* Stopping (omsync closing) cancels the run; it is closed, not left "syncing". */
   oms_scheduler_stop (fixture->scheduler);
   g_assert_true (spin_until_finished (fixture, 1, 30000));
-  spin_for (100);  /* the run's own callback may come an iteration after the signal */
+  oms_test_spin_for (100);  /* the run's own callback may come an iteration after the signal */
   run = oms_sync_engine_get_latest_run (fixture->engine);
   g_assert_true (run->interrupted);
   g_assert_false (oms_sync_run_is_syncing (run));

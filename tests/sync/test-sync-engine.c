@@ -27,30 +27,6 @@ typedef struct
   char             *store_id;    /* the demo site's store */
 } Fixture;
 
-static gboolean
-spin_until_done (gboolean *done)
-{
-  gint64 deadline = g_get_monotonic_time () + 120 * G_USEC_PER_SEC;
-
-  while (!*done && g_get_monotonic_time () < deadline)
-    g_main_context_iteration (NULL, TRUE);
-
-  return *done;
-}
-
-/* The central runs on this thread's main context: waiting must keep it turning. */
-static void
-spin_for (guint ms)
-{
-  gint64 end = g_get_monotonic_time () + (gint64) ms * 1000;
-
-  while (g_get_monotonic_time () < end)
-    {
-      if (!g_main_context_iteration (NULL, FALSE))
-        g_usleep (1000);
-    }
-}
-
 typedef struct
 {
   gboolean  done;
@@ -79,7 +55,7 @@ run_sync (Fixture  *fixture,
   Result r = { 0 };
 
   oms_sync_engine_run_async (fixture->engine, NULL, result_cb, &r);
-  g_assert_true (spin_until_done (&r.done));
+  g_assert_true (oms_test_spin_until (&r.done, 120));
   if (r.error != NULL)
     g_propagate_error (error, r.error);
 
@@ -95,7 +71,7 @@ save_settings (Fixture     *fixture,
 
   oms_sync_settings_save_async (fixture->store, oms_central_server_get_base_url (fixture->central),
                                 "demo", password, 300, NULL, result_cb, &r);
-  g_assert_true (spin_until_done (&r.done));
+  g_assert_true (oms_test_spin_until (&r.done, 120));
   if (r.error != NULL)
     g_propagate_error (error, r.error);
 
@@ -187,7 +163,7 @@ test_settings_refused (Fixture       *fixture,
 
     oms_sync_settings_save_async (fixture->store, "not a url", "demo", "pass", 300, NULL,
                                   result_cb, &r);
-    g_assert_true (spin_until_done (&r.done));
+    g_assert_true (oms_test_spin_until (&r.done, 120));
     g_assert_error (r.error, OMS_SYNC_ERROR, OMS_SYNC_ERROR_VARIANT_INVALID_URL);
     g_clear_error (&r.error);
   }
@@ -499,7 +475,7 @@ test_errors (Fixture       *fixture,
   oms_central_server_set_integration_delay (fixture->central, 0);
 
   /* Once it has finished, a run succeeds and becomes the last successful one. */
-  spin_for (1500);
+  oms_test_spin_for (1500);
   g_assert_true (run_sync (fixture, &error));
   g_assert_no_error (error);
   g_assert_false (oms_sync_engine_get_error (fixture->engine, NULL, NULL));
@@ -661,11 +637,11 @@ test_runs_never_overlap (Fixture       *fixture,
   oms_sync_engine_run_async (fixture->engine, NULL, result_cb, &first);
   g_assert_true (oms_sync_engine_get_is_syncing (fixture->engine));
   oms_sync_engine_run_async (fixture->engine, NULL, result_cb, &second);
-  g_assert_true (spin_until_done (&second.done));
+  g_assert_true (oms_test_spin_until (&second.done, 120));
   g_assert_error (second.error, G_IO_ERROR, G_IO_ERROR_PENDING);
   g_clear_error (&second.error);
 
-  g_assert_true (spin_until_done (&first.done));
+  g_assert_true (oms_test_spin_until (&first.done, 120));
   g_assert_no_error (first.error);
   g_assert_true (first.ok);
 }
@@ -730,7 +706,7 @@ test_second_site (Fixture       *fixture,
 
   oms_sync_settings_save_async (fixture->store, oms_central_server_get_base_url (fixture->central),
                                 "north", "secret", 300, NULL, result_cb, &r);
-  g_assert_true (spin_until_done (&r.done));
+  g_assert_true (oms_test_spin_until (&r.done, 120));
   g_assert_no_error (r.error);
   oms_sync_engine_refresh (fixture->engine);
   g_assert_true (run_sync (fixture, &error));
@@ -831,7 +807,7 @@ run_patient_sync (Fixture     *fixture,
   Result r = { 0 };
 
   oms_sync_engine_run_for_patient_async (fixture->engine, patient_id, NULL, result_cb, &r);
-  g_assert_true (spin_until_done (&r.done));
+  g_assert_true (oms_test_spin_until (&r.done, 120));
   if (r.error != NULL)
     g_propagate_error (error, r.error);
 
@@ -1046,7 +1022,7 @@ test_pipelined_pull_cancelled (Fixture       *fixture,
   handler = g_signal_connect (fixture->engine, "run-changed", G_CALLBACK (cancel_mid_pull_cb),
                               &mid);
   oms_sync_engine_run_async (fixture->engine, cancellable, result_cb, &r);
-  g_assert_true (spin_until_done (&r.done));
+  g_assert_true (oms_test_spin_until (&r.done, 120));
   g_clear_signal_handler (&handler, fixture->engine);
   g_assert_false (r.ok);
   g_assert_error (r.error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
