@@ -243,21 +243,6 @@ log_in (Fixture *fixture)
 }
 
 static gint64
-count_rows (OmsStore   *store,
-            const char *sql)
-{
-  sqlite3_stmt *stmt = NULL;
-  gint64 n;
-
-  g_assert_cmpint (sqlite3_prepare_v2 (oms_store_get_db (store), sql, -1, &stmt, NULL), ==,
-                   SQLITE_OK);
-  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
-  n = sqlite3_column_int64 (stmt, 0);
-  sqlite3_finalize (stmt);
-  return n;
-}
-
-static gint64
 push_queue_total (OmsStore *store)
 {
   g_autoptr(GError) error = NULL;
@@ -373,8 +358,8 @@ test_accounts (Fixture       *fixture,
 
   /* The same password gives another hash for another account: the salt is random. */
   g_assert_true (oms_coldchain_accounts_add (fixture->store, "second", PHONE_PASSWORD, &error));
-  g_assert_cmpint (count_rows (fixture->store, "SELECT COUNT(DISTINCT password_hash) "
-                                               "FROM coldchain_account"), ==, 2);
+  g_assert_cmpint (oms_test_query_int (fixture->store, "SELECT COUNT(DISTINCT password_hash) "
+                                                       "FROM coldchain_account"), ==, 2);
 
   g_assert_false (oms_coldchain_accounts_add (fixture->store, "second", "x", &error));
   g_assert_error (error, OMS_COLDCHAIN_ACCOUNT_ERROR, OMS_COLDCHAIN_ACCOUNT_ERROR_EXISTS);
@@ -510,7 +495,7 @@ test_bad_input (Fixture       *fixture,
 
   fake_site (fixture);
   _oms_coldchain_server_set_body_limit (fixture->server, 4096);
-  changelog_before = count_rows (fixture->store, "SELECT COUNT(*) FROM changelog");
+  changelog_before = oms_test_query_int (fixture->store, "SELECT COUNT(*) FROM changelog");
 
   /* No cookie, a made-up one, and one whose session expired. */
   {
@@ -584,10 +569,12 @@ test_bad_input (Fixture       *fixture,
     g_assert_nonnull (strstr (reply.body, "Unable to get sensor NotFound"));
   }
 
-  g_assert_cmpint (count_rows (fixture->store, "SELECT COUNT(*) FROM sensor"), ==, 0);
-  g_assert_cmpint (count_rows (fixture->store, "SELECT COUNT(*) FROM temperature_log"), ==, 0);
-  g_assert_cmpint (count_rows (fixture->store, "SELECT COUNT(*) FROM temperature_breach"), ==, 0);
-  g_assert_cmpint (count_rows (fixture->store, "SELECT COUNT(*) FROM changelog"), ==,
+  g_assert_cmpint (oms_test_query_int (fixture->store, "SELECT COUNT(*) FROM sensor"), ==, 0);
+  g_assert_cmpint (oms_test_query_int (fixture->store, "SELECT COUNT(*) FROM temperature_log"),
+                   ==, 0);
+  g_assert_cmpint (oms_test_query_int (fixture->store, "SELECT COUNT(*) FROM temperature_breach"),
+                   ==, 0);
+  g_assert_cmpint (oms_test_query_int (fixture->store, "SELECT COUNT(*) FROM changelog"), ==,
                    changelog_before);
   g_assert_cmpuint (fixture->n_accepted, ==, 0);
 }
@@ -686,9 +673,9 @@ test_upload_and_push (Fixture       *fixture,
   set_up_central_site (fixture, engine);
   queue_before = push_queue_total (fixture->store);
   g_assert_cmpint (queue_before, ==, 0);
-  sensors_before = count_rows (fixture->store, "SELECT COUNT(*) FROM sensor");
-  breaches_before = count_rows (fixture->store, "SELECT COUNT(*) FROM temperature_breach");
-  logs_before = count_rows (fixture->store, "SELECT COUNT(*) FROM temperature_log");
+  sensors_before = oms_test_query_int (fixture->store, "SELECT COUNT(*) FROM sensor");
+  breaches_before = oms_test_query_int (fixture->store, "SELECT COUNT(*) FROM temperature_breach");
+  logs_before = oms_test_query_int (fixture->store, "SELECT COUNT(*) FROM temperature_log");
 
   log_in (fixture);
 
@@ -762,11 +749,12 @@ test_upload_and_push (Fixture       *fixture,
   }
 
   /* Typed rows, with changelog rows: 1 sensor, 2 breaches (one stand-in), 3 logs. */
-  g_assert_cmpint (count_rows (fixture->store, "SELECT COUNT(*) FROM sensor"), ==,
+  g_assert_cmpint (oms_test_query_int (fixture->store, "SELECT COUNT(*) FROM sensor"), ==,
                    sensors_before + 1);
-  g_assert_cmpint (count_rows (fixture->store, "SELECT COUNT(*) FROM temperature_breach"), ==,
+  g_assert_cmpint (oms_test_query_int (fixture->store,
+                                       "SELECT COUNT(*) FROM temperature_breach"), ==,
                    breaches_before + 2);
-  g_assert_cmpint (count_rows (fixture->store, "SELECT COUNT(*) FROM temperature_log"), ==,
+  g_assert_cmpint (oms_test_query_int (fixture->store, "SELECT COUNT(*) FROM temperature_log"), ==,
                    logs_before + 3);
   g_assert_cmpint (push_queue_total (fixture->store), ==, queue_before + 6);
   g_assert_cmpuint (fixture->n_accepted, ==, 6);
@@ -916,7 +904,7 @@ test_plain_http (Fixture       *fixture,
   log_in (fixture);
   put (fixture, "sensor", sensor_body, &reply);
   g_assert_cmpuint (reply.status, ==, 200);
-  g_assert_cmpint (count_rows (fixture->store, "SELECT COUNT(*) FROM sensor"), ==, 1);
+  g_assert_cmpint (oms_test_query_int (fixture->store, "SELECT COUNT(*) FROM sensor"), ==, 1);
 }
 
 int

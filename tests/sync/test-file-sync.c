@@ -185,16 +185,6 @@ query_text (OmsStore   *store,
   return text;
 }
 
-static void
-exec_sql (OmsStore   *store,
-          const char *sql)
-{
-  g_autoptr(GError) error = NULL;
-
-  g_assert_true (oms_store_exec (store, sql, &error));
-  g_assert_no_error (error);
-}
-
 /* Bytes that no text handling leaves alone: NULs, CR LF, a would-be multipart boundary. */
 static GBytes *
 make_content (gsize size)
@@ -303,7 +293,7 @@ make_retry_due (Fixture    *fixture,
   g_autofree char *sql = g_strdup_printf ("UPDATE sync_file_reference SET retry_at = "
                                           "'2000-01-01 00:00:00.000000' WHERE id = '%s'", id);
 
-  exec_sql (fixture->store, sql);
+  oms_test_exec_sql (fixture->store, sql);
 }
 
 /* No half-written file is left beside the files of a record. */
@@ -483,7 +473,7 @@ test_permanent_failure (Fixture       *fixture,
   sql = g_strdup_printf ("UPDATE sync_file_reference SET status = 'ERROR', retries = %d, "
                          "retry_at = '2000-01-01 00:00:00.000000' WHERE id = '%s'",
                          OMS_FILE_MAX_UPLOAD_ATTEMPTS, attached->id);
-  exec_sql (fixture->store, sql);
+  oms_test_exec_sql (fixture->store, sql);
   g_assert_true (oms_central_server_add_fault (fixture->central,
                                                "/central/sync/upload_file:refuse", &error));
 
@@ -605,10 +595,10 @@ test_download_failure (Fixture       *fixture,
   _oms_http_set_timeout_scale (1.0, 1.0);
 
   /* A file the central does not have: its bare error, with the status. */
-  exec_sql (fixture->store, "INSERT INTO sync_file_reference (id, table_name, record_id, "
-                            "file_name, direction, status, created_datetime) VALUES "
-                            "('nowhere', 'asset', 'a', 'n.txt', 'DOWNLOAD', 'NEW', "
-                            "'2024-01-01T00:00:00')");
+  oms_test_exec_sql (fixture->store, "INSERT INTO sync_file_reference (id, table_name, record_id, "
+                                     "file_name, direction, status, created_datetime) VALUES "
+                                     "('nowhere', 'asset', 'a', 'n.txt', 'DOWNLOAD', 'NEW', "
+                                     "'2024-01-01T00:00:00')");
   g_assert_null (download (fixture, "nowhere", &error));
   g_assert_error (error, OMS_SYNC_ERROR, OMS_SYNC_ERROR_VARIANT_UNKNOWN);
   g_assert_cmpuint (oms_sync_error_get_http_status (error), ==, 500);
@@ -742,7 +732,7 @@ test_retry_timer (Fixture       *fixture,
   run_sync (fixture);
   sql = g_strdup_printf ("UPDATE sync_file_reference SET status = 'ERROR', retries = 1, "
                          "retry_at = '%s' WHERE id = '%s'", retry_at, attached->id);
-  exec_sql (fixture->store, sql);
+  oms_test_exec_sql (fixture->store, sql);
 
   oms_file_sync_start (fixture->file_sync);
   oms_test_spin_for (300);

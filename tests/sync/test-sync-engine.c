@@ -115,21 +115,6 @@ fixture_tear_down (Fixture       *fixture,
   g_free (fixture->data_dir);
 }
 
-static gint64
-count_rows (OmsStore   *store,
-            const char *sql)
-{
-  sqlite3_stmt *stmt = NULL;
-  gint64 n;
-
-  g_assert_cmpint (sqlite3_prepare_v2 (oms_store_get_db (store), sql, -1, &stmt, NULL), ==,
-                   SQLITE_OK);
-  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
-  n = sqlite3_column_int64 (stmt, 0);
-  sqlite3_finalize (stmt);
-  return n;
-}
-
 static void
 configure_and_initialise (Fixture *fixture)
 {
@@ -172,7 +157,7 @@ test_settings_refused (Fixture       *fixture,
   /* A run before configuration is refused without touching the log. */
   g_assert_false (run_sync (fixture, &error));
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NOT_INITIALIZED);
-  g_assert_cmpint (count_rows (fixture->store, "SELECT count(*) FROM sync_log"), ==, 0);
+  g_assert_cmpint (oms_test_query_int (fixture->store, "SELECT count(*) FROM sync_log"), ==, 0);
 }
 
 static void
@@ -213,23 +198,25 @@ test_initialisation (Fixture       *fixture,
                    run->steps[OMS_SYNC_STEP_INTEGRATE].total);
 
   /* The demo district arrived in the typed tables, and the rest generically. */
-  g_assert_cmpint (count_rows (fixture->store, "SELECT count(*) FROM store"), >, 0);
-  g_assert_cmpint (count_rows (fixture->store, "SELECT count(*) FROM name"), >, 0);
-  g_assert_cmpint (count_rows (fixture->store, "SELECT count(*) FROM location"), >, 0);
-  g_assert_cmpint (count_rows (fixture->store, "SELECT count(*) FROM sensor"), >, 0);
-  g_assert_cmpint (count_rows (fixture->store, "SELECT count(*) FROM temperature_log"), >, 100);
-  g_assert_cmpint (count_rows (fixture->store, "SELECT count(*) FROM asset"), >, 0);
-  g_assert_cmpint (count_rows (fixture->store, "SELECT count(*) FROM record"), >, 0);
-  g_assert_cmpint (count_rows (fixture->store, "SELECT count(*) FROM sync_buffer "
-                                               "WHERE integration_datetime IS NULL"), ==, 0);
-  g_assert_cmpint (count_rows (fixture->store, "SELECT count(*) FROM sync_buffer "
-                                               "WHERE integration_error IS NOT NULL "
-                                               "AND integration_error NOT LIKE 'Ignored:%'"),
+  g_assert_cmpint (oms_test_query_int (fixture->store, "SELECT count(*) FROM store"), >, 0);
+  g_assert_cmpint (oms_test_query_int (fixture->store, "SELECT count(*) FROM name"), >, 0);
+  g_assert_cmpint (oms_test_query_int (fixture->store, "SELECT count(*) FROM location"), >, 0);
+  g_assert_cmpint (oms_test_query_int (fixture->store, "SELECT count(*) FROM sensor"), >, 0);
+  g_assert_cmpint (oms_test_query_int (fixture->store, "SELECT count(*) FROM temperature_log"),
+                   >, 100);
+  g_assert_cmpint (oms_test_query_int (fixture->store, "SELECT count(*) FROM asset"), >, 0);
+  g_assert_cmpint (oms_test_query_int (fixture->store, "SELECT count(*) FROM record"), >, 0);
+  g_assert_cmpint (oms_test_query_int (fixture->store, "SELECT count(*) FROM sync_buffer "
+                                                       "WHERE integration_datetime IS NULL"),
                    ==, 0);
+  g_assert_cmpint (oms_test_query_int (fixture->store,
+                                       "SELECT count(*) FROM sync_buffer "
+                                       "WHERE integration_error IS NOT NULL "
+                                       "AND integration_error NOT LIKE 'Ignored:%'"), ==, 0);
 
   /* Integrated rows are sync updates, and the push cursors jumped past them. */
-  g_assert_cmpint (count_rows (fixture->store, "SELECT count(*) FROM changelog "
-                                               "WHERE is_sync_update = 0"), ==, 0);
+  g_assert_cmpint (oms_test_query_int (fixture->store, "SELECT count(*) FROM changelog "
+                                                       "WHERE is_sync_update = 0"), ==, 0);
   g_assert_cmpint (oms_store_kv_get_int (fixture->store, OMS_KV_REMOTE_SYNC_PUSH_CURSOR, 0, NULL),
                    ==, oms_store_get_max_changelog_cursor (fixture->store, NULL) + 1);
   g_assert_cmpint (oms_store_kv_get_int (fixture->store, OMS_KV_SYNC_PUSH_CURSOR_V6, 0, NULL),
@@ -548,14 +535,14 @@ test_every_error_variant (Fixture       *fixture,
                                  "SELECT RAISE (ABORT, 'disk full'); END;",
                                  &error));
   assert_run_fails_with (fixture, OMS_SYNC_ERROR_VARIANT_INTEGRATION_ERROR);
-  g_assert_cmpint (count_rows (fixture->store, "SELECT count(*) FROM sync_buffer "
-                                               "WHERE record_id = 'unit-late' AND "
-                                               "integration_datetime IS NULL"), ==, 1);
+  g_assert_cmpint (oms_test_query_int (fixture->store, "SELECT count(*) FROM sync_buffer "
+                                                       "WHERE record_id = 'unit-late' AND "
+                                                       "integration_datetime IS NULL"), ==, 1);
   g_assert_true (oms_store_exec (fixture->store, "DROP TRIGGER refuse_marking", &error));
   g_assert_true (run_sync (fixture, &error));
   g_assert_no_error (error);
-  g_assert_cmpint (count_rows (fixture->store, "SELECT count(*) FROM record "
-                                               "WHERE id = 'unit-late'"), ==, 1);
+  g_assert_cmpint (oms_test_query_int (fixture->store, "SELECT count(*) FROM record "
+                                                       "WHERE id = 'unit-late'"), ==, 1);
 }
 
 static void
@@ -611,17 +598,19 @@ test_resume_after_failure (Fixture       *fixture,
   g_assert_false (run_sync (fixture, &error));
   g_clear_error (&error);
   g_assert_cmpint (oms_sync_engine_get_mode (fixture->engine), ==, OMS_SYNC_MODE_INITIALISING);
-  buffered_before = count_rows (fixture->store, "SELECT count(*) FROM sync_buffer");
+  buffered_before = oms_test_query_int (fixture->store, "SELECT count(*) FROM sync_buffer");
   g_assert_cmpint (buffered_before, >, 0);
 
   /* ...and the retry resumes from the stored cursors, with no duplicates and no gaps. */
   g_assert_true (run_sync (fixture, &error));
   g_assert_no_error (error);
-  g_assert_cmpint (count_rows (fixture->store, "SELECT count(*) FROM sync_buffer "
-                                               "WHERE integration_datetime IS NULL"), ==, 0);
-  g_assert_cmpint (count_rows (fixture->store, "SELECT count(*) FROM changelog_deduped"), ==,
-                   count_rows (fixture->store, "SELECT count(*) FROM sync_buffer "
-                                               "WHERE integration_error IS NULL"));
+  g_assert_cmpint (oms_test_query_int (fixture->store, "SELECT count(*) FROM sync_buffer "
+                                                       "WHERE integration_datetime IS NULL"),
+                   ==, 0);
+  g_assert_cmpint (oms_test_query_int (fixture->store,
+                                       "SELECT count(*) FROM changelog_deduped"), ==,
+                   oms_test_query_int (fixture->store, "SELECT count(*) FROM sync_buffer "
+                                                       "WHERE integration_error IS NULL"));
 }
 
 static void
@@ -713,13 +702,13 @@ test_second_site (Fixture       *fixture,
   g_assert_no_error (error);
 
   sql = g_strdup_printf ("SELECT count(*) FROM sensor WHERE store_id = '%s'", north_store);
-  g_assert_cmpint (count_rows (fixture->store, sql), >, 0);
+  g_assert_cmpint (oms_test_query_int (fixture->store, sql), >, 0);
   g_clear_pointer (&sql, g_free);
   sql = g_strdup_printf ("SELECT count(*) FROM sensor WHERE store_id != '%s'", north_store);
-  g_assert_cmpint (count_rows (fixture->store, sql), ==, 0);
+  g_assert_cmpint (oms_test_query_int (fixture->store, sql), ==, 0);
   g_clear_pointer (&sql, g_free);
   sql = g_strdup_printf ("SELECT count(*) FROM asset WHERE store_id = '%s'", north_store);
-  g_assert_cmpint (count_rows (fixture->store, sql), >, 0);
+  g_assert_cmpint (oms_test_query_int (fixture->store, sql), >, 0);
 }
 
 /* Batch sizes come from the store; odd sizes make every loop meet partial batches. */
@@ -747,10 +736,11 @@ test_small_batches (Fixture       *fixture,
   configure_and_initialise (fixture);
 
   /* Everything arrived, once: the same records a default run gets. */
-  buffered = count_rows (fixture->store, "SELECT count(*) FROM sync_buffer");
+  buffered = oms_test_query_int (fixture->store, "SELECT count(*) FROM sync_buffer");
   g_assert_cmpint (buffered, >, 2000);
-  g_assert_cmpint (count_rows (fixture->store, "SELECT count(*) FROM sync_buffer "
-                                               "WHERE integration_datetime IS NULL"), ==, 0);
+  g_assert_cmpint (oms_test_query_int (fixture->store, "SELECT count(*) FROM sync_buffer "
+                                                       "WHERE integration_datetime IS NULL"),
+                   ==, 0);
   g_assert_cmpint (oms_sync_engine_get_latest_run (fixture->engine)
                      ->steps[OMS_SYNC_STEP_PULL_REMOTE].done, ==,
                    oms_sync_engine_get_latest_run (fixture->engine)
@@ -764,7 +754,8 @@ static void
 assert_durable_commits_cb (OmsSyncEngine *engine,
                            guint         *n_changes)
 {
-  g_assert_cmpint (count_rows (oms_sync_engine_get_store (engine), "PRAGMA synchronous"), ==, 2);
+  g_assert_cmpint (oms_test_query_int (oms_sync_engine_get_store (engine), "PRAGMA synchronous"),
+                   ==, 2);
   (*n_changes)++;
 }
 
@@ -795,8 +786,9 @@ test_checkpoint_after_run (Fixture       *fixture,
 
   g_assert_cmpint (g_stat (wal, &st), ==, 0);
   g_assert_cmpint (st.st_size, ==, 0);
-  g_assert_cmpint (count_rows (fixture->store, "SELECT count(*) FROM sync_buffer "
-                                               "WHERE integration_datetime IS NULL"), ==, 0);
+  g_assert_cmpint (oms_test_query_int (fixture->store, "SELECT count(*) FROM sync_buffer "
+                                                       "WHERE integration_datetime IS NULL"),
+                   ==, 0);
 }
 
 static gboolean
@@ -852,14 +844,14 @@ test_patient_pull (Fixture       *fixture,
 
   g_assert_true (run_patient_sync (fixture, "P1", &error));
   g_assert_no_error (error);
-  g_assert_cmpint (count_rows (fixture->store, "SELECT count(*) FROM sync_buffer "
-                                               "WHERE record_id IN ('NSJ-P1', 'VAX-1') "
-                                               "AND source_site_id IS NULL"), ==, 2);
-  g_assert_cmpint (count_rows (fixture->store, "SELECT count(*) FROM sync_buffer "
-                                               "WHERE record_id = 'VAX-2'"), ==, 0);
-  g_assert_cmpint (count_rows (fixture->store, "SELECT count(*) FROM record "
-                                               "WHERE table_name = 'vaccination' "
-                                               "AND id = 'VAX-1'"), ==, 1);
+  g_assert_cmpint (oms_test_query_int (fixture->store, "SELECT count(*) FROM sync_buffer "
+                                                       "WHERE record_id IN ('NSJ-P1', 'VAX-1') "
+                                                       "AND source_site_id IS NULL"), ==, 2);
+  g_assert_cmpint (oms_test_query_int (fixture->store, "SELECT count(*) FROM sync_buffer "
+                                                       "WHERE record_id = 'VAX-2'"), ==, 0);
+  g_assert_cmpint (oms_test_query_int (fixture->store, "SELECT count(*) FROM record "
+                                                       "WHERE table_name = 'vaccination' "
+                                                       "AND id = 'VAX-1'"), ==, 1);
   g_assert_cmpint (oms_store_kv_get_int (fixture->store, OMS_KV_SYNC_PULL_CURSOR_V6, 0, NULL),
                    ==, cursor_before);
 
@@ -871,14 +863,14 @@ test_patient_pull (Fixture       *fixture,
   g_assert_no_error (error);
   g_assert_true (run_patient_sync (fixture, "P3", &error));
   g_assert_no_error (error);
-  g_assert_cmpint (count_rows (fixture->store, "SELECT count(*) FROM sync_buffer "
-                                               "WHERE record_id = 'VAX-3'"), ==, 0);
+  g_assert_cmpint (oms_test_query_int (fixture->store, "SELECT count(*) FROM sync_buffer "
+                                                       "WHERE record_id = 'VAX-3'"), ==, 0);
 
   /* The next ordinary run fetches what the patient pulls left. */
   g_assert_true (run_sync (fixture, &error));
   g_assert_no_error (error);
-  g_assert_cmpint (count_rows (fixture->store, "SELECT count(*) FROM sync_buffer "
-                                               "WHERE record_id = 'VAX-2'"), ==, 1);
+  g_assert_cmpint (oms_test_query_int (fixture->store, "SELECT count(*) FROM sync_buffer "
+                                                       "WHERE record_id = 'VAX-2'"), ==, 1);
 }
 
 /* Runs @sql on the central's database with the site's store attached as "site". */
@@ -980,8 +972,9 @@ test_pipelined_pull_fails_mid_way (Fixture       *fixture,
                                           "SELECT count(*) FROM central_record c WHERE NOT EXISTS "
                                           "(SELECT 1 FROM site.sync_buffer b "
                                           "WHERE b.record_id = c.record_id)"), ==, 0);
-  g_assert_cmpint (count_rows (fixture->store, "SELECT count(*) FROM sync_buffer "
-                                               "WHERE integration_datetime IS NULL"), ==, 0);
+  g_assert_cmpint (oms_test_query_int (fixture->store, "SELECT count(*) FROM sync_buffer "
+                                                       "WHERE integration_datetime IS NULL"),
+                   ==, 0);
 }
 
 typedef struct
@@ -1071,15 +1064,17 @@ test_pull_odd_records (Fixture       *fixture,
   g_assert_true (oms_store_kv_set_int (fixture->store, OMS_KV_BATCH_CENTRAL_PULL, 50, &error));
   configure_and_initialise (fixture);
 
-  g_assert_cmpint (count_rows (fixture->store, "SELECT count(*) FROM sync_buffer "
-                                               "WHERE record_id = '[odd]' AND action = 'UPSERT' "
-                                               "AND integration_error IS NULL"), ==, 1);
-  g_assert_cmpint (count_rows (fixture->store, "SELECT count(*) FROM sync_buffer "
-                                               "WHERE action = 'MERGE' AND table_name = 'item' "
-                                               "AND integration_error = "
-                                               "'Ignored: No mergeable item links found'"), ==, 1);
-  g_assert_cmpint (count_rows (fixture->store, "SELECT count(*) FROM record "
-                                               "WHERE id = 'AFTER'"), ==, 1);
+  g_assert_cmpint (oms_test_query_int (fixture->store,
+                                       "SELECT count(*) FROM sync_buffer "
+                                       "WHERE record_id = '[odd]' AND action = 'UPSERT' "
+                                       "AND integration_error IS NULL"), ==, 1);
+  g_assert_cmpint (oms_test_query_int (fixture->store,
+                                       "SELECT count(*) FROM sync_buffer "
+                                       "WHERE action = 'MERGE' AND table_name = 'item' "
+                                       "AND integration_error = "
+                                       "'Ignored: No mergeable item links found'"), ==, 1);
+  g_assert_cmpint (oms_test_query_int (fixture->store, "SELECT count(*) FROM record "
+                                                       "WHERE id = 'AFTER'"), ==, 1);
   g_assert_cmpint (count_central_vs_site (fixture,
                                           "SELECT count(*) FROM central_record c "
                                           "WHERE c.action != 'merge' AND NOT EXISTS "
@@ -1163,9 +1158,9 @@ test_pull_merges (Fixture       *fixture,
   add_central_join (fixture, "J_GONE", "NAME_GONE", fixture->store_id);
   add_central_join (fixture, "J_OTHER", "NAME_GONE", "OTHER_STORE");
   configure_and_initialise (fixture);
-  g_assert_cmpint (count_rows (fixture->store, "SELECT count(*) FROM name_link "
-                                               "WHERE id IN ('NAME_KEEP', 'NAME_GONE') "
-                                               "AND name_id = id"), ==, 2);
+  g_assert_cmpint (oms_test_query_int (fixture->store, "SELECT count(*) FROM name_link "
+                                                       "WHERE id IN ('NAME_KEEP', 'NAME_GONE') "
+                                                       "AND name_id = id"), ==, 2);
   cursor = oms_store_get_max_changelog_cursor (fixture->store, &error);
   g_assert_no_error (error);
 
@@ -1186,47 +1181,49 @@ test_pull_merges (Fixture       *fixture,
   g_assert_no_error (error);
 
   /* Buffered under fresh UUIDv7 ids, next to the upserts of the records they name. */
-  g_assert_cmpint (count_rows (fixture->store,
-                               "SELECT count(*) FROM sync_buffer WHERE action = 'MERGE' "
-                               "AND length (record_id) = 36 AND substr (record_id, 15, 1) = '7' "
-                               "AND record_id NOT IN ('ITEM_KEEP', 'NAME_KEEP', 'CLIN_KEEP') "
-                               "AND source_site_id IS NOT NULL "
-                               "AND integration_datetime IS NOT NULL "
-                               "AND integration_error IS NULL"), ==, 3);
-  g_assert_cmpint (count_rows (fixture->store,
-                               "SELECT count(*) FROM sync_buffer WHERE action = 'UPSERT' "
-                               "AND record_id IN ('ITEM_KEEP', 'CLIN_KEEP') "
-                               "AND integration_error IS NULL"), ==, 2);
+  g_assert_cmpint (oms_test_query_int (fixture->store,
+                                       "SELECT count(*) FROM sync_buffer WHERE action = 'MERGE' "
+                                       "AND length (record_id) = 36 "
+                                       "AND substr (record_id, 15, 1) = '7' "
+                                       "AND record_id NOT IN "
+                                       "('ITEM_KEEP', 'NAME_KEEP', 'CLIN_KEEP') "
+                                       "AND source_site_id IS NOT NULL "
+                                       "AND integration_datetime IS NOT NULL "
+                                       "AND integration_error IS NULL"), ==, 3);
+  g_assert_cmpint (oms_test_query_int (fixture->store,
+                                       "SELECT count(*) FROM sync_buffer WHERE action = 'UPSERT' "
+                                       "AND record_id IN ('ITEM_KEEP', 'CLIN_KEEP') "
+                                       "AND integration_error IS NULL"), ==, 2);
 
-  g_assert_cmpint (count_rows (fixture->store,
-                               "SELECT count(*) FROM item_link WHERE item_id = 'ITEM_KEEP' "
-                               "AND id IN ('ITEM_KEEP', 'ITEM_GONE')"), ==, 2);
-  g_assert_cmpint (count_rows (fixture->store,
-                               "SELECT count(*) FROM clinician_link "
-                               "WHERE clinician_id = 'CLIN_KEEP' "
-                               "AND id IN ('CLIN_KEEP', 'CLIN_GONE')"), ==, 2);
-  g_assert_cmpint (count_rows (fixture->store,
-                               "SELECT count(*) FROM name_link WHERE name_id = 'NAME_KEEP' "
-                               "AND id IN ('NAME_KEEP', 'NAME_GONE')"), ==, 2);
-  g_assert_cmpint (count_rows (fixture->store, "SELECT count(*) FROM name "
-                                               "WHERE id = 'NAME_GONE'"), ==, 0);
-  g_assert_cmpint (count_rows (fixture->store, "SELECT count(*) FROM record WHERE "
-                                               "table_name = 'name_store_join' AND id IN "
-                                               "('J_KEEP', 'J_GONE', 'J_OTHER')"), ==, 2);
-  g_assert_cmpint (count_rows (fixture->store, "SELECT count(*) FROM record WHERE "
-                                               "id = 'J_KEEP'"), ==, 0);
+  g_assert_cmpint (oms_test_query_int (fixture->store,
+                                       "SELECT count(*) FROM item_link WHERE item_id = 'ITEM_KEEP' "
+                                       "AND id IN ('ITEM_KEEP', 'ITEM_GONE')"), ==, 2);
+  g_assert_cmpint (oms_test_query_int (fixture->store,
+                                       "SELECT count(*) FROM clinician_link "
+                                       "WHERE clinician_id = 'CLIN_KEEP' "
+                                       "AND id IN ('CLIN_KEEP', 'CLIN_GONE')"), ==, 2);
+  g_assert_cmpint (oms_test_query_int (fixture->store,
+                                       "SELECT count(*) FROM name_link WHERE name_id = 'NAME_KEEP' "
+                                       "AND id IN ('NAME_KEEP', 'NAME_GONE')"), ==, 2);
+  g_assert_cmpint (oms_test_query_int (fixture->store, "SELECT count(*) FROM name "
+                                                       "WHERE id = 'NAME_GONE'"), ==, 0);
+  g_assert_cmpint (oms_test_query_int (fixture->store, "SELECT count(*) FROM record WHERE "
+                                                       "table_name = 'name_store_join' AND id IN "
+                                                       "('J_KEEP', 'J_GONE', 'J_OTHER')"), ==, 2);
+  g_assert_cmpint (oms_test_query_int (fixture->store, "SELECT count(*) FROM record WHERE "
+                                                       "id = 'J_KEEP'"), ==, 0);
 
   /* Everything the run wrote is a sync update from the legacy central. */
   sql = g_strdup_printf ("SELECT count(*) FROM changelog WHERE cursor > %" G_GINT64_FORMAT
                          " AND is_sync_update = 1 AND source_site_id = (SELECT source_site_id "
                          "FROM sync_buffer WHERE action = 'MERGE' LIMIT 1)", cursor);
-  g_assert_cmpint (count_rows (fixture->store, sql), ==,
+  g_assert_cmpint (oms_test_query_int (fixture->store, sql), ==,
                    oms_store_get_max_changelog_cursor (fixture->store, NULL) - cursor);
   g_clear_pointer (&sql, g_free);
   sql = g_strdup_printf ("SELECT count(*) FROM changelog WHERE cursor > %" G_GINT64_FORMAT
                          " AND table_name = 'name' AND record_id = 'NAME_GONE' "
                          "AND row_action = 'DELETE'", cursor);
-  g_assert_cmpint (count_rows (fixture->store, sql), ==, 1);
+  g_assert_cmpint (oms_test_query_int (fixture->store, sql), ==, 1);
   oms_sync_engine_get_push_queue (fixture->engine, &counts);
   g_assert_cmpint (counts.total, ==, 0);
 
