@@ -19,6 +19,7 @@
 #include "oms-store-private.h"
 #include "oms-sync-engine-private.h"
 #include "oms-sync-settings.h"
+#include "oms-test-central.h"
 #include "oms-test-util.h"
 
 #define PHONE_USER     "fridge-phone"
@@ -594,36 +595,14 @@ test_removed_account (Fixture       *fixture,
   g_assert_cmpuint (reply.status, ==, 401);
 }
 
-typedef struct
-{
-  gboolean  done;
-  gboolean  ok;
-  GError   *error;
-} Result;
-
-static void
-result_cb (GObject      *object,
-           GAsyncResult *result,
-           gpointer      user_data)
-{
-  Result *r = user_data;
-
-  if (OMS_IS_SYNC_ENGINE (object))
-    r->ok = oms_sync_engine_run_finish (OMS_SYNC_ENGINE (object), result, &r->error);
-  else
-    r->ok = oms_sync_settings_save_finish (OMS_STORE (object), result, &r->error);
-  r->done = TRUE;
-}
-
 static void
 run_sync (OmsSyncEngine *engine)
 {
-  Result r = { 0 };
+  g_autoptr(GError) error = NULL;
+  gboolean ok = oms_test_run_sync (engine, &error);
 
-  oms_sync_engine_run_async (engine, NULL, result_cb, &r);
-  g_assert_true (oms_test_spin_until (&r.done, 120));
-  g_assert_no_error (r.error);
-  g_assert_true (r.ok);
+  g_assert_no_error (error);
+  g_assert_true (ok);
 }
 
 static void
@@ -631,22 +610,14 @@ set_up_central_site (Fixture       *fixture,
                      OmsSyncEngine *engine)
 {
   g_autoptr(GError) error = NULL;
-  Result r = { 0 };
 
   fixture->central_dir = oms_test_make_tmp_dir ("oms-central-XXXXXX");
-  fixture->central = oms_central_server_new (fixture->central_dir, &error);
-  g_assert_no_error (error);
-  g_assert_true (oms_central_server_seed_demo (fixture->central, 0, &error));
-  g_assert_true (oms_central_server_listen (fixture->central, "127.0.0.1", 0, &error));
-  g_assert_no_error (error);
+  fixture->central = oms_test_central_new_demo (fixture->central_dir);
   fixture->store_id = oms_central_server_dup_store_id (fixture->central, "demo", &error);
   g_assert_no_error (error);
 
-  oms_sync_settings_save_async (fixture->store,
-                                oms_central_server_get_base_url (fixture->central),
-                                "demo", "pass", 300, NULL, result_cb, &r);
-  g_assert_true (oms_test_spin_until (&r.done, 120));
-  g_assert_no_error (r.error);
+  oms_test_save_settings (fixture->store, fixture->central, "pass", &error);
+  g_assert_no_error (error);
 
   oms_sync_engine_refresh (engine);
   run_sync (engine);

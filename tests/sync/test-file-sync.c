@@ -15,6 +15,7 @@
 #include "oms-sync-engine-private.h"
 #include "oms-sync-log.h"
 #include "oms-sync-settings.h"
+#include "oms-test-central.h"
 #include "oms-test-util.h"
 
 /* File sync end to end: omsync's OmsFileSync against omsync-central, in-process on
@@ -136,11 +137,7 @@ fixture_set_up (Fixture       *fixture,
 
   fixture->central_dir = oms_test_make_tmp_dir ("oms-central-XXXXXX");
   fixture->data_dir = oms_test_make_tmp_dir ("oms-site-XXXXXX");
-  fixture->central = oms_central_server_new (fixture->central_dir, &error);
-  g_assert_no_error (error);
-  g_assert_true (oms_central_server_seed_demo (fixture->central, 0, &error));
-  g_assert_true (oms_central_server_listen (fixture->central, "127.0.0.1", 0, &error));
-  g_assert_no_error (error);
+  fixture->central = oms_test_central_new_demo (fixture->central_dir);
 
   fixture->store = oms_store_open (fixture->data_dir, &error);
   g_assert_no_error (error);

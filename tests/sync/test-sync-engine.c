@@ -15,6 +15,7 @@
 #include "oms-sync-engine-private.h"
 #include "oms-sync-lock.h"
 #include "oms-sync-settings.h"
+#include "oms-test-central.h"
 #include "oms-test-util.h"
 
 typedef struct
@@ -27,57 +28,6 @@ typedef struct
   char             *store_id;    /* the demo site's store */
 } Fixture;
 
-typedef struct
-{
-  gboolean  done;
-  gboolean  ok;
-  GError   *error;
-} Result;
-
-static void
-result_cb (GObject      *object,
-           GAsyncResult *result,
-           gpointer      user_data)
-{
-  Result *r = user_data;
-
-  if (OMS_IS_SYNC_ENGINE (object))
-    r->ok = oms_sync_engine_run_finish (OMS_SYNC_ENGINE (object), result, &r->error);
-  else
-    r->ok = oms_sync_settings_save_finish (OMS_STORE (object), result, &r->error);
-  r->done = TRUE;
-}
-
-static gboolean
-run_sync (Fixture  *fixture,
-          GError  **error)
-{
-  Result r = { 0 };
-
-  oms_sync_engine_run_async (fixture->engine, NULL, result_cb, &r);
-  g_assert_true (oms_test_spin_until (&r.done, 120));
-  if (r.error != NULL)
-    g_propagate_error (error, r.error);
-
-  return r.ok;
-}
-
-static gboolean
-save_settings (Fixture     *fixture,
-               const char  *password,
-               GError     **error)
-{
-  Result r = { 0 };
-
-  oms_sync_settings_save_async (fixture->store, oms_central_server_get_base_url (fixture->central),
-                                "demo", password, 300, NULL, result_cb, &r);
-  g_assert_true (oms_test_spin_until (&r.done, 120));
-  if (r.error != NULL)
-    g_propagate_error (error, r.error);
-
-  return r.ok;
-}
-
 static void
 fixture_set_up (Fixture       *fixture,
                 gconstpointer  user_data)
@@ -89,11 +39,7 @@ fixture_set_up (Fixture       *fixture,
 
   fixture->central_dir = oms_test_make_tmp_dir ("oms-central-XXXXXX");
   fixture->data_dir = oms_test_make_tmp_dir ("oms-site-XXXXXX");
-  fixture->central = oms_central_server_new (fixture->central_dir, &error);
-  g_assert_no_error (error);
-  g_assert_true (oms_central_server_seed_demo (fixture->central, 0, &error));
-  g_assert_true (oms_central_server_listen (fixture->central, "127.0.0.1", 0, &error));
-  g_assert_no_error (error);
+  fixture->central = oms_test_central_new_demo (fixture->central_dir);
   fixture->store_id = oms_central_server_dup_store_id (fixture->central, "demo", &error);
   g_assert_no_error (error);
 
@@ -121,12 +67,12 @@ configure_and_initialise (Fixture *fixture)
   g_autoptr(GError) error = NULL;
 
   g_assert_cmpint (oms_sync_engine_get_mode (fixture->engine), ==, OMS_SYNC_MODE_UNCONFIGURED);
-  g_assert_true (save_settings (fixture, "pass", &error));
+  g_assert_true (oms_test_save_settings (fixture->store, fixture->central, "pass", &error));
   g_assert_no_error (error);
   oms_sync_engine_refresh (fixture->engine);
   g_assert_cmpint (oms_sync_engine_get_mode (fixture->engine), ==, OMS_SYNC_MODE_INITIALISING);
 
-  g_assert_true (run_sync (fixture, &error));
+  g_assert_true (oms_test_run_sync (fixture->engine, &error));
   g_assert_no_error (error);
   g_assert_cmpint (oms_sync_engine_get_mode (fixture->engine), ==, OMS_SYNC_MODE_OPERATIONAL);
 }
@@ -137,17 +83,17 @@ test_settings_refused (Fixture       *fixture,
 {
   g_autoptr(GError) error = NULL;
 
-  g_assert_false (save_settings (fixture, "wrong", &error));
+  g_assert_false (oms_test_save_settings (fixture->store, fixture->central, "wrong", &error));
   g_assert_error (error, OMS_SYNC_ERROR, OMS_SYNC_ERROR_VARIANT_INCORRECT_PASSWORD);
   g_assert_false (oms_store_kv_has (fixture->store, OMS_KV_SYNC_URL, NULL));
   g_assert_false (oms_store_kv_has (fixture->store, OMS_KV_SYNC_PASSWORD_SHA256, NULL));
   g_clear_error (&error);
 
   {
-    Result r = { 0 };
+    OmsTestResult r = { 0 };
 
     oms_sync_settings_save_async (fixture->store, "not a url", "demo", "pass", 300, NULL,
-                                  result_cb, &r);
+                                  oms_test_result_cb, &r);
     g_assert_true (oms_test_spin_until (&r.done, 120));
     g_assert_error (r.error, OMS_SYNC_ERROR, OMS_SYNC_ERROR_VARIANT_INVALID_URL);
     g_clear_error (&r.error);
@@ -155,7 +101,7 @@ test_settings_refused (Fixture       *fixture,
   g_assert_false (oms_store_kv_has (fixture->store, OMS_KV_SYNC_URL, NULL));
 
   /* A run before configuration is refused without touching the log. */
-  g_assert_false (run_sync (fixture, &error));
+  g_assert_false (oms_test_run_sync (fixture->engine, &error));
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NOT_INITIALIZED);
   g_assert_cmpint (oms_test_query_int (fixture->store, "SELECT count(*) FROM sync_log"), ==, 0);
 }
@@ -302,7 +248,7 @@ test_push_to_both_servers (Fixture       *fixture,
   g_assert_cmpint (counts.v6, ==, 1);
   g_assert_cmpint (counts.total, ==, 3);
 
-  g_assert_true (run_sync (fixture, &error));
+  g_assert_true (oms_test_run_sync (fixture->engine, &error));
   g_assert_no_error (error);
 
   run = oms_sync_engine_get_latest_run (fixture->engine);
@@ -324,7 +270,7 @@ test_push_to_both_servers (Fixture       *fixture,
   g_assert_nonnull (strstr (received_text, "omsync-asset-log-1"));
 
   /* Nothing comes back as a change to push, and a third run has nothing to send. */
-  g_assert_true (run_sync (fixture, &error));
+  g_assert_true (oms_test_run_sync (fixture->engine, &error));
   run = oms_sync_engine_get_latest_run (fixture->engine);
   g_assert_cmpint (run->steps[OMS_SYNC_STEP_PUSH].total, ==, 0);
   g_assert_cmpint (run->steps[OMS_SYNC_STEP_PUSH_V6].total, ==, 0);
@@ -361,7 +307,7 @@ test_push_acknowledgement_and_status (Fixture       *fixture,
   g_assert_true (oms_store_upsert_record (fixture->store, "temperature_breach", breach,
                                           OMS_ORIGIN_LOCAL, &error));
   g_assert_no_error (error);
-  g_assert_true (run_sync (fixture, &error));
+  g_assert_true (oms_test_run_sync (fixture->engine, &error));
   g_assert_no_error (error);
 
   g_assert_true (oms_coldchain_acknowledge_breach (fixture->store, "omsync-breach-1",
@@ -387,7 +333,7 @@ test_push_acknowledgement_and_status (Fixture       *fixture,
   g_assert_cmpint (counts.v5, ==, 1);
   g_assert_cmpint (counts.v6, ==, 1);
 
-  g_assert_true (run_sync (fixture, &error));
+  g_assert_true (oms_test_run_sync (fixture->engine, &error));
   g_assert_no_error (error);
   run = oms_sync_engine_get_latest_run (fixture->engine);
   g_assert_cmpint (run->steps[OMS_SYNC_STEP_PUSH].done, ==, 1);
@@ -412,7 +358,7 @@ assert_run_fails_with (Fixture             *fixture,
   const char *detail = NULL;
   const OmsSyncRun *run;
 
-  g_assert_false (run_sync (fixture, &error));
+  g_assert_false (oms_test_run_sync (fixture->engine, &error));
   g_assert_error (error, OMS_SYNC_ERROR, (int) variant);
   g_assert_true (oms_sync_engine_get_error (fixture->engine, &stored, &detail));
   g_assert_cmpint (stored, ==, variant);
@@ -463,7 +409,7 @@ test_errors (Fixture       *fixture,
 
   /* Once it has finished, a run succeeds and becomes the last successful one. */
   oms_test_spin_for (1500);
-  g_assert_true (run_sync (fixture, &error));
+  g_assert_true (oms_test_run_sync (fixture->engine, &error));
   g_assert_no_error (error);
   g_assert_false (oms_sync_engine_get_error (fixture->engine, NULL, NULL));
 }
@@ -539,7 +485,7 @@ test_every_error_variant (Fixture       *fixture,
                                                        "WHERE record_id = 'unit-late' AND "
                                                        "integration_datetime IS NULL"), ==, 1);
   g_assert_true (oms_store_exec (fixture->store, "DROP TRIGGER refuse_marking", &error));
-  g_assert_true (run_sync (fixture, &error));
+  g_assert_true (oms_test_run_sync (fixture->engine, &error));
   g_assert_no_error (error);
   g_assert_cmpint (oms_test_query_int (fixture->store, "SELECT count(*) FROM record "
                                                        "WHERE id = 'unit-late'"), ==, 1);
@@ -559,7 +505,7 @@ test_site_uuid_change_refused (Fixture       *fixture,
   /* This data belongs to another site of the central: pointing it elsewhere is refused. */
   g_assert_true (oms_store_kv_set_string (fixture->store, OMS_KV_SYNC_SITE_UUID,
                                           "another-site-uuid", &error));
-  g_assert_false (save_settings (fixture, "pass", &error));
+  g_assert_false (oms_test_save_settings (fixture->store, fixture->central, "pass", &error));
   g_assert_error (error, OMS_SYNC_ERROR, OMS_SYNC_ERROR_VARIANT_SITE_UUID_IS_BEING_CHANGED);
   url_after = oms_store_kv_get_string (fixture->store, OMS_KV_SYNC_URL, NULL);
   g_assert_cmpstr (url_after, ==, url_before);
@@ -588,21 +534,21 @@ test_resume_after_failure (Fixture       *fixture,
   g_autoptr(GError) error = NULL;
   gint64 buffered_before;
 
-  g_assert_true (save_settings (fixture, "pass", &error));
+  g_assert_true (oms_test_save_settings (fixture->store, fixture->central, "pass", &error));
 
   /* The first attempt at initialisation breaks off during Pull remote... */
   g_assert_true (oms_central_server_add_fault (fixture->central,
                                                "/sync/v5/acknowledged_records:status=500,"
                                                "times=1,body=boom",
                                                &error));
-  g_assert_false (run_sync (fixture, &error));
+  g_assert_false (oms_test_run_sync (fixture->engine, &error));
   g_clear_error (&error);
   g_assert_cmpint (oms_sync_engine_get_mode (fixture->engine), ==, OMS_SYNC_MODE_INITIALISING);
   buffered_before = oms_test_query_int (fixture->store, "SELECT count(*) FROM sync_buffer");
   g_assert_cmpint (buffered_before, >, 0);
 
   /* ...and the retry resumes from the stored cursors, with no duplicates and no gaps. */
-  g_assert_true (run_sync (fixture, &error));
+  g_assert_true (oms_test_run_sync (fixture->engine, &error));
   g_assert_no_error (error);
   g_assert_cmpint (oms_test_query_int (fixture->store, "SELECT count(*) FROM sync_buffer "
                                                        "WHERE integration_datetime IS NULL"),
@@ -618,14 +564,14 @@ test_runs_never_overlap (Fixture       *fixture,
                          gconstpointer  user_data)
 {
   g_autoptr(GError) error = NULL;
-  Result first = { 0 };
-  Result second = { 0 };
+  OmsTestResult first = { 0 };
+  OmsTestResult second = { 0 };
 
-  g_assert_true (save_settings (fixture, "pass", &error));
+  g_assert_true (oms_test_save_settings (fixture->store, fixture->central, "pass", &error));
 
-  oms_sync_engine_run_async (fixture->engine, NULL, result_cb, &first);
+  oms_sync_engine_run_async (fixture->engine, NULL, oms_test_result_cb, &first);
   g_assert_true (oms_sync_engine_get_is_syncing (fixture->engine));
-  oms_sync_engine_run_async (fixture->engine, NULL, result_cb, &second);
+  oms_sync_engine_run_async (fixture->engine, NULL, oms_test_result_cb, &second);
   g_assert_true (oms_test_spin_until (&second.done, 120));
   g_assert_error (second.error, G_IO_ERROR, G_IO_ERROR_PENDING);
   g_clear_error (&second.error);
@@ -645,7 +591,7 @@ test_another_program_syncing (Fixture       *fixture,
   OmsSyncEngine *second;
   int lock_fd;
 
-  g_assert_true (save_settings (fixture, "pass", &error));
+  g_assert_true (oms_test_save_settings (fixture->store, fixture->central, "pass", &error));
 
   /* Another program (the command line, say) is in the middle of a run... */
   lock_fd = oms_sync_lock_try (fixture->data_dir, &error);
@@ -655,7 +601,7 @@ test_another_program_syncing (Fixture       *fixture,
   g_assert_no_error (error);
 
   /* ...so a run here is refused, and a new engine leaves that live run alone. */
-  g_assert_false (run_sync (fixture, &error));
+  g_assert_false (oms_test_run_sync (fixture->engine, &error));
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_BUSY);
   g_clear_error (&error);
 
@@ -673,7 +619,7 @@ test_another_program_syncing (Fixture       *fixture,
   g_assert_true (latest->interrupted);
   g_assert_finalize_object (second);
 
-  g_assert_true (run_sync (fixture, &error));
+  g_assert_true (oms_test_run_sync (fixture->engine, &error));
   g_assert_no_error (error);
 }
 
@@ -685,7 +631,7 @@ test_second_site (Fixture       *fixture,
   g_autoptr(GError) error = NULL;
   g_autofree char *north_store = NULL;
   g_autofree char *sql = NULL;
-  Result r = { 0 };
+  OmsTestResult r = { 0 };
 
   g_assert_true (oms_central_server_add_site (fixture->central, "north", "secret", 7, &error));
   g_assert_true (oms_central_server_seed_site (fixture->central, "north", &error));
@@ -694,11 +640,11 @@ test_second_site (Fixture       *fixture,
   g_assert_cmpstr (north_store, !=, fixture->store_id);
 
   oms_sync_settings_save_async (fixture->store, oms_central_server_get_base_url (fixture->central),
-                                "north", "secret", 300, NULL, result_cb, &r);
+                                "north", "secret", 300, NULL, oms_test_result_cb, &r);
   g_assert_true (oms_test_spin_until (&r.done, 120));
   g_assert_no_error (r.error);
   oms_sync_engine_refresh (fixture->engine);
-  g_assert_true (run_sync (fixture, &error));
+  g_assert_true (oms_test_run_sync (fixture->engine, &error));
   g_assert_no_error (error);
 
   sql = g_strdup_printf ("SELECT count(*) FROM sensor WHERE store_id = '%s'", north_store);
@@ -796,9 +742,9 @@ run_patient_sync (Fixture     *fixture,
                   const char  *patient_id,
                   GError     **error)
 {
-  Result r = { 0 };
+  OmsTestResult r = { 0 };
 
-  oms_sync_engine_run_for_patient_async (fixture->engine, patient_id, NULL, result_cb, &r);
+  oms_sync_engine_run_for_patient_async (fixture->engine, patient_id, NULL, oms_test_result_cb, &r);
   g_assert_true (oms_test_spin_until (&r.done, 120));
   if (r.error != NULL)
     g_propagate_error (error, r.error);
@@ -867,7 +813,7 @@ test_patient_pull (Fixture       *fixture,
                                                        "WHERE record_id = 'VAX-3'"), ==, 0);
 
   /* The next ordinary run fetches what the patient pulls left. */
-  g_assert_true (run_sync (fixture, &error));
+  g_assert_true (oms_test_run_sync (fixture->engine, &error));
   g_assert_no_error (error);
   g_assert_cmpint (oms_test_query_int (fixture->store, "SELECT count(*) FROM sync_buffer "
                                                        "WHERE record_id = 'VAX-2'"), ==, 1);
@@ -938,12 +884,12 @@ test_pipelined_pull_fails_mid_way (Fixture       *fixture,
   gulong handler;
 
   g_assert_true (oms_store_kv_set_int (fixture->store, OMS_KV_BATCH_CENTRAL_PULL, 7, &error));
-  g_assert_true (save_settings (fixture, "pass", &error));
+  g_assert_true (oms_test_save_settings (fixture->store, fixture->central, "pass", &error));
   g_assert_no_error (error);
 
   handler = g_signal_connect (fixture->engine, "run-changed",
                               G_CALLBACK (add_fault_mid_pull_cb), &mid);
-  g_assert_false (run_sync (fixture, &error));
+  g_assert_false (oms_test_run_sync (fixture->engine, &error));
   g_assert_nonnull (error);
   g_clear_error (&error);
   g_clear_signal_handler (&handler, fixture->engine);
@@ -966,7 +912,7 @@ test_pipelined_pull_fails_mid_way (Fixture       *fixture,
                          "AND c.id <= %" G_GINT64_FORMAT ")", cursor);
   g_assert_cmpint (count_central_vs_site (fixture, sql), ==, 0);
 
-  g_assert_true (run_sync (fixture, &error));
+  g_assert_true (oms_test_run_sync (fixture->engine, &error));
   g_assert_no_error (error);
   g_assert_cmpint (count_central_vs_site (fixture,
                                           "SELECT count(*) FROM central_record c WHERE NOT EXISTS "
@@ -1004,17 +950,17 @@ test_pipelined_pull_cancelled (Fixture       *fixture,
   g_autoptr(GError) error = NULL;
   g_autofree char *sql = NULL;
   MidPullCancel mid = { cancellable };
-  Result r = { 0 };
+  OmsTestResult r = { 0 };
   gint64 cursor;
   gulong handler;
 
   g_assert_true (oms_store_kv_set_int (fixture->store, OMS_KV_BATCH_CENTRAL_PULL, 7, &error));
-  g_assert_true (save_settings (fixture, "pass", &error));
+  g_assert_true (oms_test_save_settings (fixture->store, fixture->central, "pass", &error));
   g_assert_no_error (error);
 
   handler = g_signal_connect (fixture->engine, "run-changed", G_CALLBACK (cancel_mid_pull_cb),
                               &mid);
-  oms_sync_engine_run_async (fixture->engine, cancellable, result_cb, &r);
+  oms_sync_engine_run_async (fixture->engine, cancellable, oms_test_result_cb, &r);
   g_assert_true (oms_test_spin_until (&r.done, 120));
   g_clear_signal_handler (&handler, fixture->engine);
   g_assert_false (r.ok);
@@ -1031,7 +977,7 @@ test_pipelined_pull_cancelled (Fixture       *fixture,
                          "WHERE b.record_id = c.record_id)", cursor);
   g_assert_cmpint (count_central_vs_site (fixture, sql), ==, 0);
 
-  g_assert_true (run_sync (fixture, &error));
+  g_assert_true (oms_test_run_sync (fixture->engine, &error));
   g_assert_no_error (error);
   g_assert_cmpint (count_central_vs_site (fixture,
                                           "SELECT count(*) FROM central_record c WHERE NOT EXISTS "
@@ -1177,7 +1123,7 @@ test_pull_merges (Fixture       *fixture,
   add_central (fixture, "clinician", "CLIN_GONE", "insert", "{'ID':'CLIN_GONE'}");
   add_central (fixture, "name_store_join", "J_KEEP", "delete", NULL);
 
-  g_assert_true (run_sync (fixture, &error));
+  g_assert_true (oms_test_run_sync (fixture->engine, &error));
   g_assert_no_error (error);
 
   /* Buffered under fresh UUIDv7 ids, next to the upserts of the records they name. */
@@ -1228,7 +1174,7 @@ test_pull_merges (Fixture       *fixture,
   g_assert_cmpint (counts.total, ==, 0);
 
   /* The next run pushes nothing at all. */
-  g_assert_true (run_sync (fixture, &error));
+  g_assert_true (oms_test_run_sync (fixture->engine, &error));
   g_assert_no_error (error);
   run = oms_sync_engine_get_latest_run (fixture->engine);
   g_assert_cmpint (run->steps[OMS_SYNC_STEP_PUSH].total, ==, 0);

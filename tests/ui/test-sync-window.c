@@ -22,6 +22,7 @@
 #include "oms-sync-settings.h"
 #include "oms-sync-summary.h"
 #include "oms-sync-window.h"
+#include "oms-test-central.h"
 #include "oms-window.h"
 #include "ui-test-util.h"
 
@@ -812,11 +813,7 @@ run_app_test (AppBody  body,
   f.data_dir = g_dir_make_tmp ("omsync-test-sync-window-XXXXXX", &error);
   g_assert_no_error (error);
 
-  f.central = oms_central_server_new (f.central_dir, &error);
-  g_assert_no_error (error);
-  g_assert_true (oms_central_server_seed_demo (f.central, 0, &error));
-  g_assert_true (oms_central_server_listen (f.central, "127.0.0.1", 0, &error));
-  g_assert_no_error (error);
+  f.central = oms_test_central_new_demo (f.central_dir);
 
   if (interrupted_run)
     {
