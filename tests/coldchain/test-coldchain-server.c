@@ -19,6 +19,8 @@
 #include "oms-store-private.h"
 #include "oms-sync-engine-private.h"
 #include "oms-sync-settings.h"
+#include "oms-test-central.h"
+#include "oms-test-util.h"
 
 #define PHONE_USER     "fridge-phone"
 #define PHONE_PASSWORD "cold chain secret"
@@ -55,28 +57,6 @@ reply_clear (Reply *reply)
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Reply, reply_clear)
 
-static char *
-make_tmp_dir (const char *name)
-{
-  g_autoptr(GError) error = NULL;
-  g_autofree char *template = g_strdup_printf ("oms-%s-XXXXXX", name);
-  char *dir = g_dir_make_tmp (template, &error);
-
-  g_assert_no_error (error);
-  return dir;
-}
-
-static gboolean
-spin_until_done (gboolean *done)
-{
-  gint64 deadline = g_get_monotonic_time () + 120 * G_USEC_PER_SEC;
-
-  while (!*done && g_get_monotonic_time () < deadline)
-    g_main_context_iteration (NULL, TRUE);
-
-  return *done;
-}
-
 static void
 device_connected_cb (OmsColdchainServer *server,
                      const char         *username,
@@ -109,7 +89,7 @@ fixture_set_up (Fixture       *fixture,
   g_setenv ("OMSYNC_HARDWARE_ID", "test-machine-1", TRUE);
   g_setenv ("GIO_USE_PROXY_RESOLVER", "dummy", TRUE);
 
-  fixture->data_dir = make_tmp_dir ("coldchain");
+  fixture->data_dir = oms_test_make_tmp_dir ("oms-coldchain-XXXXXX");
   fixture->store = oms_store_open (fixture->data_dir, &error);
   g_assert_no_error (error);
 
@@ -219,7 +199,7 @@ request (Fixture    *fixture,
 
   soup_session_send_and_read_async (fixture->session, msg, G_PRIORITY_DEFAULT, NULL, send_cb,
                                     &r);
-  g_assert_true (spin_until_done (&r.done));
+  g_assert_true (oms_test_spin_until (&r.done, 120));
   g_assert_no_error (r.error);
 
   reply->status = soup_message_get_status (msg);
@@ -261,21 +241,6 @@ log_in (Fixture *fixture)
   fixture->cookie = g_strndup (reply.set_cookie, end - reply.set_cookie);
   /* A 256-bit token, hex-encoded. */
   g_assert_cmpuint (strlen (fixture->cookie), ==, strlen ("coldchain=") + 64);
-}
-
-static gint64
-count_rows (OmsStore   *store,
-            const char *sql)
-{
-  sqlite3_stmt *stmt = NULL;
-  gint64 n;
-
-  g_assert_cmpint (sqlite3_prepare_v2 (oms_store_get_db (store), sql, -1, &stmt, NULL), ==,
-                   SQLITE_OK);
-  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
-  n = sqlite3_column_int64 (stmt, 0);
-  sqlite3_finalize (stmt);
-  return n;
 }
 
 static gint64
@@ -394,8 +359,8 @@ test_accounts (Fixture       *fixture,
 
   /* The same password gives another hash for another account: the salt is random. */
   g_assert_true (oms_coldchain_accounts_add (fixture->store, "second", PHONE_PASSWORD, &error));
-  g_assert_cmpint (count_rows (fixture->store, "SELECT COUNT(DISTINCT password_hash) "
-                                               "FROM coldchain_account"), ==, 2);
+  g_assert_cmpint (oms_test_query_int (fixture->store, "SELECT COUNT(DISTINCT password_hash) "
+                                                       "FROM coldchain_account"), ==, 2);
 
   g_assert_false (oms_coldchain_accounts_add (fixture->store, "second", "x", &error));
   g_assert_error (error, OMS_COLDCHAIN_ACCOUNT_ERROR, OMS_COLDCHAIN_ACCOUNT_ERROR_EXISTS);
@@ -531,7 +496,7 @@ test_bad_input (Fixture       *fixture,
 
   fake_site (fixture);
   _oms_coldchain_server_set_body_limit (fixture->server, 4096);
-  changelog_before = count_rows (fixture->store, "SELECT COUNT(*) FROM changelog");
+  changelog_before = oms_test_query_int (fixture->store, "SELECT COUNT(*) FROM changelog");
 
   /* No cookie, a made-up one, and one whose session expired. */
   {
@@ -605,10 +570,12 @@ test_bad_input (Fixture       *fixture,
     g_assert_nonnull (strstr (reply.body, "Unable to get sensor NotFound"));
   }
 
-  g_assert_cmpint (count_rows (fixture->store, "SELECT COUNT(*) FROM sensor"), ==, 0);
-  g_assert_cmpint (count_rows (fixture->store, "SELECT COUNT(*) FROM temperature_log"), ==, 0);
-  g_assert_cmpint (count_rows (fixture->store, "SELECT COUNT(*) FROM temperature_breach"), ==, 0);
-  g_assert_cmpint (count_rows (fixture->store, "SELECT COUNT(*) FROM changelog"), ==,
+  g_assert_cmpint (oms_test_query_int (fixture->store, "SELECT COUNT(*) FROM sensor"), ==, 0);
+  g_assert_cmpint (oms_test_query_int (fixture->store, "SELECT COUNT(*) FROM temperature_log"),
+                   ==, 0);
+  g_assert_cmpint (oms_test_query_int (fixture->store, "SELECT COUNT(*) FROM temperature_breach"),
+                   ==, 0);
+  g_assert_cmpint (oms_test_query_int (fixture->store, "SELECT COUNT(*) FROM changelog"), ==,
                    changelog_before);
   g_assert_cmpuint (fixture->n_accepted, ==, 0);
 }
@@ -628,36 +595,14 @@ test_removed_account (Fixture       *fixture,
   g_assert_cmpuint (reply.status, ==, 401);
 }
 
-typedef struct
-{
-  gboolean  done;
-  gboolean  ok;
-  GError   *error;
-} Result;
-
-static void
-result_cb (GObject      *object,
-           GAsyncResult *result,
-           gpointer      user_data)
-{
-  Result *r = user_data;
-
-  if (OMS_IS_SYNC_ENGINE (object))
-    r->ok = oms_sync_engine_run_finish (OMS_SYNC_ENGINE (object), result, &r->error);
-  else
-    r->ok = oms_sync_settings_save_finish (OMS_STORE (object), result, &r->error);
-  r->done = TRUE;
-}
-
 static void
 run_sync (OmsSyncEngine *engine)
 {
-  Result r = { 0 };
+  g_autoptr(GError) error = NULL;
+  gboolean ok = oms_test_run_sync (engine, &error);
 
-  oms_sync_engine_run_async (engine, NULL, result_cb, &r);
-  g_assert_true (spin_until_done (&r.done));
-  g_assert_no_error (r.error);
-  g_assert_true (r.ok);
+  g_assert_no_error (error);
+  g_assert_true (ok);
 }
 
 static void
@@ -665,22 +610,14 @@ set_up_central_site (Fixture       *fixture,
                      OmsSyncEngine *engine)
 {
   g_autoptr(GError) error = NULL;
-  Result r = { 0 };
 
-  fixture->central_dir = make_tmp_dir ("central");
-  fixture->central = oms_central_server_new (fixture->central_dir, &error);
-  g_assert_no_error (error);
-  g_assert_true (oms_central_server_seed_demo (fixture->central, 0, &error));
-  g_assert_true (oms_central_server_listen (fixture->central, "127.0.0.1", 0, &error));
-  g_assert_no_error (error);
+  fixture->central_dir = oms_test_make_tmp_dir ("oms-central-XXXXXX");
+  fixture->central = oms_test_central_new_demo (fixture->central_dir);
   fixture->store_id = oms_central_server_dup_store_id (fixture->central, "demo", &error);
   g_assert_no_error (error);
 
-  oms_sync_settings_save_async (fixture->store,
-                                oms_central_server_get_base_url (fixture->central),
-                                "demo", "pass", 300, NULL, result_cb, &r);
-  g_assert_true (spin_until_done (&r.done));
-  g_assert_no_error (r.error);
+  oms_test_save_settings (fixture->store, fixture->central, "pass", &error);
+  g_assert_no_error (error);
 
   oms_sync_engine_refresh (engine);
   run_sync (engine);
@@ -707,9 +644,9 @@ test_upload_and_push (Fixture       *fixture,
   set_up_central_site (fixture, engine);
   queue_before = push_queue_total (fixture->store);
   g_assert_cmpint (queue_before, ==, 0);
-  sensors_before = count_rows (fixture->store, "SELECT COUNT(*) FROM sensor");
-  breaches_before = count_rows (fixture->store, "SELECT COUNT(*) FROM temperature_breach");
-  logs_before = count_rows (fixture->store, "SELECT COUNT(*) FROM temperature_log");
+  sensors_before = oms_test_query_int (fixture->store, "SELECT COUNT(*) FROM sensor");
+  breaches_before = oms_test_query_int (fixture->store, "SELECT COUNT(*) FROM temperature_breach");
+  logs_before = oms_test_query_int (fixture->store, "SELECT COUNT(*) FROM temperature_log");
 
   log_in (fixture);
 
@@ -783,11 +720,12 @@ test_upload_and_push (Fixture       *fixture,
   }
 
   /* Typed rows, with changelog rows: 1 sensor, 2 breaches (one stand-in), 3 logs. */
-  g_assert_cmpint (count_rows (fixture->store, "SELECT COUNT(*) FROM sensor"), ==,
+  g_assert_cmpint (oms_test_query_int (fixture->store, "SELECT COUNT(*) FROM sensor"), ==,
                    sensors_before + 1);
-  g_assert_cmpint (count_rows (fixture->store, "SELECT COUNT(*) FROM temperature_breach"), ==,
+  g_assert_cmpint (oms_test_query_int (fixture->store,
+                                       "SELECT COUNT(*) FROM temperature_breach"), ==,
                    breaches_before + 2);
-  g_assert_cmpint (count_rows (fixture->store, "SELECT COUNT(*) FROM temperature_log"), ==,
+  g_assert_cmpint (oms_test_query_int (fixture->store, "SELECT COUNT(*) FROM temperature_log"), ==,
                    logs_before + 3);
   g_assert_cmpint (push_queue_total (fixture->store), ==, queue_before + 6);
   g_assert_cmpuint (fixture->n_accepted, ==, 6);
@@ -937,7 +875,7 @@ test_plain_http (Fixture       *fixture,
   log_in (fixture);
   put (fixture, "sensor", sensor_body, &reply);
   g_assert_cmpuint (reply.status, ==, 200);
-  g_assert_cmpint (count_rows (fixture->store, "SELECT COUNT(*) FROM sensor"), ==, 1);
+  g_assert_cmpint (oms_test_query_int (fixture->store, "SELECT COUNT(*) FROM sensor"), ==, 1);
 }
 
 int

@@ -10,21 +10,7 @@
 #include "oms-store-private.h"
 #include "oms-sync-buffer.h"
 #include "oms-sync-record.h"
-
-static gint64
-count_rows (OmsStore   *store,
-            const char *sql)
-{
-  sqlite3_stmt *stmt = NULL;
-  gint64 n;
-
-  g_assert_cmpint (sqlite3_prepare_v2 (oms_store_get_db (store), sql, -1, &stmt, NULL), ==,
-                   SQLITE_OK);
-  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
-  n = sqlite3_column_int64 (stmt, 0);
-  sqlite3_finalize (stmt);
-  return n;
-}
+#include "oms-test-util.h"
 
 static void
 integrate_cb (GObject      *object,
@@ -77,31 +63,36 @@ test_generic_and_typed (void)
     g_main_context_iteration (NULL, TRUE);
 
   /* Every row has an outcome; only the broken ones carry an error. */
-  g_assert_cmpint (count_rows (store, "SELECT count(*) FROM sync_buffer "
-                                      "WHERE integration_datetime IS NULL"), ==, 0);
-  g_assert_cmpint (count_rows (store, "SELECT count(*) FROM sync_buffer "
-                                      "WHERE integration_error IS NOT NULL"), ==, 2);
-  g_assert_cmpint (count_rows (store, "SELECT count(*) FROM sync_buffer WHERE record_id = 'I3' "
-                                      "AND integration_error IS NOT NULL"), ==, 1);
-  g_assert_cmpint (count_rows (store, "SELECT count(*) FROM sync_buffer WHERE record_id = 'L2' "
-                                      "AND integration_error IS NOT NULL"), ==, 1);
+  g_assert_cmpint (oms_test_query_int (store, "SELECT count(*) FROM sync_buffer "
+                                              "WHERE integration_datetime IS NULL"), ==, 0);
+  g_assert_cmpint (oms_test_query_int (store, "SELECT count(*) FROM sync_buffer "
+                                              "WHERE integration_error IS NOT NULL"), ==, 2);
+  g_assert_cmpint (oms_test_query_int (store,
+                                       "SELECT count(*) FROM sync_buffer WHERE record_id = 'I3' "
+                                       "AND integration_error IS NOT NULL"), ==, 1);
+  g_assert_cmpint (oms_test_query_int (store,
+                                       "SELECT count(*) FROM sync_buffer WHERE record_id = 'L2' "
+                                       "AND integration_error IS NOT NULL"), ==, 1);
 
   /* Generic records kept as received, with the store read from the legacy field. */
-  g_assert_cmpint (count_rows (store, "SELECT count(*) FROM record WHERE table_name = 'item'"),
+  g_assert_cmpint (oms_test_query_int (store,
+                                       "SELECT count(*) FROM record WHERE table_name = 'item'"),
                    ==, 2);
-  g_assert_cmpint (count_rows (store, "SELECT count(*) FROM record WHERE id = 'I1' "
-                                      "AND store_id IS NULL"), ==, 1);
-  g_assert_cmpint (count_rows (store, "SELECT count(*) FROM record WHERE id = 'I2' "
-                                      "AND store_id = 'S1'"), ==, 1);
-  g_assert_cmpint (count_rows (store, "SELECT count(*) FROM location WHERE id = 'L1' "
-                                      "AND name = 'Fridge'"), ==, 1);
+  g_assert_cmpint (oms_test_query_int (store, "SELECT count(*) FROM record WHERE id = 'I1' "
+                                              "AND store_id IS NULL"), ==, 1);
+  g_assert_cmpint (oms_test_query_int (store, "SELECT count(*) FROM record WHERE id = 'I2' "
+                                              "AND store_id = 'S1'"), ==, 1);
+  g_assert_cmpint (oms_test_query_int (store, "SELECT count(*) FROM location WHERE id = 'L1' "
+                                              "AND name = 'Fridge'"), ==, 1);
 
   /* One changelog row each, marked as sync updates from the central, so never pushed back. */
-  g_assert_cmpint (count_rows (store, "SELECT count(*) FROM changelog"), ==, 4);
-  g_assert_cmpint (count_rows (store, "SELECT count(*) FROM changelog WHERE is_sync_update = 1 "
-                                      "AND source_site_id = 7"), ==, 4);
-  g_assert_cmpint (count_rows (store, "SELECT count(*) FROM changelog WHERE record_id = 'I2' "
-                                      "AND store_id = 'S1'"), ==, 1);
+  g_assert_cmpint (oms_test_query_int (store, "SELECT count(*) FROM changelog"), ==, 4);
+  g_assert_cmpint (oms_test_query_int (store,
+                                       "SELECT count(*) FROM changelog WHERE is_sync_update = 1 "
+                                       "AND source_site_id = 7"), ==, 4);
+  g_assert_cmpint (oms_test_query_int (store,
+                                       "SELECT count(*) FROM changelog WHERE record_id = 'I2' "
+                                       "AND store_id = 'S1'"), ==, 1);
 }
 
 /* A pulled copy of a record changed here supersedes the local change, whichever road the
@@ -135,7 +126,7 @@ test_pull_supersedes_local_changes (void)
   g_assert_true (oms_store_upsert_record (store, "location", location, OMS_ORIGIN_LOCAL,
                                           &error));
   g_assert_no_error (error);
-  g_assert_cmpint (count_rows (store, "SELECT count(*) FROM changelog_deduped"), ==, 3);
+  g_assert_cmpint (oms_test_query_int (store, "SELECT count(*) FROM changelog_deduped"), ==, 3);
 
   records = g_ptr_array_new_with_free_func ((GDestroyNotify) oms_sync_record_free);
   add (records, "item", "I1", "{\"ID\":\"I1\",\"n\":3}");
@@ -151,15 +142,18 @@ test_pull_supersedes_local_changes (void)
     g_main_context_iteration (NULL, TRUE);
 
   /* Each record's newest row alone counts: the sync updates for I1 and L1, I2's local change. */
-  g_assert_cmpint (count_rows (store, "SELECT count(*) FROM changelog_deduped"), ==, 3);
-  g_assert_cmpint (count_rows (store, "SELECT count(*) FROM changelog_deduped d WHERE d.cursor = "
-                                      "(SELECT max(cursor) FROM changelog c WHERE c.record_id = "
-                                      "d.record_id AND c.store_id IS d.store_id)"), ==, 3);
-  g_assert_cmpint (count_rows (store, "SELECT count(*) FROM changelog_deduped "
-                                      "WHERE is_sync_update = 0"), ==, 1);
-  g_assert_cmpint (count_rows (store, "SELECT count(*) FROM changelog_deduped "
-                                      "WHERE is_sync_update = 0 AND record_id = 'I2'"), ==, 1);
-  g_assert_cmpint (count_rows (store, "SELECT count(*) FROM changelog WHERE superseded = 1"),
+  g_assert_cmpint (oms_test_query_int (store, "SELECT count(*) FROM changelog_deduped"), ==, 3);
+  g_assert_cmpint (oms_test_query_int (store,
+                                       "SELECT count(*) FROM changelog_deduped d WHERE d.cursor = "
+                                       "(SELECT max(cursor) FROM changelog c WHERE c.record_id = "
+                                       "d.record_id AND c.store_id IS d.store_id)"), ==, 3);
+  g_assert_cmpint (oms_test_query_int (store, "SELECT count(*) FROM changelog_deduped "
+                                              "WHERE is_sync_update = 0"), ==, 1);
+  g_assert_cmpint (oms_test_query_int (store, "SELECT count(*) FROM changelog_deduped "
+                                              "WHERE is_sync_update = 0 AND record_id = 'I2'"),
+                   ==, 1);
+  g_assert_cmpint (oms_test_query_int (store,
+                                       "SELECT count(*) FROM changelog WHERE superseded = 1"),
                    ==, 3);
 }
 

@@ -14,6 +14,7 @@
 #include "oms-store-private.h"
 #include "oms-sync-buffer.h"
 #include "oms-sync-record.h"
+#include "oms-test-util.h"
 
 /* Names, items and clinicians are reached through link tables, as in Open mSupply, so that a
  * merge can point the links of the merged record at the one it was merged into. The merge
@@ -29,21 +30,6 @@ typedef struct
   char     *data_dir;
   OmsStore *store;
 } Fixture;
-
-static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      g_remove (child);
-    }
-  g_rmdir (path);
-}
 
 static void
 fixture_set_up (Fixture       *fixture,
@@ -62,33 +48,8 @@ fixture_tear_down (Fixture       *fixture,
                    gconstpointer  user_data)
 {
   g_assert_finalize_object (fixture->store);
-  remove_tree (fixture->data_dir);
+  oms_test_remove_dir_unchecked (fixture->data_dir);
   g_free (fixture->data_dir);
-}
-
-static gint64
-count_rows (OmsStore   *store,
-            const char *sql)
-{
-  sqlite3_stmt *stmt = NULL;
-  gint64 n;
-
-  g_assert_cmpint (sqlite3_prepare_v2 (oms_store_get_db (store), sql, -1, &stmt, NULL), ==,
-                   SQLITE_OK);
-  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
-  n = sqlite3_column_int64 (stmt, 0);
-  sqlite3_finalize (stmt);
-  return n;
-}
-
-static void
-exec_sql (OmsStore   *store,
-          const char *sql)
-{
-  g_autoptr(GError) error = NULL;
-
-  g_assert_true (oms_store_exec (store, sql, &error));
-  g_assert_no_error (error);
 }
 
 /* The row the name translation gives, as oms_store_upsert_record() takes it. */
@@ -261,35 +222,36 @@ test_links_to_self (Fixture       *fixture,
   g_assert_true (oms_store_upsert_record (store, "item", item, OMS_ORIGIN_LOCAL, &error));
   g_assert_no_error (error);
 
-  g_assert_cmpint (count_rows (store, "SELECT count(*) FROM name_link "
-                                      "WHERE id = 'N1' AND name_id = 'N1'"), ==, 1);
-  g_assert_cmpint (count_rows (store, "SELECT count(*) FROM item_link "
-                                      "WHERE id = item_id AND id IN ('I1', 'I2')"), ==, 2);
-  g_assert_cmpint (count_rows (store, "SELECT count(*) FROM clinician_link "
-                                      "WHERE id = 'C1' AND clinician_id = 'C1'"), ==, 1);
-  g_assert_cmpint (count_rows (store, "SELECT (SELECT count(*) FROM name_link) + "
-                                      "(SELECT count(*) FROM item_link) + "
-                                      "(SELECT count(*) FROM clinician_link)"), ==, 4);
+  g_assert_cmpint (oms_test_query_int (store, "SELECT count(*) FROM name_link "
+                                              "WHERE id = 'N1' AND name_id = 'N1'"), ==, 1);
+  g_assert_cmpint (oms_test_query_int (store, "SELECT count(*) FROM item_link "
+                                              "WHERE id = item_id AND id IN ('I1', 'I2')"), ==, 2);
+  g_assert_cmpint (oms_test_query_int (store, "SELECT count(*) FROM clinician_link "
+                                              "WHERE id = 'C1' AND clinician_id = 'C1'"), ==, 1);
+  g_assert_cmpint (oms_test_query_int (store, "SELECT (SELECT count(*) FROM name_link) + "
+                                              "(SELECT count(*) FROM item_link) + "
+                                              "(SELECT count(*) FROM clinician_link)"), ==, 4);
 
   /* Links are not synced: only the records have changelog rows. */
-  g_assert_cmpint (count_rows (store, "SELECT count(*) FROM changelog"), ==, 5);
+  g_assert_cmpint (oms_test_query_int (store, "SELECT count(*) FROM changelog"), ==, 5);
 
-  exec_sql (store, "UPDATE name_link SET name_id = 'N0' WHERE id = 'N1'");
-  exec_sql (store, "UPDATE item_link SET item_id = 'I0' WHERE id = 'I1'");
+  oms_test_exec_sql (store, "UPDATE name_link SET name_id = 'N0' WHERE id = 'N1'");
+  oms_test_exec_sql (store, "UPDATE item_link SET item_id = 'I0' WHERE id = 'I1'");
   upsert_name (store, "N1", OMS_ORIGIN_LOCAL);
   upsert_raw (store, "item", "I1", "{'ID':'I1','name':'again'}", OMS_ORIGIN_LOCAL);
-  g_assert_cmpint (count_rows (store, "SELECT count(*) FROM name_link "
-                                      "WHERE id = 'N1' AND name_id = 'N0'"), ==, 1);
-  g_assert_cmpint (count_rows (store, "SELECT count(*) FROM item_link "
-                                      "WHERE id = 'I1' AND item_id = 'I0'"), ==, 1);
+  g_assert_cmpint (oms_test_query_int (store, "SELECT count(*) FROM name_link "
+                                              "WHERE id = 'N1' AND name_id = 'N0'"), ==, 1);
+  g_assert_cmpint (oms_test_query_int (store, "SELECT count(*) FROM item_link "
+                                              "WHERE id = 'I1' AND item_id = 'I0'"), ==, 1);
 
   /* A record deleted and pulled again keeps its link too. */
   g_assert_true (oms_store_delete_record (store, "name", "N1", OMS_ORIGIN_LOCAL, &error));
   g_assert_no_error (error);
-  g_assert_cmpint (count_rows (store, "SELECT count(*) FROM name_link WHERE id = 'N1'"), ==, 1);
+  g_assert_cmpint (oms_test_query_int (store, "SELECT count(*) FROM name_link WHERE id = 'N1'"),
+                   ==, 1);
   upsert_name (store, "N1", OMS_ORIGIN_LOCAL);
-  g_assert_cmpint (count_rows (store, "SELECT count(*) FROM name_link "
-                                      "WHERE id = 'N1' AND name_id = 'N0'"), ==, 1);
+  g_assert_cmpint (oms_test_query_int (store, "SELECT count(*) FROM name_link "
+                                              "WHERE id = 'N1' AND name_id = 'N0'"), ==, 1);
 }
 
 /* A record that cannot be stored leaves no link behind. */
@@ -311,8 +273,8 @@ test_no_link_without_record (Fixture       *fixture,
                                            &error));
   g_assert_error (error, OMS_STORE_ERROR, OMS_STORE_ERROR_INVALID);
 
-  g_assert_cmpint (count_rows (fixture->store, "SELECT count(*) FROM item_link"), ==, 0);
-  g_assert_cmpint (count_rows (fixture->store, "SELECT count(*) FROM name_link"), ==, 0);
+  g_assert_cmpint (oms_test_query_int (fixture->store, "SELECT count(*) FROM item_link"), ==, 0);
+  g_assert_cmpint (oms_test_query_int (fixture->store, "SELECT count(*) FROM name_link"), ==, 0);
 }
 
 /* A store written before the link tables existed gets a link for each record it holds. */
@@ -345,25 +307,25 @@ test_migration_links_existing (void)
   store = oms_store_open (dir, &error);
   g_assert_no_error (error);
   g_assert_cmpint (oms_store_get_schema_version (store), ==, OMS_STORE_SCHEMA_VERSION);
-  g_assert_cmpint (count_rows (store, "SELECT count(*) FROM name_link WHERE id = name_id "
-                                      "AND id IN ('N1', 'N2')"), ==, 2);
-  g_assert_cmpint (count_rows (store, "SELECT count(*) FROM name_link"), ==, 2);
-  g_assert_cmpint (count_rows (store, "SELECT count(*) FROM item_link "
-                                      "WHERE id = 'I1' AND item_id = 'I1'"), ==, 1);
-  g_assert_cmpint (count_rows (store, "SELECT count(*) FROM item_link"), ==, 1);
-  g_assert_cmpint (count_rows (store, "SELECT count(*) FROM clinician_link "
-                                      "WHERE id = 'C1' AND clinician_id = 'C1'"), ==, 1);
-  g_assert_cmpint (count_rows (store, "SELECT count(*) FROM clinician_link"), ==, 1);
+  g_assert_cmpint (oms_test_query_int (store, "SELECT count(*) FROM name_link WHERE id = name_id "
+                                              "AND id IN ('N1', 'N2')"), ==, 2);
+  g_assert_cmpint (oms_test_query_int (store, "SELECT count(*) FROM name_link"), ==, 2);
+  g_assert_cmpint (oms_test_query_int (store, "SELECT count(*) FROM item_link "
+                                              "WHERE id = 'I1' AND item_id = 'I1'"), ==, 1);
+  g_assert_cmpint (oms_test_query_int (store, "SELECT count(*) FROM item_link"), ==, 1);
+  g_assert_cmpint (oms_test_query_int (store, "SELECT count(*) FROM clinician_link "
+                                              "WHERE id = 'C1' AND clinician_id = 'C1'"), ==, 1);
+  g_assert_cmpint (oms_test_query_int (store, "SELECT count(*) FROM clinician_link"), ==, 1);
 
   /* Running the migration again keeps links a merge repointed. */
-  exec_sql (store, "UPDATE name_link SET name_id = 'N2' WHERE id = 'N1'");
-  exec_sql (store, oms_store_schema_get_migration (4));
-  g_assert_cmpint (count_rows (store, "SELECT count(*) FROM name_link "
-                                      "WHERE id = 'N1' AND name_id = 'N2'"), ==, 1);
-  g_assert_cmpint (count_rows (store, "SELECT count(*) FROM name_link"), ==, 2);
+  oms_test_exec_sql (store, "UPDATE name_link SET name_id = 'N2' WHERE id = 'N1'");
+  oms_test_exec_sql (store, oms_store_schema_get_migration (4));
+  g_assert_cmpint (oms_test_query_int (store, "SELECT count(*) FROM name_link "
+                                              "WHERE id = 'N1' AND name_id = 'N2'"), ==, 1);
+  g_assert_cmpint (oms_test_query_int (store, "SELECT count(*) FROM name_link"), ==, 2);
 
   g_clear_object (&store);
-  remove_tree (dir);
+  oms_test_remove_dir_unchecked (dir);
 }
 
 /* item_merge.rs test_item_merge and clinician_merge.rs test_clinician_merge: b into c after
@@ -388,7 +350,7 @@ test_merge_chain (Fixture       *fixture,
   upsert_raw (fixture->store, table, b, "{}", &pulled);
   upsert_raw (fixture->store, table, c, "{}", &pulled);
   upsert_raw (fixture->store, table, "other", "{}", &pulled);
-  n_changes = count_rows (fixture->store, "SELECT count(*) FROM changelog");
+  n_changes = oms_test_query_int (fixture->store, "SELECT count(*) FROM changelog");
 
   if (!reverse)
     {
@@ -410,8 +372,9 @@ test_merge_chain (Fixture       *fixture,
   g_assert_cmpstr (links, ==, expected);
 
   /* The records stay: only the links moved, and links are not synced. */
-  g_assert_cmpint (count_rows (fixture->store, "SELECT count(*) FROM record"), ==, 4);
-  g_assert_cmpint (count_rows (fixture->store, "SELECT count(*) FROM changelog"), ==, n_changes);
+  g_assert_cmpint (oms_test_query_int (fixture->store, "SELECT count(*) FROM record"), ==, 4);
+  g_assert_cmpint (oms_test_query_int (fixture->store, "SELECT count(*) FROM changelog"),
+                   ==, n_changes);
 }
 
 /* name_merge.rs test_name_merge: the same for names, which also deletes the merged names,
@@ -448,16 +411,18 @@ test_merge_name_chain (Fixture       *fixture,
   links = links_to (fixture->store, "name", "name_c");
   g_assert_cmpstr (links, ==, "name_a>name_c name_b>name_c name_c>name_c");
 
-  g_assert_cmpint (count_rows (fixture->store, "SELECT count(*) FROM name"), ==, 1);
-  g_assert_cmpint (count_rows (fixture->store, "SELECT count(*) FROM name WHERE id = 'name_c'"),
-                   ==, 1);
-  g_assert_cmpint (count_rows (fixture->store,
-                               "SELECT count(*) FROM changelog_deduped WHERE table_name = 'name' "
-                               "AND row_action = 'DELETE' AND record_id IN ('name_a', 'name_b') "
-                               "AND is_sync_update = 1 AND source_site_id = 7"), ==, 2);
+  g_assert_cmpint (oms_test_query_int (fixture->store, "SELECT count(*) FROM name"), ==, 1);
+  g_assert_cmpint (oms_test_query_int (fixture->store,
+                                       "SELECT count(*) FROM name WHERE id = 'name_c'"), ==, 1);
+  g_assert_cmpint (oms_test_query_int (fixture->store,
+                                       "SELECT count(*) FROM changelog_deduped "
+                                       "WHERE table_name = 'name' "
+                                       "AND row_action = 'DELETE' "
+                                       "AND record_id IN ('name_a', 'name_b') "
+                                       "AND is_sync_update = 1 AND source_site_id = 7"), ==, 2);
   /* Nothing of it is pushed back. */
-  g_assert_cmpint (count_rows (fixture->store, "SELECT count(*) FROM changelog "
-                                               "WHERE is_sync_update = 0"), ==, 0);
+  g_assert_cmpint (oms_test_query_int (fixture->store, "SELECT count(*) FROM changelog "
+                                                       "WHERE is_sync_update = 0"), ==, 0);
 }
 
 static void
@@ -508,7 +473,7 @@ count_joins (OmsStore   *store,
                      "JOIN name n ON n.id = l.name_id "
                      "WHERE r.table_name = 'name_store_join' AND n.id = '%s'", name_id);
 
-  return count_rows (store, sql);
+  return oms_test_query_int (store, sql);
 }
 
 /* name_merge.rs test_name_merge, the part with name_store_join: the mock names, stores and
@@ -552,7 +517,7 @@ test_merge_name_store_joins (Fixture       *fixture,
   g_assert_cmpint (count_joins (store, "name2"), ==, 1);
   g_assert_cmpint (count_joins (store, "name3"), ==, 2);
   g_assert_cmpint (count_joins (store, "name_store_a"), ==, 1);
-  n_changes = count_rows (store, "SELECT count(*) FROM changelog");
+  n_changes = oms_test_query_int (store, "SELECT count(*) FROM changelog");
 
   add_merge (records, "name", "name2", "name3");
   add_merge (records, "name", "name_a", "name2");
@@ -573,42 +538,46 @@ test_merge_name_store_joins (Fixture       *fixture,
   /* Which joins: name3's duplicate of name2's for store 1 and its join to the store whose
    * name is name2, name_a's join to store_a, and its duplicate for the master list store.
    */
-  g_assert_cmpint (count_rows (store, "SELECT count(*) FROM record WHERE table_name = "
-                                      "'name_store_join' AND id IN ('mock_name_3_join_id', "
-                                      "'mock_name_3_join2_id', 'mock_name_store_join_d', "
-                                      "'mock_name_store_join_a_name_a')"), ==, 0);
-  g_assert_cmpint (count_rows (store, "SELECT count(*) FROM record WHERE table_name = "
-                                      "'name_store_join' AND id IN ('mock_name_2_join_id', "
-                                      "'mock_name_store_join_e', "
-                                      "'mock_name_store_master_list_join_a', "
-                                      "'name_store_a_join_b')"), ==, 4);
+  g_assert_cmpint (oms_test_query_int (store, "SELECT count(*) FROM record WHERE table_name = "
+                                              "'name_store_join' AND id IN ('mock_name_3_join_id', "
+                                              "'mock_name_3_join2_id', 'mock_name_store_join_d', "
+                                              "'mock_name_store_join_a_name_a')"), ==, 0);
+  g_assert_cmpint (oms_test_query_int (store, "SELECT count(*) FROM record WHERE table_name = "
+                                              "'name_store_join' AND id IN ('mock_name_2_join_id', "
+                                              "'mock_name_store_join_e', "
+                                              "'mock_name_store_master_list_join_a', "
+                                              "'name_store_a_join_b')"), ==, 4);
   /* The kept join for the master list store took the supplier flag of the one deleted. */
-  g_assert_cmpint (count_rows (store, "SELECT count(*) FROM record "
-                                      "WHERE id = 'mock_name_store_master_list_join_a' "
-                                      "AND json_extract (data, '$.om_name_is_customer') = 1 "
-                                      "AND json_extract (data, '$.om_name_is_supplier') = 1 "
-                                      "AND json_extract (data, '$.name_ID') = 'name_store_a' "
-                                      "AND store_id = 'program_master_list_store'"), ==, 1);
-  g_assert_cmpint (count_rows (store, "SELECT count(*) FROM name"), ==, 5);
+  g_assert_cmpint (oms_test_query_int (store,
+                                       "SELECT count(*) FROM record "
+                                       "WHERE id = 'mock_name_store_master_list_join_a' "
+                                       "AND json_extract (data, '$.om_name_is_customer') = 1 "
+                                       "AND json_extract (data, '$.om_name_is_supplier') = 1 "
+                                       "AND json_extract (data, '$.name_ID') = 'name_store_a' "
+                                       "AND store_id = 'program_master_list_store'"), ==, 1);
+  g_assert_cmpint (oms_test_query_int (store, "SELECT count(*) FROM name"), ==, 5);
 
   /* Every write has its changelog row, filed under the join's store, as a sync update: three
    * names and four joins deleted, one join updated.
    */
-  g_assert_cmpint (count_rows (store, "SELECT count(*) FROM changelog") - n_changes, ==, 8);
-  g_assert_cmpint (count_rows (store, "SELECT count(*) FROM changelog WHERE cursor > "
-                                      "(SELECT max(cursor) - 8 FROM changelog) "
-                                      "AND is_sync_update = 1 AND source_site_id = 7"), ==, 8);
-  g_assert_cmpint (count_rows (store, "SELECT count(*) FROM changelog_deduped WHERE "
-                                      "table_name = 'name_store_join' AND row_action = 'DELETE' "
-                                      "AND ((record_id = 'mock_name_3_join2_id' AND store_id = "
-                                      "'mock_test_name_query_store_2') OR (record_id = "
-                                      "'mock_name_store_join_d' AND store_id = 'store_a'))"),
+  g_assert_cmpint (oms_test_query_int (store, "SELECT count(*) FROM changelog") - n_changes, ==, 8);
+  g_assert_cmpint (oms_test_query_int (store, "SELECT count(*) FROM changelog WHERE cursor > "
+                                              "(SELECT max(cursor) - 8 FROM changelog) "
+                                              "AND is_sync_update = 1 AND source_site_id = 7"),
+                   ==, 8);
+  g_assert_cmpint (oms_test_query_int (store,
+                                       "SELECT count(*) FROM changelog_deduped WHERE "
+                                       "table_name = 'name_store_join' AND row_action = 'DELETE' "
+                                       "AND ((record_id = 'mock_name_3_join2_id' AND store_id = "
+                                       "'mock_test_name_query_store_2') OR (record_id = "
+                                       "'mock_name_store_join_d' AND store_id = 'store_a'))"),
                    ==, 2);
-  g_assert_cmpint (count_rows (store, "SELECT count(*) FROM changelog_deduped WHERE "
-                                      "table_name = 'name_store_join' AND row_action = 'UPSERT' "
-                                      "AND record_id = 'mock_name_store_master_list_join_a' "
-                                      "AND store_id = 'program_master_list_store' AND cursor > "
-                                      "(SELECT max(cursor) - 8 FROM changelog)"), ==, 1);
+  g_assert_cmpint (oms_test_query_int (store,
+                                       "SELECT count(*) FROM changelog_deduped WHERE "
+                                       "table_name = 'name_store_join' AND row_action = 'UPSERT' "
+                                       "AND record_id = 'mock_name_store_master_list_join_a' "
+                                       "AND store_id = 'program_master_list_store' AND cursor > "
+                                       "(SELECT max(cursor) - 8 FROM changelog)"), ==, 1);
 }
 
 /* The flags of a deleted duplicate are ORed into the kept join only where they add something;
@@ -639,7 +608,7 @@ test_merge_name_join_flags (Fixture       *fixture,
   upsert_raw (store, "name_store_join", "k4", "{'ID':'k4','name_ID':'keep','store_ID':'S4'}",
               &pulled);
   upsert_join (store, "g4", "gone", "S4", FALSE, TRUE);
-  n_changes = count_rows (store, "SELECT count(*) FROM changelog");
+  n_changes = oms_test_query_int (store, "SELECT count(*) FROM changelog");
 
   add_merge (records, "name", "keep", "gone");
   store_batch (fixture, records);
@@ -647,21 +616,23 @@ test_merge_name_join_flags (Fixture       *fixture,
 
   outcomes = merge_outcomes (store);
   g_assert_cmpstr (outcomes, ==, "ok");
-  g_assert_cmpint (count_rows (store, "SELECT count(*) FROM record WHERE id IN "
-                                      "('g1', 'g2', 'g4')"), ==, 0);
-  g_assert_cmpint (count_rows (store, "SELECT count(*) FROM record WHERE id IN "
-                                      "('k1', 'k2', 'k3', 'k4', 'g3')"), ==, 5);
-  g_assert_cmpint (count_rows (store, "SELECT count(*) FROM record WHERE id = 'k2' AND "
-                                      "json_extract (data, '$.om_name_is_customer') = 1 AND "
-                                      "json_extract (data, '$.om_name_is_supplier') = 1"), ==, 1);
-  g_assert_cmpint (count_rows (store, "SELECT count(*) FROM record WHERE id = 'k4' AND "
-                                      "json_extract (data, '$.om_name_is_customer') = 0 AND "
-                                      "json_extract (data, '$.om_name_is_supplier') = 1 AND "
-                                      "json_extract (data, '$.store_ID') = 'S4'"), ==, 1);
+  g_assert_cmpint (oms_test_query_int (store, "SELECT count(*) FROM record WHERE id IN "
+                                              "('g1', 'g2', 'g4')"), ==, 0);
+  g_assert_cmpint (oms_test_query_int (store, "SELECT count(*) FROM record WHERE id IN "
+                                              "('k1', 'k2', 'k3', 'k4', 'g3')"), ==, 5);
+  g_assert_cmpint (oms_test_query_int (store,
+                                       "SELECT count(*) FROM record WHERE id = 'k2' AND "
+                                       "json_extract (data, '$.om_name_is_customer') = 1 AND "
+                                       "json_extract (data, '$.om_name_is_supplier') = 1"), ==, 1);
+  g_assert_cmpint (oms_test_query_int (store,
+                                       "SELECT count(*) FROM record WHERE id = 'k4' AND "
+                                       "json_extract (data, '$.om_name_is_customer') = 0 AND "
+                                       "json_extract (data, '$.om_name_is_supplier') = 1 AND "
+                                       "json_extract (data, '$.store_ID') = 'S4'"), ==, 1);
   /* k1, k2, k4, g3, and the inactive k3. */
   g_assert_cmpint (count_joins (store, "keep"), ==, 5);
   /* The name, three joins deleted, two updated. */
-  g_assert_cmpint (count_rows (store, "SELECT count(*) FROM changelog") - n_changes, ==, 6);
+  g_assert_cmpint (oms_test_query_int (store, "SELECT count(*) FROM changelog") - n_changes, ==, 6);
 }
 
 /* Open mSupply's texts when there is nothing to merge or the kept record has no link; the
@@ -681,7 +652,7 @@ test_merge_outcomes (Fixture       *fixture,
   upsert_raw (store, "item", "I1", "{}", &pulled);
   upsert_raw (store, "item", "I2", "{}", &pulled);
   upsert_raw (store, "clinician", "C1", "{}", &pulled);
-  n_changes = count_rows (store, "SELECT count(*) FROM changelog");
+  n_changes = oms_test_query_int (store, "SELECT count(*) FROM changelog");
 
   add_merge (records, "item", "I1", "unknown");
   add_merge (records, "item", "missing", "I1");
@@ -722,8 +693,8 @@ test_merge_outcomes (Fixture       *fixture,
   g_clear_pointer (&links, g_free);
   links = links_to (store, "clinician", NULL);
   g_assert_cmpstr (links, ==, "C1>C1");
-  g_assert_cmpint (count_rows (store, "SELECT count(*) FROM name WHERE id = 'N1'"), ==, 1);
-  g_assert_cmpint (count_rows (store, "SELECT count(*) FROM changelog"), ==, n_changes);
+  g_assert_cmpint (oms_test_query_int (store, "SELECT count(*) FROM name WHERE id = 'N1'"), ==, 1);
+  g_assert_cmpint (oms_test_query_int (store, "SELECT count(*) FROM changelog"), ==, n_changes);
 }
 
 /* A name merge that fails part-way leaves nothing half done, and the next merge goes on. */
@@ -743,17 +714,17 @@ test_merge_failure_undone (Fixture       *fixture,
   upsert_raw (store, "item", "I2", "{}", &pulled);
   upsert_join (store, "k1", "keep", "S1", TRUE, FALSE);
   upsert_join (store, "g1", "gone", "S1", FALSE, TRUE);
-  n_changes = count_rows (store, "SELECT count(*) FROM changelog");
+  n_changes = oms_test_query_int (store, "SELECT count(*) FROM changelog");
   /* The last write of the name merge, deleting the duplicate join, fails. */
-  exec_sql (store, "CREATE TRIGGER refuse_join_delete BEFORE DELETE ON record "
-                   "WHEN OLD.table_name = 'name_store_join' "
-                   "BEGIN SELECT RAISE (ABORT, 'refused by the test'); END");
+  oms_test_exec_sql (store, "CREATE TRIGGER refuse_join_delete BEFORE DELETE ON record "
+                            "WHEN OLD.table_name = 'name_store_join' "
+                            "BEGIN SELECT RAISE (ABORT, 'refused by the test'); END");
 
   add_merge (records, "name", "keep", "gone");
   add_merge (records, "item", "I2", "I1");
   store_batch (fixture, records);
   integrate (fixture);
-  exec_sql (store, "DROP TRIGGER refuse_join_delete");
+  oms_test_exec_sql (store, "DROP TRIGGER refuse_join_delete");
 
   outcomes = merge_outcomes (store);
   g_assert_nonnull (strstr (outcomes, "refused by the test"));
@@ -761,10 +732,11 @@ test_merge_failure_undone (Fixture       *fixture,
 
   links = links_to (store, "name", NULL);
   g_assert_cmpstr (links, ==, "gone>gone keep>keep");
-  g_assert_cmpint (count_rows (store, "SELECT count(*) FROM name"), ==, 2);
-  g_assert_cmpint (count_rows (store, "SELECT count(*) FROM record WHERE id = 'k1' AND "
-                                      "json_extract (data, '$.om_name_is_supplier') = 0"), ==, 1);
-  g_assert_cmpint (count_rows (store, "SELECT count(*) FROM changelog"), ==, n_changes);
+  g_assert_cmpint (oms_test_query_int (store, "SELECT count(*) FROM name"), ==, 2);
+  g_assert_cmpint (oms_test_query_int (store, "SELECT count(*) FROM record WHERE id = 'k1' AND "
+                                              "json_extract (data, '$.om_name_is_supplier') = 0"),
+                   ==, 1);
+  g_assert_cmpint (oms_test_query_int (store, "SELECT count(*) FROM changelog"), ==, n_changes);
   g_clear_pointer (&links, g_free);
   links = links_to (store, "item", NULL);
   g_assert_cmpstr (links, ==, "I1>I2 I2>I2");

@@ -11,6 +11,7 @@
 #include <glib/gstdio.h>
 
 #include "oms-store-private.h"
+#include "oms-test-util.h"
 
 typedef struct
 {
@@ -53,21 +54,6 @@ object_from_json (const char *json)
   return json_object_ref (json_node_get_object (node));
 }
 
-static gint64
-count_rows (OmsStore   *store,
-            const char *sql)
-{
-  sqlite3_stmt *stmt = NULL;
-  gint64 n;
-
-  g_assert_cmpint (sqlite3_prepare_v2 (oms_store_get_db (store), sql, -1, &stmt, NULL), ==,
-                   SQLITE_OK);
-  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
-  n = sqlite3_column_int64 (stmt, 0);
-  sqlite3_finalize (stmt);
-  return n;
-}
-
 static void
 upsert_location (OmsStore               *store,
                  const char             *id,
@@ -101,13 +87,13 @@ test_create (Fixture       *fixture,
   g_assert_cmpint (g_stat (path, &st), ==, 0);
   g_assert_cmpint (st.st_mode & 0777, ==, 0600);
 
-  g_assert_cmpint (count_rows (fixture->store, "PRAGMA user_version"), ==,
+  g_assert_cmpint (oms_test_query_int (fixture->store, "PRAGMA user_version"), ==,
                    OMS_STORE_SCHEMA_VERSION);
-  g_assert_cmpint (count_rows (fixture->store, "PRAGMA foreign_keys"), ==, 1);
-  g_assert_cmpint (count_rows (fixture->store, "PRAGMA busy_timeout"), >, 0);
-  g_assert_cmpint (count_rows (fixture->store,
-                               "SELECT count(*) FROM pragma_journal_mode WHERE "
-                               "journal_mode = 'wal'"), ==, 1);
+  g_assert_cmpint (oms_test_query_int (fixture->store, "PRAGMA foreign_keys"), ==, 1);
+  g_assert_cmpint (oms_test_query_int (fixture->store, "PRAGMA busy_timeout"), >, 0);
+  g_assert_cmpint (oms_test_query_int (fixture->store,
+                                       "SELECT count(*) FROM pragma_journal_mode WHERE "
+                                       "journal_mode = 'wal'"), ==, 1);
 
   /* Every table the protocol and the window need exists. */
   {
@@ -121,7 +107,7 @@ test_create (Fixture       *fixture,
         g_autofree char *sql =
           g_strdup_printf ("SELECT count(*) FROM sqlite_master WHERE name = '%s'", names[i]);
 
-        g_assert_cmpint (count_rows (fixture->store, sql), ==, 1);
+        g_assert_cmpint (oms_test_query_int (fixture->store, sql), ==, 1);
       }
   }
 }
@@ -145,8 +131,8 @@ test_reopen (Fixture       *fixture,
   value = oms_store_kv_get_string (fixture->store, "SETTINGS_SYNC_URL", &error);
   g_assert_no_error (error);
   g_assert_cmpstr (value, ==, "https://central.example:2048");
-  g_assert_cmpint (count_rows (fixture->store, "SELECT count(*) FROM location"), ==, 1);
-  g_assert_cmpint (count_rows (fixture->store, "SELECT count(*) FROM changelog"), ==, 1);
+  g_assert_cmpint (oms_test_query_int (fixture->store, "SELECT count(*) FROM location"), ==, 1);
+  g_assert_cmpint (oms_test_query_int (fixture->store, "SELECT count(*) FROM changelog"), ==, 1);
 }
 
 static void
@@ -165,7 +151,7 @@ test_migrations_idempotent (Fixture       *fixture,
       g_assert_no_error (error);
     }
   g_assert_null (oms_store_schema_get_migration (OMS_STORE_SCHEMA_VERSION + 1));
-  g_assert_cmpint (count_rows (fixture->store, "SELECT count(*) FROM location"), ==, 1);
+  g_assert_cmpint (oms_test_query_int (fixture->store, "SELECT count(*) FROM location"), ==, 1);
 }
 
 /* A legacy record kept generically names its store `store_ID`: its delete is filed under that
@@ -193,7 +179,7 @@ test_generic_delete_store (Fixture       *fixture,
   entry = g_ptr_array_index (latest, 0);
   g_assert_cmpint (entry->action, ==, OMS_ROW_ACTION_DELETE);
   g_assert_cmpstr (entry->store_id, ==, "store-1");
-  g_assert_cmpint (count_rows (store, "SELECT count(*) FROM record"), ==, 0);
+  g_assert_cmpint (oms_test_query_int (store, "SELECT count(*) FROM record"), ==, 0);
 }
 
 /* Schema 5: file references an older omsync kept generically become typed on upgrade, and a
@@ -234,10 +220,11 @@ test_sync_file_reference_upgrade (Fixture       *fixture,
   g_assert_cmpstr (json_object_get_string_member (row, "direction"), ==, "DOWNLOAD");
   g_assert_cmpstr (json_object_get_string_member (row, "status"), ==, "NEW");
   /* Moved, not copied; what cannot be a reference stays generic, as does everything else. */
-  g_assert_cmpint (count_rows (fixture->store, "SELECT count(*) FROM record WHERE "
-                                               "table_name = 'sync_file_reference'"), ==, 1);
-  g_assert_cmpint (count_rows (fixture->store, "SELECT count(*) FROM record WHERE "
-                                               "id = 'c1'"), ==, 1);
+  g_assert_cmpint (oms_test_query_int (fixture->store, "SELECT count(*) FROM record WHERE "
+                                                       "table_name = 'sync_file_reference'"),
+                   ==, 1);
+  g_assert_cmpint (oms_test_query_int (fixture->store, "SELECT count(*) FROM record WHERE "
+                                                       "id = 'c1'"), ==, 1);
 
   /* The file synchroniser's state survives the same reference arriving again. */
   g_assert_true (oms_store_exec (fixture->store,
@@ -293,10 +280,11 @@ test_key_value (Fixture       *fixture,
   g_assert_no_error (error);
 
   /* Values live in their own typed column, as in Open mSupply. */
-  g_assert_cmpint (count_rows (store, "SELECT value_int FROM key_value_store WHERE id = 'I'"),
+  g_assert_cmpint (oms_test_query_int (store,
+                                       "SELECT value_int FROM key_value_store WHERE id = 'I'"),
                    ==, G_MININT32);
-  g_assert_cmpint (count_rows (store, "SELECT value_bigint IS NULL FROM key_value_store "
-                                      "WHERE id = 'I'"), ==, 1);
+  g_assert_cmpint (oms_test_query_int (store, "SELECT value_bigint IS NULL FROM key_value_store "
+                                              "WHERE id = 'I'"), ==, 1);
 
   /* Overwriting a key with another type keeps only the new value. */
   g_assert_true (oms_store_kv_set_int (store, "S", 5, &error));
@@ -354,10 +342,10 @@ test_changelog_rolled_back_with_record (Fixture       *fixture,
   /* A caller's transaction that rolls back takes the changelog row with it. */
   g_assert_true (oms_store_begin (store, &error));
   upsert_location (store, "loc-1", "Fridge", "store-1", OMS_ORIGIN_LOCAL);
-  g_assert_cmpint (count_rows (store, "SELECT count(*) FROM changelog"), ==, 1);
+  g_assert_cmpint (oms_test_query_int (store, "SELECT count(*) FROM changelog"), ==, 1);
   oms_store_rollback (store);
-  g_assert_cmpint (count_rows (store, "SELECT count(*) FROM location"), ==, 0);
-  g_assert_cmpint (count_rows (store, "SELECT count(*) FROM changelog"), ==, 0);
+  g_assert_cmpint (oms_test_query_int (store, "SELECT count(*) FROM location"), ==, 0);
+  g_assert_cmpint (oms_test_query_int (store, "SELECT count(*) FROM changelog"), ==, 0);
 
   /* A record the table refuses leaves no changelog row behind. */
   incomplete = object_from_json ("{\"id\":\"loc-9\",\"code\":\"X\",\"store_id\":\"s\"}");
@@ -365,7 +353,7 @@ test_changelog_rolled_back_with_record (Fixture       *fixture,
                                            &error));
   g_assert_error (error, OMS_STORE_ERROR, OMS_STORE_ERROR_INVALID);
   g_clear_error (&error);
-  g_assert_cmpint (count_rows (store, "SELECT count(*) FROM changelog"), ==, 0);
+  g_assert_cmpint (oms_test_query_int (store, "SELECT count(*) FROM changelog"), ==, 0);
 
   /* When the changelog write itself fails, the record write is undone too. */
   g_assert_true (oms_store_exec (store,
@@ -385,7 +373,7 @@ test_changelog_rolled_back_with_record (Fixture       *fixture,
     g_assert_error (error, OMS_STORE_ERROR, OMS_STORE_ERROR_SQL);
     g_clear_error (&error);
   }
-  g_assert_cmpint (count_rows (store, "SELECT count(*) FROM location"), ==, 0);
+  g_assert_cmpint (oms_test_query_int (store, "SELECT count(*) FROM location"), ==, 0);
   g_assert_true (oms_store_exec (store, "DROP TRIGGER refuse_changelog", &error));
 
   /* And a committed transaction keeps both. */
@@ -393,8 +381,8 @@ test_changelog_rolled_back_with_record (Fixture       *fixture,
   upsert_location (store, "loc-1", "Fridge", "store-1", OMS_ORIGIN_LOCAL);
   g_assert_true (oms_store_commit (store, &error));
   g_assert_no_error (error);
-  g_assert_cmpint (count_rows (store, "SELECT count(*) FROM location"), ==, 1);
-  g_assert_cmpint (count_rows (store, "SELECT count(*) FROM changelog"), ==, 1);
+  g_assert_cmpint (oms_test_query_int (store, "SELECT count(*) FROM location"), ==, 1);
+  g_assert_cmpint (oms_test_query_int (store, "SELECT count(*) FROM changelog"), ==, 1);
 }
 
 static void
@@ -432,10 +420,10 @@ test_deduplicated_view (Fixture       *fixture,
   g_assert_cmpstr (entry->store_id, ==, "store-1");
 
   /* The view answers the same as grouping the whole changelog would. */
-  g_assert_cmpint (count_rows (store,
-                               "SELECT count(*) FROM changelog_deduped d WHERE d.cursor = "
-                               "(SELECT max(cursor) FROM changelog c WHERE c.record_id = "
-                               "d.record_id AND c.store_id IS d.store_id)"), ==, 2);
+  g_assert_cmpint (oms_test_query_int (store,
+                                       "SELECT count(*) FROM changelog_deduped d WHERE d.cursor = "
+                                       "(SELECT max(cursor) FROM changelog c WHERE c.record_id = "
+                                       "d.record_id AND c.store_id IS d.store_id)"), ==, 2);
 
   /* A cursor past a record's newest change no longer sees it; limits apply. */
   delete_cursor = entry->cursor;
@@ -572,16 +560,6 @@ test_changed_signal (Fixture       *fixture,
   oms_store_rollback (store);
 }
 
-static char *
-make_tmp_dir (void)
-{
-  g_autoptr(GError) error = NULL;
-  char *tmp = g_dir_make_tmp ("oms-store-XXXXXX", &error);
-
-  g_assert_no_error (error);
-  return tmp;
-}
-
 static void
 assert_refused_untouched (const char *data_dir,
                           const char *path,
@@ -610,7 +588,7 @@ assert_refused_untouched (const char *data_dir,
 static void
 test_corrupt_file (void)
 {
-  g_autofree char *dir = make_tmp_dir ();
+  g_autofree char *dir = oms_test_make_tmp_dir ("oms-store-XXXXXX");
   g_autofree char *path = g_build_filename (dir, "omsync.sqlite", NULL);
   GString *garbage = g_string_new (NULL);
 
@@ -625,7 +603,7 @@ test_corrupt_file (void)
 static void
 test_foreign_database (void)
 {
-  g_autofree char *dir = make_tmp_dir ();
+  g_autofree char *dir = oms_test_make_tmp_dir ("oms-store-XXXXXX");
   g_autofree char *path = g_build_filename (dir, "omsync.sqlite", NULL);
   sqlite3 *db = NULL;
 
@@ -641,7 +619,7 @@ test_foreign_database (void)
 static void
 test_newer_schema_refused (void)
 {
-  g_autofree char *dir = make_tmp_dir ();
+  g_autofree char *dir = oms_test_make_tmp_dir ("oms-store-XXXXXX");
   g_autofree char *path = g_build_filename (dir, "omsync.sqlite", NULL);
   g_autoptr(GError) error = NULL;
   OmsStore *store;
@@ -663,7 +641,7 @@ test_newer_schema_refused (void)
 static void
 test_data_dir_is_a_file (void)
 {
-  g_autofree char *dir = make_tmp_dir ();
+  g_autofree char *dir = oms_test_make_tmp_dir ("oms-store-XXXXXX");
   g_autofree char *file = g_build_filename (dir, "not-a-dir", NULL);
   g_autoptr(GError) error = NULL;
   g_autoptr(OmsStore) store = NULL;
@@ -702,17 +680,17 @@ test_relaxed_commits (Fixture       *fixture,
 {
   g_autoptr(GError) error = NULL;
 
-  g_assert_cmpint (count_rows (fixture->store, "PRAGMA synchronous"), ==, 2);
+  g_assert_cmpint (oms_test_query_int (fixture->store, "PRAGMA synchronous"), ==, 2);
   oms_store_set_relaxed (fixture->store, TRUE);
-  g_assert_cmpint (count_rows (fixture->store, "PRAGMA synchronous"), ==, 1);
+  g_assert_cmpint (oms_test_query_int (fixture->store, "PRAGMA synchronous"), ==, 1);
   g_assert_true (oms_store_kv_set_int (fixture->store, "TEST_CURSOR", 7, &error));
   g_assert_no_error (error);
   oms_store_set_relaxed (fixture->store, FALSE);
-  g_assert_cmpint (count_rows (fixture->store, "PRAGMA synchronous"), ==, 2);
+  g_assert_cmpint (oms_test_query_int (fixture->store, "PRAGMA synchronous"), ==, 2);
 
   g_assert_true (oms_store_begin (fixture->store, &error));
   oms_store_set_relaxed (fixture->store, TRUE);
-  g_assert_cmpint (count_rows (fixture->store, "PRAGMA synchronous"), ==, 2);
+  g_assert_cmpint (oms_test_query_int (fixture->store, "PRAGMA synchronous"), ==, 2);
   oms_store_set_relaxed (fixture->store, FALSE);
   g_assert_true (oms_store_commit (fixture->store, &error));
   g_assert_no_error (error);
@@ -721,8 +699,8 @@ test_relaxed_commits (Fixture       *fixture,
   g_clear_object (&fixture->store);
   fixture->store = oms_store_open (fixture->data_dir, &error);
   g_assert_no_error (error);
-  g_assert_cmpint (count_rows (fixture->store, "SELECT value_int FROM key_value_store "
-                                               "WHERE id = 'TEST_CURSOR'"), ==, 7);
+  g_assert_cmpint (oms_test_query_int (fixture->store, "SELECT value_int FROM key_value_store "
+                                                       "WHERE id = 'TEST_CURSOR'"), ==, 7);
 }
 
 int

@@ -15,6 +15,8 @@
 #include "oms-sync-engine-private.h"
 #include "oms-sync-log.h"
 #include "oms-sync-settings.h"
+#include "oms-test-central.h"
+#include "oms-test-util.h"
 
 /* File sync end to end: omsync's OmsFileSync against omsync-central, in-process on
  * 127.0.0.1:0, with the central's faults standing in for a network and a server that fail.
@@ -30,17 +32,6 @@ typedef struct
   OmsFileSync      *file_sync;
 } Fixture;
 
-static char *
-make_tmp_dir (const char *name)
-{
-  g_autoptr(GError) error = NULL;
-  g_autofree char *template = g_strdup_printf ("oms-%s-XXXXXX", name);
-  char *dir = g_dir_make_tmp (template, &error);
-
-  g_assert_no_error (error);
-  return dir;
-}
-
 static gboolean
 spin_until (gboolean *done,
             guint     seconds)
@@ -54,18 +45,6 @@ spin_until (gboolean *done,
     }
 
   return *done;
-}
-
-static void
-spin_for (guint ms)
-{
-  gint64 end = g_get_monotonic_time () + (gint64) ms * 1000;
-
-  while (g_get_monotonic_time () < end)
-    {
-      if (!g_main_context_iteration (NULL, FALSE))
-        g_usleep (1000);
-    }
 }
 
 typedef struct
@@ -156,13 +135,9 @@ fixture_set_up (Fixture       *fixture,
   g_setenv ("OMSYNC_HARDWARE_ID", "test-machine-1", TRUE);
   g_setenv ("GIO_USE_PROXY_RESOLVER", "dummy", TRUE);
 
-  fixture->central_dir = make_tmp_dir ("central");
-  fixture->data_dir = make_tmp_dir ("site");
-  fixture->central = oms_central_server_new (fixture->central_dir, &error);
-  g_assert_no_error (error);
-  g_assert_true (oms_central_server_seed_demo (fixture->central, 0, &error));
-  g_assert_true (oms_central_server_listen (fixture->central, "127.0.0.1", 0, &error));
-  g_assert_no_error (error);
+  fixture->central_dir = oms_test_make_tmp_dir ("oms-central-XXXXXX");
+  fixture->data_dir = oms_test_make_tmp_dir ("oms-site-XXXXXX");
+  fixture->central = oms_test_central_new_demo (fixture->central_dir);
 
   fixture->store = oms_store_open (fixture->data_dir, &error);
   g_assert_no_error (error);
@@ -205,16 +180,6 @@ query_text (OmsStore   *store,
     text = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
   sqlite3_finalize (stmt);
   return text;
-}
-
-static void
-exec_sql (OmsStore   *store,
-          const char *sql)
-{
-  g_autoptr(GError) error = NULL;
-
-  g_assert_true (oms_store_exec (store, sql, &error));
-  g_assert_no_error (error);
 }
 
 /* Bytes that no text handling leaves alone: NULs, CR LF, a would-be multipart boundary. */
@@ -325,7 +290,7 @@ make_retry_due (Fixture    *fixture,
   g_autofree char *sql = g_strdup_printf ("UPDATE sync_file_reference SET retry_at = "
                                           "'2000-01-01 00:00:00.000000' WHERE id = '%s'", id);
 
-  exec_sql (fixture->store, sql);
+  oms_test_exec_sql (fixture->store, sql);
 }
 
 /* No half-written file is left beside the files of a record. */
@@ -505,7 +470,7 @@ test_permanent_failure (Fixture       *fixture,
   sql = g_strdup_printf ("UPDATE sync_file_reference SET status = 'ERROR', retries = %d, "
                          "retry_at = '2000-01-01 00:00:00.000000' WHERE id = '%s'",
                          OMS_FILE_MAX_UPLOAD_ATTEMPTS, attached->id);
-  exec_sql (fixture->store, sql);
+  oms_test_exec_sql (fixture->store, sql);
   g_assert_true (oms_central_server_add_fault (fixture->central,
                                                "/central/sync/upload_file:refuse", &error));
 
@@ -627,10 +592,10 @@ test_download_failure (Fixture       *fixture,
   _oms_http_set_timeout_scale (1.0, 1.0);
 
   /* A file the central does not have: its bare error, with the status. */
-  exec_sql (fixture->store, "INSERT INTO sync_file_reference (id, table_name, record_id, "
-                            "file_name, direction, status, created_datetime) VALUES "
-                            "('nowhere', 'asset', 'a', 'n.txt', 'DOWNLOAD', 'NEW', "
-                            "'2024-01-01T00:00:00')");
+  oms_test_exec_sql (fixture->store, "INSERT INTO sync_file_reference (id, table_name, record_id, "
+                                     "file_name, direction, status, created_datetime) VALUES "
+                                     "('nowhere', 'asset', 'a', 'n.txt', 'DOWNLOAD', 'NEW', "
+                                     "'2024-01-01T00:00:00')");
   g_assert_null (download (fixture, "nowhere", &error));
   g_assert_error (error, OMS_SYNC_ERROR, OMS_SYNC_ERROR_VARIANT_UNKNOWN);
   g_assert_cmpuint (oms_sync_error_get_http_status (error), ==, 500);
@@ -714,7 +679,7 @@ test_paused_during_sync (Fixture       *fixture,
   g_assert_false (oms_file_sync_get_paused (fixture->file_sync));
   for (gint64 end = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
        !done && g_get_monotonic_time () < end;
-       spin_for (20))
+       oms_test_spin_for (20))
     done = reference_is (fixture, attached->id, "DONE");
   g_assert_true (done);
   remote = central_file (fixture, attached);
@@ -764,14 +729,14 @@ test_retry_timer (Fixture       *fixture,
   run_sync (fixture);
   sql = g_strdup_printf ("UPDATE sync_file_reference SET status = 'ERROR', retries = 1, "
                          "retry_at = '%s' WHERE id = '%s'", retry_at, attached->id);
-  exec_sql (fixture->store, sql);
+  oms_test_exec_sql (fixture->store, sql);
 
   oms_file_sync_start (fixture->file_sync);
-  spin_for (300);
+  oms_test_spin_for (300);
   g_assert_true (reference_is (fixture, attached->id, "ERROR"));
   for (gint64 end = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
        !done && g_get_monotonic_time () < end;
-       spin_for (20))
+       oms_test_spin_for (20))
     done = reference_is (fixture, attached->id, "DONE");
   g_assert_true (done);
   oms_file_sync_stop (fixture->file_sync);

@@ -12,6 +12,7 @@
 
 #include "oms-integrator-private.h"
 #include "oms-store-private.h"
+#include "oms-test-util.h"
 
 /* The set-based integration of typed tables must leave exactly what the per-record path
  * leaves: the same rows, the same changelog rows in the same order, the same outcome on every
@@ -300,31 +301,6 @@ static const Case cases[] = {
     "'mime_type':null,'total_bytes':10,'created_datetime':'2024-01-05T10:00:00'}", FALSE },
 };
 
-static gint64
-count_rows (OmsStore   *store,
-            const char *sql)
-{
-  sqlite3_stmt *stmt = NULL;
-  gint64 n;
-
-  g_assert_cmpint (sqlite3_prepare_v2 (oms_store_get_db (store), sql, -1, &stmt, NULL), ==,
-                   SQLITE_OK);
-  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
-  n = sqlite3_column_int64 (stmt, 0);
-  sqlite3_finalize (stmt);
-  return n;
-}
-
-static void
-exec_sql (OmsStore   *store,
-          const char *sql)
-{
-  g_autoptr(GError) error = NULL;
-
-  g_assert_true (oms_store_exec (store, sql, &error));
-  g_assert_no_error (error);
-}
-
 static void
 fill_buffer (OmsStore   *store,
              const Case *records,
@@ -332,7 +308,7 @@ fill_buffer (OmsStore   *store,
 {
   sqlite3_stmt *stmt = NULL;
 
-  exec_sql (store, "BEGIN");
+  oms_test_exec_sql (store, "BEGIN");
   g_assert_cmpint (sqlite3_prepare_v2 (oms_store_get_db (store),
                                        "INSERT INTO sync_buffer (record_id, received_datetime, "
                                        "table_name, action, data, source_site_id) "
@@ -357,7 +333,7 @@ fill_buffer (OmsStore   *store,
     }
 
   sqlite3_finalize (stmt);
-  exec_sql (store, "COMMIT");
+  oms_test_exec_sql (store, "COMMIT");
 }
 
 typedef struct
@@ -573,32 +549,19 @@ prepare_store (const Case *records,
   store = oms_store_open (dir, &error);
   g_assert_no_error (error);
 
-  exec_sql (store, "INSERT INTO asset (id, notes, store_id, created_datetime, modified_datetime) "
-                   "VALUES ('A1', 'local notes', 'STORE_OLD', '2020-01-01T00:00:00', "
-                   "'2020-01-01T00:00:00')");
-  exec_sql (store, "INSERT INTO item_link (id, item_id) VALUES ('I1', 'I_KEPT')");
-  exec_sql (store, "INSERT INTO sync_file_reference (id, table_name, record_id, file_name, "
-                   "uploaded_bytes, total_bytes, direction, status, created_datetime) "
-                   "VALUES ('F3', 'asset', 'A2', 'photo.jpg', 10, 10, 'UPLOAD', 'DONE', "
-                   "'2024-01-05T10:00:00')");
+  oms_test_exec_sql (store,
+                     "INSERT INTO asset (id, notes, store_id, created_datetime, modified_datetime) "
+                     "VALUES ('A1', 'local notes', 'STORE_OLD', '2020-01-01T00:00:00', "
+                     "'2020-01-01T00:00:00')");
+  oms_test_exec_sql (store, "INSERT INTO item_link (id, item_id) VALUES ('I1', 'I_KEPT')");
+  oms_test_exec_sql (store,
+                     "INSERT INTO sync_file_reference (id, table_name, record_id, file_name, "
+                     "uploaded_bytes, total_bytes, direction, status, created_datetime) "
+                     "VALUES ('F3', 'asset', 'A2', 'photo.jpg', 10, 10, 'UPLOAD', 'DONE', "
+                     "'2024-01-05T10:00:00')");
   fill_buffer (store, records, n_records);
 
   return g_steal_pointer (&dir);
-}
-
-static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      g_remove (child);
-    }
-  g_rmdir (path);
 }
 
 /* Integrates @records once each way and returns what the per-record path left. */
@@ -628,8 +591,8 @@ assert_same_both_ways (const Case *records,
   bulk = dump_store (bulk_dir);
   assert_same (per_record, bulk);
 
-  remove_tree (bulk_dir);
-  remove_tree (per_record_dir);
+  oms_test_remove_dir_unchecked (bulk_dir);
+  oms_test_remove_dir_unchecked (per_record_dir);
 
   return g_steal_pointer (&per_record);
 }
@@ -779,12 +742,12 @@ test_cancel (void)
 
   store = oms_store_open (dir, &error);
   g_assert_no_error (error);
-  g_assert_cmpint (count_rows (store, "SELECT count(*) FROM sync_buffer "
-                                      "WHERE integration_datetime IS NULL"), ==, n);
-  g_assert_cmpint (count_rows (store, "SELECT count(*) FROM asset"), ==, 1);
-  g_assert_cmpint (count_rows (store, "SELECT count(*) FROM changelog"), ==, 0);
+  g_assert_cmpint (oms_test_query_int (store, "SELECT count(*) FROM sync_buffer "
+                                              "WHERE integration_datetime IS NULL"), ==, n);
+  g_assert_cmpint (oms_test_query_int (store, "SELECT count(*) FROM asset"), ==, 1);
+  g_assert_cmpint (oms_test_query_int (store, "SELECT count(*) FROM changelog"), ==, 0);
   g_clear_object (&store);
-  remove_tree (dir);
+  oms_test_remove_dir_unchecked (dir);
 }
 
 /* Tables kept generically are integrated in the order of their names, so the changelog of two
@@ -876,8 +839,8 @@ test_generic_links (void)
   g_assert_cmpuint (count_lines (per_record, "item_link ", "id=text:\"I4\""), ==, 0);
   g_assert_cmpuint (count_lines (per_record, "changelog ", "source_site_id=int:7"), ==, 4);
 
-  remove_tree (bulk_dir);
-  remove_tree (per_record_dir);
+  oms_test_remove_dir_unchecked (bulk_dir);
+  oms_test_remove_dir_unchecked (per_record_dir);
 }
 
 int

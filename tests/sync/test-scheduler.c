@@ -11,6 +11,8 @@
 #include "oms-sync-buffer.h"
 #include "oms-sync-engine-private.h"
 #include "oms-sync-settings.h"
+#include "oms-test-central.h"
+#include "oms-test-util.h"
 
 typedef struct
 {
@@ -25,30 +27,7 @@ typedef struct
   int               n_succeeded;
 } Fixture;
 
-static char *
-make_tmp_dir (const char *name)
-{
-  g_autoptr(GError) error = NULL;
-  g_autofree char *template = g_strdup_printf ("oms-%s-XXXXXX", name);
-  char *dir = g_dir_make_tmp (template, &error);
-
-  g_assert_no_error (error);
-  return dir;
-}
-
 /* The central runs on this thread's main context: every wait keeps it turning. */
-static void
-spin_for (guint ms)
-{
-  gint64 end = g_get_monotonic_time () + (gint64) ms * 1000;
-
-  while (g_get_monotonic_time () < end)
-    {
-      if (!g_main_context_iteration (NULL, FALSE))
-        g_usleep (1000);
-    }
-}
-
 static gboolean
 spin_until_finished (Fixture *fixture,
                      int      n_finished,
@@ -141,13 +120,9 @@ fixture_set_up (Fixture       *fixture,
   g_setenv ("OMSYNC_HARDWARE_ID", "test-machine-1", TRUE);
   g_setenv ("GIO_USE_PROXY_RESOLVER", "dummy", TRUE);
 
-  fixture->central_dir = make_tmp_dir ("central");
-  fixture->data_dir = make_tmp_dir ("site");
-  fixture->central = oms_central_server_new (fixture->central_dir, &error);
-  g_assert_no_error (error);
-  g_assert_true (oms_central_server_seed_demo (fixture->central, 0, &error));
-  g_assert_true (oms_central_server_listen (fixture->central, "127.0.0.1", 0, &error));
-  g_assert_no_error (error);
+  fixture->central_dir = oms_test_make_tmp_dir ("oms-central-XXXXXX");
+  fixture->data_dir = oms_test_make_tmp_dir ("oms-site-XXXXXX");
+  fixture->central = oms_test_central_new_demo (fixture->central_dir);
 
   open_site (fixture);
 }
@@ -168,7 +143,7 @@ test_unconfigured_never_runs (Fixture       *fixture,
 {
   oms_scheduler_start (fixture->scheduler);
   g_assert_false (oms_scheduler_trigger (fixture->scheduler));
-  spin_for (300);
+  oms_test_spin_for (300);
   g_assert_cmpint (fixture->n_started, ==, 0);
   g_assert_cmpint (oms_scheduler_get_next_run (fixture->scheduler), ==, 0);
 }
@@ -196,7 +171,7 @@ test_interval_after_each_run (Fixture       *fixture,
   g_assert_cmpint (fixture->n_succeeded, ==, 3);
 
   oms_scheduler_stop (fixture->scheduler);
-  spin_for (1500);
+  oms_test_spin_for (1500);
   g_assert_cmpint (fixture->n_started, ==, fixture->n_finished);
   g_assert_false (oms_sync_engine_get_is_syncing (fixture->engine));
 }
@@ -216,7 +191,7 @@ test_trigger_queues_one_run (Fixture       *fixture,
   g_assert_false (oms_scheduler_trigger (fixture->scheduler));
 
   g_assert_true (spin_until_finished (fixture, 2, 30000));
-  spin_for (500);
+  oms_test_spin_for (500);
   g_assert_cmpint (fixture->n_started, ==, 2);
   g_assert_cmpint (fixture->n_finished, ==, 2);
   g_assert_cmpint (fixture->n_succeeded, ==, 2);
@@ -240,7 +215,7 @@ test_initialisation_retried_only_by_hand (Fixture       *fixture,
 
   /* No timer while not initialised: nothing happens by itself. */
   g_assert_cmpint (oms_scheduler_get_next_run (fixture->scheduler), ==, 0);
-  spin_for (2500);
+  oms_test_spin_for (2500);
   g_assert_cmpint (fixture->n_started, ==, 1);
 
   /* "Retry" does it, and once initialised the interval takes over. */
@@ -305,7 +280,7 @@ test_stop_interrupts_run (Fixture       *fixture,
   /* Stopping (omsync closing) cancels the run; it is closed, not left "syncing". */
   oms_scheduler_stop (fixture->scheduler);
   g_assert_true (spin_until_finished (fixture, 1, 30000));
-  spin_for (100);  /* the run's own callback may come an iteration after the signal */
+  oms_test_spin_for (100);  /* the run's own callback may come an iteration after the signal */
   run = oms_sync_engine_get_latest_run (fixture->engine);
   g_assert_true (run->interrupted);
   g_assert_false (oms_sync_run_is_syncing (run));

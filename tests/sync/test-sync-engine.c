@@ -15,6 +15,8 @@
 #include "oms-sync-engine-private.h"
 #include "oms-sync-lock.h"
 #include "oms-sync-settings.h"
+#include "oms-test-central.h"
+#include "oms-test-util.h"
 
 typedef struct
 {
@@ -26,92 +28,6 @@ typedef struct
   char             *store_id;    /* the demo site's store */
 } Fixture;
 
-static char *
-make_tmp_dir (const char *name)
-{
-  g_autoptr(GError) error = NULL;
-  g_autofree char *template = g_strdup_printf ("oms-%s-XXXXXX", name);
-  char *dir = g_dir_make_tmp (template, &error);
-
-  g_assert_no_error (error);
-  return dir;
-}
-
-static gboolean
-spin_until_done (gboolean *done)
-{
-  gint64 deadline = g_get_monotonic_time () + 120 * G_USEC_PER_SEC;
-
-  while (!*done && g_get_monotonic_time () < deadline)
-    g_main_context_iteration (NULL, TRUE);
-
-  return *done;
-}
-
-/* The central runs on this thread's main context: waiting must keep it turning. */
-static void
-spin_for (guint ms)
-{
-  gint64 end = g_get_monotonic_time () + (gint64) ms * 1000;
-
-  while (g_get_monotonic_time () < end)
-    {
-      if (!g_main_context_iteration (NULL, FALSE))
-        g_usleep (1000);
-    }
-}
-
-typedef struct
-{
-  gboolean  done;
-  gboolean  ok;
-  GError   *error;
-} Result;
-
-static void
-result_cb (GObject      *object,
-           GAsyncResult *result,
-           gpointer      user_data)
-{
-  Result *r = user_data;
-
-  if (OMS_IS_SYNC_ENGINE (object))
-    r->ok = oms_sync_engine_run_finish (OMS_SYNC_ENGINE (object), result, &r->error);
-  else
-    r->ok = oms_sync_settings_save_finish (OMS_STORE (object), result, &r->error);
-  r->done = TRUE;
-}
-
-static gboolean
-run_sync (Fixture  *fixture,
-          GError  **error)
-{
-  Result r = { 0 };
-
-  oms_sync_engine_run_async (fixture->engine, NULL, result_cb, &r);
-  g_assert_true (spin_until_done (&r.done));
-  if (r.error != NULL)
-    g_propagate_error (error, r.error);
-
-  return r.ok;
-}
-
-static gboolean
-save_settings (Fixture     *fixture,
-               const char  *password,
-               GError     **error)
-{
-  Result r = { 0 };
-
-  oms_sync_settings_save_async (fixture->store, oms_central_server_get_base_url (fixture->central),
-                                "demo", password, 300, NULL, result_cb, &r);
-  g_assert_true (spin_until_done (&r.done));
-  if (r.error != NULL)
-    g_propagate_error (error, r.error);
-
-  return r.ok;
-}
-
 static void
 fixture_set_up (Fixture       *fixture,
                 gconstpointer  user_data)
@@ -121,13 +37,9 @@ fixture_set_up (Fixture       *fixture,
   g_setenv ("OMSYNC_HARDWARE_ID", "test-machine-1", TRUE);
   g_setenv ("GIO_USE_PROXY_RESOLVER", "dummy", TRUE);
 
-  fixture->central_dir = make_tmp_dir ("central");
-  fixture->data_dir = make_tmp_dir ("site");
-  fixture->central = oms_central_server_new (fixture->central_dir, &error);
-  g_assert_no_error (error);
-  g_assert_true (oms_central_server_seed_demo (fixture->central, 0, &error));
-  g_assert_true (oms_central_server_listen (fixture->central, "127.0.0.1", 0, &error));
-  g_assert_no_error (error);
+  fixture->central_dir = oms_test_make_tmp_dir ("oms-central-XXXXXX");
+  fixture->data_dir = oms_test_make_tmp_dir ("oms-site-XXXXXX");
+  fixture->central = oms_test_central_new_demo (fixture->central_dir);
   fixture->store_id = oms_central_server_dup_store_id (fixture->central, "demo", &error);
   g_assert_no_error (error);
 
@@ -149,33 +61,18 @@ fixture_tear_down (Fixture       *fixture,
   g_free (fixture->data_dir);
 }
 
-static gint64
-count_rows (OmsStore   *store,
-            const char *sql)
-{
-  sqlite3_stmt *stmt = NULL;
-  gint64 n;
-
-  g_assert_cmpint (sqlite3_prepare_v2 (oms_store_get_db (store), sql, -1, &stmt, NULL), ==,
-                   SQLITE_OK);
-  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
-  n = sqlite3_column_int64 (stmt, 0);
-  sqlite3_finalize (stmt);
-  return n;
-}
-
 static void
 configure_and_initialise (Fixture *fixture)
 {
   g_autoptr(GError) error = NULL;
 
   g_assert_cmpint (oms_sync_engine_get_mode (fixture->engine), ==, OMS_SYNC_MODE_UNCONFIGURED);
-  g_assert_true (save_settings (fixture, "pass", &error));
+  g_assert_true (oms_test_save_settings (fixture->store, fixture->central, "pass", &error));
   g_assert_no_error (error);
   oms_sync_engine_refresh (fixture->engine);
   g_assert_cmpint (oms_sync_engine_get_mode (fixture->engine), ==, OMS_SYNC_MODE_INITIALISING);
 
-  g_assert_true (run_sync (fixture, &error));
+  g_assert_true (oms_test_run_sync (fixture->engine, &error));
   g_assert_no_error (error);
   g_assert_cmpint (oms_sync_engine_get_mode (fixture->engine), ==, OMS_SYNC_MODE_OPERATIONAL);
 }
@@ -186,27 +83,27 @@ test_settings_refused (Fixture       *fixture,
 {
   g_autoptr(GError) error = NULL;
 
-  g_assert_false (save_settings (fixture, "wrong", &error));
+  g_assert_false (oms_test_save_settings (fixture->store, fixture->central, "wrong", &error));
   g_assert_error (error, OMS_SYNC_ERROR, OMS_SYNC_ERROR_VARIANT_INCORRECT_PASSWORD);
   g_assert_false (oms_store_kv_has (fixture->store, OMS_KV_SYNC_URL, NULL));
   g_assert_false (oms_store_kv_has (fixture->store, OMS_KV_SYNC_PASSWORD_SHA256, NULL));
   g_clear_error (&error);
 
   {
-    Result r = { 0 };
+    OmsTestResult r = { 0 };
 
     oms_sync_settings_save_async (fixture->store, "not a url", "demo", "pass", 300, NULL,
-                                  result_cb, &r);
-    g_assert_true (spin_until_done (&r.done));
+                                  oms_test_result_cb, &r);
+    g_assert_true (oms_test_spin_until (&r.done, 120));
     g_assert_error (r.error, OMS_SYNC_ERROR, OMS_SYNC_ERROR_VARIANT_INVALID_URL);
     g_clear_error (&r.error);
   }
   g_assert_false (oms_store_kv_has (fixture->store, OMS_KV_SYNC_URL, NULL));
 
   /* A run before configuration is refused without touching the log. */
-  g_assert_false (run_sync (fixture, &error));
+  g_assert_false (oms_test_run_sync (fixture->engine, &error));
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NOT_INITIALIZED);
-  g_assert_cmpint (count_rows (fixture->store, "SELECT count(*) FROM sync_log"), ==, 0);
+  g_assert_cmpint (oms_test_query_int (fixture->store, "SELECT count(*) FROM sync_log"), ==, 0);
 }
 
 static void
@@ -247,23 +144,25 @@ test_initialisation (Fixture       *fixture,
                    run->steps[OMS_SYNC_STEP_INTEGRATE].total);
 
   /* The demo district arrived in the typed tables, and the rest generically. */
-  g_assert_cmpint (count_rows (fixture->store, "SELECT count(*) FROM store"), >, 0);
-  g_assert_cmpint (count_rows (fixture->store, "SELECT count(*) FROM name"), >, 0);
-  g_assert_cmpint (count_rows (fixture->store, "SELECT count(*) FROM location"), >, 0);
-  g_assert_cmpint (count_rows (fixture->store, "SELECT count(*) FROM sensor"), >, 0);
-  g_assert_cmpint (count_rows (fixture->store, "SELECT count(*) FROM temperature_log"), >, 100);
-  g_assert_cmpint (count_rows (fixture->store, "SELECT count(*) FROM asset"), >, 0);
-  g_assert_cmpint (count_rows (fixture->store, "SELECT count(*) FROM record"), >, 0);
-  g_assert_cmpint (count_rows (fixture->store, "SELECT count(*) FROM sync_buffer "
-                                               "WHERE integration_datetime IS NULL"), ==, 0);
-  g_assert_cmpint (count_rows (fixture->store, "SELECT count(*) FROM sync_buffer "
-                                               "WHERE integration_error IS NOT NULL "
-                                               "AND integration_error NOT LIKE 'Ignored:%'"),
+  g_assert_cmpint (oms_test_query_int (fixture->store, "SELECT count(*) FROM store"), >, 0);
+  g_assert_cmpint (oms_test_query_int (fixture->store, "SELECT count(*) FROM name"), >, 0);
+  g_assert_cmpint (oms_test_query_int (fixture->store, "SELECT count(*) FROM location"), >, 0);
+  g_assert_cmpint (oms_test_query_int (fixture->store, "SELECT count(*) FROM sensor"), >, 0);
+  g_assert_cmpint (oms_test_query_int (fixture->store, "SELECT count(*) FROM temperature_log"),
+                   >, 100);
+  g_assert_cmpint (oms_test_query_int (fixture->store, "SELECT count(*) FROM asset"), >, 0);
+  g_assert_cmpint (oms_test_query_int (fixture->store, "SELECT count(*) FROM record"), >, 0);
+  g_assert_cmpint (oms_test_query_int (fixture->store, "SELECT count(*) FROM sync_buffer "
+                                                       "WHERE integration_datetime IS NULL"),
                    ==, 0);
+  g_assert_cmpint (oms_test_query_int (fixture->store,
+                                       "SELECT count(*) FROM sync_buffer "
+                                       "WHERE integration_error IS NOT NULL "
+                                       "AND integration_error NOT LIKE 'Ignored:%'"), ==, 0);
 
   /* Integrated rows are sync updates, and the push cursors jumped past them. */
-  g_assert_cmpint (count_rows (fixture->store, "SELECT count(*) FROM changelog "
-                                               "WHERE is_sync_update = 0"), ==, 0);
+  g_assert_cmpint (oms_test_query_int (fixture->store, "SELECT count(*) FROM changelog "
+                                                       "WHERE is_sync_update = 0"), ==, 0);
   g_assert_cmpint (oms_store_kv_get_int (fixture->store, OMS_KV_REMOTE_SYNC_PUSH_CURSOR, 0, NULL),
                    ==, oms_store_get_max_changelog_cursor (fixture->store, NULL) + 1);
   g_assert_cmpint (oms_store_kv_get_int (fixture->store, OMS_KV_SYNC_PUSH_CURSOR_V6, 0, NULL),
@@ -349,7 +248,7 @@ test_push_to_both_servers (Fixture       *fixture,
   g_assert_cmpint (counts.v6, ==, 1);
   g_assert_cmpint (counts.total, ==, 3);
 
-  g_assert_true (run_sync (fixture, &error));
+  g_assert_true (oms_test_run_sync (fixture->engine, &error));
   g_assert_no_error (error);
 
   run = oms_sync_engine_get_latest_run (fixture->engine);
@@ -371,7 +270,7 @@ test_push_to_both_servers (Fixture       *fixture,
   g_assert_nonnull (strstr (received_text, "omsync-asset-log-1"));
 
   /* Nothing comes back as a change to push, and a third run has nothing to send. */
-  g_assert_true (run_sync (fixture, &error));
+  g_assert_true (oms_test_run_sync (fixture->engine, &error));
   run = oms_sync_engine_get_latest_run (fixture->engine);
   g_assert_cmpint (run->steps[OMS_SYNC_STEP_PUSH].total, ==, 0);
   g_assert_cmpint (run->steps[OMS_SYNC_STEP_PUSH_V6].total, ==, 0);
@@ -408,7 +307,7 @@ test_push_acknowledgement_and_status (Fixture       *fixture,
   g_assert_true (oms_store_upsert_record (fixture->store, "temperature_breach", breach,
                                           OMS_ORIGIN_LOCAL, &error));
   g_assert_no_error (error);
-  g_assert_true (run_sync (fixture, &error));
+  g_assert_true (oms_test_run_sync (fixture->engine, &error));
   g_assert_no_error (error);
 
   g_assert_true (oms_coldchain_acknowledge_breach (fixture->store, "omsync-breach-1",
@@ -434,7 +333,7 @@ test_push_acknowledgement_and_status (Fixture       *fixture,
   g_assert_cmpint (counts.v5, ==, 1);
   g_assert_cmpint (counts.v6, ==, 1);
 
-  g_assert_true (run_sync (fixture, &error));
+  g_assert_true (oms_test_run_sync (fixture->engine, &error));
   g_assert_no_error (error);
   run = oms_sync_engine_get_latest_run (fixture->engine);
   g_assert_cmpint (run->steps[OMS_SYNC_STEP_PUSH].done, ==, 1);
@@ -459,7 +358,7 @@ assert_run_fails_with (Fixture             *fixture,
   const char *detail = NULL;
   const OmsSyncRun *run;
 
-  g_assert_false (run_sync (fixture, &error));
+  g_assert_false (oms_test_run_sync (fixture->engine, &error));
   g_assert_error (error, OMS_SYNC_ERROR, (int) variant);
   g_assert_true (oms_sync_engine_get_error (fixture->engine, &stored, &detail));
   g_assert_cmpint (stored, ==, variant);
@@ -509,8 +408,8 @@ test_errors (Fixture       *fixture,
   oms_central_server_set_integration_delay (fixture->central, 0);
 
   /* Once it has finished, a run succeeds and becomes the last successful one. */
-  spin_for (1500);
-  g_assert_true (run_sync (fixture, &error));
+  oms_test_spin_for (1500);
+  g_assert_true (oms_test_run_sync (fixture->engine, &error));
   g_assert_no_error (error);
   g_assert_false (oms_sync_engine_get_error (fixture->engine, NULL, NULL));
 }
@@ -582,14 +481,14 @@ test_every_error_variant (Fixture       *fixture,
                                  "SELECT RAISE (ABORT, 'disk full'); END;",
                                  &error));
   assert_run_fails_with (fixture, OMS_SYNC_ERROR_VARIANT_INTEGRATION_ERROR);
-  g_assert_cmpint (count_rows (fixture->store, "SELECT count(*) FROM sync_buffer "
-                                               "WHERE record_id = 'unit-late' AND "
-                                               "integration_datetime IS NULL"), ==, 1);
+  g_assert_cmpint (oms_test_query_int (fixture->store, "SELECT count(*) FROM sync_buffer "
+                                                       "WHERE record_id = 'unit-late' AND "
+                                                       "integration_datetime IS NULL"), ==, 1);
   g_assert_true (oms_store_exec (fixture->store, "DROP TRIGGER refuse_marking", &error));
-  g_assert_true (run_sync (fixture, &error));
+  g_assert_true (oms_test_run_sync (fixture->engine, &error));
   g_assert_no_error (error);
-  g_assert_cmpint (count_rows (fixture->store, "SELECT count(*) FROM record "
-                                               "WHERE id = 'unit-late'"), ==, 1);
+  g_assert_cmpint (oms_test_query_int (fixture->store, "SELECT count(*) FROM record "
+                                                       "WHERE id = 'unit-late'"), ==, 1);
 }
 
 static void
@@ -606,7 +505,7 @@ test_site_uuid_change_refused (Fixture       *fixture,
   /* This data belongs to another site of the central: pointing it elsewhere is refused. */
   g_assert_true (oms_store_kv_set_string (fixture->store, OMS_KV_SYNC_SITE_UUID,
                                           "another-site-uuid", &error));
-  g_assert_false (save_settings (fixture, "pass", &error));
+  g_assert_false (oms_test_save_settings (fixture->store, fixture->central, "pass", &error));
   g_assert_error (error, OMS_SYNC_ERROR, OMS_SYNC_ERROR_VARIANT_SITE_UUID_IS_BEING_CHANGED);
   url_after = oms_store_kv_get_string (fixture->store, OMS_KV_SYNC_URL, NULL);
   g_assert_cmpstr (url_after, ==, url_before);
@@ -635,27 +534,29 @@ test_resume_after_failure (Fixture       *fixture,
   g_autoptr(GError) error = NULL;
   gint64 buffered_before;
 
-  g_assert_true (save_settings (fixture, "pass", &error));
+  g_assert_true (oms_test_save_settings (fixture->store, fixture->central, "pass", &error));
 
   /* The first attempt at initialisation breaks off during Pull remote... */
   g_assert_true (oms_central_server_add_fault (fixture->central,
                                                "/sync/v5/acknowledged_records:status=500,"
                                                "times=1,body=boom",
                                                &error));
-  g_assert_false (run_sync (fixture, &error));
+  g_assert_false (oms_test_run_sync (fixture->engine, &error));
   g_clear_error (&error);
   g_assert_cmpint (oms_sync_engine_get_mode (fixture->engine), ==, OMS_SYNC_MODE_INITIALISING);
-  buffered_before = count_rows (fixture->store, "SELECT count(*) FROM sync_buffer");
+  buffered_before = oms_test_query_int (fixture->store, "SELECT count(*) FROM sync_buffer");
   g_assert_cmpint (buffered_before, >, 0);
 
   /* ...and the retry resumes from the stored cursors, with no duplicates and no gaps. */
-  g_assert_true (run_sync (fixture, &error));
+  g_assert_true (oms_test_run_sync (fixture->engine, &error));
   g_assert_no_error (error);
-  g_assert_cmpint (count_rows (fixture->store, "SELECT count(*) FROM sync_buffer "
-                                               "WHERE integration_datetime IS NULL"), ==, 0);
-  g_assert_cmpint (count_rows (fixture->store, "SELECT count(*) FROM changelog_deduped"), ==,
-                   count_rows (fixture->store, "SELECT count(*) FROM sync_buffer "
-                                               "WHERE integration_error IS NULL"));
+  g_assert_cmpint (oms_test_query_int (fixture->store, "SELECT count(*) FROM sync_buffer "
+                                                       "WHERE integration_datetime IS NULL"),
+                   ==, 0);
+  g_assert_cmpint (oms_test_query_int (fixture->store,
+                                       "SELECT count(*) FROM changelog_deduped"), ==,
+                   oms_test_query_int (fixture->store, "SELECT count(*) FROM sync_buffer "
+                                                       "WHERE integration_error IS NULL"));
 }
 
 static void
@@ -663,19 +564,19 @@ test_runs_never_overlap (Fixture       *fixture,
                          gconstpointer  user_data)
 {
   g_autoptr(GError) error = NULL;
-  Result first = { 0 };
-  Result second = { 0 };
+  OmsTestResult first = { 0 };
+  OmsTestResult second = { 0 };
 
-  g_assert_true (save_settings (fixture, "pass", &error));
+  g_assert_true (oms_test_save_settings (fixture->store, fixture->central, "pass", &error));
 
-  oms_sync_engine_run_async (fixture->engine, NULL, result_cb, &first);
+  oms_sync_engine_run_async (fixture->engine, NULL, oms_test_result_cb, &first);
   g_assert_true (oms_sync_engine_get_is_syncing (fixture->engine));
-  oms_sync_engine_run_async (fixture->engine, NULL, result_cb, &second);
-  g_assert_true (spin_until_done (&second.done));
+  oms_sync_engine_run_async (fixture->engine, NULL, oms_test_result_cb, &second);
+  g_assert_true (oms_test_spin_until (&second.done, 120));
   g_assert_error (second.error, G_IO_ERROR, G_IO_ERROR_PENDING);
   g_clear_error (&second.error);
 
-  g_assert_true (spin_until_done (&first.done));
+  g_assert_true (oms_test_spin_until (&first.done, 120));
   g_assert_no_error (first.error);
   g_assert_true (first.ok);
 }
@@ -690,7 +591,7 @@ test_another_program_syncing (Fixture       *fixture,
   OmsSyncEngine *second;
   int lock_fd;
 
-  g_assert_true (save_settings (fixture, "pass", &error));
+  g_assert_true (oms_test_save_settings (fixture->store, fixture->central, "pass", &error));
 
   /* Another program (the command line, say) is in the middle of a run... */
   lock_fd = oms_sync_lock_try (fixture->data_dir, &error);
@@ -700,7 +601,7 @@ test_another_program_syncing (Fixture       *fixture,
   g_assert_no_error (error);
 
   /* ...so a run here is refused, and a new engine leaves that live run alone. */
-  g_assert_false (run_sync (fixture, &error));
+  g_assert_false (oms_test_run_sync (fixture->engine, &error));
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_BUSY);
   g_clear_error (&error);
 
@@ -718,7 +619,7 @@ test_another_program_syncing (Fixture       *fixture,
   g_assert_true (latest->interrupted);
   g_assert_finalize_object (second);
 
-  g_assert_true (run_sync (fixture, &error));
+  g_assert_true (oms_test_run_sync (fixture->engine, &error));
   g_assert_no_error (error);
 }
 
@@ -730,7 +631,7 @@ test_second_site (Fixture       *fixture,
   g_autoptr(GError) error = NULL;
   g_autofree char *north_store = NULL;
   g_autofree char *sql = NULL;
-  Result r = { 0 };
+  OmsTestResult r = { 0 };
 
   g_assert_true (oms_central_server_add_site (fixture->central, "north", "secret", 7, &error));
   g_assert_true (oms_central_server_seed_site (fixture->central, "north", &error));
@@ -739,21 +640,21 @@ test_second_site (Fixture       *fixture,
   g_assert_cmpstr (north_store, !=, fixture->store_id);
 
   oms_sync_settings_save_async (fixture->store, oms_central_server_get_base_url (fixture->central),
-                                "north", "secret", 300, NULL, result_cb, &r);
-  g_assert_true (spin_until_done (&r.done));
+                                "north", "secret", 300, NULL, oms_test_result_cb, &r);
+  g_assert_true (oms_test_spin_until (&r.done, 120));
   g_assert_no_error (r.error);
   oms_sync_engine_refresh (fixture->engine);
-  g_assert_true (run_sync (fixture, &error));
+  g_assert_true (oms_test_run_sync (fixture->engine, &error));
   g_assert_no_error (error);
 
   sql = g_strdup_printf ("SELECT count(*) FROM sensor WHERE store_id = '%s'", north_store);
-  g_assert_cmpint (count_rows (fixture->store, sql), >, 0);
+  g_assert_cmpint (oms_test_query_int (fixture->store, sql), >, 0);
   g_clear_pointer (&sql, g_free);
   sql = g_strdup_printf ("SELECT count(*) FROM sensor WHERE store_id != '%s'", north_store);
-  g_assert_cmpint (count_rows (fixture->store, sql), ==, 0);
+  g_assert_cmpint (oms_test_query_int (fixture->store, sql), ==, 0);
   g_clear_pointer (&sql, g_free);
   sql = g_strdup_printf ("SELECT count(*) FROM asset WHERE store_id = '%s'", north_store);
-  g_assert_cmpint (count_rows (fixture->store, sql), >, 0);
+  g_assert_cmpint (oms_test_query_int (fixture->store, sql), >, 0);
 }
 
 /* Batch sizes come from the store; odd sizes make every loop meet partial batches. */
@@ -781,10 +682,11 @@ test_small_batches (Fixture       *fixture,
   configure_and_initialise (fixture);
 
   /* Everything arrived, once: the same records a default run gets. */
-  buffered = count_rows (fixture->store, "SELECT count(*) FROM sync_buffer");
+  buffered = oms_test_query_int (fixture->store, "SELECT count(*) FROM sync_buffer");
   g_assert_cmpint (buffered, >, 2000);
-  g_assert_cmpint (count_rows (fixture->store, "SELECT count(*) FROM sync_buffer "
-                                               "WHERE integration_datetime IS NULL"), ==, 0);
+  g_assert_cmpint (oms_test_query_int (fixture->store, "SELECT count(*) FROM sync_buffer "
+                                                       "WHERE integration_datetime IS NULL"),
+                   ==, 0);
   g_assert_cmpint (oms_sync_engine_get_latest_run (fixture->engine)
                      ->steps[OMS_SYNC_STEP_PULL_REMOTE].done, ==,
                    oms_sync_engine_get_latest_run (fixture->engine)
@@ -798,7 +700,8 @@ static void
 assert_durable_commits_cb (OmsSyncEngine *engine,
                            guint         *n_changes)
 {
-  g_assert_cmpint (count_rows (oms_sync_engine_get_store (engine), "PRAGMA synchronous"), ==, 2);
+  g_assert_cmpint (oms_test_query_int (oms_sync_engine_get_store (engine), "PRAGMA synchronous"),
+                   ==, 2);
   (*n_changes)++;
 }
 
@@ -829,8 +732,9 @@ test_checkpoint_after_run (Fixture       *fixture,
 
   g_assert_cmpint (g_stat (wal, &st), ==, 0);
   g_assert_cmpint (st.st_size, ==, 0);
-  g_assert_cmpint (count_rows (fixture->store, "SELECT count(*) FROM sync_buffer "
-                                               "WHERE integration_datetime IS NULL"), ==, 0);
+  g_assert_cmpint (oms_test_query_int (fixture->store, "SELECT count(*) FROM sync_buffer "
+                                                       "WHERE integration_datetime IS NULL"),
+                   ==, 0);
 }
 
 static gboolean
@@ -838,10 +742,10 @@ run_patient_sync (Fixture     *fixture,
                   const char  *patient_id,
                   GError     **error)
 {
-  Result r = { 0 };
+  OmsTestResult r = { 0 };
 
-  oms_sync_engine_run_for_patient_async (fixture->engine, patient_id, NULL, result_cb, &r);
-  g_assert_true (spin_until_done (&r.done));
+  oms_sync_engine_run_for_patient_async (fixture->engine, patient_id, NULL, oms_test_result_cb, &r);
+  g_assert_true (oms_test_spin_until (&r.done, 120));
   if (r.error != NULL)
     g_propagate_error (error, r.error);
 
@@ -886,14 +790,14 @@ test_patient_pull (Fixture       *fixture,
 
   g_assert_true (run_patient_sync (fixture, "P1", &error));
   g_assert_no_error (error);
-  g_assert_cmpint (count_rows (fixture->store, "SELECT count(*) FROM sync_buffer "
-                                               "WHERE record_id IN ('NSJ-P1', 'VAX-1') "
-                                               "AND source_site_id IS NULL"), ==, 2);
-  g_assert_cmpint (count_rows (fixture->store, "SELECT count(*) FROM sync_buffer "
-                                               "WHERE record_id = 'VAX-2'"), ==, 0);
-  g_assert_cmpint (count_rows (fixture->store, "SELECT count(*) FROM record "
-                                               "WHERE table_name = 'vaccination' "
-                                               "AND id = 'VAX-1'"), ==, 1);
+  g_assert_cmpint (oms_test_query_int (fixture->store, "SELECT count(*) FROM sync_buffer "
+                                                       "WHERE record_id IN ('NSJ-P1', 'VAX-1') "
+                                                       "AND source_site_id IS NULL"), ==, 2);
+  g_assert_cmpint (oms_test_query_int (fixture->store, "SELECT count(*) FROM sync_buffer "
+                                                       "WHERE record_id = 'VAX-2'"), ==, 0);
+  g_assert_cmpint (oms_test_query_int (fixture->store, "SELECT count(*) FROM record "
+                                                       "WHERE table_name = 'vaccination' "
+                                                       "AND id = 'VAX-1'"), ==, 1);
   g_assert_cmpint (oms_store_kv_get_int (fixture->store, OMS_KV_SYNC_PULL_CURSOR_V6, 0, NULL),
                    ==, cursor_before);
 
@@ -905,14 +809,14 @@ test_patient_pull (Fixture       *fixture,
   g_assert_no_error (error);
   g_assert_true (run_patient_sync (fixture, "P3", &error));
   g_assert_no_error (error);
-  g_assert_cmpint (count_rows (fixture->store, "SELECT count(*) FROM sync_buffer "
-                                               "WHERE record_id = 'VAX-3'"), ==, 0);
+  g_assert_cmpint (oms_test_query_int (fixture->store, "SELECT count(*) FROM sync_buffer "
+                                                       "WHERE record_id = 'VAX-3'"), ==, 0);
 
   /* The next ordinary run fetches what the patient pulls left. */
-  g_assert_true (run_sync (fixture, &error));
+  g_assert_true (oms_test_run_sync (fixture->engine, &error));
   g_assert_no_error (error);
-  g_assert_cmpint (count_rows (fixture->store, "SELECT count(*) FROM sync_buffer "
-                                               "WHERE record_id = 'VAX-2'"), ==, 1);
+  g_assert_cmpint (oms_test_query_int (fixture->store, "SELECT count(*) FROM sync_buffer "
+                                                       "WHERE record_id = 'VAX-2'"), ==, 1);
 }
 
 /* Runs @sql on the central's database with the site's store attached as "site". */
@@ -980,12 +884,12 @@ test_pipelined_pull_fails_mid_way (Fixture       *fixture,
   gulong handler;
 
   g_assert_true (oms_store_kv_set_int (fixture->store, OMS_KV_BATCH_CENTRAL_PULL, 7, &error));
-  g_assert_true (save_settings (fixture, "pass", &error));
+  g_assert_true (oms_test_save_settings (fixture->store, fixture->central, "pass", &error));
   g_assert_no_error (error);
 
   handler = g_signal_connect (fixture->engine, "run-changed",
                               G_CALLBACK (add_fault_mid_pull_cb), &mid);
-  g_assert_false (run_sync (fixture, &error));
+  g_assert_false (oms_test_run_sync (fixture->engine, &error));
   g_assert_nonnull (error);
   g_clear_error (&error);
   g_clear_signal_handler (&handler, fixture->engine);
@@ -1008,14 +912,15 @@ test_pipelined_pull_fails_mid_way (Fixture       *fixture,
                          "AND c.id <= %" G_GINT64_FORMAT ")", cursor);
   g_assert_cmpint (count_central_vs_site (fixture, sql), ==, 0);
 
-  g_assert_true (run_sync (fixture, &error));
+  g_assert_true (oms_test_run_sync (fixture->engine, &error));
   g_assert_no_error (error);
   g_assert_cmpint (count_central_vs_site (fixture,
                                           "SELECT count(*) FROM central_record c WHERE NOT EXISTS "
                                           "(SELECT 1 FROM site.sync_buffer b "
                                           "WHERE b.record_id = c.record_id)"), ==, 0);
-  g_assert_cmpint (count_rows (fixture->store, "SELECT count(*) FROM sync_buffer "
-                                               "WHERE integration_datetime IS NULL"), ==, 0);
+  g_assert_cmpint (oms_test_query_int (fixture->store, "SELECT count(*) FROM sync_buffer "
+                                                       "WHERE integration_datetime IS NULL"),
+                   ==, 0);
 }
 
 typedef struct
@@ -1045,18 +950,18 @@ test_pipelined_pull_cancelled (Fixture       *fixture,
   g_autoptr(GError) error = NULL;
   g_autofree char *sql = NULL;
   MidPullCancel mid = { cancellable };
-  Result r = { 0 };
+  OmsTestResult r = { 0 };
   gint64 cursor;
   gulong handler;
 
   g_assert_true (oms_store_kv_set_int (fixture->store, OMS_KV_BATCH_CENTRAL_PULL, 7, &error));
-  g_assert_true (save_settings (fixture, "pass", &error));
+  g_assert_true (oms_test_save_settings (fixture->store, fixture->central, "pass", &error));
   g_assert_no_error (error);
 
   handler = g_signal_connect (fixture->engine, "run-changed", G_CALLBACK (cancel_mid_pull_cb),
                               &mid);
-  oms_sync_engine_run_async (fixture->engine, cancellable, result_cb, &r);
-  g_assert_true (spin_until_done (&r.done));
+  oms_sync_engine_run_async (fixture->engine, cancellable, oms_test_result_cb, &r);
+  g_assert_true (oms_test_spin_until (&r.done, 120));
   g_clear_signal_handler (&handler, fixture->engine);
   g_assert_false (r.ok);
   g_assert_error (r.error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
@@ -1072,7 +977,7 @@ test_pipelined_pull_cancelled (Fixture       *fixture,
                          "WHERE b.record_id = c.record_id)", cursor);
   g_assert_cmpint (count_central_vs_site (fixture, sql), ==, 0);
 
-  g_assert_true (run_sync (fixture, &error));
+  g_assert_true (oms_test_run_sync (fixture->engine, &error));
   g_assert_no_error (error);
   g_assert_cmpint (count_central_vs_site (fixture,
                                           "SELECT count(*) FROM central_record c WHERE NOT EXISTS "
@@ -1105,15 +1010,17 @@ test_pull_odd_records (Fixture       *fixture,
   g_assert_true (oms_store_kv_set_int (fixture->store, OMS_KV_BATCH_CENTRAL_PULL, 50, &error));
   configure_and_initialise (fixture);
 
-  g_assert_cmpint (count_rows (fixture->store, "SELECT count(*) FROM sync_buffer "
-                                               "WHERE record_id = '[odd]' AND action = 'UPSERT' "
-                                               "AND integration_error IS NULL"), ==, 1);
-  g_assert_cmpint (count_rows (fixture->store, "SELECT count(*) FROM sync_buffer "
-                                               "WHERE action = 'MERGE' AND table_name = 'item' "
-                                               "AND integration_error = "
-                                               "'Ignored: No mergeable item links found'"), ==, 1);
-  g_assert_cmpint (count_rows (fixture->store, "SELECT count(*) FROM record "
-                                               "WHERE id = 'AFTER'"), ==, 1);
+  g_assert_cmpint (oms_test_query_int (fixture->store,
+                                       "SELECT count(*) FROM sync_buffer "
+                                       "WHERE record_id = '[odd]' AND action = 'UPSERT' "
+                                       "AND integration_error IS NULL"), ==, 1);
+  g_assert_cmpint (oms_test_query_int (fixture->store,
+                                       "SELECT count(*) FROM sync_buffer "
+                                       "WHERE action = 'MERGE' AND table_name = 'item' "
+                                       "AND integration_error = "
+                                       "'Ignored: No mergeable item links found'"), ==, 1);
+  g_assert_cmpint (oms_test_query_int (fixture->store, "SELECT count(*) FROM record "
+                                                       "WHERE id = 'AFTER'"), ==, 1);
   g_assert_cmpint (count_central_vs_site (fixture,
                                           "SELECT count(*) FROM central_record c "
                                           "WHERE c.action != 'merge' AND NOT EXISTS "
@@ -1197,9 +1104,9 @@ test_pull_merges (Fixture       *fixture,
   add_central_join (fixture, "J_GONE", "NAME_GONE", fixture->store_id);
   add_central_join (fixture, "J_OTHER", "NAME_GONE", "OTHER_STORE");
   configure_and_initialise (fixture);
-  g_assert_cmpint (count_rows (fixture->store, "SELECT count(*) FROM name_link "
-                                               "WHERE id IN ('NAME_KEEP', 'NAME_GONE') "
-                                               "AND name_id = id"), ==, 2);
+  g_assert_cmpint (oms_test_query_int (fixture->store, "SELECT count(*) FROM name_link "
+                                                       "WHERE id IN ('NAME_KEEP', 'NAME_GONE') "
+                                                       "AND name_id = id"), ==, 2);
   cursor = oms_store_get_max_changelog_cursor (fixture->store, &error);
   g_assert_no_error (error);
 
@@ -1216,56 +1123,58 @@ test_pull_merges (Fixture       *fixture,
   add_central (fixture, "clinician", "CLIN_GONE", "insert", "{'ID':'CLIN_GONE'}");
   add_central (fixture, "name_store_join", "J_KEEP", "delete", NULL);
 
-  g_assert_true (run_sync (fixture, &error));
+  g_assert_true (oms_test_run_sync (fixture->engine, &error));
   g_assert_no_error (error);
 
   /* Buffered under fresh UUIDv7 ids, next to the upserts of the records they name. */
-  g_assert_cmpint (count_rows (fixture->store,
-                               "SELECT count(*) FROM sync_buffer WHERE action = 'MERGE' "
-                               "AND length (record_id) = 36 AND substr (record_id, 15, 1) = '7' "
-                               "AND record_id NOT IN ('ITEM_KEEP', 'NAME_KEEP', 'CLIN_KEEP') "
-                               "AND source_site_id IS NOT NULL "
-                               "AND integration_datetime IS NOT NULL "
-                               "AND integration_error IS NULL"), ==, 3);
-  g_assert_cmpint (count_rows (fixture->store,
-                               "SELECT count(*) FROM sync_buffer WHERE action = 'UPSERT' "
-                               "AND record_id IN ('ITEM_KEEP', 'CLIN_KEEP') "
-                               "AND integration_error IS NULL"), ==, 2);
+  g_assert_cmpint (oms_test_query_int (fixture->store,
+                                       "SELECT count(*) FROM sync_buffer WHERE action = 'MERGE' "
+                                       "AND length (record_id) = 36 "
+                                       "AND substr (record_id, 15, 1) = '7' "
+                                       "AND record_id NOT IN "
+                                       "('ITEM_KEEP', 'NAME_KEEP', 'CLIN_KEEP') "
+                                       "AND source_site_id IS NOT NULL "
+                                       "AND integration_datetime IS NOT NULL "
+                                       "AND integration_error IS NULL"), ==, 3);
+  g_assert_cmpint (oms_test_query_int (fixture->store,
+                                       "SELECT count(*) FROM sync_buffer WHERE action = 'UPSERT' "
+                                       "AND record_id IN ('ITEM_KEEP', 'CLIN_KEEP') "
+                                       "AND integration_error IS NULL"), ==, 2);
 
-  g_assert_cmpint (count_rows (fixture->store,
-                               "SELECT count(*) FROM item_link WHERE item_id = 'ITEM_KEEP' "
-                               "AND id IN ('ITEM_KEEP', 'ITEM_GONE')"), ==, 2);
-  g_assert_cmpint (count_rows (fixture->store,
-                               "SELECT count(*) FROM clinician_link "
-                               "WHERE clinician_id = 'CLIN_KEEP' "
-                               "AND id IN ('CLIN_KEEP', 'CLIN_GONE')"), ==, 2);
-  g_assert_cmpint (count_rows (fixture->store,
-                               "SELECT count(*) FROM name_link WHERE name_id = 'NAME_KEEP' "
-                               "AND id IN ('NAME_KEEP', 'NAME_GONE')"), ==, 2);
-  g_assert_cmpint (count_rows (fixture->store, "SELECT count(*) FROM name "
-                                               "WHERE id = 'NAME_GONE'"), ==, 0);
-  g_assert_cmpint (count_rows (fixture->store, "SELECT count(*) FROM record WHERE "
-                                               "table_name = 'name_store_join' AND id IN "
-                                               "('J_KEEP', 'J_GONE', 'J_OTHER')"), ==, 2);
-  g_assert_cmpint (count_rows (fixture->store, "SELECT count(*) FROM record WHERE "
-                                               "id = 'J_KEEP'"), ==, 0);
+  g_assert_cmpint (oms_test_query_int (fixture->store,
+                                       "SELECT count(*) FROM item_link WHERE item_id = 'ITEM_KEEP' "
+                                       "AND id IN ('ITEM_KEEP', 'ITEM_GONE')"), ==, 2);
+  g_assert_cmpint (oms_test_query_int (fixture->store,
+                                       "SELECT count(*) FROM clinician_link "
+                                       "WHERE clinician_id = 'CLIN_KEEP' "
+                                       "AND id IN ('CLIN_KEEP', 'CLIN_GONE')"), ==, 2);
+  g_assert_cmpint (oms_test_query_int (fixture->store,
+                                       "SELECT count(*) FROM name_link WHERE name_id = 'NAME_KEEP' "
+                                       "AND id IN ('NAME_KEEP', 'NAME_GONE')"), ==, 2);
+  g_assert_cmpint (oms_test_query_int (fixture->store, "SELECT count(*) FROM name "
+                                                       "WHERE id = 'NAME_GONE'"), ==, 0);
+  g_assert_cmpint (oms_test_query_int (fixture->store, "SELECT count(*) FROM record WHERE "
+                                                       "table_name = 'name_store_join' AND id IN "
+                                                       "('J_KEEP', 'J_GONE', 'J_OTHER')"), ==, 2);
+  g_assert_cmpint (oms_test_query_int (fixture->store, "SELECT count(*) FROM record WHERE "
+                                                       "id = 'J_KEEP'"), ==, 0);
 
   /* Everything the run wrote is a sync update from the legacy central. */
   sql = g_strdup_printf ("SELECT count(*) FROM changelog WHERE cursor > %" G_GINT64_FORMAT
                          " AND is_sync_update = 1 AND source_site_id = (SELECT source_site_id "
                          "FROM sync_buffer WHERE action = 'MERGE' LIMIT 1)", cursor);
-  g_assert_cmpint (count_rows (fixture->store, sql), ==,
+  g_assert_cmpint (oms_test_query_int (fixture->store, sql), ==,
                    oms_store_get_max_changelog_cursor (fixture->store, NULL) - cursor);
   g_clear_pointer (&sql, g_free);
   sql = g_strdup_printf ("SELECT count(*) FROM changelog WHERE cursor > %" G_GINT64_FORMAT
                          " AND table_name = 'name' AND record_id = 'NAME_GONE' "
                          "AND row_action = 'DELETE'", cursor);
-  g_assert_cmpint (count_rows (fixture->store, sql), ==, 1);
+  g_assert_cmpint (oms_test_query_int (fixture->store, sql), ==, 1);
   oms_sync_engine_get_push_queue (fixture->engine, &counts);
   g_assert_cmpint (counts.total, ==, 0);
 
   /* The next run pushes nothing at all. */
-  g_assert_true (run_sync (fixture, &error));
+  g_assert_true (oms_test_run_sync (fixture->engine, &error));
   g_assert_no_error (error);
   run = oms_sync_engine_get_latest_run (fixture->engine);
   g_assert_cmpint (run->steps[OMS_SYNC_STEP_PUSH].total, ==, 0);

@@ -27,6 +27,7 @@
 #include "oms-sync-engine-private.h"
 #include "oms-sync-settings-group.h"
 #include "oms-sync-settings.h"
+#include "oms-test-central.h"
 #include "oms-window.h"
 #include "ui-test-util.h"
 
@@ -216,11 +217,7 @@ fixture_set_up (Fixture       *f,
   f->central_dir = g_dir_make_tmp ("omsync-test-central-XXXXXX", &error);
   g_assert_no_error (error);
 
-  f->central = oms_central_server_new (f->central_dir, &error);
-  g_assert_no_error (error);
-  g_assert_true (oms_central_server_seed_demo (f->central, 0, &error));
-  g_assert_true (oms_central_server_listen (f->central, "127.0.0.1", 0, &error));
-  g_assert_no_error (error);
+  f->central = oms_test_central_new_demo (f->central_dir);
 
   f->app = oms_application_new ();
   g_signal_connect_after (f->app, "activate", G_CALLBACK (fixture_activate_after_cb), f);

@@ -22,22 +22,11 @@
 #include "oms-sync-settings.h"
 #include "oms-sync-summary.h"
 #include "oms-sync-window.h"
+#include "oms-test-central.h"
 #include "oms-window.h"
 #include "ui-test-util.h"
 
 #define USEC_PER_DAY    (G_GINT64_CONSTANT (86400) * G_USEC_PER_SEC)
-
-static void
-spin_for (guint ms)
-{
-  gint64 end = g_get_monotonic_time () + (gint64) ms * 1000;
-
-  while (g_get_monotonic_time () < end)
-    {
-      if (!g_main_context_iteration (NULL, FALSE))
-        g_usleep (1000);
-    }
-}
 
 /* A run whose steps @first..@last (inclusive) finished, and @active started only. */
 static OmsSyncRun *
@@ -675,7 +664,7 @@ body_open_starts_nothing (AppFixture *f)
                  oms_sync_window_get_sync_button (window) ==
                    gtk_window_get_default_widget (GTK_WINDOW (window)));
   g_assert_true (gtk_widget_has_focus (oms_sync_window_get_sync_button (window)));
-  spin_for (1500);
+  oms_test_spin_for (1500);
 
   g_assert_false (oms_sync_engine_get_is_syncing (f->engine));
   g_assert_cmpint (count_sync_log (f->store), ==, before);
@@ -687,7 +676,7 @@ body_open_starts_nothing (AppFixture *f)
   g_action_group_activate_action (G_ACTION_GROUP (f->app), "show-sync", NULL);
   g_assert_true (find_sync_window (f->app) == window);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "window.close", NULL));
-  spin_for (50);
+  oms_test_spin_for (50);
   g_assert_null (find_sync_window (f->app));
   g_assert_cmpint (count_sync_log (f->store), ==, before);
 }
@@ -727,7 +716,7 @@ body_sync_now (AppFixture *f)
 
   /* The history lists the run. */
   gtk_menu_button_popup (GTK_MENU_BUTTON (oms_sync_window_get_history_button (window)));
-  spin_for (100);
+  oms_test_spin_for (100);
   g_assert_nonnull (gtk_widget_get_first_child (oms_sync_window_get_history_list (window)));
   g_assert_true (ADW_IS_ACTION_ROW (gtk_widget_get_first_child (
                    oms_sync_window_get_history_list (window))));
@@ -762,7 +751,7 @@ body_sync_now (AppFixture *f)
     /* Hovering shows the hint; with the popover open, no tooltip covers it. */
     g_assert_true (gtk_widget_get_has_tooltip (oms_error_button_get_menu_button (button)));
     gtk_menu_button_popup (GTK_MENU_BUTTON (oms_error_button_get_menu_button (button)));
-    spin_for (100);
+    oms_test_spin_for (100);
     g_assert_true (gtk_widget_get_visible (GTK_WIDGET (popover)));
     g_assert_false (gtk_widget_get_has_tooltip (oms_error_button_get_menu_button (button)));
     gtk_popover_popdown (popover);
@@ -824,11 +813,7 @@ run_app_test (AppBody  body,
   f.data_dir = g_dir_make_tmp ("omsync-test-sync-window-XXXXXX", &error);
   g_assert_no_error (error);
 
-  f.central = oms_central_server_new (f.central_dir, &error);
-  g_assert_no_error (error);
-  g_assert_true (oms_central_server_seed_demo (f.central, 0, &error));
-  g_assert_true (oms_central_server_listen (f.central, "127.0.0.1", 0, &error));
-  g_assert_no_error (error);
+  f.central = oms_test_central_new_demo (f.central_dir);
 
   if (interrupted_run)
     {

@@ -6,8 +6,6 @@
 
 #include "config.h"
 
-#include <glib/gstdio.h>
-
 #include "ui-test-util.h"
 
 static gint64 wait_timeout_us = 30 * G_USEC_PER_SEC;
@@ -42,27 +40,4 @@ oms_test_drain_main_context (void)
 {
   while (g_main_context_iteration (NULL, FALSE))
     ;
-}
-
-void
-oms_test_remove_dir (const char *path)
-{
-  g_autoptr(GDir) dir = NULL;
-  const char *name;
-
-  dir = g_dir_open (path, 0, NULL);
-  if (dir == NULL)
-    return;
-
-  while ((name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      if (g_file_test (child, G_FILE_TEST_IS_DIR))
-        oms_test_remove_dir (child);
-      else
-        g_assert_no_errno (g_unlink (child));
-    }
-
-  g_assert_no_errno (g_rmdir (path));
 }

@@ -8,15 +8,16 @@
 
 #include <glib.h>
 
+#include "oms-test-util.h"
+
 G_BEGIN_DECLS
 
-/* What the window tests share: waiting on the main loop, and cleaning up data directories. */
+/* What the window tests share on top of oms-test-util.h: waiting on the main loop. */
 typedef gboolean (*OmsTestCondition) (gpointer data);
 
 void     oms_test_set_wait_timeout   (guint             seconds);
 gboolean oms_test_wait_until         (OmsTestCondition  condition,
                                       gpointer          data);
 void     oms_test_drain_main_context (void);
-void     oms_test_remove_dir         (const char       *path);
 
 G_END_DECLS

@@ -1,0 +1,136 @@
+/* oms-test-util.c
+ *
+ * Copyright 2026 The omsync authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <glib/gstdio.h>
+
+#include "oms-store-private.h"
+#include "oms-test-util.h"
+
+/* Temporary directories */
+
+/* A new directory under the temporary directory, as g_dir_make_tmp() makes it from @tmpl
+ * (a base name ending in "XXXXXX"); the test fails if it cannot be made.
+ */
+char *
+oms_test_make_tmp_dir (const char *tmpl)
+{
+  g_autoptr(GError) error = NULL;
+  char *dir = g_dir_make_tmp (tmpl, &error);
+
+  g_assert_no_error (error);
+  return dir;
+}
+
+/* Removes @path and everything below it; the test fails if anything cannot be removed. A
+ * directory that does not exist is left alone.
+ */
+void
+oms_test_remove_dir (const char *path)
+{
+  g_autoptr(GDir) dir = NULL;
+  const char *name;
+
+  dir = g_dir_open (path, 0, NULL);
+  if (dir == NULL)
+    return;
+
+  while ((name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *child = g_build_filename (path, name, NULL);
+
+      if (g_file_test (child, G_FILE_TEST_IS_DIR))
+        oms_test_remove_dir (child);
+      else
+        g_assert_no_errno (g_unlink (child));
+    }
+
+  g_assert_no_errno (g_rmdir (path));
+}
+
+/* Best effort: removes the entries directly in @path, then @path, and ignores what fails.
+ * It does not descend into subdirectories (a non-empty one stays, and so does @path).
+ */
+void
+oms_test_remove_dir_unchecked (const char *path)
+{
+  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+  const char *name;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *child = g_build_filename (path, name, NULL);
+
+      g_remove (child);
+    }
+  g_rmdir (path);
+}
+
+/* Waiting on the main context */
+
+/* Turns the default main context for @ms milliseconds without blocking in it, so that a
+ * server running on this thread (an in-process omsync-central) keeps answering.
+ */
+void
+oms_test_spin_for (guint ms)
+{
+  gint64 end = g_get_monotonic_time () + (gint64) ms * 1000;
+
+  while (g_get_monotonic_time () < end)
+    {
+      if (!g_main_context_iteration (NULL, FALSE))
+        g_usleep (1000);
+    }
+}
+
+/* Turns the default main context, blocking in each iteration, until *@flag is set or
+ * @timeout_seconds have passed; returns *@flag. The deadline is checked between iterations,
+ * so it is only noticed once something is dispatched.
+ */
+gboolean
+oms_test_spin_until (gboolean *flag,
+                     guint     timeout_seconds)
+{
+  gint64 deadline = g_get_monotonic_time () + (gint64) timeout_seconds * G_USEC_PER_SEC;
+
+  while (!*flag && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+
+  return *flag;
+}
+
+/* SQL on a store */
+
+/* Runs @sql on @store's connection and returns the first column of its first row as an
+ * integer (a count, a pragma); the test fails if the statement does not prepare or gives no
+ * row.
+ */
+gint64
+oms_test_query_int (OmsStore   *store,
+                    const char *sql)
+{
+  sqlite3_stmt *stmt = NULL;
+  gint64 n;
+
+  g_assert_cmpint (sqlite3_prepare_v2 (oms_store_get_db (store), sql, -1, &stmt, NULL), ==,
+                   SQLITE_OK);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  n = sqlite3_column_int64 (stmt, 0);
+  sqlite3_finalize (stmt);
+  return n;
+}
+
+/* Runs @sql through oms_store_exec(); the test fails if it fails. */
+void
+oms_test_exec_sql (OmsStore   *store,
+                   const char *sql)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (oms_store_exec (store, sql, &error));
+  g_assert_no_error (error);
+}

@@ -1,0 +1,33 @@
+/* oms-test-util.h
+ *
+ * Copyright 2026 The omsync authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <glib.h>
+
+#include "oms-store.h"
+
+G_BEGIN_DECLS
+
+/* What every test program may share: temporary directories, turning the main context while
+ * waiting, and one-value queries on a store. Each helper fails the test itself (g_assert) when
+ * what it does goes wrong, as the copies it replaces did.
+ */
+
+char    *oms_test_make_tmp_dir          (const char *tmpl);
+void     oms_test_remove_dir            (const char *path);
+void     oms_test_remove_dir_unchecked  (const char *path);
+
+void     oms_test_spin_for              (guint       ms);
+gboolean oms_test_spin_until            (gboolean   *flag,
+                                         guint       timeout_seconds);
+
+gint64   oms_test_query_int             (OmsStore   *store,
+                                         const char *sql);
+void     oms_test_exec_sql              (OmsStore   *store,
+                                         const char *sql);
+
+G_END_DECLS
