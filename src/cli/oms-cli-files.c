@@ -42,32 +42,6 @@ parse_time (const char *text)
 }
 
 static void
-add_time (JsonBuilder *builder,
-          const char  *member,
-          const char  *text)
-{
-  g_autofree char *iso = oms_cli_format_iso_time (parse_time (text));
-
-  json_builder_set_member_name (builder, member);
-  if (iso != NULL)
-    json_builder_add_string_value (builder, iso);
-  else
-    json_builder_add_null_value (builder);
-}
-
-static void
-add_string (JsonBuilder *builder,
-            const char  *member,
-            const char  *value)
-{
-  json_builder_set_member_name (builder, member);
-  if (value != NULL)
-    json_builder_add_string_value (builder, value);
-  else
-    json_builder_add_null_value (builder);
-}
-
-static void
 add_int (JsonBuilder *builder,
          const char  *member,
          gint64       value)
@@ -98,22 +72,22 @@ oms_cli_files_to_json (GPtrArray  *references,
       g_autofree char *path = oms_file_reference_dup_path (data_dir, reference);
 
       json_builder_begin_object (builder);
-      add_string (builder, "id", reference->id);
-      add_string (builder, "tableName", reference->table_name);
-      add_string (builder, "recordId", reference->record_id);
-      add_string (builder, "fileName", reference->file_name);
-      add_string (builder, "mimeType", reference->mime_type);
-      add_string (builder, "direction", reference->direction);
-      add_string (builder, "status", reference->status);
+      oms_cli_json_add_string (builder, "id", reference->id);
+      oms_cli_json_add_string (builder, "tableName", reference->table_name);
+      oms_cli_json_add_string (builder, "recordId", reference->record_id);
+      oms_cli_json_add_string (builder, "fileName", reference->file_name);
+      oms_cli_json_add_string (builder, "mimeType", reference->mime_type);
+      oms_cli_json_add_string (builder, "direction", reference->direction);
+      oms_cli_json_add_string (builder, "status", reference->status);
       add_int (builder, "uploadedBytes", reference->uploaded_bytes);
       add_int (builder, "downloadedBytes", reference->downloaded_bytes);
       add_int (builder, "totalBytes", reference->total_bytes);
       add_int (builder, "retries", reference->retries);
-      add_time (builder, "retryAt", reference->retry_at);
-      add_string (builder, "error", reference->error);
-      add_time (builder, "created", reference->created_datetime);
-      add_time (builder, "deleted", reference->deleted_datetime);
-      add_string (builder, "path", path);
+      oms_cli_json_add_time (builder, "retryAt", parse_time (reference->retry_at));
+      oms_cli_json_add_string (builder, "error", reference->error);
+      oms_cli_json_add_time (builder, "created", parse_time (reference->created_datetime));
+      oms_cli_json_add_time (builder, "deleted", parse_time (reference->deleted_datetime));
+      oms_cli_json_add_string (builder, "path", path);
       json_builder_set_member_name (builder, "present");
       json_builder_add_boolean_value (builder, g_file_test (path, G_FILE_TEST_IS_REGULAR));
       json_builder_end_object (builder);

@@ -106,10 +106,11 @@ site_is_syncing (OmsSyncEngine *engine)
          oms_sync_run_is_syncing (oms_sync_engine_get_latest_run (engine));
 }
 
-static void
-add_time (JsonBuilder *builder,
-          const char  *member,
-          gint64       usec)
+/* A member holding a time in ISO 8601 UTC, or null when @usec is 0 (no time). */
+void
+oms_cli_json_add_time (JsonBuilder *builder,
+                       const char  *member,
+                       gint64       usec)
 {
   g_autofree char *text = oms_cli_format_iso_time (usec);
 
@@ -120,10 +121,11 @@ add_time (JsonBuilder *builder,
     json_builder_add_null_value (builder);
 }
 
-static void
-add_nullable_string (JsonBuilder *builder,
-                     const char  *member,
-                     const char  *value)
+/* A member holding @value, or null. */
+void
+oms_cli_json_add_string (JsonBuilder *builder,
+                         const char  *member,
+                         const char  *value)
 {
   json_builder_set_member_name (builder, member);
   if (value != NULL)
@@ -156,9 +158,9 @@ add_run_error (JsonBuilder      *builder,
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "variant");
   json_builder_add_string_value (builder, oms_sync_error_variant_to_string (variant));
-  add_nullable_string (builder, "message", oms_sync_error_variant_get_message (variant));
-  add_nullable_string (builder, "hint", oms_sync_error_variant_get_hint (variant));
-  add_nullable_string (builder, "detail", run->error_message);
+  oms_cli_json_add_string (builder, "message", oms_sync_error_variant_get_message (variant));
+  oms_cli_json_add_string (builder, "hint", oms_sync_error_variant_get_hint (variant));
+  oms_cli_json_add_string (builder, "detail", run->error_message);
   json_builder_end_object (builder);
 }
 
@@ -172,8 +174,8 @@ add_step (JsonBuilder      *builder,
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "step");
   json_builder_add_string_value (builder, oms_sync_step_get_nick (step));
-  add_time (builder, "started", progress->started);
-  add_time (builder, "finished", progress->finished);
+  oms_cli_json_add_time (builder, "started", progress->started);
+  oms_cli_json_add_time (builder, "finished", progress->finished);
   json_builder_set_member_name (builder, "done");
   if (progress->has_total)
     json_builder_add_int_value (builder, progress->done);
@@ -194,8 +196,8 @@ build_run (JsonBuilder      *builder,
   int step;
 
   json_builder_begin_object (builder);
-  add_time (builder, "started", run->started);
-  add_time (builder, "finished", run->finished);
+  oms_cli_json_add_time (builder, "started", run->started);
+  oms_cli_json_add_time (builder, "finished", run->finished);
   json_builder_set_member_name (builder, "durationSeconds");
   json_builder_add_int_value (builder, run->duration_seconds);
   json_builder_set_member_name (builder, "interrupted");
@@ -318,15 +320,15 @@ oms_cli_status_to_json (OmsSyncEngine *engine,
 
   json_builder_set_member_name (builder, "site");
   json_builder_begin_object (builder);
-  add_nullable_string (builder, "name", settings != NULL ? settings->username : NULL);
+  oms_cli_json_add_string (builder, "name", settings != NULL ? settings->username : NULL);
   json_builder_set_member_name (builder, "id");
   if (oms_store_kv_has (store, OMS_KV_SYNC_SITE_ID, NULL))
     json_builder_add_int_value (builder, oms_store_kv_get_int (store, OMS_KV_SYNC_SITE_ID, 0,
                                                                NULL));
   else
     json_builder_add_null_value (builder);
-  add_nullable_string (builder, "uuid", site_uuid);
-  add_nullable_string (builder, "hardwareId", hardware_id);
+  oms_cli_json_add_string (builder, "uuid", site_uuid);
+  oms_cli_json_add_string (builder, "hardwareId", hardware_id);
   json_builder_end_object (builder);
 
   json_builder_set_member_name (builder, "isSyncing");
@@ -358,7 +360,7 @@ oms_cli_status_to_json (OmsSyncEngine *engine,
   if (successful != NULL)
     {
       json_builder_begin_object (builder);
-      add_time (builder, "finished", successful->finished);
+      oms_cli_json_add_time (builder, "finished", successful->finished);
       json_builder_set_member_name (builder, "durationSeconds");
       json_builder_add_int_value (builder, successful->duration_seconds);
       json_builder_end_object (builder);

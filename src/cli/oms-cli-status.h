@@ -16,6 +16,12 @@ char     *oms_cli_format_iso_time      (gint64                     usec);
 char     *oms_cli_format_local_time    (gint64                     usec);
 char     *oms_cli_format_duration      (gint64                     seconds);
 char     *oms_cli_json_to_string       (JsonNode                  *node);
+void      oms_cli_json_add_time        (JsonBuilder               *builder,
+                                        const char                *member,
+                                        gint64                     usec);
+void      oms_cli_json_add_string      (JsonBuilder               *builder,
+                                        const char                *member,
+                                        const char                *value);
 
 JsonNode *oms_cli_run_to_json          (const OmsSyncRun          *run);
 char     *oms_cli_run_to_text          (const OmsSyncRun          *run);
