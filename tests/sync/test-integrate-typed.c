@@ -13,6 +13,7 @@
 #include "oms-integrator-private.h"
 #include "oms-store-private.h"
 #include "oms-test-util.h"
+#include "oms-translate-sql.h"
 
 /* The set-based integration of typed tables must leave exactly what the per-record path
  * leaves: the same rows, the same changelog rows in the same order, the same outcome on every
@@ -29,6 +30,7 @@ typedef struct
   const char *data;
   gboolean    simple;
   const char *action; /* NULL: UPSERT */
+  gboolean    only_json1; /* simple to the JSON1 condition, not to oms_pull_simple() */
 } Case;
 
 #define ASSET_FIELDS \
@@ -300,6 +302,148 @@ static const Case cases[] = {
     "{'id':'F3','table_name':'asset','record_id':'A2','file_name':'renamed.jpg',"
     "'mime_type':null,'total_bytes':10,'created_datetime':'2024-01-05T10:00:00'}", FALSE },
 };
+
+/* Records aimed at oms_pull_simple()'s one-pass reading of the text: its grammar, its count of
+ * keys, its numbers and its escapes. "only_json1" marks where it declines a record the JSON1
+ * condition takes (declining is always safe: the record goes record by record).
+ */
+#define MIN_ASSET(id) "'id':'" id "','created_datetime':'2023-03-14T09:30:00'," \
+                      "'modified_datetime':'2023-03-14T09:30:00'"
+#define BREACH(id, duration) \
+  "{'ID':'" id "','duration':" duration ",'type':'EXCURSION','sensor_ID':'S1'," \
+  "'store_ID':'STORE_A','acknowledged':false,'threshold_minimum_temperature':0," \
+  "'threshold_maximum_temperature':0,'threshold_duration':0,'start_date':'2023-07-01'," \
+  "'start_time':0,'end_date':'','end_time':0}"
+#define TLOG(id, temperature, time) \
+  "{'ID':'" id "','temperature':" temperature ",'sensor_ID':'S1','store_ID':'STORE_A'," \
+  "'date':'2023-07-01','time':" time "}"
+
+static const Case adversarial[] = {
+  /* Keys twice: a field's (not simple), or one no field reads (simple). */
+  { "asset", "Y1", "{" MIN_ASSET ("Y1") ",'id':'Y1'}", FALSE },
+  { "asset", "Y2", "{" MIN_ASSET ("Y2") ",'extra':1,'extra':'two'}", TRUE },
+  { "asset", "Y3", "{'notes':null," MIN_ASSET ("Y3") ",'notes':'late'}", FALSE },
+  /* Escapes in keys: another key, or a field's key after an escaped quote. */
+  { "asset", "Y4", "{" MIN_ASSET ("Y4") ",'no\\tes':'tab','\\/notes':'slash'}", TRUE },
+  { "asset", "Y5", "{" MIN_ASSET ("Y5") ",'x\\'notes':'quoted key'}", TRUE },
+  { "asset", "Y6", "{" MIN_ASSET ("Y6") ",'x\\'id':'looks like id'}", FALSE },
+  { "asset", "Y7", "{" MIN_ASSET ("Y7") ",'\\u0069d':'Y7'}", FALSE },
+  /* Escapes in values: kept (json_extract() and json-glib decode them alike), or declined. */
+  { "asset", "Y8", "{'id':'Y\\/8','created_datetime':'2023-03-14T09:30:00',"
+                   "'modified_datetime':'2023-03-14T09:30:00',"
+                   "'notes':'\\'id\\': \\'x\\', \\\\ \\b\\f\\n\\r\\t'}", TRUE },
+  { "asset", "Y9", "{" MIN_ASSET ("Y9") ",'notes':'ends in \\'id'}", FALSE },
+  { "asset", "Y10", "{" MIN_ASSET ("Y10") ",'notes':'id'}", FALSE },
+  { "asset", "Y11", "{" MIN_ASSET ("Y11") ",'notes':'a \\\\u0041 b'}", FALSE },
+  { "asset", "Y12", "{" MIN_ASSET ("Y12") ",'notes':'bad \\x escape'}", FALSE },
+  { "asset", "Y13", "{" MIN_ASSET ("Y13") ",'notes':'raw \x01 control'}", FALSE },
+  { "asset", "Y14", "{" MIN_ASSET ("Y14") ",'notes':'raw \t tab'}", FALSE },
+  { "asset", "Y15", "{" MIN_ASSET ("Y15") ",'installation_date':'2023-03-14\\t'}", FALSE },
+  { "asset", "Y16", "{'id':'Y16','created_datetime':'2023-03-14T09:30:00',"
+                    "'modified_datetime':'2023\\/03\\/14T09:30:00'}", FALSE },
+  /* Quotes and "key": sequences inside strings. */
+  { "asset", "Y17", "{" MIN_ASSET ("Y17") ",'notes':'\\',\\'id\\':\\'Z\\',\\'notes\\':\\''}",
+    TRUE },
+  { "asset", "Y18", "{" MIN_ASSET ("Y18") ",'serial_number':'\\'store_id\\':','store_id':'S'}",
+    TRUE },
+  /* Nested objects and arrays with the fields' names. */
+  { "asset", "Y19", "{" MIN_ASSET ("Y19") ",'extra':['id']}", FALSE },
+  { "asset", "Y20", "{" MIN_ASSET ("Y20") ",'notes':'top','extra':{'x':[{'notes':1}]}}",
+    FALSE },
+  { "asset", "Y20b", "{" MIN_ASSET ("Y20b") ",'extra':{'x':[{'notes':1}]}}", TRUE },
+  { "asset", "Y21", "{" MIN_ASSET ("Y21") ",'extra':{'a':[1,-2.5e3,true,false,null,{},[],"
+                    "{'b':{'c':[[[]]]}}],'d':''}}", TRUE },
+  { "asset", "Y22", "{" MIN_ASSET ("Y22") ",'extra':"
+                    "[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[1"
+                    "]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]}",
+    FALSE, NULL, TRUE },
+  /* A key that is the start or the end of another. */
+  { "asset", "Y23", "{" MIN_ASSET ("Y23") ",'ids':'x','i':'y','store_id_old':'z',"
+                    "'store':'w','notes ':'n','otes':'o','':'empty key'}", TRUE },
+  /* Whitespace everywhere, and whitespace JSON does not have. */
+  { "asset", "Y24", " \t\r\n{ \t\r\n'id' \t\r\n: \t\r\n'Y24' \t\r\n, \n'created_datetime'\n:\n"
+                    "'2023-03-14T09:30:00'\r,\r'modified_datetime'\t:\t'2023-03-14T09:30:00'"
+                    " , 'notes' : [ 1 , { } ] \t}\r\n ", FALSE },
+  { "asset", "Y25", " \t\r\n{ \t\r\n'id' \t\r\n: \t\r\n'Y25' \t\r\n, \n'created_datetime'\n:\n"
+                    "'2023-03-14T09:30:00'\r,\r'modified_datetime'\t:\t'2023-03-14T09:30:00'"
+                    " , 'extra' : [ 1 , { } ] \t}\r\n ", TRUE },
+  { "asset", "Y26", "{" MIN_ASSET ("Y26") ",\f'extra':1}", FALSE },
+  { "asset", "Y27", "{" MIN_ASSET ("Y27") ",\v'extra':1}", FALSE },
+  /* Invalid UTF-8: overlong, truncated, a surrogate, past U+10FFFF. */
+  { "asset", "Y28", "{" MIN_ASSET ("Y28") ",'notes':'\xc0\xaf'}", FALSE },
+  { "asset", "Y29", "{" MIN_ASSET ("Y29") ",'notes':'\xe2\x9d'}", FALSE },
+  { "asset", "Y30", "{" MIN_ASSET ("Y30") ",'notes':'\xed\xa0\x80'}", FALSE },
+  { "asset", "Y31", "{" MIN_ASSET ("Y31") ",'notes':'\xf4\x90\x80\x80'}", FALSE },
+  { "asset", "Y32", "{" MIN_ASSET ("Y32") ",'notes':'\xf0\x9f\x92\x89 \xe2\x9d\x84'}", TRUE },
+  /* Truncated and malformed texts. */
+  { "asset", "Y33", "{" MIN_ASSET ("Y33"), FALSE },
+  { "asset", "Y34", "{" MIN_ASSET ("Y34") ",", FALSE },
+  { "asset", "Y35", "{" MIN_ASSET ("Y35") ",'notes':'open", FALSE },
+  { "asset", "Y36", "{" MIN_ASSET ("Y36") ",'extra':1.}", FALSE },
+  { "asset", "Y37", "{" MIN_ASSET ("Y37") ",'extra':-}", FALSE },
+  { "asset", "Y38", "{" MIN_ASSET ("Y38") ",'extra':1e}", FALSE },
+  { "asset", "Y39", "{" MIN_ASSET ("Y39") ",'extra':01}", FALSE },
+  { "asset", "Y40", "{" MIN_ASSET ("Y40") ",'extra':.5}", FALSE },
+  { "asset", "Y41", "{" MIN_ASSET ("Y41") ",'extra':+1}", FALSE },
+  { "asset", "Y42", "{" MIN_ASSET ("Y42") ",}", FALSE },
+  { "asset", "Y43", "{" MIN_ASSET ("Y43") " 'notes':'no comma'}", FALSE },
+  { "asset", "Y44", "{" MIN_ASSET ("Y44") ",'notes' 'no colon'}", FALSE },
+  { "asset", "Y45", "{" MIN_ASSET ("Y45") "}{}", FALSE },
+  { "asset", "Y46", "{" MIN_ASSET ("Y46") ",'extra':truex}", FALSE },
+  { "asset", "Y47", "{" MIN_ASSET ("Y47") ",'extra':nul}", FALSE },
+  { "asset", "Y48", "{" MIN_ASSET ("Y48") ",'extra':[1,]}", FALSE },
+  { "asset", "Y49", "{" MIN_ASSET ("Y49") ",'extra':{'a'}}", FALSE },
+  { "asset", "Y50", "'Y50'", FALSE },
+  { "asset", "Y51", "null", FALSE },
+  { "asset", "Y52", "", FALSE },
+  { "asset", "Y53", "{" MIN_ASSET ("Y53") ",'extra':1E+400,'more':-0.0e-0}", TRUE },
+  /* Booleans and strings of the wrong case or type. */
+  { "asset", "Y54", "{" MIN_ASSET ("Y54") ",'needs_replacement':True}", FALSE },
+  { "asset", "Y55", "{" MIN_ASSET ("Y55") ",'needs_replacement':0}", FALSE },
+  { "asset", "Y56", "{" MIN_ASSET ("Y56") ",'notes':[]}", FALSE },
+
+  /* Integers at the edges of i32 and i64, exponents, -0. */
+  { "temperature_breach", "W1", BREACH ("W1", "2147483647"), TRUE },
+  { "temperature_breach", "W2", BREACH ("W2", "-2147483648"), TRUE },
+  { "temperature_breach", "W3", BREACH ("W3", "-2147483649"), FALSE },
+  { "temperature_breach", "W4", BREACH ("W4", "-0"), TRUE },
+  { "temperature_breach", "W5", BREACH ("W5", "1e2"), FALSE },
+  { "temperature_breach", "W6", BREACH ("W6", "1E+2"), FALSE },
+  { "temperature_breach", "W7", BREACH ("W7", "21474836470"), FALSE },
+  { "temperature_breach", "W8", BREACH ("W8", "-9223372036854775808"), FALSE },
+  { "temperature_breach", "W9", BREACH ("W9", "0.0"), FALSE },
+  { "temperature_log", "V1", TLOG ("V1", "-0", "-0"), TRUE },
+  { "temperature_log", "V2", TLOG ("V2", "1E-5", "1e3"), TRUE },
+  { "temperature_log", "V3", TLOG ("V3", "-9223372036854775808", "86399"), TRUE },
+  { "temperature_log", "V4", TLOG ("V4", "-9223372036854775809", "0"), FALSE },
+  { "temperature_log", "V5", TLOG ("V5", "2.5e+3", "9223372036854775807"), TRUE },
+  { "temperature_log", "V6", TLOG ("V6", "1", "-9223372036854775808"), TRUE },
+  { "temperature_log", "V7", TLOG ("V7", "1", "-9223372036854775809"), FALSE },
+  { "temperature_log", "V8", TLOG ("V8", "1", "true"), TRUE },
+  { "temperature_log", "V9", TLOG ("V9", "1", "{'time':1}"), FALSE },
+  { "temperature_log", "V10", TLOG ("V10", "1", "{'a':[1]}"), TRUE },
+  { "temperature_log", "V11", TLOG ("V11", "12345678901234567890", "0"), FALSE },
+  { "temperature_log", "V12", TLOG ("V12", "-0.0", "null"), TRUE },
+  { "temperature_log", "V13", TLOG ("V13", "1e400", "0"), TRUE },
+  { "temperature_log", "V14", TLOG ("V14", "-2.2250738585072011e-308", "0"), TRUE },
+  { "Location", "U1", "{'ID':'U1','Description':'a','code':'U1','hold':false,"
+                      "'store_ID':'STORE_A','Volume':1E2}", TRUE },
+  { "Location", "U2", "{'ID':'U2','Description':'b','code':'U2','hold':false,"
+                      "'store_ID':'STORE_A','Volume':-0,'type_ID':null}", TRUE },
+  /* Enums: exact, or declined when escaped though the value would match. */
+  { "asset_log", "Q1", "{'id':'Q1','asset_id':'A1','user_id':'U1','status':'NOT_IN_USE',"
+                       "'log_datetime':'2025-11-02T10:15:00'}", TRUE },
+  { "asset_log", "Q2", "{'id':'Q2','asset_id':'A1','user_id':'U1','status':'FUNCTIONING\\/',"
+                       "'log_datetime':'2025-11-02T10:15:00'}", FALSE },
+  { "asset_log", "Q3", "{'id':'Q3','asset_id':'A1','user_id':'U1','status':'functioning',"
+                       "'log_datetime':'2025-11-02T10:15:00'}", FALSE },
+  { "asset_log", "Q4", "{'id':'Q4','asset_id':'A1','user_id':'U1','status':'FUNCTIONIN',"
+                       "'log_datetime':'2025-11-02T10:15:00'}", FALSE },
+};
+
+#undef MIN_ASSET
+#undef BREACH
+#undef TLOG
 
 static void
 fill_buffer (OmsStore   *store,
@@ -635,6 +779,97 @@ test_same_as_per_record (void)
                                  "integration_error=text:"), ==, 1);
 }
 
+/* The awkward records integrated both ways. */
+static void
+test_adversarial (void)
+{
+  g_autoptr(GPtrArray) per_record = assert_same_both_ways (adversarial,
+                                                           G_N_ELEMENTS (adversarial));
+
+  g_assert_cmpuint (count_lines (per_record, "asset ", "id=text:\"Y/8\""), ==, 1);
+  g_assert_cmpuint (count_lines (per_record, "temperature_breach ", "id=text:\"W2\""), ==, 1);
+}
+
+/* Runs oms_pull_simple() and the JSON1 condition it replaced side by side on one record's
+ * text; returns oms_pull_simple()'s answer.
+ */
+static gboolean
+assert_simple_in_c (sqlite3    *db,
+                    const char *table,
+                    const char *data,
+                    gsize       length,
+                    gboolean    only_json1)
+{
+  g_auto(OmsTranslateSql) sql = { 0 };
+  g_autofree char *query = NULL;
+  sqlite3_stmt *stmt = NULL;
+  gboolean in_c;
+  gboolean in_json1;
+
+  if (!oms_translate_sql_pull (table, "?1", "NULL", &sql))
+    return FALSE;
+
+  query = g_strdup_printf ("SELECT coalesce (%s, 0), coalesce (%s, 0)",
+                           sql.simple, sql.simple_json1);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, query, -1, &stmt, NULL), ==, SQLITE_OK);
+  sqlite3_bind_text (stmt, 1, data, length, SQLITE_STATIC);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  in_c = sqlite3_column_int (stmt, 0) != 0;
+  in_json1 = sqlite3_column_int (stmt, 1) != 0;
+  sqlite3_finalize (stmt);
+
+  /* At least as strict, and stricter only where the case says so. */
+  if (in_c != in_json1 || only_json1)
+    g_test_message ("%s %s: oms_pull_simple %d, JSON1 %d", table, data, in_c, in_json1);
+  g_assert_true (!in_c || in_json1);
+  g_assert_cmpint (in_c != in_json1, ==, only_json1);
+
+  return in_c;
+}
+
+static void
+assert_cases_simple_in_c (sqlite3    *db,
+                          const Case *records,
+                          guint       n_records)
+{
+  for (guint i = 0; i < n_records; i++)
+    {
+      g_autofree char *data = g_strdelimit (g_strdup (records[i].data), "'", '"');
+      gboolean simple;
+
+      if (records[i].action != NULL)
+        continue;
+      simple = assert_simple_in_c (db, records[i].table, data, strlen (data),
+                                   records[i].only_json1);
+      if (simple != records[i].simple)
+        g_test_message ("%s: simple %d, expected %d", records[i].record_id, simple,
+                        records[i].simple);
+      g_assert_cmpint (simple, ==, records[i].simple);
+    }
+}
+
+/* oms_pull_simple() against the JSON1 condition it replaced, record by record. */
+static void
+test_simple_in_c (void)
+{
+  static const char with_nul[] = "{\"id\":\"N\0UL\",\"created_datetime\":\"2023-03-14T09:30:00\","
+                                 "\"modified_datetime\":\"2023-03-14T09:30:00\"}";
+  sqlite3 *db = NULL;
+
+  g_assert_cmpint (sqlite3_open_v2 (":memory:", &db, SQLITE_OPEN_READWRITE, NULL), ==,
+                   SQLITE_OK);
+  g_assert_true (oms_translate_sql_add_functions (db));
+
+  assert_cases_simple_in_c (db, cases, G_N_ELEMENTS (cases));
+  assert_cases_simple_in_c (db, adversarial, G_N_ELEMENTS (adversarial));
+
+  /* A NUL inside the text, and no text at all. */
+  g_assert_false (assert_simple_in_c (db, "asset", with_nul, sizeof with_nul - 1, FALSE));
+  g_assert_false (assert_simple_in_c (db, "asset", "", 0, FALSE));
+
+  sqlite3_close (db);
+}
+
 static Case
 make_asset (const char *record_id,
             const char *id,
@@ -850,6 +1085,8 @@ main (int   argc,
   g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
 
   g_test_add_func ("/oms/integrate-typed/same-as-per-record", test_same_as_per_record);
+  g_test_add_func ("/oms/integrate-typed/adversarial", test_adversarial);
+  g_test_add_func ("/oms/integrate-typed/simple-in-c", test_simple_in_c);
   g_test_add_func ("/oms/integrate-typed/pages", test_pages);
   g_test_add_func ("/oms/integrate-typed/cancel", test_cancel);
   g_test_add_func ("/oms/integrate-typed/generic-order", test_generic_order);

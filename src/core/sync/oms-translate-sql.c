@@ -43,6 +43,630 @@
 #define SQL_FUNCTION_FLAGS (SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS)
 
 /*
+ * The simple condition in C
+ */
+
+/* The conditions field_sql() and datetime_sql() write in SQL, kept as steps over the record's
+ * top-level members, so that oms_pull_simple() reads each record's text once instead of
+ * asking JSON1 for every field: each json_type() or json_extract() finds the parse in JSON1's
+ * cache by comparing the whole text, then walks the members.
+ *
+ * The steps are made by the same calls that write the SQL, from the same field maps, and
+ * oms_pull_simple() must be at least as strict as the SQL: a record it calls simple must be one
+ * the SQL condition (OmsTranslateSql.simple_json1) calls simple. It may decline more, such as
+ * dates or enums with escapes; those records take the per-record path.
+ */
+
+#define CHECK_MAX_KEYS  64
+#define CHECK_MAX_DEPTH 32
+
+typedef struct
+{
+  gboolean           datetime;  /* a DateTimeMap, else a FieldMap */
+  FieldKind          kind;
+  const char *const *values;    /* the values of an enum kind */
+  guint              slot;      /* the field, or the datetime's override */
+  guint              date_slot; /* the datetime's legacy date */
+  int                time_slot; /* the datetime's time of day, or -1 */
+  gboolean           not_null;  /* the column's value must not be NULL */
+  gboolean           not_empty; /* nor '' (the id) */
+} CheckStep;
+
+typedef struct
+{
+  const char *keys[CHECK_MAX_KEYS];
+  gsize       key_lengths[CHECK_MAX_KEYS];
+  guint       n_keys;
+  guint64     length_mask; /* length_bit() of every key, a quick no for most strings */
+  GArray     *steps;       /* CheckStep */
+} CheckProgram;
+
+static CheckProgram *
+check_program_new (void)
+{
+  CheckProgram *program = g_new0 (CheckProgram, 1);
+
+  program->steps = g_array_new (FALSE, TRUE, sizeof (CheckStep));
+  return program;
+}
+
+static void
+check_program_free (gpointer data)
+{
+  CheckProgram *program = data;
+
+  g_array_unref (program->steps);
+  g_free (program);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CheckProgram, check_program_free)
+
+static inline guint64
+length_bit (gsize length)
+{
+  return G_GUINT64_CONSTANT (1) << MIN (length, 63);
+}
+
+static inline int
+find_slot (const CheckProgram *program,
+           const char         *text,
+           gsize               length)
+{
+  if ((program->length_mask & length_bit (length)) == 0)
+    return -1;
+
+  for (guint i = 0; i < program->n_keys; i++)
+    {
+      if (program->key_lengths[i] == length && memcmp (program->keys[i], text, length) == 0)
+        return i;
+    }
+
+  return -1;
+}
+
+/* A top-level member of the record, as json_type() would name it. */
+typedef enum
+{
+  MEMBER_ABSENT = 0,
+  MEMBER_NULL,
+  MEMBER_TRUE,
+  MEMBER_FALSE,
+  MEMBER_INTEGER,
+  MEMBER_REAL,
+  MEMBER_TEXT,
+  MEMBER_CONTAINER, /* an object or an array */
+} MemberType;
+
+typedef struct
+{
+  MemberType  type;
+  const char *text;    /* a string's content between its quotes, a number's literal */
+  gsize       length;
+  gboolean    escaped; /* a string with a backslash escape */
+  guint       seen;    /* how often oms_json_is_plain() would find its "key" in the text */
+} Member;
+
+typedef struct
+{
+  const char         *p;
+  const char         *end;
+  const CheckProgram *program;
+  Member             *members; /* by slot */
+} Scan;
+
+static inline void
+skip_space (Scan *s)
+{
+  while (s->p < s->end && (*s->p == ' ' || *s->p == '\n' || *s->p == '\r' || *s->p == '\t'))
+    s->p++;
+}
+
+static gboolean scan_value (Scan   *s,
+                            Member *member,
+                            int     depth);
+
+/* A string, strictly as RFC 8259 has it, but declining every \u escape and every "\u" in the
+ * text (an escaped backslash before a u), as oms_json_is_plain() does. It also counts the
+ * needles oms_json_is_plain() would find: in a valid text without \u, a "key" can only end at
+ * a string's closing quote, so it is what follows the string's last quote (its opening one or
+ * an escaped one).
+ */
+static gboolean
+scan_string (Scan        *s,
+             const char **text,
+             gsize       *length,
+             gboolean    *escaped)
+{
+  const char *start = ++s->p;
+  const char *after_quote = start;
+  int slot;
+
+  *escaped = FALSE;
+  for (;;)
+    {
+      guchar c;
+
+      if (s->p >= s->end)
+        return FALSE;
+      c = (guchar) *s->p;
+      if (c == '"')
+        break;
+      if (c < 0x20)
+        return FALSE;
+      if (c != '\\')
+        {
+          s->p++;
+          continue;
+        }
+
+      if (s->p + 1 >= s->end)
+        return FALSE;
+      switch (s->p[1])
+        {
+        case '"':
+          after_quote = s->p + 2;
+          break;
+        case '\\':
+          if (s->p + 2 < s->end && s->p[2] == 'u')
+            return FALSE;
+          break;
+        case '/':
+        case 'b':
+        case 'f':
+        case 'n':
+        case 'r':
+        case 't':
+          break;
+        default:
+          return FALSE;
+        }
+      *escaped = TRUE;
+      s->p += 2;
+    }
+
+  *text = start;
+  *length = s->p - start;
+  slot = find_slot (s->program, after_quote, s->p - after_quote);
+  if (slot >= 0)
+    s->members[slot].seen++;
+  s->p++;
+
+  return TRUE;
+}
+
+static inline gboolean
+scan_digits (Scan *s)
+{
+  if (s->p >= s->end || !g_ascii_isdigit (*s->p))
+    return FALSE;
+  while (s->p < s->end && g_ascii_isdigit (*s->p))
+    s->p++;
+
+  return TRUE;
+}
+
+/* A number, as RFC 8259 and JSON1 have it: real when it has a fraction or an exponent. */
+static gboolean
+scan_number (Scan       *s,
+             MemberType *type)
+{
+  *type = MEMBER_INTEGER;
+  if (*s->p == '-')
+    s->p++;
+  if (s->p < s->end && *s->p == '0')
+    s->p++;
+  else if (!scan_digits (s))
+    return FALSE;
+
+  if (s->p < s->end && *s->p == '.')
+    {
+      s->p++;
+      *type = MEMBER_REAL;
+      if (!scan_digits (s))
+        return FALSE;
+    }
+  if (s->p < s->end && (*s->p == 'e' || *s->p == 'E'))
+    {
+      s->p++;
+      *type = MEMBER_REAL;
+      if (s->p < s->end && (*s->p == '+' || *s->p == '-'))
+        s->p++;
+      if (!scan_digits (s))
+        return FALSE;
+    }
+
+  return TRUE;
+}
+
+static inline gboolean
+scan_literal (Scan       *s,
+              const char *literal,
+              gsize       length)
+{
+  if ((gsize) (s->end - s->p) < length || memcmp (s->p, literal, length) != 0)
+    return FALSE;
+  s->p += length;
+
+  return TRUE;
+}
+
+/* An object or an array at s->p; the top-level object's members fill s->members. */
+static gboolean
+scan_container (Scan *s,
+                int   depth)
+{
+  gboolean object = *s->p == '{';
+  char close = object ? '}' : ']';
+
+  if (depth >= CHECK_MAX_DEPTH)
+    return FALSE;
+
+  s->p++;
+  skip_space (s);
+  if (s->p < s->end && *s->p == close)
+    {
+      s->p++;
+      return TRUE;
+    }
+
+  for (;;)
+    {
+      Member *member = NULL;
+
+      if (object)
+        {
+          const char *key;
+          gsize length;
+          gboolean escaped;
+
+          if (s->p >= s->end || *s->p != '"' || !scan_string (s, &key, &length, &escaped))
+            return FALSE;
+          if (depth == 0)
+            {
+              int slot = find_slot (s->program, key, length);
+
+              if (slot >= 0)
+                member = &s->members[slot];
+            }
+          skip_space (s);
+          if (s->p >= s->end || *s->p != ':')
+            return FALSE;
+          s->p++;
+          skip_space (s);
+        }
+
+      if (!scan_value (s, member, depth + 1))
+        return FALSE;
+
+      skip_space (s);
+      if (s->p >= s->end)
+        return FALSE;
+      if (*s->p == close)
+        {
+          s->p++;
+          return TRUE;
+        }
+      if (*s->p != ',')
+        return FALSE;
+      s->p++;
+      skip_space (s);
+    }
+}
+
+static gboolean
+scan_value (Scan   *s,
+            Member *member,
+            int     depth)
+{
+  Member ignored;
+  const char *start = s->p;
+
+  if (member == NULL)
+    member = &ignored;
+  if (s->p >= s->end)
+    return FALSE;
+
+  member->escaped = FALSE;
+  switch (*s->p)
+    {
+    case '"':
+      member->type = MEMBER_TEXT;
+      return scan_string (s, &member->text, &member->length, &member->escaped);
+
+    case '{':
+    case '[':
+      member->type = MEMBER_CONTAINER;
+      return scan_container (s, depth);
+
+    case 't':
+      member->type = MEMBER_TRUE;
+      return scan_literal (s, "true", 4);
+
+    case 'f':
+      member->type = MEMBER_FALSE;
+      return scan_literal (s, "false", 5);
+
+    case 'n':
+      member->type = MEMBER_NULL;
+      return scan_literal (s, "null", 4);
+
+    default:
+      if (*s->p != '-' && !g_ascii_isdigit (*s->p))
+        return FALSE;
+      if (!scan_number (s, &member->type))
+        return FALSE;
+      member->text = start;
+      member->length = s->p - start;
+      return TRUE;
+    }
+}
+
+/* Whether an integer literal is one JSON1 returns as an INTEGER (a 64-bit one). */
+static gboolean
+integer_fits_int64 (const Member *m)
+{
+  const char *digits = m->text;
+  gsize n = m->length;
+  gboolean negative = n > 0 && *digits == '-';
+
+  if (negative)
+    {
+      digits++;
+      n--;
+    }
+  if (n != 19)
+    return n < 19;
+
+  return memcmp (digits, negative ? "9223372036854775808" : "9223372036854775807", 19) <= 0;
+}
+
+static gboolean
+integer_fits_int32 (const Member *m)
+{
+  char buffer[16];
+  gint64 value;
+
+  if (m->length >= sizeof buffer)
+    return FALSE;
+  memcpy (buffer, m->text, m->length);
+  buffer[m->length] = '\0';
+  value = g_ascii_strtoll (buffer, NULL, 10);
+
+  return value >= G_MININT32 && value <= G_MAXINT32;
+}
+
+/* A date field as oms_pull_date_ok() sees json_extract()'s value; *is_null says whether the
+ * column gets NULL. Strings with escapes are declined: no date has one.
+ */
+static gboolean
+check_date (FieldKind     kind,
+            const Member *m,
+            gboolean     *is_null)
+{
+  char text[64];
+  char buffer[OMS_TRANSLATE_DATE_SIZE];
+  const char *printed;
+
+  if (m->type == MEMBER_ABSENT || m->type == MEMBER_NULL)
+    {
+      if (!oms_translate_pull_date_text (kind, NULL, buffer, &printed))
+        return FALSE;
+    }
+  else
+    {
+      if (m->type != MEMBER_TEXT || m->escaped || m->length >= sizeof text)
+        return FALSE;
+      memcpy (text, m->text, m->length);
+      text[m->length] = '\0';
+      if (!oms_translate_pull_date_text (kind, text, buffer, &printed))
+        return FALSE;
+    }
+
+  *is_null = printed == NULL;
+  return TRUE;
+}
+
+static gboolean
+in_values (const char *const *values,
+           const Member      *m)
+{
+  for (guint i = 0; values != NULL && values[i] != NULL; i++)
+    {
+      if (strlen (values[i]) == m->length && memcmp (values[i], m->text, m->length) == 0)
+        return TRUE;
+    }
+
+  return FALSE;
+}
+
+/* One FieldMap step: field_sql()'s condition, with *is_null and *is_empty for its value. */
+static gboolean
+check_field (const CheckStep *step,
+             const Member    *m,
+             gboolean        *is_null,
+             gboolean        *is_empty)
+{
+  gboolean none = m->type == MEMBER_ABSENT || m->type == MEMBER_NULL;
+
+  *is_null = FALSE;
+  *is_empty = m->type == MEMBER_TEXT && m->length == 0;
+
+  switch (step->kind)
+    {
+    case KIND_STRING:
+      return m->type == MEMBER_TEXT;
+
+    case KIND_STRING_OR_NULL:
+    case KIND_JSON_STRING_OR_NULL:
+      *is_null = none;
+      return none || m->type == MEMBER_TEXT;
+
+    case KIND_STRING_EMPTY_NULL:
+      *is_null = none || *is_empty;
+      return none || m->type == MEMBER_TEXT;
+
+    case KIND_BOOL:
+    case KIND_BOOL_NOT:
+      return m->type == MEMBER_TRUE || m->type == MEMBER_FALSE;
+
+    case KIND_BOOL_OR_NULL:
+      *is_null = none;
+      return none || m->type == MEMBER_TRUE || m->type == MEMBER_FALSE;
+
+    case KIND_INT:
+    case KIND_INT_OR_NULL:
+      *is_null = none;
+      if (none)
+        return step->kind == KIND_INT_OR_NULL;
+      return m->type == MEMBER_INTEGER && integer_fits_int32 (m);
+
+    case KIND_DOUBLE:
+    case KIND_DOUBLE_OR_NULL:
+      *is_null = none;
+      if (none)
+        return step->kind == KIND_DOUBLE_OR_NULL;
+      return m->type == MEMBER_REAL || (m->type == MEMBER_INTEGER && integer_fits_int64 (m));
+
+    case KIND_LEGACY_DATE:
+    case KIND_DATE_OR_NULL:
+    case KIND_DATETIME:
+    case KIND_DATETIME_OR_NULL:
+      return check_date (step->kind, m, is_null);
+
+    case KIND_DATETIME_OR_EPOCH:
+      /* Absent takes the default; null is missing. */
+      return m->type != MEMBER_NULL && check_date (step->kind, m, is_null);
+
+    case KIND_ENUM:
+      return m->type == MEMBER_TEXT && !m->escaped && in_values (step->values, m);
+
+    case KIND_ENUM_OR_NULL:
+      *is_null = none || *is_empty;
+      if (*is_null)
+        return TRUE;
+      return m->type == MEMBER_TEXT && !m->escaped && in_values (step->values, m);
+
+    default:
+      return FALSE;
+    }
+}
+
+/* One DateTimeMap step: datetime_sql()'s conditions. */
+static gboolean
+check_datetime (const CheckStep *step,
+                const Member    *members,
+                gboolean        *is_null)
+{
+  gboolean override_null;
+  gboolean date_null;
+
+  if (!check_date (KIND_DATETIME_OR_NULL, &members[step->slot], &override_null) ||
+      !check_date (KIND_LEGACY_DATE, &members[step->date_slot], &date_null))
+    return FALSE;
+
+  if (step->time_slot >= 0)
+    {
+      const Member *time = &members[step->time_slot];
+
+      if (time->type == MEMBER_ABSENT ||
+          (time->type == MEMBER_INTEGER && !integer_fits_int64 (time)))
+        return FALSE;
+    }
+
+  *is_null = override_null && date_null;
+  return TRUE;
+}
+
+/* Whether @program calls the record @text simple; at least as strict as its SQL. */
+static gboolean
+check_program_run (const CheckProgram *program,
+                   const char         *text,
+                   gsize               length)
+{
+  Member members[CHECK_MAX_KEYS];
+  Scan s = { text, text + length, program, members };
+
+  /* As oms_json_is_plain(): valid UTF-8 without NULs. */
+  if (text == NULL || !g_utf8_validate (text, length, NULL))
+    return FALSE;
+
+  memset (members, 0, program->n_keys * sizeof (Member));
+  skip_space (&s);
+  if (s.p >= s.end || *s.p != '{' || !scan_container (&s, 0))
+    return FALSE;
+  skip_space (&s);
+  if (s.p != s.end)
+    return FALSE;
+
+  /* A key twice, or a needle anywhere else in the text. */
+  for (guint i = 0; i < program->n_keys; i++)
+    {
+      if (members[i].seen > 1)
+        return FALSE;
+    }
+
+  for (guint i = 0; i < program->steps->len; i++)
+    {
+      const CheckStep *step = &g_array_index (program->steps, CheckStep, i);
+      gboolean is_null = FALSE;
+      gboolean is_empty = FALSE;
+
+      if (step->datetime ? !check_datetime (step, members, &is_null)
+                         : !check_field (step, &members[step->slot], &is_null, &is_empty))
+        return FALSE;
+      if ((step->not_null && is_null) || (step->not_empty && is_empty))
+        return FALSE;
+    }
+
+  return TRUE;
+}
+
+static gboolean derive_pull (const char      *sync_table,
+                             const char      *data_sql,
+                             const char      *store_key_sql,
+                             OmsTranslateSql *out,
+                             CheckProgram    *program);
+
+/* oms_pull_simple (sync_table, text): the simple condition of oms_translate_sql_pull() for
+ * @sync_table, run in C. The program is derived once per statement (the table is a literal)
+ * and kept as the argument's auxiliary data.
+ */
+static void
+pull_simple_func (sqlite3_context  *context,
+                  int               argc,
+                  sqlite3_value   **argv)
+{
+  CheckProgram *program = sqlite3_get_auxdata (context, 0);
+  const char *text;
+
+  if (program == NULL)
+    {
+      g_auto(OmsTranslateSql) sql = { 0 };
+      const char *sync_table = (const char *) sqlite3_value_text (argv[0]);
+
+      program = check_program_new ();
+      if (sync_table == NULL || !derive_pull (sync_table, "NULL", "NULL", &sql, program))
+        {
+          check_program_free (program);
+          sqlite3_result_error (context, "oms_pull_simple: no set-based form", -1);
+          return;
+        }
+      sqlite3_set_auxdata (context, 0, program, check_program_free);
+      /* SQLite may free it at once; then the next row derives it again. */
+      program = sqlite3_get_auxdata (context, 0);
+      if (program == NULL)
+        {
+          sqlite3_result_error_nomem (context);
+          return;
+        }
+    }
+
+  text = (const char *) sqlite3_value_text (argv[1]);
+  sqlite3_result_int (context,
+                      check_program_run (program, text, sqlite3_value_bytes (argv[1])));
+}
+
+/*
  * SQL functions
  */
 
@@ -171,6 +795,7 @@ oms_translate_sql_add_functions (sqlite3 *db)
     void      (*func) (sqlite3_context *, int, sqlite3_value **);
   } functions[] = {
     { "oms_json_is_plain", -1, FALSE, json_is_plain_func },
+    { "oms_pull_simple", 2, FALSE, pull_simple_func },
     { "oms_pull_date_ok", 2, TRUE, pull_date_func },
     { "oms_pull_date", 2, FALSE, pull_date_func },
     { "oms_pull_date_at", 2, FALSE, pull_date_at_func },
@@ -250,9 +875,10 @@ json_reals_are_exact (void)
 
 typedef struct
 {
-  const char *data;    /* SQL of the record's text */
-  GString    *simple;  /* the conditions, joined with AND */
-  GString    *needles; /* the keys read, as oms_json_is_plain() arguments */
+  const char   *data;    /* SQL of the record's text */
+  GString      *simple;  /* the conditions, joined with AND */
+  GString      *needles; /* the keys read, as oms_json_is_plain() arguments */
+  CheckProgram *program; /* the same conditions, for oms_pull_simple() */
 } Builder;
 
 /* Keys and enum values go into SQL literals and JSON paths as they are. */
@@ -271,15 +897,43 @@ is_plain_name (const char *name)
   return TRUE;
 }
 
-static gboolean
+/* Returns the key's slot in the check program, or -1 when it cannot go into SQL. */
+static int
 read_key (Builder    *b,
           const char *key)
 {
+  int slot;
+
   if (!is_plain_name (key))
-    return FALSE;
+    return -1;
 
   g_string_append_printf (b->needles, ", '\"%s\"'", key);
-  return TRUE;
+  slot = find_slot (b->program, key, strlen (key));
+  if (slot >= 0)
+    return slot;
+  if (b->program->n_keys == CHECK_MAX_KEYS)
+    return -1;
+
+  b->program->keys[b->program->n_keys] = key;
+  b->program->key_lengths[b->program->n_keys] = strlen (key);
+  b->program->length_mask |= length_bit (strlen (key));
+  return b->program->n_keys++;
+}
+
+/* Adds a step to the check program and returns its index. */
+static guint
+add_step (Builder         *b,
+          const CheckStep *step)
+{
+  g_array_append_vals (b->program->steps, step, 1);
+  return b->program->steps->len - 1;
+}
+
+static CheckStep *
+get_step (Builder *b,
+          guint    index)
+{
+  return &g_array_index (b->program->steps, CheckStep, index);
 }
 
 static char *
@@ -415,14 +1069,19 @@ enum_list (const char * const *values)
  */
 static char *
 field_sql (Builder        *b,
-           const FieldMap *field)
+           const FieldMap *field,
+           guint          *step)
 {
   g_autofree char *t = NULL;
   g_autofree char *v = NULL;
   g_autofree char *list = NULL;
+  CheckStep check = { FALSE, field->kind, field->values, 0, 0, -1, FALSE, FALSE };
+  int slot = read_key (b, field->key);
 
-  if (!read_key (b, field->key))
+  if (slot < 0)
     return NULL;
+  check.slot = slot;
+  *step = add_step (b, &check);
 
   t = type_of (b, field->key);
   v = value_of (b, field->key);
@@ -515,16 +1174,24 @@ field_sql (Builder        *b,
  */
 static char *
 datetime_sql (Builder           *b,
-              const DateTimeMap *dtm)
+              const DateTimeMap *dtm,
+              guint             *step)
 {
   g_autofree char *v_override = NULL;
   g_autofree char *v_date = NULL;
   g_autofree char *seconds = NULL;
   char *value;
+  CheckStep check = { TRUE, KIND_DATETIME_OR_NULL, NULL, 0, 0, -1, dtm->required, FALSE };
+  int override_slot = read_key (b, dtm->override_key);
+  int date_slot = read_key (b, dtm->date_key);
+  int time_slot = dtm->time_key != NULL ? read_key (b, dtm->time_key) : -1;
 
-  if (!read_key (b, dtm->override_key) || !read_key (b, dtm->date_key) ||
-      (dtm->time_key != NULL && !read_key (b, dtm->time_key)))
+  if (override_slot < 0 || date_slot < 0 || (dtm->time_key != NULL && time_slot < 0))
     return NULL;
+  check.slot = override_slot;
+  check.date_slot = date_slot;
+  check.time_slot = time_slot;
+  *step = add_step (b, &check);
 
   v_override = value_of (b, dtm->override_key);
   v_date = value_of (b, dtm->date_key);
@@ -563,6 +1230,7 @@ typedef struct
   gboolean    is_text;
   FieldKind   kind;
   char       *value;
+  guint       step;     /* its step in the check program */
 } Producer;
 
 static void
@@ -599,6 +1267,7 @@ oms_translate_sql_clear (OmsTranslateSql *self)
 
   g_clear_pointer (&self->local_table, g_free);
   g_clear_pointer (&self->simple, g_free);
+  g_clear_pointer (&self->simple_json1, g_free);
   g_clear_pointer (&self->id, g_free);
   g_clear_pointer (&self->store_key, g_free);
   g_clear_pointer (&self->columns, g_free);
@@ -607,29 +1276,15 @@ oms_translate_sql_clear (OmsTranslateSql *self)
   g_clear_pointer (&self->store_id, g_free);
 }
 
-/**
- * oms_translate_sql_pull:
- * @sync_table: the sync table name pulled upserts come under
- * @data_sql: SQL giving a record's text, such as `b.data`
- * @store_key_sql: SQL giving the value @out's store_key had for that record
- * @out: (out caller-allocates): the SQL; clear it with oms_translate_sql_clear()
- *
- * Derives the set-based form of oms_translate_pull() followed by oms_store_upsert_record()
- * for @sync_table from its field maps and its table's columns. The statements that use it
- * need the functions of oms_translate_sql_add_functions().
- *
- * Tables kept generically, tables whose translation has a hook, and fields of a kind that has
- * no SQL form have none: their records go through the per-record path. Like the store's
- * bind_column(), the SQL takes the presence of each column (OmsColumnInfo) to match the
- * table's NOT NULL constraints: a statement that broke one would fail the whole pass.
- *
- * Returns: %TRUE when @sync_table has a set-based form
+/* oms_translate_sql_pull(), which also fills @program: the simple condition as steps for
+ * oms_pull_simple() to run in C.
  */
-gboolean
-oms_translate_sql_pull (const char      *sync_table,
-                        const char      *data_sql,
-                        const char      *store_key_sql,
-                        OmsTranslateSql *out)
+static gboolean
+derive_pull (const char      *sync_table,
+             const char      *data_sql,
+             const char      *store_key_sql,
+             OmsTranslateSql *out,
+             CheckProgram    *program)
 {
   g_autoptr(GArray) producers = NULL;
   g_autoptr(GString) conditions = NULL;
@@ -644,16 +1299,13 @@ oms_translate_sql_pull (const char      *sync_table,
   const TableMap *map;
   Builder b;
 
-  g_return_val_if_fail (sync_table != NULL, FALSE);
-  g_return_val_if_fail (data_sql != NULL, FALSE);
-  g_return_val_if_fail (store_key_sql != NULL, FALSE);
-  g_return_val_if_fail (out != NULL, FALSE);
-
   memset (out, 0, sizeof *out);
 
-  /* A hook is C code over the whole record; its tables keep the per-record path. */
+  /* A hook is C code over the whole record; its tables keep the per-record path. The name
+   * goes into oms_pull_simple()'s SQL literal.
+   */
   map = oms_translate_lookup_pull_map (sync_table);
-  if (map == NULL || map->pull_hook != NULL)
+  if (map == NULL || map->pull_hook != NULL || !is_plain_name (sync_table))
     return FALSE;
   table = oms_store_schema_lookup_table (map->local_table);
   if (table == NULL)
@@ -664,6 +1316,7 @@ oms_translate_sql_pull (const char      *sync_table,
   b.data = data_sql;
   b.simple = conditions;
   b.needles = needles;
+  b.program = program;
 
   g_string_append_printf (conditions, "json_type (%s) = 'object'", data_sql);
 
@@ -675,7 +1328,9 @@ oms_translate_sql_pull (const char      *sync_table,
   for (guint i = 0; i < map->n_fields; i++)
     {
       Producer producer = { map->fields[i].column, kind_is_nullable (map->fields[i].kind),
-                            FALSE, map->fields[i].kind, field_sql (&b, &map->fields[i]) };
+                            FALSE, map->fields[i].kind, NULL, 0 };
+
+      producer.value = field_sql (&b, &map->fields[i], &producer.step);
 
       if (producer.value == NULL)
         return FALSE;
@@ -684,7 +1339,9 @@ oms_translate_sql_pull (const char      *sync_table,
   for (guint i = 0; i < map->n_datetimes; i++)
     {
       Producer producer = { map->datetimes[i].column, !map->datetimes[i].required, TRUE,
-                            KIND_DATETIME_OR_NULL, datetime_sql (&b, &map->datetimes[i]) };
+                            KIND_DATETIME_OR_NULL, NULL, 0 };
+
+      producer.value = datetime_sql (&b, &map->datetimes[i], &producer.step);
 
       if (producer.value == NULL)
         return FALSE;
@@ -731,7 +1388,10 @@ oms_translate_sql_pull (const char      *sync_table,
           else
             value = g_strdup (producer->value);
           if (producer->nullable && column->presence == OMS_COLUMN_REQUIRED)
-            add_condition (&b, "%s IS NOT NULL", value);
+            {
+              add_condition (&b, "%s IS NOT NULL", value);
+              get_step (&b, producer->step)->not_null = TRUE;
+            }
         }
 
       /* oms_store_upsert_record() wants a non-empty id. */
@@ -739,6 +1399,10 @@ oms_translate_sql_pull (const char      *sync_table,
         {
           add_condition (&b, "%s <> ''", value);
           id = g_strdup (value);
+          if (producer == NULL)
+            return FALSE;
+          get_step (&b, producer->step)->not_null = TRUE;
+          get_step (&b, producer->step)->not_empty = TRUE;
         }
       if (store_key_column != NULL && g_str_equal (column->name, store_key_column))
         store_key = g_strdup (value);
@@ -771,9 +1435,10 @@ oms_translate_sql_pull (const char      *sync_table,
     }
 
   out->local_table = g_strdup (map->local_table);
-  out->simple = g_strdup_printf ("CASE WHEN oms_json_is_plain (%s%s) AND json_valid (%s) "
-                                 "THEN %s ELSE 0 END",
-                                 data_sql, needles->str, data_sql, conditions->str);
+  out->simple = g_strdup_printf ("oms_pull_simple ('%s', %s)", sync_table, data_sql);
+  out->simple_json1 = g_strdup_printf ("CASE WHEN oms_json_is_plain (%s%s) AND json_valid (%s) "
+                                       "THEN %s ELSE 0 END",
+                                       data_sql, needles->str, data_sql, conditions->str);
   out->id = g_steal_pointer (&id);
   out->store_key = store_key != NULL ? g_steal_pointer (&store_key) : g_strdup ("NULL");
   out->columns = g_string_free (g_steal_pointer (&columns), FALSE);
@@ -781,4 +1446,43 @@ oms_translate_sql_pull (const char      *sync_table,
   out->updates = g_string_free (g_steal_pointer (&updates), FALSE);
 
   return TRUE;
+}
+
+/**
+ * oms_translate_sql_pull:
+ * @sync_table: the sync table name pulled upserts come under
+ * @data_sql: SQL giving a record's text, such as `b.data`
+ * @store_key_sql: SQL giving the value @out's store_key had for that record
+ * @out: (out caller-allocates): the SQL; clear it with oms_translate_sql_clear()
+ *
+ * Derives the set-based form of oms_translate_pull() followed by oms_store_upsert_record()
+ * for @sync_table from its field maps and its table's columns. The statements that use it
+ * need the functions of oms_translate_sql_add_functions().
+ *
+ * Tables kept generically, tables whose translation has a hook, and fields of a kind that has
+ * no SQL form have none: their records go through the per-record path. Like the store's
+ * bind_column(), the SQL takes the presence of each column (OmsColumnInfo) to match the
+ * table's NOT NULL constraints: a statement that broke one would fail the whole pass.
+ *
+ * Returns: %TRUE when @sync_table has a set-based form
+ */
+gboolean
+oms_translate_sql_pull (const char      *sync_table,
+                        const char      *data_sql,
+                        const char      *store_key_sql,
+                        OmsTranslateSql *out)
+{
+  g_autoptr(CheckProgram) program = NULL;
+
+  g_return_val_if_fail (sync_table != NULL, FALSE);
+  g_return_val_if_fail (data_sql != NULL, FALSE);
+  g_return_val_if_fail (store_key_sql != NULL, FALSE);
+  g_return_val_if_fail (out != NULL, FALSE);
+
+  program = check_program_new ();
+  if (derive_pull (sync_table, data_sql, store_key_sql, out, program))
+    return TRUE;
+
+  oms_translate_sql_clear (out);
+  return FALSE;
 }

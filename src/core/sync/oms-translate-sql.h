@@ -20,6 +20,8 @@ typedef struct
   char *local_table; /* the typed table the rows go to */
   char *simple;      /* true only for a record these expressions translate exactly as the
                       * per-record path does; false (or NULL) for everything else */
+  char *simple_json1; /* the same condition written with JSON1's json_type () and
+                       * json_extract (), slower: the reference simple is held to */
   char *id;          /* the row's id, which is the changelog's record_id */
   char *store_key;   /* what the changelog's store comes from, or NULL */
   char *columns;     /* the table's columns, quoted and comma-separated */
