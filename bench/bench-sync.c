@@ -31,7 +31,7 @@
  *   they landed in, in one transaction, on a fresh store with the same schema and pragmas;
  * - the protocol's floor: the writes the protocol requires for these records (buffer rows
  *   and cursor a batch at a time, then row, changelog row and buffer outcome), in raw SQLite
- *   with the values at hand, so that the ratio has a reference no client can pass;
+ *   with the values at hand, a row at a time: a reference for what the protocol itself costs;
  * - this process's peak RSS (the central is a separate process, so it is not counted);
  * - the longest main-loop stall while syncing, from a 1 ms timeout probe;
  * - oms_push_queue_count() on a changelog of at least the synced size, with local edits
@@ -609,7 +609,7 @@ sql_failed:
 /* The protocol's floor: the writes PROTOCOL.md requires of any client for these records, in
  * raw SQLite with the values at hand (no HTTP, no JSON, no translation): the buffer rows with
  * their cursor, 500 to a transaction; then in one transaction each row into its table, its
- * changelog row and its buffer row's outcome. A faithful client can approach it, not pass it.
+ * changelog row and its buffer row's outcome, a row at a time as Open mSupply makes them.
  */
 static gboolean
 measure_floor (OmsStore   *synced,
