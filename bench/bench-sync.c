@@ -40,6 +40,12 @@
 
 #define CEILING_CHUNK 50000
 
+/* The tables an initial sync fills, which the ceiling and the floor write again. */
+static const char * const data_tables[] = {
+  "name", "store", "location", "sensor", "temperature_breach", "temperature_log",
+  "asset", "asset_log", "record",
+};
+
 static guint   n_records = 1000000;
 static double  v6_share = 0.5;
 static guint   n_pending = 1000;
@@ -281,136 +287,6 @@ read_chunk (sqlite3_stmt    *select,
   return TRUE;
 }
 
-/* Copies one table into the ceiling store: reading is untimed, inserting is timed. */
-static gboolean
-ceiling_copy_table (sqlite3     *source,
-                    sqlite3     *target,
-                    const char  *table,
-                    gint64      *n_rows,
-                    gint64      *elapsed_us,
-                    GError     **error)
-{
-  g_autofree char *select_sql = g_strdup_printf ("SELECT * FROM \"%s\" ORDER BY rowid", table);
-  g_autofree char *insert_sql = NULL;
-  g_autoptr(GString) params = g_string_new (NULL);
-  sqlite3_stmt *select = NULL;
-  sqlite3_stmt *insert = NULL;
-  sqlite3_value **values = NULL;
-  gboolean ok = TRUE;
-  int n_columns;
-  int rc = SQLITE_ROW;
-
-  /* record is WITHOUT ROWID: its primary key is its order. */
-  if (g_str_equal (table, "record"))
-    {
-      g_free (select_sql);
-      select_sql = g_strdup ("SELECT * FROM record");
-    }
-
-  if (sqlite3_prepare_v2 (source, select_sql, -1, &select, NULL) != SQLITE_OK)
-    goto sql_failed;
-  n_columns = sqlite3_column_count (select);
-  for (int i = 0; i < n_columns; i++)
-    g_string_append_printf (params, "%s?%d", i ? ", " : "", i + 1);
-  insert_sql = g_strdup_printf ("INSERT INTO \"%s\" VALUES (%s)", table, params->str);
-  if (sqlite3_prepare_v2 (target, insert_sql, -1, &insert, NULL) != SQLITE_OK)
-    goto sql_failed;
-
-  values = g_new0 (sqlite3_value *, (gsize) CEILING_CHUNK * n_columns);
-  while (ok && rc == SQLITE_ROW)
-    {
-      guint n = 0;
-      gint64 start;
-
-      ok = read_chunk (select, n_columns, values, &n, &rc, table, error);
-
-      start = g_get_monotonic_time ();
-      for (guint r = 0; ok && r < n; r++)
-        {
-          for (int c = 0; c < n_columns; c++)
-            sqlite3_bind_value (insert, c + 1, values[(gsize) r * n_columns + c]);
-          if (sqlite3_step (insert) != SQLITE_DONE)
-            {
-              ok = FALSE;
-              g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "Inserting into %s: %s",
-                           table, sqlite3_errmsg (target));
-            }
-          sqlite3_reset (insert);
-        }
-      *elapsed_us += g_get_monotonic_time () - start;
-      *n_rows += n;
-
-      for (gsize i = 0; i < (gsize) n * n_columns; i++)
-        sqlite3_value_free (values[i]);
-    }
-
-  g_free (values);
-  sqlite3_finalize (select);
-  sqlite3_finalize (insert);
-  return ok;
-
-sql_failed:
-  g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "Preparing the copy of %s: %s / %s",
-               table, sqlite3_errmsg (source), sqlite3_errmsg (target));
-  sqlite3_finalize (select);
-  sqlite3_finalize (insert);
-  return FALSE;
-}
-
-/* The ceiling: every row the sync put in a data table, inserted again into a fresh store. */
-static gboolean
-measure_ceiling (OmsStore  *synced,
-                 const char *dir,
-                 gint64    *n_rows,
-                 gint64    *elapsed_us,
-                 GError   **error)
-{
-  static const char * const tables[] = {
-    "name", "store", "location", "sensor", "temperature_breach", "temperature_log",
-    "asset", "asset_log", "record",
-  };
-  g_autoptr(OmsStore) target = oms_store_open (dir, error);
-  sqlite3 *source = NULL;
-  gint64 start;
-  gboolean ok = TRUE;
-
-  if (target == NULL)
-    return FALSE;
-  if (sqlite3_open_v2 (oms_store_get_path (synced), &source, SQLITE_OPEN_READONLY, NULL) !=
-      SQLITE_OK)
-    {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "Cannot reopen the synced store");
-      sqlite3_close (source);
-      return FALSE;
-    }
-
-  *n_rows = 0;
-  *elapsed_us = 0;
-
-  /* Like the integrator's, the ceiling's commit writes the log and leaves the checkpoint to
-   * later: durable in both, housekeeping in neither.
-   */
-  ok = oms_store_exec (target, "PRAGMA wal_autocheckpoint = 0", error);
-
-  start = g_get_monotonic_time ();
-  ok = ok && oms_store_exec (target, "BEGIN IMMEDIATE", error);
-  *elapsed_us += g_get_monotonic_time () - start;
-
-  for (guint i = 0; ok && i < G_N_ELEMENTS (tables); i++)
-    ok = ceiling_copy_table (source, oms_store_get_db (target), tables[i], n_rows, elapsed_us,
-                             error);
-
-  if (ok)
-    {
-      start = g_get_monotonic_time ();
-      ok = oms_store_exec (target, "COMMIT", error);
-      *elapsed_us += g_get_monotonic_time () - start;
-    }
-
-  sqlite3_close (source);
-  return ok;
-}
-
 static gboolean
 step_done (sqlite3_stmt  *stmt,
            const char    *what,
@@ -514,13 +390,18 @@ floor_buffer (sqlite3     *source,
   return ok;
 }
 
-/* Phase 2, for one table: each row inserted, its changelog row, its buffer row's outcome. */
+/* Copies one table's rows into @target: reading is untimed, writing is timed. For the ceiling
+ * each row is only inserted; for the floor's second phase (@with_protocol_writes) each row
+ * also gets its changelog row and its buffer row's outcome.
+ */
 static gboolean
-floor_integrate_table (sqlite3     *source,
-                       OmsStore    *target,
-                       const char  *table,
-                       gint64      *elapsed_us,
-                       GError     **error)
+copy_table (sqlite3     *source,
+            OmsStore    *target,
+            const char  *table,
+            gboolean     with_protocol_writes,
+            gint64      *n_rows,
+            gint64      *elapsed_us,
+            GError     **error)
 {
   sqlite3 *db = oms_store_get_db (target);
   g_autofree char *select_sql = NULL;
@@ -580,10 +461,13 @@ floor_integrate_table (sqlite3     *source,
           sqlite3_bind_text (outcome, 1, now, -1, SQLITE_STATIC);
           sqlite3_bind_value (outcome, 2, row[n_columns - 1]);
           ok = step_done (insert, "Inserting a row", error) &&
-               step_done (changelog, "Inserting a changelog row", error) &&
-               step_done (outcome, "Marking a buffer row", error);
+               (!with_protocol_writes ||
+                (step_done (changelog, "Inserting a changelog row", error) &&
+                 step_done (outcome, "Marking a buffer row", error)));
         }
       *elapsed_us += g_get_monotonic_time () - start;
+      if (n_rows != NULL)
+        *n_rows += n;
 
       for (gsize i = 0; i < (gsize) n * n_columns; i++)
         sqlite3_value_free (values[i]);
@@ -606,6 +490,55 @@ sql_failed:
   return FALSE;
 }
 
+/* The ceiling: every row the sync put in a data table, inserted again into a fresh store. */
+static gboolean
+measure_ceiling (OmsStore  *synced,
+                 const char *dir,
+                 gint64    *n_rows,
+                 gint64    *elapsed_us,
+                 GError   **error)
+{
+  g_autoptr(OmsStore) target = oms_store_open (dir, error);
+  sqlite3 *source = NULL;
+  gint64 start;
+  gboolean ok = TRUE;
+
+  if (target == NULL)
+    return FALSE;
+  if (sqlite3_open_v2 (oms_store_get_path (synced), &source, SQLITE_OPEN_READONLY, NULL) !=
+      SQLITE_OK)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "Cannot reopen the synced store");
+      sqlite3_close (source);
+      return FALSE;
+    }
+
+  *n_rows = 0;
+  *elapsed_us = 0;
+
+  /* Like the integrator's, the ceiling's commit writes the log and leaves the checkpoint to
+   * later: durable in both, housekeeping in neither.
+   */
+  ok = oms_store_exec (target, "PRAGMA wal_autocheckpoint = 0", error);
+
+  start = g_get_monotonic_time ();
+  ok = ok && oms_store_exec (target, "BEGIN IMMEDIATE", error);
+  *elapsed_us += g_get_monotonic_time () - start;
+
+  for (guint i = 0; ok && i < G_N_ELEMENTS (data_tables); i++)
+    ok = copy_table (source, target, data_tables[i], FALSE, n_rows, elapsed_us, error);
+
+  if (ok)
+    {
+      start = g_get_monotonic_time ();
+      ok = oms_store_exec (target, "COMMIT", error);
+      *elapsed_us += g_get_monotonic_time () - start;
+    }
+
+  sqlite3_close (source);
+  return ok;
+}
+
 /* The protocol's floor: the writes PROTOCOL.md requires of any client for these records, in
  * raw SQLite with the values at hand (no HTTP, no JSON, no translation): the buffer rows with
  * their cursor, 500 to a transaction; then in one transaction each row into its table, its
@@ -617,10 +550,6 @@ measure_floor (OmsStore   *synced,
                gint64     *elapsed_us,
                GError    **error)
 {
-  static const char * const tables[] = {
-    "name", "store", "location", "sensor", "temperature_breach", "temperature_log",
-    "asset", "asset_log", "record",
-  };
   g_autoptr(OmsStore) target = oms_store_open (dir, error);
   sqlite3 *source = NULL;
   gint64 start, buffer_us;
@@ -647,8 +576,8 @@ measure_floor (OmsStore   *synced,
   ok = ok && oms_store_exec (target, "BEGIN IMMEDIATE", error);
   *elapsed_us += g_get_monotonic_time () - start;
 
-  for (guint i = 0; ok && i < G_N_ELEMENTS (tables); i++)
-    ok = floor_integrate_table (source, target, tables[i], elapsed_us, error);
+  for (guint i = 0; ok && i < G_N_ELEMENTS (data_tables); i++)
+    ok = copy_table (source, target, data_tables[i], TRUE, NULL, elapsed_us, error);
 
   if (ok)
     {
