@@ -671,6 +671,85 @@ test_resolve_data_dir (void)
   g_assert_cmpstr (fallback, ==, expected);
 }
 
+typedef struct
+{
+  char   *data_dir;
+  GMutex  mutex;
+  GCond   cond;
+  gboolean writing;
+} OtherWriter;
+
+/* Another connection (a worker's, or the checkpoint after a run) holds the write lock for a
+ * moment, then commits.
+ */
+static gpointer
+other_writer_thread (gpointer user_data)
+{
+  OtherWriter *other = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(OmsStore) store = oms_store_open (other->data_dir, &error);
+
+  g_assert_no_error (error);
+  g_assert_true (oms_store_begin (store, &error));
+  g_assert_true (oms_store_kv_set_int (store, "OTHER_WRITER", 1, &error));
+  g_mutex_lock (&other->mutex);
+  other->writing = TRUE;
+  g_cond_signal (&other->cond);
+  g_mutex_unlock (&other->mutex);
+  g_usleep (300 * 1000);
+  g_assert_true (oms_store_commit (store, &error));
+  g_assert_no_error (error);
+
+  return NULL;
+}
+
+/* A write outside a transaction waits for another connection's write to end, then goes on: a
+ * deferred transaction would read first and then fail at once with "database is locked"
+ * (SQLITE_BUSY_SNAPSHOT) when the other connection committed in between.
+ */
+static void
+test_write_waits_for_other_writer (Fixture       *fixture,
+                                   gconstpointer  user_data)
+{
+  OtherWriter other = { fixture->data_dir };
+  g_autoptr(JsonObject) asset = object_from_json (
+    "{\"id\":\"asset-1\",\"store_id\":\"store-1\","
+    "\"created_datetime\":\"2026-11-26T08:00:00\","
+    "\"modified_datetime\":\"2026-11-26T08:00:00\"}");
+  g_autoptr(JsonObject) log = object_from_json (
+    "{\"id\":\"log-1\",\"asset_id\":\"asset-1\",\"user_id\":\"u\","
+    "\"status\":\"FUNCTIONING\",\"log_datetime\":\"2026-11-26T09:00:00\","
+    "\"created_datetime\":\"2026-11-26T09:00:00\"}");
+  g_autoptr(GError) error = NULL;
+  GThread *thread;
+
+  g_assert_true (oms_store_upsert_record (fixture->store, "asset", asset, OMS_ORIGIN_LOCAL,
+                                          &error));
+  g_assert_no_error (error);
+
+  g_mutex_init (&other.mutex);
+  g_cond_init (&other.cond);
+  thread = g_thread_new ("other-writer", other_writer_thread, &other);
+  g_mutex_lock (&other.mutex);
+  while (!other.writing)
+    g_cond_wait (&other.cond, &other.mutex);
+  g_mutex_unlock (&other.mutex);
+
+  /* An asset log's store is read from its asset before anything is written. */
+  g_assert_true (oms_store_upsert_record (fixture->store, "asset_log", log, OMS_ORIGIN_LOCAL,
+                                          &error));
+  g_assert_no_error (error);
+
+  g_thread_join (thread);
+  g_mutex_clear (&other.mutex);
+  g_cond_clear (&other.cond);
+  g_assert_cmpint (oms_test_query_int (fixture->store, "SELECT count(*) FROM changelog "
+                                                       "WHERE record_id = 'log-1' "
+                                                       "AND store_id = 'store-1'"), ==, 1);
+  g_assert_cmpint (oms_test_query_int (fixture->store, "SELECT value_int FROM key_value_store "
+                                                       "WHERE id = 'OTHER_WRITER'"), ==, 1);
+}
+
 /* Bookkeeping commits may skip the fsync (synchronous NORMAL); nothing else: the mode
  * comes back to FULL, and a transaction keeps the mode it began with.
  */
@@ -724,6 +803,7 @@ main (int   argc,
   ADD ("/oms/store/record-tables", test_record_tables);
   ADD ("/oms/store/changed-signal", test_changed_signal);
   ADD ("/oms/store/relaxed-commits", test_relaxed_commits);
+  ADD ("/oms/store/write-waits-for-other-writer", test_write_waits_for_other_writer);
   g_test_add_func ("/oms/store/refuse/corrupt-file", test_corrupt_file);
   g_test_add_func ("/oms/store/refuse/foreign-database", test_foreign_database);
   g_test_add_func ("/oms/store/refuse/newer-schema", test_newer_schema_refused);

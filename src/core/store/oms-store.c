@@ -714,33 +714,63 @@ oms_store_rollback (OmsStore *self)
 /* Savepoints make a record write and its changelog row atomic inside or outside a caller's
  * transaction.
  */
+/* Opens the savepoint a write runs in. Outside a transaction (*@began) it opens an immediate
+ * one first: a bare SAVEPOINT begins a deferred transaction, whose first read takes a
+ * snapshot, and a write after another connection's commit (a worker's batch, the checkpoint
+ * after a run) then fails at once with SQLITE_BUSY_SNAPSHOT instead of waiting its turn.
+ */
 static gboolean
 savepoint_begin (OmsStore  *self,
+                 gboolean  *began,
                  GError   **error)
 {
-  /* Prepared once: an initial sync opens one savepoint per record. */
-  sqlite3_stmt *stmt = oms_store_prepare (self, "SAVEPOINT oms_write", error);
+  sqlite3_stmt *stmt;
 
-  return stmt != NULL && step_done (self, stmt, _("run a statement"), error);
+  /* Prepared once: an initial sync opens one savepoint per record. */
+  *began = sqlite3_get_autocommit (self->db) != 0;
+  if (*began)
+    {
+      stmt = oms_store_prepare (self, "BEGIN IMMEDIATE", error);
+      if (stmt == NULL || !step_done (self, stmt, _("run a statement"), error))
+        return FALSE;
+    }
+
+  stmt = oms_store_prepare (self, "SAVEPOINT oms_write", error);
+  if (stmt == NULL || !step_done (self, stmt, _("run a statement"), error))
+    {
+      if (*began)
+        sqlite3_exec (self->db, "ROLLBACK", NULL, NULL, NULL);
+      return FALSE;
+    }
+
+  return TRUE;
 }
 
 static gboolean
 savepoint_end (OmsStore  *self,
+               gboolean   began,
                gboolean   ok,
                GError   **error)
 {
   sqlite3_stmt *stmt;
 
-  if (!ok)
+  if (ok)
     {
-      sqlite3_exec (self->db, "ROLLBACK TO oms_write; RELEASE oms_write", NULL, NULL, NULL);
-      return FALSE;
+      stmt = oms_store_prepare (self, "RELEASE oms_write", error);
+      ok = stmt != NULL && step_done (self, stmt, _("run a statement"), error);
+      if (ok && began)
+        {
+          stmt = oms_store_prepare (self, "COMMIT", error);
+          ok = stmt != NULL && step_done (self, stmt, _("save the change"), error);
+        }
     }
 
-  stmt = oms_store_prepare (self, "RELEASE oms_write", error);
-  if (stmt == NULL || !step_done (self, stmt, _("run a statement"), error))
+  if (!ok)
     {
-      sqlite3_exec (self->db, "ROLLBACK TO oms_write; RELEASE oms_write", NULL, NULL, NULL);
+      if (began)
+        sqlite3_exec (self->db, "ROLLBACK", NULL, NULL, NULL);
+      else
+        sqlite3_exec (self->db, "ROLLBACK TO oms_write; RELEASE oms_write", NULL, NULL, NULL);
       return FALSE;
     }
 
@@ -1438,6 +1468,7 @@ oms_store_upsert_record (OmsStore               *self,
                          const OmsChangeOrigin  *origin,
                          GError                **error)
 {
+  gboolean began;
   const OmsTableInfo *table;
   g_autofree char *store_id = NULL;
   const char *record_id;
@@ -1457,7 +1488,7 @@ oms_store_upsert_record (OmsStore               *self,
 
   table = oms_store_schema_lookup_table (table_name);
 
-  if (!savepoint_begin (self, error))
+  if (!savepoint_begin (self, &began, error))
     return FALSE;
 
   if (table != NULL)
@@ -1478,7 +1509,7 @@ oms_store_upsert_record (OmsStore               *self,
   ok = ok && append_changelog (self, table_name, record_id, OMS_ROW_ACTION_UPSERT,
                                store_id, name_link_id, origin, error);
 
-  return savepoint_end (self, ok, error);
+  return savepoint_end (self, began, ok, error);
 }
 
 /* A generic record's delete is filed under the store its upsert was, which the record table
@@ -1526,6 +1557,7 @@ oms_store_delete_record (OmsStore               *self,
                          const OmsChangeOrigin  *origin,
                          GError                **error)
 {
+  gboolean began;
   const OmsTableInfo *table;
   g_autoptr(JsonObject) existing = NULL;
   g_autoptr(GError) local_error = NULL;
@@ -1542,7 +1574,7 @@ oms_store_delete_record (OmsStore               *self,
 
   table = oms_store_schema_lookup_table (table_name);
 
-  if (!savepoint_begin (self, error))
+  if (!savepoint_begin (self, &began, error))
     return FALSE;
 
   existing = oms_store_get_record (self, table_name, record_id, &local_error);
@@ -1581,7 +1613,7 @@ oms_store_delete_record (OmsStore               *self,
   ok = ok && append_changelog (self, table_name, record_id, OMS_ROW_ACTION_DELETE,
                                store_id, NULL, origin, error);
 
-  return savepoint_end (self, ok, error);
+  return savepoint_end (self, began, ok, error);
 }
 
 /**
@@ -1602,6 +1634,7 @@ oms_store_upsert_raw_record (OmsStore               *self,
                              const OmsChangeOrigin  *origin,
                              GError                **error)
 {
+  gboolean began;
   sqlite3_stmt *stmt;
   gboolean ok;
 
@@ -1619,7 +1652,7 @@ oms_store_upsert_raw_record (OmsStore               *self,
       return FALSE;
     }
 
-  if (!savepoint_begin (self, error))
+  if (!savepoint_begin (self, &began, error))
     return FALSE;
 
   stmt = oms_store_prepare (self,
@@ -1676,7 +1709,7 @@ oms_store_upsert_raw_record (OmsStore               *self,
         }
     }
 
-  return savepoint_end (self, ok, error);
+  return savepoint_end (self, began, ok, error);
 }
 
 /**
