@@ -116,9 +116,14 @@ handle_central_records (OmsCentralContext *ctx,
       return;
     }
   root = _oms_central_parse_body (msg, &error);
-  if (root && JSON_NODE_HOLDS_ARRAY (root))
+  if (!root)
+    {
+      respond_error (msg, SOUP_STATUS_BAD_REQUEST, error->message);
+      return;
+    }
+  if (JSON_NODE_HOLDS_ARRAY (root))
     records = json_node_get_array (root);
-  else if (root && JSON_NODE_HOLDS_OBJECT (root)
+  else if (JSON_NODE_HOLDS_OBJECT (root)
            && json_object_has_member (json_node_get_object (root), "records")
            && JSON_NODE_HOLDS_ARRAY (json_object_get_member (json_node_get_object (root),
                                                              "records")))

@@ -10,6 +10,7 @@
 #include <sqlite3.h>
 
 #include "oms-central-server.h"
+#include "oms-json-gate.h"
 
 G_BEGIN_DECLS
 
@@ -199,6 +200,9 @@ void                _oms_central_respond_text          (SoupServerMessage  *msg,
                                                         guint               status,
                                                         const char         *text);
 JsonNode           *_oms_central_parse_body            (SoupServerMessage  *msg,
+                                                        GError            **error);
+JsonNode           *_oms_central_parse_json            (const char         *data,
+                                                        gsize               length,
                                                         GError            **error);
 void                _oms_central_schedule_integration  (OmsCentralContext  *ctx,
                                                         int                 site_id,

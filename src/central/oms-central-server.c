@@ -10,6 +10,7 @@
 
 #include <errno.h>
 #include <string.h>
+#include <sys/socket.h>
 
 #include "oms-central-private.h"
 
@@ -189,18 +190,38 @@ _oms_central_respond_text (SoupServerMessage *msg,
                                     text, strlen (text));
 }
 
+/* Every JSON request body passes the gate (oms-json-gate.h) before json-glib sees it: a body
+ * nested deeper than the gate allows would overflow json-glib's recursion. Callers answer 400
+ * to any error.
+ */
 JsonNode *
 _oms_central_parse_body (SoupServerMessage  *msg,
                          GError            **error)
 {
   SoupMessageBody *body = soup_server_message_get_request_body (msg);
   g_autoptr(GBytes) bytes = soup_message_body_flatten (body);
-  g_autoptr(JsonParser) parser = json_parser_new ();
   gsize length = 0;
   const char *data = g_bytes_get_data (bytes, &length);
 
-  if (!json_parser_load_from_data (parser, length ? data : "", length, error))
+  return _oms_central_parse_json (data, length, error);
+}
+
+JsonNode *
+_oms_central_parse_json (const char  *data,
+                         gsize        length,
+                         GError     **error)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+
+  if (!oms_json_gate_check (data, length, OMS_JSON_GATE_MAX_CENTRAL_REQUEST_BYTES, error))
     return NULL;
+  if (!json_parser_load_from_data (parser, length ? data : "", (gssize) length, error))
+    return NULL;
+  if (json_parser_get_root (parser) == NULL)
+    {
+      g_set_error_literal (error, JSON_PARSER_ERROR, JSON_PARSER_ERROR_PARSE, "Empty body");
+      return NULL;
+    }
   return json_node_ref (json_parser_get_root (parser));
 }
 
@@ -390,11 +411,109 @@ delayed_request_remove (gpointer user_data)
   delayed_request_free (request);
 }
 
+/* libsoup neither reads nor writes the connection of a paused message, so it does not notice a
+ * client that gives up on a hung or delayed request: "disconnected" would only come when the
+ * server next writes, and until then the request holds its site's sync lock (v5_enter), so the
+ * client's next sync got 503 sync_is_running. A paused message watches its socket itself: a
+ * peek that reads the end of the stream means the client closed its side.
+ */
+#define CLIENT_WATCH_KEY "oms-central-client-watch"
+
+typedef void (*ClientGoneFunc) (SoupServerMessage *msg,
+                                gpointer           user_data);
+
+typedef struct
+{
+  SoupServerMessage *msg;  /* not owned: the watch lives in the message's data */
+  ClientGoneFunc     gone;
+  gpointer           user_data;
+} ClientWatch;
+
+static void
+release_in_flight (SoupServerMessage *msg)
+{
+  g_object_set_data (G_OBJECT (msg), "oms-central-in-flight", NULL);
+}
+
+static gboolean
+client_watch_cb (GSocket      *socket,
+                 GIOCondition  condition,
+                 gpointer      user_data)
+{
+  ClientWatch *watch = user_data;
+  g_autoptr(SoupServerMessage) msg = g_object_ref (watch->msg);
+  ClientGoneFunc gone = watch->gone;
+  gpointer gone_data = watch->user_data;
+  char byte;
+  gssize n;
+
+  n = recv (g_socket_get_fd (socket), &byte, 1, MSG_PEEK | MSG_DONTWAIT);
+  if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR))
+    return G_SOURCE_CONTINUE;
+  if (n > 0)
+    {
+      /* The client sent more and is still there; stop watching rather than spin. */
+      g_object_steal_data (G_OBJECT (msg), CLIENT_WATCH_KEY);
+      g_free (watch);
+      return G_SOURCE_REMOVE;
+    }
+
+  g_debug ("The client of a paused %s went away", soup_server_message_get_method (msg));
+  /* Removing the data destroys this source once the callback returns. */
+  g_object_set_data (G_OBJECT (msg), CLIENT_WATCH_KEY, NULL);
+  release_in_flight (msg);
+  gone (msg, gone_data);
+  /* Answer into the closed connection so that libsoup finishes the message and drops it. */
+  soup_server_message_set_status (msg, SOUP_STATUS_REQUEST_TIMEOUT, NULL);
+  soup_server_message_set_response (msg, NULL, SOUP_MEMORY_STATIC, NULL, 0);
+  soup_server_message_unpause (msg);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+client_watch_source_free (gpointer data)
+{
+  GSource *source = data;
+
+  g_source_destroy (source);
+  g_source_unref (source);
+}
+
+static void
+watch_client (SoupServerMessage *msg,
+              ClientGoneFunc     gone,
+              gpointer           user_data)
+{
+  GSocket *socket = soup_server_message_get_socket (msg);
+  ClientWatch *watch;
+  GSource *source;
+
+  if (socket == NULL)
+    return;
+
+  watch = g_new0 (ClientWatch, 1);
+  watch->msg = msg;
+  watch->gone = gone;
+  watch->user_data = user_data;
+  source = g_socket_create_source (socket, G_IO_IN | G_IO_HUP | G_IO_ERR, NULL);
+  g_source_set_static_name (source, "[omsync-central] client watch");
+  g_source_set_callback (source, G_SOURCE_FUNC (client_watch_cb), watch, g_free);
+  g_source_attach (source, NULL);
+  g_object_set_data_full (G_OBJECT (msg), CLIENT_WATCH_KEY, source, client_watch_source_free);
+}
+
+static void
+unwatch_client (SoupServerMessage *msg)
+{
+  g_object_set_data (G_OBJECT (msg), CLIENT_WATCH_KEY, NULL);
+}
+
 static gboolean
 delayed_request_cb (gpointer user_data)
 {
   DelayedRequest *request = user_data;
 
+  unwatch_client (request->msg);
   route (request->self, request->msg, request->path, request->query, request->fault);
   soup_server_message_unpause (request->msg);
   return G_SOURCE_REMOVE;
@@ -413,9 +532,12 @@ delayed_request_disconnected_cb (SoupServerMessage *msg,
 }
 
 static void
-release_in_flight (SoupServerMessage *msg)
+delayed_request_client_gone (SoupServerMessage *msg,
+                             gpointer           user_data)
 {
-  g_object_set_data (G_OBJECT (msg), "oms-central-in-flight", NULL);
+  DelayedRequest *request = user_data;
+
+  delayed_request_disconnected_cb (msg, request);
 }
 
 static void
@@ -478,6 +600,7 @@ server_handler_cb (SoupServer        *server,
       soup_server_message_pause (msg);
       g_signal_connect (msg, "disconnected", G_CALLBACK (held_disconnected_cb), self);
       g_ptr_array_add (self->ctx.held, g_object_ref (msg));
+      watch_client (msg, (ClientGoneFunc) held_disconnected_cb, self);
       return;
     }
   if (fault && fault->latency_ms > 0)
@@ -497,6 +620,7 @@ server_handler_cb (SoupServer        *server,
       id = g_timeout_add_full (G_PRIORITY_DEFAULT, request->fault->latency_ms,
                                delayed_request_cb, request, delayed_request_remove);
       g_hash_table_insert (self->ctx.sources, request, GUINT_TO_POINTER (id));
+      watch_client (msg, delayed_request_client_gone, request);
       return;
     }
 
@@ -865,7 +989,8 @@ check_json (const char  *data_json,
 
   if (!data_json)
     return TRUE;
-  if (!json_parser_load_from_data (parser, data_json, -1, error))
+  if (!oms_json_gate_check (data_json, strlen (data_json), G_MAXSIZE, error) ||
+      !json_parser_load_from_data (parser, data_json, -1, error))
     return FALSE;
   if (!JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
     {

@@ -543,7 +543,12 @@ handle_acknowledged_records (OmsCentralContext *ctx,
   gboolean counted;
   gint64 n_deleted = 0;
 
-  if (!root || !JSON_NODE_HOLDS_OBJECT (root)
+  if (!root)
+    {
+      respond_error (msg, SOUP_STATUS_BAD_REQUEST, "invalid_body", error->message, NULL);
+      return;
+    }
+  if (!JSON_NODE_HOLDS_OBJECT (root)
       || !json_object_has_member (json_node_get_object (root), "syncIDs")
       || !JSON_NODE_HOLDS_ARRAY (json_object_get_member (json_node_get_object (root), "syncIDs")))
     {
@@ -640,7 +645,12 @@ handle_post_queued_records (OmsCentralContext     *ctx,
       return;
     }
 
-  object = root && JSON_NODE_HOLDS_OBJECT (root) ? json_node_get_object (root) : NULL;
+  if (!root)
+    {
+      respond_error (msg, SOUP_STATUS_BAD_REQUEST, "invalid_body", error->message, NULL);
+      return;
+    }
+  object = JSON_NODE_HOLDS_OBJECT (root) ? json_node_get_object (root) : NULL;
   length_node = object ? json_object_get_member (object, "queueLength") : NULL;
   if (!length_node || !JSON_NODE_HOLDS_VALUE (length_node)
       || json_node_get_value_type (length_node) != G_TYPE_INT64

@@ -636,7 +636,6 @@ handle_upload_file (OmsCentralContext *ctx,
   g_autoptr(OmsCentralSite) site = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *filename = NULL;
-  g_autofree char *json_text = NULL;
   g_autofree char *reference_data = NULL;
   g_autoptr(JsonNode) data = NULL;
   SoupMultipart *multipart;
@@ -664,8 +663,8 @@ handle_upload_file (OmsCentralContext *ctx,
       return;
     }
 
-  json_text = g_strndup (g_bytes_get_data (json_bytes, NULL), g_bytes_get_size (json_bytes));
-  root = json_from_string (json_text, &error);
+  root = _oms_central_parse_json (g_bytes_get_data (json_bytes, NULL),
+                                  g_bytes_get_size (json_bytes), &error);
   if (!root || !JSON_NODE_HOLDS_OBJECT (root))
     {
       respond_bad_body (msg, error ? error->message : "json_part must be an object");

@@ -1685,6 +1685,137 @@ test_v6_files (Fixture       *fixture,
   }
 }
 
+/* A body that overflowed json-glib's stack before the gate: 150 KB of nesting. */
+static char *
+nested_body (const char *prefix,
+             const char *suffix)
+{
+  GString *body = g_string_new (prefix);
+
+  for (guint i = 0; i < 75000; i++)
+    g_string_append_c (body, '[');
+  for (guint i = 0; i < 75000; i++)
+    g_string_append_c (body, ']');
+  g_string_append (body, suffix);
+  return g_string_free (body, FALSE);
+}
+
+static void
+assert_refused_body (Reply *reply)
+{
+  g_autofree char *text = NULL;
+
+  g_assert_no_error (reply->error);
+  g_assert_cmpuint (reply->status, ==, 400);
+  g_assert_nonnull (reply->body);
+  text = g_strndup (g_bytes_get_data (reply->body, NULL), g_bytes_get_size (reply->body));
+  g_assert_nonnull (strstr (text, "levels deep"));
+}
+
+/* Every route that reads a JSON body answers 400 to one nested beyond the gate, and stays up
+ * (the server runs in this process: a stack overflow would end the test).
+ */
+static void
+test_hostile_bodies (Fixture       *fixture,
+                     gconstpointer  data)
+{
+  static const char *v5_routes[] = { "/sync/v5/queued_records", "/sync/v5/acknowledged_records" };
+  static const char *v6_routes[] = { "/central/sync/pull", "/central/sync/push",
+                                     "/central/sync/site_status", "/central/sync/patient-pull" };
+  g_autofree char *v5_nested = nested_body ("{\"syncIDs\":", "}");
+  g_autofree char *v6_nested = nested_body ("{\"batch\":", "}");
+  g_autoptr(GBytes) file = g_bytes_new_static ("x", 1);
+  gint64 queue_before = queue_length_of (fixture, "site1", "secret", "hw-1", 1000, NULL);
+
+  for (guint i = 0; i < G_N_ELEMENTS (v5_routes); i++)
+    {
+      g_auto(Reply) reply = { 0 };
+
+      v5 (fixture, &reply, "POST", v5_routes[i], v5_nested);
+      assert_refused_body (&reply);
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (v6_routes); i++)
+    {
+      g_auto(Reply) reply = { 0 };
+
+      request_full (fixture, &reply, "POST", v6_routes[i], NULL, NULL, NULL, NULL, v6_nested);
+      assert_refused_body (&reply);
+    }
+  {
+    g_auto(Reply) reply = { 0 };
+
+    upload_file (fixture, &reply, "PUT", v6_nested, "a.txt", file);
+    assert_refused_body (&reply);
+  }
+  {
+    g_auto(Reply) reply = { 0 };
+
+    request_full (fixture, &reply, "POST", "/admin/central-records", NULL, NULL, NULL, NULL,
+                  v6_nested);
+    assert_refused_body (&reply);
+  }
+
+  /* Nothing changed, and the server still answers. */
+  g_assert_cmpint (queue_length_of (fixture, "site1", "secret", "hw-1", 1000, NULL), ==, queue_before);
+  {
+    g_auto(Reply) reply = { 0 };
+
+    v5 (fixture, &reply, "GET", "/sync/v5/site", NULL);
+    g_assert_cmpuint (reply.status, ==, 200);
+  }
+}
+
+/* Starts a v5 request that the server holds, and gives up on it after @patience_ms. */
+static void
+abandon_request (Fixture    *fixture,
+                 const char *path,
+                 guint       patience_ms)
+{
+  g_autofree char *url = g_strconcat (oms_central_server_get_base_url (fixture->server), path,
+                                      NULL);
+  g_autoptr(SoupMessage) msg = soup_message_new ("GET", url);
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autofree char *auth = basic_auth ("site1", "secret");
+  SoupMessageHeaders *headers = soup_message_get_request_headers (msg);
+  Reply reply = { 0 };
+
+  soup_message_headers_append (headers, "Authorization", auth);
+  soup_message_headers_append (headers, "msupply-site-uuid", "hw-1");
+  soup_message_headers_append (headers, "version", "14");
+  soup_session_send_and_read_async (fixture->session, msg, G_PRIORITY_DEFAULT, cancellable,
+                                    send_cb, &reply);
+  spin_ms (patience_ms);
+  g_assert_cmpuint (reply.status, ==, 0);
+  /* Cancelling closes the connection, as a client whose timeout fired does. */
+  g_cancellable_cancel (cancellable);
+  while (reply.status == 0 && !reply.error)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_error (reply.error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  reply_clear (&reply);
+}
+
+/* A client that gives up on a hung or slow request frees its site at once: the next request
+ * is not told that a sync is running.
+ */
+static void
+test_abandoned_request_releases_site (Fixture       *fixture,
+                                      gconstpointer  data)
+{
+  static const char *faults[] = { "/sync/v5/central_records:hang,times=1",
+                                  "/sync/v5/central_records:latency=30000,times=1" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (faults); i++)
+    {
+      g_auto(Reply) reply = { 0 };
+
+      add_fault (fixture, faults[i]);
+      abandon_request (fixture, "/sync/v5/central_records?cursor=0&limit=10", 300);
+      spin_ms (200);
+      v5 (fixture, &reply, "GET", "/sync/v5/central_records?cursor=0&limit=10", NULL);
+      g_assert_cmpuint (reply.status, ==, 200);
+    }
+}
+
 static void
 test_demo_seed (void)
 {
@@ -1776,6 +1907,8 @@ main (int   argc,
   ADD ("/oms/central/v5/queue-length", test_queue_length);
   ADD ("/oms/central/v6/pull-total", test_v6_pull_total);
   ADD ("/oms/central/faults", test_faults);
+  ADD ("/oms/central/hostile-bodies", test_hostile_bodies);
+  ADD ("/oms/central/v5/abandoned-request-releases-site", test_abandoned_request_releases_site);
   ADD ("/oms/central/admin", test_admin);
   ADD ("/oms/central/admin/merge", test_admin_merge);
 #undef ADD
