@@ -798,6 +798,95 @@ oms_central_server_new (const char  *data_dir,
   return g_steal_pointer (&self);
 }
 
+static void
+refused_written_cb (GObject      *source,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  g_autoptr(GIOStream) stream = user_data;
+
+  g_output_stream_write_all_finish (G_OUTPUT_STREAM (source), result, NULL, NULL);
+  g_io_stream_close (stream, NULL, NULL);
+}
+
+/* libsoup 3.2 reads a request's whole body into memory before any handler runs, whatever
+ * status a got-headers handler sets (unless the client sent `Expect: 100-continue`). So a body
+ * too large for the gate is answered here, on the connection taken from libsoup, and the
+ * connection closed without reading the body.
+ */
+static void
+refuse_too_large (SoupServerMessage *msg,
+                  goffset            length)
+{
+  g_autoptr(GIOStream) stream = soup_server_message_steal_connection (msg);
+  g_autofree char *text = NULL;
+  char *response;
+
+  if (stream == NULL)
+    return;
+  if (length >= 0)
+    text = g_strdup_printf ("The body is too large (%" G_GOFFSET_FORMAT " bytes; at most %u are "
+                            "accepted)", length, OMS_JSON_GATE_MAX_CENTRAL_REQUEST_BYTES);
+  else
+    text = g_strdup_printf ("The body is too large (at most %u bytes are accepted)",
+                            OMS_JSON_GATE_MAX_CENTRAL_REQUEST_BYTES);
+  response = g_strdup_printf ("HTTP/1.1 413 Payload Too Large\r\n"
+                              "Content-Type: text/plain; charset=utf-8\r\n"
+                              "Content-Length: %zu\r\nConnection: close\r\n\r\n%s",
+                              strlen (text), text);
+  g_output_stream_write_all_async (g_io_stream_get_output_stream (stream), response,
+                                   strlen (response), G_PRIORITY_DEFAULT, NULL,
+                                   refused_written_cb, g_object_ref (stream));
+  /* The write does not copy its buffer: it lives as long as the connection. */
+  g_object_set_data_full (G_OBJECT (stream), "oms-central-refusal", response, g_free);
+}
+
+static gboolean
+reads_json (SoupServerMessage *msg)
+{
+  /* Files (upload_file) are not JSON and have no such limit here. */
+  return !g_str_equal (g_uri_get_path (soup_server_message_get_uri (msg)),
+                       "/central/sync/upload_file");
+}
+
+static void
+request_got_chunk_cb (SoupServerMessage *msg,
+                      GBytes            *chunk,
+                      gpointer           user_data)
+{
+  SoupMessageBody *body = soup_server_message_get_request_body (msg);
+
+  /* A chunked body announces no length: stop it once it has grown past the limit. */
+  if (body->length > (goffset) OMS_JSON_GATE_MAX_CENTRAL_REQUEST_BYTES)
+    {
+      g_signal_handlers_disconnect_by_func (msg, request_got_chunk_cb, user_data);
+      refuse_too_large (msg, -1);
+    }
+}
+
+static void
+request_got_headers_cb (SoupServerMessage *msg,
+                        gpointer           user_data)
+{
+  SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
+  goffset length = soup_message_headers_get_content_length (headers);
+
+  if (!reads_json (msg))
+    return;
+  if (soup_message_headers_get_encoding (headers) == SOUP_ENCODING_CHUNKED)
+    g_signal_connect (msg, "got-chunk", G_CALLBACK (request_got_chunk_cb), NULL);
+  else if (length > (goffset) OMS_JSON_GATE_MAX_CENTRAL_REQUEST_BYTES)
+    refuse_too_large (msg, length);
+}
+
+static void
+request_started_cb (SoupServer        *server,
+                    SoupServerMessage *msg,
+                    gpointer           user_data)
+{
+  g_signal_connect (msg, "got-headers", G_CALLBACK (request_got_headers_cb), NULL);
+}
+
 /**
  * oms_central_server_listen:
  * @self: a #OmsCentralServer
@@ -834,6 +923,7 @@ oms_central_server_listen (OmsCentralServer  *self,
   socket_address = g_inet_socket_address_new (inet, (guint16)port);
 
   self->server = soup_server_new ("server-header", "omsync-central/" PACKAGE_VERSION " ", NULL);
+  g_signal_connect (self->server, "request-started", G_CALLBACK (request_started_cb), NULL);
   soup_server_add_handler (self->server, NULL, server_handler_cb, self, NULL);
   if (!soup_server_listen (self->server, socket_address, 0, error))
     {
