@@ -150,6 +150,8 @@ fixture_tear_down (Fixture       *fixture,
   g_free (fixture->base_url);
   g_free (fixture->cookie);
   g_free (fixture->store_id);
+  oms_test_remove_dir (fixture->central_dir);
+  oms_test_remove_dir (fixture->data_dir);
   g_free (fixture->central_dir);
   g_free (fixture->data_dir);
 }

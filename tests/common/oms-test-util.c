@@ -27,7 +27,8 @@ oms_test_make_tmp_dir (const char *tmpl)
 }
 
 /* Removes @path and everything below it; the test fails if anything cannot be removed. A
- * directory that does not exist is left alone.
+ * directory that does not exist, or a %NULL @path (a fixture that never made it), is left
+ * alone.
  */
 void
 oms_test_remove_dir (const char *path)
@@ -35,6 +36,8 @@ oms_test_remove_dir (const char *path)
   g_autoptr(GDir) dir = NULL;
   const char *name;
 
+  if (path == NULL)
+    return;
   dir = g_dir_open (path, 0, NULL);
   if (dir == NULL)
     return;

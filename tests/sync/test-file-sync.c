@@ -163,6 +163,8 @@ fixture_tear_down (Fixture       *fixture,
   g_assert_finalize_object (fixture->engine);
   g_assert_finalize_object (fixture->store);
   g_assert_finalize_object (fixture->central);
+  oms_test_remove_dir (fixture->central_dir);
+  oms_test_remove_dir (fixture->data_dir);
   g_free (fixture->central_dir);
   g_free (fixture->data_dir);
 }
