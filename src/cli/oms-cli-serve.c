@@ -15,6 +15,7 @@
 #include "oms-cli-serve.h"
 #include "oms-cli-status.h"
 #include "oms-coldchain-server.h"
+#include "oms-coldchain-url.h"
 #include "oms-file-sync.h"
 #include "oms-scheduler.h"
 #include "oms-sync-engine.h"
@@ -240,6 +241,7 @@ oms_cli_serve (OmsCli  *cli,
   engine = oms_sync_engine_new (store);
   scheduler = oms_scheduler_new (engine);
   coldchain = oms_coldchain_server_new (store);
+  oms_coldchain_server_set_listen_address (coldchain, oms_coldchain_get_listen_address ());
   file_sync = oms_file_sync_new (engine);
   if (coldchain_port != -1)
     oms_coldchain_server_set_port (coldchain, (guint) coldchain_port);

@@ -63,6 +63,27 @@ oms_coldchain_get_port (OmsStore *store)
 }
 
 /**
+ * oms_coldchain_get_listen_address:
+ *
+ * The server listens on every interface, so that phones on the clinic's LAN reach it. The
+ * environment variable `OMSYNC_COLDCHAIN_LISTEN`, when it holds an IP address, narrows it to
+ * that one address: the test suite sets 127.0.0.1, because no test may listen beyond
+ * loopback.
+ *
+ * Returns: (nullable): the one address to listen on, or %NULL for every interface
+ */
+const char *
+oms_coldchain_get_listen_address (void)
+{
+  const char *address = g_getenv (OMS_COLDCHAIN_LISTEN_ENV);
+
+  if (address == NULL || !g_hostname_is_ip_address (address))
+    return NULL;
+
+  return address;
+}
+
+/**
  * oms_coldchain_get_use_http:
  * @store: the store
  *

@@ -21,7 +21,13 @@ G_BEGIN_DECLS
 /* Overrides OMS_KV_COLDCHAIN_PORT, for tests and packaging (see oms_coldchain_get_port). */
 #define OMS_COLDCHAIN_PORT_ENV "OMSYNC_COLDCHAIN_PORT"
 
-int       oms_coldchain_get_port      (OmsStore    *store);
+/* Listens on one address instead of every interface, for tests (see
+ * oms_coldchain_get_listen_address).
+ */
+#define OMS_COLDCHAIN_LISTEN_ENV "OMSYNC_COLDCHAIN_LISTEN"
+
+int         oms_coldchain_get_port            (OmsStore    *store);
+const char *oms_coldchain_get_listen_address  (void);
 gboolean  oms_coldchain_get_use_http  (OmsStore    *store);
 char     *oms_coldchain_url_for_host  (const char  *host,
                                        int          port,

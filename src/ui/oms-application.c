@@ -13,6 +13,7 @@
 
 #include "oms-application-private.h"
 #include "oms-coldchain-server.h"
+#include "oms-coldchain-url.h"
 #include "oms-demo-central.h"
 #include "oms-file-sync.h"
 #include "oms-scheduler.h"
@@ -193,6 +194,8 @@ oms_application_startup (GApplication *app)
 
   /* The QR code's URL; sync goes on when the port is taken, and Settings shows why. */
   self->coldchain_server = oms_coldchain_server_new (self->store);
+  oms_coldchain_server_set_listen_address (self->coldchain_server,
+                                           oms_coldchain_get_listen_address ());
   if (!oms_coldchain_server_start (self->coldchain_server, &self->coldchain_error))
     g_debug ("Cold chain server not started: %s", self->coldchain_error->message);
 

@@ -8,6 +8,7 @@
 
 #include "oms-cli-status.h"
 #include "oms-sync-log.h"
+#include "oms-test-util.h"
 
 /* The rendering of omsync-cli on a store the test fills itself: no server needed. */
 
@@ -31,7 +32,7 @@ static void
 test_status_json (void)
 {
   g_autoptr(GError) error = NULL;
-  g_autofree char *dir = g_dir_make_tmp ("oms-cli-status-XXXXXX", &error);
+  g_autoptr(OmsTestTmpDir) dir = oms_test_make_tmp_dir ("oms-cli-status-XXXXXX");
   g_autoptr(OmsStore) store = NULL;
   g_autoptr(OmsSyncEngine) engine = NULL;
   g_autoptr(OmsSyncRun) run = NULL;

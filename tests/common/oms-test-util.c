@@ -55,6 +55,13 @@ oms_test_remove_dir (const char *path)
   g_assert_no_errno (g_rmdir (path));
 }
 
+void
+oms_test_tmp_dir_free (OmsTestTmpDir *dir)
+{
+  oms_test_remove_dir (dir);
+  g_free (dir);
+}
+
 /* Best effort: removes the entries directly in @path, then @path, and ignores what fails.
  * It does not descend into subdirectories (a non-empty one stays, and so does @path).
  */
@@ -71,6 +78,30 @@ oms_test_remove_dir_unchecked (const char *path)
       g_remove (child);
     }
   g_rmdir (path);
+}
+
+/* Ports */
+
+/* A TCP port that nothing listens on at the moment: bound on 127.0.0.1 with port 0, then let
+ * go. For programs that must be told a port before they listen; tests never use fixed ports.
+ */
+guint16
+oms_test_free_loopback_port (void)
+{
+  g_autoptr(GSocket) socket = NULL;
+  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(GSocketAddress) any_port = g_inet_socket_address_new (loopback, 0);
+  g_autoptr(GSocketAddress) bound = NULL;
+  g_autoptr(GError) error = NULL;
+
+  socket = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP,
+                         &error);
+  g_assert_no_error (error);
+  g_socket_bind (socket, any_port, FALSE, &error);
+  g_assert_no_error (error);
+  bound = g_socket_get_local_address (socket, &error);
+  g_assert_no_error (error);
+  return g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
 }
 
 /* Waiting on the main context */

@@ -21,6 +21,16 @@ char    *oms_test_make_tmp_dir          (const char *tmpl);
 void     oms_test_remove_dir            (const char *path);
 void     oms_test_remove_dir_unchecked  (const char *path);
 
+/* A temporary directory removed, with everything in it, when it goes out of scope:
+ * `g_autoptr(OmsTestTmpDir) dir = oms_test_make_tmp_dir ("oms-thing-XXXXXX");`. Declare it
+ * before the store that lives in it, so the store is closed first.
+ */
+typedef char OmsTestTmpDir;
+void     oms_test_tmp_dir_free          (OmsTestTmpDir *dir);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (OmsTestTmpDir, oms_test_tmp_dir_free)
+
+guint16  oms_test_free_loopback_port    (void);
+
 void     oms_test_spin_for              (guint       ms);
 gboolean oms_test_spin_until            (gboolean   *flag,
                                          guint       timeout_seconds);

@@ -39,7 +39,7 @@ static void
 test_generic_and_typed (void)
 {
   g_autoptr(GError) error = NULL;
-  g_autofree char *dir = g_dir_make_tmp ("oms-integrator-XXXXXX", &error);
+  g_autoptr(OmsTestTmpDir) dir = oms_test_make_tmp_dir ("oms-integrator-XXXXXX");
   g_autoptr(OmsStore) store = oms_store_open (dir, &error);
   g_autoptr(GPtrArray) records = NULL;
   gboolean done = FALSE;
@@ -103,7 +103,7 @@ static void
 test_pull_supersedes_local_changes (void)
 {
   g_autoptr(GError) error = NULL;
-  g_autofree char *dir = g_dir_make_tmp ("oms-integrator-XXXXXX", &error);
+  g_autoptr(OmsTestTmpDir) dir = oms_test_make_tmp_dir ("oms-integrator-XXXXXX");
   g_autoptr(OmsStore) store = oms_store_open (dir, &error);
   g_autoptr(GPtrArray) records = NULL;
   g_autoptr(JsonObject) location = json_object_new ();

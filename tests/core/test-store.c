@@ -15,7 +15,8 @@
 
 typedef struct
 {
-  char     *data_dir;
+  char     *tmp_dir;   /* removed in teardown */
+  char     *data_dir;  /* made by the store, inside tmp_dir */
   OmsStore *store;
 } Fixture;
 
@@ -24,11 +25,10 @@ fixture_set_up (Fixture       *fixture,
                 gconstpointer  user_data)
 {
   g_autoptr(GError) error = NULL;
-  g_autofree char *tmp = g_dir_make_tmp ("oms-store-XXXXXX", &error);
 
-  g_assert_no_error (error);
+  fixture->tmp_dir = oms_test_make_tmp_dir ("oms-store-XXXXXX");
   /* A directory that does not exist yet, so the store must create it. */
-  fixture->data_dir = g_build_filename (tmp, "data", NULL);
+  fixture->data_dir = g_build_filename (fixture->tmp_dir, "data", NULL);
   fixture->store = oms_store_open (fixture->data_dir, &error);
   g_assert_no_error (error);
   g_assert_nonnull (fixture->store);
@@ -41,6 +41,7 @@ fixture_tear_down (Fixture       *fixture,
   if (fixture->store != NULL)
     g_assert_finalize_object (fixture->store);
   g_free (fixture->data_dir);
+  oms_test_tmp_dir_free (fixture->tmp_dir);
 }
 
 static JsonObject *
@@ -588,7 +589,7 @@ assert_refused_untouched (const char *data_dir,
 static void
 test_corrupt_file (void)
 {
-  g_autofree char *dir = oms_test_make_tmp_dir ("oms-store-XXXXXX");
+  g_autoptr(OmsTestTmpDir) dir = oms_test_make_tmp_dir ("oms-store-XXXXXX");
   g_autofree char *path = g_build_filename (dir, "omsync.sqlite", NULL);
   GString *garbage = g_string_new (NULL);
 
@@ -603,7 +604,7 @@ test_corrupt_file (void)
 static void
 test_foreign_database (void)
 {
-  g_autofree char *dir = oms_test_make_tmp_dir ("oms-store-XXXXXX");
+  g_autoptr(OmsTestTmpDir) dir = oms_test_make_tmp_dir ("oms-store-XXXXXX");
   g_autofree char *path = g_build_filename (dir, "omsync.sqlite", NULL);
   sqlite3 *db = NULL;
 
@@ -619,7 +620,7 @@ test_foreign_database (void)
 static void
 test_newer_schema_refused (void)
 {
-  g_autofree char *dir = oms_test_make_tmp_dir ("oms-store-XXXXXX");
+  g_autoptr(OmsTestTmpDir) dir = oms_test_make_tmp_dir ("oms-store-XXXXXX");
   g_autofree char *path = g_build_filename (dir, "omsync.sqlite", NULL);
   g_autoptr(GError) error = NULL;
   OmsStore *store;
@@ -641,7 +642,7 @@ test_newer_schema_refused (void)
 static void
 test_data_dir_is_a_file (void)
 {
-  g_autofree char *dir = oms_test_make_tmp_dir ("oms-store-XXXXXX");
+  g_autoptr(OmsTestTmpDir) dir = oms_test_make_tmp_dir ("oms-store-XXXXXX");
   g_autofree char *file = g_build_filename (dir, "not-a-dir", NULL);
   g_autoptr(GError) error = NULL;
   g_autoptr(OmsStore) store = NULL;

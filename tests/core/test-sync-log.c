@@ -7,21 +7,20 @@
 #include "config.h"
 
 #include "oms-sync-log.h"
+#include "oms-test-util.h"
 
 #define T0 ((gint64) 1795000000 * G_USEC_PER_SEC)
 
+/* The store lives in @data_dir, which the caller removes. */
 static OmsStore *
-open_store (char **data_dir)
+open_store (OmsTestTmpDir **data_dir)
 {
   g_autoptr(GError) error = NULL;
-  g_autofree char *tmp = g_dir_make_tmp ("oms-sync-log-XXXXXX", &error);
   OmsStore *store;
 
+  *data_dir = oms_test_make_tmp_dir ("oms-sync-log-XXXXXX");
+  store = oms_store_open (*data_dir, &error);
   g_assert_no_error (error);
-  store = oms_store_open (tmp, &error);
-  g_assert_no_error (error);
-  if (data_dir != NULL)
-    *data_dir = g_steal_pointer (&tmp);
   return store;
 }
 
@@ -76,7 +75,8 @@ test_timestamps_and_ids (void)
 static void
 test_run_lifecycle (void)
 {
-  g_autoptr(OmsStore) store = open_store (NULL);
+  g_autoptr(OmsTestTmpDir) dir = NULL;
+  g_autoptr(OmsStore) store = open_store (&dir);
   g_autoptr(GError) error = NULL;
   g_autoptr(OmsSyncRun) run = NULL;
   g_autoptr(OmsSyncRun) latest = NULL;
@@ -148,7 +148,7 @@ test_run_lifecycle (void)
 static void
 test_interrupted_run_closed (void)
 {
-  g_autofree char *dir = NULL;
+  g_autoptr(OmsTestTmpDir) dir = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(OmsSyncRun) latest = NULL;
   OmsStore *store = open_store (&dir);

@@ -310,11 +310,17 @@ static inline char *
 closed_port_url (void)
 {
   g_autoptr(GSocketListener) listener = g_socket_listener_new ();
+  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(GSocketAddress) any_port = g_inet_socket_address_new (loopback, 0);
+  g_autoptr(GSocketAddress) bound = NULL;
   g_autoptr(GError) error = NULL;
   guint16 port;
 
-  port = g_socket_listener_add_any_inet_port (listener, NULL, &error);
+  /* Loopback only, as every test listens. */
+  g_socket_listener_add_address (listener, any_port, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP,
+                                 NULL, &bound, &error);
   g_assert_no_error (error);
+  port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
   g_socket_listener_close (listener);
 
   return g_strdup_printf ("http://127.0.0.1:%u", port);

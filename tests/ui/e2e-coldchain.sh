@@ -30,11 +30,9 @@ fi
 tmp="$(mktemp -d -t omsync-e2e-coldchain-XXXXXX)"
 export TMPDIR="$tmp"
 export OMSYNC_HARDWARE_ID="e2e-coldchain-machine"
-port="$(/usr/bin/python3 -c 'import socket
-s = socket.socket(socket.AF_INET6 if socket.has_ipv6 else socket.AF_INET)
-s.bind(("", 0))
-print(s.getsockname()[1])')"
-export OMSYNC_COLDCHAIN_PORT="$port"
+. "$(dirname "$0")/e2e-lib.sh"
+e2e_coldchain_on_loopback
+port="$OMSYNC_COLDCHAIN_PORT"
 pid=""
 cleanup () {
   if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then

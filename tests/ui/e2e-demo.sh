@@ -14,6 +14,8 @@ if [ -z "${DISPLAY:-}" ]; then
 fi
 
 tmp="$(mktemp -d -t omsync-e2e-demo-XXXXXX)"
+. "$(dirname "$0")/e2e-lib.sh"
+e2e_coldchain_on_loopback
 # The demo's temporary directories are made under TMPDIR, so they can be watched here.
 export TMPDIR="$tmp"
 export OMSYNC_HARDWARE_ID="e2e-demo-machine"

@@ -3,8 +3,8 @@
 # open Settings with Ctrl+comma, take a screenshot of the screen and check that zbarimg
 # decodes exactly the URL printed beside the code, and that the URL is a LAN address of this
 # machine, never loopback. Then click the code: the enlarged view opens, and Escape closes it.
-# The screenshots (settings-qr.png, qr-enlarged.png) go to OMSYNC_SCREENSHOT_DIR, else a
-# temporary directory; tests/ui/make-screenshots.sh refreshes the ones in docs/screenshots/.
+# The screenshots (settings-qr.png, qr-enlarged.png) go to OMSYNC_SCREENSHOT_DIR, else to the
+# test's temporary directory, removed at the end; tests/ui/make-screenshots.sh refreshes the ones in docs/screenshots/.
 #
 # Usage: e2e-qr.sh PATH/TO/omsync PATH/TO/omsync-central
 set -euo pipefail
@@ -20,10 +20,11 @@ if [ -z "${DBUS_SESSION_BUS_ADDRESS:-}" ]; then
 fi
 
 here="$(cd "$(dirname "$0")" && pwd)"
-shots="${OMSYNC_SCREENSHOT_DIR:-$(mktemp -d -t omsync-e2e-qr-shots-XXXXXX)}"
-mkdir -p "$shots"
-
 tmp="$(mktemp -d -t omsync-e2e-qr-XXXXXX)"
+. "$(dirname "$0")/e2e-lib.sh"
+e2e_coldchain_on_loopback
+shots="${OMSYNC_SCREENSHOT_DIR:-$tmp/shots}"
+mkdir -p "$shots"
 export TMPDIR="$tmp"
 export OMSYNC_HARDWARE_ID="e2e-qr-machine"
 pid=""
@@ -155,9 +156,10 @@ decoded="$(zbarimg --raw -q --nodbus "$shots/settings-qr.png" || true)"
 [ "$decoded" = "$shown" ] || fail "the code says '$decoded' but the page shows '$shown'"
 echo "e2e-qr: zbarimg decodes $decoded"
 
-# The URL is https://<a LAN address of this machine>:8000, never loopback.
+# The URL is https://<a LAN address of this machine>:<the server's port>, never loopback.
 host="$(printf '%s\n' "$decoded" | sed -E 's|^https?://\[?([^]/]*)\]?:[0-9]+$|\1|')"
-[[ "$decoded" =~ ^https://[^/]+:8000$ ]] || fail "'$decoded' is not https://<address>:8000"
+[[ "$decoded" =~ ^https://[^/]+:$OMSYNC_COLDCHAIN_PORT$ ]] ||
+  fail "'$decoded' is not https://<address>:$OMSYNC_COLDCHAIN_PORT"
 case "$host" in
   127.*|::1|localhost|0.0.0.0|169.254.*) fail "the code encodes the unreachable address $host" ;;
 esac
@@ -215,4 +217,4 @@ if grep -E 'WARNING|CRITICAL' "$tmp/stderr" >/dev/null; then
   fail "omsync wrote warnings to stderr"
 fi
 
-echo "e2e-qr: settings-qr.png and qr-enlarged.png are in $shots"
+[ -z "${OMSYNC_SCREENSHOT_DIR:-}" ] || echo "e2e-qr: settings-qr.png and qr-enlarged.png are in $shots"

@@ -19,6 +19,8 @@ if [ -z "${DBUS_SESSION_BUS_ADDRESS:-}" ]; then
 fi
 
 tmp="$(mktemp -d -t omsync-e2e-sync-XXXXXX)"
+. "$(dirname "$0")/e2e-lib.sh"
+e2e_coldchain_on_loopback
 export TMPDIR="$tmp"
 export OMSYNC_HARDWARE_ID="e2e-sync-machine"
 export GIO_USE_PROXY_RESOLVER=dummy

@@ -17,6 +17,8 @@ if [ -z "${DBUS_SESSION_BUS_ADDRESS:-}" ]; then
 fi
 
 tmp="$(mktemp -d -t omsync-e2e-window-XXXXXX)"
+. "$(dirname "$0")/e2e-lib.sh"
+e2e_coldchain_on_loopback
 pid=""
 cleanup () {
   if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then

@@ -155,5 +155,6 @@ pid=""
 
 # The Settings page with its QR code, and the enlarged view, come from the QR end-to-end test,
 # which also checks that they decode to the URL shown.
-OMSYNC_SCREENSHOT_DIR="$out" "$here/e2e-qr.sh" "$omsync" "$OMSYNC_CENTRAL"
+# The pictures show the default port.
+OMSYNC_COLDCHAIN_PORT="${OMSYNC_COLDCHAIN_PORT:-8000}" OMSYNC_SCREENSHOT_DIR="$out" "$here/e2e-qr.sh" "$omsync" "$OMSYNC_CENTRAL"
 echo "make-screenshots: wrote $(ls "$out" | tr '\n' ' ')"

@@ -709,7 +709,6 @@ test_set_up_later (Fixture *f)
 static void
 test_coldchain_port (Fixture *f)
 {
-  g_autoptr(GSocketListener) listener = g_socket_listener_new ();
   g_autoptr(GError) error = NULL;
   g_autofree char *suffix = NULL;
   OmsSettingsPage *page = show_settings (f);
@@ -719,10 +718,7 @@ test_coldchain_port (Fixture *f)
   const char *url;
   guint16 port;
 
-  /* A port nobody listens on: bind one, then let it go. */
-  port = g_socket_listener_add_any_inet_port (listener, NULL, &error);
-  g_assert_no_error (error);
-  g_socket_listener_close (listener);
+  port = oms_test_free_loopback_port ();
 
   group = find_of_type (GTK_WIDGET (page), OMS_TYPE_COLDCHAIN_DEVICES_GROUP);
   spin = find_of_type (group, GTK_TYPE_SPIN_BUTTON);
