@@ -12,136 +12,19 @@ set -euo pipefail
 omsync="${1:?usage: e2e-qr.sh PATH/TO/omsync PATH/TO/omsync-central}"
 export OMSYNC_CENTRAL="${2:?usage: e2e-qr.sh PATH/TO/omsync PATH/TO/omsync-central}"
 
-if [ -z "${DISPLAY:-}" ]; then
-  exec xvfb-run -a -s '-screen 0 1280x1024x24 -noreset' "$0" "$@"
-fi
-if [ -z "${DBUS_SESSION_BUS_ADDRESS:-}" ]; then
-  exec dbus-run-session -- "$0" "$@"
-fi
-
-here="$(cd "$(dirname "$0")" && pwd)"
-tmp="$(mktemp -d -t omsync-e2e-qr-XXXXXX)"
+e2e_name=qr
 . "$(dirname "$0")/e2e-lib.sh"
-e2e_coldchain_on_loopback
+e2e_begin "$@"
 shots="${OMSYNC_SCREENSHOT_DIR:-$tmp/shots}"
 mkdir -p "$shots"
-export TMPDIR="$tmp"
-export OMSYNC_HARDWARE_ID="e2e-qr-machine"
-pid=""
-cleanup () {
-  if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then
-    kill "$pid" 2>/dev/null || true
-    wait "$pid" 2>/dev/null || true
-  fi
-  rm -rf "$tmp"
-}
-trap cleanup EXIT
 
-fail () {
-  echo "e2e-qr: FAIL: $*" >&2
-  if [ -s "$tmp/stderr" ]; then
-    echo "--- omsync stderr ---" >&2
-    cat "$tmp/stderr" >&2
-  fi
-  exit 1
-}
-
-# Poll every 20 ms (xdotool's own --sync polls every 500 ms).
-wait_window () {
-  local pattern="$1" deadline=$((SECONDS + 20)) wid
-  while [ "$SECONDS" -lt "$deadline" ]; do
-    wid="$(xdotool search --onlyvisible --name "$pattern" 2>/dev/null | head -n 1 || true)"
-    if [ -n "$wid" ]; then
-      echo "$wid"
-      return 0
-    fi
-    kill -0 "$pid" 2>/dev/null || return 1
-    sleep 0.02
-  done
-  return 1
-}
-
-wait_gone () {
-  local pattern="$1" deadline=$((SECONDS + 20))
-  while [ "$SECONDS" -lt "$deadline" ]; do
-    xdotool search --onlyvisible --name "$pattern" >/dev/null 2>&1 || return 0
-    sleep 0.02
-  done
-  return 1
-}
-
-synced () {
-  local db
-  db="$(ls -d "$tmp"/omsync-demo-??????/omsync.sqlite 2>/dev/null | head -n 1)"
-  [ -n "$db" ] || return 1
-  /usr/bin/python3 - "$db" <<'PY'
-import sqlite3, sys
-con = sqlite3.connect(f"file:{sys.argv[1]}?mode=ro", uri=True, timeout=5)
-n = con.execute("SELECT count(*) FROM sync_log WHERE finished_datetime IS NOT NULL "
-                "AND error_message IS NULL").fetchone()[0]
-sys.exit(0 if n >= 1 else 1)
-PY
-}
-
-# What the application shows, read over AT-SPI: "url" prints the text beside "Server:",
-# "qr" prints the centre of the QR code image in window coordinates.
-atspi () {
-  /usr/bin/python3 - "$1" <<'PY'
-import sys, time, warnings
-warnings.filterwarnings("ignore")
-import gi
-gi.require_version("Atspi", "2.0")
-from gi.repository import Atspi
-
-what = sys.argv[1]
-
-def walk(acc, depth=0):
-    if acc is None or depth > 60:
-        return
-    yield acc
-    for i in range(acc.get_child_count()):
-        yield from walk(acc.get_child_at_index(i), depth + 1)
-
-deadline = time.time() + 15
-while time.time() < deadline:
-    desktop = Atspi.get_desktop(0)
-    for i in range(desktop.get_child_count()):
-        app = desktop.get_child_at_index(i)
-        if app is None or app.get_name() != "omsync":
-            continue
-        for acc in walk(app):
-            try:
-                name = acc.get_name() or ""
-                role = acc.get_role()
-            except Exception:
-                continue
-            if what == "url" and role == Atspi.Role.LABEL and name == "Server:":
-                value = acc.get_parent().get_child_at_index(acc.get_index_in_parent() + 1)
-                if value is not None and value.get_name():
-                    print(value.get_name())
-                    sys.exit(0)
-            if what == "qr" and name.startswith("QR code of the server URL, "):
-                ext = acc.get_extents(Atspi.CoordType.WINDOW)
-                if ext.width <= 0 or ext.height <= 0:
-                    continue
-                print(ext.x + ext.width // 2, ext.y + ext.height // 2)
-                sys.exit(0)
-    time.sleep(0.2)
-sys.exit(1)
-PY
-}
 
 "$omsync" --demo >"$tmp/stdout" 2>"$tmp/stderr" &
 pid=$!
 wid="$(wait_window '^omsync$')" || fail "no visible window titled 'omsync' within 20 s"
 
 # Let the demo site initialise, so Settings shows its site name too.
-deadline=$((SECONDS + 60))
-until synced; do
-  [ "$SECONDS" -lt "$deadline" ] || fail "the demo site did not finish its first sync within 60 s"
-  kill -0 "$pid" 2>/dev/null || fail "omsync exited while syncing"
-  sleep 0.2
-done
+wait_synced
 
 xdotool windowfocus --sync "$wid" 2>/dev/null || true
 xdotool key --clearmodifiers ctrl+comma
@@ -202,19 +85,6 @@ done
 echo "e2e-qr: Space and Enter on the code open the enlarged view"
 
 xdotool windowfocus --sync "$wid" 2>/dev/null || true
-xdotool key --clearmodifiers ctrl+q
-deadline=$((SECONDS + 20))
-while kill -0 "$pid" 2>/dev/null; do
-  [ "$SECONDS" -lt "$deadline" ] || fail "omsync did not exit within 20 s of Ctrl+Q"
-  sleep 0.05
-done
-rc=0
-wait "$pid" || rc=$?
-pid=""
-[ "$rc" -eq 0 ] || fail "omsync exited with status $rc"
-
-if grep -E 'WARNING|CRITICAL' "$tmp/stderr" >/dev/null; then
-  fail "omsync wrote warnings to stderr"
-fi
+quit_cleanly quietly
 
 [ -z "${OMSYNC_SCREENSHOT_DIR:-}" ] || echo "e2e-qr: settings-qr.png and qr-enlarged.png are in $shots"
