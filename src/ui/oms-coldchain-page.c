@@ -13,6 +13,7 @@
 
 #include "oms-coldchain-page.h"
 #include "oms-coldchain-queries.h"
+#include "oms-store-watch.h"
 
 /* The Cold chain page (PRODUCT.md "The window"): sensors with their latest temperature,
  * breaches with Acknowledge, and equipment with a status log. Every edit goes through the
@@ -33,11 +34,7 @@ struct _OmsColdchainPage
 
   /* Owned references */
   OmsStore        *store;
-  GSignalGroup    *store_signals;
-
-  /* State */
-  guint            refresh_source;
-  gboolean         stale;           /* changed while hidden */
+  OmsStoreWatch   *store_watch;
 };
 
 G_DEFINE_FINAL_TYPE (OmsColdchainPage, oms_coldchain_page, GTK_TYPE_WIDGET)
@@ -442,41 +439,6 @@ oms_coldchain_page_refresh (OmsColdchainPage *self)
     gtk_stack_set_visible_child_name (self->stack, "content");
 }
 
-static gboolean
-oms_coldchain_page_refresh_cb (gpointer user_data)
-{
-  OmsColdchainPage *self = user_data;
-
-  g_assert (OMS_IS_COLDCHAIN_PAGE (self));
-
-  self->refresh_source = 0;
-  oms_coldchain_page_refresh (self);
-
-  return G_SOURCE_REMOVE;
-}
-
-/* A sync commits many writes in a row; read the tables once they are done. */
-static void
-oms_coldchain_page_queue_refresh (OmsColdchainPage *self)
-{
-  g_assert (OMS_IS_COLDCHAIN_PAGE (self));
-
-  /* A page in a window but not shown reads the store when it is shown: reading large tables
-   * at every step of a sync would take frames from the window for nothing.
-   */
-  if (gtk_widget_get_root (GTK_WIDGET (self)) != NULL && !gtk_widget_get_mapped (GTK_WIDGET (self)))
-    {
-      self->stale = TRUE;
-      return;
-    }
-
-  if (self->refresh_source == 0)
-    self->refresh_source = g_idle_add_full (G_PRIORITY_LOW,
-                                            oms_coldchain_page_refresh_cb,
-                                            self,
-                                            NULL);
-}
-
 static void
 oms_coldchain_page_toast (OmsColdchainPage *self,
                           const char       *message)
@@ -595,14 +557,10 @@ oms_coldchain_page_dispose (GObject *object)
 {
   OmsColdchainPage *self = (OmsColdchainPage *)object;
 
-  g_clear_handle_id (&self->refresh_source, g_source_remove);
-
-  if (self->store_signals != NULL)
-    g_signal_group_set_target (self->store_signals, NULL);
+  g_clear_object (&self->store_watch);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), OMS_TYPE_COLDCHAIN_PAGE);
 
-  g_clear_object (&self->store_signals);
   g_clear_object (&self->store);
 
   G_OBJECT_CLASS (oms_coldchain_page_parent_class)->dispose (object);
@@ -685,28 +643,12 @@ oms_coldchain_page_class_init (OmsColdchainPageClass *klass)
 }
 
 static void
-oms_coldchain_page_map_cb (OmsColdchainPage *self)
-{
-  if (self->stale)
-    {
-      self->stale = FALSE;
-      oms_coldchain_page_queue_refresh (self);
-    }
-}
-
-static void
 oms_coldchain_page_init (OmsColdchainPage *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
 
-  g_signal_connect (self, "map", G_CALLBACK (oms_coldchain_page_map_cb), NULL);
-
-  self->store_signals = g_signal_group_new (OMS_TYPE_STORE);
-  g_signal_group_connect_object (self->store_signals,
-                                 "changed",
-                                 G_CALLBACK (oms_coldchain_page_queue_refresh),
-                                 self,
-                                 G_CONNECT_SWAPPED);
+  self->store_watch = oms_store_watch_new (GTK_WIDGET (self),
+                                          (OmsStoreWatchRefresh) oms_coldchain_page_refresh);
 
   oms_coldchain_page_refresh (self);
 }
@@ -735,8 +677,7 @@ oms_coldchain_page_set_store (OmsColdchainPage *self,
   if (!g_set_object (&self->store, store))
     return;
 
-  g_clear_handle_id (&self->refresh_source, g_source_remove);
-  g_signal_group_set_target (self->store_signals, store);
+  oms_store_watch_set_store (self->store_watch, store);
   oms_coldchain_page_refresh (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STORE]);
 }

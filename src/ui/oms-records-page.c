@@ -12,6 +12,7 @@
 #include <glib/gi18n.h>
 
 #include "oms-records-page.h"
+#include "oms-store-watch.h"
 
 struct _OmsRecordsPage
 {
@@ -24,12 +25,8 @@ struct _OmsRecordsPage
 
   /* Owned references */
   OmsStore            *store;
-  GSignalGroup        *store_signals;
+  OmsStoreWatch       *store_watch;
   GPtrArray           *rows;
-
-  /* State */
-  guint                refresh_source;
-  gboolean             stale;           /* changed while hidden */
 };
 
 G_DEFINE_FINAL_TYPE (OmsRecordsPage, oms_records_page, GTK_TYPE_WIDGET)
@@ -157,50 +154,12 @@ oms_records_page_refresh (OmsRecordsPage *self)
   gtk_stack_set_visible_child_name (self->stack, any_rows ? "content" : "empty");
 }
 
-static gboolean
-oms_records_page_refresh_cb (gpointer user_data)
-{
-  OmsRecordsPage *self = user_data;
-
-  g_assert (OMS_IS_RECORDS_PAGE (self));
-
-  self->refresh_source = 0;
-  oms_records_page_refresh (self);
-
-  return G_SOURCE_REMOVE;
-}
-
-/* A sync commits many writes in a row; count the tables once they are done. */
-static void
-oms_records_page_queue_refresh (OmsRecordsPage *self)
-{
-  g_assert (OMS_IS_RECORDS_PAGE (self));
-
-  /* A page in a window but not shown reads the store when it is shown: reading large tables
-   * at every step of a sync would take frames from the window for nothing.
-   */
-  if (gtk_widget_get_root (GTK_WIDGET (self)) != NULL && !gtk_widget_get_mapped (GTK_WIDGET (self)))
-    {
-      self->stale = TRUE;
-      return;
-    }
-
-  if (self->refresh_source == 0)
-    self->refresh_source = g_idle_add_full (G_PRIORITY_LOW,
-                                            oms_records_page_refresh_cb,
-                                            self,
-                                            NULL);
-}
-
 static void
 oms_records_page_dispose (GObject *object)
 {
   OmsRecordsPage *self = (OmsRecordsPage *)object;
 
-  g_clear_handle_id (&self->refresh_source, g_source_remove);
-
-  if (self->store_signals != NULL)
-    g_signal_group_set_target (self->store_signals, NULL);
+  g_clear_object (&self->store_watch);
 
   /* The group owns the rows; they go with the template. */
   if (self->rows != NULL)
@@ -208,7 +167,6 @@ oms_records_page_dispose (GObject *object)
 
   gtk_widget_dispose_template (GTK_WIDGET (self), OMS_TYPE_RECORDS_PAGE);
 
-  g_clear_object (&self->store_signals);
   g_clear_object (&self->store);
   g_clear_pointer (&self->rows, g_ptr_array_unref);
 
@@ -284,30 +242,14 @@ oms_records_page_class_init (OmsRecordsPageClass *klass)
 }
 
 static void
-oms_records_page_map_cb (OmsRecordsPage *self)
-{
-  if (self->stale)
-    {
-      self->stale = FALSE;
-      oms_records_page_queue_refresh (self);
-    }
-}
-
-static void
 oms_records_page_init (OmsRecordsPage *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
 
-  g_signal_connect (self, "map", G_CALLBACK (oms_records_page_map_cb), NULL);
-
   self->rows = g_ptr_array_new ();
 
-  self->store_signals = g_signal_group_new (OMS_TYPE_STORE);
-  g_signal_group_connect_object (self->store_signals,
-                                 "changed",
-                                 G_CALLBACK (oms_records_page_queue_refresh),
-                                 self,
-                                 G_CONNECT_SWAPPED);
+  self->store_watch = oms_store_watch_new (GTK_WIDGET (self),
+                                          (OmsStoreWatchRefresh) oms_records_page_refresh);
 
   oms_records_page_refresh (self);
 }
@@ -336,8 +278,7 @@ oms_records_page_set_store (OmsRecordsPage *self,
   if (!g_set_object (&self->store, store))
     return;
 
-  g_clear_handle_id (&self->refresh_source, g_source_remove);
-  g_signal_group_set_target (self->store_signals, store);
+  oms_store_watch_set_store (self->store_watch, store);
   oms_records_page_refresh (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STORE]);
 }
