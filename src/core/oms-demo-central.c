@@ -14,6 +14,7 @@
 #include <glib/gstdio.h>
 
 #include "oms-demo-central.h"
+#include "oms-remove-tree.h"
 
 /* The embedded default (`omsync --demo`): an omsync-central child with a demo site, on a free
  * loopback port, with its own temporary data, stopped and removed when omsync closes. The
@@ -31,29 +32,6 @@ struct _OmsDemoCentral
 };
 
 G_DEFINE_FINAL_TYPE (OmsDemoCentral, oms_demo_central, G_TYPE_OBJECT)
-
-static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = NULL;
-  const char *name;
-
-  dir = g_dir_open (path, 0, NULL);
-  if (dir != NULL)
-    {
-      while ((name = g_dir_read_name (dir)) != NULL)
-        {
-          g_autofree char *child = g_build_filename (path, name, NULL);
-
-          if (g_file_test (child, G_FILE_TEST_IS_DIR) &&
-              !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
-            remove_tree (child);
-          else
-            g_unlink (child);
-        }
-    }
-  g_rmdir (path);
-}
 
 static void
 oms_demo_central_finalize (GObject *object)
@@ -240,7 +218,7 @@ oms_demo_central_stop (OmsDemoCentral *self)
 
   if (self->data_dir != NULL)
     {
-      remove_tree (self->data_dir);
+      oms_remove_tree (self->data_dir, NULL);
       g_clear_pointer (&self->data_dir, g_free);
     }
 }

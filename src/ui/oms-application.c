@@ -15,6 +15,7 @@
 #include "oms-coldchain-server.h"
 #include "oms-coldchain-url.h"
 #include "oms-demo-central.h"
+#include "oms-remove-tree.h"
 #include "oms-file-sync.h"
 #include "oms-scheduler.h"
 #include "oms-sync-settings.h"
@@ -249,22 +250,6 @@ oms_application_activate (GApplication *app)
 }
 
 static void
-remove_demo_site (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  /* The demo site holds only omsync.sqlite and its WAL files. */
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      g_unlink (child);
-    }
-  g_rmdir (path);
-}
-
-static void
 oms_application_dispose (GObject *object)
 {
   OmsApplication *self = (OmsApplication *)object;
@@ -279,7 +264,7 @@ oms_application_dispose (GObject *object)
 
   if (self->demo_data_dir != NULL)
     {
-      remove_demo_site (self->demo_data_dir);
+      oms_remove_tree (self->demo_data_dir, NULL);
       g_clear_pointer (&self->demo_data_dir, g_free);
     }
 

@@ -8,6 +8,7 @@
 
 #include <glib/gstdio.h>
 
+#include "oms-remove-tree.h"
 #include "oms-store-private.h"
 #include "oms-test-util.h"
 
@@ -33,26 +34,12 @@ oms_test_make_tmp_dir (const char *tmpl)
 void
 oms_test_remove_dir (const char *path)
 {
-  g_autoptr(GDir) dir = NULL;
-  const char *name;
+  g_autoptr(GError) error = NULL;
 
   if (path == NULL)
     return;
-  dir = g_dir_open (path, 0, NULL);
-  if (dir == NULL)
-    return;
-
-  while ((name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      if (g_file_test (child, G_FILE_TEST_IS_DIR))
-        oms_test_remove_dir (child);
-      else
-        g_assert_no_errno (g_unlink (child));
-    }
-
-  g_assert_no_errno (g_rmdir (path));
+  oms_remove_tree (path, &error);
+  g_assert_no_error (error);
 }
 
 void
@@ -62,22 +49,14 @@ oms_test_tmp_dir_free (OmsTestTmpDir *dir)
   g_free (dir);
 }
 
-/* Best effort: removes the entries directly in @path, then @path, and ignores what fails.
- * It does not descend into subdirectories (a non-empty one stays, and so does @path).
+/* Best effort, for a test that may leave a folder busy: removes what it can and ignores the
+ * rest.
  */
 void
 oms_test_remove_dir_unchecked (const char *path)
 {
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      g_remove (child);
-    }
-  g_rmdir (path);
+  if (path != NULL)
+    oms_remove_tree (path, NULL);
 }
 
 /* Ports */
