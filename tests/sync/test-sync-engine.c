@@ -1217,8 +1217,25 @@ read_site_state (OmsStore  *store,
   state->changelog = oms_test_query_int (store, "SELECT count(*) FROM changelog");
 }
 
-/* Runs once with @fault set, which must fail the run in @step (-1: before any step) with
- * @variant and @code; returns its message.
+/* The stall tests store the shortest idle timeout the settings take (5 s) and scale it to 1 s;
+ * a run they stall must end well within this (it takes about 2 s), where the old fixed 300 s
+ * read timeout, scaled alike, took a minute.
+ */
+#define STALLED_RUN_LIMIT_SECONDS 30
+
+static void
+use_short_idle_timeout (Fixture *fixture)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (oms_sync_settings_save_idle_timeout (fixture->store,
+                                                      OMS_SYNC_MIN_IDLE_TIMEOUT_SECONDS, &error));
+  g_assert_no_error (error);
+  _oms_http_set_timeout_scale (1.0, 1.0 / OMS_SYNC_MIN_IDLE_TIMEOUT_SECONDS);
+}
+
+/* Runs once with @fault set, which must fail the run within STALLED_RUN_LIMIT_SECONDS in
+ * @step (-1: before any step) with @variant and @code; returns its message.
  */
 static char *
 run_with_fault (Fixture             *fixture,
@@ -1230,10 +1247,15 @@ run_with_fault (Fixture             *fixture,
   g_autoptr(GError) error = NULL;
   OmsProtocolError got = OMS_PROTOCOL_ERROR_CONNECTION;
 
+  OmsTestResult r = { 0 };
+
   g_assert_true (oms_central_server_add_fault (fixture->central, fault, &error));
   g_assert_no_error (error);
-  g_assert_false (oms_test_run_sync (fixture->engine, &error));
+  oms_sync_engine_run_async (fixture->engine, NULL, oms_test_result_cb, &r);
+  g_assert_true (oms_test_spin_until (&r.done, STALLED_RUN_LIMIT_SECONDS));
   oms_central_server_clear_faults (fixture->central, NULL);
+  g_assert_false (r.ok);
+  error = g_steal_pointer (&r.error);
 
   g_test_message ("%.60s…: %s", fault, error->message);
   g_assert_error (error, OMS_SYNC_ERROR, (int) variant);
@@ -1351,8 +1373,8 @@ attempts_of_a_run (Fixture *fixture)
   return _oms_http_get_n_attempts () - before;
 }
 
-/* A central that takes a request and never answers: after the idle timeout (1 s here, 60 s
- * by default) it has stopped answering; the stalled request is tried once more, then the run
+/* A central that takes a request and never answers: after the idle timeout (5 s stored, scaled
+ * to 1 s here; 60 s by default) it has stopped answering; the stalled request is tried once more, then the run
  * ends with a connection error. The next run, once the central answers again, succeeds.
  */
 static void
@@ -1374,7 +1396,7 @@ test_stalled_central (Fixture       *fixture,
   guint baseline;
 
   configure_and_initialise (fixture);
-  _oms_http_set_timeout_scale (1.0, 1.0 / OMS_HTTP_DEFAULT_IDLE_TIMEOUT_SECONDS);
+  use_short_idle_timeout (fixture);
   baseline = attempts_of_a_run (fixture);
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
@@ -1419,7 +1441,7 @@ test_stalled_central (Fixture       *fixture,
 }
 
 /* A body that arrives slowly but steadily is never cut, even when it takes longer than the
- * idle timeout (1 s here) to arrive: at 2000 bytes a second, a few kB take seconds.
+ * idle timeout (5 s stored, 1 s here) to arrive: at 2000 bytes a second, a few kB take seconds.
  */
 static void
 test_slow_body_not_cut (Fixture       *fixture,
@@ -1441,7 +1463,7 @@ test_slow_body_not_cut (Fixture       *fixture,
       g_assert_no_error (error);
     }
 
-  _oms_http_set_timeout_scale (1.0, 1.0 / OMS_HTTP_DEFAULT_IDLE_TIMEOUT_SECONDS);
+  use_short_idle_timeout (fixture);
   g_assert_true (oms_central_server_add_fault (fixture->central,
                                                "/central/sync/pull:bandwidth=2000,times=1",
                                                &error));
@@ -1466,7 +1488,7 @@ typedef struct
 } LegacyStall;
 
 /* Half of a legacy sync answer, then nothing (the central's truncate fault). The stalled
- * attempt ends after the idle timeout (1 s here); the legacy central still counts that request
+ * attempt ends after the idle timeout (5 s stored, 1 s here); the legacy central still counts that request
  * as the site's running sync, so the one retry is refused with `sync_is_running` and the run
  * ends there, in that step, with the central's error.
  */
@@ -1492,7 +1514,7 @@ test_stalled_legacy_route (Fixture       *fixture,
       g_assert_no_error (error);
     }
 
-  _oms_http_set_timeout_scale (1.0, 1.0 / OMS_HTTP_DEFAULT_IDLE_TIMEOUT_SECONDS);
+  use_short_idle_timeout (fixture);
   before = _oms_http_get_n_attempts ();
   message = run_with_fault (fixture, stall->fault, stall->step, OMS_SYNC_ERROR_VARIANT_UNKNOWN,
                             OMS_PROTOCOL_ERROR_HTTP_STATUS_PARSED);
