@@ -19,6 +19,7 @@
 #include "oms-cli-files.h"
 #include "oms-cli-serve.h"
 #include "oms-cli-status.h"
+#include "oms-http.h"
 #include "oms-push-queue.h"
 #include "oms-sync-engine.h"
 #include "oms-sync-log.h"
@@ -189,6 +190,26 @@ parse_interval (const char  *text,
   return TRUE;
 }
 
+static gboolean
+parse_idle_timeout (const char  *text,
+                    gint64      *seconds,
+                    GError     **error)
+{
+  guint64 value;
+
+  if (!g_ascii_string_to_unsigned (text, 10, OMS_SYNC_MIN_IDLE_TIMEOUT_SECONDS,
+                                   OMS_HTTP_MAX_IDLE_TIMEOUT_SECONDS, &value, NULL))
+    {
+      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                   _("The idle timeout must be a whole number of seconds from %d to %d, not “%s”"),
+                   OMS_SYNC_MIN_IDLE_TIMEOUT_SECONDS, OMS_HTTP_MAX_IDLE_TIMEOUT_SECONDS, text);
+      return FALSE;
+    }
+
+  *seconds = (gint64) value;
+  return TRUE;
+}
+
 /* One line from stdin, without its line ending; NULL when stdin is empty. */
 static char *
 read_password_line (void)
@@ -207,25 +228,42 @@ read_password_line (void)
   return g_string_free (g_steal_pointer (&line), FALSE);
 }
 
+/* Stores the interval (when @interval > 0) and the idle timeout (when @idle_timeout > 0)
+ * together, or neither.
+ */
 static int
-configure_interval_only (OmsStore *store,
-                         gint64    interval)
+configure_timings_only (OmsStore *store,
+                        gint64    interval,
+                        gint64    idle_timeout)
 {
   g_autoptr(GError) error = NULL;
-  g_autofree char *text = NULL;
-  g_autofree char *message = NULL;
 
-  if (!oms_sync_settings_save_interval (store, interval, &error))
+  if (!oms_store_begin (store, &error) ||
+      (interval > 0 && !oms_sync_settings_save_interval (store, interval, &error)) ||
+      (idle_timeout > 0 && !oms_sync_settings_save_idle_timeout (store, idle_timeout, &error)) ||
+      !oms_store_commit (store, &error))
     {
       g_autofree char *error_text = oms_cli_error_to_text (error);
 
+      oms_store_rollback (store);
       oms_cli_printerr (error_text);
       return OMS_CLI_EXIT_FAILURE;
     }
 
-  text = oms_cli_format_duration (interval);
-  message = g_strdup_printf (_("Sync interval set to %s.\n"), text);
-  oms_cli_print (message);
+  if (interval > 0)
+    {
+      g_autofree char *text = oms_cli_format_duration (interval);
+      g_autofree char *message = g_strdup_printf (_("Sync interval set to %s.\n"), text);
+
+      oms_cli_print (message);
+    }
+  if (idle_timeout > 0)
+    {
+      g_autofree char *text = oms_cli_format_duration (idle_timeout);
+      g_autofree char *message = g_strdup_printf (_("Idle timeout set to %s.\n"), text);
+
+      oms_cli_print (message);
+    }
 
   return OMS_CLI_EXIT_OK;
 }
@@ -243,10 +281,12 @@ command_configure (OmsCli  *cli,
   g_autofree char *url = NULL;
   g_autofree char *site = NULL;
   g_autofree char *interval_text = NULL;
+  g_autofree char *idle_timeout_text = NULL;
   g_autofree char *password = NULL;
   g_autofree char *message = NULL;
   gboolean password_stdin = FALSE;
   gint64 interval = 0;
+  gint64 idle_timeout = 0;
   const GOptionEntry entries[] = {
     { "url", 0, 0, G_OPTION_ARG_STRING, &url,
       N_("Address of the legacy mSupply central server"), N_("URL") },
@@ -255,6 +295,9 @@ command_configure (OmsCli  *cli,
       N_("Read the site password from the first line of standard input"), NULL },
     { "interval", 0, 0, G_OPTION_ARG_STRING, &interval_text,
       N_("Seconds between automatic syncs (default 300)"), N_("S") },
+    { "idle-timeout", 0, 0, G_OPTION_ARG_STRING, &idle_timeout_text,
+      N_("Seconds a request to the central servers may go without a byte before omsync takes "
+         "the server for stalled (default 60)"), N_("S") },
     { NULL }
   };
 
@@ -263,16 +306,21 @@ command_configure (OmsCli  *cli,
                                 "stores them only if it accepts them.\nThe password comes from "
                                 "--password-stdin or the OMSYNC_PASSWORD environment variable.\n"
                                 "Once the site is configured, --interval alone changes only "
-                                "the interval."),
+                                "the interval. --idle-timeout alone changes only the idle "
+                                "timeout."),
                                    entries, &argc, &argv);
   if (context == NULL)
     return OMS_CLI_EXIT_USAGE;
 
   if (interval_text != NULL && !parse_interval (interval_text, &interval, &error))
     return oms_cli_usage_error (context, error->message);
+  if (idle_timeout_text != NULL && !parse_idle_timeout (idle_timeout_text, &idle_timeout, &error))
+    return oms_cli_usage_error (context, error->message);
 
-  if (url == NULL && site == NULL && !password_stdin && interval_text == NULL)
-    return oms_cli_usage_error (context, _("Give --url, --site and a password, or --interval."));
+  if (url == NULL && site == NULL && !password_stdin && interval_text == NULL &&
+      idle_timeout_text == NULL)
+    return oms_cli_usage_error (context, _("Give --url, --site and a password, or --interval, "
+                                           "or --idle-timeout."));
 
   store = oms_cli_open_store (cli);
   if (store == NULL)
@@ -287,10 +335,11 @@ command_configure (OmsCli  *cli,
 
   if (url == NULL && site == NULL && !password_stdin)
     {
-      if (settings == NULL)
+      /* The idle timeout is the transport's, so it may be set before the first configure. */
+      if (settings == NULL && interval_text != NULL)
         return oms_cli_usage_error (context, _("This site is not configured yet: give --url "
                                                "and --site as well."));
-      return configure_interval_only (store, interval);
+      return configure_timings_only (store, interval, idle_timeout);
     }
 
   if (url == NULL || site == NULL)
@@ -315,7 +364,9 @@ command_configure (OmsCli  *cli,
                                 store_async_result_cb, &result);
   wait_for_result (&result);
 
-  if (!oms_sync_settings_save_finish (store, result, &error))
+  /* The idle timeout goes with the settings: only once the central has accepted them. */
+  if (!oms_sync_settings_save_finish (store, result, &error) ||
+      (idle_timeout > 0 && !oms_sync_settings_save_idle_timeout (store, idle_timeout, &error)))
     {
       g_autofree char *error_text = oms_cli_error_to_text (error);
 
@@ -393,6 +444,23 @@ sync_run_changed_cb (OmsSyncEngine *engine,
     }
 }
 
+/* A step that has heard nothing from the server for a few seconds says so, once per wait. */
+static void
+sync_waiting_cb (OmsSyncEngine *engine,
+                 GParamSpec    *pspec,
+                 SyncProgress  *progress)
+{
+  int step = oms_sync_engine_get_current_step (engine);
+
+  if (!oms_sync_engine_get_waiting_for_server (engine))
+    return;
+
+  if (step >= 0)
+    print_step_line ((OmsSyncStep) step, _("waiting for the server…"));
+  else
+    g_printerr ("%s\n", _("Waiting for the server…"));
+}
+
 static gboolean
 sync_signal_cb (gpointer user_data)
 {
@@ -418,6 +486,7 @@ command_sync (OmsCli  *cli,
   gboolean json = FALSE;
   g_autofree char *patient_id = NULL;
   gulong changed_id;
+  gulong waiting_id;
   guint sigint_id;
   guint sigterm_id;
   const GOptionEntry entries[] = {
@@ -456,6 +525,8 @@ command_sync (OmsCli  *cli,
   progress.cancellable = cancellable;
   changed_id = g_signal_connect (engine, "run-changed", G_CALLBACK (sync_run_changed_cb),
                                  &progress);
+  waiting_id = g_signal_connect (engine, "notify::waiting-for-server",
+                                 G_CALLBACK (sync_waiting_cb), &progress);
   sigint_id = g_unix_signal_add (SIGINT, sync_signal_cb, &progress);
   sigterm_id = g_unix_signal_add (SIGTERM, sync_signal_cb, &progress);
 
@@ -475,6 +546,7 @@ command_sync (OmsCli  *cli,
   g_source_remove (sigint_id);
   g_source_remove (sigterm_id);
   g_signal_handler_disconnect (engine, changed_id);
+  g_signal_handler_disconnect (engine, waiting_id);
   g_clear_pointer (&progress.run_id, g_free);
 
   if (!oms_sync_engine_run_finish (engine, result, &error))

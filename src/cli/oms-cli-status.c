@@ -350,6 +350,9 @@ oms_cli_status_to_json (OmsSyncEngine *engine,
   else
     json_builder_add_null_value (builder);
 
+  json_builder_set_member_name (builder, "idleTimeoutSeconds");
+  json_builder_add_int_value (builder, oms_sync_settings_load_idle_timeout (store));
+
   json_builder_set_member_name (builder, "lastRun");
   if (latest != NULL)
     build_run (builder, latest);

@@ -35,7 +35,9 @@ typedef struct
   GtkWidget       *progress;
   GtkWidget       *error_button;
   OmsStepperState  state;
-  char            *progress_text;
+  char            *count_text;        /* "done / total", or NULL */
+  char            *spoken_state;      /* what a screen reader says of the step and its count */
+  char            *progress_text;     /* what the progress line shows */
   char            *accessible_label;
   const char      *icon_name;
 } Step;
@@ -46,6 +48,7 @@ struct _OmsStepper
 
   Step       steps[OMS_SYNC_N_STEPS];
   guint      n_shown;
+  gboolean   waiting;             /* the active step's request waits for the server */
   gulong     animations_handler;
 };
 
@@ -172,13 +175,7 @@ failed_step (const OmsSyncRun *run)
   if (run == NULL || run->interrupted || (run->error_message == NULL && run->error_code == NULL))
     return -1;
 
-  for (int i = OMS_SYNC_N_STEPS - 1; i >= 0; i--)
-    {
-      if (run->steps[i].started != 0 && run->steps[i].finished == 0)
-        return i;
-    }
-
-  return -1;
+  return oms_sync_run_get_open_step (run);
 }
 
 static OmsStepperState
@@ -278,6 +275,8 @@ oms_stepper_dispose (GObject *object)
 
   for (guint i = 0; i < OMS_SYNC_N_STEPS; i++)
     {
+      g_clear_pointer (&self->steps[i].count_text, g_free);
+      g_clear_pointer (&self->steps[i].spoken_state, g_free);
       g_clear_pointer (&self->steps[i].progress_text, g_free);
       g_clear_pointer (&self->steps[i].accessible_label, g_free);
       memset (&self->steps[i], 0, sizeof self->steps[i]);
@@ -383,6 +382,41 @@ oms_stepper_new (void)
   return g_object_new (OMS_TYPE_STEPPER, NULL);
 }
 
+/* The progress line and spoken label of @index: its count, or that it waits for the server. */
+static void
+show_progress (OmsStepper  *self,
+               OmsSyncStep  index)
+{
+  Step *step = &self->steps[index];
+  gboolean waiting = self->waiting && step->state == OMS_STEPPER_STATE_ACTIVE;
+
+  g_clear_pointer (&step->progress_text, g_free);
+  g_clear_pointer (&step->accessible_label, g_free);
+
+  if (step->state == OMS_STEPPER_STATE_ABSENT)
+    return;
+
+  if (waiting)
+    {
+      /* Translators: Under a sync step while the central server sends nothing. */
+      step->progress_text = g_strdup (_("Waiting for the server…"));
+      /* Translators: The first %s is the spoken step ("Pull, step 3 of 6, in progress"). */
+      step->accessible_label = g_strdup_printf (_("%s, waiting for the server"),
+                                                step->spoken_state);
+    }
+  else
+    {
+      step->progress_text = g_strdup (step->count_text);
+      step->accessible_label = g_strdup (step->spoken_state);
+    }
+
+  gtk_label_set_label (GTK_LABEL (step->progress), step->progress_text);
+  gtk_widget_set_visible (step->progress, step->progress_text != NULL);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (step->box),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, step->accessible_label,
+                                  -1);
+}
+
 static void
 update_step (OmsStepper       *self,
              OmsSyncStep       index,
@@ -401,11 +435,14 @@ update_step (OmsStepper       *self,
   step->state = state;
   gtk_widget_set_visible (step->box, state != OMS_STEPPER_STATE_ABSENT);
 
-  g_clear_pointer (&step->progress_text, g_free);
-  g_clear_pointer (&step->accessible_label, g_free);
+  g_clear_pointer (&step->count_text, g_free);
+  g_clear_pointer (&step->spoken_state, g_free);
 
   if (state == OMS_STEPPER_STATE_ABSENT)
-    return;
+    {
+      show_progress (self, index);
+      return;
+    }
 
   for (guint i = 0; i < G_N_ELEMENTS (all_states); i++)
     gtk_widget_remove_css_class (step->box, state_css_class (all_states[i]));
@@ -418,18 +455,15 @@ update_step (OmsStepper       *self,
 
   if (progress != NULL && oms_sync_step_has_progress (index) &&
       progress->has_total && progress->total > 0)
-    step->progress_text = g_strdup_printf ("%" G_GINT64_FORMAT " / %" G_GINT64_FORMAT,
-                                           progress->done, progress->total);
-
-  gtk_label_set_label (GTK_LABEL (step->progress), step->progress_text);
-  gtk_widget_set_visible (step->progress, step->progress_text != NULL);
+    step->count_text = g_strdup_printf ("%" G_GINT64_FORMAT " / %" G_GINT64_FORMAT,
+                                        progress->done, progress->total);
 
   /* Translators: Read by screen readers for one step of the sync: the step's name, its
    * position, the number of steps and its state, e.g. "Push, step 2 of 6, completed".
    */
   spoken = g_strdup_printf (_("%s, step %u of %u, %s"), oms_sync_step_get_label (index),
                             position, self->n_shown, state_spoken (state));
-  if (step->progress_text != NULL)
+  if (step->count_text != NULL)
     {
       g_autofree char *done = g_strdup_printf ("%" G_GINT64_FORMAT, progress->done);
       g_autofree char *total = g_strdup_printf ("%" G_GINT64_FORMAT, progress->total);
@@ -437,16 +471,14 @@ update_step (OmsStepper       *self,
       /* Translators: The first %s is the spoken step ("Push, step 2 of 6, completed"), then
        * how many records of how many were done: "Push, step 2 of 6, completed, 120 of 480".
        */
-      step->accessible_label = g_strdup_printf (_("%s, %s of %s"), spoken, done, total);
+      step->spoken_state = g_strdup_printf (_("%s, %s of %s"), spoken, done, total);
     }
   else
     {
-      step->accessible_label = g_steal_pointer (&spoken);
+      step->spoken_state = g_steal_pointer (&spoken);
     }
 
-  gtk_accessible_update_property (GTK_ACCESSIBLE (step->box),
-                                  GTK_ACCESSIBLE_PROPERTY_LABEL, step->accessible_label,
-                                  -1);
+  show_progress (self, index);
 
   gtk_widget_set_visible (step->error_button, state == OMS_STEPPER_STATE_FAILED);
   if (state == OMS_STEPPER_STATE_FAILED)
@@ -533,6 +565,28 @@ oms_stepper_set_run (OmsStepper       *self,
   oms_stepper_update_animations (self);
 }
 
+/**
+ * oms_stepper_set_waiting:
+ * @self: an #OmsStepper
+ * @waiting: whether the running step waits for the server (#OmsSyncEngine:waiting-for-server)
+ *
+ * The active step then says so in place of its count, until @waiting is %FALSE again.
+ */
+void
+oms_stepper_set_waiting (OmsStepper *self,
+                         gboolean    waiting)
+{
+  g_return_if_fail (OMS_IS_STEPPER (self));
+
+  waiting = !!waiting;
+  if (self->waiting == waiting)
+    return;
+
+  self->waiting = waiting;
+  for (guint i = 0; i < OMS_SYNC_N_STEPS; i++)
+    show_progress (self, i);
+}
+
 OmsStepperState
 oms_stepper_get_step_state (OmsStepper  *self,
                             OmsSyncStep  step)
@@ -546,7 +600,8 @@ oms_stepper_get_step_state (OmsStepper  *self,
 /**
  * oms_stepper_get_step_progress_label:
  *
- * Returns: (nullable): "done / total" under @step, or %NULL when it shows none
+ * Returns: (nullable): the line under @step: "done / total", or that it waits for the
+ *   server, or %NULL when it shows none
  */
 const char *
 oms_stepper_get_step_progress_label (OmsStepper  *self,

@@ -32,6 +32,8 @@ void             oms_stepper_set_run                  (OmsStepper       *self,
                                                        OmsSyncMode       mode,
                                                        gboolean          has_v6,
                                                        gboolean          is_syncing);
+void             oms_stepper_set_waiting              (OmsStepper       *self,
+                                                       gboolean          waiting);
 OmsStepperState  oms_stepper_get_step_state           (OmsStepper       *self,
                                                        OmsSyncStep       step);
 const char      *oms_stepper_get_step_progress_label  (OmsStepper       *self,

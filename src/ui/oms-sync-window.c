@@ -65,19 +65,6 @@ enum {
 
 static GParamSpec *properties[N_PROPS];
 
-/* The step a failed run stopped in, or -1. */
-static int
-failed_step (const OmsSyncRun *run)
-{
-  for (int i = OMS_SYNC_N_STEPS - 1; i >= 0; i--)
-    {
-      if (run->steps[i].started != 0 && run->steps[i].finished == 0)
-        return i;
-    }
-
-  return -1;
-}
-
 static void
 oms_sync_window_update_network (OmsSyncWindow *self)
 {
@@ -114,6 +101,7 @@ oms_sync_window_update (OmsSyncWindow *self)
   OmsSyncMode mode = OMS_SYNC_MODE_UNCONFIGURED;
   gboolean has_v6 = TRUE;
   gboolean is_syncing = FALSE;
+  gboolean waiting = FALSE;
   gboolean failed;
   g_autofree char *status = NULL;
   g_autofree char *last_success = NULL;
@@ -129,12 +117,14 @@ oms_sync_window_update (OmsSyncWindow *self)
       mode = oms_sync_engine_get_mode (self->engine);
       has_v6 = oms_sync_engine_get_has_v6 (self->engine);
       is_syncing = oms_sync_engine_get_is_syncing (self->engine);
+      waiting = oms_sync_engine_get_waiting_for_server (self->engine);
     }
 
   status = oms_sync_summary_format_queue (is_syncing, counts.total);
   gtk_label_set_label (self->status_label, status);
 
   oms_stepper_set_run (self->stepper, latest, mode, has_v6, is_syncing);
+  oms_stepper_set_waiting (self->stepper, waiting);
 
   failed = !is_syncing && latest != NULL && !latest->interrupted &&
            (latest->error_message != NULL || latest->error_code != NULL);
@@ -146,7 +136,7 @@ oms_sync_window_update (OmsSyncWindow *self)
       gtk_label_set_label (self->error_label, oms_sync_error_variant_get_message (variant));
       oms_error_button_set_error (self->error_button, variant, latest->error_message,
                                   latest->finished != 0 ? latest->finished : latest->started,
-                                  failed_step (latest));
+                                  oms_sync_run_get_open_step (latest));
     }
   else
     {
@@ -308,7 +298,7 @@ oms_sync_window_set_engine (OmsSyncWindow *self,
 {
   static const char *notifies[] = {
     "notify::is-syncing", "notify::mode", "notify::has-v6", "notify::push-queue-total",
-    "run-changed",
+    "notify::waiting-for-server", "run-changed",
   };
 
   g_assert (OMS_IS_SYNC_WINDOW (self));

@@ -9,7 +9,7 @@ CLI_TEST_MACHINE=cli-test-machine
 # shellcheck source=cli-test-lib.sh
 source "$(dirname "$0")/cli-test-lib.sh"
 
-echo "1..33"
+echo "1..42"
 
 start_central
 
@@ -39,6 +39,34 @@ check "configure with a wrong password fails" 1 "'Incorrect password' in err"
 cli status --json
 check "nothing was stored after the refusal" 0 \
   "j['configured'] is False and j['mode'] == 'unconfigured'"
+
+# A central whose site answer is 150 KB of nested brackets: refused unread, nothing stored.
+/usr/bin/python3 - "$URL" <<'EOF'
+import sys, urllib.request
+spec = '/sync/v5/site:status=200,body=' + '[' * 75000 + ']' * 75000
+request = urllib.request.Request(sys.argv[1] + '/admin/fault', data=spec.encode(), method='POST')
+urllib.request.urlopen(request, timeout=10).read()
+EOF
+cli configure --url "$URL" --site demo --password-stdin <<< pass
+check "configure against a hostile central fails with a clear message" 1 \
+  "'sent a response omsync cannot read' in err and '/sync/v5/site' in err"
+central_fault DELETE
+cli status --json
+check "nothing was stored after the hostile answer" 0 \
+  "j['configured'] is False and j['mode'] == 'unconfigured' and j['site']['uuid'] is None"
+
+# The idle timeout: checked, and settable before the site is configured.
+for bad in 0 -5 abc 99999; do
+  cli configure --idle-timeout="$bad"
+  check "configure --idle-timeout=$bad is refused" 2 "'idle timeout' in err"
+done
+cli status --json
+check "the refused idle timeouts changed nothing" 0 "j['idleTimeoutSeconds'] == 60"
+cli configure --idle-timeout 90
+check "configure --idle-timeout alone" 0 "'Idle timeout set to' in out"
+cli status --json
+check "the idle timeout is stored, the site still unconfigured" 0 \
+  "j['idleTimeoutSeconds'] == 90 and j['configured'] is False"
 
 # The right one is accepted.
 OMSYNC_PASSWORD=pass cli configure --url "$URL" --site demo

@@ -370,6 +370,71 @@ assert_sync_error (const GError        *error,
     g_assert_null (strstr (error->message, secrets[i]));
 }
 
+/* @depth arrays, one inside the other: "[[[…]]]". Parsed by json-glib, which recurses once per
+ * level, 75 000 levels overflow the stack of any thread.
+ */
+static inline char *
+nested_brackets (gsize depth)
+{
+  char *text = g_malloc (2 * depth + 1);
+
+  memset (text, '[', depth);
+  memset (text + depth, ']', depth);
+  text[2 * depth] = '\0';
+  return text;
+}
+
+/* A body the client refused at the gate: RESPONSE_PARSING, said to be unreadable, with the
+ * route of the call in the message.
+ */
+static inline void
+assert_unreadable_response (const GError *error,
+                            const char   *route)
+{
+  OmsProtocolError code = OMS_PROTOCOL_ERROR_CONNECTION;
+
+  g_assert_nonnull (error);
+  if (!oms_sync_error_get_protocol_error (error, &code))
+    g_error ("expected a failed call, got %s %d: %s", g_quark_to_string (error->domain),
+             error->code, error->message);
+  g_assert_cmpint (code, ==, OMS_PROTOCOL_ERROR_RESPONSE_PARSING);
+  g_assert_nonnull (strstr (error->message, "sent a response omsync cannot read"));
+  g_assert_nonnull (strstr (error->message, route));
+}
+
+/* Calls route @index of @client; @route is set to its path. Returns how the call failed. */
+typedef GError *(*CallRouteFunc) (gpointer      client,
+                                  guint         index,
+                                  const char  **route);
+
+/* Answers each of the first @n_routes routes with @body and @status: every call must refuse it
+ * at the gate, in one attempt at most.
+ */
+static inline void
+assert_routes_refuse_body (TestServer          *server,
+                           gpointer             client,
+                           CallRouteFunc        call,
+                           guint                n_routes,
+                           guint                status,
+                           const char          *body,
+                           const char * const  *secrets)
+{
+  for (guint i = 0; i < n_routes; i++)
+    {
+      g_autoptr(GError) error = NULL;
+      const char *route = NULL;
+      guint attempts = _oms_http_get_n_attempts ();
+
+      test_server_queue (server, status, "application/json", body);
+      error = call (client, i, &route);
+      g_test_message ("%u %s: %s", status, route, error->message);
+      assert_sync_error (error, OMS_SYNC_ERROR_VARIANT_UNKNOWN, secrets);
+      assert_unreadable_response (error, route);
+      g_assert_cmpuint (oms_sync_error_get_http_status (error), ==, status);
+      g_assert_cmpuint (_oms_http_get_n_attempts () - attempts, <=, 1);
+    }
+}
+
 /* Captures the debug log while asked to, so tests can read what the SoupLogger printed. */
 static GString *captured_debug;
 

@@ -529,23 +529,251 @@ test_error_connect_timeout (void)
 }
 
 static void
-test_error_read_timeout (void)
+test_error_stall (void)
 {
-  /* Connected, request sent, no answer: the read timeout (1 s here) is retried too. */
+  /* Connected, request sent, no answer: after the idle timeout (1 s here) the server has
+   * stopped answering, a connection error; a stall is tried again once, not twice.
+   */
   HangServer *hang = hang_server_new ("http");
   g_autoptr(GError) error = NULL;
   guint attempts = _oms_http_get_n_attempts ();
 
-  _oms_http_set_timeout_scale (1.0, 1.0 / OMS_HTTP_IO_TIMEOUT_SECONDS);
+  _oms_http_set_timeout_scale (1.0, 1.0 / OMS_HTTP_DEFAULT_IDLE_TIMEOUT_SECONDS);
   error = site_info_error (NULL, hang->url);
   _oms_http_set_timeout_scale (1.0, 1.0);
 
-  assert_sync_error (error, OMS_SYNC_ERROR_VARIANT_UNKNOWN, secrets);
-  assert_protocol_class (error, OMS_PROTOCOL_ERROR_TRANSPORT);
-  g_assert_cmpuint (_oms_http_get_n_attempts () - attempts, ==, 3);
-  g_assert_cmpuint (hang->connections->len, ==, 3);
+  assert_sync_error (error, OMS_SYNC_ERROR_VARIANT_CONNECTION_ERROR, secrets);
+  assert_protocol_class (error, OMS_PROTOCOL_ERROR_CONNECTION);
+  g_assert_nonnull (strstr (error->message, "The server stopped answering"));
+  g_assert_nonnull (strstr (error->message, "/sync/v5/site"));
+  g_assert_cmpuint (_oms_http_get_n_attempts () - attempts, ==, 2);
+  g_assert_cmpuint (hang->connections->len, ==, 2);
 
   hang_server_free (hang);
+}
+
+/* Calls route @index of the legacy API and returns how it failed; @route is its path. */
+static GError *
+call_v5_route (gpointer      client_pointer,
+               guint         index,
+               const char  **route)
+{
+  OmsV5Client *client = client_pointer;
+  static const char * const ids[] = { "1", NULL };
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GPtrArray) records = g_ptr_array_new ();
+  g_autoptr(GBytes) body = NULL;
+  GError *error = NULL;
+  gpointer parsed = NULL;
+  guint status = 0;
+
+  switch (index)
+    {
+    case 0:
+      *route = "/sync/v5/site";
+      parsed = get_site_info (client, NULL, &error);
+      break;
+    case 1:
+      *route = "/sync/v5/site_status";
+      oms_v5_client_get_site_status_async (client, NULL, store_result_cb, &result);
+      parsed = oms_v5_client_get_site_status_finish (client, wait_for_result (&result), &error);
+      break;
+    case 2:
+      *route = "/sync/v5/initialise";
+      oms_v5_client_initialise_async (client, NULL, store_result_cb, &result);
+      parsed = oms_v5_client_initialise_finish (client, wait_for_result (&result), &error);
+      break;
+    case 3:
+      *route = "/sync/v5/central_records";
+      oms_v5_client_get_central_records_async (client, 0, 500, NULL, store_result_cb, &result);
+      parsed = oms_v5_client_get_central_records_finish (client, wait_for_result (&result),
+                                                         &error);
+      break;
+    case 4:
+      /* The road of the pulled-body scanner: the body comes back unparsed. */
+      *route = "/sync/v5/central_records";
+      oms_v5_client_get_central_records_body_async (client, 0, 500, NULL, store_result_cb,
+                                                    &result);
+      body = oms_v5_client_get_central_records_body_finish (client, wait_for_result (&result),
+                                                            &status, &error);
+      g_assert_null (body);
+      break;
+    case 5:
+      *route = "/sync/v5/queued_records";
+      oms_v5_client_get_queued_records_async (client, 500, NULL, store_result_cb, &result);
+      parsed = oms_v5_client_get_queued_records_finish (client, wait_for_result (&result),
+                                                        &error);
+      break;
+    case 6:
+      *route = "/sync/v5/acknowledged_records";
+      g_assert_false (acknowledge (client, ids, &error));
+      break;
+    case 7:
+      *route = "/sync/v5/queued_records";
+      oms_v5_client_push_records_async (client, 0, records, NULL, store_result_cb, &result);
+      g_assert_false (oms_v5_client_push_records_finish (client, wait_for_result (&result),
+                                                         NULL, &error));
+      break;
+    default:
+      g_assert_not_reached ();
+    }
+
+  g_assert_null (parsed);
+  return error;
+}
+
+#define N_V5_ROUTES 8
+
+/* 150 KB of nested brackets on every route, as an answer or as an error body: refused before
+ * any parser sees it, where json-glib would have overflowed the stack.
+ */
+static void
+test_hostile_nesting (void)
+{
+  TestServer *server = test_server_new ();
+  g_autoptr(OmsV5Client) client = client_for_url (server->url);
+  g_autofree char *body = nested_brackets (75000);
+
+  assert_routes_refuse_body (server, client, call_v5_route, N_V5_ROUTES,
+                             SOUP_STATUS_OK, body, secrets);
+  assert_routes_refuse_body (server, client, call_v5_route, N_V5_ROUTES,
+                             SOUP_STATUS_UNAUTHORIZED, body, secrets);
+
+  test_server_free (server);
+}
+
+/* A server that never stops sending the body of its answer, up to a limit far past the cap. */
+typedef struct
+{
+  SoupServer *server;
+  char       *url;
+  GBytes     *chunk;
+  gsize       sent;
+  gsize       limit;
+} EndlessServer;
+
+static void
+endless_wrote_chunk_cb (SoupServerMessage *message,
+                        EndlessServer     *self)
+{
+  SoupMessageBody *body = soup_server_message_get_response_body (message);
+
+  if (self->sent >= self->limit)
+    {
+      soup_message_body_complete (body);
+      return;
+    }
+
+  soup_message_body_append_bytes (body, self->chunk);
+  self->sent += g_bytes_get_size (self->chunk);
+}
+
+static void
+endless_handler (SoupServer        *server,
+                 SoupServerMessage *message,
+                 const char        *path,
+                 GHashTable        *query,
+                 gpointer           user_data)
+{
+  EndlessServer *self = user_data;
+
+  soup_server_message_set_status (message, SOUP_STATUS_OK, NULL);
+  soup_message_headers_set_encoding (soup_server_message_get_response_headers (message),
+                                     SOUP_ENCODING_CHUNKED);
+  g_signal_connect (message, "wrote-chunk", G_CALLBACK (endless_wrote_chunk_cb), self);
+  endless_wrote_chunk_cb (message, self);
+}
+
+static EndlessServer *
+endless_server_new (gsize limit)
+{
+  EndlessServer *self = g_new0 (EndlessServer, 1);
+  g_autoptr(GError) error = NULL;
+  GSList *uris;
+
+  self->chunk = g_bytes_new_take (g_strnfill (64 * 1024, 'x'), 64 * 1024);
+  self->limit = limit;
+  self->server = soup_server_new (NULL, NULL);
+  soup_server_add_handler (self->server, NULL, endless_handler, self, NULL);
+  soup_server_listen_local (self->server, 0, SOUP_SERVER_LISTEN_IPV4_ONLY, &error);
+  g_assert_no_error (error);
+  uris = soup_server_get_uris (self->server);
+  self->url = g_strdup_printf ("http://127.0.0.1:%d", g_uri_get_port (uris->data));
+  g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
+
+  return self;
+}
+
+static void
+endless_server_free (EndlessServer *self)
+{
+  soup_server_disconnect (self->server);
+  g_object_unref (self->server);
+  g_bytes_unref (self->chunk);
+  g_free (self->url);
+  g_free (self);
+}
+
+/* A body that goes on and on is refused once it passes the cap: the client stops reading
+ * there, long before the server is done, and never holds the whole body.
+ */
+static void
+test_body_over_cap (void)
+{
+  EndlessServer *endless = endless_server_new (256 * 1024 * 1024);
+  g_autoptr(GError) error = NULL;
+  guint attempts = _oms_http_get_n_attempts ();
+
+  _oms_http_set_max_body_bytes (256 * 1024);
+  error = site_info_error (NULL, endless->url);
+  _oms_http_set_max_body_bytes (0);
+
+  assert_sync_error (error, OMS_SYNC_ERROR_VARIANT_UNKNOWN, secrets);
+  assert_unreadable_response (error, "/sync/v5/site");
+  g_assert_nonnull (strstr (error->message, "larger than"));
+  g_assert_cmpuint (_oms_http_get_n_attempts () - attempts, ==, 1);
+  /* What the socket buffers took before the client hung up, not the body. */
+  g_test_message ("the server had sent %" G_GSIZE_FORMAT " bytes", endless->sent);
+  g_assert_cmpuint (endless->sent, <, 64 * 1024 * 1024);
+
+  endless_server_free (endless);
+}
+
+/* The cap holds for the decoded body: a small gzip answer that grows past it is refused, here
+ * a valid site info padded with 4 MB of spaces.
+ */
+static void
+test_gzip_over_cap (void)
+{
+  TestServer *server = test_server_new ();
+  g_autofree char *site_info = load_fixture_text ("F4a.json");
+  g_autofree char *padding = g_strnfill (4 * 1024 * 1024, ' ');
+  g_autofree char *body = g_strconcat (site_info, padding, NULL);
+  g_autoptr(GError) error = NULL;
+
+  test_server_queue_full (server, SOUP_STATUS_OK, "application/json", body, TRUE, NULL, NULL);
+  _oms_http_set_max_body_bytes (1024 * 1024);
+  error = site_info_error (server, NULL);
+  _oms_http_set_max_body_bytes (0);
+
+  assert_sync_error (error, OMS_SYNC_ERROR_VARIANT_UNKNOWN, secrets);
+  assert_unreadable_response (error, "/sync/v5/site");
+  g_assert_nonnull (strstr (error->message, "larger than"));
+  g_clear_error (&error);
+
+  /* At the normal cap the same answer is read. */
+  {
+    g_autoptr(OmsV5Client) client = client_for_url (server->url);
+    g_autoptr(OmsV5SiteInfo) info = NULL;
+
+    test_server_queue_full (server, SOUP_STATUS_OK, "application/json", body, TRUE, NULL,
+                            NULL);
+    info = get_site_info (client, NULL, &error);
+    g_assert_no_error (error);
+    g_assert_cmpstr (info->id, ==, "abc123");
+  }
+
+  test_server_free (server);
 }
 
 static void
@@ -684,7 +912,10 @@ main (int   argc,
   g_test_add_func ("/oms/protocol/v5-client/error/connection-refused",
                    test_error_connection_refused);
   g_test_add_func ("/oms/protocol/v5-client/error/connect-timeout", test_error_connect_timeout);
-  g_test_add_func ("/oms/protocol/v5-client/error/read-timeout", test_error_read_timeout);
+  g_test_add_func ("/oms/protocol/v5-client/error/stall", test_error_stall);
+  g_test_add_func ("/oms/protocol/v5-client/error/hostile-nesting", test_hostile_nesting);
+  g_test_add_func ("/oms/protocol/v5-client/error/body-over-cap", test_body_over_cap);
+  g_test_add_func ("/oms/protocol/v5-client/error/gzip-over-cap", test_gzip_over_cap);
   g_test_add_func ("/oms/protocol/v5-client/error/hides-secrets", test_error_hides_secrets);
   g_test_add_func ("/oms/protocol/v5-client/retry/408", test_retry_408);
   g_test_add_func ("/oms/protocol/v5-client/retry/408-gives-up", test_retry_408_gives_up);

@@ -673,6 +673,122 @@ test_download_file_errors (void)
   test_server_free (server);
 }
 
+/* Calls route @index of the central API and returns how it failed; @route is its path. */
+static GError *
+call_v6_route (gpointer      client_pointer,
+               guint         index,
+               const char  **route)
+{
+  OmsV6Client *client = client_pointer;
+  g_autofree char *path = g_build_filename (g_get_user_data_dir (), "hostile", "f.txt", NULL);
+  g_autoptr(GFile) destination = g_file_new_for_path (path);
+  g_autoptr(GFile) file = temp_file ("hostile-upload.txt", "x", 1);
+  g_autoptr(OmsV6Batch) batch = oms_v6_batch_new ();
+  g_autoptr(OmsV6Batch) pulled = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GBytes) body = NULL;
+  GError *error = NULL;
+  guint status = 0;
+
+  switch (index)
+    {
+    case 0:
+      *route = "/central/sync/pull";
+      pulled = pull (client, NULL, &error);
+      break;
+    case 1:
+      /* The road of the pulled-body scanner: the body comes back unparsed. */
+      *route = "/central/sync/pull";
+      oms_v6_client_pull_body_async (client, 0, 500, TRUE, NULL, store_result_cb, &result);
+      body = oms_v6_client_pull_body_finish (client, wait_for_result (&result), &status,
+                                             &error);
+      g_assert_null (body);
+      break;
+    case 2:
+      *route = "/central/sync/patient-pull";
+      oms_v6_client_patient_pull_async (client, 0, 500, "PATIENT1", NULL, store_result_cb,
+                                        &result);
+      pulled = oms_v6_client_patient_pull_finish (client, wait_for_result (&result), &error);
+      break;
+    case 3:
+      *route = "/central/sync/push";
+      batch->is_last_batch = TRUE;
+      oms_v6_client_push_async (client, batch, NULL, store_result_cb, &result);
+      g_assert_false (oms_v6_client_push_finish (client, wait_for_result (&result), NULL,
+                                                 &error));
+      break;
+    case 4:
+      *route = "/central/sync/site_status";
+      g_assert_false (site_status (client, NULL, &error));
+      break;
+    case 5:
+      *route = "/central/sync/upload_file";
+      g_assert_false (upload (client, file, &error));
+      break;
+    case 6:
+      *route = "/central/sync/download_file";
+      g_assert_false (download (client, destination, NULL, NULL, &error));
+      g_assert_false (g_file_test (path, G_FILE_TEST_EXISTS));
+      break;
+    default:
+      g_assert_not_reached ();
+    }
+
+  g_assert_null (pulled);
+  return error;
+}
+
+#define N_V6_ROUTES 7
+
+/* 150 KB of nested brackets on every route, as an answer or as an error body (download_file's
+ * is read only up to 64 KiB, which nests deep enough too): refused before any parser sees it.
+ */
+static void
+test_hostile_nesting (void)
+{
+  TestServer *server = test_server_new ();
+  g_autoptr(OmsV6Client) client = client_for_url (server->url);
+  g_autofree char *body = nested_brackets (75000);
+
+  /* A download that succeeds is a file, not JSON: only its error body is read, so the last
+   * route is not called with a 200.
+   */
+  assert_routes_refuse_body (server, client, call_v6_route, N_V6_ROUTES - 1,
+                             SOUP_STATUS_OK, body, secrets);
+  assert_routes_refuse_body (server, client, call_v6_route, N_V6_ROUTES,
+                             SOUP_STATUS_NOT_FOUND, body, secrets);
+
+  test_server_free (server);
+}
+
+/* A central that takes the request and never answers: after the idle timeout (1 s here) it has
+ * stopped answering, a connection error, and the stalled request is tried again once.
+ */
+static void
+test_error_stall (void)
+{
+  HangServer *hang = hang_server_new ("http");
+  g_autoptr(OmsV6Client) client = NULL;
+  g_autoptr(OmsV6Batch) batch = NULL;
+  g_autoptr(GError) error = NULL;
+  guint attempts = _oms_http_get_n_attempts ();
+
+  _oms_http_set_timeout_scale (1.0, 1.0 / OMS_HTTP_DEFAULT_IDLE_TIMEOUT_SECONDS);
+  client = client_for_url (hang->url);
+  batch = pull (client, NULL, &error);
+  _oms_http_set_timeout_scale (1.0, 1.0);
+
+  g_assert_null (batch);
+  assert_sync_error (error, OMS_SYNC_ERROR_VARIANT_CONNECTION_ERROR, secrets);
+  assert_protocol_class (error, OMS_PROTOCOL_ERROR_CONNECTION);
+  g_assert_nonnull (strstr (error->message, "The server stopped answering"));
+  g_assert_nonnull (strstr (error->message, "/central/sync/pull"));
+  g_assert_cmpuint (_oms_http_get_n_attempts () - attempts, ==, 2);
+  g_assert_cmpuint (hang->connections->len, ==, 2);
+
+  hang_server_free (hang);
+}
+
 static void
 test_download_file_cancel (void)
 {
@@ -705,6 +821,8 @@ main (int   argc,
   protocol_test_init (&argc, &argv);
 
   g_test_add_func ("/oms/protocol/v6-client/pull", test_pull);
+  g_test_add_func ("/oms/protocol/v6-client/error/hostile-nesting", test_hostile_nesting);
+  g_test_add_func ("/oms/protocol/v6-client/error/stall", test_error_stall);
   g_test_add_func ("/oms/protocol/v6-client/patient-pull", test_patient_pull);
   g_test_add_func ("/oms/protocol/v6-client/push", test_push);
   g_test_add_func ("/oms/protocol/v6-client/site-status-reuse", test_site_status_and_reuse);

@@ -559,10 +559,10 @@ test_download_failure (Fixture       *fixture,
   g_autofree char *second = NULL;
   g_autoptr(GBytes) previous = g_bytes_new_static ("the copy from before\n", 21);
 
-  /* The central's truncate fault sends half the answer and then nothing: a read timeout of
-   * two seconds ends it.
+  /* The central's truncate fault sends half the answer and then nothing: an idle timeout of
+   * two seconds ends it, as a server that stopped answering.
    */
-  _oms_http_set_timeout_scale (1.0, 2.0 / OMS_HTTP_IO_TIMEOUT_SECONDS);
+  _oms_http_set_timeout_scale (1.0, 2.0 / OMS_HTTP_DEFAULT_IDLE_TIMEOUT_SECONDS);
 
   /* No copy yet: a truncated answer leaves nothing at all. */
   g_assert_true (oms_central_server_add_fault (fixture->central,
@@ -570,7 +570,8 @@ test_download_failure (Fixture       *fixture,
                                                &error));
   first = download (fixture, id, &error);
   g_assert_null (first);
-  g_assert_error (error, OMS_SYNC_ERROR, OMS_SYNC_ERROR_VARIANT_UNKNOWN);
+  g_assert_error (error, OMS_SYNC_ERROR, OMS_SYNC_ERROR_VARIANT_CONNECTION_ERROR);
+  g_assert_nonnull (strstr (error->message, "stopped answering"));
   g_clear_error (&error);
   g_assert_false (g_file_test (path, G_FILE_TEST_EXISTS));
   assert_no_partial_files (path);

@@ -10,6 +10,7 @@
 
 #include "oms-central-server.h"
 #include "oms-coldchain-queries.h"
+#include "oms-http-private.h"
 #include "oms-store-private.h"
 #include "oms-sync-buffer.h"
 #include "oms-sync-engine-private.h"
@@ -56,6 +57,8 @@ fixture_tear_down (Fixture       *fixture,
   g_assert_finalize_object (fixture->engine);
   g_assert_finalize_object (fixture->store);
   g_assert_finalize_object (fixture->central);
+  oms_test_remove_dir (fixture->central_dir);
+  oms_test_remove_dir (fixture->data_dir);
   g_free (fixture->store_id);
   oms_test_remove_dir (fixture->central_dir);
   oms_test_remove_dir (fixture->data_dir);
@@ -1187,6 +1190,441 @@ test_pull_merges (Fixture       *fixture,
                       json_node_get_object (received), "records")), ==, 0);
 }
 
+/*
+ * A hostile or stalled central (omsync issue 10)
+ */
+
+/* What a failed run must leave as it was: cursors, buffered and stored records, the changelog. */
+typedef struct
+{
+  gint64 cursors[4];
+  gint64 buffered;
+  gint64 records;
+  gint64 changelog;
+} SiteState;
+
+static void
+read_site_state (OmsStore  *store,
+                 SiteState *state)
+{
+  static const char * const keys[] = {
+    OMS_KV_CENTRAL_SYNC_PULL_CURSOR, OMS_KV_SYNC_PULL_CURSOR_V6,
+    OMS_KV_REMOTE_SYNC_PUSH_CURSOR, OMS_KV_SYNC_PUSH_CURSOR_V6,
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (keys); i++)
+    state->cursors[i] = oms_store_kv_get_int (store, keys[i], -1, NULL);
+  state->buffered = oms_test_query_int (store, "SELECT count(*) FROM sync_buffer");
+  state->records = oms_test_query_int (store, "SELECT count(*) FROM record");
+  state->changelog = oms_test_query_int (store, "SELECT count(*) FROM changelog");
+}
+
+/* The stall tests store the shortest idle timeout the settings take (5 s) and scale it to 1 s;
+ * a run they stall must end well within this (it takes about 2 s), where the old fixed 300 s
+ * read timeout, scaled alike, took a minute.
+ */
+#define STALLED_RUN_LIMIT_SECONDS 30
+
+static void
+use_short_idle_timeout (Fixture *fixture)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (oms_sync_settings_save_idle_timeout (fixture->store,
+                                                      OMS_SYNC_MIN_IDLE_TIMEOUT_SECONDS, &error));
+  g_assert_no_error (error);
+  _oms_http_set_timeout_scale (1.0, 1.0 / OMS_SYNC_MIN_IDLE_TIMEOUT_SECONDS);
+}
+
+/* Runs once with @fault set, which must fail the run within STALLED_RUN_LIMIT_SECONDS in
+ * @step (-1: before any step) with @variant and @code; returns its message.
+ */
+static char *
+run_with_fault (Fixture             *fixture,
+                const char          *fault,
+                int                  step,
+                OmsSyncErrorVariant  variant,
+                OmsProtocolError     code)
+{
+  g_autoptr(GError) error = NULL;
+  OmsProtocolError got = OMS_PROTOCOL_ERROR_CONNECTION;
+
+  OmsTestResult r = { 0 };
+
+  g_assert_true (oms_central_server_add_fault (fixture->central, fault, &error));
+  g_assert_no_error (error);
+  oms_sync_engine_run_async (fixture->engine, NULL, oms_test_result_cb, &r);
+  g_assert_true (oms_test_spin_until (&r.done, STALLED_RUN_LIMIT_SECONDS));
+  oms_central_server_clear_faults (fixture->central, NULL);
+  g_assert_false (r.ok);
+  error = g_steal_pointer (&r.error);
+
+  g_test_message ("%.60s…: %s", fault, error->message);
+  g_assert_error (error, OMS_SYNC_ERROR, (int) variant);
+  g_assert_true (oms_sync_error_get_protocol_error (error, &got));
+  g_assert_cmpint (got, ==, code);
+  g_assert_cmpint (oms_sync_run_get_open_step (oms_sync_engine_get_latest_run (fixture->engine)),
+                   ==, step);
+
+  return g_strdup (error->message);
+}
+
+static void
+assert_same_site_state (const SiteState *before,
+                        const SiteState *after)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (before->cursors); i++)
+    g_assert_cmpint (after->cursors[i], ==, before->cursors[i]);
+  g_assert_cmpint (after->buffered, ==, before->buffered);
+  g_assert_cmpint (after->records, ==, before->records);
+  g_assert_cmpint (after->changelog, ==, before->changelog);
+}
+
+/* 150 KB of nested brackets from each route a run reads: the run fails in that step with the
+ * body refused unread, and nothing of it is stored.
+ */
+static void
+test_hostile_bodies (Fixture       *fixture,
+                     gconstpointer  user_data)
+{
+  static const struct
+  {
+    const char *route;
+    int         step;
+  } cases[] = {
+    { "/sync/v5/site", -1 },
+    { "/sync/v5/central_records", OMS_SYNC_STEP_PULL_CENTRAL },
+    { "/sync/v5/queued_records", OMS_SYNC_STEP_PUSH },
+    { "/central/sync/pull", OMS_SYNC_STEP_PULL_V6 },
+  };
+  g_autofree char *brackets = g_malloc (150001);
+  g_autoptr(GError) error = NULL;
+
+  memset (brackets, '[', 75000);
+  memset (brackets + 75000, ']', 75000);
+  brackets[150000] = '\0';
+
+  configure_and_initialise (fixture);
+  /* Something for Pull V6, the last step, so a stored cursor would show. */
+  g_assert_true (oms_central_server_add_v6_record (fixture->central, "vaccination", "VAX-NEW",
+                                                   "Update", fixture->store_id, 0,
+                                                   "{\"id\":\"VAX-NEW\",\"name_id\":\"P1\"}",
+                                                   &error));
+  g_assert_no_error (error);
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *fault = g_strdup_printf ("%s:status=200,body=%s", cases[i].route,
+                                                brackets);
+      g_autofree char *message = NULL;
+      SiteState before;
+      SiteState after;
+
+      read_site_state (fixture->store, &before);
+      message = run_with_fault (fixture, fault, cases[i].step, OMS_SYNC_ERROR_VARIANT_UNKNOWN,
+                                OMS_PROTOCOL_ERROR_RESPONSE_PARSING);
+      g_assert_nonnull (strstr (message, "sent a response omsync cannot read"));
+      g_assert_nonnull (strstr (message, cases[i].route));
+      read_site_state (fixture->store, &after);
+      assert_same_site_state (&before, &after);
+    }
+
+  /* The same central, answering again: the record arrives. */
+  g_assert_true (oms_test_run_sync (fixture->engine, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (oms_test_query_int (fixture->store, "SELECT count(*) FROM sync_buffer "
+                                                       "WHERE record_id = 'VAX-NEW'"), ==, 1);
+}
+
+/* Settings checked against a central whose site answer is 150 KB of brackets are refused, and
+ * nothing is stored.
+ */
+static void
+test_hostile_settings (Fixture       *fixture,
+                       gconstpointer  user_data)
+{
+  g_autofree char *brackets = g_malloc (150001);
+  g_autofree char *fault = NULL;
+  g_autoptr(GError) error = NULL;
+  OmsProtocolError code = OMS_PROTOCOL_ERROR_CONNECTION;
+
+  memset (brackets, '[', 75000);
+  memset (brackets + 75000, ']', 75000);
+  brackets[150000] = '\0';
+  fault = g_strdup_printf ("/sync/v5/site:status=200,body=%s", brackets);
+  g_assert_true (oms_central_server_add_fault (fixture->central, fault, &error));
+
+  g_assert_false (oms_test_save_settings (fixture->store, fixture->central, "pass", &error));
+  g_assert_error (error, OMS_SYNC_ERROR, OMS_SYNC_ERROR_VARIANT_UNKNOWN);
+  g_assert_true (oms_sync_error_get_protocol_error (error, &code));
+  g_assert_cmpint (code, ==, OMS_PROTOCOL_ERROR_RESPONSE_PARSING);
+  g_assert_nonnull (strstr (error->message, "sent a response omsync cannot read"));
+  g_assert_false (oms_store_kv_has (fixture->store, OMS_KV_SYNC_URL, NULL));
+  g_assert_false (oms_store_kv_has (fixture->store, OMS_KV_SYNC_SITE_UUID, NULL));
+}
+
+/* How many attempts one run that succeeds starts: the baseline the stall tests add to. */
+static guint
+attempts_of_a_run (Fixture *fixture)
+{
+  g_autoptr(GError) error = NULL;
+  guint before = _oms_http_get_n_attempts ();
+
+  g_assert_true (oms_test_run_sync (fixture->engine, &error));
+  g_assert_no_error (error);
+  return _oms_http_get_n_attempts () - before;
+}
+
+/* A central that takes a request and never answers: after the idle timeout (5 s stored, scaled
+ * to 1 s here; 60 s by default) it has stopped answering; the stalled request is tried once more, then the run
+ * ends with a connection error. The next run, once the central answers again, succeeds.
+ */
+static void
+test_stalled_central (Fixture       *fixture,
+                      gconstpointer  user_data)
+{
+  static const struct
+  {
+    const char *fault;
+    const char *route;
+    int         step;
+  } cases[] = {
+    { "/sync/v5/site:hang", "/sync/v5/site", -1 },
+    { "/central/sync/pull:hang", "/central/sync/pull", OMS_SYNC_STEP_PULL_V6 },
+    /* Half the body, then nothing. */
+    { "/central/sync/pull:truncate", "/central/sync/pull", OMS_SYNC_STEP_PULL_V6 },
+  };
+  g_autoptr(GError) error = NULL;
+  guint baseline;
+
+  configure_and_initialise (fixture);
+  use_short_idle_timeout (fixture);
+  baseline = attempts_of_a_run (fixture);
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *message = NULL;
+      guint before = _oms_http_get_n_attempts ();
+      guint extra;
+
+      message = run_with_fault (fixture, cases[i].fault, cases[i].step,
+                                OMS_SYNC_ERROR_VARIANT_CONNECTION_ERROR,
+                                OMS_PROTOCOL_ERROR_CONNECTION);
+      g_assert_nonnull (strstr (message, "The server stopped answering"));
+      g_assert_nonnull (strstr (message, cases[i].route));
+
+      /* The run stopped at the stalled request, which was tried exactly twice: one attempt
+       * more than a run that gets that far, no fewer requests before it.
+       */
+      extra = _oms_http_get_n_attempts () - before;
+      if (cases[i].step < 0)
+        g_assert_cmpuint (extra, ==, 2);
+      else
+        g_assert_cmpuint (extra, <=, baseline + 1);
+      g_assert_cmpuint (extra, >=, 2);
+
+      g_assert_cmpuint (attempts_of_a_run (fixture), ==, baseline);
+    }
+
+  /* One stall, then an answer: the second attempt carries the run. */
+  g_assert_true (oms_central_server_add_fault (fixture->central, "/sync/v5/site:hang,times=1",
+                                               &error));
+  g_assert_cmpuint (attempts_of_a_run (fixture), ==, baseline + 1);
+
+  /* Two stalls end the run; the next run succeeds. */
+  g_assert_true (oms_central_server_add_fault (fixture->central, "/central/sync/pull:hang,times=2",
+                                               &error));
+  g_assert_false (oms_test_run_sync (fixture->engine, &error));
+  g_assert_error (error, OMS_SYNC_ERROR, OMS_SYNC_ERROR_VARIANT_CONNECTION_ERROR);
+  g_clear_error (&error);
+  g_assert_cmpuint (attempts_of_a_run (fixture), ==, baseline);
+
+  _oms_http_set_timeout_scale (1.0, 1.0);
+}
+
+/* A body that arrives slowly but steadily is never cut, even when it takes longer than the
+ * idle timeout (5 s stored, 1 s here) to arrive: at 2000 bytes a second, a few kB take seconds.
+ */
+static void
+test_slow_body_not_cut (Fixture       *fixture,
+                        gconstpointer  user_data)
+{
+  g_autoptr(GError) error = NULL;
+  gint64 start;
+
+  configure_and_initialise (fixture);
+  for (guint i = 0; i < 40; i++)
+    {
+      g_autofree char *id = g_strdup_printf ("VAX-SLOW-%u", i);
+      g_autofree char *data = g_strdup_printf ("{\"id\":\"%s\",\"name_id\":\"P1\","
+                                               "\"comment\":\"arrives slowly\"}", id);
+
+      g_assert_true (oms_central_server_add_v6_record (fixture->central, "vaccination", id,
+                                                       "Update", fixture->store_id, 0, data,
+                                                       &error));
+      g_assert_no_error (error);
+    }
+
+  use_short_idle_timeout (fixture);
+  g_assert_true (oms_central_server_add_fault (fixture->central,
+                                               "/central/sync/pull:bandwidth=2000,times=1",
+                                               &error));
+  start = g_get_monotonic_time ();
+  g_assert_true (oms_test_run_sync (fixture->engine, &error));
+  g_assert_no_error (error);
+  _oms_http_set_timeout_scale (1.0, 1.0);
+
+  /* The body did take longer than the idle timeout: the test tested something. */
+  g_assert_cmpint (g_get_monotonic_time () - start, >, 2 * G_USEC_PER_SEC);
+  g_assert_cmpint (oms_test_query_int (fixture->store, "SELECT count(*) FROM sync_buffer "
+                                                       "WHERE record_id LIKE 'VAX-SLOW-%'"),
+                   ==, 40);
+}
+
+typedef struct
+{
+  const char *fault;
+  const char *route;
+  int         step;
+  gboolean    initialised;
+} LegacyStall;
+
+/* Half of a legacy sync answer, then nothing (the central's truncate fault). The stalled
+ * attempt ends after the idle timeout (5 s stored, 1 s here); the legacy central still counts that request
+ * as the site's running sync, so the one retry is refused with `sync_is_running` and the run
+ * ends there, in that step, with the central's error.
+ */
+static void
+test_stalled_legacy_route (Fixture       *fixture,
+                           gconstpointer  user_data)
+{
+  const LegacyStall *stall = user_data;
+  g_autofree char *message = NULL;
+  g_autoptr(GError) error = NULL;
+  guint baseline = 0;
+  guint extra;
+  guint before;
+
+  if (stall->initialised)
+    {
+      configure_and_initialise (fixture);
+      baseline = attempts_of_a_run (fixture);
+    }
+  else
+    {
+      g_assert_true (oms_test_save_settings (fixture->store, fixture->central, "pass", &error));
+      g_assert_no_error (error);
+    }
+
+  use_short_idle_timeout (fixture);
+  before = _oms_http_get_n_attempts ();
+  message = run_with_fault (fixture, stall->fault, stall->step, OMS_SYNC_ERROR_VARIANT_UNKNOWN,
+                            OMS_PROTOCOL_ERROR_HTTP_STATUS_PARSED);
+  _oms_http_set_timeout_scale (1.0, 1.0);
+
+  g_assert_nonnull (strstr (message, stall->route));
+  g_assert_nonnull (strstr (message, "sync_is_running"));
+  extra = _oms_http_get_n_attempts () - before;
+  if (stall->initialised)
+    g_assert_cmpuint (extra, <=, baseline + 1);
+  else
+    g_assert_cmpuint (extra, ==, 3);  /* site, then initialise twice */
+}
+
+static const LegacyStall stall_initialise = {
+  "/sync/v5/initialise:truncate", "/sync/v5/initialise", OMS_SYNC_STEP_PREPARE_INITIAL, FALSE,
+};
+static const LegacyStall stall_central_records = {
+  "/sync/v5/central_records:truncate", "/sync/v5/central_records", OMS_SYNC_STEP_PULL_CENTRAL,
+  TRUE,
+};
+static const LegacyStall stall_queued_records = {
+  "/sync/v5/queued_records:truncate", "/sync/v5/queued_records", OMS_SYNC_STEP_PUSH, TRUE,
+};
+
+typedef struct
+{
+  gboolean waited;          /* waiting-for-server turned on */
+  int      step_waited_in;
+  gboolean stopped_waiting; /* and off again while the run went on */
+} WaitWatch;
+
+static void
+waiting_changed_cb (OmsSyncEngine *engine,
+                    GParamSpec    *pspec,
+                    WaitWatch     *watch)
+{
+  if (oms_sync_engine_get_waiting_for_server (engine))
+    {
+      watch->waited = TRUE;
+      watch->step_waited_in = oms_sync_engine_get_current_step (engine);
+    }
+  else if (watch->waited && oms_sync_engine_get_is_syncing (engine))
+    {
+      watch->stopped_waiting = TRUE;
+    }
+}
+
+/* A request that hears nothing for a while (0.5 s here, 5 s by default) makes the engine say
+ * it waits for the server, in the step it runs, until the answer flows.
+ */
+static void
+test_waiting_for_server (Fixture       *fixture,
+                         gconstpointer  user_data)
+{
+  g_autoptr(GError) error = NULL;
+  WaitWatch watch = { FALSE, -1, FALSE };
+  gulong handler;
+
+  configure_and_initialise (fixture);
+  g_assert_false (oms_sync_engine_get_waiting_for_server (fixture->engine));
+
+  _oms_http_set_timeout_scale (1.0, 0.1);
+  g_assert_true (oms_central_server_add_fault (fixture->central,
+                                               "/sync/v5/central_records:latency=2500,times=1",
+                                               &error));
+  handler = g_signal_connect (fixture->engine, "notify::waiting-for-server",
+                              G_CALLBACK (waiting_changed_cb), &watch);
+  g_assert_true (oms_test_run_sync (fixture->engine, &error));
+  g_assert_no_error (error);
+  g_clear_signal_handler (&handler, fixture->engine);
+  _oms_http_set_timeout_scale (1.0, 1.0);
+
+  g_assert_true (watch.waited);
+  g_assert_cmpint (watch.step_waited_in, ==, OMS_SYNC_STEP_PULL_CENTRAL);
+  g_assert_true (watch.stopped_waiting);
+  g_assert_false (oms_sync_engine_get_waiting_for_server (fixture->engine));
+}
+
+/* The idle timeout is the store's, checked when it is saved. */
+static void
+test_idle_timeout_setting (Fixture       *fixture,
+                           gconstpointer  user_data)
+{
+  static const gint64 refused[] = { 0, -1, 4, 3601, G_MAXINT64 };
+  g_autoptr(GError) error = NULL;
+
+  g_assert_cmpuint (oms_sync_settings_load_idle_timeout (fixture->store), ==,
+                    OMS_HTTP_DEFAULT_IDLE_TIMEOUT_SECONDS);
+  g_assert_true (oms_sync_settings_save_idle_timeout (fixture->store, 90, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (oms_sync_settings_load_idle_timeout (fixture->store), ==, 90);
+
+  for (guint i = 0; i < G_N_ELEMENTS (refused); i++)
+    {
+      g_assert_false (oms_sync_settings_save_idle_timeout (fixture->store, refused[i], &error));
+      g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT);
+      g_clear_error (&error);
+      g_assert_cmpuint (oms_sync_settings_load_idle_timeout (fixture->store), ==, 90);
+    }
+
+  /* A value written by hand out of range falls back to the default. */
+  g_assert_true (oms_store_kv_set_bigint (fixture->store, OMS_KV_IDLE_TIMEOUT_SECONDS, 0,
+                                          &error));
+  g_assert_cmpuint (oms_sync_settings_load_idle_timeout (fixture->store), ==,
+                    OMS_HTTP_DEFAULT_IDLE_TIMEOUT_SECONDS);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1215,6 +1653,18 @@ main (int   argc,
   ADD ("/oms/sync/pipelined-pull-cancelled", test_pipelined_pull_cancelled);
   ADD ("/oms/sync/checkpoint-after-run", test_checkpoint_after_run);
   ADD ("/oms/sync/patient-pull", test_patient_pull);
+  ADD ("/oms/sync/hostile-bodies", test_hostile_bodies);
+  ADD ("/oms/sync/hostile-settings", test_hostile_settings);
+  ADD ("/oms/sync/stalled-central", test_stalled_central);
+  ADD ("/oms/sync/slow-body-not-cut", test_slow_body_not_cut);
+  g_test_add ("/oms/sync/stalled-legacy/initialise", Fixture, &stall_initialise,
+              fixture_set_up, test_stalled_legacy_route, fixture_tear_down);
+  g_test_add ("/oms/sync/stalled-legacy/central-records", Fixture, &stall_central_records,
+              fixture_set_up, test_stalled_legacy_route, fixture_tear_down);
+  g_test_add ("/oms/sync/stalled-legacy/queued-records", Fixture, &stall_queued_records,
+              fixture_set_up, test_stalled_legacy_route, fixture_tear_down);
+  ADD ("/oms/sync/waiting-for-server", test_waiting_for_server);
+  ADD ("/oms/sync/idle-timeout-setting", test_idle_timeout_setting);
 
 #undef ADD
 

@@ -14,6 +14,7 @@
 #include "oms-application.h"
 #include "oms-central-server.h"
 #include "oms-error-button.h"
+#include "oms-http-private.h"
 #include "oms-locale.h"
 #include "oms-stepper.h"
 #include "oms-store-private.h"
@@ -113,6 +114,53 @@ test_stepper_operational (void)
                  g_strcmp0 (gtk_widget_get_css_name (stepper), "stepper") == 0);
   g_assert_cmpint (gtk_accessible_get_accessible_role (GTK_ACCESSIBLE (stepper)), ==,
                    GTK_ACCESSIBLE_ROLE_LIST);
+
+  g_object_unref (stepper);
+}
+
+/* While the running step's request hears nothing from the server, the step says so in place of
+ * its count, and stops saying so when bytes flow again or the run ends.
+ */
+static void
+test_stepper_waiting (void)
+{
+  GtkWidget *stepper = g_object_ref_sink (oms_stepper_new ());
+  OmsStepper *s = OMS_STEPPER (stepper);
+  g_autoptr(OmsSyncRun) run = make_run (OMS_SYNC_STEP_PUSH_V6, OMS_SYNC_STEP_PUSH,
+                                        OMS_SYNC_STEP_PULL_CENTRAL);
+
+  run->steps[OMS_SYNC_STEP_PULL_CENTRAL].has_total = TRUE;
+  run->steps[OMS_SYNC_STEP_PULL_CENTRAL].total = 500;
+  run->steps[OMS_SYNC_STEP_PULL_CENTRAL].done = 100;
+  oms_stepper_set_run (s, run, OMS_SYNC_MODE_OPERATIONAL, TRUE, TRUE);
+  g_assert_cmpstr (oms_stepper_get_step_progress_label (s, OMS_SYNC_STEP_PULL_CENTRAL), ==,
+                   "100 / 500");
+
+  oms_stepper_set_waiting (s, TRUE);
+  g_assert_cmpstr (oms_stepper_get_step_progress_label (s, OMS_SYNC_STEP_PULL_CENTRAL), ==,
+                   "Waiting for the server…");
+  g_assert_cmpstr (oms_stepper_get_step_accessible_label (s, OMS_SYNC_STEP_PULL_CENTRAL), ==,
+                   "Pull central, step 3 of 6, in progress, 100 of 500, waiting for the server");
+  /* Only the running step waits. */
+  g_assert_null (oms_stepper_get_step_progress_label (s, OMS_SYNC_STEP_PUSH));
+  g_assert_null (oms_stepper_get_step_progress_label (s, OMS_SYNC_STEP_PULL_REMOTE));
+
+  /* Progress while waiting keeps the wait shown; the count is back once bytes flow. */
+  run->steps[OMS_SYNC_STEP_PULL_CENTRAL].done = 200;
+  oms_stepper_set_run (s, run, OMS_SYNC_MODE_OPERATIONAL, TRUE, TRUE);
+  g_assert_cmpstr (oms_stepper_get_step_progress_label (s, OMS_SYNC_STEP_PULL_CENTRAL), ==,
+                   "Waiting for the server…");
+  oms_stepper_set_waiting (s, FALSE);
+  g_assert_cmpstr (oms_stepper_get_step_progress_label (s, OMS_SYNC_STEP_PULL_CENTRAL), ==,
+                   "200 / 500");
+  g_assert_cmpstr (oms_stepper_get_step_accessible_label (s, OMS_SYNC_STEP_PULL_CENTRAL), ==,
+                   "Pull central, step 3 of 6, in progress, 200 of 500");
+
+  /* A step that is not running never says it waits. */
+  oms_stepper_set_waiting (s, TRUE);
+  oms_stepper_set_run (s, run, OMS_SYNC_MODE_OPERATIONAL, TRUE, FALSE);
+  g_assert_cmpstr (oms_stepper_get_step_progress_label (s, OMS_SYNC_STEP_PULL_CENTRAL), ==,
+                   "200 / 500");
 
   g_object_unref (stepper);
 }
@@ -766,6 +814,50 @@ body_sync_now (AppFixture *f)
   oms_central_server_clear_faults (f->central, NULL);
 }
 
+static gboolean
+pull_central_says_waiting (gpointer data)
+{
+  RunWait *w = data;
+  OmsStepper *stepper = OMS_STEPPER (oms_sync_window_get_stepper (w->window));
+
+  return g_strcmp0 (oms_stepper_get_step_progress_label (stepper, OMS_SYNC_STEP_PULL_CENTRAL),
+                    "Waiting for the server…") == 0;
+}
+
+/* A central that takes its time over one answer (2.5 s; the wait shows after 0.5 s here, 5 s
+ * by default): the running step says it waits for the server, then carries on.
+ */
+static void
+body_waiting_for_server (AppFixture *f)
+{
+  OmsSyncWindow *window;
+  OmsStepper *stepper;
+  RunWait w = { f, NULL };
+
+  configure_site (f);
+  window = open_sync_window (f);
+  w.window = window;
+  stepper = OMS_STEPPER (oms_sync_window_get_stepper (window));
+
+  _oms_http_set_timeout_scale (1.0, 0.1);
+  g_assert_true (oms_central_server_add_fault (f->central,
+                                               "/sync/v5/central_records:latency=2500,times=1",
+                                               &f->error));
+  g_assert_no_error (f->error);
+  g_assert_true (gtk_widget_activate (oms_sync_window_get_sync_button (window)));
+  g_assert_true (oms_test_wait_until (pull_central_says_waiting, &w));
+  g_assert_true (oms_sync_engine_get_waiting_for_server (f->engine));
+  g_assert_cmpint (oms_stepper_get_step_state (stepper, OMS_SYNC_STEP_PULL_CENTRAL), ==,
+                   OMS_STEPPER_STATE_ACTIVE);
+
+  g_assert_true (oms_test_wait_until (run_succeeded_and_shown, &w));
+  _oms_http_set_timeout_scale (1.0, 1.0);
+  g_assert_false (oms_sync_engine_get_waiting_for_server (f->engine));
+  for (OmsSyncStep s = 0; s < OMS_SYNC_N_STEPS; s++)
+    g_assert_cmpstr (oms_stepper_get_step_progress_label (stepper, s), !=,
+                     "Waiting for the server…");
+}
+
 static void
 body_interrupted (AppFixture *f)
 {
@@ -865,6 +957,12 @@ test_interrupted (void)
   run_app_test (body_interrupted, TRUE);
 }
 
+static void
+test_waiting_for_server (void)
+{
+  run_app_test (body_waiting_for_server, FALSE);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -881,6 +979,7 @@ main (int   argc,
 
   g_test_add_func ("/oms/ui/stepper/operational", test_stepper_operational);
   g_test_add_func ("/oms/ui/stepper/initialising", test_stepper_initialising);
+  g_test_add_func ("/oms/ui/stepper/waiting", test_stepper_waiting);
   g_test_add_func ("/oms/ui/stepper/failed", test_stepper_failed);
   g_test_add_func ("/oms/ui/stepper/skipped", test_stepper_skipped);
   g_test_add_func ("/oms/ui/badge/table", test_badge_table);
@@ -890,6 +989,7 @@ main (int   argc,
   g_test_add_func ("/oms/ui/sync-window/open-starts-nothing", test_open_starts_nothing);
   g_test_add_func ("/oms/ui/sync-window/sync-now", test_sync_now);
   g_test_add_func ("/oms/ui/sync-window/interrupted", test_interrupted);
+  g_test_add_func ("/oms/ui/sync-window/waiting-for-server", test_waiting_for_server);
 
   return g_test_run ();
 }

@@ -12,6 +12,7 @@
 #include <glib/gi18n.h>
 
 #include "oms-http-private.h"
+#include "oms-json-gate.h"
 #include "oms-protocol-error.h"
 
 /* The HTTP transport shared by both protocol clients (PROTOCOL.md §2.1, STYLE.md §2.14).
@@ -26,27 +27,44 @@
  * connect timeout. Any failure before ::starting is a connect failure, as reqwest's
  * `is_connect()` (DNS, refused, unreachable, TLS handshake, connect timeout).
  *
+ * Idle timeout. Open mSupply gives every read 300 s and tries three times, so a server that
+ * accepts a request and never answers holds a sync for 15 minutes. omsync ends an attempt when
+ * nothing has gone either way for the idle timeout (60 s unless the store says otherwise,
+ * oms_sync_settings_load_idle_timeout()), and retries such a stalled attempt once only: a
+ * stalled request ends within 2 × (10 s + 60 s). The session `timeout` is exactly that: libsoup
+ * sets it on each connection's GSocket, where it bounds every single read or write that waits
+ * (g_socket_set_timeout()), so a body that keeps arriving, however slowly, is never cut. A stall
+ * is reported as OMS_PROTOCOL_ERROR_CONNECTION: the server stopped answering.
+ *
+ * Bodies. The decoded body (gzip already undone by SoupContentDecoder) is read here in chunks
+ * and refused once it grows past OMS_JSON_GATE_MAX_RESPONSE_BYTES, so neither a huge answer nor
+ * a small gzip bomb is ever held whole. Every body is JSON (or the text of an error), and its
+ * caller passes it through oms_http_check_json_body() before any parser sees it.
+ *
  * Connection reuse. libsoup only puts a POST on an idle keep-alive connection when the message
  * is flagged SOUP_MESSAGE_IDEMPOTENT (TESTING.md §9); without it every push batch would open a
  * new TCP (and TLS) connection. The flag is set on every message. It does not make libsoup
  * resend anything: in 3.2 the silent resend of a request that failed on a reused connection
  * (`request_is_restartable`) tests the method (GET, HEAD, ...), not the flag. The only resends
- * are this file's retries, which follow Open mSupply's policy exactly (connect failure, timeout,
- * 408). Those resends are safe for every route both APIs have: acknowledged_records deletes
- * rows, so a replay deletes nothing more; a replayed push batch upserts the same records into
- * the server's sync buffer by record id; initialise, pulls and site status calls change nothing
- * a second call would undo. libsoup 3.2 does close the connection after a 204 that has no
- * Content-Length (soup_message_is_keepalive() takes it for an EOF-terminated body), so a 204
- * acknowledgement makes the next request connect again.
+ * are this file's retries, which follow Open mSupply's policy (connect failure, timeout, 408),
+ * with the stall limit above. Those resends are safe for every route both APIs have:
+ * acknowledged_records deletes rows, so a replay deletes nothing more; a replayed push batch
+ * upserts the same records into the server's sync buffer by record id; initialise, pulls and
+ * site status calls change nothing a second call would undo. libsoup 3.2 does close the
+ * connection after a 204 that has no Content-Length (soup_message_is_keepalive() takes it for
+ * an EOF-terminated body), so a 204 acknowledgement makes the next request connect again.
  */
 
 #define ACCEPT_ENCODING "gzip"
 #define POOL_IDLE_TIMEOUT_SECONDS 90
+#define BODY_CHUNK_BYTES (64 * 1024)
+#define MONITOR_KEY "oms-http-monitor"
 
 static const guint connect_timeouts_ms[OMS_HTTP_MAX_ATTEMPTS] = { 2000, 5000, 10000 };
 
 static double connect_timeout_scale = 1.0;
 static double io_timeout_scale = 1.0;
+static gsize max_body_bytes = OMS_JSON_GATE_MAX_RESPONSE_BYTES;
 static guint n_attempts;
 
 typedef struct
@@ -59,15 +77,20 @@ typedef struct
   OmsHttpPrepareFunc  prepare;
   gpointer            prepare_data;
   GDestroyNotify      prepare_data_destroy;
+  OmsHttpMonitor     *monitor;      /* the session's, or NULL */
+  guint               n_stalls;
 
   /* the current attempt */
   guint               attempt;
   SoupMessage        *message;
   GCancellable       *attempt_cancellable;
   GSource            *connect_timer;
+  GSource            *waiting_timer;  /* fires when no byte went either way for a while */
   gulong              cancelled_id;
+  guint               status;
   gboolean            connected;
   gboolean            connect_timed_out;
+  gboolean            waiting;
 } SendData;
 
 typedef struct
@@ -87,6 +110,12 @@ _oms_http_set_timeout_scale (double connect_scale,
 
   connect_timeout_scale = connect_scale;
   io_timeout_scale = io_scale;
+}
+
+void
+_oms_http_set_max_body_bytes (gsize max_bytes)
+{
+  max_body_bytes = max_bytes > 0 ? max_bytes : OMS_JSON_GATE_MAX_RESPONSE_BYTES;
 }
 
 guint
@@ -144,12 +173,55 @@ scaled_ms (guint ms)
   return MAX (1, (guint) (ms * connect_timeout_scale));
 }
 
+static gint64
+waiting_after_us (void)
+{
+  return MAX (1, (gint64) (OMS_HTTP_WAITING_AFTER_SECONDS * G_USEC_PER_SEC * io_timeout_scale));
+}
+
+/* The request's URL as errors show it: no user info, no credentials. */
+static char *
+describe_uri (GUri *uri)
+{
+  g_autofree char *text = NULL;
+
+  if (uri == NULL)
+    return g_strdup (_("the server"));
+
+  text = g_uri_to_string_partial (uri, G_URI_HIDE_USERINFO | G_URI_HIDE_PASSWORD);
+  return oms_protocol_redact (text, NULL);
+}
+
+static GError *
+unreadable_response_error (GUri       *uri,
+                           const char *reason)
+{
+  g_autofree char *where = describe_uri (uri);
+
+  /* Translators: the first %s is the server's URL, the second why its answer was refused,
+   * e.g. "the body is larger than 64.0 MB".
+   */
+  return g_error_new (OMS_PROTOCOL_ERROR, OMS_PROTOCOL_ERROR_RESPONSE_PARSING,
+                      _("The server at %s sent a response omsync cannot read: %s"), where,
+                      reason);
+}
+
+static GError *
+too_large_error (GUri *uri)
+{
+  g_autofree char *limit = g_format_size (max_body_bytes);
+  /* Translators: %s is a size such as "64.0 MB" */
+  g_autofree char *reason = g_strdup_printf (_("the body is larger than %s"), limit);
+
+  return unreadable_response_error (uri, reason);
+}
+
 /**
  * oms_http_session_new:
  *
- * Makes the session one protocol client uses for all its calls: a read timeout of
- * %OMS_HTTP_IO_TIMEOUT_SECONDS (no total timeout), the `omsync/VERSION` user agent, gzip
- * decoding (libsoup's SoupContentDecoder), and a SoupLogger at SOUP_LOGGER_LOG_HEADERS that
+ * Makes the session one protocol client uses for all its calls: an idle timeout of
+ * %OMS_HTTP_DEFAULT_IDLE_TIMEOUT_SECONDS (no total timeout), the `omsync/VERSION` user agent,
+ * gzip decoding (libsoup's SoupContentDecoder), and a SoupLogger at SOUP_LOGGER_LOG_HEADERS that
  * writes to g_debug() with `Authorization` values hidden. libsoup's own auth manager is
  * removed: both APIs authenticate pre-emptively on every request and a 401 is an answer, not
  * a challenge to retry.
@@ -163,8 +235,7 @@ oms_http_session_new (void)
   SoupSession *session;
 
   session = soup_session_new ();
-  soup_session_set_timeout (session,
-                            MAX (1, (guint) (OMS_HTTP_IO_TIMEOUT_SECONDS * io_timeout_scale)));
+  oms_http_session_set_idle_timeout (session, OMS_HTTP_DEFAULT_IDLE_TIMEOUT_SECONDS);
   soup_session_set_idle_timeout (session, POOL_IDLE_TIMEOUT_SECONDS);
   soup_session_set_user_agent (session, "omsync/" PACKAGE_VERSION);
   soup_session_remove_feature_by_type (session, SOUP_TYPE_AUTH_MANAGER);
@@ -178,6 +249,293 @@ oms_http_session_new (void)
   return session;
 }
 
+/**
+ * oms_http_session_set_idle_timeout:
+ * @session: a session from oms_http_session_new()
+ * @seconds: how long a request may go without a byte received or sent, at least 1
+ *
+ * Sets libsoup's per-operation socket timeout, which is an idle timeout (see the top of this
+ * file). Connections already open keep the one they were made with: call this before the
+ * session's first request.
+ */
+void
+oms_http_session_set_idle_timeout (SoupSession *session,
+                                   guint        seconds)
+{
+  g_return_if_fail (SOUP_IS_SESSION (session));
+  g_return_if_fail (seconds > 0);
+
+  /* libsoup counts whole seconds: a scaled timeout never drops below one. */
+  soup_session_set_timeout (session, MAX (1, (guint) (seconds * io_timeout_scale)));
+}
+
+/**
+ * oms_http_session_set_monitor:
+ * @session: a session from oms_http_session_new()
+ * @monitor: (nullable): the monitor its requests report to
+ *
+ * Requests sent through oms_http_send_async() afterwards tell @monitor when they have had no
+ * byte from or to the server for %OMS_HTTP_WAITING_AFTER_SECONDS, and when bytes flow again.
+ */
+void
+oms_http_session_set_monitor (SoupSession    *session,
+                              OmsHttpMonitor *monitor)
+{
+  g_return_if_fail (SOUP_IS_SESSION (session));
+  g_return_if_fail (monitor == NULL || OMS_IS_HTTP_MONITOR (monitor));
+
+  g_object_set_data_full (G_OBJECT (session), MONITOR_KEY,
+                          monitor != NULL ? g_object_ref (monitor) : NULL, g_object_unref);
+}
+
+/*
+ * Reading a body, with a cap
+ */
+
+typedef void (*BodyActivityFunc) (gpointer user_data);
+
+typedef struct
+{
+  GUri             *uri;
+  GByteArray       *buffer;
+  guint8            probe;          /* the byte read past the cap, if any */
+  gboolean          probing;        /* the read in flight is of that byte */
+  BodyActivityFunc  on_activity;
+  gpointer          activity_data;
+} BodyRead;
+
+static void
+body_read_free (gpointer user_data)
+{
+  BodyRead *read = user_data;
+
+  g_clear_pointer (&read->uri, g_uri_unref);
+  g_clear_pointer (&read->buffer, g_byte_array_unref);
+  g_free (read);
+}
+
+static void body_read_next (GTask *task);
+
+static void
+body_read_closed_cb (GObject      *object,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  BodyRead *read = g_task_get_task_data (task);
+
+  /* The body is whole; a failure to close only costs the connection. */
+  g_input_stream_close_finish (G_INPUT_STREAM (object), result, NULL);
+  g_task_return_pointer (task, g_byte_array_free_to_bytes (g_steal_pointer (&read->buffer)),
+                         (GDestroyNotify) g_bytes_unref);
+}
+
+static void
+body_read_cb (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  BodyRead *read = g_task_get_task_data (task);
+  GInputStream *stream = G_INPUT_STREAM (object);
+  GError *error = NULL;
+  gssize n;
+
+  n = g_input_stream_read_finish (stream, result, &error);
+  if (!read->probing)
+    g_byte_array_set_size (read->buffer, read->buffer->len - BODY_CHUNK_BYTES + MAX (n, 0));
+
+  if (n < 0)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+
+  if (n == 0)
+    {
+      int priority = g_task_get_priority (task);
+
+      g_input_stream_close_async (stream, priority, NULL, body_read_closed_cb,
+                                  g_steal_pointer (&task));
+      return;
+    }
+
+  if (read->on_activity != NULL)
+    read->on_activity (read->activity_data);
+
+  if (read->probing)
+    {
+      /* Dropping the stream unread closes the connection: nothing more comes in. */
+      g_task_return_error (task, too_large_error (read->uri));
+      return;
+    }
+
+  body_read_next (g_steal_pointer (&task));
+}
+
+/* Takes over @task's reference. */
+static void
+body_read_next (GTask *task)
+{
+  BodyRead *read = g_task_get_task_data (task);
+  GInputStream *stream = g_task_get_source_object (task);
+  gsize length = read->buffer->len;
+  void *into;
+  gsize count;
+
+  /* Up to the cap in chunks, then one byte more to learn whether the body goes past it. */
+  read->probing = length >= max_body_bytes;
+  if (read->probing)
+    {
+      into = &read->probe;
+      count = 1;
+    }
+  else
+    {
+      g_byte_array_set_size (read->buffer, length + BODY_CHUNK_BYTES);
+      into = read->buffer->data + length;
+      count = MIN ((gsize) BODY_CHUNK_BYTES, max_body_bytes - length);
+    }
+
+  g_input_stream_read_async (stream, into, count, g_task_get_priority (task),
+                             g_task_get_cancellable (task), body_read_cb, task);
+}
+
+/* Whether the headers promise a decoded body longer than the cap. */
+static gboolean
+announces_too_large (SoupMessage *message,
+                     goffset     *out_length)
+{
+  SoupMessageHeaders *headers = soup_message_get_response_headers (message);
+  const char *encoding = soup_message_headers_get_one (headers, "Content-Encoding");
+
+  *out_length = -1;
+  if (soup_message_headers_get_encoding (headers) != SOUP_ENCODING_CONTENT_LENGTH ||
+      (encoding != NULL && g_ascii_strcasecmp (encoding, "identity") != 0))
+    return FALSE;
+
+  *out_length = soup_message_headers_get_content_length (headers);
+  return *out_length > 0 && (guint64) *out_length > max_body_bytes;
+}
+
+static void
+body_read_start (GInputStream        *stream,
+                 SoupMessage         *message,
+                 int                  priority,
+                 GCancellable        *cancellable,
+                 BodyActivityFunc     on_activity,
+                 gpointer             activity_data,
+                 GAsyncReadyCallback  callback,
+                 gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (stream, cancellable, callback, user_data);
+  BodyRead *read = g_new0 (BodyRead, 1);
+  goffset length;
+
+  g_task_set_source_tag (task, body_read_start);
+  g_task_set_priority (task, priority);
+  g_task_set_task_data (task, read, body_read_free);
+  read->uri = g_uri_ref (soup_message_get_uri (message));
+  read->on_activity = on_activity;
+  read->activity_data = activity_data;
+
+  if (announces_too_large (message, &length))
+    {
+      g_task_return_error (task, too_large_error (read->uri));
+      return;
+    }
+
+  read->buffer = g_byte_array_sized_new (length > 0 ? (guint) length : BODY_CHUNK_BYTES);
+  body_read_next (g_steal_pointer (&task));
+}
+
+static GBytes *
+body_read_finish (GAsyncResult  *result,
+                  GError       **error)
+{
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == body_read_start, NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/**
+ * oms_http_read_body_async:
+ * @stream: the body of @message, from soup_session_send_finish()
+ * @message: the message
+ * @cancellable: (nullable): a cancellable
+ * @callback: called when the whole body is read, or reading it failed
+ * @user_data: data for @callback
+ *
+ * Reads @stream to its end, closes it, and gives the body. A body longer than
+ * %OMS_JSON_GATE_MAX_RESPONSE_BYTES fails, with OMS_PROTOCOL_ERROR_RESPONSE_PARSING, as soon as
+ * it passes that length: it is never held whole.
+ */
+void
+oms_http_read_body_async (GInputStream        *stream,
+                          SoupMessage         *message,
+                          GCancellable        *cancellable,
+                          GAsyncReadyCallback  callback,
+                          gpointer             user_data)
+{
+  g_return_if_fail (G_IS_INPUT_STREAM (stream));
+  g_return_if_fail (SOUP_IS_MESSAGE (message));
+
+  body_read_start (stream, message, G_PRIORITY_DEFAULT, cancellable, NULL, NULL, callback,
+                   user_data);
+}
+
+/**
+ * oms_http_read_body_finish:
+ * @stream: the stream
+ * @result: the result
+ * @error: return location for the read's error, or an OMS_PROTOCOL_ERROR_RESPONSE_PARSING
+ *
+ * Returns: (transfer full) (nullable): the body
+ */
+GBytes *
+oms_http_read_body_finish (GInputStream  *stream,
+                           GAsyncResult  *result,
+                           GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, stream), NULL);
+
+  return body_read_finish (result, error);
+}
+
+/**
+ * oms_http_check_json_body:
+ * @body: a body read from the server at @uri
+ * @uri: (nullable): where it came from, for the message
+ * @error: return location for an OMS_PROTOCOL_ERROR_RESPONSE_PARSING
+ *
+ * The gate (oms-json-gate.h) every answer passes before a JSON parser sees it: no larger than
+ * %OMS_JSON_GATE_MAX_RESPONSE_BYTES, nested no deeper than %OMS_JSON_GATE_MAX_DEPTH.
+ *
+ * Returns: %TRUE if @body may be parsed
+ */
+gboolean
+oms_http_check_json_body (GBytes  *body,
+                          GUri    *uri,
+                          GError **error)
+{
+  g_autoptr(GError) gate_error = NULL;
+  const char *data;
+  gsize size = 0;
+
+  g_return_val_if_fail (body != NULL, FALSE);
+
+  data = g_bytes_get_data (body, &size);
+  if (oms_json_gate_check (data, size, max_body_bytes, &gate_error))
+    return TRUE;
+
+  g_propagate_error (error, unreadable_response_error (uri, gate_error->message));
+  return FALSE;
+}
+
+/*
+ * Sending, with Open mSupply's retries
+ */
+
 static void
 send_result_free (gpointer data)
 {
@@ -185,6 +543,27 @@ send_result_free (gpointer data)
 
   g_clear_pointer (&result->body, g_bytes_unref);
   g_free (result);
+}
+
+static void
+send_data_stop_waiting (SendData *data)
+{
+  if (data->waiting)
+    {
+      data->waiting = FALSE;
+      oms_http_monitor_remove_waiting (data->monitor);
+    }
+}
+
+/* A byte went to or came from the server: the request is not waiting. */
+static void
+send_data_note_activity (SendData *data)
+{
+  if (data->waiting_timer == NULL)
+    return;
+
+  send_data_stop_waiting (data);
+  g_source_set_ready_time (data->waiting_timer, g_get_monotonic_time () + waiting_after_us ());
 }
 
 static void
@@ -197,6 +576,13 @@ send_data_end_attempt (SendData     *data,
       g_clear_pointer (&data->connect_timer, g_source_unref);
     }
 
+  if (data->waiting_timer != NULL)
+    {
+      g_source_destroy (data->waiting_timer);
+      g_clear_pointer (&data->waiting_timer, g_source_unref);
+    }
+  send_data_stop_waiting (data);
+
   if (cancellable != NULL)
     g_clear_signal_handler (&data->cancelled_id, cancellable);
 
@@ -205,6 +591,7 @@ send_data_end_attempt (SendData     *data,
 
   g_clear_object (&data->attempt_cancellable);
   g_clear_object (&data->message);
+  data->status = 0;
   data->connected = FALSE;
   data->connect_timed_out = FALSE;
 }
@@ -214,9 +601,10 @@ send_data_free (gpointer user_data)
 {
   SendData *data = user_data;
 
-  /* Every attempt ends in oms_http_send_cb(), which holds a task reference until then. */
+  /* Every attempt ends before the task does, which holds a reference until then. */
   g_assert (data->message == NULL);
   g_assert (data->connect_timer == NULL);
+  g_assert (data->waiting_timer == NULL);
 
   if (data->prepare_data_destroy != NULL)
     data->prepare_data_destroy (data->prepare_data);
@@ -225,6 +613,7 @@ send_data_free (gpointer user_data)
   g_clear_pointer (&data->uri, g_uri_unref);
   g_free (data->content_type);
   g_clear_pointer (&data->body, g_bytes_unref);
+  g_clear_object (&data->monitor);
   g_free (data);
 }
 
@@ -249,10 +638,12 @@ is_connect_error (const GError *error)
  * @error: a transport error from libsoup
  * @connected: whether the request had a connection when @error happened
  * @uri: (nullable): the request URI, for the message
+ * @session: (nullable): the session, whose idle timeout a stall names
  *
  * Sorts a failed request as Open mSupply does (PROTOCOL.md §2.4): a failure to connect (DNS,
  * refused, unreachable, TLS handshake, connect timeout, or anything before a connection was
- * there) is OMS_PROTOCOL_ERROR_CONNECTION; any other failure (read timeout, a connection
+ * there) is OMS_PROTOCOL_ERROR_CONNECTION. So is a stall, a connection on which nothing went
+ * either way for the idle timeout: the server stopped answering. Any other failure (a connection
  * broken mid-body, a bad body encoding) is OMS_PROTOCOL_ERROR_TRANSPORT. The code of @error is
  * kept in the message. G_IO_ERROR_CANCELLED is returned as it is.
  *
@@ -261,19 +652,18 @@ is_connect_error (const GError *error)
 GError *
 oms_http_classify_error (const GError *error,
                          gboolean      connected,
-                         GUri         *uri)
+                         GUri         *uri,
+                         SoupSession  *session)
 {
   g_autofree char *where = NULL;
 
   g_return_val_if_fail (error != NULL, NULL);
+  g_return_val_if_fail (session == NULL || SOUP_IS_SESSION (session), NULL);
 
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return g_error_copy (error);
 
-  if (uri != NULL)
-    where = g_uri_to_string_partial (uri, G_URI_HIDE_USERINFO | G_URI_HIDE_PASSWORD);
-  else
-    where = g_strdup ("the server");
+  where = describe_uri (uri);
 
   if (!connected || is_connect_error (error))
     return g_error_new (OMS_PROTOCOL_ERROR, OMS_PROTOCOL_ERROR_CONNECTION,
@@ -281,8 +671,19 @@ oms_http_classify_error (const GError *error,
                         g_quark_to_string (error->domain), error->code);
 
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT))
-    return g_error_new (OMS_PROTOCOL_ERROR, OMS_PROTOCOL_ERROR_TRANSPORT,
-                        _("Timed out waiting for %s: %s"), where, error->message);
+    {
+      guint seconds = session != NULL ? soup_session_get_timeout (session) : 0;
+
+      /* Translators: %s is the server's URL. The server took the request, then went silent. */
+      return g_error_new (OMS_PROTOCOL_ERROR, OMS_PROTOCOL_ERROR_CONNECTION,
+                          g_dngettext (GETTEXT_PACKAGE,
+                                       "The server stopped answering: nothing came from %s "
+                                       "for %u second",
+                                       "The server stopped answering: nothing came from %s "
+                                       "for %u seconds",
+                                       seconds),
+                          where, seconds);
+    }
 
   return g_error_new (OMS_PROTOCOL_ERROR, OMS_PROTOCOL_ERROR_TRANSPORT,
                       _("The request to %s failed: %s (%s %d)"), where, error->message,
@@ -290,10 +691,17 @@ oms_http_classify_error (const GError *error,
 }
 
 static void
+oms_http_activity_cb (SendData *data)
+{
+  send_data_note_activity (data);
+}
+
+static void
 oms_http_starting_cb (SoupMessage *message,
                       SendData    *data)
 {
   data->connected = TRUE;
+  send_data_note_activity (data);
 
   if (data->connect_timer != NULL)
     {
@@ -314,6 +722,34 @@ oms_http_connect_timeout_cb (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
+static gboolean
+oms_http_waiting_cb (gpointer user_data)
+{
+  SendData *data = user_data;
+
+  /* Until the next byte re-arms it. */
+  g_source_set_ready_time (data->waiting_timer, -1);
+  if (!data->waiting)
+    {
+      data->waiting = TRUE;
+      oms_http_monitor_add_waiting (data->monitor);
+    }
+
+  return G_SOURCE_CONTINUE;
+}
+
+static gboolean
+waiting_source_dispatch (GSource     *source,
+                         GSourceFunc  callback,
+                         gpointer     user_data)
+{
+  return callback (user_data);
+}
+
+static GSourceFuncs waiting_source_funcs = {
+  .dispatch = waiting_source_dispatch,
+};
+
 static void
 oms_http_cancelled_cb (GCancellable *cancellable,
                        SendData     *data)
@@ -325,59 +761,22 @@ oms_http_cancelled_cb (GCancellable *cancellable,
     g_cancellable_cancel (data->attempt_cancellable);
 }
 
+/* Ends the attempt; starts the next one if @retry allows, else returns @failure or @body.
+ * Takes over @task_in's reference and @failure_in.
+ */
 static void
-oms_http_send_cb (GObject      *object,
-                  GAsyncResult *result,
-                  gpointer      user_data)
+oms_http_end_attempt (GTask   *task_in,
+                      GBytes  *body,
+                      GError  *failure_in,
+                      gboolean retry)
 {
-  SoupSession *session = SOUP_SESSION (object);
-  g_autoptr(GTask) task = user_data;
+  g_autoptr(GTask) task = task_in;
+  g_autoptr(GError) failure = failure_in;
   SendData *data = g_task_get_task_data (task);
-  GCancellable *cancellable = g_task_get_cancellable (task);
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GError) failure = NULL;
-  g_autoptr(GBytes) body = NULL;
   SendResult *send_result;
-  gboolean retry = FALSE;
-  guint status = 0;
+  guint status = data->status;
 
-  body = soup_session_send_and_read_finish (session, result, &error);
-
-  if (error != NULL)
-    {
-      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) &&
-          (cancellable == NULL || !g_cancellable_is_cancelled (cancellable)) &&
-          data->connect_timed_out)
-        {
-          g_autoptr(GError) timed_out = NULL;
-          guint timeout_ms = scaled_ms (connect_timeouts_ms[data->attempt - 1]);
-
-          timed_out = g_error_new (G_IO_ERROR, G_IO_ERROR_TIMED_OUT,
-                                   _("No connection after %u ms"), timeout_ms);
-          failure = oms_http_classify_error (timed_out, FALSE, data->uri);
-          retry = TRUE;
-        }
-      else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        {
-          send_data_end_attempt (data, cancellable);
-          g_task_return_error (task, g_steal_pointer (&error));
-          return;
-        }
-      else
-        {
-          failure = oms_http_classify_error (error, data->connected, data->uri);
-          /* Open mSupply retries `is_connect() || is_timeout()`. */
-          retry = g_error_matches (failure, OMS_PROTOCOL_ERROR, OMS_PROTOCOL_ERROR_CONNECTION) ||
-                  g_error_matches (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT);
-        }
-    }
-  else
-    {
-      status = soup_message_get_status (data->message);
-      retry = status == SOUP_STATUS_REQUEST_TIMEOUT;
-    }
-
-  send_data_end_attempt (data, cancellable);
+  send_data_end_attempt (data, g_task_get_cancellable (task));
 
   if (retry && data->attempt < OMS_HTTP_MAX_ATTEMPTS)
     {
@@ -397,15 +796,115 @@ oms_http_send_cb (GObject      *object,
     }
 
   send_result = g_new0 (SendResult, 1);
-  send_result->body = body != NULL ? g_steal_pointer (&body) : g_bytes_new (NULL, 0);
+  send_result->body = g_bytes_ref (body);
   send_result->status = status;
   g_task_return_pointer (task, send_result, send_result_free);
+}
+
+/* An attempt failed before its body was whole: classify @error and retry as Open mSupply does,
+ * but a stall only once. Takes over @task's reference and @error_in.
+ */
+static void
+oms_http_attempt_failed (GTask  *task,
+                         GError *error_in)
+{
+  g_autoptr(GError) error = error_in;
+  SendData *data = g_task_get_task_data (task);
+  GCancellable *cancellable = g_task_get_cancellable (task);
+  SoupSession *session = g_task_get_source_object (task);
+  GError *failure;
+  gboolean retry;
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) &&
+      (cancellable == NULL || !g_cancellable_is_cancelled (cancellable)) &&
+      data->connect_timed_out)
+    {
+      g_autoptr(GError) timed_out = NULL;
+      guint timeout_ms = scaled_ms (connect_timeouts_ms[data->attempt - 1]);
+
+      timed_out = g_error_new (G_IO_ERROR, G_IO_ERROR_TIMED_OUT,
+                               _("No connection after %u ms"), timeout_ms);
+      failure = oms_http_classify_error (timed_out, FALSE, data->uri, session);
+      retry = TRUE;
+    }
+  else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      failure = g_steal_pointer (&error);
+      retry = FALSE;
+    }
+  else if (g_error_matches (error, OMS_PROTOCOL_ERROR, OMS_PROTOCOL_ERROR_RESPONSE_PARSING))
+    {
+      /* Too large: another attempt would bring the same answer. */
+      failure = g_steal_pointer (&error);
+      retry = FALSE;
+    }
+  else if (data->connected && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT))
+    {
+      failure = oms_http_classify_error (error, TRUE, data->uri, session);
+      retry = ++data->n_stalls < OMS_HTTP_MAX_STALLED_ATTEMPTS;
+    }
+  else
+    {
+      failure = oms_http_classify_error (error, data->connected, data->uri, session);
+      /* Open mSupply retries `is_connect() || is_timeout()`. */
+      retry = g_error_matches (failure, OMS_PROTOCOL_ERROR, OMS_PROTOCOL_ERROR_CONNECTION) ||
+              g_error_matches (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT);
+    }
+
+  oms_http_end_attempt (task, NULL, failure, retry);
+}
+
+static void
+oms_http_body_read_cb (GObject      *object,
+                       GAsyncResult *result,
+                       gpointer      user_data)
+{
+  GTask *task = user_data;
+  SendData *data = g_task_get_task_data (task);
+  g_autoptr(GBytes) body = NULL;
+  GError *error = NULL;
+
+  body = body_read_finish (result, &error);
+  if (body == NULL)
+    {
+      oms_http_attempt_failed (task, error);
+      return;
+    }
+
+  oms_http_end_attempt (task, body, NULL, data->status == SOUP_STATUS_REQUEST_TIMEOUT);
+}
+
+static void
+oms_http_send_cb (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  GTask *task = user_data;
+  SendData *data = g_task_get_task_data (task);
+  g_autoptr(GInputStream) stream = NULL;
+  GError *error = NULL;
+
+  stream = soup_session_send_finish (SOUP_SESSION (object), result, &error);
+  if (stream == NULL)
+    {
+      oms_http_attempt_failed (task, error);
+      return;
+    }
+
+  send_data_note_activity (data);
+  data->status = soup_message_get_status (data->message);
+  body_read_start (stream, data->message, g_task_get_priority (task), data->attempt_cancellable,
+                   (BodyActivityFunc) send_data_note_activity, data, oms_http_body_read_cb,
+                   task);
 }
 
 /* Takes over @task's reference. */
 static void
 oms_http_start_attempt (GTask *task)
 {
+  static const char * const activity_signals[] = {
+    "wrote-headers", "wrote-body-data", "wrote-body", "got-informational", "got-headers",
+  };
   SendData *data = g_task_get_task_data (task);
   GCancellable *cancellable = g_task_get_cancellable (task);
   SoupSession *session = g_task_get_source_object (task);
@@ -442,8 +941,21 @@ oms_http_start_attempt (GTask *task)
   g_source_set_callback (data->connect_timer, oms_http_connect_timeout_cb, data, NULL);
   g_source_attach (data->connect_timer, g_task_get_context (task));
 
-  soup_session_send_and_read_async (session, data->message, g_task_get_priority (task),
-                                    data->attempt_cancellable, oms_http_send_cb, task);
+  if (data->monitor != NULL)
+    {
+      for (guint i = 0; i < G_N_ELEMENTS (activity_signals); i++)
+        g_signal_connect_swapped (data->message, activity_signals[i],
+                                  G_CALLBACK (oms_http_activity_cb), data);
+
+      data->waiting_timer = g_source_new (&waiting_source_funcs, sizeof (GSource));
+      g_source_set_static_name (data->waiting_timer, "[omsync] waiting for the server");
+      g_source_set_callback (data->waiting_timer, oms_http_waiting_cb, data, NULL);
+      g_source_set_ready_time (data->waiting_timer, g_get_monotonic_time () + waiting_after_us ());
+      g_source_attach (data->waiting_timer, g_task_get_context (task));
+    }
+
+  soup_session_send_async (session, data->message, g_task_get_priority (task),
+                           data->attempt_cancellable, oms_http_send_cb, task);
 }
 
 /**
@@ -462,8 +974,10 @@ oms_http_start_attempt (GTask *task)
  *
  * Sends one request with Open mSupply's retry policy: up to %OMS_HTTP_MAX_ATTEMPTS attempts
  * with connect timeouts of 2, 5 and 10 s, the next one started at once after a connect
- * failure, a timeout or an HTTP 408, and never after any other answer. Every attempt offers
- * `Accept-Encoding: gzip` and may share a kept-alive connection.
+ * failure, a timeout or an HTTP 408, and never after any other answer; an attempt that
+ * stalled (no byte for the session's idle timeout) is tried again once only. Every attempt
+ * offers `Accept-Encoding: gzip` and may share a kept-alive connection. The body is read with
+ * the cap of oms_http_read_body_async().
  */
 void
 oms_http_send_async (SoupSession         *session,
@@ -479,6 +993,7 @@ oms_http_send_async (SoupSession         *session,
                      gpointer             user_data)
 {
   g_autoptr(GTask) task = NULL;
+  OmsHttpMonitor *monitor;
   SendData *data;
 
   g_return_if_fail (SOUP_IS_SESSION (session));
@@ -494,6 +1009,8 @@ oms_http_send_async (SoupSession         *session,
   data->prepare = prepare;
   data->prepare_data = prepare_data;
   data->prepare_data_destroy = prepare_data_destroy;
+  monitor = g_object_get_data (G_OBJECT (session), MONITOR_KEY);
+  data->monitor = monitor != NULL ? g_object_ref (monitor) : NULL;
 
   task = g_task_new (session, cancellable, callback, user_data);
   g_task_set_source_tag (task, oms_http_send_async);
@@ -507,8 +1024,9 @@ oms_http_send_async (SoupSession         *session,
  * @session: the session
  * @result: the result
  * @out_status: (out) (optional): the HTTP status of the last attempt
- * @error: return location for an OMS_PROTOCOL_ERROR_CONNECTION or
- *   OMS_PROTOCOL_ERROR_TRANSPORT error, or G_IO_ERROR_CANCELLED
+ * @error: return location for an OMS_PROTOCOL_ERROR_CONNECTION,
+ *   OMS_PROTOCOL_ERROR_TRANSPORT or OMS_PROTOCOL_ERROR_RESPONSE_PARSING (a body over the cap)
+ *   error, or G_IO_ERROR_CANCELLED
  *
  * Any HTTP status is a success here: the caller decides what it means.
  *

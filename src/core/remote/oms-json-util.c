@@ -12,6 +12,7 @@
 #include <string.h>
 #include <glib/gi18n.h>
 
+#include "oms-json-gate.h"
 #include "oms-json-util.h"
 #include "oms-json-util-private.h"
 #include "oms-protocol-error.h"
@@ -328,6 +329,7 @@ _oms_json_read_response (GBytes           *body,
 {
   g_autoptr(JsonParser) parser = json_parser_new_immutable ();
   g_autoptr(GError) local_error = NULL;
+  g_autoptr(GError) gate_error = NULL;
   g_autofree char *excerpt = NULL;
   const char *data = NULL;
   gsize size = 0;
@@ -341,10 +343,11 @@ _oms_json_read_response (GBytes           *body,
       g_set_error_literal (&local_error, OMS_PROTOCOL_ERROR, OMS_PROTOCOL_ERROR_RESPONSE_PARSING,
                            _("the body is empty"));
     }
-  else if (size > G_MAXSSIZE)
+  else if (!oms_json_gate_check (data, size, OMS_JSON_GATE_MAX_RESPONSE_BYTES, &gate_error))
     {
+      /* The clients gate every body as it arrives; this keeps the parsers safe on their own. */
       g_set_error_literal (&local_error, OMS_PROTOCOL_ERROR, OMS_PROTOCOL_ERROR_RESPONSE_PARSING,
-                           _("the body is too large"));
+                           gate_error->message);
     }
   else if (!json_parser_load_from_data (parser, data, (gssize) size, &local_error))
     {

@@ -159,6 +159,36 @@ oms_v5_client_new (const OmsSyncApiSettings  *settings,
 }
 
 /**
+ * oms_v5_client_set_idle_timeout:
+ * @self: a client
+ * @seconds: how long a request may go without a byte either way before it stalls
+ *
+ * Call before the first request (oms_http_session_set_idle_timeout()).
+ */
+void
+oms_v5_client_set_idle_timeout (OmsV5Client *self,
+                                guint        seconds)
+{
+  g_return_if_fail (OMS_IS_V5_CLIENT (self));
+
+  oms_http_session_set_idle_timeout (self->session, seconds);
+}
+
+/**
+ * oms_v5_client_set_monitor:
+ * @self: a client
+ * @monitor: (nullable): told when a request of this client waits for the server
+ */
+void
+oms_v5_client_set_monitor (OmsV5Client    *self,
+                           OmsHttpMonitor *monitor)
+{
+  g_return_if_fail (OMS_IS_V5_CLIENT (self));
+
+  oms_http_session_set_monitor (self->session, monitor);
+}
+
+/**
  * oms_v5_client_get_settings:
  * @self: a client
  *
@@ -340,6 +370,10 @@ oms_v5_client_send_cb (GObject      *object,
 
   body = oms_http_send_finish (SOUP_SESSION (object), result, &status, &error);
 
+  /* Whatever the status, nothing reads a body that did not pass the gate. */
+  if (body != NULL && !oms_http_check_json_body (body, data->uri, &error))
+    g_clear_pointer (&body, g_bytes_unref);
+
   if (body == NULL)
     {
       OmsSyncErrorVariant variant;
@@ -350,9 +384,9 @@ oms_v5_client_send_cb (GObject      *object,
           return;
         }
 
-      /* Connect failures have their own variant; timeouts and the rest are UNKNOWN. */
+      /* Connect failures and stalls have their own variant; the rest is UNKNOWN. */
       variant = oms_sync_error_variant_from_protocol_error (error, NULL);
-      g_task_return_error (task, oms_v5_client_error (self, data, variant, error, 0, NULL));
+      g_task_return_error (task, oms_v5_client_error (self, data, variant, error, status, NULL));
       return;
     }
 

@@ -8,6 +8,7 @@
 
 #include <gio/gio.h>
 
+#include "oms-http-monitor.h"
 #include "oms-v5-auth.h"
 #include "oms-v5-json.h"
 
@@ -20,6 +21,10 @@ G_DECLARE_FINAL_TYPE (OmsV5Client, oms_v5_client, OMS, V5_CLIENT, GObject)
 OmsV5Client       *oms_v5_client_new                      (const OmsSyncApiSettings  *settings,
                                                            GError                   **error);
 const OmsSyncApiSettings *oms_v5_client_get_settings      (OmsV5Client               *self);
+void               oms_v5_client_set_idle_timeout         (OmsV5Client               *self,
+                                                           guint                      seconds);
+void               oms_v5_client_set_monitor              (OmsV5Client               *self,
+                                                           OmsHttpMonitor            *monitor);
 
 void               oms_v5_client_get_site_info_async      (OmsV5Client               *self,
                                                            GCancellable              *cancellable,

@@ -143,6 +143,36 @@ oms_v6_client_new (const char                *central_url,
   return self;
 }
 
+/**
+ * oms_v6_client_set_idle_timeout:
+ * @self: a client
+ * @seconds: how long a request may go without a byte either way before it stalls
+ *
+ * Call before the first request (oms_http_session_set_idle_timeout()).
+ */
+void
+oms_v6_client_set_idle_timeout (OmsV6Client *self,
+                                guint        seconds)
+{
+  g_return_if_fail (OMS_IS_V6_CLIENT (self));
+
+  oms_http_session_set_idle_timeout (self->session, seconds);
+}
+
+/**
+ * oms_v6_client_set_monitor:
+ * @self: a client
+ * @monitor: (nullable): told when a request of this client waits for the server
+ */
+void
+oms_v6_client_set_monitor (OmsV6Client    *self,
+                           OmsHttpMonitor *monitor)
+{
+  g_return_if_fail (OMS_IS_V6_CLIENT (self));
+
+  oms_http_session_set_monitor (self->session, monitor);
+}
+
 static char *
 call_description (CallData *data,
                   guint     status)
@@ -280,6 +310,10 @@ oms_v6_client_send_cb (GObject      *object,
 
   body = oms_http_send_finish (SOUP_SESSION (object), result, &status, &error);
 
+  /* Whatever the status, nothing reads a body that did not pass the gate. */
+  if (body != NULL && !oms_http_check_json_body (body, data->uri, &error))
+    g_clear_pointer (&body, g_bytes_unref);
+
   if (body == NULL)
     {
       if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
@@ -289,7 +323,7 @@ oms_v6_client_send_cb (GObject      *object,
         }
 
       variant = oms_sync_error_variant_from_protocol_error (error, NULL);
-      g_task_return_error (task, oms_v6_client_error (self, data, variant, error, 0, NULL));
+      g_task_return_error (task, oms_v6_client_error (self, data, variant, error, status, NULL));
       return;
     }
 
@@ -900,7 +934,7 @@ file_call_return_error (GTask    *task,
       return;
     }
 
-  classified = oms_http_classify_error (error, call->connected, call->uri);
+  classified = oms_http_classify_error (error, call->connected, call->uri, self->session);
   g_task_return_error (task,
                        file_call_error (self, call,
                                         oms_sync_error_variant_from_protocol_error (classified,
@@ -932,9 +966,9 @@ file_call_return_server_error (GTask            *task,
 }
 
 static void
-upload_sent_cb (GObject      *object,
-                GAsyncResult *result,
-                gpointer      user_data)
+upload_read_answer_cb (GObject      *object,
+                       GAsyncResult *result,
+                       gpointer      user_data)
 {
   g_autoptr(GTask) task = user_data;
   FileCall *call = g_task_get_task_data (task);
@@ -942,7 +976,13 @@ upload_sent_cb (GObject      *object,
   g_autoptr(GError) error = NULL;
   g_autoptr(GBytes) body = NULL;
 
-  body = soup_session_send_and_read_finish (SOUP_SESSION (object), result, &error);
+  body = oms_http_read_body_finish (G_INPUT_STREAM (object), result, &error);
+  if (body == NULL && g_error_matches (error, OMS_PROTOCOL_ERROR,
+                                       OMS_PROTOCOL_ERROR_RESPONSE_PARSING))
+    {
+      file_call_return_server_error (task, NULL, error);
+      return;
+    }
   if (body == NULL)
     {
       file_call_return_error (task, g_steal_pointer (&error), TRUE);
@@ -950,14 +990,37 @@ upload_sent_cb (GObject      *object,
     }
 
   /* As for the other calls, only the envelope counts, whatever the status. */
-  call->status = soup_message_get_status (call->message);
-  if (!oms_v6_parse_upload_file_response (body, &server_error, &error))
+  if (!oms_http_check_json_body (body, call->uri, &error) ||
+      !oms_v6_parse_upload_file_response (body, &server_error, &error))
     {
       file_call_return_server_error (task, server_error, error);
       return;
     }
 
   g_task_return_boolean (task, TRUE);
+}
+
+static void
+upload_sent_cb (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  GCancellable *cancellable = g_task_get_cancellable (task);
+  FileCall *call = g_task_get_task_data (task);
+  g_autoptr(GInputStream) answer = NULL;
+  GError *error = NULL;
+
+  answer = soup_session_send_finish (SOUP_SESSION (object), result, &error);
+  if (answer == NULL)
+    {
+      file_call_return_error (task, error, TRUE);
+      return;
+    }
+
+  call->status = soup_message_get_status (call->message);
+  oms_http_read_body_async (answer, call->message, cancellable, upload_read_answer_cb,
+                            g_steal_pointer (&task));
 }
 
 static void
@@ -1004,9 +1067,8 @@ upload_info_cb (GObject      *object,
 
   g_debug ("PUT %s: %s, %" G_GOFFSET_FORMAT " bytes", g_uri_get_path (call->uri),
            call->file_name, size);
-  soup_session_send_and_read_async (self->session, call->message, G_PRIORITY_DEFAULT,
-                                    cancellable, upload_sent_cb,
-                                    g_steal_pointer (&task));
+  soup_session_send_async (self->session, call->message, G_PRIORITY_DEFAULT, cancellable,
+                           upload_sent_cb, g_steal_pointer (&task));
 }
 
 static void
@@ -1203,7 +1265,8 @@ download_error_read_cb (GObject      *object,
     }
 
   body = g_bytes_new (call->error_body->data, call->error_body->len);
-  server_error = oms_v6_parse_download_file_error (body, &error);
+  if (oms_http_check_json_body (body, call->uri, &error))
+    server_error = oms_v6_parse_download_file_error (body, &error);
   file_call_return_server_error (task, server_error, error);
 }
 

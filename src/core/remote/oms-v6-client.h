@@ -8,6 +8,7 @@
 
 #include <gio/gio.h>
 
+#include "oms-http-monitor.h"
 #include "oms-v6-json.h"
 
 G_BEGIN_DECLS
@@ -19,6 +20,10 @@ G_DECLARE_FINAL_TYPE (OmsV6Client, oms_v6_client, OMS, V6_CLIENT, GObject)
 OmsV6Client *oms_v6_client_new                  (const char                *central_url,
                                                  const OmsSyncApiSettings  *settings,
                                                  GError                   **error);
+void         oms_v6_client_set_idle_timeout     (OmsV6Client               *self,
+                                                 guint                      seconds);
+void         oms_v6_client_set_monitor          (OmsV6Client               *self,
+                                                 OmsHttpMonitor            *monitor);
 
 void         oms_v6_client_pull_async           (OmsV6Client               *self,
                                                  gint64                     cursor,

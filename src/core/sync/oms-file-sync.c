@@ -356,6 +356,7 @@ make_client (OmsFileSync  *self,
   g_autoptr(OmsSyncApiSettings) api = NULL;
   g_autofree char *central_url = NULL;
   GError *local_error = NULL;
+  OmsV6Client *client;
 
   settings = oms_sync_settings_load (store, &local_error);
   if (settings == NULL)
@@ -388,7 +389,11 @@ make_client (OmsFileSync  *self,
   if (api == NULL)
     return NULL;
 
-  return oms_v6_client_new (central_url, api, error);
+  client = oms_v6_client_new (central_url, api, error);
+  if (client != NULL)
+    oms_v6_client_set_idle_timeout (client, oms_sync_settings_load_idle_timeout (store));
+
+  return client;
 }
 
 /* Whether the site may sync files now: Open mSupply waits for the first successful sync. */

@@ -46,6 +46,8 @@ struct _OmsSyncEngine
   int                 error_variant;       /* OmsSyncErrorVariant of the latest run, or -1 */
   char               *error_detail;
   gint64              last_successful_sync; /* finish of the last successful run, or 0 */
+  OmsHttpMonitor     *http_monitor;   /* told by the run's clients when a request waits */
+  gboolean            waiting_for_server;
 
   OmsSyncTiming       timing;
 };
@@ -66,6 +68,7 @@ enum {
   PROP_ERROR_DETAIL,
   PROP_LAST_SUCCESSFUL_SYNC,
   PROP_IS_SETTLING,
+  PROP_WAITING_FOR_SERVER,
   N_PROPS
 };
 
@@ -206,6 +209,19 @@ update_outcome (OmsSyncEngine *self)
 
 static void settle (OmsSyncEngine *self);
 
+/* Only a run waits for the server: a request that outlives its run (none should) is not shown. */
+static void
+update_waiting_for_server (OmsSyncEngine *self)
+{
+  gboolean waiting = self->is_syncing && oms_http_monitor_get_waiting (self->http_monitor);
+
+  if (waiting == self->waiting_for_server)
+    return;
+
+  self->waiting_for_server = waiting;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_WAITING_FOR_SERVER]);
+}
+
 /* The live run changed: save it (unless @save is FALSE) and tell the views. */
 static void
 run_changed (OmsSyncEngine *self,
@@ -289,6 +305,8 @@ oms_sync_engine_dispose (GObject *object)
   g_clear_handle_id (&self->refresh_idle_id, g_source_remove);
   if (self->store != NULL)
     g_clear_signal_handler (&self->store_changed_id, self->store);
+  if (self->http_monitor != NULL)
+    g_signal_handlers_disconnect_by_data (self->http_monitor, self);
 
   G_OBJECT_CLASS (oms_sync_engine_parent_class)->dispose (object);
 }
@@ -302,6 +320,7 @@ oms_sync_engine_finalize (GObject *object)
   g_clear_pointer (&self->latest_run, oms_sync_run_free);
   g_clear_pointer (&self->last_successful_run, oms_sync_run_free);
   g_clear_pointer (&self->error_detail, g_free);
+  g_clear_object (&self->http_monitor);
 
   G_OBJECT_CLASS (oms_sync_engine_parent_class)->finalize (object);
 }
@@ -362,6 +381,10 @@ oms_sync_engine_get_property (GObject    *object,
 
     case PROP_IS_SETTLING:
       g_value_set_boolean (value, self->is_settling);
+      break;
+
+    case PROP_WAITING_FOR_SERVER:
+      g_value_set_boolean (value, self->waiting_for_server);
       break;
 
     default:
@@ -460,6 +483,16 @@ oms_sync_engine_class_init (OmsSyncEngineClass *klass)
   properties[PROP_LAST_SUCCESSFUL_SYNC] =
     g_param_spec_int64 ("last-successful-sync", NULL, NULL, 0, G_MAXINT64, 0,
                         G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  /**
+   * OmsSyncEngine:waiting-for-server:
+   *
+   * Whether a request of the running step has had no byte from or to the central server for
+   * %OMS_HTTP_WAITING_AFTER_SECONDS: the server is slow or has stopped answering. It turns
+   * back to %FALSE when bytes flow again or the request ends.
+   */
+  properties[PROP_WAITING_FOR_SERVER] =
+    g_param_spec_boolean ("waiting-for-server", NULL, NULL, FALSE,
+                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   /**
@@ -490,6 +523,10 @@ oms_sync_engine_init (OmsSyncEngine *self)
   self->timing.integration_timeout_ms = 30 * 1000;
   self->timing.initialisation_poll_ms = 15 * 1000;
   self->timing.initialisation_timeout_ms = 30 * 60 * 1000;
+
+  self->http_monitor = oms_http_monitor_new ();
+  g_signal_connect_swapped (self->http_monitor, "notify::waiting",
+                            G_CALLBACK (update_waiting_for_server), self);
 }
 
 OmsSyncEngine *
@@ -535,6 +572,19 @@ oms_sync_engine_get_is_settling (OmsSyncEngine *self)
   g_return_val_if_fail (OMS_IS_SYNC_ENGINE (self), FALSE);
 
   return self->is_settling;
+}
+
+/**
+ * oms_sync_engine_get_waiting_for_server:
+ *
+ * Returns: the #OmsSyncEngine:waiting-for-server property
+ */
+gboolean
+oms_sync_engine_get_waiting_for_server (OmsSyncEngine *self)
+{
+  g_return_val_if_fail (OMS_IS_SYNC_ENGINE (self), FALSE);
+
+  return self->waiting_for_server;
 }
 
 gboolean
@@ -707,6 +757,17 @@ _oms_sync_task_timing (GTask *task)
   return &_oms_sync_task_engine (task)->timing;
 }
 
+/* Makes a client of the run stall after the store's idle timeout and report its waits. */
+void
+_oms_sync_run_set_up_v6 (GTask       *task,
+                         OmsV6Client *client)
+{
+  OmsSyncEngine *self = _oms_sync_task_engine (task);
+
+  oms_v6_client_set_idle_timeout (client, _oms_sync_task_data (task)->idle_timeout_seconds);
+  oms_v6_client_set_monitor (client, self->http_monitor);
+}
+
 /* Ends the run, whatever state it is in. Every run reaches this exactly once, through
  * _oms_sync_run_fail() or _oms_sync_run_succeed().
  */
@@ -755,6 +816,7 @@ end_run (GTask  *task,
   self->is_syncing = FALSE;
   set_current_step (self, -1);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_IS_SYNCING]);
+  update_waiting_for_server (self);
   update_mode (self);
   update_push_queue (self);
   run_changed (self, FALSE);
@@ -1060,6 +1122,7 @@ start_run (OmsSyncEngine *self,
   data->lock_fd = -1;
   data->fetch_patient_id = g_strdup (fetch_patient_id);
   oms_sync_settings_load_batch_sizes (self->store, &data->batch_sizes);
+  data->idle_timeout_seconds = oms_sync_settings_load_idle_timeout (self->store);
   g_task_set_task_data (task, data, run_data_free);
 
   data->lock_fd = oms_sync_lock_try (oms_store_get_data_dir (self->store), &error);
@@ -1098,7 +1161,11 @@ start_run (OmsSyncEngine *self,
   if (data->api != NULL)
     data->v5 = oms_v5_client_new (data->api, &error);
   if (data->v5 != NULL)
-    data->writer = oms_store_open (oms_store_get_data_dir (self->store), &error);
+    {
+      oms_v5_client_set_idle_timeout (data->v5, data->idle_timeout_seconds);
+      oms_v5_client_set_monitor (data->v5, self->http_monitor);
+      data->writer = oms_store_open (oms_store_get_data_dir (self->store), &error);
+    }
   if (data->writer == NULL)
     {
       end_run (g_steal_pointer (&task), error);

@@ -30,6 +30,7 @@ OmsSyncEngine      *oms_sync_engine_new                   (OmsStore            *
 OmsStore           *oms_sync_engine_get_store             (OmsSyncEngine       *self);
 gboolean            oms_sync_engine_get_is_syncing        (OmsSyncEngine       *self);
 gboolean            oms_sync_engine_get_is_settling       (OmsSyncEngine       *self);
+gboolean            oms_sync_engine_get_waiting_for_server (OmsSyncEngine      *self);
 OmsSyncMode         oms_sync_engine_get_mode              (OmsSyncEngine       *self);
 const char         *oms_sync_engine_mode_to_string        (OmsSyncMode          mode);
 gboolean            oms_sync_engine_get_has_v6            (OmsSyncEngine       *self);

@@ -64,6 +64,25 @@ oms_sync_run_is_successful (const OmsSyncRun *run)
   return run != NULL && run->finished != 0 && run->error_message == NULL;
 }
 
+/**
+ * oms_sync_run_get_open_step:
+ * @run: (nullable): a run
+ *
+ * Returns: the last step of @run that started and did not finish (where a failed run stopped),
+ *   or -1
+ */
+int
+oms_sync_run_get_open_step (const OmsSyncRun *run)
+{
+  for (int i = OMS_SYNC_N_STEPS - 1; run != NULL && i >= 0; i--)
+    {
+      if (run->steps[i].started != 0 && run->steps[i].finished == 0)
+        return i;
+    }
+
+  return -1;
+}
+
 static void
 update_duration (OmsSyncRun *run,
                  gint64      now)

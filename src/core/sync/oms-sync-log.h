@@ -41,6 +41,7 @@ OmsSyncRun *oms_sync_run_copy               (const OmsSyncRun     *run);
 void        oms_sync_run_free               (OmsSyncRun           *run);
 gboolean    oms_sync_run_is_syncing         (const OmsSyncRun     *run);
 gboolean    oms_sync_run_is_successful      (const OmsSyncRun     *run);
+int         oms_sync_run_get_open_step      (const OmsSyncRun     *run);
 void        oms_sync_run_start_step         (OmsSyncRun           *run,
                                              OmsSyncStep           step,
                                              gint64                now);

@@ -40,6 +40,7 @@ prepare_initial_done (GTask *task)
           _oms_sync_run_fail (task, error);
           return;
         }
+      _oms_sync_run_set_up_v6 (task, data->v6);
     }
 
   _oms_sync_step_push_v6 (task);

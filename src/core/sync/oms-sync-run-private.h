@@ -37,6 +37,7 @@ typedef struct
   guint               timeout_id;
   int                 lock_fd;      /* the site's sync lock, held for the whole run */
   OmsSyncBatchSizes   batch_sizes;
+  guint               idle_timeout_seconds;
   char               *fetch_patient_id; /* a patient pull replaces Pull V6's usual pull */
   gint64              patient_cursor;   /* its cursor, in memory only (PROTOCOL.md §3.3) */
 
@@ -64,6 +65,8 @@ OmsSyncRunData      *_oms_sync_task_data                    (GTask       *task);
 const OmsSyncTiming *_oms_sync_task_timing                  (GTask       *task);
 
 void                 _oms_sync_pull_pipeline_free           (OmsSyncPullPipeline *pipeline);
+void                 _oms_sync_run_set_up_v6                (GTask       *task,
+                                                             OmsV6Client *client);
 
 void                 _oms_sync_run_fail                     (GTask       *task,
                                                              GError      *error);

@@ -10,6 +10,7 @@
 
 #include <glib/gi18n.h>
 
+#include "oms-http.h"
 #include "oms-protocol-error.h"
 #include "oms-sync-settings.h"
 #include "oms-v5-client.h"
@@ -247,6 +248,7 @@ oms_sync_settings_save_async (OmsStore            *store,
       g_task_return_error (task, error);
       return;
     }
+  oms_v5_client_set_idle_timeout (client, oms_sync_settings_load_idle_timeout (store));
 
   oms_v5_client_get_site_info_async (client, cancellable, save_site_info_cb,
                                      g_steal_pointer (&task));
@@ -276,6 +278,51 @@ oms_sync_settings_save_interval (OmsStore  *store,
     }
 
   return oms_store_kv_set_bigint (store, OMS_KV_SYNC_INTERVAL_SECONDS, interval_seconds, error);
+}
+
+static gboolean
+idle_timeout_is_valid (gint64 seconds)
+{
+  return seconds >= OMS_SYNC_MIN_IDLE_TIMEOUT_SECONDS &&
+         seconds <= OMS_HTTP_MAX_IDLE_TIMEOUT_SECONDS;
+}
+
+/**
+ * oms_sync_settings_load_idle_timeout:
+ *
+ * Returns: the idle timeout of requests to the central servers, in seconds; the default
+ *   (%OMS_HTTP_DEFAULT_IDLE_TIMEOUT_SECONDS) when it is absent or out of range
+ */
+guint
+oms_sync_settings_load_idle_timeout (OmsStore *store)
+{
+  gint64 seconds = oms_store_kv_get_bigint (store, OMS_KV_IDLE_TIMEOUT_SECONDS,
+                                            OMS_HTTP_DEFAULT_IDLE_TIMEOUT_SECONDS, NULL);
+
+  return idle_timeout_is_valid (seconds) ? (guint) seconds : OMS_HTTP_DEFAULT_IDLE_TIMEOUT_SECONDS;
+}
+
+/**
+ * oms_sync_settings_save_idle_timeout:
+ * @seconds: from %OMS_SYNC_MIN_IDLE_TIMEOUT_SECONDS to %OMS_HTTP_MAX_IDLE_TIMEOUT_SECONDS
+ *
+ * Stores the idle timeout the next run and the next settings check use; anything out of range
+ * is refused and nothing changes.
+ */
+gboolean
+oms_sync_settings_save_idle_timeout (OmsStore  *store,
+                                     gint64     seconds,
+                                     GError   **error)
+{
+  if (!idle_timeout_is_valid (seconds))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                   _("The idle timeout must be from %d to %d seconds."),
+                   OMS_SYNC_MIN_IDLE_TIMEOUT_SECONDS, OMS_HTTP_MAX_IDLE_TIMEOUT_SECONDS);
+      return FALSE;
+    }
+
+  return oms_store_kv_set_bigint (store, OMS_KV_IDLE_TIMEOUT_SECONDS, seconds, error);
 }
 
 static void
@@ -370,6 +417,7 @@ oms_sync_settings_check_async (OmsStore            *store,
       g_task_return_error (task, error);
       return;
     }
+  oms_v5_client_set_idle_timeout (client, oms_sync_settings_load_idle_timeout (store));
 
   oms_v5_client_get_site_info_async (client, cancellable, check_site_info_cb,
                                      g_steal_pointer (&task));

@@ -39,6 +39,11 @@ G_BEGIN_DECLS
 #define OMS_KV_BATCH_CENTRAL_PULL         "OMSYNC_BATCH_CENTRAL_PULL"
 #define OMS_KV_BATCH_REMOTE_PULL          "OMSYNC_BATCH_REMOTE_PULL"
 #define OMS_KV_BATCH_REMOTE_PUSH          "OMSYNC_BATCH_REMOTE_PUSH"
+/* How long a request to either central may go without a byte either way before omsync takes
+ * the server for stalled (oms-http.c); OMS_HTTP_DEFAULT_IDLE_TIMEOUT_SECONDS when absent.
+ */
+#define OMS_KV_IDLE_TIMEOUT_SECONDS       "OMSYNC_IDLE_TIMEOUT_SECONDS"
+#define OMS_SYNC_MIN_IDLE_TIMEOUT_SECONDS 5
 
 /* The batch sizes one run uses, read from the store when it starts. */
 typedef struct
@@ -78,6 +83,10 @@ void             oms_sync_settings_load_batch_sizes (OmsStore          *store,
                                                   OmsSyncBatchSizes *sizes);
 gboolean         oms_sync_settings_save_interval (OmsStore             *store,
                                                   gint64                interval_seconds,
+                                                  GError              **error);
+guint            oms_sync_settings_load_idle_timeout (OmsStore         *store);
+gboolean         oms_sync_settings_save_idle_timeout (OmsStore         *store,
+                                                  gint64                seconds,
                                                   GError              **error);
 void             oms_sync_settings_check_async   (OmsStore             *store,
                                                   const char           *url,
