@@ -259,6 +259,29 @@ trickle_disconnected_cb (SoupServerMessage *msg,
   trickle->gone = TRUE;
 }
 
+static gboolean
+close_truncated_cb (gpointer data)
+{
+  g_autoptr(SoupServerMessage) msg = data;
+  g_autoptr(GIOStream) stream = soup_server_message_steal_connection (msg);
+
+  _oms_central_release_in_flight (msg);
+  if (stream != NULL)
+    g_io_stream_close (stream, NULL, NULL);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+truncated_chunk_written_cb (SoupServerMessage *msg,
+                            gpointer           data)
+{
+  /* libsoup now waits for the rest of the body, which never comes: close the connection from
+   * the main loop (not inside libsoup's write), so the client sees the end of the stream.
+   */
+  g_signal_handlers_disconnect_by_func (msg, truncated_chunk_written_cb, data);
+  g_idle_add (close_truncated_cb, g_object_ref (msg));
+}
+
 /* Rewrites the response a route produced: a broken body, or the same body sent slowly. */
 void
 _oms_central_fault_apply_body (const OmsCentralFault *fault,
@@ -299,6 +322,7 @@ _oms_central_fault_apply_body (const OmsCentralFault *fault,
       soup_message_headers_set_encoding (headers, SOUP_ENCODING_CONTENT_LENGTH);
       soup_message_headers_set_content_length (headers, MAX (size, 2));
       soup_message_headers_replace (headers, "Connection", "close");
+      g_signal_connect (msg, "wrote-chunk", G_CALLBACK (truncated_chunk_written_cb), NULL);
       return;
     }
 

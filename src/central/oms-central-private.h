@@ -63,6 +63,7 @@ typedef struct
   GHashTable *v5_in_flight;  /* site name -> count of unfinished v5 requests */
   GPtrArray  *faults;        /* OmsCentralFault */
   GPtrArray  *held;          /* SoupServerMessage kept paused by a hang fault */
+  GList      *client_watches; /* of paused requests, oms-central-server.c */
   guint       integration_delay_ms;
   GHashTable *sources;       /* pending timeout ids, removed on shutdown */
 
@@ -201,6 +202,7 @@ void                _oms_central_respond_text          (SoupServerMessage  *msg,
                                                         const char         *text);
 JsonNode           *_oms_central_parse_body            (SoupServerMessage  *msg,
                                                         GError            **error);
+void                _oms_central_release_in_flight     (SoupServerMessage  *msg);
 JsonNode           *_oms_central_parse_json            (const char         *data,
                                                         gsize               length,
                                                         GError            **error);

@@ -311,6 +311,8 @@ in_flight_token_free (gpointer user_data)
   g_free (token);
 }
 
+static void reap_gone_clients (OmsCentralContext *ctx);
+
 /* The legacy central refuses a second concurrent sync of one site. A request counts as
  * running until libsoup drops its message, which also covers delayed and dropped ones.
  */
@@ -334,6 +336,11 @@ v5_enter (OmsCentralContext *ctx,
     return TRUE;
 
   count = GPOINTER_TO_UINT (g_hash_table_lookup (ctx->v5_in_flight, name));
+  if (count > 0)
+    {
+      reap_gone_clients (ctx);
+      count = GPOINTER_TO_UINT (g_hash_table_lookup (ctx->v5_in_flight, name));
+    }
   if (count > 0)
     return FALSE;
 
@@ -417,22 +424,70 @@ delayed_request_remove (gpointer user_data)
  * client's next sync got 503 sync_is_running. A paused message watches its socket itself: a
  * peek that reads the end of the stream means the client closed its side.
  */
-#define CLIENT_WATCH_KEY "oms-central-client-watch"
+#define CLIENT_WATCH_KEY "oms-central-client-watch"       /* its GSource */
+#define CLIENT_WATCH_DATA_KEY "oms-central-client-watch-data" /* its ClientWatch */
 
 typedef void (*ClientGoneFunc) (SoupServerMessage *msg,
                                 gpointer           user_data);
 
 typedef struct
 {
+  OmsCentralContext *ctx;
   SoupServerMessage *msg;  /* not owned: the watch lives in the message's data */
   ClientGoneFunc     gone;
   gpointer           user_data;
 } ClientWatch;
 
-static void
-release_in_flight (SoupServerMessage *msg)
+/* The site of a request that ends without an answer (a client that left, a connection the
+ * server closes on purpose) may sync again at once.
+ */
+void
+_oms_central_release_in_flight (SoupServerMessage *msg)
 {
   g_object_set_data (G_OBJECT (msg), "oms-central-in-flight", NULL);
+}
+
+typedef enum
+{
+  CLIENT_THERE,
+  CLIENT_GONE,
+  CLIENT_UNKNOWN,   /* it sent more: a peek can no longer tell */
+} ClientState;
+
+static ClientState
+peek_client (SoupServerMessage *msg)
+{
+  GSocket *socket = soup_server_message_get_socket (msg);
+  char byte;
+  gssize n;
+
+  if (socket == NULL)
+    return CLIENT_GONE;
+  n = recv (g_socket_get_fd (socket), &byte, 1, MSG_PEEK | MSG_DONTWAIT);
+  if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR))
+    return CLIENT_THERE;
+  return n > 0 ? CLIENT_UNKNOWN : CLIENT_GONE;
+}
+
+/* Called with the main context dispatching @watch's source or not: the source and @watch go
+ * once this returns.
+ */
+static void
+client_gone (ClientWatch *watch)
+{
+  g_autoptr(SoupServerMessage) msg = g_object_ref (watch->msg);
+  ClientGoneFunc gone = watch->gone;
+  gpointer gone_data = watch->user_data;
+
+  g_debug ("The client of a paused %s went away", soup_server_message_get_method (msg));
+  g_object_set_data (G_OBJECT (msg), CLIENT_WATCH_DATA_KEY, NULL);
+  g_object_set_data (G_OBJECT (msg), CLIENT_WATCH_KEY, NULL);
+  _oms_central_release_in_flight (msg);
+  gone (msg, gone_data);
+  /* Answer into the closed connection so that libsoup finishes the message and drops it. */
+  soup_server_message_set_status (msg, SOUP_STATUS_REQUEST_TIMEOUT, NULL);
+  soup_server_message_set_response (msg, NULL, SOUP_MEMORY_STATIC, NULL, 0);
+  soup_server_message_unpause (msg);
 }
 
 static gboolean
@@ -441,33 +496,31 @@ client_watch_cb (GSocket      *socket,
                  gpointer      user_data)
 {
   ClientWatch *watch = user_data;
-  g_autoptr(SoupServerMessage) msg = g_object_ref (watch->msg);
-  ClientGoneFunc gone = watch->gone;
-  gpointer gone_data = watch->user_data;
-  char byte;
-  gssize n;
 
-  n = recv (g_socket_get_fd (socket), &byte, 1, MSG_PEEK | MSG_DONTWAIT);
-  if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR))
-    return G_SOURCE_CONTINUE;
-  if (n > 0)
+  switch (peek_client (watch->msg))
     {
-      /* The client sent more and is still there; stop watching rather than spin. */
-      g_object_steal_data (G_OBJECT (msg), CLIENT_WATCH_KEY);
-      g_free (watch);
+    case CLIENT_THERE:
+      return G_SOURCE_CONTINUE;
+    case CLIENT_UNKNOWN:
+      /* Stop watching rather than spin on bytes nobody reads. */
+      g_object_set_data (G_OBJECT (watch->msg), CLIENT_WATCH_DATA_KEY, NULL);
+      g_source_unref (g_object_steal_data (G_OBJECT (watch->msg), CLIENT_WATCH_KEY));
+      return G_SOURCE_REMOVE;
+    case CLIENT_GONE:
+    default:
+      client_gone (watch);
       return G_SOURCE_REMOVE;
     }
+}
 
-  g_debug ("The client of a paused %s went away", soup_server_message_get_method (msg));
-  /* Removing the data destroys this source once the callback returns. */
-  g_object_set_data (G_OBJECT (msg), CLIENT_WATCH_KEY, NULL);
-  release_in_flight (msg);
-  gone (msg, gone_data);
-  /* Answer into the closed connection so that libsoup finishes the message and drops it. */
-  soup_server_message_set_status (msg, SOUP_STATUS_REQUEST_TIMEOUT, NULL);
-  soup_server_message_set_response (msg, NULL, SOUP_MEMORY_STATIC, NULL, 0);
-  soup_server_message_unpause (msg);
-  return G_SOURCE_REMOVE;
+static void
+client_watch_free (gpointer data)
+{
+  ClientWatch *watch = data;
+
+  if (watch->ctx != NULL)
+    watch->ctx->client_watches = g_list_remove (watch->ctx->client_watches, watch);
+  g_free (watch);
 }
 
 static void
@@ -480,7 +533,8 @@ client_watch_source_free (gpointer data)
 }
 
 static void
-watch_client (SoupServerMessage *msg,
+watch_client (OmsCentralContext *ctx,
+              SoupServerMessage *msg,
               ClientGoneFunc     gone,
               gpointer           user_data)
 {
@@ -492,19 +546,48 @@ watch_client (SoupServerMessage *msg,
     return;
 
   watch = g_new0 (ClientWatch, 1);
+  watch->ctx = ctx;
   watch->msg = msg;
   watch->gone = gone;
   watch->user_data = user_data;
+  ctx->client_watches = g_list_prepend (ctx->client_watches, watch);
   source = g_socket_create_source (socket, G_IO_IN | G_IO_HUP | G_IO_ERR, NULL);
   g_source_set_static_name (source, "[omsync-central] client watch");
-  g_source_set_callback (source, G_SOURCE_FUNC (client_watch_cb), watch, g_free);
+  g_source_set_callback (source, G_SOURCE_FUNC (client_watch_cb), watch, client_watch_free);
   g_source_attach (source, NULL);
+  g_object_set_data (G_OBJECT (msg), CLIENT_WATCH_DATA_KEY, watch);
   g_object_set_data_full (G_OBJECT (msg), CLIENT_WATCH_KEY, source, client_watch_source_free);
+}
+
+/* A client that gave up and at once sends its next request may be heard before its close:
+ * look at every paused request now, so a site whose last client left is free for this one.
+ */
+static void
+reap_gone_clients (OmsCentralContext *ctx)
+{
+  GList *gone = NULL;
+
+  for (GList *l = ctx->client_watches; l != NULL; l = l->next)
+    {
+      ClientWatch *watch = l->data;
+
+      if (peek_client (watch->msg) == CLIENT_GONE)
+        gone = g_list_prepend (gone, g_object_ref (watch->msg));
+    }
+
+  for (GList *l = gone; l != NULL; l = l->next)
+    {
+      /* Still watched: an earlier one's end did not take this one with it. */
+      if (g_object_get_data (G_OBJECT (l->data), CLIENT_WATCH_KEY) != NULL)
+        client_gone (g_object_get_data (G_OBJECT (l->data), CLIENT_WATCH_DATA_KEY));
+    }
+  g_list_free_full (gone, g_object_unref);
 }
 
 static void
 unwatch_client (SoupServerMessage *msg)
 {
+  g_object_set_data (G_OBJECT (msg), CLIENT_WATCH_DATA_KEY, NULL);
   g_object_set_data (G_OBJECT (msg), CLIENT_WATCH_KEY, NULL);
 }
 
@@ -547,7 +630,7 @@ held_disconnected_cb (SoupServerMessage *msg,
   OmsCentralServer *self = user_data;
 
   /* A client that gave up on a hung request may sync again. */
-  release_in_flight (msg);
+  _oms_central_release_in_flight (msg);
   g_signal_handlers_disconnect_by_func (msg, held_disconnected_cb, self);
   g_ptr_array_remove (self->ctx.held, msg);
 }
@@ -557,7 +640,7 @@ refuse_connection (SoupServerMessage *msg)
 {
   g_autoptr(GIOStream) stream = NULL;
 
-  release_in_flight (msg);
+  _oms_central_release_in_flight (msg);
   stream = soup_server_message_steal_connection (msg);
 
   if (stream)
@@ -600,7 +683,7 @@ server_handler_cb (SoupServer        *server,
       soup_server_message_pause (msg);
       g_signal_connect (msg, "disconnected", G_CALLBACK (held_disconnected_cb), self);
       g_ptr_array_add (self->ctx.held, g_object_ref (msg));
-      watch_client (msg, (ClientGoneFunc) held_disconnected_cb, self);
+      watch_client (&self->ctx, msg, (ClientGoneFunc) held_disconnected_cb, self);
       return;
     }
   if (fault && fault->latency_ms > 0)
@@ -620,7 +703,7 @@ server_handler_cb (SoupServer        *server,
       id = g_timeout_add_full (G_PRIORITY_DEFAULT, request->fault->latency_ms,
                                delayed_request_cb, request, delayed_request_remove);
       g_hash_table_insert (self->ctx.sources, request, GUINT_TO_POINTER (id));
-      watch_client (msg, delayed_request_client_gone, request);
+      watch_client (&self->ctx, msg, delayed_request_client_gone, request);
       return;
     }
 
@@ -631,6 +714,11 @@ static void
 oms_central_server_dispose (GObject *object)
 {
   OmsCentralServer *self = (OmsCentralServer *)object;
+
+  /* A paused message may outlive the server a moment; its watch must not reach back. */
+  for (GList *l = self->ctx.client_watches; l != NULL; l = l->next)
+    ((ClientWatch *) l->data)->ctx = NULL;
+  g_clear_pointer (&self->ctx.client_watches, g_list_free);
 
   if (self->server)
     {

@@ -854,6 +854,48 @@ oms_http_attempt_failed (GTask  *task,
   oms_http_end_attempt (task, NULL, failure, retry);
 }
 
+/**
+ * oms_http_check_body_length:
+ * @message: a message whose response has been read
+ * @n_bytes: how many bytes of its body came
+ * @error: return location for a G_IO_ERROR_PARTIAL_INPUT error
+ *
+ * libsoup 3.2 was seen to end a body without an error when the server closed the connection
+ * before the length it announced (with `Connection: close`): a cut answer would pass for a
+ * whole one. This compares what came with the `Content-Length`. A body sent compressed
+ * announces the compressed length, which says nothing of the decoded one; the decoder fails on
+ * a cut stream itself.
+ *
+ * Returns: %FALSE if the body is shorter than announced
+ */
+gboolean
+oms_http_check_body_length (SoupMessage  *message,
+                            goffset       n_bytes,
+                            GError      **error)
+{
+  SoupMessageHeaders *headers;
+  const char *encoding;
+  goffset length;
+
+  g_return_val_if_fail (SOUP_IS_MESSAGE (message), FALSE);
+
+  headers = soup_message_get_response_headers (message);
+  encoding = soup_message_headers_get_one (headers, "Content-Encoding");
+  if (soup_message_headers_get_encoding (headers) != SOUP_ENCODING_CONTENT_LENGTH ||
+      (encoding != NULL && g_ascii_strcasecmp (encoding, "identity") != 0))
+    return TRUE;
+
+  length = soup_message_headers_get_content_length (headers);
+  if (n_bytes >= length)
+    return TRUE;
+
+  /* Translators: how many bytes of an answer came, of how many the server announced */
+  g_set_error (error, G_IO_ERROR, G_IO_ERROR_PARTIAL_INPUT,
+               _("the answer ended early: %" G_GOFFSET_FORMAT " of %" G_GOFFSET_FORMAT
+                 " bytes came"), n_bytes, length);
+  return FALSE;
+}
+
 static void
 oms_http_body_read_cb (GObject      *object,
                        GAsyncResult *result,
@@ -865,7 +907,8 @@ oms_http_body_read_cb (GObject      *object,
   GError *error = NULL;
 
   body = body_read_finish (result, &error);
-  if (body == NULL)
+  if (body == NULL ||
+      !oms_http_check_body_length (data->message, (goffset) g_bytes_get_size (body), &error))
     {
       oms_http_attempt_failed (task, error);
       return;

@@ -67,4 +67,8 @@ GError      *oms_http_classify_error   (const GError         *error,
                                         GUri                 *uri,
                                         SoupSession          *session);
 
+gboolean     oms_http_check_body_length (SoupMessage          *message,
+                                         goffset               n_bytes,
+                                         GError              **error);
+
 G_END_DECLS

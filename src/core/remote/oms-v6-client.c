@@ -1186,6 +1186,8 @@ download_spliced_cb (GObject      *object,
   gssize n;
 
   n = g_output_stream_splice_finish (G_OUTPUT_STREAM (object), result, &error);
+  if (n >= 0 && !oms_http_check_body_length (call->message, n, &error))
+    n = -1;
   if (n < 0)
     {
       download_discard_partial (call);
