@@ -252,8 +252,10 @@ fresh_site
 slow_route '/sync/v5/central_records:latency=100'
 kill_when "in Pull central" stderr_has '^Pull central: [1-9][0-9]{3} of'
 
+# The queue is acknowledged after each batch is stored: both requests are slowed.
 fresh_site
 slow_route '/sync/v5/queued_records:latency=150'
+slow_route '/sync/v5/acknowledged_records:latency=150'
 kill_when "in Pull remote" stderr_has '^Pull remote: 1[0-9]{3} of'
 
 fresh_site
