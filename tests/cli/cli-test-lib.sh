@@ -89,10 +89,11 @@ EOF
   fi
 }
 
+# start_central [OPTION...]: the options are added to omsync-central's.
 start_central ()
 {
   mkdir -p "$TMP/central"
-  "$OMSYNC_CENTRAL" --data-dir "$TMP/central" --listen 127.0.0.1 --port 0 --demo \
+  "$OMSYNC_CENTRAL" --data-dir "$TMP/central" --listen 127.0.0.1 --port 0 --demo "$@" \
     > "$TMP/central.out" 2> "$TMP/central.err" &
   CENTRAL_PID=$!
   for _ in $(seq 100); do
