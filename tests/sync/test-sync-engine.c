@@ -67,7 +67,7 @@ fixture_tear_down (Fixture       *fixture,
 }
 
 static void
-configure_and_initialise (Fixture *fixture)
+configure (Fixture *fixture)
 {
   g_autoptr(GError) error = NULL;
 
@@ -76,7 +76,14 @@ configure_and_initialise (Fixture *fixture)
   g_assert_no_error (error);
   oms_sync_engine_refresh (fixture->engine);
   g_assert_cmpint (oms_sync_engine_get_mode (fixture->engine), ==, OMS_SYNC_MODE_INITIALISING);
+}
 
+static void
+configure_and_initialise (Fixture *fixture)
+{
+  g_autoptr(GError) error = NULL;
+
+  configure (fixture);
   g_assert_true (oms_test_run_sync (fixture->engine, &error));
   g_assert_no_error (error);
   g_assert_cmpint (oms_sync_engine_get_mode (fixture->engine), ==, OMS_SYNC_MODE_OPERATIONAL);
@@ -1781,13 +1788,10 @@ static void
 test_step_order_first_run (Fixture       *fixture,
                            gconstpointer  user_data)
 {
-  g_autoptr(GError) error = NULL;
   g_autofree char *refused = NULL;
   g_autofree char *first = NULL;
 
-  g_assert_true (oms_test_save_settings (fixture->store, fixture->central, "pass", &error));
-  g_assert_no_error (error);
-  oms_sync_engine_refresh (fixture->engine);
+  configure (fixture);
 
   /* Prepare does its work in a first run: the central refusing it ends the run there. */
   add_fault (fixture, "/sync/v5/initialise:status=500,times=1,body=down");
