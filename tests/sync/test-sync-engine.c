@@ -67,7 +67,7 @@ fixture_tear_down (Fixture       *fixture,
 }
 
 static void
-configure_and_initialise (Fixture *fixture)
+configure (Fixture *fixture)
 {
   g_autoptr(GError) error = NULL;
 
@@ -76,7 +76,14 @@ configure_and_initialise (Fixture *fixture)
   g_assert_no_error (error);
   oms_sync_engine_refresh (fixture->engine);
   g_assert_cmpint (oms_sync_engine_get_mode (fixture->engine), ==, OMS_SYNC_MODE_INITIALISING);
+}
 
+static void
+configure_and_initialise (Fixture *fixture)
+{
+  g_autoptr(GError) error = NULL;
+
+  configure (fixture);
   g_assert_true (oms_test_run_sync (fixture->engine, &error));
   g_assert_no_error (error);
   g_assert_cmpint (oms_sync_engine_get_mode (fixture->engine), ==, OMS_SYNC_MODE_OPERATIONAL);
@@ -1639,6 +1646,288 @@ test_idle_timeout_setting (Fixture       *fixture,
                     OMS_HTTP_DEFAULT_IDLE_TIMEOUT_SECONDS);
 }
 
+/*
+ * The order of a run's steps (PROTOCOL.md §1), as the run's step timestamps show it
+ */
+
+/* Every step the runs below show, each as it starts ("+") and finishes ("-"). */
+#define STEPS_UNTIL_PULL_REMOTE \
+  "prepare_initial+ prepare_initial- push_v6+ push_v6- push+ push- " \
+  "pull_central+ pull_central- pull_remote+ pull_remote- "
+#define EVERY_STEP STEPS_UNTIL_PULL_REMOTE "pull_v6+ pull_v6- integrate+ integrate- "
+
+typedef struct
+{
+  OmsSyncStepProgress  seen[OMS_SYNC_N_STEPS];
+  GString             *events;
+} StepTrace;
+
+/* Each change of the live run shows at most one new timestamp, so the trace is their order. */
+static void
+trace_run_changed_cb (OmsSyncEngine *engine,
+                      StepTrace     *trace)
+{
+  const OmsSyncRun *run = oms_sync_engine_get_latest_run (engine);
+  guint new_events = 0;
+
+  for (guint step = 0; step < OMS_SYNC_N_STEPS; step++)
+    {
+      const char *nick = oms_sync_step_get_nick (step);
+
+      if (run->steps[step].started != 0 && trace->seen[step].started == 0)
+        {
+          g_string_append_printf (trace->events, "%s+ ", nick);
+          new_events++;
+        }
+      if (run->steps[step].finished != 0 && trace->seen[step].finished == 0)
+        {
+          g_string_append_printf (trace->events, "%s- ", nick);
+          new_events++;
+        }
+      trace->seen[step] = run->steps[step];
+    }
+
+  g_assert_cmpuint (new_events, <=, 1);
+}
+
+static void
+trace_run_finished_cb (OmsSyncEngine *engine,
+                       gboolean       success,
+                       StepTrace     *trace)
+{
+  g_string_append (trace->events, success ? "ok" : "failed");
+}
+
+/* The stored row holds the timestamps the views saw, and they follow the trace's order. */
+static void
+assert_stored_run_follows (Fixture    *fixture,
+                           const char *events)
+{
+  g_autoptr(OmsSyncRun) stored = NULL;
+  g_auto(GStrv) words = g_strsplit (events, " ", -1);
+  const OmsSyncRun *run = oms_sync_engine_get_latest_run (fixture->engine);
+  g_autoptr(GError) error = NULL;
+  gint64 previous = run->started;
+
+  stored = oms_sync_log_get_latest (fixture->store, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (stored->id, ==, run->id);
+  for (guint step = 0; step < OMS_SYNC_N_STEPS; step++)
+    {
+      g_assert_cmpint (stored->steps[step].started, ==, run->steps[step].started);
+      g_assert_cmpint (stored->steps[step].finished, ==, run->steps[step].finished);
+    }
+
+  for (guint i = 0; words[i] != NULL && words[i][0] != '\0'; i++)
+    {
+      gsize len = strlen (words[i]);
+      g_autofree char *nick = g_strndup (words[i], len - 1);
+      OmsSyncStep step;
+      gint64 when;
+
+      if (words[i][len - 1] != '+' && words[i][len - 1] != '-')
+        continue;
+      g_assert_true (oms_sync_step_from_nick (nick, &step));
+      when = words[i][len - 1] == '+' ? stored->steps[step].started : stored->steps[step].finished;
+      g_assert_cmpint (when, >=, previous);
+      previous = when;
+    }
+}
+
+/* Runs one sync, for one patient when @patient_id is given, and returns what its steps did. */
+static char *
+run_traced (Fixture     *fixture,
+            const char  *patient_id)
+{
+  StepTrace trace = { .events = g_string_new (NULL) };
+  OmsTestResult r = { 0 };
+  gulong changed_id;
+  gulong finished_id;
+
+  changed_id = g_signal_connect (fixture->engine, "run-changed",
+                                 G_CALLBACK (trace_run_changed_cb), &trace);
+  finished_id = g_signal_connect (fixture->engine, "run-finished",
+                                  G_CALLBACK (trace_run_finished_cb), &trace);
+  if (patient_id != NULL)
+    oms_sync_engine_run_for_patient_async (fixture->engine, patient_id, NULL,
+                                           oms_test_result_cb, &r);
+  else
+    oms_sync_engine_run_async (fixture->engine, NULL, oms_test_result_cb, &r);
+  g_assert_true (oms_test_spin_until (&r.done, 120));
+  g_clear_signal_handler (&changed_id, fixture->engine);
+  g_clear_signal_handler (&finished_id, fixture->engine);
+  g_test_message ("steps: %s", trace.events->str);
+  g_assert_cmpint (r.ok, ==, r.error == NULL);
+  g_clear_error (&r.error);
+
+  assert_stored_run_follows (fixture, trace.events->str);
+
+  return g_string_free (trace.events, FALSE);
+}
+
+static void
+add_fault (Fixture    *fixture,
+           const char *spec)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (oms_central_server_add_fault (fixture->central, spec, &error));
+  g_assert_no_error (error);
+}
+
+/* The steps that reported progress: a step whose work is skipped has no total. Prepare never
+ * reports any; the central's faults show whether it worked.
+ */
+static char *
+steps_that_worked (Fixture *fixture)
+{
+  const OmsSyncRun *run = oms_sync_engine_get_latest_run (fixture->engine);
+  GString *names = g_string_new (NULL);
+
+  for (guint step = 0; step < OMS_SYNC_N_STEPS; step++)
+    if (run->steps[step].has_total)
+      g_string_append_printf (names, "%s%s", names->len > 0 ? " " : "",
+                              oms_sync_step_get_nick (step));
+
+  return g_string_free (names, FALSE);
+}
+
+/* The legacy central's site info, naming no Open mSupply central: either because it is
+ * itself Open mSupply's central, or because its URL is not set.
+ */
+static void
+add_site_info_without_v6_url (Fixture  *fixture,
+                              gboolean  is_central_server)
+{
+  g_autofree char *fault = g_strdup_printf ("/sync/v5/site:status=200,body={\"id\":\"x\","
+                                            "\"siteId\":2,\"initialisationStatus\":"
+                                            "\"completed\",\"omSupplyCentralServerUrl\":\"\","
+                                            "\"isOmSupplyCentralServer\":%s,"
+                                            "\"mSupplyCentralSiteId\":1}",
+                                            is_central_server ? "true" : "false");
+
+  add_fault (fixture, fault);
+}
+
+/* A first run: every step in order; the pushes are skipped but logged. */
+static void
+test_step_order_first_run (Fixture       *fixture,
+                           gconstpointer  user_data)
+{
+  g_autofree char *refused = NULL;
+  g_autofree char *first = NULL;
+  g_autofree char *worked = NULL;
+
+  configure (fixture);
+
+  /* Prepare does its work in a first run: the central refusing it ends the run there. */
+  add_fault (fixture, "/sync/v5/initialise:status=500,times=1,body=down");
+  refused = run_traced (fixture, NULL);
+  g_assert_cmpstr (refused, ==, "prepare_initial+ failed");
+
+  first = run_traced (fixture, NULL);
+  g_assert_cmpstr (first, ==, EVERY_STEP "ok");
+  worked = steps_that_worked (fixture);
+  g_assert_cmpstr (worked, ==, "pull_central pull_remote pull_v6 integrate");
+}
+
+/* An operational run: every step does its work but Prepare, whose timestamps are still logged. */
+static void
+test_step_order_operational_run (Fixture       *fixture,
+                                 gconstpointer  user_data)
+{
+  g_autofree char *events = NULL;
+  g_autofree char *worked = NULL;
+
+  configure_and_initialise (fixture);
+
+  add_fault (fixture, "/sync/v5/initialise:status=500,body=down");
+  events = run_traced (fixture, NULL);
+  g_assert_cmpstr (events, ==, EVERY_STEP "ok");
+  worked = steps_that_worked (fixture);
+  g_assert_cmpstr (worked, ==, "push_v6 push pull_central pull_remote pull_v6 integrate");
+}
+
+/* When the legacy central is Open mSupply's central, Push V6 is skipped but logged and Pull V6
+ * does not exist at all.
+ */
+static void
+test_step_order_without_v6 (Fixture       *fixture,
+                            gconstpointer  user_data)
+{
+  g_autofree char *events = NULL;
+  g_autofree char *worked = NULL;
+
+  configure_and_initialise (fixture);
+
+  add_site_info_without_v6_url (fixture, TRUE);
+  events = run_traced (fixture, NULL);
+  g_assert_cmpstr (events, ==, STEPS_UNTIL_PULL_REMOTE "integrate+ integrate- ok");
+  worked = steps_that_worked (fixture);
+  g_assert_cmpstr (worked, ==, "push pull_central pull_remote integrate");
+  g_assert_false (oms_sync_engine_get_has_v6 (fixture->engine));
+}
+
+/* A patient pull runs the same steps; only Pull V6 asks for something else. */
+static void
+test_step_order_patient_pull (Fixture       *fixture,
+                              gconstpointer  user_data)
+{
+  g_autofree char *events = NULL;
+  g_autofree char *worked = NULL;
+
+  configure_and_initialise (fixture);
+
+  add_fault (fixture, "/central/sync/pull:status=500,body=down");
+  events = run_traced (fixture, "P1");
+  g_assert_cmpstr (events, ==, EVERY_STEP "ok");
+  worked = steps_that_worked (fixture);
+  g_assert_cmpstr (worked, ==, "push_v6 push pull_central pull_remote pull_v6 integrate");
+}
+
+/* A failure ends the run in its step: that step never finishes and no later one starts. */
+static void
+test_step_order_failures (Fixture       *fixture,
+                          gconstpointer  user_data)
+{
+  g_autofree char *mid_way = NULL;
+  g_autofree char *no_v6_url = NULL;
+  const OmsSyncRun *run;
+
+  configure_and_initialise (fixture);
+
+  add_fault (fixture, "/central/sync/pull:status=503,body=down");
+  mid_way = run_traced (fixture, NULL);
+  g_assert_cmpstr (mid_way, ==, STEPS_UNTIL_PULL_REMOTE "pull_v6+ failed");
+  run = oms_sync_engine_get_latest_run (fixture->engine);
+  g_assert_cmpint (run->steps[OMS_SYNC_STEP_PULL_V6].started, !=, 0);
+  g_assert_cmpint (run->steps[OMS_SYNC_STEP_PULL_V6].finished, ==, 0);
+  g_assert_cmpint (run->steps[OMS_SYNC_STEP_INTEGRATE].started, ==, 0);
+  g_assert_cmpint (run->finished, ==, 0);
+  oms_central_server_clear_faults (fixture->central, NULL);
+
+  /* An Open mSupply central that cannot be reached by its URL fails the run after Prepare. */
+  add_site_info_without_v6_url (fixture, FALSE);
+  no_v6_url = run_traced (fixture, NULL);
+  g_assert_cmpstr (no_v6_url, ==, "prepare_initial+ prepare_initial- failed");
+}
+
+/* A disabled site "succeeds" with a run of no steps, as in Open mSupply. */
+static void
+test_step_order_disabled_site (Fixture       *fixture,
+                               gconstpointer  user_data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *events = NULL;
+
+  configure_and_initialise (fixture);
+
+  g_assert_true (oms_store_kv_set_bool (fixture->store, OMS_KV_SYNC_IS_DISABLED, TRUE, &error));
+  g_assert_no_error (error);
+  events = run_traced (fixture, NULL);
+  g_assert_cmpstr (events, ==, "ok");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1681,6 +1970,12 @@ main (int   argc,
               fixture_set_up, test_truncated_answer, fixture_tear_down);
   ADD ("/oms/sync/waiting-for-server", test_waiting_for_server);
   ADD ("/oms/sync/idle-timeout-setting", test_idle_timeout_setting);
+  ADD ("/oms/sync/step-order/first-run", test_step_order_first_run);
+  ADD ("/oms/sync/step-order/operational-run", test_step_order_operational_run);
+  ADD ("/oms/sync/step-order/without-v6", test_step_order_without_v6);
+  ADD ("/oms/sync/step-order/patient-pull", test_step_order_patient_pull);
+  ADD ("/oms/sync/step-order/failures", test_step_order_failures);
+  ADD ("/oms/sync/step-order/disabled-site", test_step_order_disabled_site);
 
 #undef ADD
 

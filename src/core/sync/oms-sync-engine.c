@@ -18,10 +18,11 @@
 #include "oms-sync-settings.h"
 #include "oms-v5-client.h"
 
-/* OmsSyncEngine runs Open mSupply's sync (PROTOCOL.md §1) on the main loop: each step is a
- * chain of libsoup requests whose callbacks move the run on, and only integration, the one
- * long piece of SQLite work, runs in a thread. The window and the command line are views of
- * the engine: they read its properties and listen to "run-changed"; nothing polls.
+/* OmsSyncEngine runs Open mSupply's sync (PROTOCOL.md §1) on the main loop, in the order of
+ * the table in oms-sync-sequence.c: each step is a chain of libsoup requests whose callbacks
+ * move it on, and only integration, the one long piece of SQLite work, runs in a thread. The
+ * window and the command line are views of the engine: they read its properties and listen to
+ * "run-changed"; nothing polls.
  *
  * The live run is an OmsSyncRun that is saved to sync_log at every change it shows, except
  * while the integrator holds its write transaction, when progress stays in memory.
@@ -736,7 +737,7 @@ run_data_free (gpointer user_data)
 }
 
 /*
- * One run: what the step files share (oms-sync-run-private.h)
+ * One run: what the sequence and the step files share (oms-sync-run-private.h)
  */
 
 OmsSyncEngine *
@@ -891,6 +892,13 @@ _oms_sync_run_succeed (GTask *task)
   end_run (task, NULL);
 }
 
+/* The site info may have changed which steps exist (#OmsSyncEngine:has-v6). */
+void
+_oms_sync_run_update_mode (GTask *task)
+{
+  update_mode (_oms_sync_task_engine (task));
+}
+
 void
 _oms_sync_run_start_step (GTask       *task,
                           OmsSyncStep  step)
@@ -923,16 +931,29 @@ _oms_sync_run_finish_step (GTask       *task,
  */
 #define PROGRESS_SAVE_INTERVAL_US (G_USEC_PER_SEC / 4)
 
+/* Progress belongs to the step being run; there is none once the run has ended. */
+static gboolean
+set_remaining (OmsSyncEngine *self,
+               gint64         remaining)
+{
+  if (self->current_step < 0)
+    return FALSE;
+
+  oms_sync_run_set_remaining (self->latest_run, self->current_step, remaining);
+  return TRUE;
+}
+
 void
-_oms_sync_run_report_remaining (GTask       *task,
-                                OmsSyncStep  step,
-                                gint64       remaining)
+_oms_sync_run_report_remaining (GTask  *task,
+                                gint64  remaining)
 {
   OmsSyncEngine *self = _oms_sync_task_engine (task);
   gint64 now = g_get_monotonic_time ();
   gboolean save = now - self->last_progress_save >= PROGRESS_SAVE_INTERVAL_US;
 
-  oms_sync_run_set_remaining (self->latest_run, step, remaining);
+  if (!set_remaining (self, remaining))
+    return;
+
   if (save)
     self->last_progress_save = now;
   run_changed (self, save);
@@ -940,14 +961,13 @@ _oms_sync_run_report_remaining (GTask       *task,
 
 /* For progress while another connection holds the write transaction: memory only. */
 void
-_oms_sync_run_report_remaining_unsaved (GTask       *task,
-                                        OmsSyncStep  step,
-                                        gint64       remaining)
+_oms_sync_run_report_remaining_unsaved (GTask  *task,
+                                        gint64  remaining)
 {
   OmsSyncEngine *self = _oms_sync_task_engine (task);
 
-  oms_sync_run_set_remaining (self->latest_run, step, remaining);
-  run_changed (self, FALSE);
+  if (set_remaining (self, remaining))
+    run_changed (self, FALSE);
 }
 
 gboolean
@@ -957,7 +977,7 @@ _oms_sync_run_check_cancelled (GTask *task)
 
   if (g_cancellable_set_error_if_cancelled (g_task_get_cancellable (task), &error))
     {
-      _oms_sync_run_fail (task, error);
+      _oms_sync_run_step_done (task, error);
       return TRUE;
     }
 
@@ -973,58 +993,6 @@ _oms_sync_run_wait_then (GTask       *task,
   OmsSyncRunData *data = _oms_sync_task_data (task);
 
   data->timeout_id = g_timeout_add (ms, next, task);
-}
-
-/*
- * Start: site info (PROTOCOL.md §1 step 2)
- */
-
-static void
-site_info_cb (GObject      *object,
-              GAsyncResult *result,
-              gpointer      user_data)
-{
-  GTask *task = user_data;
-  OmsSyncEngine *self = _oms_sync_task_engine (task);
-  OmsSyncRunData *data = _oms_sync_task_data (task);
-  GError *error = NULL;
-  gboolean saved;
-
-  data->site = oms_v5_client_get_site_info_finish (OMS_V5_CLIENT (object), result, &error);
-  if (data->site == NULL)
-    {
-      _oms_sync_run_fail (task, error);
-      return;
-    }
-
-  /* Refreshed by every run, so written relaxed (oms_store_set_relaxed()). */
-  oms_store_set_relaxed (self->store, TRUE);
-  saved = oms_store_kv_set_int (self->store, OMS_KV_SYNC_CENTRAL_SERVER_SITE_ID,
-                                data->site->msupply_central_site_id, &error) &&
-          oms_store_kv_set_string (self->store, OMS_KV_OMS_CENTRAL_URL,
-                                   data->site->is_central_server
-                                     ? "" : (data->site->central_server_url
-                                               ? data->site->central_server_url : ""),
-                                   &error);
-  oms_store_set_relaxed (self->store, FALSE);
-  if (!saved)
-    {
-      _oms_sync_run_fail (task, error);
-      return;
-    }
-  update_mode (self);
-
-  data->is_initialised = oms_sync_log_is_initialised (self->store, &error);
-  if (error == NULL)
-    data->queue_initialised = oms_sync_log_is_queue_initialised (self->store, _oms_sync_now (),
-                                                                 &error);
-  if (error != NULL)
-    {
-      _oms_sync_run_fail (task, error);
-      return;
-    }
-
-  _oms_sync_step_prepare_initial (task);
 }
 
 static void start_run (OmsSyncEngine *self,
@@ -1095,7 +1063,6 @@ start_run (OmsSyncEngine *self,
 {
   g_autoptr(GTask) task = task_in;
   g_autoptr(OmsSyncSettings) settings = NULL;
-  GCancellable *cancellable = g_task_get_cancellable (task);
   OmsSyncRunData *data;
   GError *error = NULL;
 
@@ -1172,8 +1139,7 @@ start_run (OmsSyncEngine *self,
       return;
     }
 
-  oms_v5_client_get_site_info_async (data->v5, cancellable, site_info_cb,
-                                     g_steal_pointer (&task));
+  _oms_sync_sequence_start (g_steal_pointer (&task));
 }
 
 gboolean

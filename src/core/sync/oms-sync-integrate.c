@@ -11,11 +11,8 @@
 #include <glib/gi18n.h>
 
 #include "oms-integrator.h"
-#include "oms-push-queue.h"
 #include "oms-sync-run-private.h"
-/* Integrate (PROTOCOL.md §7) in a worker thread on its own connection, then, after a site's
- * first successful run, move both push cursors past everything it pulled.
- */
+/* Integrate (PROTOCOL.md §7) in a worker thread on its own connection. */
 
 static void
 integration_progress_cb (gint64   remaining,
@@ -24,7 +21,7 @@ integration_progress_cb (gint64   remaining,
   GTask *task = user_data;
 
   /* The integrator holds the write transaction: keep progress in memory until it ends. */
-  _oms_sync_run_report_remaining_unsaved (task, OMS_SYNC_STEP_INTEGRATE, remaining);
+  _oms_sync_run_report_remaining_unsaved (task, remaining);
 }
 
 static void
@@ -34,27 +31,15 @@ integrate_cb (GObject      *object,
 {
   GTask *task = user_data;
   OmsStore *store = oms_sync_engine_get_store (_oms_sync_task_engine (task));
-  OmsSyncRunData *data = _oms_sync_task_data (task);
   GError *error = NULL;
 
-  if (!oms_integrator_run_finish (result, &error))
+  if (oms_integrator_run_finish (result, &error))
     {
-      _oms_sync_run_fail (task, error);
-      return;
+      /* The integrator wrote through its own connection; tell this one's listeners. */
+      oms_store_emit_changed (store);
     }
 
-  /* The integrator wrote through its own connection; tell this one's listeners. */
-  oms_store_emit_changed (store);
-  _oms_sync_run_finish_step (task, OMS_SYNC_STEP_INTEGRATE);
-
-  /* After the first successful run, what was just integrated must not be pushed back. */
-  if (!data->is_initialised && !oms_push_queue_jump_to_end (store, &error))
-    {
-      _oms_sync_run_fail (task, error);
-      return;
-    }
-
-  _oms_sync_run_succeed (task);
+  _oms_sync_run_step_done (task, error);
 }
 
 void
@@ -62,8 +47,6 @@ _oms_sync_step_integrate (GTask *task)
 {
   OmsStore *store = oms_sync_engine_get_store (_oms_sync_task_engine (task));
   OmsSyncRunData *data = _oms_sync_task_data (task);
-
-  _oms_sync_run_start_step (task, OMS_SYNC_STEP_INTEGRATE);
 
   oms_integrator_run_async (oms_store_get_data_dir (store), TRUE,
                             data->site->msupply_central_site_id,

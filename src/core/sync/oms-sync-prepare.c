@@ -11,40 +11,11 @@
 #include <glib/gi18n.h>
 
 #include "oms-sync-run-private.h"
-#include "oms-v6-client.h"
 /* Prepare initial (PROTOCOL.md §1 step 4): once per site, ask the legacy central to fill this
- * site's queue with everything it holds for it, waiting for it when the request drops; then
- * make the V6 client, unless the legacy central is itself Open mSupply's central.
- */
-
-/*
- * Prepare initial: ask the legacy central to fill this site's queue, once
+ * site's queue with everything it holds for it, waiting for it when the request drops.
  */
 
 static void prepare_initial_poll (GTask *task);
-
-static void
-prepare_initial_done (GTask *task)
-{
-  OmsSyncRunData *data = _oms_sync_task_data (task);
-  GError *error = NULL;
-
-  _oms_sync_run_finish_step (task, OMS_SYNC_STEP_PREPARE_INITIAL);
-
-  /* Step 5: the V6 client, unless the legacy central is itself Open mSupply's central. */
-  if (!data->site->is_central_server)
-    {
-      data->v6 = oms_v6_client_new (data->site->central_server_url, data->api, &error);
-      if (data->v6 == NULL)
-        {
-          _oms_sync_run_fail (task, error);
-          return;
-        }
-      _oms_sync_run_set_up_v6 (task, data->v6);
-    }
-
-  _oms_sync_step_push_v6 (task);
-}
 
 static void
 prepare_initial_status_cb (GObject      *object,
@@ -59,22 +30,24 @@ prepare_initial_status_cb (GObject      *object,
   status = oms_v5_client_get_site_status_finish (OMS_V5_CLIENT (object), result, &error);
   if (status == NULL)
     {
-      _oms_sync_run_fail (task, error);
+      _oms_sync_run_step_done (task, error);
       return;
     }
 
   if (status->code == OMS_V5_SITE_STATUS_IDLE)
     {
-      prepare_initial_done (task);
+      _oms_sync_run_step_done (task, NULL);
       return;
     }
 
   if (g_get_monotonic_time () > data->deadline)
     {
-      _oms_sync_run_fail (task, oms_sync_error_new (OMS_SYNC_ERROR_VARIANT_UNKNOWN,
-                                          "Timed out waiting for the legacy central to finish "
-                                          "preparing this site's initialisation",
-                                          NULL, NULL));
+      _oms_sync_run_step_done (task,
+                               oms_sync_error_new (OMS_SYNC_ERROR_VARIANT_UNKNOWN,
+                                                   "Timed out waiting for the legacy central "
+                                                   "to finish preparing this site's "
+                                                   "initialisation",
+                                                   NULL, NULL));
       return;
     }
 
@@ -126,13 +99,13 @@ initialise_cb (GObject      *object,
   batch = oms_v5_client_initialise_finish (OMS_V5_CLIENT (object), result, &error);
   if (batch != NULL)
     {
-      prepare_initial_done (task);
+      _oms_sync_run_step_done (task, NULL);
       return;
     }
 
   if (!is_transport_error (error))
     {
-      _oms_sync_run_fail (task, error);
+      _oms_sync_run_step_done (task, error);
       return;
     }
 
@@ -147,15 +120,6 @@ void
 _oms_sync_step_prepare_initial (GTask *task)
 {
   OmsSyncRunData *data = _oms_sync_task_data (task);
-
-  /* The timestamps are written even when there is nothing to do. */
-  _oms_sync_run_start_step (task, OMS_SYNC_STEP_PREPARE_INITIAL);
-
-  if (data->queue_initialised)
-    {
-      prepare_initial_done (task);
-      return;
-    }
 
   if (data->site->initialisation_status == OMS_V5_INITIALISATION_STATUS_STARTED)
     {

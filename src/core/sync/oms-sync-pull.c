@@ -62,7 +62,6 @@ pulled_batch_free (PulledBatch *batch)
 struct _OmsSyncPullPipeline
 {
   OmsPulledBodyKind  kind;
-  OmsSyncStep        step;
   gint64             next_cursor;
   gboolean           cursor_known; /* FALSE while a declined batch's cursors are unread */
   gboolean           fetched_all;  /* the last batch is in */
@@ -116,11 +115,10 @@ report_fetched (GTask       *task,
   batch->reported = TRUE;
 
   if (pipeline->kind == OMS_PULLED_BODY_V5_CENTRAL)
-    _oms_sync_run_report_remaining_unsaved (task, pipeline->step,
+    _oms_sync_run_report_remaining_unsaved (task,
                                             batch->summary.max_cursor - batch->request_cursor);
   else
-    _oms_sync_run_report_remaining_unsaved (task, pipeline->step,
-                                            batch->summary.total_records);
+    _oms_sync_run_report_remaining_unsaved (task, batch->summary.total_records);
 }
 
 static void
@@ -131,11 +129,11 @@ report_written (GTask             *task,
   const OmsPulledBodySummary *summary = &batch->summary;
 
   if (pipeline->kind == OMS_PULLED_BODY_V5_CENTRAL)
-    _oms_sync_run_report_remaining_unsaved (task, pipeline->step,
+    _oms_sync_run_report_remaining_unsaved (task,
                                             summary->max_cursor - MIN (summary->max_cursor,
                                                                        summary->last_cursor));
   else if (summary->is_last_batch)
-    _oms_sync_run_report_remaining_unsaved (task, pipeline->step, 0);
+    _oms_sync_run_report_remaining_unsaved (task, 0);
 }
 
 /* Once a batch's cursors are known, the pull can go on past it. */
@@ -376,28 +374,15 @@ pipeline_finish (GTask *task)
 {
   OmsSyncRunData *data = _oms_sync_task_data (task);
   OmsSyncPullPipeline *pipeline = g_steal_pointer (&data->pull_pipeline);
-  OmsSyncStep step = pipeline->step;
+  OmsPulledBodyKind kind = pipeline->kind;
   GError *error = g_steal_pointer (&pipeline->error);
 
   _oms_sync_pull_pipeline_free (pipeline);
 
-  if (error != NULL)
-    {
-      _oms_sync_run_fail (task, error);
-      return;
-    }
+  if (error == NULL && kind == OMS_PULLED_BODY_V6_PULL)
+    _oms_sync_run_report_remaining_unsaved (task, 0);
 
-  if (step == OMS_SYNC_STEP_PULL_CENTRAL)
-    {
-      _oms_sync_run_finish_step (task, OMS_SYNC_STEP_PULL_CENTRAL);
-      _oms_sync_step_pull_remote (task);
-    }
-  else
-    {
-      _oms_sync_run_report_remaining_unsaved (task, OMS_SYNC_STEP_PULL_V6, 0);
-      _oms_sync_run_finish_step (task, OMS_SYNC_STEP_PULL_V6);
-      _oms_sync_step_integrate (task);
-    }
+  _oms_sync_run_step_done (task, error);
 }
 
 /* Starts whatever can run now; ends the step once nothing runs and nothing is left. A failure
@@ -434,7 +419,6 @@ pipeline_advance (GTask *task)
 static void
 pipeline_start (GTask             *task,
                 OmsPulledBodyKind  kind,
-                OmsSyncStep        step,
                 const char        *cursor_key)
 {
   OmsSyncRunData *data = _oms_sync_task_data (task);
@@ -446,14 +430,13 @@ pipeline_start (GTask             *task,
   cursor = oms_store_kv_get_int (store, cursor_key, 0, &error);
   if (error != NULL)
     {
-      _oms_sync_run_fail (task, error);
+      _oms_sync_run_step_done (task, error);
       return;
     }
 
   g_assert (data->pull_pipeline == NULL);
   pipeline = data->pull_pipeline = g_new0 (OmsSyncPullPipeline, 1);
   pipeline->kind = kind;
-  pipeline->step = step;
   pipeline->next_cursor = cursor;
   pipeline->cursor_known = TRUE;
   g_queue_init (&pipeline->ready);
@@ -468,9 +451,7 @@ pipeline_start (GTask             *task,
 void
 _oms_sync_step_pull_central (GTask *task)
 {
-  _oms_sync_run_start_step (task, OMS_SYNC_STEP_PULL_CENTRAL);
-  pipeline_start (task, OMS_PULLED_BODY_V5_CENTRAL, OMS_SYNC_STEP_PULL_CENTRAL,
-                  OMS_KV_CENTRAL_SYNC_PULL_CURSOR);
+  pipeline_start (task, OMS_PULLED_BODY_V5_CENTRAL, OMS_KV_CENTRAL_SYNC_PULL_CURSOR);
 }
 
 /*
@@ -491,14 +472,13 @@ acknowledge_cb (GObject      *object,
 
   if (!oms_v5_client_acknowledge_records_finish (OMS_V5_CLIENT (object), result, &error))
     {
-      _oms_sync_run_fail (task, error);
+      _oms_sync_run_step_done (task, error);
       return;
     }
 
   /* sync_ids ends with the NULL that terminates it. */
   acknowledged = (gint64) data->sync_ids->len - 1;
-  _oms_sync_run_report_remaining_unsaved (task, OMS_SYNC_STEP_PULL_REMOTE,
-                                          data->batch_remaining - acknowledged);
+  _oms_sync_run_report_remaining_unsaved (task, data->batch_remaining - acknowledged);
   g_clear_pointer (&data->sync_ids, g_ptr_array_unref);
   pull_remote_next_batch (task);
 }
@@ -515,7 +495,7 @@ pull_remote_stored_cb (GObject      *object,
 
   if (!oms_sync_buffer_store_batch_finish (OMS_STORE (object), result, &error))
     {
-      _oms_sync_run_fail (task, error);
+      _oms_sync_run_step_done (task, error);
       return;
     }
 
@@ -543,16 +523,15 @@ pull_remote_cb (GObject      *object,
   batch = oms_v5_client_get_queued_records_finish (OMS_V5_CLIENT (object), result, &error);
   if (batch == NULL)
     {
-      _oms_sync_run_fail (task, error);
+      _oms_sync_run_step_done (task, error);
       return;
     }
 
-  _oms_sync_run_report_remaining_unsaved (task, OMS_SYNC_STEP_PULL_REMOTE, batch->queue_length);
+  _oms_sync_run_report_remaining_unsaved (task, batch->queue_length);
 
   if (batch->records->len == 0)
     {
-      _oms_sync_run_finish_step (task, OMS_SYNC_STEP_PULL_REMOTE);
-      _oms_sync_step_pull_v6 (task);
+      _oms_sync_run_step_done (task, NULL);
       return;
     }
 
@@ -580,13 +559,18 @@ pull_remote_next_batch (GTask *task)
 void
 _oms_sync_step_pull_remote (GTask *task)
 {
-  _oms_sync_run_start_step (task, OMS_SYNC_STEP_PULL_REMOTE);
   pull_remote_next_batch (task);
 }
 
 /*
- * Pull V6 (PROTOCOL.md §3.3)
+ * Pull V6 (PROTOCOL.md §3.3): the site's changes, or one patient's records
  */
+
+void
+_oms_sync_step_pull_v6 (GTask *task)
+{
+  pipeline_start (task, OMS_PULLED_BODY_V6_PULL, OMS_KV_SYNC_PULL_CURSOR_V6);
+}
 
 /* A patient pull (manual sync with fetchPatientId): from cursor 0, in memory only, until the
  * last batch; the site's own v6 cursor is not moved. Patient pulls are small: one batch at a
@@ -605,15 +589,14 @@ patient_stored_cb (GObject      *object,
 
   if (!oms_sync_buffer_store_batch_finish (OMS_STORE (object), result, &error))
     {
-      _oms_sync_run_fail (task, error);
+      _oms_sync_run_step_done (task, error);
       return;
     }
 
   if (data->patient_cursor < 0)
     {
-      _oms_sync_run_report_remaining_unsaved (task, OMS_SYNC_STEP_PULL_V6, 0);
-      _oms_sync_run_finish_step (task, OMS_SYNC_STEP_PULL_V6);
-      _oms_sync_step_integrate (task);
+      _oms_sync_run_report_remaining_unsaved (task, 0);
+      _oms_sync_run_step_done (task, NULL);
       return;
     }
 
@@ -633,11 +616,11 @@ patient_pulled_cb (GObject      *object,
   batch = oms_v6_client_patient_pull_finish (OMS_V6_CLIENT (object), result, &error);
   if (batch == NULL)
     {
-      _oms_sync_run_fail (task, error);
+      _oms_sync_run_step_done (task, error);
       return;
     }
 
-  _oms_sync_run_report_remaining_unsaved (task, OMS_SYNC_STEP_PULL_V6, batch->total_records);
+  _oms_sync_run_report_remaining_unsaved (task, batch->total_records);
   /* -1: the last batch is in. */
   data->patient_cursor = batch->is_last_batch ? -1 : batch->end_cursor + 1;
 
@@ -660,26 +643,8 @@ patient_pull_next_batch (GTask *task)
 }
 
 void
-_oms_sync_step_pull_v6 (GTask *task)
+_oms_sync_step_pull_patient (GTask *task)
 {
-  OmsSyncRunData *data = _oms_sync_task_data (task);
-
-  /* Without an Open mSupply central the step does not exist at all, timestamps included. */
-  if (data->v6 == NULL)
-    {
-      _oms_sync_step_integrate (task);
-      return;
-    }
-
-  _oms_sync_run_start_step (task, OMS_SYNC_STEP_PULL_V6);
-
-  if (data->fetch_patient_id != NULL)
-    {
-      data->patient_cursor = 0;
-      patient_pull_next_batch (task);
-      return;
-    }
-
-  pipeline_start (task, OMS_PULLED_BODY_V6_PULL, OMS_SYNC_STEP_PULL_V6,
-                  OMS_KV_SYNC_PULL_CURSOR_V6);
+  _oms_sync_task_data (task)->patient_cursor = 0;
+  patient_pull_next_batch (task);
 }

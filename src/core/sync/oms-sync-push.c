@@ -25,17 +25,16 @@
  * Waiting for a central to integrate what was pushed
  */
 
-typedef void (*StepDoneFunc) (GTask *task);
-
 static void wait_integration_poll (GTask *task, gboolean v6);
 
 static void
 integration_timeout (GTask *task)
 {
-  _oms_sync_run_fail (task, oms_sync_error_new (OMS_SYNC_ERROR_VARIANT_INTEGRATION_TIMEOUT_REACHED,
-                                      "The central server took too long integrating pushed "
-                                      "records",
-                                      NULL, NULL));
+  _oms_sync_run_step_done (task,
+                           oms_sync_error_new (OMS_SYNC_ERROR_VARIANT_INTEGRATION_TIMEOUT_REACHED,
+                                               "The central server took too long integrating "
+                                               "pushed records",
+                                               NULL, NULL));
 }
 
 static void
@@ -51,14 +50,13 @@ v6_site_status_cb (GObject      *object,
   if (!oms_v6_client_get_site_status_finish (OMS_V6_CLIENT (object), result, &is_integrating,
                                              &error))
     {
-      _oms_sync_run_fail (task, error);
+      _oms_sync_run_step_done (task, error);
       return;
     }
 
   if (!is_integrating)
     {
-      _oms_sync_run_finish_step (task, OMS_SYNC_STEP_PUSH_V6);
-      _oms_sync_step_push (task);
+      _oms_sync_run_step_done (task, NULL);
       return;
     }
 
@@ -84,14 +82,13 @@ v5_site_status_cb (GObject      *object,
   status = oms_v5_client_get_site_status_finish (OMS_V5_CLIENT (object), result, &error);
   if (status == NULL)
     {
-      _oms_sync_run_fail (task, error);
+      _oms_sync_run_step_done (task, error);
       return;
     }
 
   if (status->code == OMS_V5_SITE_STATUS_IDLE)
     {
-      _oms_sync_run_finish_step (task, OMS_SYNC_STEP_PUSH);
-      _oms_sync_step_pull_central (task);
+      _oms_sync_run_step_done (task, NULL);
       return;
     }
 
@@ -188,7 +185,7 @@ push_v6_cb (GObject      *object,
   if (!oms_v6_client_push_finish (OMS_V6_CLIENT (object), result, &records_pushed, &error) ||
       !save_push_cursor (store, OMS_KV_SYNC_PUSH_CURSOR_V6, data->last_cursor + 1, &error))
     {
-      _oms_sync_run_fail (task, error);
+      _oms_sync_run_step_done (task, error);
       return;
     }
 
@@ -216,11 +213,11 @@ push_v6_next_batch (GTask *task)
                                          &remaining, &error);
   if (records == NULL)
     {
-      _oms_sync_run_fail (task, error);
+      _oms_sync_run_step_done (task, error);
       return;
     }
 
-  _oms_sync_run_report_remaining (task, OMS_SYNC_STEP_PUSH_V6, remaining);
+  _oms_sync_run_report_remaining (task, remaining);
 
   /* Unlike v5, no empty final batch: the wait for integration starts straight away. */
   if (remaining == 0)
@@ -241,17 +238,6 @@ push_v6_next_batch (GTask *task)
 void
 _oms_sync_step_push_v6 (GTask *task)
 {
-  OmsSyncRunData *data = _oms_sync_task_data (task);
-
-  _oms_sync_run_start_step (task, OMS_SYNC_STEP_PUSH_V6);
-
-  if (!data->is_initialised || data->v6 == NULL)
-    {
-      _oms_sync_run_finish_step (task, OMS_SYNC_STEP_PUSH_V6);
-      _oms_sync_step_push (task);
-      return;
-    }
-
   push_v6_next_batch (task);
 }
 
@@ -275,14 +261,14 @@ push_cb (GObject      *object,
   if (!oms_v5_client_push_records_finish (OMS_V5_CLIENT (object), result, &integration_started,
                                           &error))
     {
-      _oms_sync_run_fail (task, error);
+      _oms_sync_run_step_done (task, error);
       return;
     }
 
   if (data->last_cursor >= 0 &&
       !save_push_cursor (store, OMS_KV_REMOTE_SYNC_PUSH_CURSOR, data->last_cursor + 1, &error))
     {
-      _oms_sync_run_fail (task, error);
+      _oms_sync_run_step_done (task, error);
       return;
     }
 
@@ -290,10 +276,11 @@ push_cb (GObject      *object,
     {
       if (!integration_started)
         {
-          _oms_sync_run_fail (task, oms_sync_error_new (OMS_SYNC_ERROR_VARIANT_UNKNOWN,
-                                              "Total remaining sent to server is 0 but "
-                                              "integration not started",
-                                              NULL, NULL));
+          _oms_sync_run_step_done (task,
+                                   oms_sync_error_new (OMS_SYNC_ERROR_VARIANT_UNKNOWN,
+                                                       "Total remaining sent to server is 0 "
+                                                       "but integration not started",
+                                                       NULL, NULL));
           return;
         }
 
@@ -323,11 +310,11 @@ push_next_batch (GTask *task)
                                          &data->batch_remaining, &error);
   if (records == NULL)
     {
-      _oms_sync_run_fail (task, error);
+      _oms_sync_run_step_done (task, error);
       return;
     }
 
-  _oms_sync_run_report_remaining (task, OMS_SYNC_STEP_PUSH, data->batch_remaining);
+  _oms_sync_run_report_remaining (task, data->batch_remaining);
 
   /* Every push ends with an empty batch, queueLength 0: the signal to start integrating. */
   oms_v5_client_push_records_async (data->v5, data->batch_remaining, records,
@@ -337,16 +324,5 @@ push_next_batch (GTask *task)
 void
 _oms_sync_step_push (GTask *task)
 {
-  OmsSyncRunData *data = _oms_sync_task_data (task);
-
-  _oms_sync_run_start_step (task, OMS_SYNC_STEP_PUSH);
-
-  if (!data->is_initialised)
-    {
-      _oms_sync_run_finish_step (task, OMS_SYNC_STEP_PUSH);
-      _oms_sync_step_pull_central (task);
-      return;
-    }
-
   push_next_batch (task);
 }

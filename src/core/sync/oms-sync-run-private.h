@@ -13,11 +13,12 @@
 
 G_BEGIN_DECLS
 
-/* What one run shares between oms-sync-engine.c, which starts and ends it, and the step files
- * (oms-sync-prepare.c, -push.c, -pull.c, -integrate.c), which each run a part of PROTOCOL.md
- * §1 and hand on to the next step. The run's GTask carries this as its task data; every
- * callback borrows the task, and the run ends exactly once, in _oms_sync_run_fail() or
- * _oms_sync_run_succeed().
+/* What one run shares between oms-sync-engine.c, which starts and ends it and keeps its log,
+ * oms-sync-sequence.c, which holds the order of its steps and walks it, and the step files
+ * (oms-sync-prepare.c, -push.c, -pull.c, -integrate.c), which each do one step's work and
+ * give the result back to the sequence with _oms_sync_run_step_done(). The run's GTask
+ * carries this as its task data; every callback borrows the task, and the run ends exactly
+ * once, in _oms_sync_run_fail() or _oms_sync_run_succeed().
  */
 /* Pull central's and Pull V6's batches in flight (oms-sync-pull.c). */
 typedef struct _OmsSyncPullPipeline OmsSyncPullPipeline;
@@ -36,6 +37,7 @@ typedef struct
   gint64              last_cursor;
   guint               timeout_id;
   int                 lock_fd;      /* the site's sync lock, held for the whole run */
+  guint               row;          /* the step being run: a row of oms-sync-sequence.c's table */
   OmsSyncBatchSizes   batch_sizes;
   guint               idle_timeout_seconds;
   char               *fetch_patient_id; /* a patient pull replaces Pull V6's usual pull */
@@ -71,28 +73,35 @@ void                 _oms_sync_run_set_up_v6                (GTask       *task,
 void                 _oms_sync_run_fail                     (GTask       *task,
                                                              GError      *error);
 void                 _oms_sync_run_succeed                  (GTask       *task);
+void                 _oms_sync_run_update_mode              (GTask       *task);
 void                 _oms_sync_run_start_step               (GTask       *task,
                                                              OmsSyncStep  step);
 void                 _oms_sync_run_finish_step              (GTask       *task,
                                                              OmsSyncStep  step);
 void                 _oms_sync_run_report_remaining         (GTask       *task,
-                                                             OmsSyncStep  step,
                                                              gint64       remaining);
 void                 _oms_sync_run_report_remaining_unsaved (GTask       *task,
-                                                             OmsSyncStep  step,
                                                              gint64       remaining);
 gboolean             _oms_sync_run_check_cancelled          (GTask       *task);
 void                 _oms_sync_run_wait_then                (GTask       *task,
                                                              guint        ms,
                                                              GSourceFunc  next);
 
-/* The steps, in the order they run. */
+/* The sequence (oms-sync-sequence.c): runs PROTOCOL.md §1 from site info on. */
+void                 _oms_sync_sequence_start               (GTask       *task);
+void                 _oms_sync_run_step_done                (GTask       *task,
+                                                             GError      *error);
+
+/* The steps' work. Each ends with one _oms_sync_run_step_done(); which step runs when is the
+ * sequence's table, not theirs. Progress goes to the step being run.
+ */
 void                 _oms_sync_step_prepare_initial         (GTask       *task);
 void                 _oms_sync_step_push_v6                 (GTask       *task);
 void                 _oms_sync_step_push                    (GTask       *task);
 void                 _oms_sync_step_pull_central            (GTask       *task);
 void                 _oms_sync_step_pull_remote             (GTask       *task);
 void                 _oms_sync_step_pull_v6                 (GTask       *task);
+void                 _oms_sync_step_pull_patient            (GTask       *task);
 void                 _oms_sync_step_integrate               (GTask       *task);
 
 G_END_DECLS
