@@ -32,8 +32,8 @@
  * numbers whose spelling carries their type.
  */
 #define TRICKY_DATA \
-  "{\"ID\":\"T\",\"name\":\"Ünïcødé \\\"q\\\" \\\\ \\u0001\",\"nested\":{\"a\":[1,{\"b\":null},[]]}," \
-  "\"one\":1.0,\"int\":9007199254740993}"
+  "{\"ID\":\"T\",\"name\":\"Ünïcødé \\\"q\\\" \\\\ \\u0001\"," \
+  "\"nested\":{\"a\":[1,{\"b\":null},[]]},\"one\":1.0,\"int\":9007199254740993}"
 
 /* A fixture as one line of compact JSON, which is how every builder writes. */
 static char *

@@ -221,17 +221,6 @@ append_int_member (GString    *out,
   _oms_json_append_int (out, value);
 }
 
-static GBytes *
-build_one_bool (const char *key,
-                gboolean    value)
-{
-  GString *out = g_string_new ("{");
-
-  _oms_json_append_member (out, key);
-  g_string_append (out, value ? "true}" : "false}");
-  return g_string_free_to_bytes (out);
-}
-
 /* A member that is kept only when it is a string; others are ignored, as unknown keys are. */
 static char *
 dup_optional_text (JsonObject *object,
@@ -881,14 +870,19 @@ oms_v5_parse_push_response (GBytes    *body,
 
 /**
  * oms_v5_build_push_response:
- * @integration_started: whether the server started integrating (the final, empty batch)
+ * @started: whether the server started integrating (after the final, empty batch)
  *
- * Returns: (transfer full): the body of a 2xx `POST /sync/v5/queued_records`
+ * Returns: (transfer full): the body of a 2xx `POST /sync/v5/queued_records`,
+ *   `{"integrationStarted":bool}`
  */
 GBytes *
-oms_v5_build_push_response (gboolean integration_started)
+oms_v5_build_push_response (gboolean started)
 {
-  return build_one_bool ("integrationStarted", integration_started);
+  static const char yes[] = "{\"integrationStarted\":true}";
+  static const char no[] = "{\"integrationStarted\":false}";
+
+  return started ? g_bytes_new_static (yes, sizeof yes - 1)
+                 : g_bytes_new_static (no, sizeof no - 1);
 }
 
 /* Reads the inner {"code","message","data"} object, shared with v6's legacyServerError. */

@@ -114,7 +114,7 @@ OmsV5RemoteBatch   *oms_v5_parse_push_request        (GBytes                   *
 gboolean            oms_v5_parse_push_response       (GBytes                   *body,
                                                       gboolean                 *integration_started,
                                                       GError                  **error);
-GBytes             *oms_v5_build_push_response       (gboolean                  integration_started);
+GBytes             *oms_v5_build_push_response       (gboolean                  started);
 GBytes             *oms_v5_build_acknowledge_body    (const char * const       *sync_ids);
 char              **oms_v5_parse_acknowledge_request (GBytes                   *body,
                                                       GError                  **error);
