@@ -968,3 +968,18 @@ _oms_central_db_dup_received (OmsCentralContext  *ctx,
   json_builder_end_object (builder);
   return json_builder_get_root (builder);
 }
+
+/* A pushed record's data as the received table keeps it: the object, or NULL for anything
+ * else (a delete's null). The protocol layer has made it canonical JSON (oms-sync-record.c),
+ * as Open mSupply's serde_json would store it.
+ */
+void
+_oms_central_bind_record_data (sqlite3_stmt        *stmt,
+                               int                  column,
+                               const OmsSyncRecord *record)
+{
+  if (record->data != NULL && record->data[0] == '{')
+    sqlite3_bind_text (stmt, column, record->data, -1, SQLITE_STATIC);
+  else
+    sqlite3_bind_null (stmt, column);
+}

@@ -11,6 +11,8 @@
 
 #include "oms-central-server.h"
 #include "oms-json-gate.h"
+#include "oms-sync-record.h"
+#include "oms-v5-auth.h"
 
 G_BEGIN_DECLS
 
@@ -122,6 +124,9 @@ gint64              _oms_central_db_query_int          (OmsCentralContext  *ctx,
                                                         gint64              arg);
 char               *_oms_central_db_dup_record_data    (OmsCentralContext  *ctx,
                                                         const char         *text);
+void                _oms_central_bind_record_data      (sqlite3_stmt       *stmt,
+                                                        int                 column,
+                                                        const OmsSyncRecord *record);
 void                _oms_central_db_stamp              (OmsCentralContext  *ctx,
                                                         OmsCentralDbStamp  *stamp);
 gboolean            _oms_central_db_stamp_equal        (const OmsCentralDbStamp *a,
@@ -193,19 +198,16 @@ void                _oms_central_respond_json          (SoupServerMessage  *msg,
 void                _oms_central_respond_json_text     (SoupServerMessage  *msg,
                                                         guint               status,
                                                         GString            *text);
-void                _oms_central_json_append_string    (GString            *out,
-                                                        const char         *text);
-void                _oms_central_json_append_int       (GString            *out,
-                                                        gint64              value);
+void                _oms_central_respond_json_bytes    (SoupServerMessage  *msg,
+                                                        guint               status,
+                                                        GBytes             *body);
 void                _oms_central_respond_text          (SoupServerMessage  *msg,
                                                         guint               status,
                                                         const char         *text);
+GBytes             *_oms_central_request_body          (SoupServerMessage  *msg);
 JsonNode           *_oms_central_parse_body            (SoupServerMessage  *msg,
                                                         GError            **error);
 void                _oms_central_release_in_flight     (SoupServerMessage  *msg);
-JsonNode           *_oms_central_parse_json            (const char         *data,
-                                                        gsize               length,
-                                                        GError            **error);
 void                _oms_central_schedule_integration  (OmsCentralContext  *ctx,
                                                         int                 site_id,
                                                         gboolean            v6,
@@ -220,12 +222,15 @@ void                _oms_central_v5_handle             (OmsCentralContext     *c
                                                         const OmsCentralFault *fault);
 gboolean            _oms_central_v5_is_route           (const char            *path);
 char               *_oms_central_v5_auth_name          (SoupServerMessage     *msg);
-OmsCentralSite     *_oms_central_authenticate          (OmsCentralContext     *ctx,
-                                                        const char            *name,
-                                                        const char            *hash,
-                                                        const char            *hardware_id,
-                                                        const char           **code,
-                                                        const char           **message);
+void                _oms_central_v5_respond_error      (SoupServerMessage     *msg,
+                                                        guint                  status,
+                                                        const char            *code,
+                                                        const char            *message,
+                                                        const char            *data);
+OmsCentralSite     *_oms_central_authenticate          (OmsCentralContext         *ctx,
+                                                        const OmsSyncApiSettings  *caller,
+                                                        const char               **code,
+                                                        const char               **message);
 
 /* oms-central-v6.c */
 void                _oms_central_v6_handle             (OmsCentralContext     *ctx,

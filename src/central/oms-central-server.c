@@ -104,80 +104,19 @@ _oms_central_respond_json_text (SoupServerMessage *msg,
                                     g_string_free (text, FALSE), length);
 }
 
-/* Appends @text as a JSON string, escaped as json-glib's generator escapes it (so answers
- * keep their bytes), except that U+001F is escaped too, which json-glib leaves raw.
- */
+/* Sends a body a protocol builder wrote, without copying it. */
 void
-_oms_central_json_append_string (GString    *out,
-                                 const char *text)
+_oms_central_respond_json_bytes (SoupServerMessage *msg,
+                                 guint              status,
+                                 GBytes            *body)
 {
-  const char *run = text ? text : "";
-  const char *p;
+  SoupMessageBody *response = soup_server_message_get_response_body (msg);
 
-  g_string_append_c (out, '"');
-  for (p = run; *p; p++)
-    {
-      guchar c = (guchar)*p;
-      const char *escape = NULL;
-      char buffer[8];
-
-      if (c >= 0x20 && c != '"' && c != '\\' && c != 0x7f)
-        continue;
-
-      switch (c)
-        {
-        case '"':
-          escape = "\\\"";
-          break;
-        case '\\':
-          escape = "\\\\";
-          break;
-        case '\b':
-          escape = "\\b";
-          break;
-        case '\f':
-          escape = "\\f";
-          break;
-        case '\n':
-          escape = "\\n";
-          break;
-        case '\r':
-          escape = "\\r";
-          break;
-        case '\t':
-          escape = "\\t";
-          break;
-        default:
-          g_snprintf (buffer, sizeof buffer, "\\u%04x", c);
-          escape = buffer;
-          break;
-        }
-      g_string_append_len (out, run, p - run);
-      g_string_append (out, escape);
-      run = p + 1;
-    }
-  g_string_append_len (out, run, p - run);
-  g_string_append_c (out, '"');
-}
-
-/* Appends @value in decimal; per record, where g_string_append_printf() shows in profiles. */
-void
-_oms_central_json_append_int (GString *out,
-                              gint64   value)
-{
-  char buffer[24];
-  char *p = buffer + sizeof buffer;
-  guint64 magnitude = value < 0 ? -(guint64)value : (guint64)value;
-
-  do
-    {
-      *--p = '0' + magnitude % 10;
-      magnitude /= 10;
-    }
-  while (magnitude > 0);
-  if (value < 0)
-    *--p = '-';
-  g_string_append_len (out, p, buffer + sizeof buffer - p);
+  soup_server_message_set_status (msg, status, NULL);
+  soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Content-Type",
+                                "application/json");
+  soup_message_body_truncate (response);
+  soup_message_body_append_bytes (response, body);
 }
 
 void
@@ -190,28 +129,24 @@ _oms_central_respond_text (SoupServerMessage *msg,
                                     text, strlen (text));
 }
 
-/* Every JSON request body passes the gate (oms-json-gate.h) before json-glib sees it: a body
- * nested deeper than the gate allows would overflow json-glib's recursion. Callers answer 400
- * to any error.
+GBytes *
+_oms_central_request_body (SoupServerMessage *msg)
+{
+  return soup_message_body_flatten (soup_server_message_get_request_body (msg));
+}
+
+/* The admin routes' bodies, which are not part of either API, pass the same gate as the
+ * protocol's request parsers (oms-json-gate.h): a body nested deeper than it allows would
+ * overflow json-glib's recursion. Callers answer 400 to any error.
  */
 JsonNode *
 _oms_central_parse_body (SoupServerMessage  *msg,
                          GError            **error)
 {
-  SoupMessageBody *body = soup_server_message_get_request_body (msg);
-  g_autoptr(GBytes) bytes = soup_message_body_flatten (body);
+  g_autoptr(GBytes) bytes = _oms_central_request_body (msg);
+  g_autoptr(JsonParser) parser = json_parser_new ();
   gsize length = 0;
   const char *data = g_bytes_get_data (bytes, &length);
-
-  return _oms_central_parse_json (data, length, error);
-}
-
-JsonNode *
-_oms_central_parse_json (const char  *data,
-                         gsize        length,
-                         GError     **error)
-{
-  g_autoptr(JsonParser) parser = json_parser_new ();
 
   if (!oms_json_gate_check (data, length, OMS_JSON_GATE_MAX_CENTRAL_REQUEST_BYTES, error))
     return NULL;
@@ -355,22 +290,8 @@ v5_enter (OmsCentralContext *ctx,
 static void
 respond_sync_is_running (SoupServerMessage *msg)
 {
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
-  g_autoptr(JsonNode) root = NULL;
-
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "error");
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "code");
-  json_builder_add_string_value (builder, "sync_is_running");
-  json_builder_set_member_name (builder, "message");
-  json_builder_add_string_value (builder, "Sync is already running - try again later");
-  json_builder_set_member_name (builder, "data");
-  json_builder_add_null_value (builder);
-  json_builder_end_object (builder);
-  json_builder_end_object (builder);
-  root = json_builder_get_root (builder);
-  _oms_central_respond_json (msg, SOUP_STATUS_SERVICE_UNAVAILABLE, root);
+  _oms_central_v5_respond_error (msg, SOUP_STATUS_SERVICE_UNAVAILABLE, "sync_is_running",
+                                 "Sync is already running - try again later", NULL);
 }
 
 static void

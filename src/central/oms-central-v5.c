@@ -11,8 +11,11 @@
 #include <string.h>
 
 #include "oms-central-private.h"
+#include "oms-v5-json.h"
 
-/* The legacy mSupply central API (PROTOCOL.md §2). */
+/* The legacy mSupply central API (PROTOCOL.md §2): requests are read and answers written by
+ * the protocol layer the client uses (oms-v5-auth.c, oms-v5-json.c).
+ */
 
 typedef enum
 {
@@ -29,12 +32,12 @@ static V5Route
 lookup_route (const char *path)
 {
   static const struct { const char *path; V5Route route; } routes[] = {
-    { "/sync/v5/site", V5_SITE },
-    { "/sync/v5/site_status", V5_SITE_STATUS },
-    { "/sync/v5/initialise", V5_INITIALISE },
-    { "/sync/v5/central_records", V5_CENTRAL_RECORDS },
-    { "/sync/v5/queued_records", V5_QUEUED_RECORDS },
-    { "/sync/v5/acknowledged_records", V5_ACKNOWLEDGED_RECORDS },
+    { OMS_V5_ROUTE_SITE, V5_SITE },
+    { OMS_V5_ROUTE_SITE_STATUS, V5_SITE_STATUS },
+    { OMS_V5_ROUTE_INITIALISE, V5_INITIALISE },
+    { OMS_V5_ROUTE_CENTRAL_RECORDS, V5_CENTRAL_RECORDS },
+    { OMS_V5_ROUTE_QUEUED_RECORDS, V5_QUEUED_RECORDS },
+    { OMS_V5_ROUTE_ACKNOWLEDGED_RECORDS, V5_ACKNOWLEDGED_RECORDS },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (routes); i++)
@@ -49,119 +52,83 @@ _oms_central_v5_is_route (const char *path)
   return lookup_route (path) != V5_UNKNOWN;
 }
 
+/* A v5 error body, {"error":{"code","message","data"}}; @data is JSON text or NULL. */
+void
+_oms_central_v5_respond_error (SoupServerMessage *msg,
+                               guint              status,
+                               const char        *code,
+                               const char        *message,
+                               const char        *data)
+{
+  g_autoptr(OmsV5Error) error_body = oms_v5_error_new (code, message, data);
+  g_autoptr(GBytes) body = oms_v5_build_error_body (error_body);
+
+  _oms_central_respond_json_bytes (msg, status, body);
+}
+
 static void
 respond_error (SoupServerMessage *msg,
                guint              status,
                const char        *code,
-               const char        *message,
-               JsonNode          *data)
+               const char        *message)
 {
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
-  g_autoptr(JsonNode) root = NULL;
-
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "error");
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "code");
-  json_builder_add_string_value (builder, code);
-  json_builder_set_member_name (builder, "message");
-  json_builder_add_string_value (builder, message);
-  json_builder_set_member_name (builder, "data");
-  if (data)
-    json_builder_add_value (builder, json_node_ref (data));
-  else
-    json_builder_add_null_value (builder);
-  json_builder_end_object (builder);
-  json_builder_end_object (builder);
-  root = json_builder_get_root (builder);
-  _oms_central_respond_json (msg, status, root);
-}
-
-static gboolean
-parse_basic_auth (SoupServerMessage  *msg,
-                  char              **name,
-                  char              **hash)
-{
-  SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
-  const char *value = soup_message_headers_get_one (headers, "Authorization");
-  g_autofree guchar *decoded = NULL;
-  g_autofree char *text = NULL;
-  gsize length = 0;
-  char *colon;
-
-  if (!value || g_ascii_strncasecmp (value, "Basic ", 6) != 0)
-    return FALSE;
-  decoded = g_base64_decode (value + 6, &length);
-  text = g_strndup ((const char *)decoded, length);
-  colon = strchr (text, ':');
-  if (!colon)
-    return FALSE;
-  *colon = '\0';
-  *name = g_strdup (text);
-  *hash = g_strdup (colon + 1);
-  return TRUE;
+  _oms_central_v5_respond_error (msg, status, code, message, NULL);
 }
 
 char *
 _oms_central_v5_auth_name (SoupServerMessage *msg)
 {
+  SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
   g_autofree char *hash = NULL;
   char *name = NULL;
 
-  if (!parse_basic_auth (msg, &name, &hash))
+  if (!oms_v5_parse_basic_auth_value (soup_message_headers_get_one (headers, "Authorization"),
+                                      &name, &hash))
     return NULL;
   return name;
 }
 
 static gboolean
-check_version (SoupServerMessage *msg)
+check_version (SoupServerMessage        *msg,
+               const OmsSyncApiSettings *caller)
 {
-  SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
-  const char *value = soup_message_headers_get_one (headers, "version");
-  g_autoptr(JsonBuilder) builder = NULL;
-  g_autoptr(JsonNode) data = NULL;
+  g_autofree char *data = NULL;
   guint64 version = 0;
 
-  if (value && g_ascii_string_to_unsigned (value, 10, OMS_CENTRAL_V5_MIN_VERSION,
-                                           OMS_CENTRAL_V5_MAX_VERSION, &version, NULL))
+  if (caller->sync_version
+      && g_ascii_string_to_unsigned (caller->sync_version, 10, OMS_CENTRAL_V5_MIN_VERSION,
+                                     OMS_CENTRAL_V5_MAX_VERSION, &version, NULL))
     return TRUE;
 
   /* The data names the server's own API version, which the client must match. */
-  builder = json_builder_new ();
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "major");
-  json_builder_add_int_value (builder, OMS_CENTRAL_V5_MAX_VERSION);
-  json_builder_set_member_name (builder, "minor");
-  json_builder_add_int_value (builder, 0);
-  json_builder_end_object (builder);
-  data = json_builder_get_root (builder);
-  respond_error (msg, SOUP_STATUS_CONFLICT, "api_version_incompatible",
-                 "Api version is not compatible", data);
+  data = g_strdup_printf ("{\"major\":%d,\"minor\":0}", OMS_CENTRAL_V5_MAX_VERSION);
+  _oms_central_v5_respond_error (msg, SOUP_STATUS_CONFLICT, "api_version_incompatible",
+                                 "Api version is not compatible", data);
   return FALSE;
 }
 
-/* Checks a site's credentials as the legacy central does; shared with the v6 API, whose
- * server asks the legacy one. On failure @code and @message describe why.
+/* Checks a caller's credentials as the legacy central does: from the v5 headers, or from the
+ * v6 body's syncV5Settings, whose server asks the legacy one. On failure @code and @message
+ * describe why.
  */
-static OmsCentralSite *
-authenticate (OmsCentralContext  *ctx,
-              const char         *name,
-              const char         *hash,
-              const char         *hardware_id,
-              const char        **code,
-              const char        **message)
+OmsCentralSite *
+_oms_central_authenticate (OmsCentralContext         *ctx,
+                           const OmsSyncApiSettings  *caller,
+                           const char               **code,
+                           const char               **message)
 {
   g_autoptr(OmsCentralSite) site = NULL;
   g_autofree char *lower_hash = NULL;
+  const char *hardware_id = caller->site_uuid;
 
-  site = name ? _oms_central_db_find_site (ctx, name) : NULL;
+  site = caller->username ? _oms_central_db_find_site (ctx, caller->username) : NULL;
   if (!site)
     {
       *code = "site_name_not_found";
       *message = "Site name not found";
       return NULL;
     }
-  lower_hash = g_ascii_strdown (hash ? hash : "", -1);
+  lower_hash = g_ascii_strdown (caller->password_sha256 ? caller->password_sha256 : "", -1);
   if (!g_str_equal (lower_hash, site->password_sha256))
     {
       *code = "site_incorrect_password";
@@ -195,39 +162,24 @@ authenticate (OmsCentralContext  *ctx,
   return g_steal_pointer (&site);
 }
 
-OmsCentralSite *
-_oms_central_authenticate (OmsCentralContext  *ctx,
-                           const char         *name,
-                           const char         *hash,
-                           const char         *hardware_id,
-                           const char        **code,
-                           const char        **message)
-{
-  return authenticate (ctx, name, hash, hardware_id, code, message);
-}
-
 static OmsCentralSite *
-authenticate_request (OmsCentralContext *ctx,
-                      SoupServerMessage *msg)
+authenticate_request (OmsCentralContext        *ctx,
+                      SoupServerMessage        *msg,
+                      const OmsSyncApiSettings *caller)
 {
-  SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
-  g_autofree char *name = NULL;
-  g_autofree char *hash = NULL;
   const char *code = NULL;
   const char *message = NULL;
   OmsCentralSite *site;
 
-  if (!parse_basic_auth (msg, &name, &hash))
+  if (!caller->username)
     {
       respond_error (msg, SOUP_STATUS_UNAUTHORIZED, "site_name_not_found",
-                     "No site credentials in the request", NULL);
+                     "No site credentials in the request");
       return NULL;
     }
-  site = authenticate (ctx, name, hash,
-                       soup_message_headers_get_one (headers, "msupply-site-uuid"),
-                       &code, &message);
+  site = _oms_central_authenticate (ctx, caller, &code, &message);
   if (!site)
-    respond_error (msg, SOUP_STATUS_UNAUTHORIZED, code, message, NULL);
+    respond_error (msg, SOUP_STATUS_UNAUTHORIZED, code, message);
   return site;
 }
 
@@ -249,33 +201,8 @@ query_number (SoupServerMessage *msg,
   if (g_ascii_string_to_unsigned (value, 10, 0, G_MAXINT64, out, NULL))
     return TRUE;
   message = g_strdup_printf ("Parameter %s must be a non-negative integer", key);
-  respond_error (msg, SOUP_STATUS_BAD_REQUEST, "invalid_parameter", message, NULL);
+  respond_error (msg, SOUP_STATUS_BAD_REQUEST, "invalid_parameter", message);
   return FALSE;
-}
-
-/* One record of central_records or queued_records from columns 1 to 4 of @stmt (table name,
- * record id, action, data), after the members the caller wrote. The stored data is valid
- * JSON (oms-central-db.c), so it goes in as it is instead of through a parser and back.
- */
-static void
-append_record (GString      *out,
-               sqlite3_stmt *stmt)
-{
-  const char *data = (const char *)sqlite3_column_text (stmt, 4);
-
-  g_string_append (out, ",\"tableName\":");
-  _oms_central_json_append_string (out, (const char *)sqlite3_column_text (stmt, 1));
-  g_string_append (out, ",\"recordId\":");
-  _oms_central_json_append_string (out, (const char *)sqlite3_column_text (stmt, 2));
-  g_string_append (out, ",\"action\":");
-  _oms_central_json_append_string (out, (const char *)sqlite3_column_text (stmt, 3));
-  /* Deletes carry no recordData (F2). */
-  if (data)
-    {
-      g_string_append (out, ",\"recordData\":");
-      g_string_append_len (out, data, sqlite3_column_bytes (stmt, 4));
-    }
-  g_string_append_c (out, '}');
 }
 
 static void
@@ -283,31 +210,22 @@ handle_site (OmsCentralContext *ctx,
              SoupServerMessage *msg,
              OmsCentralSite    *site)
 {
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
-  g_autoptr(JsonNode) root = NULL;
-  g_autofree char *v6_url = g_strconcat (ctx->base_url ? ctx->base_url : "", "/", NULL);
-  g_autofree char *code = g_ascii_strup (site->name, -1);
+  g_autoptr(OmsV5SiteInfo) info = g_new0 (OmsV5SiteInfo, 1);
+  g_autoptr(GBytes) body = NULL;
 
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "id");
-  json_builder_add_string_value (builder, site->uuid);
-  json_builder_set_member_name (builder, "siteId");
-  json_builder_add_int_value (builder, site->id);
-  json_builder_set_member_name (builder, "code");
-  json_builder_add_string_value (builder, code);
-  json_builder_set_member_name (builder, "name");
-  json_builder_add_string_value (builder, site->name);
-  json_builder_set_member_name (builder, "initialisationStatus");
-  json_builder_add_string_value (builder, site->initialisation_status);
-  json_builder_set_member_name (builder, "isOmSupplyCentralServer");
-  json_builder_add_boolean_value (builder, FALSE);
-  json_builder_set_member_name (builder, "omSupplyCentralServerUrl");
-  json_builder_add_string_value (builder, v6_url);
-  json_builder_set_member_name (builder, "mSupplyCentralSiteId");
-  json_builder_add_int_value (builder, OMS_CENTRAL_LEGACY_SITE_ID);
-  json_builder_end_object (builder);
-  root = json_builder_get_root (builder);
-  _oms_central_respond_json (msg, SOUP_STATUS_OK, root);
+  info->id = g_strdup (site->uuid);
+  info->site_id = site->id;
+  info->code = g_ascii_strup (site->name, -1);
+  info->name = g_strdup (site->name);
+  if (!oms_v5_initialisation_status_from_string (site->initialisation_status,
+                                                 &info->initialisation_status))
+    info->initialisation_status = OMS_V5_INITIALISATION_STATUS_ERROR;
+  info->is_central_server = FALSE;
+  info->central_server_url = g_strconcat (ctx->base_url ? ctx->base_url : "", "/", NULL);
+  info->msupply_central_site_id = OMS_CENTRAL_LEGACY_SITE_ID;
+
+  body = oms_v5_build_site_info (info);
+  _oms_central_respond_json_bytes (msg, SOUP_STATUS_OK, body);
 }
 
 static void
@@ -316,32 +234,27 @@ handle_site_status (OmsCentralContext *ctx,
                     OmsCentralSite    *site)
 {
   OmsCentralSiteState *state = _oms_central_site_state (ctx, site->id);
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
-  g_autoptr(JsonNode) root = NULL;
-  const char *code = "idle";
-  const char *message = "idle";
+  g_autoptr(OmsV5SiteStatus) status = g_new0 (OmsV5SiteStatus, 1);
+  g_autoptr(GBytes) body = NULL;
 
   if (state->v5_integrating)
     {
-      code = "integration_in_progress";
-      message = "Integration in progress";
+      status->code = OMS_V5_SITE_STATUS_INTEGRATION_IN_PROGRESS;
+      status->message = g_strdup ("Integration in progress");
     }
   else if (g_str_equal (site->initialisation_status, "started"))
     {
-      code = "initialisation_in_progress";
-      message = "Initialisation in progress";
+      status->code = OMS_V5_SITE_STATUS_INITIALISATION_IN_PROGRESS;
+      status->message = g_strdup ("Initialisation in progress");
+    }
+  else
+    {
+      status->code = OMS_V5_SITE_STATUS_IDLE;
+      status->message = g_strdup ("idle");
     }
 
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "code");
-  json_builder_add_string_value (builder, code);
-  json_builder_set_member_name (builder, "message");
-  json_builder_add_string_value (builder, message);
-  json_builder_set_member_name (builder, "data");
-  json_builder_add_null_value (builder);
-  json_builder_end_object (builder);
-  root = json_builder_get_root (builder);
-  _oms_central_respond_json (msg, SOUP_STATUS_OK, root);
+  body = oms_v5_build_site_status (status);
+  _oms_central_respond_json_bytes (msg, SOUP_STATUS_OK, body);
 }
 
 static void
@@ -349,10 +262,12 @@ respond_internal_error (SoupServerMessage *msg,
                         const GError      *error)
 {
   g_debug ("Internal error: %s", error->message);
-  respond_error (msg, SOUP_STATUS_INTERNAL_SERVER_ERROR, "internal_error", error->message, NULL);
+  respond_error (msg, SOUP_STATUS_INTERNAL_SERVER_ERROR, "internal_error", error->message);
 }
 
-/* Fills the site's queue with all remote data of its stores, from scratch. */
+/* Fills the site's queue with all remote data of its stores, from scratch. The request's
+ * body ({}) carries nothing, and the legacy central does not read it.
+ */
 static void
 handle_initialise (OmsCentralContext *ctx,
                    SoupServerMessage *msg,
@@ -361,8 +276,7 @@ handle_initialise (OmsCentralContext *ctx,
   g_autoptr(GError) error = NULL;
   g_autoptr(sqlite3_stmt) clear = NULL;
   g_autoptr(sqlite3_stmt) fill = NULL;
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
-  g_autoptr(JsonNode) root = NULL;
+  g_autoptr(GBytes) body = NULL;
   gint64 queue_length;
 
   if (!_oms_central_db_set_init_status (ctx, site->id, "started", &error)
@@ -398,14 +312,14 @@ handle_initialise (OmsCentralContext *ctx,
 
   queue_length = _oms_central_db_query_int (ctx, "SELECT count(*) FROM sync_queue WHERE site_id = ?",
                                             site->id);
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "queueLength");
-  json_builder_add_int_value (builder, queue_length);
-  json_builder_end_object (builder);
-  root = json_builder_get_root (builder);
-  _oms_central_respond_json (msg, SOUP_STATUS_OK, root);
+  body = oms_v5_build_initialise_response (queue_length);
+  _oms_central_respond_json_bytes (msg, SOUP_STATUS_OK, body);
 }
 
+/* central_records and queued_records write their answers as text, each record's stored data
+ * copied as it is: it is valid JSON (oms-central-db.c), and parsing it and writing it again
+ * cost ten times more (docs/PERFORMANCE.md).
+ */
 static void
 handle_central_records (OmsCentralContext *ctx,
                         SoupServerMessage *msg,
@@ -434,17 +348,22 @@ handle_central_records (OmsCentralContext *ctx,
   sqlite3_bind_int64 (stmt, 1, (gint64)cursor);
   sqlite3_bind_int64 (stmt, 2, (gint64)limit);
 
-  /* {"maxCursor": n, "data": [{"ID", "tableName", "recordId", "action", "recordData"?}]} */
   out = g_string_sized_new (MIN (limit, 2048) * 512);
-  g_string_append_printf (out, "{\"maxCursor\":%" G_GINT64_FORMAT ",\"data\":[",
-                          _oms_central_db_query_int (ctx,
-                                                     "SELECT coalesce(max(id), 0) "
-                                                     "FROM central_record", 0));
-  for (guint n = 0; (rc = sqlite3_step (stmt)) == SQLITE_ROW; n++)
+  oms_v5_begin_central_records (out,
+                                _oms_central_db_query_int (ctx,
+                                                           "SELECT coalesce(max(id), 0) "
+                                                           "FROM central_record", 0));
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
-      g_string_append (out, n ? ",{\"ID\":" : "{\"ID\":");
-      _oms_central_json_append_int (out, sqlite3_column_int64 (stmt, 0));
-      append_record (out, stmt);
+      const char *data = (const char *)sqlite3_column_text (stmt, 4);
+      gsize data_length = (gsize)sqlite3_column_bytes (stmt, 4);
+
+      /* Deletes carry no recordData (F2). */
+      oms_v5_append_central_record (out, sqlite3_column_int64 (stmt, 0),
+                                    (const char *)sqlite3_column_text (stmt, 1),
+                                    (const char *)sqlite3_column_text (stmt, 2),
+                                    (const char *)sqlite3_column_text (stmt, 3),
+                                    data, data_length);
     }
   if (rc != SQLITE_DONE)
     {
@@ -453,7 +372,7 @@ handle_central_records (OmsCentralContext *ctx,
       respond_internal_error (msg, error);
       return;
     }
-  g_string_append (out, "]}");
+  oms_v5_end_records (out);
   _oms_central_respond_json_text (msg, SOUP_STATUS_OK, out);
 }
 
@@ -494,9 +413,10 @@ handle_get_queued_records (OmsCentralContext *ctx,
   if (!query_number (msg, query, "limit", 500, &limit))
     return;
 
+  /* The queue row's id is the syncOutId, a string on the wire. */
   stmt = _oms_central_db_prepare (ctx,
-                                  "SELECT id, table_name, record_id, action, data FROM sync_queue "
-                                  "WHERE site_id = ? ORDER BY id LIMIT ?",
+                                  "SELECT CAST(id AS TEXT), table_name, record_id, action, data "
+                                  "FROM sync_queue WHERE site_id = ? ORDER BY id LIMIT ?",
                                   &error);
   if (!stmt)
     {
@@ -506,18 +426,18 @@ handle_get_queued_records (OmsCentralContext *ctx,
   sqlite3_bind_int (stmt, 1, site->id);
   sqlite3_bind_int64 (stmt, 2, (gint64)limit);
 
-  /* {"queueLength": n, "data": [{"syncOutId", "tableName", "recordId", "action",
-   * "recordData"?}]}, the id a string.
-   */
   out = g_string_sized_new (MIN (limit, 2048) * 512);
-  g_string_append_printf (out, "{\"queueLength\":%" G_GINT64_FORMAT ",\"data\":[",
-                          queue_length (ctx, site->id));
-  for (guint n = 0; (rc = sqlite3_step (stmt)) == SQLITE_ROW; n++)
+  oms_v5_begin_queued_records (out, queue_length (ctx, site->id));
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
-      g_string_append (out, n ? ",{\"syncOutId\":\"" : "{\"syncOutId\":\"");
-      _oms_central_json_append_int (out, sqlite3_column_int64 (stmt, 0));
-      g_string_append_c (out, '"');
-      append_record (out, stmt);
+      const char *data = (const char *)sqlite3_column_text (stmt, 4);
+      gsize data_length = (gsize)sqlite3_column_bytes (stmt, 4);
+
+      oms_v5_append_queued_record (out, (const char *)sqlite3_column_text (stmt, 0),
+                                   (const char *)sqlite3_column_text (stmt, 1),
+                                   (const char *)sqlite3_column_text (stmt, 2),
+                                   (const char *)sqlite3_column_text (stmt, 3),
+                                   data, data_length);
     }
   if (rc != SQLITE_DONE)
     {
@@ -526,7 +446,7 @@ handle_get_queued_records (OmsCentralContext *ctx,
       respond_internal_error (msg, error);
       return;
     }
-  g_string_append (out, "]}");
+  oms_v5_end_records (out);
   _oms_central_respond_json_text (msg, SOUP_STATUS_OK, out);
 }
 
@@ -536,27 +456,18 @@ handle_acknowledged_records (OmsCentralContext *ctx,
                              OmsCentralSite    *site)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(JsonNode) root = _oms_central_parse_body (msg, &error);
+  g_autoptr(GBytes) body = _oms_central_request_body (msg);
+  g_auto(GStrv) ids = oms_v5_parse_acknowledge_request (body, &error);
   g_autoptr(sqlite3_stmt) stmt = NULL;
-  JsonArray *ids;
   OmsCentralDbStamp stamp;
   gboolean counted;
   gint64 n_deleted = 0;
 
-  if (!root)
+  if (!ids)
     {
-      respond_error (msg, SOUP_STATUS_BAD_REQUEST, "invalid_body", error->message, NULL);
+      respond_error (msg, SOUP_STATUS_BAD_REQUEST, "invalid_body", error->message);
       return;
     }
-  if (!JSON_NODE_HOLDS_OBJECT (root)
-      || !json_object_has_member (json_node_get_object (root), "syncIDs")
-      || !JSON_NODE_HOLDS_ARRAY (json_object_get_member (json_node_get_object (root), "syncIDs")))
-    {
-      respond_error (msg, SOUP_STATUS_BAD_REQUEST, "invalid_body",
-                     "Expected {\"syncIDs\": [...]}", NULL);
-      return;
-    }
-  ids = json_object_get_array_member (json_node_get_object (root), "syncIDs");
 
   if (!_oms_central_db_exec (ctx, "BEGIN IMMEDIATE", &error))
     {
@@ -575,15 +486,12 @@ handle_acknowledged_records (OmsCentralContext *ctx,
       respond_internal_error (msg, error);
       return;
     }
-  for (guint i = 0; i < json_array_get_length (ids); i++)
+  for (guint i = 0; ids[i] != NULL; i++)
     {
-      JsonNode *node = json_array_get_element (ids, i);
       guint64 id = 0;
 
       /* Ids we never handed out cannot be in the queue; skip them like unknown ones. */
-      if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING
-          || !g_ascii_string_to_unsigned (json_node_get_string (node), 10, 0, G_MAXINT64, &id,
-                                          NULL))
+      if (!g_ascii_string_to_unsigned (ids[i], 10, 0, G_MAXINT64, &id, NULL))
         continue;
       sqlite3_reset (stmt);
       sqlite3_bind_int (stmt, 1, site->id);
@@ -610,17 +518,6 @@ handle_acknowledged_records (OmsCentralContext *ctx,
   soup_server_message_set_status (msg, SOUP_STATUS_NO_CONTENT, NULL);
 }
 
-static const char *
-member_string (JsonObject *object,
-               const char *name)
-{
-  JsonNode *node = json_object_get_member (object, name);
-
-  if (!node || !JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
-    return NULL;
-  return json_node_get_string (node);
-}
-
 static void
 handle_post_queued_records (OmsCentralContext     *ctx,
                             SoupServerMessage     *msg,
@@ -628,50 +525,25 @@ handle_post_queued_records (OmsCentralContext     *ctx,
                             const OmsCentralFault *fault)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(JsonNode) root = _oms_central_parse_body (msg, &error);
+  g_autoptr(GBytes) body = NULL;
+  g_autoptr(OmsV5RemoteBatch) batch = NULL;
   g_autoptr(sqlite3_stmt) stmt = NULL;
-  g_autoptr(JsonBuilder) builder = NULL;
-  g_autoptr(JsonNode) answer = NULL;
-  JsonObject *object;
-  JsonNode *length_node;
-  JsonArray *data = NULL;
-  gint64 queue_length;
+  g_autoptr(GBytes) answer = NULL;
   gboolean start;
 
   if (_oms_central_site_state (ctx, site->id)->v5_integrating)
     {
       respond_error (msg, SOUP_STATUS_SERVICE_UNAVAILABLE, "sync_is_running",
-                     "Sync is already running - try again later", NULL);
+                     "Sync is already running - try again later");
       return;
     }
 
-  if (!root)
+  body = _oms_central_request_body (msg);
+  batch = oms_v5_parse_push_request (body, &error);
+  if (!batch)
     {
-      respond_error (msg, SOUP_STATUS_BAD_REQUEST, "invalid_body", error->message, NULL);
+      respond_error (msg, SOUP_STATUS_BAD_REQUEST, "invalid_body", error->message);
       return;
-    }
-  object = JSON_NODE_HOLDS_OBJECT (root) ? json_node_get_object (root) : NULL;
-  length_node = object ? json_object_get_member (object, "queueLength") : NULL;
-  if (!length_node || !JSON_NODE_HOLDS_VALUE (length_node)
-      || json_node_get_value_type (length_node) != G_TYPE_INT64
-      || json_node_get_int (length_node) < 0)
-    {
-      respond_error (msg, SOUP_STATUS_BAD_REQUEST, "invalid_body",
-                     "Expected {\"queueLength\": n, \"data\": [...]}", NULL);
-      return;
-    }
-  queue_length = json_node_get_int (length_node);
-  if (json_object_has_member (object, "data"))
-    {
-      JsonNode *data_node = json_object_get_member (object, "data");
-
-      if (!JSON_NODE_HOLDS_ARRAY (data_node))
-        {
-          respond_error (msg, SOUP_STATUS_BAD_REQUEST, "invalid_body", "data must be an array",
-                         NULL);
-          return;
-        }
-      data = json_node_get_array (data_node);
     }
 
   if (!_oms_central_db_exec (ctx, "BEGIN IMMEDIATE", &error))
@@ -683,34 +555,17 @@ handle_post_queued_records (OmsCentralContext     *ctx,
                                   "INSERT INTO received (site_id, api, sync_out_id, table_name, "
                                   "record_id, action, data) VALUES (?, 'v5', ?, ?, ?, ?, ?)",
                                   &error);
-  for (guint i = 0; stmt && data && i < json_array_get_length (data); i++)
+  for (guint i = 0; stmt && i < batch->records->len; i++)
     {
-      JsonNode *node = json_array_get_element (data, i);
-      JsonObject *record = JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
-      JsonNode *record_data = record ? json_object_get_member (record, "recordData") : NULL;
-      g_autofree char *data_text = NULL;
-
-      if (!record || !member_string (record, "tableName") || !member_string (record, "recordId")
-          || !member_string (record, "action"))
-        {
-          _oms_central_db_exec (ctx, "ROLLBACK", NULL);
-          respond_error (msg, SOUP_STATUS_BAD_REQUEST, "invalid_body",
-                         "Each record needs tableName, recordId and action", NULL);
-          return;
-        }
-      if (record_data && JSON_NODE_HOLDS_OBJECT (record_data))
-        data_text = json_to_string (record_data, FALSE);
+      const OmsSyncRecord *record = g_ptr_array_index (batch->records, i);
 
       sqlite3_reset (stmt);
       sqlite3_bind_int (stmt, 1, site->id);
-      sqlite3_bind_text (stmt, 2, member_string (record, "syncOutId"), -1, SQLITE_TRANSIENT);
-      sqlite3_bind_text (stmt, 3, member_string (record, "tableName"), -1, SQLITE_TRANSIENT);
-      sqlite3_bind_text (stmt, 4, member_string (record, "recordId"), -1, SQLITE_TRANSIENT);
-      sqlite3_bind_text (stmt, 5, member_string (record, "action"), -1, SQLITE_TRANSIENT);
-      if (data_text)
-        sqlite3_bind_text (stmt, 6, data_text, -1, SQLITE_TRANSIENT);
-      else
-        sqlite3_bind_null (stmt, 6);
+      sqlite3_bind_text (stmt, 2, record->sync_id, -1, SQLITE_STATIC);
+      sqlite3_bind_text (stmt, 3, record->table_name, -1, SQLITE_STATIC);
+      sqlite3_bind_text (stmt, 4, record->record_id, -1, SQLITE_STATIC);
+      sqlite3_bind_text (stmt, 5, oms_sync_action_to_string (record->action), -1, SQLITE_STATIC);
+      _oms_central_bind_record_data (stmt, 6, record);
       if (!_oms_central_db_step_done (ctx, stmt, &error))
         break;
     }
@@ -722,7 +577,7 @@ handle_post_queued_records (OmsCentralContext     *ctx,
     }
 
   /* queueLength counts what remains including this batch, so 0 marks the final one. */
-  start = queue_length == 0;
+  start = batch->queue_length == 0;
   if (start)
     {
       guint delay = ctx->integration_delay_ms;
@@ -732,13 +587,8 @@ handle_post_queued_records (OmsCentralContext     *ctx,
       _oms_central_schedule_integration (ctx, site->id, FALSE, delay);
     }
 
-  builder = json_builder_new ();
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "integrationStarted");
-  json_builder_add_boolean_value (builder, start);
-  json_builder_end_object (builder);
-  answer = json_builder_get_root (builder);
-  _oms_central_respond_json (msg, SOUP_STATUS_OK, answer);
+  answer = oms_v5_build_push_response (start);
+  _oms_central_respond_json_bytes (msg, SOUP_STATUS_OK, answer);
 }
 
 void
@@ -748,6 +598,7 @@ _oms_central_v5_handle (OmsCentralContext     *ctx,
                         GHashTable            *query,
                         const OmsCentralFault *fault)
 {
+  g_autoptr(OmsSyncApiSettings) caller = NULL;
   g_autoptr(OmsCentralSite) site = NULL;
   const char *method = soup_server_message_get_method (msg);
   gboolean is_get = g_str_equal (method, SOUP_METHOD_GET);
@@ -784,16 +635,17 @@ _oms_central_v5_handle (OmsCentralContext     *ctx,
       break;
 
     case V5_UNKNOWN:
-      respond_error (msg, SOUP_STATUS_NOT_FOUND, "not_found", "No such route", NULL);
+      respond_error (msg, SOUP_STATUS_NOT_FOUND, "not_found", "No such route");
       return;
 
     default:
       g_assert_not_reached ();
     }
 
-  if (!check_version (msg))
+  caller = oms_v5_settings_from_headers (soup_server_message_get_request_headers (msg));
+  if (!check_version (msg, caller))
     return;
-  site = authenticate_request (ctx, msg);
+  site = authenticate_request (ctx, msg, caller);
   if (!site)
     return;
 
@@ -810,7 +662,7 @@ _oms_central_v5_handle (OmsCentralContext     *ctx,
     case V5_INITIALISE:
       if (_oms_central_site_state (ctx, site->id)->v5_integrating)
         respond_error (msg, SOUP_STATUS_SERVICE_UNAVAILABLE, "sync_is_running",
-                       "Sync is already running - try again later", NULL);
+                       "Sync is already running - try again later");
       else
         handle_initialise (ctx, msg, site);
       break;

@@ -11,101 +11,53 @@
 #include <string.h>
 
 #include "oms-central-private.h"
+#include "oms-v6-json.h"
 
 /* The Open mSupply central API (PROTOCOL.md §3): every answer is HTTP 200 with either
  * {"data": ...} or {"error": ...}; only a body that cannot be read is refused earlier, as
  * actix's JSON extractor does, with 400 and a text body. download_file is the exception: the
- * file's bytes, or a bare error with a 500.
+ * file's bytes, or a bare error with a 500. Requests are read and answers written by the
+ * protocol layer the client uses (oms-v6-json.c).
  */
 
 static void
-respond_data (SoupServerMessage *msg,
-              JsonNode          *data)
+respond_error (SoupServerMessage      *msg,
+               const OmsV6ServerError *error)
 {
-  g_autoptr(JsonObject) object = json_object_new ();
-  g_autoptr(JsonNode) root = json_node_new (JSON_NODE_OBJECT);
+  g_autoptr(GBytes) body = oms_v6_build_error_envelope (error);
 
-  json_object_set_member (object, "data", json_node_ref (data));
-  json_node_set_object (root, object);
-  _oms_central_respond_json (msg, SOUP_STATUS_OK, root);
-}
-
-static void
-respond_error_node (SoupServerMessage *msg,
-                    JsonNode          *error)
-{
-  g_autoptr(JsonObject) object = json_object_new ();
-  g_autoptr(JsonNode) root = json_node_new (JSON_NODE_OBJECT);
-
-  json_object_set_member (object, "error", json_node_ref (error));
-  json_node_set_object (root, object);
-  _oms_central_respond_json (msg, SOUP_STATUS_OK, root);
+  _oms_central_respond_json_bytes (msg, SOUP_STATUS_OK, body);
 }
 
 /* download_file's errors are not in the envelope: actix's ResponseError answers 500 with the
  * SyncParsedErrorV6 pretty-printed as text (ToResponseError in central/sync.rs).
  */
 static void
-respond_bare_error (SoupServerMessage *msg,
-                    JsonNode          *error)
+respond_bare_error (SoupServerMessage      *msg,
+                    const OmsV6ServerError *error)
 {
-  char *text = json_to_string (error, TRUE);
+  g_autoptr(GBytes) body = oms_v6_build_download_file_error (error);
+  gsize length = 0;
+  const char *text = g_bytes_get_data (body, &length);
 
   soup_server_message_set_status (msg, SOUP_STATUS_INTERNAL_SERVER_ERROR, NULL);
-  soup_server_message_set_response (msg, "text/plain; charset=utf-8", SOUP_MEMORY_TAKE, text,
-                                    strlen (text));
+  soup_server_message_set_response (msg, "text/plain; charset=utf-8", SOUP_MEMORY_COPY, text,
+                                    length);
 }
 
-/* How a route answers with a SyncParsedErrorV6: respond_error_node or respond_bare_error. */
-typedef void (*RespondError) (SoupServerMessage *msg,
-                              JsonNode          *error);
-
-static JsonNode *
-error_tagged (const char *variant,
-              const char *text)
-{
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
-
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, variant);
-  json_builder_add_string_value (builder, text);
-  json_builder_end_object (builder);
-  return json_builder_get_root (builder);
-}
-
-static JsonNode *
-error_unit (const char *variant)
-{
-  JsonNode *error = json_node_new (JSON_NODE_VALUE);
-
-  json_node_set_string (error, variant);
-  return error;
-}
-
-static JsonNode *
-error_version_mismatch (gint64 version)
-{
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
-
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "syncVersionMismatch");
-  json_builder_begin_array (builder);
-  json_builder_add_int_value (builder, OMS_CENTRAL_V6_MIN_VERSION);
-  json_builder_add_int_value (builder, OMS_CENTRAL_V6_MAX_VERSION);
-  json_builder_add_int_value (builder, version);
-  json_builder_end_array (builder);
-  json_builder_end_object (builder);
-  return json_builder_get_root (builder);
-}
+/* How a route answers with a SyncParsedErrorV6: respond_error or respond_bare_error. */
+typedef void (*RespondError) (SoupServerMessage      *msg,
+                              const OmsV6ServerError *error);
 
 static void
-respond_error_tagged (SoupServerMessage *msg,
-                      const char        *variant,
-                      const char        *text)
+respond_other_error (SoupServerMessage *msg,
+                     RespondError       respond,
+                     const char        *text)
 {
-  g_autoptr(JsonNode) error = error_tagged (variant, text);
+  g_autoptr(OmsV6ServerError) error =
+    oms_v6_server_error_new (OMS_PROTOCOL_ERROR_OTHER_SERVER_ERROR, text);
 
-  respond_error_node (msg, error);
+  respond (msg, error);
 }
 
 static void
@@ -117,118 +69,53 @@ respond_bad_body (SoupServerMessage *msg,
   _oms_central_respond_text (msg, SOUP_STATUS_BAD_REQUEST, text);
 }
 
-static gboolean
-get_uint (JsonObject *object,
-          const char *name,
-          gboolean    required,
-          gint64      fallback,
-          gint64     *out)
-{
-  JsonNode *node = json_object_get_member (object, name);
-
-  if (!node)
-    {
-      *out = fallback;
-      return !required;
-    }
-  if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_INT64
-      || json_node_get_int (node) < 0)
-    return FALSE;
-  *out = json_node_get_int (node);
-  return TRUE;
-}
-
-static const char *
-get_string (JsonObject *object,
-            const char *name)
-{
-  JsonNode *node = object ? json_object_get_member (object, name) : NULL;
-
-  if (!node || !JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
-    return NULL;
-  return json_node_get_string (node);
-}
-
-/* Version, credentials and the integration lock, in the real server's order. The settings
- * and version are under @settings_key and @version_key (upload_file's are snake_case); errors
- * are answered with @respond_error. On failure the answer has been sent.
+/* Version, credentials and the integration lock, in the real server's order; errors are
+ * answered with @respond. On failure the answer has been sent.
  */
 static OmsCentralSite *
-check_request_full (OmsCentralContext *ctx,
-                    SoupServerMessage *msg,
-                    JsonObject        *request,
-                    const char        *settings_key,
-                    const char        *version_key,
-                    gboolean           check_integrating,
-                    RespondError       respond_error)
+check_request (OmsCentralContext        *ctx,
+               SoupServerMessage        *msg,
+               const OmsSyncApiSettings *caller,
+               guint32                   version,
+               gboolean                  check_integrating,
+               RespondError              respond)
 {
-  JsonNode *settings_node = json_object_get_member (request, settings_key);
-  JsonObject *settings;
   const char *code = NULL;
   const char *message = NULL;
   g_autofree char *text = NULL;
-  g_autofree char *detail = NULL;
-  g_autoptr(JsonNode) error = NULL;
   OmsCentralSite *site;
-  gint64 version = 0;
 
-  if (!settings_node || !JSON_NODE_HOLDS_OBJECT (settings_node))
+  /* A version is unsigned and the range starts at 0, so only its top can be passed. */
+  G_STATIC_ASSERT (OMS_CENTRAL_V6_MIN_VERSION == 0);
+  if (version > OMS_CENTRAL_V6_MAX_VERSION)
     {
-      detail = g_strdup_printf ("missing field `%s`", settings_key);
-      respond_bad_body (msg, detail);
-      return NULL;
-    }
-  settings = json_node_get_object (settings_node);
-  if (!get_string (settings, "username") || !get_string (settings, "passwordSha256")
-      || !get_string (settings, "siteUuid"))
-    {
-      detail = g_strdup_printf ("%s needs username, passwordSha256 and siteUuid", settings_key);
-      respond_bad_body (msg, detail);
-      return NULL;
-    }
-  if (!get_uint (request, version_key, FALSE, 0, &version))
-    {
-      detail = g_strdup_printf ("invalid type for `%s`", version_key);
-      respond_bad_body (msg, detail);
-      return NULL;
-    }
-  if (version < OMS_CENTRAL_V6_MIN_VERSION || version > OMS_CENTRAL_V6_MAX_VERSION)
-    {
-      error = error_version_mismatch (version);
-      respond_error (msg, error);
+      g_autoptr(OmsV6ServerError) error =
+        oms_v6_server_error_new_version_mismatch (OMS_CENTRAL_V6_MIN_VERSION,
+                                                  OMS_CENTRAL_V6_MAX_VERSION, version);
+
+      respond (msg, error);
       return NULL;
     }
 
-  site = _oms_central_authenticate (ctx, get_string (settings, "username"),
-                                    get_string (settings, "passwordSha256"),
-                                    get_string (settings, "siteUuid"), &code, &message);
+  site = _oms_central_authenticate (ctx, caller, &code, &message);
   if (!site)
     {
       /* The shape of format_error() over the legacy server's answer. */
       text = g_strdup_printf ("Legacy server error -> [\n    \"%s: %s\",\n]", code, message);
-      error = error_tagged ("otherServerError", text);
-      respond_error (msg, error);
+      respond_other_error (msg, respond, text);
       return NULL;
     }
 
   if (check_integrating && _oms_central_site_state (ctx, site->id)->v6_integrating)
     {
+      g_autoptr(OmsV6ServerError) error =
+        oms_v6_server_error_new (OMS_PROTOCOL_ERROR_INTEGRATION_IN_PROGRESS, NULL);
+
       _oms_central_site_free (site);
-      error = error_unit ("integrationInProgress");
-      respond_error (msg, error);
+      respond (msg, error);
       return NULL;
     }
   return site;
-}
-
-static OmsCentralSite *
-check_request (OmsCentralContext *ctx,
-               SoupServerMessage *msg,
-               JsonObject        *request,
-               gboolean           check_integrating)
-{
-  return check_request_full (ctx, msg, request, "syncV5Settings", "syncV6Version",
-                             check_integrating, respond_error_node);
 }
 
 static const char pull_filter[] =
@@ -251,63 +138,34 @@ static const char patient_filter[] =
 static void
 handle_pull (OmsCentralContext *ctx,
              SoupServerMessage *msg,
-             JsonObject        *request,
+             GBytes            *body,
              gboolean           patient)
 {
-  const char *patient_id = NULL;
+  g_autoptr(OmsV6PullRequest) request = NULL;
   g_autoptr(OmsCentralSite) site = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(sqlite3_stmt) rows = NULL;
   g_autoptr(sqlite3_stmt) count = NULL;
+  g_autoptr(GString) records = NULL;
+  g_autoptr(GBytes) answer = NULL;
   g_autofree char *rows_sql = NULL;
   g_autofree char *count_sql = NULL;
-  JsonNode *initialised_node;
-  gboolean is_initialised = FALSE;
-  gint64 cursor = 0;
-  gint64 batch_size = 0;
   gint64 total = 0;
   gint64 end_cursor = -1;
   gint64 n_served = 0;
   OmsCentralDbStamp stamp;
-  GString *records;
-  GString *out;
   int rc;
 
-  if (!get_uint (request, "cursor", TRUE, 0, &cursor))
+  request = patient ? oms_v6_parse_patient_pull_request (body, &error)
+                    : oms_v6_parse_pull_request (body, &error);
+  if (!request)
     {
-      respond_bad_body (msg, "missing or invalid field `cursor`");
+      respond_bad_body (msg, error->message);
       return;
     }
-  if (!get_uint (request, "batchSize", TRUE, 0, &batch_size) || batch_size > G_MAXUINT32)
-    {
-      respond_bad_body (msg, "missing or invalid field `batchSize`");
-      return;
-    }
-  if (patient)
-    {
-      JsonNode *patient_node = json_object_get_member (request, "fetchPatientId");
 
-      if (!patient_node || !JSON_NODE_HOLDS_VALUE (patient_node)
-          || json_node_get_value_type (patient_node) != G_TYPE_STRING)
-        {
-          respond_bad_body (msg, "missing or invalid field `fetchPatientId`");
-          return;
-        }
-      patient_id = json_node_get_string (patient_node);
-    }
-  else
-    {
-      initialised_node = json_object_get_member (request, "isInitialised");
-      if (!initialised_node || !JSON_NODE_HOLDS_VALUE (initialised_node)
-          || json_node_get_value_type (initialised_node) != G_TYPE_BOOLEAN)
-        {
-          respond_bad_body (msg, "missing or invalid field `isInitialised`");
-          return;
-        }
-      is_initialised = json_node_get_boolean (initialised_node);
-    }
-
-  site = check_request (ctx, msg, request, TRUE);
+  site = check_request (ctx, msg, request->settings, request->sync_v6_version, TRUE,
+                        respond_error);
   if (!site)
     return;
 
@@ -316,20 +174,20 @@ handle_pull (OmsCentralContext *ctx,
   rows = _oms_central_db_prepare (ctx, rows_sql, &error);
   if (!rows)
     {
-      respond_error_tagged (msg, "otherServerError", error->message);
+      respond_other_error (msg, respond_error, error->message);
       return;
     }
-  sqlite3_bind_int64 (rows, 1, cursor);
+  sqlite3_bind_int64 (rows, 1, request->cursor);
   if (patient)
-    sqlite3_bind_text (rows, 2, patient_id, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text (rows, 2, request->fetch_patient_id, -1, SQLITE_STATIC);
   else
-    sqlite3_bind_int (rows, 2, is_initialised);
+    sqlite3_bind_int (rows, 2, request->is_initialised);
   sqlite3_bind_int (rows, 3, site->id);
-  sqlite3_bind_int64 (rows, 4, batch_size);
+  sqlite3_bind_int64 (rows, 4, request->batch_size);
   _oms_central_db_stamp (ctx, &stamp);
   if (!patient &&
-      ctx->v6_pull.site_id == site->id && ctx->v6_pull.is_initialised == is_initialised &&
-      ctx->v6_pull.next_cursor == cursor &&
+      ctx->v6_pull.site_id == site->id && ctx->v6_pull.is_initialised == request->is_initialised &&
+      ctx->v6_pull.next_cursor == request->cursor &&
       _oms_central_db_stamp_equal (&stamp, &ctx->v6_pull.stamp))
     {
       /* The next batch of the same pull, nothing changed since: the rows left are those
@@ -344,14 +202,14 @@ handle_pull (OmsCentralContext *ctx,
       count = _oms_central_db_prepare (ctx, count_sql, &error);
       if (!count)
         {
-          respond_error_tagged (msg, "otherServerError", error->message);
+          respond_other_error (msg, respond_error, error->message);
           return;
         }
-      sqlite3_bind_int64 (count, 1, cursor);
+      sqlite3_bind_int64 (count, 1, request->cursor);
       if (patient)
-        sqlite3_bind_text (count, 2, patient_id, -1, SQLITE_TRANSIENT);
+        sqlite3_bind_text (count, 2, request->fetch_patient_id, -1, SQLITE_STATIC);
       else
-        sqlite3_bind_int (count, 2, is_initialised);
+        sqlite3_bind_int (count, 2, request->is_initialised);
       sqlite3_bind_int (count, 3, site->id);
       if (sqlite3_step (count) == SQLITE_ROW)
         total = sqlite3_column_int64 (count, 0);
@@ -360,40 +218,31 @@ handle_pull (OmsCentralContext *ctx,
   /* The stored data is valid JSON (oms-central-db.c), so it goes in as it is instead of
    * through a parser and back; only the batch's header needs the rows, so it comes last.
    */
-  records = g_string_sized_new (MIN (batch_size, 2048) * 512);
+  records = g_string_sized_new (MIN (request->batch_size, 2048) * 512);
   while ((rc = sqlite3_step (rows)) == SQLITE_ROW)
     {
       const char *record_data = (const char *)sqlite3_column_text (rows, 4);
+      gsize record_data_length = (gsize)sqlite3_column_bytes (rows, 4);
 
       end_cursor = sqlite3_column_int64 (rows, 0);
-      g_string_append (records, n_served ? ",{\"cursor\":" : "{\"cursor\":");
-      _oms_central_json_append_int (records, end_cursor);
-      g_string_append (records, ",\"record\":{\"tableName\":");
-      _oms_central_json_append_string (records, (const char *)sqlite3_column_text (rows, 1));
-      g_string_append (records, ",\"recordId\":");
-      _oms_central_json_append_string (records, (const char *)sqlite3_column_text (rows, 2));
-      g_string_append (records, ",\"action\":");
-      _oms_central_json_append_string (records, (const char *)sqlite3_column_text (rows, 3));
-      g_string_append (records, ",\"recordData\":");
-      if (record_data)
-        g_string_append_len (records, record_data, sqlite3_column_bytes (rows, 4));
-      else
-        g_string_append (records, "null");
-      g_string_append (records, "}}");
+      oms_v6_append_pull_record (records, end_cursor,
+                                 (const char *)sqlite3_column_text (rows, 1),
+                                 (const char *)sqlite3_column_text (rows, 2),
+                                 (const char *)sqlite3_column_text (rows, 3),
+                                 record_data, record_data_length);
       n_served++;
     }
   if (rc != SQLITE_DONE)
     {
-      g_string_free (records, TRUE);
       _oms_central_db_set_error (ctx, &error);
-      respond_error_tagged (msg, "otherServerError", error->message);
+      respond_other_error (msg, respond_error, error->message);
       return;
     }
 
   if (end_cursor >= 0 && !patient)
     {
       ctx->v6_pull.site_id = site->id;
-      ctx->v6_pull.is_initialised = is_initialised;
+      ctx->v6_pull.is_initialised = request->is_initialised;
       ctx->v6_pull.next_cursor = end_cursor + 1;
       ctx->v6_pull.total = MAX (0, total - n_served);
       ctx->v6_pull.stamp = stamp;
@@ -404,125 +253,69 @@ handle_pull (OmsCentralContext *ctx,
     end_cursor = _oms_central_db_query_int (ctx, "SELECT coalesce(max(cursor), 0) "
                                                  "FROM changelog_v6", 0);
 
-  /* {"data": {"end_cursor", "total_records", "records", "is_last_batch"}} */
-  out = g_string_sized_new (records->len + 128);
-  g_string_append_printf (out, "{\"data\":{\"end_cursor\":%" G_GINT64_FORMAT
-                          ",\"total_records\":%" G_GINT64_FORMAT ",\"records\":[",
-                          end_cursor, total);
-  g_string_append_len (out, records->str, records->len);
-  g_string_append_printf (out, "],\"is_last_batch\":%s}}",
-                          total <= batch_size ? "true" : "false");
-  g_string_free (records, TRUE);
-  _oms_central_respond_json_text (msg, SOUP_STATUS_OK, out);
+  answer = oms_v6_build_pull_response_from_records (end_cursor, total,
+                                                    total <= (gint64)request->batch_size,
+                                                    records);
+  _oms_central_respond_json_bytes (msg, SOUP_STATUS_OK, answer);
 }
 
 static void
 handle_push (OmsCentralContext     *ctx,
              SoupServerMessage     *msg,
-             JsonObject            *request,
+             GBytes                *body,
              const OmsCentralFault *fault)
 {
+  g_autoptr(OmsV6PushRequest) request = NULL;
   g_autoptr(OmsCentralSite) site = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(sqlite3_stmt) stmt = NULL;
-  g_autoptr(JsonBuilder) builder = NULL;
-  g_autoptr(JsonNode) answer = NULL;
-  JsonNode *batch_node = json_object_get_member (request, "batch");
-  JsonObject *batch;
-  JsonNode *records_node;
-  JsonNode *last_node;
-  JsonArray *records;
-  guint n_records;
+  g_autoptr(GBytes) answer = NULL;
+  GPtrArray *records;
 
-  if (!batch_node || !JSON_NODE_HOLDS_OBJECT (batch_node))
+  request = oms_v6_parse_push_request (body, &error);
+  if (!request)
     {
-      respond_bad_body (msg, "missing field `batch`");
+      respond_bad_body (msg, error->message);
       return;
     }
-  batch = json_node_get_object (batch_node);
-  records_node = json_object_get_member (batch, "records");
-  last_node = json_object_get_member (batch, "is_last_batch");
-  if (!records_node || !JSON_NODE_HOLDS_ARRAY (records_node))
-    {
-      respond_bad_body (msg, "missing field `records`");
-      return;
-    }
-  if (!last_node || !JSON_NODE_HOLDS_VALUE (last_node)
-      || json_node_get_value_type (last_node) != G_TYPE_BOOLEAN)
-    {
-      respond_bad_body (msg, "missing field `is_last_batch`");
-      return;
-    }
-  records = json_node_get_array (records_node);
-  n_records = json_array_get_length (records);
-  for (guint i = 0; i < n_records; i++)
-    {
-      JsonNode *node = json_array_get_element (records, i);
-      JsonObject *record = NULL;
+  records = request->batch->records;
 
-      if (JSON_NODE_HOLDS_OBJECT (node))
-        {
-          JsonNode *inner = json_object_get_member (json_node_get_object (node), "record");
-
-          record = inner && JSON_NODE_HOLDS_OBJECT (inner) ? json_node_get_object (inner) : NULL;
-        }
-      if (!record || !get_string (record, "tableName") || !get_string (record, "recordId")
-          || !get_string (record, "action"))
-        {
-          respond_bad_body (msg, "each record needs record.tableName, recordId and action");
-          return;
-        }
-    }
-
-  site = check_request (ctx, msg, request, TRUE);
+  site = check_request (ctx, msg, request->settings, request->sync_v6_version, TRUE,
+                        respond_error);
   if (!site)
     return;
 
   if (!_oms_central_db_exec (ctx, "BEGIN IMMEDIATE", &error))
     {
-      respond_error_tagged (msg, "otherServerError", error->message);
+      respond_other_error (msg, respond_error, error->message);
       return;
     }
   stmt = _oms_central_db_prepare (ctx,
                                   "INSERT INTO received (site_id, api, sync_out_id, table_name, "
                                   "record_id, action, data) VALUES (?, 'v6', ?, ?, ?, ?, ?)",
                                   &error);
-  for (guint i = 0; stmt && i < n_records; i++)
+  for (guint i = 0; stmt && i < records->len; i++)
     {
-      JsonObject *outer = json_node_get_object (json_array_get_element (records, i));
-      JsonObject *record = json_object_get_object_member (outer, "record");
-      JsonNode *data = json_object_get_member (record, "recordData");
-      JsonNode *cursor = json_object_get_member (outer, "cursor");
-      g_autofree char *data_text = NULL;
-      g_autofree char *cursor_text = NULL;
-
-      if (data && JSON_NODE_HOLDS_OBJECT (data))
-        data_text = json_to_string (data, FALSE);
-      if (cursor && JSON_NODE_HOLDS_VALUE (cursor)
-          && json_node_get_value_type (cursor) == G_TYPE_INT64)
-        cursor_text = g_strdup_printf ("%" G_GINT64_FORMAT, json_node_get_int (cursor));
+      const OmsSyncRecord *record = g_ptr_array_index (records, i);
 
       sqlite3_reset (stmt);
       sqlite3_bind_int (stmt, 1, site->id);
-      sqlite3_bind_text (stmt, 2, cursor_text, -1, SQLITE_TRANSIENT);
-      sqlite3_bind_text (stmt, 3, get_string (record, "tableName"), -1, SQLITE_TRANSIENT);
-      sqlite3_bind_text (stmt, 4, get_string (record, "recordId"), -1, SQLITE_TRANSIENT);
-      sqlite3_bind_text (stmt, 5, get_string (record, "action"), -1, SQLITE_TRANSIENT);
-      if (data_text)
-        sqlite3_bind_text (stmt, 6, data_text, -1, SQLITE_TRANSIENT);
-      else
-        sqlite3_bind_null (stmt, 6);
+      sqlite3_bind_int64 (stmt, 2, record->cursor);
+      sqlite3_bind_text (stmt, 3, record->table_name, -1, SQLITE_STATIC);
+      sqlite3_bind_text (stmt, 4, record->record_id, -1, SQLITE_STATIC);
+      sqlite3_bind_text (stmt, 5, oms_sync_action_to_string (record->action), -1, SQLITE_STATIC);
+      _oms_central_bind_record_data (stmt, 6, record);
       if (!_oms_central_db_step_done (ctx, stmt, &error))
         break;
     }
   if (error || !_oms_central_db_exec (ctx, "COMMIT", &error))
     {
       _oms_central_db_exec (ctx, "ROLLBACK", NULL);
-      respond_error_tagged (msg, "otherServerError", error->message);
+      respond_other_error (msg, respond_error, error->message);
       return;
     }
 
-  if (json_node_get_boolean (last_node))
+  if (request->batch->is_last_batch)
     {
       guint delay = ctx->integration_delay_ms;
 
@@ -531,64 +324,67 @@ handle_push (OmsCentralContext     *ctx,
       _oms_central_schedule_integration (ctx, site->id, TRUE, delay);
     }
 
-  builder = json_builder_new ();
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "records_pushed");
-  json_builder_add_int_value (builder, n_records);
-  json_builder_end_object (builder);
-  answer = json_builder_get_root (builder);
-  respond_data (msg, answer);
+  answer = oms_v6_build_push_response (records->len);
+  _oms_central_respond_json_bytes (msg, SOUP_STATUS_OK, answer);
 }
 
 static void
 handle_site_status (OmsCentralContext *ctx,
                     SoupServerMessage *msg,
-                    JsonObject        *request)
+                    GBytes            *body)
 {
-  g_autoptr(OmsCentralSite) site = check_request (ctx, msg, request, FALSE);
-  g_autoptr(JsonBuilder) builder = NULL;
-  g_autoptr(JsonNode) answer = NULL;
+  g_autoptr(OmsSyncApiSettings) caller = NULL;
+  g_autoptr(OmsCentralSite) site = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) answer = NULL;
+  guint32 version = 0;
 
+  caller = oms_v6_parse_site_status_request (body, &version, &error);
+  if (!caller)
+    {
+      respond_bad_body (msg, error->message);
+      return;
+    }
+  site = check_request (ctx, msg, caller, version, FALSE, respond_error);
   if (!site)
     return;
-  builder = json_builder_new ();
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "is_integrating");
-  json_builder_add_boolean_value (builder,
-                                  _oms_central_site_state (ctx, site->id)->v6_integrating);
-  json_builder_end_object (builder);
-  answer = json_builder_get_root (builder);
-  respond_data (msg, answer);
+
+  answer = oms_v6_build_site_status_response (
+    _oms_central_site_state (ctx, site->id)->v6_integrating);
+  _oms_central_respond_json_bytes (msg, SOUP_STATUS_OK, answer);
 }
 
-/* The reference a file belongs to, as pushed by a site and integrated: NULL when the central
- * does not hold it (yet).
+/* The reference a file belongs to, as pushed by a site and integrated: FALSE when the central
+ * does not hold it (yet). @table_name and @record_id are NULL when it names no record.
  */
-static JsonObject *
+static gboolean
 find_file_reference (OmsCentralContext  *ctx,
                      const char         *file_id,
+                     char              **table_name,
+                     char              **record_id,
                      char              **data_text)
 {
   g_autoptr(sqlite3_stmt) stmt = NULL;
-  g_autoptr(JsonNode) node = NULL;
   const char *data;
 
-  *data_text = NULL;
   stmt = _oms_central_db_prepare (ctx,
-                                  "SELECT data FROM changelog_v6 "
+                                  "SELECT data, json_extract (data, '$.table_name'), "
+                                  "json_extract (data, '$.record_id') FROM changelog_v6 "
                                   "WHERE table_name = 'sync_file_reference' AND record_id = ? "
                                   "AND action != 'Delete' ORDER BY cursor DESC LIMIT 1",
                                   NULL);
   if (!stmt)
-    return NULL;
-  sqlite3_bind_text (stmt, 1, file_id, -1, SQLITE_TRANSIENT);
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, file_id, -1, SQLITE_STATIC);
   if (sqlite3_step (stmt) != SQLITE_ROW || !(data = (const char *)sqlite3_column_text (stmt, 0)))
-    return NULL;
-  node = json_from_string (data, NULL);
-  if (!node || !JSON_NODE_HOLDS_OBJECT (node))
-    return NULL;
+    return FALSE;
   *data_text = g_strdup (data);
-  return json_object_ref (json_node_get_object (node));
+  if (sqlite3_column_type (stmt, 1) == SQLITE_TEXT && sqlite3_column_type (stmt, 2) == SQLITE_TEXT)
+    {
+      *table_name = g_strdup ((const char *)sqlite3_column_text (stmt, 1));
+      *record_id = g_strdup ((const char *)sqlite3_column_text (stmt, 2));
+    }
+  return TRUE;
 }
 
 /* One part of a multipart form: its body, and its file name if it has one. */
@@ -628,21 +424,18 @@ static void
 handle_upload_file (OmsCentralContext *ctx,
                     SoupServerMessage *msg)
 {
-  g_autoptr(GBytes) body = soup_message_body_flatten (soup_server_message_get_request_body (msg));
+  g_autoptr(GBytes) body = _oms_central_request_body (msg);
   g_autoptr(GBytes) json_bytes = NULL;
   g_autoptr(GBytes) file_bytes = NULL;
-  g_autoptr(JsonNode) root = NULL;
-  g_autoptr(JsonObject) reference = NULL;
+  g_autoptr(OmsV6UploadFileRequest) request = NULL;
   g_autoptr(OmsCentralSite) site = NULL;
   g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) answer = NULL;
   g_autofree char *filename = NULL;
+  g_autofree char *table_name = NULL;
+  g_autofree char *record_id = NULL;
   g_autofree char *reference_data = NULL;
-  g_autoptr(JsonNode) data = NULL;
   SoupMultipart *multipart;
-  JsonObject *request;
-  const char *file_id;
-  const char *table_name;
-  const char *record_id;
 
   multipart = soup_multipart_new_from_message (soup_server_message_get_request_headers (msg),
                                                body);
@@ -663,58 +456,50 @@ handle_upload_file (OmsCentralContext *ctx,
       return;
     }
 
-  root = _oms_central_parse_json (g_bytes_get_data (json_bytes, NULL),
-                                  g_bytes_get_size (json_bytes), &error);
-  if (!root || !JSON_NODE_HOLDS_OBJECT (root))
+  request = oms_v6_parse_upload_file_request (json_bytes, &error);
+  if (!request)
     {
-      respond_bad_body (msg, error ? error->message : "json_part must be an object");
-      return;
-    }
-  request = json_node_get_object (root);
-  file_id = get_string (request, "file_id");
-  if (!file_id)
-    {
-      respond_bad_body (msg, "missing field `file_id`");
+      respond_bad_body (msg, error->message);
       return;
     }
 
-  site = check_request_full (ctx, msg, request, "sync_v5_settings", "sync_v6_version", FALSE,
-                             respond_error_node);
+  site = check_request (ctx, msg, request->settings, request->sync_v6_version, FALSE,
+                        respond_error);
   if (!site)
     return;
 
-  reference = find_file_reference (ctx, file_id, &reference_data);
-  if (!reference)
+  if (!find_file_reference (ctx, request->file_id, &table_name, &record_id, &reference_data))
     {
-      respond_error_tagged (msg, "syncFileNotFound", file_id);
+      g_autoptr(OmsV6ServerError) not_found =
+        oms_v6_server_error_new (OMS_PROTOCOL_ERROR_SYNC_FILE_NOT_FOUND, request->file_id);
+
+      respond_error (msg, not_found);
       return;
     }
-  table_name = get_string (reference, "table_name");
-  record_id = get_string (reference, "record_id");
   if (!table_name || !record_id)
     {
-      respond_error_tagged (msg, "otherServerError", "The file reference names no record");
+      respond_other_error (msg, respond_error, "The file reference names no record");
       return;
     }
   if (!filename)
     {
-      respond_error_tagged (msg, "otherServerError", "Filename not provided");
+      respond_other_error (msg, respond_error, "Filename not provided");
       return;
     }
 
-  if (!_oms_central_files_store (ctx, table_name, record_id, file_id, filename, file_bytes,
-                                 &error)
-      || _oms_central_db_add_v6_record (ctx, "sync_file_reference", file_id, "Update", NULL, 0,
-                                        reference_data, &error) < 0)
+  if (!_oms_central_files_store (ctx, table_name, record_id, request->file_id, filename,
+                                 file_bytes, &error)
+      || _oms_central_db_add_v6_record (ctx, "sync_file_reference", request->file_id, "Update",
+                                        NULL, 0, reference_data, &error) < 0)
     {
-      respond_error_tagged (msg, "otherServerError", error->message);
+      respond_other_error (msg, respond_error, error->message);
       return;
     }
 
   g_debug ("Site %d uploaded %s/%s/%s (%s, %" G_GSIZE_FORMAT " bytes)", site->id, table_name,
-           record_id, file_id, filename, g_bytes_get_size (file_bytes));
-  data = json_node_new (JSON_NODE_NULL);
-  respond_data (msg, data);
+           record_id, request->file_id, filename, g_bytes_get_size (file_bytes));
+  answer = oms_v6_build_upload_file_response ();
+  _oms_central_respond_json_bytes (msg, SOUP_STATUS_OK, answer);
 }
 
 /* POST download_file (sync_on_central::download_file): the stored bytes, named in the
@@ -723,47 +508,44 @@ handle_upload_file (OmsCentralContext *ctx,
 static void
 handle_download_file (OmsCentralContext *ctx,
                       SoupServerMessage *msg,
-                      JsonObject        *request)
+                      GBytes            *body)
 {
-  const char *table_name = get_string (request, "tableName");
-  const char *record_id = get_string (request, "recordId");
-  const char *id = get_string (request, "id");
+  g_autoptr(OmsV6DownloadFileRequest) request = NULL;
   g_autoptr(OmsCentralSite) site = NULL;
   g_autoptr(GMappedFile) mapped = NULL;
   g_autoptr(GBytes) bytes = NULL;
   g_autoptr(GHashTable) params = NULL;
   g_autoptr(GError) error = NULL;
-  g_autoptr(JsonNode) failure = NULL;
   g_autofree char *path = NULL;
   g_autofree char *name = NULL;
   g_autofree char *content_type = NULL;
   g_autofree char *mime_type = NULL;
   SoupMessageHeaders *headers;
 
-  if (!table_name || !record_id || !id)
+  request = oms_v6_parse_download_file_request (body, &error);
+  if (!request)
     {
-      respond_bad_body (msg, "download_file needs tableName, recordId and id");
+      respond_bad_body (msg, error->message);
       return;
     }
 
-  site = check_request_full (ctx, msg, request, "syncV5Settings", "syncV6Version", FALSE,
-                             respond_bare_error);
+  site = check_request (ctx, msg, request->settings, request->sync_v6_version, FALSE,
+                        respond_bare_error);
   if (!site)
     return;
 
-  path = _oms_central_files_find (ctx, table_name, record_id, id, &name);
+  path = _oms_central_files_find (ctx, request->table_name, request->record_id, request->id,
+                                  &name);
   if (!path)
     {
-      failure = error_tagged ("otherServerError", "File not found");
-      respond_bare_error (msg, failure);
+      respond_other_error (msg, respond_bare_error, "File not found");
       return;
     }
   /* Mapped, not read: the answer is sent from the file's pages. */
   mapped = g_mapped_file_new (path, FALSE, &error);
   if (!mapped)
     {
-      failure = error_tagged ("otherServerError", error->message);
-      respond_bare_error (msg, failure);
+      respond_other_error (msg, respond_bare_error, error->message);
       return;
     }
   bytes = g_mapped_file_get_bytes (mapped);
@@ -788,13 +570,14 @@ _oms_central_v6_handle (OmsCentralContext     *ctx,
                         const char            *path,
                         const OmsCentralFault *fault)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(JsonNode) root = NULL;
+  g_autoptr(GBytes) body = NULL;
   const char *name = path + strlen ("/central/sync/");
-  gboolean upload = g_str_equal (name, "upload_file");
-  gboolean known = g_str_equal (name, "pull") || g_str_equal (name, "patient-pull")
-                   || g_str_equal (name, "push") || g_str_equal (name, "site_status")
-                   || g_str_equal (name, "download_file") || upload;
+  gboolean upload = g_str_equal (name, OMS_V6_ROUTE_UPLOAD_FILE);
+  gboolean known = g_str_equal (name, OMS_V6_ROUTE_PULL)
+                   || g_str_equal (name, OMS_V6_ROUTE_PATIENT_PULL)
+                   || g_str_equal (name, OMS_V6_ROUTE_PUSH)
+                   || g_str_equal (name, OMS_V6_ROUTE_SITE_STATUS)
+                   || g_str_equal (name, OMS_V6_ROUTE_DOWNLOAD_FILE) || upload;
 
   if (!known)
     {
@@ -813,26 +596,16 @@ _oms_central_v6_handle (OmsCentralContext     *ctx,
       return;
     }
 
-  root = _oms_central_parse_body (msg, &error);
-  if (!root)
-    {
-      respond_bad_body (msg, error->message);
-      return;
-    }
-  if (!JSON_NODE_HOLDS_OBJECT (root))
-    {
-      respond_bad_body (msg, "expected a JSON object");
-      return;
-    }
-
-  if (g_str_equal (name, "pull"))
-    handle_pull (ctx, msg, json_node_get_object (root), FALSE);
-  else if (g_str_equal (name, "patient-pull"))
-    handle_pull (ctx, msg, json_node_get_object (root), TRUE);
-  else if (g_str_equal (name, "push"))
-    handle_push (ctx, msg, json_node_get_object (root), fault);
-  else if (g_str_equal (name, "download_file"))
-    handle_download_file (ctx, msg, json_node_get_object (root));
+  /* Each route's request parser passes the body through the JSON gate before reading it. */
+  body = _oms_central_request_body (msg);
+  if (g_str_equal (name, OMS_V6_ROUTE_PULL))
+    handle_pull (ctx, msg, body, FALSE);
+  else if (g_str_equal (name, OMS_V6_ROUTE_PATIENT_PULL))
+    handle_pull (ctx, msg, body, TRUE);
+  else if (g_str_equal (name, OMS_V6_ROUTE_PUSH))
+    handle_push (ctx, msg, body, fault);
+  else if (g_str_equal (name, OMS_V6_ROUTE_DOWNLOAD_FILE))
+    handle_download_file (ctx, msg, body);
   else
-    handle_site_status (ctx, msg, json_node_get_object (root));
+    handle_site_status (ctx, msg, body);
 }

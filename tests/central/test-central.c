@@ -1685,6 +1685,151 @@ test_v6_files (Fixture       *fixture,
   }
 }
 
+/* A file of tests/fixtures/upstream (the real servers' and clients' bodies). */
+static char *
+load_fixture_text (const char *name)
+{
+  g_autofree char *path = g_build_filename (g_getenv ("OMSYNC_FIXTURES_DIR"), name, NULL);
+  g_autoptr(GError) error = NULL;
+  char *text = NULL;
+
+  g_assert_true (g_file_get_contents (path, &text, NULL, &error));
+  g_assert_no_error (error);
+  return g_strchomp (text);
+}
+
+static void
+assert_reply_text (Reply      *reply,
+                   const char *expected)
+{
+  g_assert_no_error (reply->error);
+  g_assert_nonnull (reply->body);
+  g_assert_cmpmem (g_bytes_get_data (reply->body, NULL), g_bytes_get_size (reply->body),
+                   expected, strlen (expected));
+}
+
+/* Request bodies as Open mSupply's own client and its Postman collection send them are read
+ * as the real servers read them.
+ */
+static void
+test_fixture_requests (Fixture       *fixture,
+                       gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) received = NULL;
+  g_autofree char *f3b = load_fixture_text ("F3b-1.json");
+  g_autofree char *f3c = load_fixture_text ("F3c.json");
+  g_autofree char *f6a = load_fixture_text ("F6a.json");
+  g_autofree char *f6b = load_fixture_text ("F6b.json");
+  g_autoptr(GString) fixed = NULL;
+  JsonObject *tables;
+
+  {
+    g_auto(Reply) reply = { 0 };
+
+    v5 (fixture, &reply, "POST", "/sync/v5/queued_records", f3b);
+    g_assert_cmpuint (reply.status, ==, 200);
+    g_assert_true (json_object_get_boolean_member (reply_object (&reply), "integrationStarted"));
+  }
+  received = oms_central_server_dup_received (fixture->server, "site1", &error);
+  g_assert_no_error (error);
+  tables = json_object_get_object_member (json_node_get_object (received), "v5");
+  g_assert_cmpint (json_object_get_int_member (
+                     json_object_get_object_member (tables, "test_table_name"), "received"), ==, 1);
+  {
+    g_auto(Reply) reply = { 0 };
+
+    v5 (fixture, &reply, "POST", "/sync/v5/acknowledged_records", f3c);
+    g_assert_cmpuint (reply.status, ==, 204);
+  }
+
+  /* The Postman bodies are for site "test", password "pass", hardware id "hardwareid"; F6a
+   * has no syncV6Version (0, accepted) and F6b, stale, lacks is_last_batch (refused as OMS
+   * central refuses it, until it is added).
+   */
+  g_assert_true (oms_central_server_add_site (fixture->server, "test", "pass", 7, &error));
+  g_assert_no_error (error);
+  {
+    g_auto(Reply) reply = { 0 };
+
+    request_full (fixture, &reply, "POST", "/central/sync/pull", NULL, NULL, NULL, NULL, f6a);
+    g_assert_cmpuint (reply.status, ==, 200);
+    g_assert_true (json_object_get_boolean_member (v6_data (&reply), "is_last_batch"));
+  }
+  {
+    g_auto(Reply) reply = { 0 };
+
+    request_full (fixture, &reply, "POST", "/central/sync/push", NULL, NULL, NULL, NULL, f6b);
+    g_assert_cmpuint (reply.status, ==, 400);
+  }
+  fixed = g_string_new (f6b);
+  g_assert_cmpuint (g_string_replace (fixed, "\"records\": [",
+                                      "\"is_last_batch\": false, \"records\": [", 1), ==, 1);
+  {
+    g_auto(Reply) reply = { 0 };
+
+    request_full (fixture, &reply, "POST", "/central/sync/push", NULL, NULL, NULL, NULL,
+                  fixed->str);
+    assert_reply_text (&reply, "{\"data\":{\"records_pushed\":1}}");
+  }
+}
+
+/* The answers are the real servers' bytes: F7's envelopes, and download_file's bare error as
+ * serde_json's to_string_pretty() lays it out.
+ */
+static void
+test_v6_answer_bytes (Fixture       *fixture,
+                      gconstpointer  data)
+{
+  g_autofree char *f7 = load_fixture_text ("F7.jsonl");
+  g_auto(GStrv) lines = g_strsplit (f7, "\n", -1);
+
+  {
+    g_auto(Reply) reply = { 0 };
+
+    v6 (fixture, &reply, "site_status", NULL);
+    assert_reply_text (&reply, lines[2]);
+  }
+  {
+    g_auto(Reply) reply = { 0 };
+    g_autofree char *body = v6_body ("site1", "secret", "hw-1", 10000, NULL);
+
+    request_full (fixture, &reply, "POST", "/central/sync/site_status", NULL, NULL, NULL, NULL,
+                  body);
+    assert_reply_text (&reply, lines[5]);
+  }
+  {
+    g_auto(Reply) reply = { 0 };
+
+    v6 (fixture, &reply, "push",
+        "\"batch\":{\"end_cursor\":0,\"total_records\":0,\"records\":[],\"is_last_batch\":false}");
+    assert_reply_text (&reply, lines[1]);
+  }
+  {
+    g_auto(Reply) reply = { 0 };
+    g_autofree char *body = v6_body ("site1", "secret", "hw-1", 5,
+                                     "\"tableName\":\"asset\",\"recordId\":\"a1\","
+                                     "\"id\":\"no-such-file\"");
+
+    request_full (fixture, &reply, "POST", "/central/sync/download_file", NULL, NULL, NULL, NULL,
+                  body);
+    g_assert_cmpuint (reply.status, ==, 500);
+    assert_reply_text (&reply, "{\n  \"otherServerError\": \"File not found\"\n}");
+  }
+  {
+    g_auto(Reply) reply = { 0 };
+    g_autofree char *body = v6_body ("site1", "secret", "hw-1", 9,
+                                     "\"tableName\":\"asset\",\"recordId\":\"a1\","
+                                     "\"id\":\"no-such-file\"");
+
+    request_full (fixture, &reply, "POST", "/central/sync/download_file", NULL, NULL, NULL, NULL,
+                  body);
+    g_assert_cmpuint (reply.status, ==, 500);
+    assert_reply_text (&reply,
+                       "{\n  \"syncVersionMismatch\": [\n    0,\n    5,\n    9\n  ]\n}");
+  }
+}
+
 /* A body that overflowed json-glib's stack before the gate: 150 KB of nesting. */
 static char *
 nested_body (const char *prefix,
@@ -1964,6 +2109,8 @@ main (int   argc,
   ADD ("/oms/central/v5/abandoned-request-releases-site", test_abandoned_request_releases_site);
   ADD ("/oms/central/admin", test_admin);
   ADD ("/oms/central/admin/merge", test_admin_merge);
+  ADD ("/oms/central/fixture-requests", test_fixture_requests);
+  ADD ("/oms/central/v6/answer-bytes", test_v6_answer_bytes);
 #undef ADD
   g_test_add_func ("/oms/central/demo-seed", test_demo_seed);
   g_test_add_func ("/oms/central/binary", test_binary);

@@ -9,6 +9,8 @@
 #include <string.h>
 #include <json-glib/json-glib.h>
 
+#include "oms-protocol-error.h"
+
 /* The upstream fixtures: tests/fixtures/upstream/, a copy of ../shared/fixtures/upstream/. */
 static inline char *
 fixture_path (const char *name)
@@ -46,6 +48,19 @@ static inline GBytes *
 bytes_from_string (const char *text)
 {
   return g_bytes_new (text, strlen (text));
+}
+
+/* A body a parser refused, and the message names @needle when given. */
+static inline void
+assert_protocol_parse_error (const GError *error,
+                             const char   *needle)
+{
+  g_assert_error (error, OMS_PROTOCOL_ERROR, OMS_PROTOCOL_ERROR_RESPONSE_PARSING);
+  if (needle != NULL && strstr (error->message, needle) == NULL)
+    {
+      g_test_message ("“%s” is not in the error message “%s”", needle, error->message);
+      g_assert_not_reached ();
+    }
 }
 
 static inline void

@@ -17,8 +17,8 @@ G_BEGIN_DECLS
  * no recursion. Real bodies of both sync APIs and of the cold chain API nest fewer than 10
  * levels deep (a record's data inside a batch inside an envelope).
  *
- * This file depends on GLib only, so omsync-central, which does not link the core, compiles it
- * too.
+ * It is part of the protocol layer (omsync-protocol), which both ends link: the request parsers
+ * of oms-v5-json.c and oms-v6-json.c run every body through it before reading it.
  */
 
 #define OMS_JSON_GATE_MAX_DEPTH 64

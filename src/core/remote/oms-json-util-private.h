@@ -61,5 +61,12 @@ void        _oms_json_append_string   (GString          *out,
                                        const char       *value);
 void        _oms_json_append_member   (GString          *out,
                                        const char       *key);
+void        _oms_json_append_int      (GString          *out,
+                                       gint64            value);
+gboolean    _oms_json_read_request    (GBytes           *body,
+                                       const char       *what,
+                                       OmsJsonReadFunc   read_func,
+                                       gpointer          out,
+                                       GError          **error);
 
 G_END_DECLS

@@ -19,5 +19,12 @@ gboolean _oms_sync_record_read_common   (OmsSyncRecord        *record,
 gboolean _oms_sync_record_append_common (GString              *out,
                                          const OmsSyncRecord  *record,
                                          GError              **error);
+void     _oms_sync_record_append_stored (GString              *out,
+                                         const char           *table_name,
+                                         const char           *record_id,
+                                         const char           *action,
+                                         const char           *data,
+                                         gsize                 data_length,
+                                         gboolean              absent_data_is_null);
 
 G_END_DECLS

@@ -240,3 +240,36 @@ _oms_sync_record_append_common (GString              *out,
 
   return TRUE;
 }
+
+/* The same members for a record a server serves as it stored it: @action as stored and @data
+ * (one JSON value) copied without parsing. A NULL @data is written as null when
+ * @absent_data_is_null (v6), else left out (the legacy central's deletes).
+ */
+void
+_oms_sync_record_append_stored (GString    *out,
+                                const char *table_name,
+                                const char *record_id,
+                                const char *action,
+                                const char *data,
+                                gsize       data_length,
+                                gboolean    absent_data_is_null)
+{
+  _oms_json_append_member (out, "tableName");
+  _oms_json_append_string (out, table_name);
+  g_string_append_c (out, ',');
+  _oms_json_append_member (out, "recordId");
+  _oms_json_append_string (out, record_id);
+  g_string_append_c (out, ',');
+  _oms_json_append_member (out, "action");
+  _oms_json_append_string (out, action);
+
+  if (data != NULL)
+    {
+      g_string_append (out, ",\"recordData\":");
+      g_string_append_len (out, data, (gssize) data_length);
+    }
+  else if (absent_data_is_null)
+    {
+      g_string_append (out, ",\"recordData\":null");
+    }
+}

@@ -146,6 +146,52 @@ oms_v5_basic_auth_value (const char *username,
 }
 
 /**
+ * oms_v5_parse_basic_auth_value:
+ * @value: (nullable): an `Authorization` header value
+ * @username: (out) (transfer full): the sync site name
+ * @password_sha256: (out) (transfer full): the password hash as sent
+ *
+ * The server side of oms_v5_basic_auth_value(): the name is what comes before the first
+ * colon of the decoded credentials.
+ *
+ * Returns: %TRUE if @value is Basic credentials with a colon
+ */
+gboolean
+oms_v5_parse_basic_auth_value (const char  *value,
+                               char       **username,
+                               char       **password_sha256)
+{
+  g_autofree guchar *decoded = NULL;
+  g_autofree char *text = NULL;
+  gsize length = 0;
+  char *colon;
+
+  g_return_val_if_fail (username != NULL, FALSE);
+  g_return_val_if_fail (password_sha256 != NULL, FALSE);
+
+  if (value == NULL || g_ascii_strncasecmp (value, "Basic ", 6) != 0)
+    return FALSE;
+
+  decoded = g_base64_decode (value + 6, &length);
+  text = g_strndup ((const char *) decoded, length);
+  if (decoded != NULL)
+    memset (decoded, 0, length);
+
+  colon = text != NULL ? strchr (text, ':') : NULL;
+  if (colon == NULL)
+    {
+      if (text != NULL)
+        memset (text, 0, strlen (text));
+      return FALSE;
+    }
+
+  *username = g_strndup (text, (gsize) (colon - text));
+  *password_sha256 = g_strdup (colon + 1);
+  memset (text, 0, strlen (text));
+  return TRUE;
+}
+
+/**
  * oms_v5_apply_headers:
  * @headers: the request headers of a v5 call
  * @settings: the credentials and identity to send
@@ -168,6 +214,38 @@ oms_v5_apply_headers (SoupMessageHeaders       *headers,
   soup_message_headers_replace (headers, "app-version", settings->app_version);
   soup_message_headers_replace (headers, "app-name", settings->app_name);
   soup_message_headers_replace (headers, "version", settings->sync_version);
+}
+
+/**
+ * oms_v5_settings_from_headers:
+ * @headers: the request headers of a v5 call
+ *
+ * The server side of oms_v5_apply_headers(): what a legacy central reads from a call. A
+ * header that is missing leaves its field %NULL, and so do credentials that are not Basic;
+ * `server_url` is always %NULL.
+ *
+ * Returns: (transfer full): the caller's credentials and identity
+ */
+OmsSyncApiSettings *
+oms_v5_settings_from_headers (SoupMessageHeaders *headers)
+{
+  OmsSyncApiSettings *settings;
+
+  g_return_val_if_fail (headers != NULL, NULL);
+
+  settings = g_new0 (OmsSyncApiSettings, 1);
+  if (!oms_v5_parse_basic_auth_value (soup_message_headers_get_one (headers, "Authorization"),
+                                      &settings->username, &settings->password_sha256))
+    {
+      g_clear_pointer (&settings->username, g_free);
+      g_clear_pointer (&settings->password_sha256, g_free);
+    }
+  settings->site_uuid = g_strdup (soup_message_headers_get_one (headers, "msupply-site-uuid"));
+  settings->app_version = g_strdup (soup_message_headers_get_one (headers, "app-version"));
+  settings->app_name = g_strdup (soup_message_headers_get_one (headers, "app-name"));
+  settings->sync_version = g_strdup (soup_message_headers_get_one (headers, "version"));
+
+  return settings;
 }
 
 /* Parses a configured server URL; only absolute http(s) URLs with a host can carry routes. */

@@ -56,8 +56,12 @@ void                oms_sync_api_settings_free       (OmsSyncApiSettings        
 char               *oms_v5_hash_password             (const char                *password);
 char               *oms_v5_basic_auth_value          (const char                *username,
                                                       const char                *password_sha256);
+gboolean            oms_v5_parse_basic_auth_value    (const char                *value,
+                                                      char                     **username,
+                                                      char                     **password_sha256);
 void                oms_v5_apply_headers             (SoupMessageHeaders        *headers,
                                                       const OmsSyncApiSettings  *settings);
+OmsSyncApiSettings *oms_v5_settings_from_headers     (SoupMessageHeaders        *headers);
 
 GUri               *oms_v5_route_uri                 (const char                *base_url,
                                                       const char                *route,

@@ -12,8 +12,10 @@
 
 G_BEGIN_DECLS
 
-OmsV5Error *_oms_v5_error_read (JsonNode    *node,
-                                const char  *where,
-                                GError     **error);
+OmsV5Error *_oms_v5_error_read   (JsonNode          *node,
+                                  const char        *where,
+                                  GError           **error);
+void        _oms_v5_error_append (GString           *out,
+                                  const OmsV5Error  *error_body);
 
 G_END_DECLS

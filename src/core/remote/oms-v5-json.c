@@ -8,6 +8,8 @@
 
 #include "config.h"
 
+#include <string.h>
+
 #include <glib/gi18n.h>
 #include <libsoup/soup.h>
 
@@ -47,6 +49,8 @@ oms_v5_site_info_free (OmsV5SiteInfo *info)
 
   g_free (info->id);
   g_free (info->central_server_url);
+  g_free (info->code);
+  g_free (info->name);
   g_free (info);
 }
 
@@ -100,6 +104,31 @@ oms_v5_remote_batch_free (OmsV5RemoteBatch *batch)
 }
 
 /**
+ * oms_v5_error_new:
+ * @code: the error code, e.g. `"site_incorrect_hardware_id"`
+ * @message: the message for people
+ * @data: (nullable): JSON text, or %NULL for null
+ *
+ * Returns: (transfer full): an error body, for a server to answer with
+ */
+OmsV5Error *
+oms_v5_error_new (const char *code,
+                  const char *message,
+                  const char *data)
+{
+  OmsV5Error *error_body;
+
+  g_return_val_if_fail (code != NULL, NULL);
+  g_return_val_if_fail (message != NULL, NULL);
+
+  error_body = g_new0 (OmsV5Error, 1);
+  error_body->code = g_strdup (code);
+  error_body->message = g_strdup (message);
+  error_body->data = g_strdup (data);
+  return error_body;
+}
+
+/**
  * oms_v5_error_free:
  * @error_body: (nullable): a parsed v5 error body
  *
@@ -132,6 +161,31 @@ oms_v5_initialisation_status_to_string (OmsV5InitialisationStatus status)
 }
 
 /**
+ * oms_v5_initialisation_status_from_string:
+ * @text: (nullable): a wire value, e.g. `"started"`
+ * @status: (out): the status
+ *
+ * Returns: %TRUE if @text is one of the four statuses
+ */
+gboolean
+oms_v5_initialisation_status_from_string (const char                *text,
+                                          OmsV5InitialisationStatus *status)
+{
+  g_return_val_if_fail (status != NULL, FALSE);
+
+  for (guint i = 0; text != NULL && initialisation_statuses[i] != NULL; i++)
+    {
+      if (g_str_equal (text, initialisation_statuses[i]))
+        {
+          *status = (OmsV5InitialisationStatus) i;
+          return TRUE;
+        }
+    }
+
+  return FALSE;
+}
+
+/**
  * oms_v5_site_status_code_to_string:
  * @code: a site status code
  *
@@ -143,6 +197,42 @@ oms_v5_site_status_code_to_string (OmsV5SiteStatusCode code)
   g_return_val_if_fail ((guint) code < G_N_ELEMENTS (site_status_codes) - 1, NULL);
 
   return site_status_codes[code];
+}
+
+/* "key":"value", or "key":null when @value is NULL. */
+static void
+append_string_member (GString    *out,
+                      const char *key,
+                      const char *value)
+{
+  _oms_json_append_member (out, key);
+  if (value != NULL)
+    _oms_json_append_string (out, value);
+  else
+    g_string_append (out, "null");
+}
+
+static void
+append_int_member (GString    *out,
+                   const char *key,
+                   gint64      value)
+{
+  _oms_json_append_member (out, key);
+  _oms_json_append_int (out, value);
+}
+
+/* A member that is kept only when it is a string; others are ignored, as unknown keys are. */
+static char *
+dup_optional_text (JsonObject *object,
+                   const char *member)
+{
+  JsonNode *node = json_object_get_member (object, member);
+
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) ||
+      json_node_get_value_type (node) != G_TYPE_STRING)
+    return NULL;
+
+  return g_strdup (json_node_get_string (node));
 }
 
 /* Reads a string member that must be one of @names; its index is the enum value. */
@@ -200,6 +290,8 @@ read_site_info (JsonNode  *root,
     return FALSE;
 
   info->initialisation_status = (OmsV5InitialisationStatus) status;
+  info->code = dup_optional_text (object, "code");
+  info->name = dup_optional_text (object, "name");
   *(OmsV5SiteInfo **) out = g_steal_pointer (&info);
   return TRUE;
 }
@@ -223,6 +315,50 @@ oms_v5_parse_site_info (GBytes  *body,
     return NULL;
 
   return info;
+}
+
+/**
+ * oms_v5_build_site_info:
+ * @info: a site's info
+ *
+ * The server side of oms_v5_parse_site_info(), in the legacy central's field order (F4a):
+ * `code` and `name` are written only when set.
+ *
+ * Returns: (transfer full): the body of a 2xx `GET /sync/v5/site`
+ */
+GBytes *
+oms_v5_build_site_info (const OmsV5SiteInfo *info)
+{
+  GString *out;
+
+  g_return_val_if_fail (info != NULL, NULL);
+
+  out = g_string_new ("{");
+  append_string_member (out, "id", info->id);
+  g_string_append_c (out, ',');
+  append_int_member (out, "siteId", info->site_id);
+  if (info->code != NULL)
+    {
+      g_string_append_c (out, ',');
+      append_string_member (out, "code", info->code);
+    }
+  if (info->name != NULL)
+    {
+      g_string_append_c (out, ',');
+      append_string_member (out, "name", info->name);
+    }
+  g_string_append_c (out, ',');
+  append_string_member (out, "initialisationStatus",
+                        oms_v5_initialisation_status_to_string (info->initialisation_status));
+  g_string_append_c (out, ',');
+  _oms_json_append_member (out, "isOmSupplyCentralServer");
+  g_string_append (out, info->is_central_server ? "true," : "false,");
+  append_string_member (out, "omSupplyCentralServerUrl", info->central_server_url);
+  g_string_append_c (out, ',');
+  append_int_member (out, "mSupplyCentralSiteId", info->msupply_central_site_id);
+  g_string_append_c (out, '}');
+
+  return g_string_free_to_bytes (out);
 }
 
 static gboolean
@@ -263,6 +399,31 @@ oms_v5_parse_site_status (GBytes  *body,
     return NULL;
 
   return status;
+}
+
+/**
+ * oms_v5_build_site_status:
+ * @status: a site status
+ *
+ * Returns: (transfer full): the body of a 2xx `GET /sync/v5/site_status`,
+ *   `{"code","message","data"}`
+ */
+GBytes *
+oms_v5_build_site_status (const OmsV5SiteStatus *status)
+{
+  GString *out;
+
+  g_return_val_if_fail (status != NULL, NULL);
+
+  out = g_string_new ("{");
+  append_string_member (out, "code", oms_v5_site_status_code_to_string (status->code));
+  g_string_append_c (out, ',');
+  append_string_member (out, "message", status->message);
+  g_string_append_c (out, ',');
+  append_string_member (out, "data", status->data);
+  g_string_append_c (out, '}');
+
+  return g_string_free_to_bytes (out);
 }
 
 /* Reads the optional "data" array of a v5 batch; @id_member is "ID" or "syncOutId". */
@@ -354,6 +515,157 @@ oms_v5_parse_central_records (GBytes  *body,
   return batch;
 }
 
+/* A record's members after its id, closing it. @data is copied as it is; NULL leaves
+ * recordData out, as the legacy central does for deletes (F2).
+ */
+static void
+append_record_common (GString    *out,
+                      const char *table_name,
+                      const char *record_id,
+                      const char *action,
+                      const char *data,
+                      gsize       data_length)
+{
+  g_string_append_c (out, ',');
+  _oms_sync_record_append_stored (out, table_name, record_id, action, data, data_length, FALSE);
+  g_string_append_c (out, '}');
+}
+
+/* The separator before a record: none after the opening of the array. */
+static void
+begin_record (GString *out)
+{
+  g_string_append (out, out->str[out->len - 1] == '[' ? "{" : ",{");
+}
+
+/**
+ * oms_v5_begin_central_records:
+ * @out: where to write
+ * @max_cursor: the newest record's ID on the server
+ *
+ * Starts a `GET /sync/v5/central_records` answer; add each record with
+ * oms_v5_append_central_record() and close it with oms_v5_end_records().
+ */
+void
+oms_v5_begin_central_records (GString *out,
+                              gint64   max_cursor)
+{
+  g_return_if_fail (out != NULL);
+
+  g_string_append (out, "{\"maxCursor\":");
+  _oms_json_append_int (out, max_cursor);
+  g_string_append (out, ",\"data\":[");
+}
+
+/**
+ * oms_v5_append_central_record:
+ * @out: a body begun with oms_v5_begin_central_records()
+ * @id: the record's ID (its cursor)
+ * @table_name: the legacy table name
+ * @record_id: the record's id
+ * @action: the action as the legacy central writes it: `insert`, `update`, `delete`, `merge`
+ * @data: (nullable): recordData, one JSON value copied as it is; %NULL leaves it out
+ * @data_length: the length of @data in bytes
+ */
+void
+oms_v5_append_central_record (GString    *out,
+                              gint64      id,
+                              const char *table_name,
+                              const char *record_id,
+                              const char *action,
+                              const char *data,
+                              gsize       data_length)
+{
+  g_return_if_fail (out != NULL && out->len > 0);
+
+  begin_record (out);
+  _oms_json_append_member (out, "ID");
+  _oms_json_append_int (out, id);
+  append_record_common (out, table_name, record_id, action, data, data_length);
+}
+
+/**
+ * oms_v5_end_records:
+ * @out: a body begun with oms_v5_begin_central_records() or oms_v5_begin_queued_records()
+ *
+ * Closes the body.
+ */
+void
+oms_v5_end_records (GString *out)
+{
+  g_return_if_fail (out != NULL);
+
+  g_string_append (out, "]}");
+}
+
+/* The legacy central's spelling of an action: lower case (F2, F3a). */
+static const char *
+legacy_action (OmsSyncAction action)
+{
+  switch (action)
+    {
+    case OMS_SYNC_ACTION_INSERT:
+      return "insert";
+    case OMS_SYNC_ACTION_DELETE:
+      return "delete";
+    case OMS_SYNC_ACTION_MERGE:
+      return "merge";
+    case OMS_SYNC_ACTION_UPDATE:
+    default:
+      return "update";
+    }
+}
+
+/* Writes @records as the legacy central does, after the begin function wrote the head: lower
+ * case actions, no recordData for deletes; each record's `cursor` is its ID in central_records,
+ * its `sync_id` the syncOutId in queued_records.
+ */
+static GBytes *
+finish_legacy_records (GString   *out,
+                       GPtrArray *records,
+                       gboolean   queued)
+{
+  for (guint i = 0; records != NULL && i < records->len; i++)
+    {
+      const OmsSyncRecord *record = g_ptr_array_index (records, i);
+      const char *action = legacy_action (record->action);
+      const char *data = record->action == OMS_SYNC_ACTION_DELETE ? NULL : record->data;
+      gsize data_length = data != NULL ? strlen (data) : 0;
+
+      if (queued)
+        oms_v5_append_queued_record (out, record->sync_id != NULL ? record->sync_id : "",
+                                     record->table_name, record->record_id, action, data,
+                                     data_length);
+      else
+        oms_v5_append_central_record (out, record->cursor, record->table_name,
+                                      record->record_id, action, data, data_length);
+    }
+
+  oms_v5_end_records (out);
+  return g_string_free_to_bytes (out);
+}
+
+/**
+ * oms_v5_build_central_records:
+ * @batch: a batch; each record's `cursor` is its ID and its data is JSON
+ *
+ * The server side of oms_v5_parse_central_records(), as the legacy central writes it (F2):
+ * actions in lower case, deletes without recordData.
+ *
+ * Returns: (transfer full): the body
+ */
+GBytes *
+oms_v5_build_central_records (const OmsV5CentralBatch *batch)
+{
+  GString *out;
+
+  g_return_val_if_fail (batch != NULL, NULL);
+
+  out = g_string_new (NULL);
+  oms_v5_begin_central_records (out, batch->max_cursor);
+  return finish_legacy_records (out, batch->records, FALSE);
+}
+
 static gboolean
 read_remote_batch (JsonNode  *root,
                    gpointer   out,
@@ -395,6 +707,95 @@ oms_v5_parse_queued_records (GBytes  *body,
 }
 
 /**
+ * oms_v5_begin_queued_records:
+ * @out: where to write
+ * @queue_length: the records queued for the site, including those that follow
+ *
+ * Starts a `GET /sync/v5/queued_records` answer; add each record with
+ * oms_v5_append_queued_record() and close it with oms_v5_end_records().
+ */
+void
+oms_v5_begin_queued_records (GString *out,
+                             gint64   queue_length)
+{
+  g_return_if_fail (out != NULL);
+
+  g_string_append (out, "{\"queueLength\":");
+  _oms_json_append_int (out, queue_length);
+  g_string_append (out, ",\"data\":[");
+}
+
+/**
+ * oms_v5_append_queued_record:
+ * @out: a body begun with oms_v5_begin_queued_records()
+ * @sync_out_id: the id the site acknowledges the record by
+ * @table_name: the legacy table name
+ * @record_id: the record's id
+ * @action: the action as the legacy central writes it, e.g. `insert`
+ * @data: (nullable): recordData, one JSON value copied as it is; %NULL leaves it out
+ * @data_length: the length of @data in bytes
+ */
+void
+oms_v5_append_queued_record (GString    *out,
+                             const char *sync_out_id,
+                             const char *table_name,
+                             const char *record_id,
+                             const char *action,
+                             const char *data,
+                             gsize       data_length)
+{
+  g_return_if_fail (out != NULL && out->len > 0);
+
+  begin_record (out);
+  _oms_json_append_member (out, "syncOutId");
+  _oms_json_append_string (out, sync_out_id);
+  append_record_common (out, table_name, record_id, action, data, data_length);
+}
+
+/**
+ * oms_v5_build_queued_records:
+ * @batch: a batch; each record has a `sync_id` and JSON data
+ *
+ * The server side of oms_v5_parse_queued_records(), as the legacy central writes it (F3a).
+ *
+ * Returns: (transfer full): the body
+ */
+GBytes *
+oms_v5_build_queued_records (const OmsV5RemoteBatch *batch)
+{
+  GString *out;
+
+  g_return_val_if_fail (batch != NULL, NULL);
+
+  out = g_string_new (NULL);
+  oms_v5_begin_queued_records (out, batch->queue_length);
+  return finish_legacy_records (out, batch->records, TRUE);
+}
+
+/**
+ * oms_v5_parse_push_request:
+ * @body: (nullable): a `POST /sync/v5/queued_records` request body
+ * @error: return location for an OMS_PROTOCOL_ERROR_RESPONSE_PARSING error
+ *
+ * The server side of oms_v5_build_push_body(): `queueLength` and an optional `data` of
+ * records with a `syncOutId`. The body passes the JSON gate first.
+ *
+ * Returns: (transfer full) (nullable): the pushed batch
+ */
+OmsV5RemoteBatch *
+oms_v5_parse_push_request (GBytes  *body,
+                           GError **error)
+{
+  OmsV5RemoteBatch *batch = NULL;
+
+  if (!_oms_json_read_request (body, "a /sync/v5/queued_records request", read_remote_batch,
+                               &batch, error))
+    return NULL;
+
+  return batch;
+}
+
+/**
  * oms_v5_parse_initialise_response:
  * @body: (nullable): the body of a 2xx `POST /sync/v5/initialise`
  * @error: return location for an OMS_PROTOCOL_ERROR_RESPONSE_PARSING error
@@ -413,6 +814,22 @@ oms_v5_parse_initialise_response (GBytes  *body,
     return NULL;
 
   return batch;
+}
+
+/**
+ * oms_v5_build_initialise_response:
+ * @queue_length: the records now queued for the site
+ *
+ * Returns: (transfer full): the body of a 2xx `POST /sync/v5/initialise`, `{"queueLength":n}`
+ */
+GBytes *
+oms_v5_build_initialise_response (gint64 queue_length)
+{
+  GString *out = g_string_new ("{");
+
+  append_int_member (out, "queueLength", queue_length);
+  g_string_append_c (out, '}');
+  return g_string_free_to_bytes (out);
 }
 
 static gboolean
@@ -451,6 +868,23 @@ oms_v5_parse_push_response (GBytes    *body,
   return TRUE;
 }
 
+/**
+ * oms_v5_build_push_response:
+ * @started: whether the server started integrating (after the final, empty batch)
+ *
+ * Returns: (transfer full): the body of a 2xx `POST /sync/v5/queued_records`,
+ *   `{"integrationStarted":bool}`
+ */
+GBytes *
+oms_v5_build_push_response (gboolean started)
+{
+  static const char yes[] = "{\"integrationStarted\":true}";
+  static const char no[] = "{\"integrationStarted\":false}";
+
+  return started ? g_bytes_new_static (yes, sizeof yes - 1)
+                 : g_bytes_new_static (no, sizeof no - 1);
+}
+
 /* Reads the inner {"code","message","data"} object, shared with v6's legacyServerError. */
 OmsV5Error *
 _oms_v5_error_read (JsonNode    *node,
@@ -471,6 +905,20 @@ _oms_v5_error_read (JsonNode    *node,
     error_body->data = oms_json_to_canonical (data);
 
   return g_steal_pointer (&error_body);
+}
+
+/* Writes the inner {"code","message","data"} object; @error_body's data is JSON text. */
+void
+_oms_v5_error_append (GString          *out,
+                      const OmsV5Error *error_body)
+{
+  g_string_append_c (out, '{');
+  append_string_member (out, "code", error_body->code);
+  g_string_append_c (out, ',');
+  append_string_member (out, "message", error_body->message);
+  g_string_append (out, ",\"data\":");
+  g_string_append (out, error_body->data != NULL ? error_body->data : "null");
+  g_string_append_c (out, '}');
 }
 
 static gboolean
@@ -512,6 +960,26 @@ oms_v5_parse_error_body (GBytes  *body,
     return NULL;
 
   return error_body;
+}
+
+/**
+ * oms_v5_build_error_body:
+ * @error_body: the error; its `data` is JSON text, or %NULL for null
+ *
+ * Returns: (transfer full): the body of a failed v5 call, `{"error":{"code","message","data"}}`
+ */
+GBytes *
+oms_v5_build_error_body (const OmsV5Error *error_body)
+{
+  GString *out;
+
+  g_return_val_if_fail (error_body != NULL, NULL);
+
+  out = g_string_new ("{\"error\":");
+  _oms_v5_error_append (out, error_body);
+  g_string_append_c (out, '}');
+
+  return g_string_free_to_bytes (out);
 }
 
 /**
@@ -667,6 +1135,60 @@ oms_v5_build_acknowledge_body (const char * const *sync_ids)
 
   g_string_append (out, "]}");
   return g_string_free_to_bytes (out);
+}
+
+static gboolean
+read_acknowledge_request (JsonNode  *root,
+                          gpointer   out,
+                          GError   **error)
+{
+  const char *where = "acknowledge request";
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  JsonObject *object;
+  JsonArray *array;
+  guint length;
+
+  if ((object = _oms_json_get_object (root, where, error)) == NULL ||
+      !_oms_json_get_array (object, where, "syncIDs", TRUE, &array, error))
+    return FALSE;
+
+  length = json_array_get_length (array);
+  for (guint i = 0; i < length; i++)
+    {
+      JsonNode *node = json_array_get_element (array, i);
+
+      if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
+        {
+          _oms_json_set_shape_error (error, _("%s: syncIDs[%u] must be a string"), where, i);
+          return FALSE;
+        }
+      g_strv_builder_add (builder, json_node_get_string (node));
+    }
+
+  *(char ***) out = g_strv_builder_end (builder);
+  return TRUE;
+}
+
+/**
+ * oms_v5_parse_acknowledge_request:
+ * @body: (nullable): a `POST /sync/v5/acknowledged_records` request body
+ * @error: return location for an OMS_PROTOCOL_ERROR_RESPONSE_PARSING error
+ *
+ * The server side of oms_v5_build_acknowledge_body(). The body passes the JSON gate first.
+ *
+ * Returns: (transfer full) (nullable): the acknowledged `syncOutId`s, possibly none
+ */
+char **
+oms_v5_parse_acknowledge_request (GBytes  *body,
+                                  GError **error)
+{
+  char **sync_ids = NULL;
+
+  if (!_oms_json_read_request (body, "a /sync/v5/acknowledged_records request",
+                               read_acknowledge_request, &sync_ids, error))
+    return NULL;
+
+  return sync_ids;
 }
 
 /**

@@ -103,6 +103,52 @@ oms_v6_server_error_free (OmsV6ServerError *server_error)
 }
 
 /**
+ * oms_v6_server_error_new:
+ * @kind: one of the v6 kinds of OmsProtocolError, not syncVersionMismatch nor
+ *   legacyServerError
+ * @text: (nullable): the string the kind carries, %NULL for the kinds that carry none
+ *
+ * Returns: (transfer full): a server error, for a server to answer with
+ */
+OmsV6ServerError *
+oms_v6_server_error_new (OmsProtocolError  kind,
+                         const char       *text)
+{
+  OmsV6ServerError *server_error;
+
+  g_return_val_if_fail (kind >= OMS_PROTOCOL_ERROR_CANNOT_CONNECT_TO_LEGACY_SERVER, NULL);
+  g_return_val_if_fail (kind != OMS_PROTOCOL_ERROR_SYNC_VERSION_MISMATCH, NULL);
+  g_return_val_if_fail (kind != OMS_PROTOCOL_ERROR_LEGACY_SERVER_ERROR, NULL);
+
+  server_error = g_new0 (OmsV6ServerError, 1);
+  server_error->kind = kind;
+  server_error->text = g_strdup (text);
+  return server_error;
+}
+
+/**
+ * oms_v6_server_error_new_version_mismatch:
+ * @min_version: the oldest syncV6Version the server accepts
+ * @max_version: the newest
+ * @received_version: the caller's
+ *
+ * Returns: (transfer full): a syncVersionMismatch error
+ */
+OmsV6ServerError *
+oms_v6_server_error_new_version_mismatch (guint32 min_version,
+                                          guint32 max_version,
+                                          guint32 received_version)
+{
+  OmsV6ServerError *server_error = g_new0 (OmsV6ServerError, 1);
+
+  server_error->kind = OMS_PROTOCOL_ERROR_SYNC_VERSION_MISMATCH;
+  server_error->min_version = min_version;
+  server_error->max_version = max_version;
+  server_error->received_version = received_version;
+  return server_error;
+}
+
+/**
  * oms_v6_server_error_get_variant:
  * @server_error: a server error
  *
@@ -139,6 +185,42 @@ oms_v6_pull_request_free (OmsV6PullRequest *request)
 
   oms_sync_api_settings_free (request->settings);
   g_free (request->fetch_patient_id);
+  g_free (request);
+}
+
+/**
+ * oms_v6_upload_file_request_free:
+ * @request: (nullable): an upload_file request
+ *
+ * Frees @request.
+ */
+void
+oms_v6_upload_file_request_free (OmsV6UploadFileRequest *request)
+{
+  if (request == NULL)
+    return;
+
+  g_free (request->file_id);
+  oms_sync_api_settings_free (request->settings);
+  g_free (request);
+}
+
+/**
+ * oms_v6_download_file_request_free:
+ * @request: (nullable): a download_file request
+ *
+ * Frees @request.
+ */
+void
+oms_v6_download_file_request_free (OmsV6DownloadFileRequest *request)
+{
+  if (request == NULL)
+    return;
+
+  g_free (request->table_name);
+  g_free (request->record_id);
+  g_free (request->id);
+  oms_sync_api_settings_free (request->settings);
   g_free (request);
 }
 
@@ -688,6 +770,183 @@ read_server_error (JsonNode          *node,
   return FALSE;
 }
 
+static guint
+server_error_index (OmsProtocolError kind)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (server_errors); i++)
+    {
+      if (server_errors[i].kind == kind)
+        return i;
+    }
+
+  g_return_val_if_reached (0);
+}
+
+/* The other side of read_server_error(): SyncParsedErrorV6 as serde writes it, a unit
+ * variant as its name and the others as an object with one member.
+ */
+static void
+append_server_error (GString                *out,
+                     const OmsV6ServerError *server_error)
+{
+  guint index = server_error_index (server_error->kind);
+
+  if (server_errors[index].payload == PAYLOAD_NONE)
+    {
+      _oms_json_append_string (out, server_errors[index].name);
+      return;
+    }
+
+  g_string_append_c (out, '{');
+  _oms_json_append_member (out, server_errors[index].name);
+
+  switch (server_errors[index].payload)
+    {
+    case PAYLOAD_STRING:
+      _oms_json_append_string (out, server_error->text != NULL ? server_error->text : "");
+      break;
+
+    case PAYLOAD_LEGACY:
+      if (server_error->legacy != NULL)
+        _oms_v5_error_append (out, server_error->legacy);
+      else
+        g_string_append (out, "null");
+      break;
+
+    case PAYLOAD_VERSIONS:
+      g_string_append_c (out, '[');
+      _oms_json_append_int (out, server_error->min_version);
+      g_string_append_c (out, ',');
+      _oms_json_append_int (out, server_error->max_version);
+      g_string_append_c (out, ',');
+      _oms_json_append_int (out, server_error->received_version);
+      g_string_append_c (out, ']');
+      break;
+
+    case PAYLOAD_NONE:
+    default:
+      g_assert_not_reached ();
+    }
+
+  g_string_append_c (out, '}');
+}
+
+/**
+ * oms_v6_build_error_envelope:
+ * @server_error: the error
+ *
+ * The answer of every v6 route but download_file when it fails, with HTTP 200 (F7).
+ *
+ * Returns: (transfer full): `{"error": ...}`
+ */
+GBytes *
+oms_v6_build_error_envelope (const OmsV6ServerError *server_error)
+{
+  GString *out;
+
+  g_return_val_if_fail (server_error != NULL, NULL);
+
+  out = g_string_new ("{\"error\":");
+  append_server_error (out, server_error);
+  g_string_append_c (out, '}');
+  return g_string_free_to_bytes (out);
+}
+
+static void
+append_newline_indent (GString *out,
+                       guint    depth)
+{
+  g_string_append_c (out, '\n');
+  for (guint i = 0; i < depth; i++)
+    g_string_append (out, "  ");
+}
+
+/* Lays compact JSON out as serde_json's to_string_pretty() does: two spaces a level, ": "
+ * after a key, empty objects and arrays left as {} and [].
+ */
+static void
+append_pretty (GString    *out,
+               const char *json)
+{
+  gboolean in_string = FALSE;
+  guint depth = 0;
+
+  for (const char *p = json; *p != '\0'; p++)
+    {
+      char c = *p;
+
+      if (in_string)
+        {
+          g_string_append_c (out, c);
+          if (c == '\\' && p[1] != '\0')
+            g_string_append_c (out, *++p);
+          else if (c == '"')
+            in_string = FALSE;
+          continue;
+        }
+
+      switch (c)
+        {
+        case '"':
+          in_string = TRUE;
+          g_string_append_c (out, c);
+          break;
+
+        case '{':
+        case '[':
+          g_string_append_c (out, c);
+          if (p[1] == (c == '{' ? '}' : ']'))
+            g_string_append_c (out, *++p);
+          else
+            append_newline_indent (out, ++depth);
+          break;
+
+        case '}':
+        case ']':
+          append_newline_indent (out, --depth);
+          g_string_append_c (out, c);
+          break;
+
+        case ',':
+          g_string_append_c (out, c);
+          append_newline_indent (out, depth);
+          break;
+
+        case ':':
+          g_string_append (out, ": ");
+          break;
+
+        default:
+          g_string_append_c (out, c);
+          break;
+        }
+    }
+}
+
+/**
+ * oms_v6_build_download_file_error:
+ * @server_error: the error
+ *
+ * The other side of oms_v6_parse_download_file_error(): a failed download is answered with
+ * the bare SyncParsedErrorV6, pretty-printed by serde_json (ToResponseError in Open
+ * mSupply's central/sync.rs), with a status that is not 2xx.
+ *
+ * Returns: (transfer full): the body
+ */
+GBytes *
+oms_v6_build_download_file_error (const OmsV6ServerError *server_error)
+{
+  g_autoptr(GString) compact = g_string_new (NULL);
+  GString *out;
+
+  g_return_val_if_fail (server_error != NULL, NULL);
+
+  append_server_error (compact, server_error);
+  out = g_string_sized_new (compact->len * 2);
+  append_pretty (out, compact->str);
+  return g_string_free_to_bytes (out);
+}
+
 /* {"data": x} gives x; {"error": e} gives the server's error. Anything else is a shape error,
  * as serde rejects any other externally tagged form.
  */
@@ -863,6 +1122,100 @@ oms_v6_parse_pull_response (GBytes            *body,
   return batch;
 }
 
+/**
+ * oms_v6_append_pull_record:
+ * @records: the records of a pulled batch so far
+ * @cursor: the record's changelog cursor
+ * @table_name: the Open mSupply table name
+ * @record_id: the record's id
+ * @action: the action as stored, e.g. `Update`
+ * @data: (nullable): recordData, one JSON value copied as it is; %NULL is sent as null
+ * @data_length: the length of @data in bytes
+ *
+ * Adds one record to @records for oms_v6_build_pull_response_from_records(), without
+ * parsing its data: a server serving stored records writes them as text.
+ */
+void
+oms_v6_append_pull_record (GString    *records,
+                           gint64      cursor,
+                           const char *table_name,
+                           const char *record_id,
+                           const char *action,
+                           const char *data,
+                           gsize       data_length)
+{
+  g_return_if_fail (records != NULL);
+
+  g_string_append (records, records->len > 0 ? ",{\"cursor\":" : "{\"cursor\":");
+  _oms_json_append_int (records, cursor);
+  g_string_append (records, ",\"record\":{");
+  _oms_sync_record_append_stored (records, table_name, record_id, action, data, data_length,
+                                  TRUE);
+  g_string_append (records, "}}");
+}
+
+/**
+ * oms_v6_build_pull_response_from_records:
+ * @end_cursor: the cursor of the batch's last changelog row, or the newest when none
+ * @total_records: the rows left to pull from the request's cursor, these included
+ * @is_last_batch: whether these are the last
+ * @records: the records, written with oms_v6_append_pull_record()
+ *
+ * Returns: (transfer full): the answer of `POST /central/sync/pull` and `patient-pull`,
+ *   `{"data": SyncBatchV6}`
+ */
+GBytes *
+oms_v6_build_pull_response_from_records (gint64         end_cursor,
+                                         gint64         total_records,
+                                         gboolean       is_last_batch,
+                                         const GString *records)
+{
+  GString *out;
+
+  g_return_val_if_fail (records != NULL, NULL);
+
+  out = g_string_sized_new (records->len + 128);
+  g_string_append (out, "{\"data\":{\"end_cursor\":");
+  _oms_json_append_int (out, end_cursor);
+  g_string_append (out, ",\"total_records\":");
+  _oms_json_append_int (out, total_records);
+  g_string_append (out, ",\"records\":[");
+  g_string_append_len (out, records->str, (gssize) records->len);
+  g_string_append (out, is_last_batch ? "],\"is_last_batch\":true}}"
+                                      : "],\"is_last_batch\":false}}");
+  return g_string_free_to_bytes (out);
+}
+
+/**
+ * oms_v6_build_pull_response:
+ * @batch: a batch; each record's `cursor` is set and its data is JSON
+ *
+ * The other side of oms_v6_parse_pull_response(): records keep their camelCase keys, deletes
+ * carry a null recordData.
+ *
+ * Returns: (transfer full): `{"data": SyncBatchV6}`
+ */
+GBytes *
+oms_v6_build_pull_response (const OmsV6Batch *batch)
+{
+  g_autoptr(GString) records = g_string_new (NULL);
+
+  g_return_val_if_fail (batch != NULL, NULL);
+
+  for (guint i = 0; batch->records != NULL && i < batch->records->len; i++)
+    {
+      const OmsSyncRecord *record = g_ptr_array_index (batch->records, i);
+      const char *data = record->action == OMS_SYNC_ACTION_DELETE ? NULL : record->data;
+
+      oms_v6_append_pull_record (records, record->cursor, record->table_name, record->record_id,
+                                 oms_sync_action_to_string (record->action), data,
+                                 data != NULL ? strlen (data) : 0);
+    }
+
+  return oms_v6_build_pull_response_from_records (batch->end_cursor, batch->total_records,
+                                                  batch->is_last_batch, records);
+}
+
 static gboolean
 read_push_response (JsonNode  *root,
                     gpointer   out,
@@ -905,6 +1258,25 @@ oms_v6_parse_push_response (GBytes            *body,
 
   envelope_read_finish (&read, out_server_error);
   return ok;
+}
+
+/**
+ * oms_v6_build_push_response:
+ * @records_pushed: how many records the server took
+ *
+ * Returns: (transfer full): `{"data":{"records_pushed":n}}`
+ */
+GBytes *
+oms_v6_build_push_response (gint64 records_pushed)
+{
+  GString *out;
+
+  g_return_val_if_fail (records_pushed >= 0, NULL);
+
+  out = g_string_new ("{\"data\":{\"records_pushed\":");
+  _oms_json_append_int (out, records_pushed);
+  g_string_append (out, "}}");
+  return g_string_free_to_bytes (out);
 }
 
 static gboolean
@@ -950,6 +1322,22 @@ oms_v6_parse_site_status_response (GBytes            *body,
 
   envelope_read_finish (&read, out_server_error);
   return ok;
+}
+
+/**
+ * oms_v6_build_site_status_response:
+ * @is_integrating: whether the server is still integrating the caller's pushed records
+ *
+ * Returns: (transfer full): `{"data":{"is_integrating":bool}}`
+ */
+GBytes *
+oms_v6_build_site_status_response (gboolean is_integrating)
+{
+  static const char integrating[] = "{\"data\":{\"is_integrating\":true}}";
+  static const char idle[] = "{\"data\":{\"is_integrating\":false}}";
+
+  return is_integrating ? g_bytes_new_static (integrating, sizeof integrating - 1)
+                        : g_bytes_new_static (idle, sizeof idle - 1);
 }
 
 static gboolean
@@ -999,6 +1387,19 @@ oms_v6_parse_upload_file_response (GBytes            *body,
   return ok;
 }
 
+/**
+ * oms_v6_build_upload_file_response:
+ *
+ * Returns: (transfer full): the answer of a stored upload, `{"data":null}`
+ */
+GBytes *
+oms_v6_build_upload_file_response (void)
+{
+  static const char body[] = "{\"data\":null}";
+
+  return g_bytes_new_static (body, sizeof body - 1);
+}
+
 static gboolean
 read_bare_error (JsonNode  *root,
                  gpointer   out,
@@ -1034,22 +1435,24 @@ oms_v6_parse_download_file_error (GBytes  *body,
   return server_error;
 }
 
+/* The settings object under @member: `syncV5Settings`, or upload_file's `sync_v5_settings`. */
 static OmsSyncApiSettings *
-read_settings (JsonObject  *request,
-               const char  *where,
-               GError     **error)
+read_settings_member (JsonObject  *request,
+                      const char  *where,
+                      const char  *member,
+                      GError     **error)
 {
   g_autoptr(OmsSyncApiSettings) settings = g_new0 (OmsSyncApiSettings, 1);
-  const char *settings_where = "syncV5Settings";
+  const char *settings_where = member;
   JsonObject *object;
 
-  if (!json_object_has_member (request, "syncV5Settings"))
+  if (!json_object_has_member (request, member))
     {
-      _oms_json_set_shape_error (error, _("%s: missing field “%s”"), where, "syncV5Settings");
+      _oms_json_set_shape_error (error, _("%s: missing field “%s”"), where, member);
       return NULL;
     }
 
-  if ((object = _oms_json_get_object (json_object_get_member (request, "syncV5Settings"),
+  if ((object = _oms_json_get_object (json_object_get_member (request, member),
                                       settings_where, error)) == NULL ||
       !_oms_json_require_string (object, settings_where, "serverUrl", &settings->server_url,
                                  error) ||
@@ -1070,16 +1473,35 @@ read_settings (JsonObject  *request,
   return g_steal_pointer (&settings);
 }
 
-/* `syncV6Version` defaults to 0 when absent (serde default), as the server treats it. */
+static OmsSyncApiSettings *
+read_settings (JsonObject  *request,
+               const char  *where,
+               GError     **error)
+{
+  return read_settings_member (request, where, "syncV5Settings", error);
+}
+
+/* The version under @member defaults to 0 when absent (serde default), as the server treats
+ * it.
+ */
+static gboolean
+read_v6_version_member (JsonObject  *request,
+                        const char  *member,
+                        guint32     *out,
+                        GError     **error)
+{
+  JsonNode *node = json_object_get_member (request, member);
+
+  *out = 0;
+  return node == NULL || read_u32 (node, member, out, error);
+}
+
 static gboolean
 read_v6_version (JsonObject  *request,
                  guint32     *out,
                  GError     **error)
 {
-  JsonNode *node = json_object_get_member (request, "syncV6Version");
-
-  *out = 0;
-  return node == NULL || read_u32 (node, "syncV6Version", out, error);
+  return read_v6_version_member (request, "syncV6Version", out, error);
 }
 
 static gboolean
@@ -1136,8 +1558,8 @@ oms_v6_parse_pull_request (GBytes  *body,
 {
   OmsV6PullRequest *request = NULL;
 
-  if (!_oms_json_read_response (body, "a /central/sync/pull request", read_pull_request,
-                                &request, error))
+  if (!_oms_json_read_request (body, "a /central/sync/pull request", read_pull_request,
+                               &request, error))
     return NULL;
 
   return request;
@@ -1175,8 +1597,8 @@ oms_v6_parse_patient_pull_request (GBytes  *body,
 {
   OmsV6PullRequest *request = NULL;
 
-  if (!_oms_json_read_response (body, "a /central/sync/patient-pull request",
-                                read_patient_pull_request, &request, error))
+  if (!_oms_json_read_request (body, "a /central/sync/patient-pull request",
+                               read_patient_pull_request, &request, error))
     return NULL;
 
   return request;
@@ -1225,8 +1647,8 @@ oms_v6_parse_push_request (GBytes  *body,
 {
   OmsV6PushRequest *request = NULL;
 
-  if (!_oms_json_read_response (body, "a /central/sync/push request", read_push_request,
-                                &request, error))
+  if (!_oms_json_read_request (body, "a /central/sync/push request", read_push_request,
+                               &request, error))
     return NULL;
 
   return request;
@@ -1267,8 +1689,8 @@ oms_v6_parse_site_status_request (GBytes   *body,
 {
   SiteStatusRequest request = { NULL, 0 };
 
-  if (!_oms_json_read_response (body, "a /central/sync/site_status request",
-                                read_site_status_request, &request, error))
+  if (!_oms_json_read_request (body, "a /central/sync/site_status request",
+                               read_site_status_request, &request, error))
     {
       oms_sync_api_settings_free (request.settings);
       return NULL;
@@ -1278,4 +1700,90 @@ oms_v6_parse_site_status_request (GBytes   *body,
     *sync_v6_version = request.sync_v6_version;
 
   return request.settings;
+}
+
+static gboolean
+read_upload_file_request (JsonNode  *root,
+                          gpointer   out,
+                          GError   **error)
+{
+  g_autoptr(OmsV6UploadFileRequest) request = g_new0 (OmsV6UploadFileRequest, 1);
+  const char *where = "upload_file json_part";
+  JsonObject *object;
+
+  if ((object = _oms_json_get_object (root, where, error)) == NULL ||
+      !_oms_json_require_string (object, where, "file_id", &request->file_id, error) ||
+      (request->settings = read_settings_member (object, where, "sync_v5_settings",
+                                                 error)) == NULL ||
+      !read_v6_version_member (object, "sync_v6_version", &request->sync_v6_version, error))
+    return FALSE;
+
+  *(OmsV6UploadFileRequest **) out = g_steal_pointer (&request);
+  return TRUE;
+}
+
+/**
+ * oms_v6_parse_upload_file_request:
+ * @json_part: (nullable): the `json_part` of a `PUT /central/sync/upload_file`
+ * @error: return location for an OMS_PROTOCOL_ERROR_RESPONSE_PARSING error
+ *
+ * The server side of oms_v6_build_upload_file_json(): snake_case outer keys, camelCase
+ * settings inside. The part passes the JSON gate first.
+ *
+ * Returns: (transfer full) (nullable): the request
+ */
+OmsV6UploadFileRequest *
+oms_v6_parse_upload_file_request (GBytes  *json_part,
+                                  GError **error)
+{
+  OmsV6UploadFileRequest *request = NULL;
+
+  if (!_oms_json_read_request (json_part, "the json_part of a /central/sync/upload_file request",
+                               read_upload_file_request, &request, error))
+    return NULL;
+
+  return request;
+}
+
+static gboolean
+read_download_file_request (JsonNode  *root,
+                            gpointer   out,
+                            GError   **error)
+{
+  g_autoptr(OmsV6DownloadFileRequest) request = g_new0 (OmsV6DownloadFileRequest, 1);
+  const char *where = "download_file request";
+  JsonObject *object;
+
+  if ((object = _oms_json_get_object (root, where, error)) == NULL ||
+      !_oms_json_require_string (object, where, "tableName", &request->table_name, error) ||
+      !_oms_json_require_string (object, where, "recordId", &request->record_id, error) ||
+      !_oms_json_require_string (object, where, "id", &request->id, error) ||
+      (request->settings = read_settings (object, where, error)) == NULL ||
+      !read_v6_version (object, &request->sync_v6_version, error))
+    return FALSE;
+
+  *(OmsV6DownloadFileRequest **) out = g_steal_pointer (&request);
+  return TRUE;
+}
+
+/**
+ * oms_v6_parse_download_file_request:
+ * @body: (nullable): a `POST /central/sync/download_file` request body
+ * @error: return location for an OMS_PROTOCOL_ERROR_RESPONSE_PARSING error
+ *
+ * The server side of oms_v6_build_download_file_body(). The body passes the JSON gate first.
+ *
+ * Returns: (transfer full) (nullable): the request
+ */
+OmsV6DownloadFileRequest *
+oms_v6_parse_download_file_request (GBytes  *body,
+                                    GError **error)
+{
+  OmsV6DownloadFileRequest *request = NULL;
+
+  if (!_oms_json_read_request (body, "a /central/sync/download_file request",
+                               read_download_file_request, &request, error))
+    return NULL;
+
+  return request;
 }

@@ -54,6 +54,24 @@ typedef struct
   guint32             sync_v6_version;    /* 0 when absent */
 } OmsV6PushRequest;
 
+/* The json_part of PUT /central/sync/upload_file (SyncUploadFileRequestV6). */
+typedef struct
+{
+  char               *file_id;
+  OmsSyncApiSettings *settings;
+  guint32             sync_v6_version;    /* 0 when absent */
+} OmsV6UploadFileRequest;
+
+/* The body of POST /central/sync/download_file (SyncDownloadFileRequestV6). */
+typedef struct
+{
+  char               *table_name;
+  char               *record_id;
+  char               *id;
+  OmsSyncApiSettings *settings;
+  guint32             sync_v6_version;    /* 0 when absent */
+} OmsV6DownloadFileRequest;
+
 /* The multipart body of PUT /central/sync/upload_file around the file's bytes, so that the
  * file itself can be streamed from disk between @head and @tail.
  */
@@ -66,10 +84,18 @@ typedef struct
 
 OmsV6Batch         *oms_v6_batch_new                  (void);
 void                oms_v6_batch_free                 (OmsV6Batch                *batch);
+OmsV6ServerError   *oms_v6_server_error_new           (OmsProtocolError           kind,
+                                                       const char                *text);
+OmsV6ServerError   *oms_v6_server_error_new_version_mismatch
+                                                      (guint32                    min_version,
+                                                       guint32                    max_version,
+                                                       guint32                    received_version);
 void                oms_v6_server_error_free          (OmsV6ServerError          *server_error);
 OmsSyncErrorVariant oms_v6_server_error_get_variant   (const OmsV6ServerError    *server_error);
 void                oms_v6_pull_request_free          (OmsV6PullRequest          *request);
 void                oms_v6_push_request_free          (OmsV6PushRequest          *request);
+void                oms_v6_upload_file_request_free   (OmsV6UploadFileRequest    *request);
+void                oms_v6_download_file_request_free (OmsV6DownloadFileRequest  *request);
 
 GBytes             *oms_v6_build_pull_body            (const OmsSyncApiSettings  *settings,
                                                        gint64                     cursor,
@@ -125,11 +151,39 @@ OmsV6PushRequest   *oms_v6_parse_push_request         (GBytes                   
 OmsSyncApiSettings *oms_v6_parse_site_status_request  (GBytes                    *body,
                                                        guint32                   *sync_v6_version,
                                                        GError                   **error);
+OmsV6UploadFileRequest *
+                    oms_v6_parse_upload_file_request  (GBytes                    *json_part,
+                                                       GError                   **error);
+OmsV6DownloadFileRequest *
+                    oms_v6_parse_download_file_request (GBytes                   *body,
+                                                        GError                  **error);
+
+/* The server's answers: the other side of the response parsers above. */
+GBytes             *oms_v6_build_error_envelope       (const OmsV6ServerError    *server_error);
+GBytes             *oms_v6_build_download_file_error  (const OmsV6ServerError    *server_error);
+GBytes             *oms_v6_build_pull_response        (const OmsV6Batch          *batch);
+void                oms_v6_append_pull_record         (GString                   *records,
+                                                       gint64                     cursor,
+                                                       const char                *table_name,
+                                                       const char                *record_id,
+                                                       const char                *action,
+                                                       const char                *data,
+                                                       gsize                      data_length);
+GBytes             *oms_v6_build_pull_response_from_records
+                                                      (gint64                     end_cursor,
+                                                       gint64                     total_records,
+                                                       gboolean                   is_last_batch,
+                                                       const GString             *records);
+GBytes             *oms_v6_build_push_response        (gint64                     records_pushed);
+GBytes             *oms_v6_build_site_status_response (gboolean                   is_integrating);
+GBytes             *oms_v6_build_upload_file_response (void);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (OmsV6Batch, oms_v6_batch_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (OmsV6ServerError, oms_v6_server_error_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (OmsV6PullRequest, oms_v6_pull_request_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (OmsV6PushRequest, oms_v6_push_request_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (OmsV6UploadFraming, oms_v6_upload_framing_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (OmsV6UploadFileRequest, oms_v6_upload_file_request_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (OmsV6DownloadFileRequest, oms_v6_download_file_request_free)
 
 G_END_DECLS
