@@ -14,7 +14,9 @@
 #include "oms-central-server.h"
 #include "oms-coldchain-accounts.h"
 #include "oms-coldchain-certificate.h"
+#include "oms-coldchain-request.h"
 #include "oms-coldchain-server-private.h"
+#include "oms-json-gate.h"
 #include "oms-push-queue.h"
 #include "oms-store-private.h"
 #include "oms-sync-engine-private.h"
@@ -46,6 +48,7 @@ typedef struct
   guint  status;
   char  *body;
   char  *set_cookie;
+  char  *retry_after;
 } Reply;
 
 static void
@@ -53,6 +56,7 @@ reply_clear (Reply *reply)
 {
   g_clear_pointer (&reply->body, g_free);
   g_clear_pointer (&reply->set_cookie, g_free);
+  g_clear_pointer (&reply->retry_after, g_free);
 }
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Reply, reply_clear)
@@ -147,11 +151,38 @@ fixture_tear_down (Fixture       *fixture,
   g_assert_finalize_object (fixture->store);
   if (fixture->central != NULL)
     g_assert_finalize_object (fixture->central);
+  oms_test_remove_dir (fixture->data_dir);
+  if (fixture->central_dir != NULL)
+    oms_test_remove_dir (fixture->central_dir);
   g_free (fixture->base_url);
   g_free (fixture->cookie);
   g_free (fixture->store_id);
   g_free (fixture->central_dir);
   g_free (fixture->data_dir);
+}
+
+/* Every answer of the suite: JSON that a strict reader takes (no `inf.0`), or Open mSupply's
+ * plain text errors, or nothing.
+ */
+static void
+assert_well_formed (const char *content_type,
+                    GBytes     *body)
+{
+  g_autoptr(GError) error = NULL;
+  gsize length;
+  const char *data = g_bytes_get_data (body, &length);
+
+  if (g_strcmp0 (content_type, "application/json") == 0)
+    {
+      if (!oms_coldchain_request_check_json (data, length, &error))
+        g_test_message ("not strict JSON: %.*s", (int) MIN (length, 2000), data);
+      g_assert_no_error (error);
+    }
+  else if (length > 0)
+    {
+      g_assert_cmpstr (content_type, ==, "text/plain");
+      g_assert_true (g_utf8_validate_len (data, length, NULL));
+    }
 }
 
 typedef struct
@@ -206,6 +237,10 @@ request (Fixture    *fixture,
   reply->body = g_strndup (g_bytes_get_data (r.bytes, NULL), g_bytes_get_size (r.bytes));
   reply->set_cookie = g_strdup (soup_message_headers_get_one (
                                   soup_message_get_response_headers (msg), "Set-Cookie"));
+  reply->retry_after = g_strdup (soup_message_headers_get_one (
+                                   soup_message_get_response_headers (msg), "Retry-After"));
+  assert_well_formed (soup_message_headers_get_content_type (
+                        soup_message_get_response_headers (msg), NULL), r.bytes);
   g_bytes_unref (r.bytes);
 }
 
@@ -235,6 +270,9 @@ log_in (Fixture *fixture)
   g_assert_true (g_str_has_prefix (reply.set_cookie, "coldchain="));
   g_assert_nonnull (strstr (reply.set_cookie, "; Path=/coldchain/v1"));
   g_assert_nonnull (strstr (reply.set_cookie, "; HttpOnly"));
+  /* Secure exactly when the server speaks HTTPS. */
+  g_assert_true ((strstr (reply.set_cookie, "; Secure") != NULL) ==
+                 g_str_has_prefix (fixture->base_url, "https://"));
 
   end = strchr (reply.set_cookie, ';');
   g_free (fixture->cookie);
@@ -878,6 +916,471 @@ test_plain_http (Fixture       *fixture,
   g_assert_cmpint (oms_test_query_int (fixture->store, "SELECT COUNT(*) FROM sensor"), ==, 1);
 }
 
+/*
+ * A hostile network
+ */
+
+/* What a refused request must leave as it was. */
+typedef struct
+{
+  gint64 sensors;
+  gint64 logs;
+  gint64 breaches;
+  gint64 changelog;
+  gint64 push_queue;
+} StoreCounts;
+
+static void
+count_rows (Fixture     *fixture,
+            StoreCounts *counts)
+{
+  counts->sensors = oms_test_query_int (fixture->store, "SELECT COUNT(*) FROM sensor");
+  counts->logs = oms_test_query_int (fixture->store, "SELECT COUNT(*) FROM temperature_log");
+  counts->breaches = oms_test_query_int (fixture->store,
+                                         "SELECT COUNT(*) FROM temperature_breach");
+  counts->changelog = oms_test_query_int (fixture->store, "SELECT COUNT(*) FROM changelog");
+  counts->push_queue = push_queue_total (fixture->store);
+}
+
+static void
+assert_nothing_stored (Fixture           *fixture,
+                       const StoreCounts *before)
+{
+  StoreCounts now;
+
+  count_rows (fixture, &now);
+  g_assert_cmpint (now.sensors, ==, before->sensors);
+  g_assert_cmpint (now.logs, ==, before->logs);
+  g_assert_cmpint (now.breaches, ==, before->breaches);
+  g_assert_cmpint (now.changelog, ==, before->changelog);
+  g_assert_cmpint (now.push_queue, ==, before->push_queue);
+}
+
+/* @prefix, then @depth opening brackets, as many closing ones, then @suffix. */
+static char *
+nested (const char *prefix,
+        gsize       depth,
+        const char *suffix)
+{
+  GString *text = g_string_new (prefix);
+
+  for (gsize i = 0; i < depth; i++)
+    g_string_append_c (text, '[');
+  for (gsize i = 0; i < depth; i++)
+    g_string_append_c (text, ']');
+  g_string_append (text, suffix);
+
+  return g_string_free (text, FALSE);
+}
+
+/* 150 KB of brackets overflowed json-glib's recursion and killed the server. */
+static void
+test_nested_bodies (Fixture       *fixture,
+                    gconstpointer  user_data)
+{
+  g_autofree char *login_body = nested ("{\"username\":", 75000, "}");
+  g_autofree char *sensor_body_deep = nested ("", 75000, "");
+  g_autofree char *log_body_deep = nested ("[{\"id\":\"l1\",\"temperature\":4.5,\"timestamp\":5,"
+                                           "\"sensorId\":\"sensor-1\",\"extra\":", 70, "}]");
+  StoreCounts before;
+
+  fake_site (fixture);
+  log_in (fixture);
+  count_rows (fixture, &before);
+
+  {
+    g_auto(Reply) reply = { 0 };
+
+    g_assert_cmpuint (strlen (login_body), >=, 150000);
+    request (fixture, "POST", "/coldchain/v1/login", login_body, -1, NULL, &reply);
+    g_assert_cmpuint (reply.status, ==, 400);
+    g_assert_true (g_str_has_prefix (reply.body, "Json deserialize error: recursion limit "
+                                                 "exceeded"));
+    g_assert_null (reply.set_cookie);
+  }
+
+  {
+    g_auto(Reply) reply = { 0 };
+
+    put (fixture, "sensor", sensor_body_deep, &reply);
+    g_assert_cmpuint (reply.status, ==, 400);
+    g_assert_true (g_str_has_prefix (reply.body, "Json deserialize error: recursion limit "
+                                                 "exceeded"));
+  }
+
+  /* Deep inside a field the phone app never sends: the whole body is still refused. */
+  {
+    g_auto(Reply) reply = { 0 };
+
+    put (fixture, "temperature-log", log_body_deep, &reply);
+    g_assert_cmpuint (reply.status, ==, 400);
+    g_assert_nonnull (strstr (reply.body, "recursion limit exceeded"));
+  }
+
+  /* Still serving, and nothing was written. */
+  log_in (fixture);
+  assert_nothing_stored (fixture, &before);
+}
+
+/* One request on a connection of its own, bytes in and out, for what libsoup's client would
+ * not send.
+ */
+typedef struct
+{
+  char       *request;
+  GIOStream  *connection;
+  GByteArray *response;
+  guint8      buffer[4096];
+  GError     *error;
+  gboolean    done;
+} RawExchange;
+
+static void
+raw_exchange_clear (RawExchange *exchange)
+{
+  g_clear_pointer (&exchange->request, g_free);
+  g_clear_object (&exchange->connection);
+  g_clear_pointer (&exchange->response, g_byte_array_unref);
+  g_clear_error (&exchange->error);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (RawExchange, raw_exchange_clear)
+
+static void
+raw_read_cb (GObject      *object,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  RawExchange *exchange = user_data;
+  gssize n = g_input_stream_read_finish (G_INPUT_STREAM (object), result, &exchange->error);
+
+  if (n <= 0)
+    {
+      exchange->done = TRUE;
+      return;
+    }
+
+  g_byte_array_append (exchange->response, exchange->buffer, (guint) n);
+  g_input_stream_read_async (G_INPUT_STREAM (object), exchange->buffer, sizeof exchange->buffer,
+                             G_PRIORITY_DEFAULT, NULL, raw_read_cb, exchange);
+}
+
+static void
+raw_written_cb (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  RawExchange *exchange = user_data;
+
+  if (!g_output_stream_write_all_finish (G_OUTPUT_STREAM (object), result, NULL,
+                                         &exchange->error))
+    {
+      exchange->done = TRUE;
+      return;
+    }
+
+  g_input_stream_read_async (g_io_stream_get_input_stream (exchange->connection),
+                             exchange->buffer, sizeof exchange->buffer, G_PRIORITY_DEFAULT,
+                             NULL, raw_read_cb, exchange);
+}
+
+static void
+raw_connected_cb (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  RawExchange *exchange = user_data;
+
+  exchange->connection = G_IO_STREAM (g_socket_client_connect_finish (G_SOCKET_CLIENT (object),
+                                                                      result,
+                                                                      &exchange->error));
+  if (exchange->connection == NULL)
+    {
+      exchange->done = TRUE;
+      return;
+    }
+
+  g_output_stream_write_all_async (g_io_stream_get_output_stream (exchange->connection),
+                                   exchange->request, strlen (exchange->request),
+                                   G_PRIORITY_DEFAULT, NULL, raw_written_cb, exchange);
+}
+
+static void
+trust_server_cb (GSocketClient      *client,
+                 GSocketClientEvent  event,
+                 GSocketConnectable *connectable,
+                 GIOStream          *connection,
+                 GTlsDatabase       *database)
+{
+  if (event == G_SOCKET_CLIENT_TLS_HANDSHAKING)
+    g_tls_connection_set_database (G_TLS_CONNECTION (connection), database);
+}
+
+/* A client for raw exchanges that trusts the server's certificate, as the phone does. */
+static GSocketClient *
+raw_client_new (Fixture *fixture)
+{
+  GSocketClient *client = g_socket_client_new ();
+
+  g_socket_client_set_timeout (client, 120);
+  if (g_str_has_prefix (fixture->base_url, "https://"))
+    {
+      g_autofree char *cert_path = oms_coldchain_server_dup_certificate_path (fixture->server);
+      g_autoptr(GError) error = NULL;
+      GTlsDatabase *database = g_tls_file_database_new (cert_path, &error);
+
+      g_assert_no_error (error);
+      g_socket_client_set_tls (client, TRUE);
+      g_signal_connect_data (client, "event", G_CALLBACK (trust_server_cb), database,
+                             (GClosureNotify) (void (*) (void)) g_object_unref, 0);
+    }
+
+  return client;
+}
+
+static void
+raw_exchange_start (Fixture       *fixture,
+                    GSocketClient *client,
+                    const char    *request_text,
+                    RawExchange   *exchange)
+{
+  exchange->request = g_strdup (request_text);
+  exchange->response = g_byte_array_new ();
+  g_socket_client_connect_to_host_async (client, "127.0.0.1",
+                                         (guint16) oms_coldchain_server_get_bound_port (
+                                           fixture->server),
+                                         NULL, raw_connected_cb, exchange);
+}
+
+/* The status of a raw exchange's answer, or 0 when none came. */
+static guint
+raw_exchange_status (RawExchange *exchange)
+{
+  const char *data = (const char *) exchange->response->data;
+  guint len = exchange->response->len;
+
+  if (len < 12 || strncmp (data, "HTTP/1.1 ", 9) != 0)
+    return 0;
+
+  return (guint) g_ascii_strtoull (data + 9, NULL, 10);
+}
+
+/* The limit holds while a body arrives, not once it is in. */
+static void
+test_oversized_bodies (Fixture       *fixture,
+                       gconstpointer  user_data)
+{
+  g_autoptr(GSocketClient) client = raw_client_new (fixture);
+  g_autofree char *over_gate = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) items = NULL;
+  StoreCounts before;
+
+  fake_site (fixture);
+  log_in (fixture);
+  count_rows (fixture, &before);
+  _oms_coldchain_server_set_body_limit (fixture->server, 4096);
+
+  /* Declared too large: refused from the headers alone, the body never asked for. */
+  {
+    g_auto(RawExchange) exchange = { 0 };
+    g_autofree char *text = g_strdup_printf ("PUT /coldchain/v1/sensor HTTP/1.1\r\n"
+                                             "Host: 127.0.0.1\r\n"
+                                             "Cookie: %s\r\n"
+                                             "Content-Type: application/json\r\n"
+                                             "Content-Length: 1000000000\r\n"
+                                             "Expect: 100-continue\r\n\r\n", fixture->cookie);
+    const char *body;
+
+    raw_exchange_start (fixture, client, text, &exchange);
+    g_assert_true (oms_test_spin_until (&exchange.done, 20));
+    g_assert_no_error (exchange.error);
+    g_byte_array_append (exchange.response, (const guint8 *) "", 1);
+    g_test_message ("%s", (const char *) exchange.response->data);
+    g_assert_cmpuint (raw_exchange_status (&exchange), ==, 413);
+    body = strstr ((const char *) exchange.response->data, "\r\n\r\n");
+    g_assert_nonnull (body);
+    g_assert_cmpstr (body + 4, ==, "JSON payload (1000000000 bytes) is larger than allowed "
+                                   "(limit: 4096 bytes).");
+  }
+
+  /* Sent in chunks, with no declared length: counted as it comes, dropped past the limit. */
+  {
+    g_autofree char *url = g_strconcat (fixture->base_url, "/coldchain/v1/sensor", NULL);
+    g_autoptr(SoupMessage) msg = soup_message_new ("PUT", url);
+    g_autoptr(GInputStream) stream = NULL;
+    GString *text = g_string_new ("[");
+    SendResult r = { 0 };
+
+    while (text->len < 100000)
+      g_string_append (text, "{\"id\":\"x\"},");
+    g_string_append (text, "{\"id\":\"x\"}]");
+    stream = g_memory_input_stream_new_from_data (g_string_free (text, FALSE), -1, g_free);
+    soup_message_set_request_body (msg, "application/json", stream, -1);
+    soup_message_headers_replace (soup_message_get_request_headers (msg), "Cookie",
+                                  fixture->cookie);
+    g_assert_cmpint (soup_message_headers_get_encoding (soup_message_get_request_headers (msg)),
+                     ==, SOUP_ENCODING_CHUNKED);
+
+    soup_session_send_and_read_async (fixture->session, msg, G_PRIORITY_DEFAULT, NULL, send_cb,
+                                      &r);
+    g_assert_true (oms_test_spin_until (&r.done, 120));
+    g_assert_no_error (r.error);
+    g_assert_cmpuint (soup_message_get_status (msg), ==, 413);
+    g_bytes_unref (r.bytes);
+  }
+
+  /* Past the gate's limit, whatever the server's: refused before json-glib reads it. */
+  over_gate = g_malloc (OMS_JSON_GATE_MAX_COLDCHAIN_REQUEST_BYTES + 1);
+  memset (over_gate, ' ', OMS_JSON_GATE_MAX_COLDCHAIN_REQUEST_BYTES + 1);
+  memcpy (over_gate, "[]", 2);
+  items = oms_coldchain_request_parse_records (OMS_COLDCHAIN_KIND_SENSOR, over_gate,
+                                               OMS_JSON_GATE_MAX_COLDCHAIN_REQUEST_BYTES + 1,
+                                               &error);
+  g_assert_null (items);
+  g_assert_error (error, OMS_COLDCHAIN_REQUEST_ERROR, OMS_COLDCHAIN_REQUEST_ERROR_TOO_LARGE);
+
+  log_in (fixture);
+  assert_nothing_stored (fixture, &before);
+}
+
+/* Bodies that json-glib alone would take, but read as something else than was sent. */
+static void
+test_stores_only_what_was_sent (Fixture       *fixture,
+                                gconstpointer  user_data)
+{
+#define LOG(temperature) "{\"id\":\"l1\",\"temperature\":" temperature \
+                         ",\"timestamp\":1764140000,\"sensorId\":\"sensor-1\"}"
+#define BREACH(min, max, comment) "[{\"id\":\"b1\",\"sensorId\":\"sensor-1\"," \
+  "\"startTimestamp\":1764140000,\"thresholdDuration\":0,\"thresholdMinimumTemperature\":" min \
+  ",\"thresholdMaximumTemperature\":" max ",\"type\":\"HOT_CONSECUTIVE\",\"comment\":" comment "}]"
+#define SENSOR(id, name, battery) "[{\"id\":" id ",\"macAddress\":\"DE:AD:BE:EF:00:01\"," \
+  "\"logInterval\":5,\"programmedDate\":1764140000,\"name\":" name ",\"batteryLevel\":" battery "}]"
+  static const struct
+  {
+    const char *what;
+    const char *body;
+    const char *expected;
+  } cases[] = {
+    { "temperature-log", "[" LOG ("1e400") "]",
+      "record 0, field `temperature`: number out of range at line 1 column 27" },
+    { "temperature-log", "[" LOG ("-1e400") "]",
+      "record 0, field `temperature`: number out of range" },
+    { "temperature-log", "[" LOG ("4.5") "," LOG ("1e309") "]",
+      "record 1, field `temperature`: number out of range" },
+    { "temperature-log", "[" LOG ("4.5") "," LOG ("NaN") "]",
+      "record 1, field `temperature`: expected value" },
+    { "temperature-log", "[" LOG ("Infinity") "]",
+      "record 0, field `temperature`: expected value" },
+    { "temperature-log", "[" LOG ("-Infinity") "]",
+      "record 0, field `temperature`: expected value" },
+    { "temperature-log", "[" LOG ("-300") "]",
+      "record 0, field `temperature`: -300 °C is below absolute zero (-273.15 °C)" },
+    { "temperature-log", "[" LOG ("4.5") "," LOG ("-273.16") "]",
+      "record 1, field `temperature`: -273.16 °C is below absolute zero (-273.15 °C)" },
+    { "temperature-log", "[{\"id\":\"l1\",\"temperature\":4,\"timestamp\":99999999999999999999,"
+      "\"sensorId\":\"sensor-1\"}]", "record 0, field `timestamp`: number out of range" },
+    { "temperature-breach", BREACH ("-1e999", "8", "null"),
+      "record 0, field `thresholdMinimumTemperature`: number out of range" },
+    { "temperature-breach", BREACH ("2", "-500.5", "null"),
+      "record 0, field `thresholdMaximumTemperature`: -500.5 °C is below absolute zero" },
+    { "temperature-breach", BREACH ("2", "8", "\"door\\u0000open\""),
+      "record 0, field `comment`: the string holds a NUL character (\\u0000), which cannot be "
+      "stored" },
+    { "sensor", SENSOR ("\"s1\"", "\"\\u0000\"", "50"), "record 0, field `name`: the string "
+      "holds a NUL character" },
+    { "sensor", SENSOR ("\"s\\u00001\"", "\"A\"", "50"), "record 0, field `id`: the string "
+      "holds a NUL character" },
+    { "temperature-log", "[{\"id\":\"l1\",\"temperature\":4,\"timestamp\":5,"
+      "\"sensorId\":\"sensor-1\\u0000\"}]", "record 0, field `sensorId`: the string holds a NUL" },
+    { "sensor", SENSOR ("\"s1\"", "\"\\ud800\"", "50"),
+      "record 0, field `name`: lone leading surrogate in hex escape" },
+    { "sensor", SENSOR ("\"s1\"", "\"a\tb\"", "50"), "record 0, field `name`: control character" },
+    { "sensor", SENSOR ("\"s1\"", "'A'", "50"), "record 0, field `name`: expected value" },
+    { "sensor", SENSOR ("\"s1\"", "\"A\"", "0x10"),
+      "record 0, field `batteryLevel`: expected `,` or `}`" },
+    { "sensor", SENSOR ("\"s1\"", "\"A\"", "050"),
+      "record 0, field `batteryLevel`: expected `,` or `}`" },
+    { "sensor", "[{\"id\":\"s1\",\"id\":\"s2\"}]", "record 0: duplicate field `id`" },
+    { "sensor", "/* */ []", "expected value at line 1 column 1" },
+    { "sensor", "[] []", "trailing characters at line 1 column 4" },
+  };
+#undef LOG
+#undef BREACH
+#undef SENSOR
+  StoreCounts before;
+
+  fake_site (fixture);
+  log_in (fixture);
+  {
+    g_auto(Reply) reply = { 0 };
+
+    put (fixture, "sensor", sensor_body, &reply);
+    g_assert_cmpuint (reply.status, ==, 200);
+  }
+  count_rows (fixture, &before);
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_auto(Reply) reply = { 0 };
+
+      put (fixture, cases[i].what, cases[i].body, &reply);
+      g_test_message ("case %u: %u %s", i, reply.status, reply.body);
+      g_assert_cmpuint (reply.status, ==, 400);
+      g_assert_true (g_str_has_prefix (reply.body, "Json deserialize error: "));
+      g_assert_nonnull (strstr (reply.body, cases[i].expected));
+    }
+
+  /* A login's strings too: a password cut at a NUL would let a shorter one in. */
+  {
+    static const char *const logins[][2] = {
+      { "{\"username\":\"" PHONE_USER "\\u0000x\",\"password\":\"x\"}", "username" },
+      { "{\"username\":\"" PHONE_USER "\",\"password\":\"" PHONE_PASSWORD "\\u0000x\"}",
+        "password" },
+    };
+
+    for (guint i = 0; i < G_N_ELEMENTS (logins); i++)
+      {
+        g_auto(Reply) reply = { 0 };
+        g_autofree char *expected = g_strdup_printf ("field `%s`: the string holds a NUL",
+                                                     logins[i][1]);
+
+        request (fixture, "POST", "/coldchain/v1/login", logins[i][0], -1, NULL, &reply);
+        g_assert_cmpuint (reply.status, ==, 400);
+        g_assert_nonnull (strstr (reply.body, expected));
+        g_assert_null (reply.set_cookie);
+      }
+  }
+
+  assert_nothing_stored (fixture, &before);
+
+  /* Absolute zero itself, and a name outside the Basic Multilingual Plane, are taken as sent. */
+  {
+    g_auto(Reply) reply = { 0 };
+    g_autoptr(JsonObject) row = NULL;
+    g_autoptr(GError) error = NULL;
+
+    put (fixture, "temperature-log", "[{\"id\":\"l1\",\"temperature\":-273.15,"
+         "\"timestamp\":1764140000,\"sensorId\":\"sensor-1\"}]", &reply);
+    g_assert_cmpuint (reply.status, ==, 200);
+    row = oms_store_get_record (fixture->store, "temperature_log", "l1", &error);
+    g_assert_no_error (error);
+    g_assert_cmpfloat (json_object_get_double_member (row, "temperature"), ==, -273.15);
+  }
+  {
+    g_auto(Reply) reply = { 0 };
+    g_autoptr(JsonObject) row = NULL;
+    g_autoptr(GError) error = NULL;
+
+    put (fixture, "sensor", "[{\"id\":\"sensor-1\",\"macAddress\":\"DE:AD:BE:EF:00:01\","
+         "\"logInterval\":5,\"programmedDate\":1764140000,\"name\":\"Fridge \\ud83e\\uddca\","
+         "\"batteryLevel\":80}]", &reply);
+    g_assert_cmpuint (reply.status, ==, 200);
+    row = oms_store_get_record (fixture->store, "sensor", "sensor-1", &error);
+    g_assert_cmpstr (json_object_get_string_member (row, "name"), ==, "Fridge \xf0\x9f\xa7\x8a");
+  }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -898,6 +1401,10 @@ main (int   argc,
   ADD ("/oms/coldchain/port-in-use", test_port_in_use, GINT_TO_POINTER (FALSE));
   ADD ("/oms/coldchain/certificate", test_certificate, GINT_TO_POINTER (FALSE));
   ADD ("/oms/coldchain/plain-http", test_plain_http, GINT_TO_POINTER (TRUE));
+  ADD ("/oms/coldchain/nested-bodies", test_nested_bodies, GINT_TO_POINTER (FALSE));
+  ADD ("/oms/coldchain/oversized-bodies", test_oversized_bodies, GINT_TO_POINTER (FALSE));
+  ADD ("/oms/coldchain/stores-only-what-was-sent", test_stores_only_what_was_sent,
+       GINT_TO_POINTER (FALSE));
 
   return g_test_run ();
 }

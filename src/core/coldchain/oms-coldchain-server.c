@@ -8,6 +8,7 @@
 
 #include "config.h"
 
+#include <math.h>
 #include <string.h>
 #include <glib/gi18n.h>
 #include <gnutls/crypto.h>
@@ -18,7 +19,9 @@
 #include "oms-coldchain-accounts.h"
 #include "oms-coldchain-certificate.h"
 #include "oms-coldchain-records-private.h"
+#include "oms-coldchain-request.h"
 #include "oms-coldchain-server-private.h"
+#include "oms-json-gate.h"
 #include "oms-lan-address.h"
 #include "oms-store-private.h"
 #include "oms-sync-settings.h"
@@ -129,7 +132,7 @@ pending_free (Pending *pending)
 static void
 body_free (Body *body)
 {
-  g_byte_array_unref (body->data);
+  g_clear_pointer (&body->data, g_byte_array_unref);
   g_free (body);
 }
 
@@ -143,16 +146,70 @@ set_text (SoupServerMessage *msg,
                                     text, strlen (text));
 }
 
+/* json-glib writes a non-finite double as `inf.0` or `nan.0`, which no JSON reader takes.
+ * Requests with one are refused, but a row stored before they were may still hold one: it is
+ * answered as null, as serde_json writes it.
+ */
+static void
+replace_non_finite (JsonNode *node)
+{
+  switch (json_node_get_node_type (node))
+    {
+    case JSON_NODE_OBJECT:
+      {
+        JsonObjectIter iter;
+        JsonNode *member;
+
+        json_object_iter_init (&iter, json_node_get_object (node));
+        while (json_object_iter_next (&iter, NULL, &member))
+          replace_non_finite (member);
+      }
+      break;
+    case JSON_NODE_ARRAY:
+      {
+        JsonArray *array = json_node_get_array (node);
+
+        for (guint i = 0; i < json_array_get_length (array); i++)
+          replace_non_finite (json_array_get_element (array, i));
+      }
+      break;
+    case JSON_NODE_VALUE:
+      if (json_node_get_value_type (node) == G_TYPE_DOUBLE
+          && !isfinite (json_node_get_double (node)))
+        json_node_init_null (node);
+      break;
+    case JSON_NODE_NULL:
+    default:
+      break;
+    }
+}
+
 static void
 set_json (SoupServerMessage *msg,
           JsonNode          *node)
 {
   gsize length;
-  char *text = json_to_string (node, FALSE);
+  char *text;
+
+  replace_non_finite (node);
+  text = json_to_string (node, FALSE);
 
   length = strlen (text);
   soup_server_message_set_status (msg, SOUP_STATUS_OK, NULL);
   soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_TAKE, text, length);
+}
+
+/* A body that could not be read: its message is the answer. */
+static void
+set_request_error (SoupServerMessage *msg,
+                   const GError      *error)
+{
+  gboolean too_large = g_error_matches (error, OMS_COLDCHAIN_REQUEST_ERROR,
+                                        OMS_COLDCHAIN_REQUEST_ERROR_TOO_LARGE);
+
+  g_debug ("Refused a request body: %s", error->message);
+  set_text (msg, too_large ? SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE : SOUP_STATUS_BAD_REQUEST,
+            error->message);
 }
 
 /* AuthError's {:#?} as Open mSupply's handlers answer a refused cookie. */
@@ -424,6 +481,7 @@ oms_coldchain_server_verify_cb (GObject      *object,
   g_autofree char *token = NULL;
   g_autofree char *cookie = NULL;
   static const char success[] = "{ \"success\": true }";
+  gboolean secure;
 
   if (!oms_coldchain_accounts_verify_finish (OMS_STORE (object), result, &error))
     {
@@ -449,8 +507,11 @@ oms_coldchain_server_verify_cb (GObject      *object,
       return;
     }
 
-  cookie = g_strdup_printf ("%s=%s; Path=%s; HttpOnly", COOKIE_NAME, token,
-                            OMS_COLDCHAIN_BASE_PATH);
+  /* Served over HTTPS, the token must never travel in the clear afterwards. */
+  secure = g_strcmp0 (g_uri_get_scheme (soup_server_message_get_uri (pending->msg)),
+                      "https") == 0;
+  cookie = g_strdup_printf ("%s=%s; Path=%s; HttpOnly%s", COOKIE_NAME, token,
+                            OMS_COLDCHAIN_BASE_PATH, secure ? "; Secure" : "");
   soup_message_headers_append (soup_server_message_get_response_headers (pending->msg),
                                "Set-Cookie", cookie);
   soup_server_message_set_status (pending->msg, SOUP_STATUS_OK, NULL);
@@ -461,64 +522,6 @@ oms_coldchain_server_verify_cb (GObject      *object,
   pending_respond (pending);
 }
 
-static gboolean
-read_login (GBytes  *body,
-            char   **username,
-            char   **password,
-            char   **wire_error)
-{
-  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
-  g_autoptr(GError) error = NULL;
-  const char *names[] = { "username", "password" };
-  char **out[] = { username, password };
-  gsize length;
-  const char *data = g_bytes_get_data (body, &length);
-  JsonNode *root;
-  JsonObject *object;
-
-  if (length == 0)
-    {
-      *wire_error = g_strdup ("Json deserialize error: EOF while parsing a value at line 1 "
-                              "column 0");
-      return FALSE;
-    }
-
-  if (!json_parser_load_from_data (parser, data, (gssize) length, &error))
-    {
-      *wire_error = g_strdup_printf ("Json deserialize error: %s", error->message);
-      return FALSE;
-    }
-
-  root = json_parser_get_root (parser);
-  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
-    {
-      *wire_error = g_strdup ("Json deserialize error: invalid type, expected struct "
-                              "LoginRequest");
-      return FALSE;
-    }
-
-  object = json_node_get_object (root);
-  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
-    {
-      JsonNode *node = json_object_get_member (object, names[i]);
-
-      if (node == NULL)
-        {
-          *wire_error = g_strdup_printf ("Json deserialize error: missing field `%s`", names[i]);
-          return FALSE;
-        }
-      if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
-        {
-          *wire_error = g_strdup_printf ("Json deserialize error: invalid type for `%s`, "
-                                         "expected a string", names[i]);
-          return FALSE;
-        }
-      *out[i] = g_strdup (json_node_get_string (node));
-    }
-
-  return TRUE;
-}
-
 static void
 handle_login (OmsColdchainServer *self,
               SoupServerMessage  *msg,
@@ -526,12 +529,14 @@ handle_login (OmsColdchainServer *self,
 {
   g_autofree char *username = NULL;
   g_autofree char *password = NULL;
-  g_autofree char *wire_error = NULL;
+  g_autoptr(GError) error = NULL;
+  gsize length;
+  const char *data = g_bytes_get_data (body, &length);
   Pending *pending;
 
-  if (!read_login (body, &username, &password, &wire_error))
+  if (!oms_coldchain_request_parse_login (data, length, &username, &password, &error))
     {
-      set_text (msg, SOUP_STATUS_BAD_REQUEST, wire_error);
+      set_request_error (msg, error);
       return;
     }
 
@@ -680,6 +685,7 @@ handle_upload (OmsColdchainServer *self,
                GBytes             *body)
 {
   g_autoptr(GPtrArray) items = NULL;
+  g_autoptr(GError) error = NULL;
   g_autofree char *wire_error = NULL;
   g_autofree char *store_id = NULL;
   g_autofree char *username = NULL;
@@ -688,10 +694,10 @@ handle_upload (OmsColdchainServer *self,
   const char *data = g_bytes_get_data (body, &length);
 
   /* The order of Open mSupply's extractors: the body is read before the cookie is checked. */
-  items = _oms_coldchain_records_parse (kind, data, length, &wire_error);
+  items = oms_coldchain_request_parse_records (kind, data, length, &error);
   if (items == NULL)
     {
-      set_text (msg, SOUP_STATUS_BAD_REQUEST, wire_error);
+      set_request_error (msg, error);
       return;
     }
 
@@ -729,12 +735,15 @@ body_got_chunk_cb (SoupServerMessage *msg,
 
   /* Past the limit the rest is counted and dropped; the handler answers 413. */
   body->received += size;
-  if (body->received <= body->limit)
+  if (body->received <= body->limit && body->data != NULL)
     g_byte_array_append (body->data, g_bytes_get_data (chunk, NULL), (guint) size);
 }
 
-/* Bodies are collected here, up to the limit, rather than by libsoup, which would keep
- * whatever size a client sends.
+/* Every request's body is collected here, up to the limit, rather than by libsoup, which
+ * would keep whatever size a client sends, on any path. A body declared larger than the limit
+ * is refused as soon as its headers are in: libsoup still reads it (HTTP/1.1 has no other way
+ * to reach the next request), but drops it; a client that sent `Expect: 100-continue` is
+ * spared sending it.
  */
 static void
 early_handler (SoupServer        *server,
@@ -744,11 +753,27 @@ early_handler (SoupServer        *server,
                gpointer           user_data)
 {
   OmsColdchainServer *self = user_data;
-  Body *body = g_new0 (Body, 1);
+  SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
+  goffset declared = soup_message_headers_get_content_length (headers);
+  Body *body;
 
+  soup_message_body_set_accumulate (soup_server_message_get_request_body (msg), FALSE);
+
+  if (soup_message_headers_get_encoding (headers) == SOUP_ENCODING_CONTENT_LENGTH
+      && (guint64) declared > self->body_limit)
+    {
+      g_autoptr(GError) error = NULL;
+
+      oms_coldchain_request_set_too_large (&error, (gsize) declared, self->body_limit);
+      set_request_error (msg, error);
+      soup_message_headers_replace (soup_server_message_get_response_headers (msg),
+                                    "Connection", "close");
+      return;
+    }
+
+  body = g_new0 (Body, 1);
   body->data = g_byte_array_new ();
   body->limit = MIN (self->body_limit, G_MAXUINT);
-  soup_message_body_set_accumulate (soup_server_message_get_request_body (msg), FALSE);
   g_object_set_data_full (G_OBJECT (msg), "oms-coldchain-body", body, (GDestroyNotify) body_free);
   g_signal_connect (msg, "got-chunk", G_CALLBACK (body_got_chunk_cb), body);
 }
@@ -803,19 +828,18 @@ request_handler (SoupServer        *server,
       return;
     }
 
+  /* A body sent in chunks, whose size was not declared. */
   if (body != NULL && body->received > self->body_limit)
     {
-      g_autofree char *text = g_strdup_printf ("JSON payload (%" G_GSIZE_FORMAT " bytes) is "
-                                               "larger than allowed (limit: %" G_GSIZE_FORMAT
-                                               " bytes).", body->received, self->body_limit);
+      g_autoptr(GError) error = NULL;
 
-      g_debug ("Refused a %" G_GSIZE_FORMAT "-byte body on %s", body->received, path);
-      set_text (msg, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE, text);
+      oms_coldchain_request_set_too_large (&error, body->received, self->body_limit);
+      set_request_error (msg, error);
       return;
     }
 
   if (body != NULL)
-    bytes = g_bytes_new (body->data->data, body->data->len);
+    bytes = g_byte_array_free_to_bytes (g_steal_pointer (&body->data));
   else
     bytes = g_bytes_new_static ("", 0);
 
@@ -1007,7 +1031,7 @@ oms_coldchain_server_init (OmsColdchainServer *self)
   self->port = OMS_COLDCHAIN_DEFAULT_PORT;
   self->use_https = TRUE;
   self->login_failure_delay_ms = OMS_COLDCHAIN_LOGIN_FAILURE_MS;
-  self->body_limit = OMS_COLDCHAIN_BODY_LIMIT;
+  self->body_limit = OMS_JSON_GATE_MAX_COLDCHAIN_REQUEST_BYTES;
 }
 
 /**
@@ -1172,8 +1196,9 @@ oms_coldchain_server_start (OmsColdchainServer  *self,
   server = soup_server_new ("server-header", server_header,
                             "tls-certificate", certificate,
                             NULL);
-  soup_server_add_early_handler (server, OMS_COLDCHAIN_BASE_PATH, early_handler, self, NULL);
-  soup_server_add_handler (server, OMS_COLDCHAIN_BASE_PATH, request_handler, self, NULL);
+  /* On every path, so that no body escapes the limit. */
+  soup_server_add_early_handler (server, NULL, early_handler, self, NULL);
+  soup_server_add_handler (server, NULL, request_handler, self, NULL);
 
   if (self->listen_address != NULL)
     {

@@ -15,7 +15,6 @@ G_BEGIN_DECLS
 
 /* The port and scheme come from OMS_KV_COLDCHAIN_PORT and OMS_KV_COLDCHAIN_HTTP. */
 #define OMS_COLDCHAIN_BASE_PATH          "/coldchain/v1"
-#define OMS_COLDCHAIN_BODY_LIMIT         (10 * 1024 * 1024)
 #define OMS_COLDCHAIN_SESSION_SECONDS    (60 * 60)
 #define OMS_COLDCHAIN_LOGIN_FAILURE_MS   6000
 
