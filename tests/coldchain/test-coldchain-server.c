@@ -41,6 +41,7 @@ typedef struct
   char               *store_id;
   guint               n_connected;
   guint               n_accepted;
+  gint64              clock;      /* the throttle's, once use_fake_clock () */
 } Fixture;
 
 typedef struct
@@ -203,19 +204,16 @@ send_cb (GObject      *object,
   r->done = TRUE;
 }
 
-/* One request as the phone sends it; the cookie only when @cookie is given. */
-static void
-request (Fixture    *fixture,
-         const char *method,
-         const char *path,
-         const char *body,
-         gssize      body_length,
-         const char *cookie,
-         Reply      *reply)
+static SoupMessage *
+new_message (Fixture    *fixture,
+             const char *method,
+             const char *path,
+             const char *body,
+             gssize      body_length,
+             const char *cookie)
 {
   g_autofree char *url = g_strconcat (fixture->base_url, path, NULL);
-  g_autoptr(SoupMessage) msg = soup_message_new (method, url);
-  SendResult r = { 0 };
+  SoupMessage *msg = soup_message_new (method, url);
 
   g_assert_nonnull (msg);
   if (body != NULL)
@@ -228,20 +226,57 @@ request (Fixture    *fixture,
   if (cookie != NULL)
     soup_message_headers_replace (soup_message_get_request_headers (msg), "Cookie", cookie);
 
-  soup_session_send_and_read_async (fixture->session, msg, G_PRIORITY_DEFAULT, NULL, send_cb,
-                                    &r);
+  return msg;
+}
+
+static void
+reply_take (Reply       *reply,
+            SoupMessage *msg,
+            GBytes      *bytes)
+{
+  SoupMessageHeaders *headers = soup_message_get_response_headers (msg);
+
+  reply->status = soup_message_get_status (msg);
+  reply->body = g_strndup (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
+  reply->set_cookie = g_strdup (soup_message_headers_get_one (headers, "Set-Cookie"));
+  reply->retry_after = g_strdup (soup_message_headers_get_one (headers, "Retry-After"));
+  assert_well_formed (soup_message_headers_get_content_type (headers, NULL), bytes);
+}
+
+/* One request as the phone sends it, through @session; the cookie only when @cookie is
+ * given.
+ */
+static void
+request_through (Fixture     *fixture,
+                 SoupSession *session,
+                 const char  *method,
+                 const char  *path,
+                 const char  *body,
+                 gssize       body_length,
+                 const char  *cookie,
+                 Reply       *reply)
+{
+  g_autoptr(SoupMessage) msg = new_message (fixture, method, path, body, body_length, cookie);
+  SendResult r = { 0 };
+
+  soup_session_send_and_read_async (session, msg, G_PRIORITY_DEFAULT, NULL, send_cb, &r);
   g_assert_true (oms_test_spin_until (&r.done, 120));
   g_assert_no_error (r.error);
 
-  reply->status = soup_message_get_status (msg);
-  reply->body = g_strndup (g_bytes_get_data (r.bytes, NULL), g_bytes_get_size (r.bytes));
-  reply->set_cookie = g_strdup (soup_message_headers_get_one (
-                                  soup_message_get_response_headers (msg), "Set-Cookie"));
-  reply->retry_after = g_strdup (soup_message_headers_get_one (
-                                   soup_message_get_response_headers (msg), "Retry-After"));
-  assert_well_formed (soup_message_headers_get_content_type (
-                        soup_message_get_response_headers (msg), NULL), r.bytes);
+  reply_take (reply, msg, r.bytes);
   g_bytes_unref (r.bytes);
+}
+
+static void
+request (Fixture    *fixture,
+         const char *method,
+         const char *path,
+         const char *body,
+         gssize      body_length,
+         const char *cookie,
+         Reply      *reply)
+{
+  request_through (fixture, fixture->session, method, path, body, body_length, cookie, reply);
 }
 
 static void
@@ -973,6 +1008,18 @@ nested (const char *prefix,
   return g_string_free (text, FALSE);
 }
 
+static void
+wait_connections_gone (Fixture *fixture)
+{
+  for (guint i = 0; i < 5000 && _oms_coldchain_server_get_n_connections (fixture->server) > 0; i++)
+    {
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (1000);
+    }
+  g_test_message ("open connections: %u", _oms_coldchain_server_get_n_connections (fixture->server));
+  g_assert_cmpuint (_oms_coldchain_server_get_n_connections (fixture->server), ==, 0);
+}
+
 /* 150 KB of brackets overflowed json-glib's recursion and killed the server. */
 static void
 test_nested_bodies (Fixture       *fixture,
@@ -1203,6 +1250,7 @@ test_oversized_bodies (Fixture       *fixture,
     g_assert_cmpstr (body + 4, ==, "JSON payload (1000000000 bytes) is larger than allowed "
                                    "(limit: 4096 bytes).");
   }
+  wait_connections_gone (fixture);
 
   /* Sent in chunks, with no declared length: counted as it comes, dropped past the limit. */
   {
@@ -1229,6 +1277,7 @@ test_oversized_bodies (Fixture       *fixture,
     g_assert_cmpuint (soup_message_get_status (msg), ==, 413);
     g_bytes_unref (r.bytes);
   }
+  wait_connections_gone (fixture);
 
   /* Past the gate's limit, whatever the server's: refused before json-glib reads it. */
   over_gate = g_malloc (OMS_JSON_GATE_MAX_COLDCHAIN_REQUEST_BYTES + 1);
@@ -1381,6 +1430,398 @@ test_stores_only_what_was_sent (Fixture       *fixture,
   }
 }
 
+/*
+ * Password guessing
+ */
+
+#define WRONG_LOGIN "{\"username\":\"" PHONE_USER "\",\"password\":\"guess\"}"
+#define RIGHT_LOGIN "{\"username\":\"" PHONE_USER "\",\"password\":\"" PHONE_PASSWORD "\"}"
+
+static gint64
+fake_clock (gpointer user_data)
+{
+  return *(gint64 *) user_data;
+}
+
+/* The throttle's minutes pass when the test says. */
+static OmsColdchainThrottle *
+use_fake_clock (Fixture *fixture)
+{
+  OmsColdchainThrottle *throttle = oms_coldchain_server_get_throttle (fixture->server);
+
+  fixture->clock = (gint64) 24 * 3600 * G_USEC_PER_SEC;
+  _oms_coldchain_throttle_set_clock (throttle, fake_clock, &fixture->clock);
+  return throttle;
+}
+
+static void
+advance (Fixture *fixture,
+         guint    seconds)
+{
+  fixture->clock += (gint64) seconds * G_USEC_PER_SEC;
+}
+
+/* Another phone: the same server, from @address on the loopback, with up to @max_conns
+ * connections at once.
+ */
+static SoupSession *
+session_from (Fixture    *fixture,
+              const char *address,
+              int         max_conns)
+{
+  g_autoptr(GSocketAddress) local = g_inet_socket_address_new_from_string (address, 0);
+  g_autoptr(GTlsDatabase) database = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *cert_path = oms_coldchain_server_dup_certificate_path (fixture->server);
+
+  if (g_str_has_prefix (fixture->base_url, "https://"))
+    {
+      database = g_tls_file_database_new (cert_path, &error);
+      g_assert_no_error (error);
+    }
+  return soup_session_new_with_options ("tls-database", database, "timeout", 120,
+                                        "local-address", local, "max-conns", max_conns,
+                                        "max-conns-per-host", max_conns, NULL);
+}
+
+/* Wrong passwords until refused: the Retry-After of the refusal. */
+static guint
+fail_until_throttled (Fixture     *fixture,
+                      SoupSession *session,
+                      guint       *n_failed)
+{
+  *n_failed = 0;
+  for (;;)
+    {
+      g_auto(Reply) reply = { 0 };
+
+      request_through (fixture, session, "POST", "/coldchain/v1/login", WRONG_LOGIN, -1, NULL,
+                       &reply);
+      if (reply.status == 429)
+        {
+          g_assert_nonnull (reply.retry_after);
+          g_assert_true (g_str_has_prefix (reply.body, "Too many failed logins from this "
+                                                       "device. Try again in "));
+          return (guint) g_ascii_strtoull (reply.retry_after, NULL, 10);
+        }
+      g_assert_cmpuint (reply.status, ==, 401);
+      g_assert_cmpuint (++(*n_failed), <=, OMS_COLDCHAIN_THROTTLE_MAX_FAILURES);
+    }
+}
+
+static guint
+login_status (Fixture     *fixture,
+              SoupSession *session)
+{
+  g_auto(Reply) reply = { 0 };
+
+  request_through (fixture, session, "POST", "/coldchain/v1/login", RIGHT_LOGIN, -1, NULL,
+                   &reply);
+  if (reply.status == 429)
+    g_assert_nonnull (reply.retry_after);
+  return reply.status;
+}
+
+static void
+test_throttle (Fixture       *fixture,
+               gconstpointer  user_data)
+{
+  g_autoptr(SoupSession) other_phone = session_from (fixture, "127.0.0.2", 10);
+  OmsColdchainThrottle *throttle = use_fake_clock (fixture);
+  g_autoptr(GPtrArray) failed = NULL;
+  OmsColdchainFailedLogins *item;
+  static const guint lockouts[] = { 60, 120, 240, 480, 900, 900 };
+  guint n_failed;
+
+  /* Five failures, then refused with the wait, even with the right password. */
+  g_assert_cmpuint (fail_until_throttled (fixture, fixture->session, &n_failed), ==, 60);
+  g_assert_cmpuint (n_failed, ==, OMS_COLDCHAIN_THROTTLE_MAX_FAILURES);
+  g_assert_cmpuint (login_status (fixture, fixture->session), ==, 429);
+
+  failed = oms_coldchain_throttle_list_failed_logins (throttle);
+  g_assert_cmpuint (failed->len, ==, 1);
+  item = g_ptr_array_index (failed, 0);
+  g_assert_cmpstr (item->address, ==, "127.0.0.1");
+  g_assert_cmpuint (item->failures, ==, 5);
+  g_assert_nonnull (item->locked_until);
+
+  /* Another phone is not locked out. */
+  g_assert_cmpuint (login_status (fixture, other_phone), ==, 200);
+
+  /* After the wait the right password works, and the count starts again. */
+  advance (fixture, 59);
+  g_assert_cmpuint (login_status (fixture, fixture->session), ==, 429);
+  advance (fixture, 2);
+  g_assert_cmpuint (login_status (fixture, fixture->session), ==, 200);
+  g_clear_pointer (&failed, g_ptr_array_unref);
+  failed = oms_coldchain_throttle_list_failed_logins (throttle);
+  g_assert_cmpuint (failed->len, ==, 0);
+
+  /* Each lockout in a row twice the last, up to fifteen minutes. */
+  for (guint i = 0; i < G_N_ELEMENTS (lockouts); i++)
+    {
+      g_assert_cmpuint (fail_until_throttled (fixture, fixture->session, &n_failed), ==,
+                        lockouts[i]);
+      g_assert_cmpuint (n_failed, ==, i == 0 ? OMS_COLDCHAIN_THROTTLE_MAX_FAILURES : 1);
+      advance (fixture, lockouts[i]);
+    }
+
+  /* Quiet for a window after the lockout: all forgotten. */
+  g_assert_cmpuint (oms_coldchain_throttle_get_n_entries (throttle), ==, 2);
+  advance (fixture, OMS_COLDCHAIN_THROTTLE_WINDOW_SECONDS);
+  g_clear_pointer (&failed, g_ptr_array_unref);
+  failed = oms_coldchain_throttle_list_failed_logins (throttle);
+  g_assert_cmpuint (failed->len, ==, 0);
+  g_assert_cmpuint (oms_coldchain_throttle_get_n_entries (throttle), ==, 0);
+}
+
+/* A hundred guesses at once get five password checks; the rest wait, and so does the right
+ * password.
+ */
+static void
+test_throttle_concurrent (Fixture       *fixture,
+                          gconstpointer  user_data)
+{
+  g_autoptr(GPtrArray) messages = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(SoupSession) session = session_from (fixture, "127.0.0.1", 100);
+  SendResult results[100] = { { 0 } };
+  guint n_refused = 0;
+  guint n_failed = 0;
+
+  use_fake_clock (fixture);
+
+  for (guint i = 0; i < G_N_ELEMENTS (results); i++)
+    {
+      SoupMessage *msg = new_message (fixture, "POST", "/coldchain/v1/login", WRONG_LOGIN, -1,
+                                      NULL);
+
+      g_ptr_array_add (messages, msg);
+      soup_session_send_and_read_async (session, msg, G_PRIORITY_DEFAULT, NULL, send_cb,
+                                        &results[i]);
+    }
+
+  for (guint i = 0; i < G_N_ELEMENTS (results); i++)
+    {
+      g_auto(Reply) reply = { 0 };
+
+      g_assert_true (oms_test_spin_until (&results[i].done, 120));
+      g_assert_no_error (results[i].error);
+      reply_take (&reply, g_ptr_array_index (messages, i), results[i].bytes);
+      g_bytes_unref (results[i].bytes);
+      if (reply.status == 429)
+        n_refused++;
+      else if (reply.status == 401)
+        n_failed++;
+    }
+
+  g_assert_cmpuint (n_failed, ==, OMS_COLDCHAIN_THROTTLE_MAX_FAILURES);
+  g_assert_cmpuint (n_refused, ==, G_N_ELEMENTS (results) - OMS_COLDCHAIN_THROTTLE_MAX_FAILURES);
+  wait_connections_gone (fixture);
+  g_assert_cmpuint (login_status (fixture, fixture->session), ==, 429);
+}
+
+/* Whatever an attacker cycles through, what is remembered stays bounded. */
+static void
+test_throttle_bounded (void)
+{
+  g_autoptr(OmsColdchainThrottle) throttle = oms_coldchain_throttle_new ();
+  gint64 clock = (gint64) 24 * 3600 * G_USEC_PER_SEC;
+  guint retry_after;
+
+  _oms_coldchain_throttle_set_clock (throttle, fake_clock, &clock);
+
+  /* Usernames from one address: the address locks after five, and no more are kept. */
+  for (guint i = 0; i < 5000; i++)
+    {
+      g_autofree char *username = g_strdup_printf ("user-%u", i);
+
+      if (oms_coldchain_throttle_admit (throttle, "192.0.2.1", username, &retry_after))
+        oms_coldchain_throttle_record (throttle, "192.0.2.1", username,
+                                       OMS_COLDCHAIN_LOGIN_FAILED);
+    }
+  g_assert_cmpuint (oms_coldchain_throttle_get_n_entries (throttle), ==,
+                    1 + OMS_COLDCHAIN_THROTTLE_MAX_FAILURES);
+
+  /* Addresses: capped, the oldest forgotten first. */
+  for (guint i = 0; i < 5000; i++)
+    {
+      g_autofree char *address = g_strdup_printf ("2001:db8::%x", i);
+
+      clock += 1000;
+      g_assert_true (oms_coldchain_throttle_admit (throttle, address, "admin", &retry_after));
+      oms_coldchain_throttle_record (throttle, address, "admin", OMS_COLDCHAIN_LOGIN_FAILED);
+      g_assert_cmpuint (oms_coldchain_throttle_get_n_entries (throttle), <=,
+                        OMS_COLDCHAIN_THROTTLE_MAX_ENTRIES);
+    }
+
+  /* An undecided check (the store could not be read) counts neither way. */
+  g_assert_true (oms_coldchain_throttle_admit (throttle, "192.0.2.9", "admin", &retry_after));
+  oms_coldchain_throttle_record (throttle, "192.0.2.9", "admin", OMS_COLDCHAIN_LOGIN_UNDECIDED);
+
+  /* A quiet window later, nothing is left. */
+  clock += (gint64) (OMS_COLDCHAIN_THROTTLE_WINDOW_SECONDS + 1) * G_USEC_PER_SEC;
+  g_assert_true (oms_coldchain_throttle_admit (throttle, "192.0.2.1", "user-0", &retry_after));
+  oms_coldchain_throttle_record (throttle, "192.0.2.1", "user-0", OMS_COLDCHAIN_LOGIN_SUCCEEDED);
+  g_assert_cmpuint (oms_coldchain_throttle_get_n_entries (throttle), ==, 0);
+}
+
+/*
+ * Load
+ */
+
+/* Restarts the server with at most @max_connections open at once, each closed after
+ * @idle_seconds of silence; sessions survive.
+ */
+static void
+restart_with_limits (Fixture *fixture,
+                     guint    max_connections,
+                     guint    idle_seconds)
+{
+  g_autoptr(GError) error = NULL;
+
+  oms_coldchain_server_stop (fixture->server);
+  _oms_coldchain_server_set_connection_limits (fixture->server, max_connections, idle_seconds);
+  g_assert_true (oms_coldchain_server_start (fixture->server, &error));
+  g_assert_no_error (error);
+  g_free (fixture->base_url);
+  fixture->base_url = oms_coldchain_server_dup_loopback_url (fixture->server);
+}
+
+static char *
+raw_request (const char *method,
+             const char *path,
+             const char *cookie,
+             const char *body)
+{
+  return g_strdup_printf ("%s /coldchain/v1/%s HTTP/1.1\r\n"
+                          "Host: 127.0.0.1\r\n"
+                          "%s%s%s"
+                          "Content-Type: application/json\r\n"
+                          "Content-Length: %" G_GSIZE_FORMAT "\r\n"
+                          "Connection: close\r\n\r\n%s",
+                          method, path,
+                          cookie != NULL ? "Cookie: " : "", cookie != NULL ? cookie : "",
+                          cookie != NULL ? "\r\n" : "",
+                          strlen (body), body);
+}
+
+/* Many phones at once, logging in right and wrong and uploading, through a server that may
+ * hold only a few connections at a time: every one gets an HTTP answer, none a reset.
+ */
+static void
+test_concurrent_requests (Fixture       *fixture,
+                          gconstpointer  user_data)
+{
+  enum { N_REQUESTS = 250, N_PHONES = 20 };
+  g_autoptr(GPtrArray) clients = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autofree RawExchange *exchanges = g_new0 (RawExchange, N_REQUESTS);
+  guint counts[600] = { 0 };
+
+  fake_site (fixture);
+  log_in (fixture);
+  {
+    g_auto(Reply) reply = { 0 };
+
+    put (fixture, "sensor", sensor_body, &reply);
+    g_assert_cmpuint (reply.status, ==, 200);
+  }
+  restart_with_limits (fixture, 16, 30);
+
+  for (guint i = 0; i < N_PHONES; i++)
+    {
+      g_autofree char *address = g_strdup_printf ("127.0.0.%u", i + 1);
+      g_autoptr(GSocketAddress) local = g_inet_socket_address_new_from_string (address, 0);
+      GSocketClient *client = raw_client_new (fixture);
+
+      g_socket_client_set_local_address (client, local);
+      g_ptr_array_add (clients, client);
+    }
+
+  for (guint i = 0; i < N_REQUESTS; i++)
+    {
+      g_autofree char *text = NULL;
+
+      switch (i % 3)
+        {
+        case 0:
+          text = raw_request ("POST", "login", NULL, WRONG_LOGIN);
+          break;
+        case 1:
+          text = raw_request ("POST", "login", NULL, RIGHT_LOGIN);
+          break;
+        default:
+          {
+            g_autofree char *logs = g_strdup_printf (
+              "[{\"id\":\"c%u-1\",\"temperature\":4.5,\"timestamp\":1764140000,"
+              "\"sensorId\":\"sensor-1\"},{\"id\":\"c%u-2\",\"temperature\":5,"
+              "\"timestamp\":1764140300,\"sensorId\":\"sensor-1\"}]", i, i);
+
+            text = raw_request ("PUT", "temperature-log", fixture->cookie, logs);
+          }
+          break;
+        }
+      raw_exchange_start (fixture, g_ptr_array_index (clients, i % N_PHONES), text,
+                          &exchanges[i]);
+    }
+
+  for (guint i = 0; i < N_REQUESTS; i++)
+    {
+      const char *response;
+      guint status;
+
+      g_assert_true (oms_test_spin_until (&exchanges[i].done, 300));
+      g_assert_no_error (exchanges[i].error);
+      g_byte_array_append (exchanges[i].response, (const guint8 *) "", 1);
+      response = (const char *) exchanges[i].response->data;
+      status = raw_exchange_status (&exchanges[i]);
+      if (status == 0)
+        g_test_message ("request %u: no answer: “%s”", i, response);
+      g_assert_cmpuint (status, >=, 200);
+      g_assert_cmpuint (status, <, G_N_ELEMENTS (counts));
+      counts[MIN (status, G_N_ELEMENTS (counts) - 1)]++;
+
+      /* Turned away for now, with when to come back. */
+      if (status == 429 || status == 503)
+        g_assert_nonnull (strstr (response, "\r\nRetry-After: "));
+      raw_exchange_clear (&exchanges[i]);
+    }
+
+  for (guint status = 0; status < G_N_ELEMENTS (counts); status++)
+    {
+      if (counts[status] > 0)
+        g_test_message ("%u × %u", counts[status], status);
+    }
+  g_assert_cmpuint (counts[200] + counts[401] + counts[429] + counts[503], ==, N_REQUESTS);
+  g_assert_cmpuint (counts[200], >, 0);
+
+  /* Every connection is let go. */
+  wait_connections_gone (fixture);
+}
+
+/* A connection that says nothing is closed after the idle time; one whose answer is padded
+ * for longer than that still gets it.
+ */
+static void
+test_silent_connections (Fixture       *fixture,
+                         gconstpointer  user_data)
+{
+  g_autoptr(GSocketClient) client = NULL;
+  g_auto(RawExchange) silent = { 0 };
+  g_auto(Reply) reply = { 0 };
+
+  restart_with_limits (fixture, 16, 1);
+  client = raw_client_new (fixture);
+
+  raw_exchange_start (fixture, client, "", &silent);
+  g_assert_true (oms_test_spin_until (&silent.done, 60));
+  g_assert_cmpuint (silent.response->len, ==, 0);
+  wait_connections_gone (fixture);
+
+  _oms_coldchain_server_set_login_failure_delay (fixture->server, 2500);
+  request (fixture, "POST", "/coldchain/v1/login", WRONG_LOGIN, -1, NULL, &reply);
+  g_assert_cmpuint (reply.status, ==, 401);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1391,6 +1832,7 @@ main (int   argc,
   g_test_add (path, Fixture, data, fixture_set_up, func, fixture_tear_down)
 
   g_test_add_func ("/oms/coldchain/pbkdf2-vectors", test_pbkdf2_vectors);
+  g_test_add_func ("/oms/coldchain/throttle-bounded", test_throttle_bounded);
   ADD ("/oms/coldchain/accounts", test_accounts, GINT_TO_POINTER (FALSE));
   ADD ("/oms/coldchain/login", test_login, GINT_TO_POINTER (FALSE));
   ADD ("/oms/coldchain/connection-test", test_connection_test, GINT_TO_POINTER (FALSE));
@@ -1405,6 +1847,11 @@ main (int   argc,
   ADD ("/oms/coldchain/oversized-bodies", test_oversized_bodies, GINT_TO_POINTER (FALSE));
   ADD ("/oms/coldchain/stores-only-what-was-sent", test_stores_only_what_was_sent,
        GINT_TO_POINTER (FALSE));
+  ADD ("/oms/coldchain/throttle", test_throttle, GINT_TO_POINTER (FALSE));
+  /* Over HTTP: in-process TLS clients each block the main loop loading the system trust. */
+  ADD ("/oms/coldchain/throttle-concurrent", test_throttle_concurrent, GINT_TO_POINTER (TRUE));
+  ADD ("/oms/coldchain/concurrent-requests", test_concurrent_requests, GINT_TO_POINTER (TRUE));
+  ADD ("/oms/coldchain/silent-connections", test_silent_connections, GINT_TO_POINTER (TRUE));
 
   return g_test_run ();
 }

@@ -18,9 +18,11 @@
 #include "oms-background.h"
 #include "oms-coldchain-accounts.h"
 #include "oms-coldchain-certificate.h"
+#include "oms-coldchain-listener.h"
 #include "oms-coldchain-records-private.h"
 #include "oms-coldchain-request.h"
 #include "oms-coldchain-server-private.h"
+#include "oms-coldchain-throttle.h"
 #include "oms-json-gate.h"
 #include "oms-lan-address.h"
 #include "oms-store-private.h"
@@ -36,6 +38,8 @@
  */
 
 #define COOKIE_NAME "coldchain"
+/* RFC 6585, which libsoup 3.2 has no name or phrase for. */
+#define STATUS_TOO_MANY_REQUESTS 429
 #define TOKEN_BYTES 32
 
 typedef struct
@@ -49,6 +53,7 @@ typedef struct
 {
   OmsColdchainServer *self;        /* owned */
   SoupServerMessage  *msg;         /* owned */
+  char               *address;
   char               *username;
   gint64              started;     /* g_get_monotonic_time () */
   guint               timeout_id;
@@ -71,6 +76,8 @@ struct _OmsColdchainServer
   /* Owned references */
   OmsStore   *store;
   SoupServer *server;
+  OmsColdchainListener *listener;
+  OmsColdchainThrottle *throttle;
   GHashTable *sessions;        /* token → Session */
   GPtrArray  *pending;         /* Pending, borrowed: each frees itself */
   GDateTime  *last_device_time;
@@ -84,6 +91,13 @@ struct _OmsColdchainServer
   gboolean    use_https;
   guint       login_failure_delay_ms;
   gsize       body_limit;
+  guint       n_checking;      /* passwords being hashed */
+  guint       n_uploads;       /* uploads queued or being written */
+  guint       n_requests;      /* requests read and not yet answered */
+  GThreadPool *writer;         /* one thread, writing uploads in turn */
+  OmsStore   *writer_store;    /* the writer's connection, opened by it */
+  guint       max_connections; /* for the next start; 0: the listener's default */
+  guint       idle_seconds;
 };
 
 G_DEFINE_FINAL_TYPE (OmsColdchainServer, oms_coldchain_server, G_TYPE_OBJECT)
@@ -125,6 +139,7 @@ pending_free (Pending *pending)
     g_ptr_array_remove_fast (pending->self->pending, pending);
   g_clear_object (&pending->msg);
   g_clear_object (&pending->self);
+  g_free (pending->address);
   g_free (pending->username);
   g_free (pending);
 }
@@ -210,6 +225,22 @@ set_request_error (SoupServerMessage *msg,
   g_debug ("Refused a request body: %s", error->message);
   set_text (msg, too_large ? SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE : SOUP_STATUS_BAD_REQUEST,
             error->message);
+}
+
+/* A refusal that passes: @status, with Retry-After. */
+static void
+set_retry_later (SoupServerMessage *msg,
+                 guint              status,
+                 guint              seconds,
+                 const char        *text)
+{
+  g_autofree char *value = g_strdup_printf ("%u", seconds);
+
+  soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Retry-After",
+                                value);
+  set_text (msg, status, text);
+  if (status == STATUS_TOO_MANY_REQUESTS)
+    soup_server_message_set_status (msg, status, "Too Many Requests");
 }
 
 /* AuthError's {:#?} as Open mSupply's handlers answer a refused cookie. */
@@ -483,12 +514,21 @@ oms_coldchain_server_verify_cb (GObject      *object,
   static const char success[] = "{ \"success\": true }";
   gboolean secure;
 
-  if (!oms_coldchain_accounts_verify_finish (OMS_STORE (object), result, &error))
+  gboolean verified = oms_coldchain_accounts_verify_finish (OMS_STORE (object), result, &error);
+
+  self->n_checking--;
+  oms_coldchain_throttle_record (self->throttle, pending->address, pending->username,
+                                 verified ? OMS_COLDCHAIN_LOGIN_SUCCEEDED
+                                 : error != NULL ? OMS_COLDCHAIN_LOGIN_UNDECIDED
+                                 : OMS_COLDCHAIN_LOGIN_FAILED);
+
+  if (!verified)
     {
       if (error != NULL)
         g_debug ("Cannot check a cold chain login: %s", error->message);
       else
-        g_debug ("Cold chain login refused for “%s”", pending->username);
+        g_debug ("Cold chain login refused for “%s” from %s", pending->username,
+                 pending->address);
       login_fail (pending);
       return;
     }
@@ -534,15 +574,43 @@ handle_login (OmsColdchainServer *self,
   const char *data = g_bytes_get_data (body, &length);
   Pending *pending;
 
+  const char *address = soup_server_message_get_remote_host (msg);
+  g_autofree char *text = NULL;
+  guint retry_after;
+
   if (!oms_coldchain_request_parse_login (data, length, &username, &password, &error))
     {
       set_request_error (msg, error);
       return;
     }
 
+  /* Each check keeps a core busy for a while: past a few at once, phones come back later. */
+  if (self->n_checking >= OMS_COLDCHAIN_MAX_LOGIN_CHECKS)
+    {
+      retry_after = oms_coldchain_throttle_get_attempt_seconds (self->throttle);
+      text = g_strdup_printf ("The server is busy checking other logins. Try again in %u "
+                              "seconds.", retry_after);
+      set_retry_later (msg, SOUP_STATUS_SERVICE_UNAVAILABLE, retry_after, text);
+      return;
+    }
+
+  if (address == NULL)
+    address = "unknown";
+  if (!oms_coldchain_throttle_admit (self->throttle, address, username, &retry_after))
+    {
+      g_debug ("Cold chain login for “%s” from %s throttled for %u s", username, address,
+               retry_after);
+      text = g_strdup_printf ("Too many failed logins from this device. Try again in %u "
+                              "seconds.", retry_after);
+      set_retry_later (msg, STATUS_TOO_MANY_REQUESTS, retry_after, text);
+      return;
+    }
+
+  self->n_checking++;
   pending = g_new0 (Pending, 1);
   pending->self = g_object_ref (self);
   pending->msg = g_object_ref (msg);
+  pending->address = g_strdup (address);
   pending->username = g_strdup (username);
   pending->started = g_get_monotonic_time ();
   pending->finished_id = g_signal_connect (msg, "finished", G_CALLBACK (pending_finished_cb),
@@ -573,8 +641,8 @@ emit_accepted (OmsColdchainServer        *self,
                    written->temperature_logs);
 }
 
-/* The records are written by a worker on a connection of its own: while the integrator
- * holds the store's write lock, waiting for it here would freeze the window.
+/* The records are written by a worker thread on a connection of its own: while the
+ * integrator holds the store's write lock, waiting for it here would freeze the window.
  */
 typedef struct
 {
@@ -602,27 +670,32 @@ upsert_free (gpointer user_data)
   g_free (upsert);
 }
 
+/* In the writer thread, one upload at a time: concurrent writers only wait for each other's
+ * locks (and gave "database is locked" under load), and one connection is opened once.
+ */
 static void
-upsert_thread (GTask        *task,
-               gpointer      source_object,
-               gpointer      task_data,
-               GCancellable *cancellable)
+write_upload (gpointer data,
+              gpointer user_data)
 {
-  Upsert *upsert = task_data;
-  g_autoptr(OmsStore) store = NULL;
+  GTask *task = data;
+  OmsColdchainServer *self = user_data;
+  Upsert *upsert = g_task_get_task_data (task);
   g_autoptr(GError) error = NULL;
 
   oms_background_thread_enter ();
 
-  store = oms_store_open (oms_store_get_data_dir (upsert->self->store), &error);
-  if (store == NULL)
+  if (self->writer_store == NULL)
+    self->writer_store = oms_store_open (oms_store_get_data_dir (self->store), &error);
+
+  if (self->writer_store == NULL)
     upsert->wire_error = g_strdup (error->message);
   else
-    upsert->response = _oms_coldchain_records_upsert (upsert->kind, store, upsert->store_id,
-                                                      upsert->items, &upsert->written,
-                                                      &upsert->wire_error);
+    upsert->response = _oms_coldchain_records_upsert (upsert->kind, self->writer_store,
+                                                      upsert->store_id, upsert->items,
+                                                      &upsert->written, &upsert->wire_error);
 
   g_task_return_boolean (task, TRUE);
+  g_object_unref (task);
 }
 
 static void
@@ -632,6 +705,8 @@ upsert_done_cb (GObject      *object,
 {
   Upsert *upsert = g_task_get_task_data (G_TASK (result));
   OmsColdchainServer *self = upsert->self;
+
+  self->n_uploads--;
 
   /* The rows were written through another connection: tell this one's listeners (the Sync
    * badge, the Cold chain page).
@@ -674,8 +749,9 @@ upsert_in_thread (OmsColdchainServer *self,
   g_task_set_source_tag (task, upsert_in_thread);
   g_task_set_task_data (task, upsert, upsert_free);
 
+  self->n_uploads++;
   soup_server_message_pause (msg);
-  g_task_run_in_thread (task, upsert_thread);
+  g_thread_pool_push (self->writer, g_steal_pointer (&task), NULL);
 }
 
 static void
@@ -692,6 +768,18 @@ handle_upload (OmsColdchainServer *self,
   const char *account;
   gsize length;
   const char *data = g_bytes_get_data (body, &length);
+
+  /* Uploads are written one at a time: past a queue of them, phones come back later. */
+  if (self->n_uploads >= OMS_COLDCHAIN_MAX_QUEUED_UPLOADS)
+    {
+      g_autofree char *text = g_strdup_printf ("The server is busy writing other uploads. "
+                                               "Try again in %u seconds.",
+                                               OMS_COLDCHAIN_BUSY_RETRY_SECONDS);
+
+      set_retry_later (msg, SOUP_STATUS_SERVICE_UNAVAILABLE, OMS_COLDCHAIN_BUSY_RETRY_SECONDS,
+                       text);
+      return;
+    }
 
   /* The order of Open mSupply's extractors: the body is read before the cookie is checked. */
   items = oms_coldchain_request_parse_records (kind, data, length, &error);
@@ -739,6 +827,12 @@ body_got_chunk_cb (SoupServerMessage *msg,
     g_byte_array_append (body->data, g_bytes_get_data (chunk, NULL), (guint) size);
 }
 
+static void
+request_finished_cb (OmsColdchainServer *self)
+{
+  self->n_requests--;
+}
+
 /* Every request's body is collected here, up to the limit, rather than by libsoup, which
  * would keep whatever size a client sends, on any path. A body declared larger than the limit
  * is refused as soon as its headers are in: libsoup still reads it (HTTP/1.1 has no other way
@@ -758,6 +852,24 @@ early_handler (SoupServer        *server,
   Body *body;
 
   soup_message_body_set_accumulate (soup_server_message_get_request_body (msg), FALSE);
+
+  /* Requests waiting on a password check, a padded failure or the writer hold their
+   * connection; past a number of them, more are turned away at once rather than queued.
+   */
+  self->n_requests++;
+  g_signal_connect_object (msg, "finished", G_CALLBACK (request_finished_cb), self,
+                           G_CONNECT_SWAPPED);
+  if (self->n_requests > OMS_COLDCHAIN_MAX_REQUESTS)
+    {
+      g_autofree char *text = g_strdup_printf ("The server is busy. Try again in %u seconds.",
+                                               OMS_COLDCHAIN_BUSY_RETRY_SECONDS);
+
+      set_retry_later (msg, SOUP_STATUS_SERVICE_UNAVAILABLE, OMS_COLDCHAIN_BUSY_RETRY_SECONDS,
+                       text);
+      soup_message_headers_replace (soup_server_message_get_response_headers (msg),
+                                    "Connection", "close");
+      return;
+    }
 
   if (soup_message_headers_get_encoding (headers) == SOUP_ENCODING_CONTENT_LENGTH
       && (guint64) declared > self->body_limit)
@@ -869,8 +981,12 @@ oms_coldchain_server_finalize (GObject *object)
 {
   OmsColdchainServer *self = OMS_COLDCHAIN_SERVER (object);
 
+  /* Each queued upload holds the server, so the writer is idle by now. */
+  g_thread_pool_free (self->writer, FALSE, TRUE);
+  g_clear_object (&self->writer_store);
   g_clear_pointer (&self->sessions, g_hash_table_unref);
   g_clear_pointer (&self->pending, g_ptr_array_unref);
+  g_clear_object (&self->throttle);
   g_clear_pointer (&self->last_device_time, g_date_time_unref);
   g_clear_pointer (&self->listen_address, g_free);
   g_clear_pointer (&self->last_device, g_free);
@@ -1022,6 +1138,16 @@ oms_coldchain_server_class_init (OmsColdchainServerClass *klass)
                   G_TYPE_NONE, 2, G_TYPE_STRING, G_TYPE_UINT);
 }
 
+/* A login refused because as many attempts as may still fail are being checked waits for
+ * their padded answers.
+ */
+static void
+update_attempt_seconds (OmsColdchainServer *self)
+{
+  oms_coldchain_throttle_set_attempt_seconds (self->throttle,
+                                              (self->login_failure_delay_ms + 999) / 1000 + 1);
+}
+
 static void
 oms_coldchain_server_init (OmsColdchainServer *self)
 {
@@ -1031,6 +1157,9 @@ oms_coldchain_server_init (OmsColdchainServer *self)
   self->port = OMS_COLDCHAIN_DEFAULT_PORT;
   self->use_https = TRUE;
   self->login_failure_delay_ms = OMS_COLDCHAIN_LOGIN_FAILURE_MS;
+  self->throttle = oms_coldchain_throttle_new ();
+  update_attempt_seconds (self);
+  self->writer = g_thread_pool_new (write_upload, self, 1, FALSE, NULL);
   self->body_limit = OMS_JSON_GATE_MAX_COLDCHAIN_REQUEST_BYTES;
 }
 
@@ -1163,17 +1292,33 @@ oms_coldchain_server_start (OmsColdchainServer  *self,
                             GError             **error)
 {
   g_autoptr(SoupServer) server = NULL;
+  g_autoptr(OmsColdchainListener) listener = NULL;
   g_autoptr(GTlsCertificate) certificate = NULL;
+  g_autoptr(GInetAddress) first = NULL;
+  g_autoptr(GInetAddress) second = NULL;
   g_autoptr(GError) local_error = NULL;
   g_autofree char *server_header = NULL;
-  SoupServerListenOptions options = 0;
-  GSList *uris;
-  gboolean ok;
 
   g_return_val_if_fail (OMS_IS_COLDCHAIN_SERVER (self), FALSE);
 
   if (self->server != NULL)
     return TRUE;
+
+  if (self->listen_address != NULL)
+    {
+      first = g_inet_address_new_from_string (self->listen_address);
+      if (first == NULL)
+        {
+          g_set_error (error, OMS_COLDCHAIN_SERVER_ERROR, OMS_COLDCHAIN_SERVER_ERROR_LISTEN,
+                       _("“%s” is not an IP address to listen on."), self->listen_address);
+          return FALSE;
+        }
+    }
+  else
+    {
+      first = g_inet_address_new_any (G_SOCKET_FAMILY_IPV4);
+      second = g_inet_address_new_any (G_SOCKET_FAMILY_IPV6);
+    }
 
   g_clear_pointer (&self->lan_addresses, g_strfreev);
   self->lan_addresses = oms_lan_address_list ();
@@ -1189,43 +1334,24 @@ oms_coldchain_server_start (OmsColdchainServer  *self,
                                OMS_COLDCHAIN_SERVER_ERROR_CERTIFICATE, local_error->message);
           return FALSE;
         }
-      options |= SOUP_SERVER_LISTEN_HTTPS;
     }
 
+  /* The listener accepts the connections and does TLS; the SoupServer speaks HTTP on them. */
   server_header = g_strdup_printf ("omsync/%s ", PACKAGE_VERSION);
-  server = soup_server_new ("server-header", server_header,
-                            "tls-certificate", certificate,
-                            NULL);
+  server = soup_server_new ("server-header", server_header, NULL);
   /* On every path, so that no body escapes the limit. */
   soup_server_add_early_handler (server, NULL, early_handler, self, NULL);
   soup_server_add_handler (server, NULL, request_handler, self, NULL);
 
-  if (self->listen_address != NULL)
-    {
-      g_autoptr(GSocketAddress) address = g_inet_socket_address_new_from_string (
-        self->listen_address, self->port);
-
-      if (address == NULL)
-        {
-          g_set_error (error, OMS_COLDCHAIN_SERVER_ERROR, OMS_COLDCHAIN_SERVER_ERROR_LISTEN,
-                       _("“%s” is not an IP address to listen on."), self->listen_address);
-          return FALSE;
-        }
-      ok = soup_server_listen (server, address, options, &local_error);
-    }
-  else
-    {
-      ok = soup_server_listen_all (server, self->port, options, &local_error);
-    }
-
-  if (!ok)
+  listener = oms_coldchain_listener_new (server, certificate);
+  if (self->max_connections > 0)
+    _oms_coldchain_listener_set_limits (listener, self->max_connections, self->idle_seconds);
+  if (!oms_coldchain_listener_listen (listener, first, second, self->port, &local_error))
     return listen_error (self, local_error, error);
 
-  uris = soup_server_get_uris (server);
-  self->bound_port = uris != NULL ? (guint) g_uri_get_port (uris->data) : self->port;
-  g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
-
+  self->bound_port = oms_coldchain_listener_get_port (listener);
   self->server = g_steal_pointer (&server);
+  self->listener = g_steal_pointer (&listener);
   g_debug ("Cold chain server listening on port %u (%s)", self->bound_port,
            self->use_https ? "https" : "http");
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RUNNING]);
@@ -1246,6 +1372,8 @@ oms_coldchain_server_stop (OmsColdchainServer *self)
   if (self->server == NULL)
     return;
 
+  oms_coldchain_listener_close (self->listener);
+  g_clear_object (&self->listener);
   soup_server_disconnect (self->server);
   g_clear_object (&self->server);
   self->bound_port = 0;
@@ -1365,6 +1493,19 @@ oms_coldchain_server_dup_certificate_path (OmsColdchainServer *self)
                            NULL);
 }
 
+/**
+ * oms_coldchain_server_get_throttle:
+ *
+ * Returns: (transfer none): what slows down password guessing, with its failed logins
+ */
+OmsColdchainThrottle *
+oms_coldchain_server_get_throttle (OmsColdchainServer *self)
+{
+  g_return_val_if_fail (OMS_IS_COLDCHAIN_SERVER (self), NULL);
+
+  return self->throttle;
+}
+
 const char *
 oms_coldchain_server_get_last_device (OmsColdchainServer *self)
 {
@@ -1393,6 +1534,7 @@ _oms_coldchain_server_set_login_failure_delay (OmsColdchainServer *self,
   g_return_if_fail (OMS_IS_COLDCHAIN_SERVER (self));
 
   self->login_failure_delay_ms = milliseconds;
+  update_attempt_seconds (self);
 }
 
 void
@@ -1402,6 +1544,26 @@ _oms_coldchain_server_set_body_limit (OmsColdchainServer *self,
   g_return_if_fail (OMS_IS_COLDCHAIN_SERVER (self));
 
   self->body_limit = limit;
+}
+
+guint
+_oms_coldchain_server_get_n_connections (OmsColdchainServer *self)
+{
+  g_return_val_if_fail (OMS_IS_COLDCHAIN_SERVER (self), 0);
+
+  return self->listener != NULL ? oms_coldchain_listener_get_n_connections (self->listener) : 0;
+}
+
+/* From the next start. */
+void
+_oms_coldchain_server_set_connection_limits (OmsColdchainServer *self,
+                                             guint               max_connections,
+                                             guint               idle_seconds)
+{
+  g_return_if_fail (OMS_IS_COLDCHAIN_SERVER (self));
+
+  self->max_connections = max_connections;
+  self->idle_seconds = idle_seconds;
 }
 
 void

@@ -8,6 +8,7 @@
 
 #include <gio/gio.h>
 
+#include "oms-coldchain-throttle.h"
 #include "oms-coldchain-url.h"
 #include "oms-store.h"
 
@@ -17,6 +18,16 @@ G_BEGIN_DECLS
 #define OMS_COLDCHAIN_BASE_PATH          "/coldchain/v1"
 #define OMS_COLDCHAIN_SESSION_SECONDS    (60 * 60)
 #define OMS_COLDCHAIN_LOGIN_FAILURE_MS   6000
+/* Passwords hashed at once; more logins are answered 503 until one is done. */
+#define OMS_COLDCHAIN_MAX_LOGIN_CHECKS   16
+/* Uploads waiting for the writer; more are answered 503. */
+#define OMS_COLDCHAIN_MAX_QUEUED_UPLOADS 32
+/* Requests being handled at once (a padded failure holds one for seconds); more are answered
+ * 503 at once.
+ */
+#define OMS_COLDCHAIN_MAX_REQUESTS       128
+/* The Retry-After of a 503 when too busy. */
+#define OMS_COLDCHAIN_BUSY_RETRY_SECONDS 10
 
 #define OMS_COLDCHAIN_SERVER_ERROR (oms_coldchain_server_error_quark ())
 
@@ -53,6 +64,7 @@ char               *oms_coldchain_server_dup_url           (OmsColdchainServer  
 char              **oms_coldchain_server_dup_urls          (OmsColdchainServer  *self);
 char               *oms_coldchain_server_dup_loopback_url  (OmsColdchainServer  *self);
 char               *oms_coldchain_server_dup_certificate_path (OmsColdchainServer *self);
+OmsColdchainThrottle *oms_coldchain_server_get_throttle   (OmsColdchainServer  *self);
 const char         *oms_coldchain_server_get_last_device   (OmsColdchainServer  *self);
 GDateTime          *oms_coldchain_server_get_last_device_time (OmsColdchainServer *self);
 
