@@ -1016,7 +1016,8 @@ wait_connections_gone (Fixture *fixture)
       g_main_context_iteration (NULL, FALSE);
       g_usleep (1000);
     }
-  g_test_message ("open connections: %u", _oms_coldchain_server_get_n_connections (fixture->server));
+  g_test_message ("open connections: %u",
+                  _oms_coldchain_server_get_n_connections (fixture->server));
   g_assert_cmpuint (_oms_coldchain_server_get_n_connections (fixture->server), ==, 0);
 }
 
@@ -1251,6 +1252,35 @@ test_oversized_bodies (Fixture       *fixture,
                                    "(limit: 4096 bytes).");
   }
   wait_connections_gone (fixture);
+
+  /* Without a session, an upload is refused from its headers too. */
+  {
+    g_auto(RawExchange) exchange = { 0 };
+
+    raw_exchange_start (fixture, client, "PUT /coldchain/v1/sensor HTTP/1.1\r\n"
+                        "Host: 127.0.0.1\r\n"
+                        "Content-Type: application/json\r\n"
+                        "Content-Length: 4000\r\n"
+                        "Expect: 100-continue\r\n\r\n", &exchange);
+    g_assert_true (oms_test_spin_until (&exchange.done, 20));
+    g_assert_no_error (exchange.error);
+    g_assert_cmpuint (raw_exchange_status (&exchange), ==, 401);
+  }
+  wait_connections_gone (fixture);
+
+  /* A login is a username and a password: a megabyte at most. */
+  {
+    g_auto(Reply) reply = { 0 };
+    gsize size = OMS_COLDCHAIN_LOGIN_BODY_LIMIT + 1;
+    g_autofree char *login = g_malloc (size);
+
+    memset (login, ' ', size);
+    memcpy (login, "{}", 2);
+    _oms_coldchain_server_set_body_limit (fixture->server, 2 * size);
+    request (fixture, "POST", "/coldchain/v1/login", login, (gssize) size, NULL, &reply);
+    g_assert_cmpuint (reply.status, ==, 413);
+    _oms_coldchain_server_set_body_limit (fixture->server, 4096);
+  }
 
   /* Sent in chunks, with no declared length: counted as it comes, dropped past the limit. */
   {
@@ -1665,6 +1695,100 @@ test_throttle_bounded (void)
   g_assert_cmpuint (oms_coldchain_throttle_get_n_entries (throttle), ==, 0);
 }
 
+/* A JSON array of temperature logs, @prefix in their ids, of about @size bytes. */
+static char *
+logs_body (const char *prefix,
+           gsize       size)
+{
+  GString *text = g_string_new ("[");
+
+  for (guint i = 0; text->len < size; i++)
+    g_string_append_printf (text, "%s{\"id\":\"%s-%u\",\"temperature\":4.5,"
+                            "\"timestamp\":1764140000,\"sensorId\":\"sensor-1\"}",
+                            i > 0 ? "," : "", prefix, i);
+  g_string_append_c (text, ']');
+
+  return g_string_free (text, FALSE);
+}
+
+/* What all bodies being received may hold together is bounded: one more is turned away for
+ * now, and the one being sent is not disturbed.
+ */
+static void
+test_body_budget (Fixture       *fixture,
+                  gconstpointer  user_data)
+{
+  g_autoptr(GSocketClient) client = g_socket_client_new ();
+  g_autoptr(GSocketConnection) connection = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *first = logs_body ("a", 3000);
+  g_autofree char *second = logs_body ("b", 3000);
+  g_autofree char *head = NULL;
+  g_auto(RawExchange) exchange = { 0 };
+  GOutputStream *out;
+  gsize split = strlen (first) - 10;
+
+  fake_site (fixture);
+  log_in (fixture);
+  {
+    g_auto(Reply) reply = { 0 };
+
+    put (fixture, "sensor", sensor_body, &reply);
+    g_assert_cmpuint (reply.status, ==, 200);
+  }
+  _oms_coldchain_server_set_body_budget (fixture->server, 4096);
+
+  /* The first upload, all but its last bytes. */
+  connection = g_socket_client_connect_to_host (client, "127.0.0.1",
+                                                (guint16) oms_coldchain_server_get_bound_port (
+                                                  fixture->server),
+                                                NULL, &error);
+  g_assert_no_error (error);
+  out = g_io_stream_get_output_stream (G_IO_STREAM (connection));
+  head = g_strdup_printf ("PUT /coldchain/v1/temperature-log HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                          "Cookie: %s\r\nContent-Type: application/json\r\n"
+                          "Content-Length: %" G_GSIZE_FORMAT "\r\nConnection: close\r\n\r\n",
+                          fixture->cookie, strlen (first));
+  g_assert_true (g_output_stream_write_all (out, head, strlen (head), NULL, NULL, &error));
+  g_assert_true (g_output_stream_write_all (out, first, split, NULL, NULL, &error));
+  g_assert_no_error (error);
+  for (guint i = 0;
+       i < 20000 && _oms_coldchain_server_get_body_budget_used (fixture->server) < split;
+       i++)
+    {
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (1000);
+    }
+  g_assert_cmpuint (_oms_coldchain_server_get_body_budget_used (fixture->server), ==, split);
+
+  /* The second does not fit beside it. */
+  {
+    g_auto(Reply) reply = { 0 };
+
+    put (fixture, "temperature-log", second, &reply);
+    g_assert_cmpuint (reply.status, ==, 503);
+    g_assert_nonnull (reply.retry_after);
+    g_assert_true (g_str_has_prefix (reply.body, "The server is busy receiving other uploads."));
+  }
+
+  /* The first one ends and is taken. */
+  g_assert_true (g_output_stream_write_all (out, first + split, strlen (first) - split, NULL,
+                                            NULL, &error));
+  g_assert_no_error (error);
+  exchange.connection = G_IO_STREAM (g_steal_pointer (&connection));
+  exchange.response = g_byte_array_new ();
+  g_input_stream_read_async (g_io_stream_get_input_stream (exchange.connection),
+                             exchange.buffer, sizeof exchange.buffer, G_PRIORITY_DEFAULT, NULL,
+                             raw_read_cb, &exchange);
+  g_assert_true (oms_test_spin_until (&exchange.done, 60));
+  g_assert_cmpuint (raw_exchange_status (&exchange), ==, 200);
+  g_assert_cmpint (oms_test_query_int (fixture->store, "SELECT COUNT(*) FROM temperature_log "
+                                                       "WHERE id LIKE 'a-%'"), >, 0);
+  g_assert_cmpint (oms_test_query_int (fixture->store, "SELECT COUNT(*) FROM temperature_log "
+                                                       "WHERE id LIKE 'b-%'"), ==, 0);
+  g_assert_cmpuint (_oms_coldchain_server_get_body_budget_used (fixture->server), ==, 0);
+}
+
 /*
  * Load
  */
@@ -1852,6 +1976,8 @@ main (int   argc,
   ADD ("/oms/coldchain/throttle-concurrent", test_throttle_concurrent, GINT_TO_POINTER (TRUE));
   ADD ("/oms/coldchain/concurrent-requests", test_concurrent_requests, GINT_TO_POINTER (TRUE));
   ADD ("/oms/coldchain/silent-connections", test_silent_connections, GINT_TO_POINTER (TRUE));
+  /* Over HTTP: the first upload is written from this thread, without the main loop. */
+  ADD ("/oms/coldchain/body-budget", test_body_budget, GINT_TO_POINTER (TRUE));
 
   return g_test_run ();
 }

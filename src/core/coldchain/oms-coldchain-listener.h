@@ -28,18 +28,18 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (OmsColdchainListener, oms_coldchain_listener, OMS, COLDCHAIN_LISTENER,
                       GObject)
 
-OmsColdchainListener *oms_coldchain_listener_new               (SoupServer            *server,
-                                                                GTlsCertificate       *certificate);
-gboolean              oms_coldchain_listener_listen            (OmsColdchainListener  *self,
-                                                                GInetAddress          *first,
-                                                                GInetAddress          *second,
-                                                                guint                  port,
-                                                                GError               **error);
-void                  oms_coldchain_listener_close             (OmsColdchainListener  *self);
-guint                 oms_coldchain_listener_get_port          (OmsColdchainListener  *self);
-guint                 oms_coldchain_listener_get_n_connections (OmsColdchainListener  *self);
-void                  _oms_coldchain_listener_set_limits       (OmsColdchainListener  *self,
-                                                                guint                  max_connections,
-                                                                guint                  idle_seconds);
+OmsColdchainListener *oms_coldchain_listener_new      (SoupServer            *server,
+                                                       GTlsCertificate       *certificate);
+gboolean oms_coldchain_listener_listen                 (OmsColdchainListener  *self,
+                                                       GInetAddress          *first,
+                                                       GInetAddress          *second,
+                                                       guint                  port,
+                                                       GError               **error);
+void     oms_coldchain_listener_close                  (OmsColdchainListener  *self);
+guint    oms_coldchain_listener_get_port               (OmsColdchainListener  *self);
+guint    oms_coldchain_listener_get_n_connections      (OmsColdchainListener  *self);
+void     _oms_coldchain_listener_set_limits            (OmsColdchainListener  *self,
+                                                       guint                  max_connections,
+                                                       guint                  idle_seconds);
 
 G_END_DECLS

@@ -61,12 +61,23 @@ typedef struct
   gboolean            finished;
 } Pending;
 
+/* The bytes of request bodies held at once, shared by the server and every body it is
+ * receiving (a body may outlive a stopped server).
+ */
+typedef struct
+{
+  gsize used;
+  gsize limit;
+} BodyBudget;
+
 /* How much of a request body has arrived; kept on the message by the early handler. */
 typedef struct
 {
-  GByteArray *data;
+  BodyBudget *budget;        /* shared */
+  GByteArray *data;          /* NULL once dropped */
   gsize       received;
   gsize       limit;
+  gboolean    over_budget;
 } Body;
 
 struct _OmsColdchainServer
@@ -93,6 +104,8 @@ struct _OmsColdchainServer
   gsize       body_limit;
   guint       n_checking;      /* passwords being hashed */
   guint       n_uploads;       /* uploads queued or being written */
+  gsize       queued_bytes;    /* the size of their bodies */
+  BodyBudget *body_budget;     /* shared with the bodies being received */
   guint       n_requests;      /* requests read and not yet answered */
   GThreadPool *writer;         /* one thread, writing uploads in turn */
   OmsStore   *writer_store;    /* the writer's connection, opened by it */
@@ -144,10 +157,22 @@ pending_free (Pending *pending)
   g_free (pending);
 }
 
+/* Lets go of what @body holds, and of its share of the budget. */
+static void
+body_drop (Body *body)
+{
+  if (body->data == NULL)
+    return;
+
+  body->budget->used -= body->data->len;
+  g_clear_pointer (&body->data, g_byte_array_unref);
+}
+
 static void
 body_free (Body *body)
 {
-  g_clear_pointer (&body->data, g_byte_array_unref);
+  body_drop (body);
+  g_rc_box_release (body->budget);
   g_free (body);
 }
 
@@ -241,6 +266,17 @@ set_retry_later (SoupServerMessage *msg,
   set_text (msg, status, text);
   if (status == STATUS_TOO_MANY_REQUESTS)
     soup_server_message_set_status (msg, status, "Too Many Requests");
+}
+
+/* 503: too busy for now, @what said before when to come back. */
+static void
+set_busy (SoupServerMessage *msg,
+          const char        *what)
+{
+  g_autofree char *text = g_strdup_printf ("%s Try again in %u seconds.", what,
+                                           OMS_COLDCHAIN_BUSY_RETRY_SECONDS);
+
+  set_retry_later (msg, SOUP_STATUS_SERVICE_UNAVAILABLE, OMS_COLDCHAIN_BUSY_RETRY_SECONDS, text);
 }
 
 /* AuthError's {:#?} as Open mSupply's handlers answer a refused cookie. */
@@ -654,6 +690,7 @@ typedef struct
   OmsColdchainWritten  written;
   JsonNode            *response;
   char                *wire_error;
+  gsize                body_length;
 } Upsert;
 
 static void
@@ -707,6 +744,7 @@ upsert_done_cb (GObject      *object,
   OmsColdchainServer *self = upsert->self;
 
   self->n_uploads--;
+  self->queued_bytes -= upsert->body_length;
 
   /* The rows were written through another connection: tell this one's listeners (the Sync
    * badge, the Cold chain page).
@@ -736,7 +774,8 @@ upsert_in_thread (OmsColdchainServer *self,
                   SoupServerMessage  *msg,
                   OmsColdchainKind    kind,
                   char               *store_id,
-                  GPtrArray          *items)
+                  GPtrArray          *items,
+                  gsize               body_length)
 {
   g_autoptr(GTask) task = g_task_new (NULL, NULL, upsert_done_cb, NULL);
   Upsert *upsert = g_new0 (Upsert, 1);
@@ -749,7 +788,9 @@ upsert_in_thread (OmsColdchainServer *self,
   g_task_set_source_tag (task, upsert_in_thread);
   g_task_set_task_data (task, upsert, upsert_free);
 
+  upsert->body_length = body_length;
   self->n_uploads++;
+  self->queued_bytes += body_length;
   soup_server_message_pause (msg);
   g_thread_pool_push (self->writer, g_steal_pointer (&task), NULL);
 }
@@ -769,19 +810,19 @@ handle_upload (OmsColdchainServer *self,
   gsize length;
   const char *data = g_bytes_get_data (body, &length);
 
-  /* Uploads are written one at a time: past a queue of them, phones come back later. */
-  if (self->n_uploads >= OMS_COLDCHAIN_MAX_QUEUED_UPLOADS)
+  /* Uploads are written one at a time: past a queue of them (its parsed records take about
+   * ten times their body's size), phones come back later.
+   */
+  if (self->n_uploads >= OMS_COLDCHAIN_MAX_QUEUED_UPLOADS
+      || (self->n_uploads > 0 && self->queued_bytes + length > OMS_COLDCHAIN_MAX_QUEUED_BYTES))
     {
-      g_autofree char *text = g_strdup_printf ("The server is busy writing other uploads. "
-                                               "Try again in %u seconds.",
-                                               OMS_COLDCHAIN_BUSY_RETRY_SECONDS);
-
-      set_retry_later (msg, SOUP_STATUS_SERVICE_UNAVAILABLE, OMS_COLDCHAIN_BUSY_RETRY_SECONDS,
-                       text);
+      set_busy (msg, "The server is busy writing other uploads.");
       return;
     }
 
-  /* The order of Open mSupply's extractors: the body is read before the cookie is checked. */
+  /* The order of Open mSupply's extractors, after the session checked with the headers: the
+   * body is read before the cookie is checked again.
+   */
   items = oms_coldchain_request_parse_records (kind, data, length, &error);
   if (items == NULL)
     {
@@ -807,7 +848,8 @@ handle_upload (OmsColdchainServer *self,
       return;
     }
 
-  upsert_in_thread (self, msg, kind, g_steal_pointer (&store_id), g_steal_pointer (&items));
+  upsert_in_thread (self, msg, kind, g_steal_pointer (&store_id), g_steal_pointer (&items),
+                    length);
 }
 
 /*
@@ -821,10 +863,30 @@ body_got_chunk_cb (SoupServerMessage *msg,
 {
   gsize size = g_bytes_get_size (chunk);
 
-  /* Past the limit the rest is counted and dropped; the handler answers 413. */
+  /* Past the limit, or past what all bodies together may hold, the rest is counted and
+   * dropped; the handler answers 413 or 503.
+   */
   body->received += size;
-  if (body->received <= body->limit && body->data != NULL)
-    g_byte_array_append (body->data, g_bytes_get_data (chunk, NULL), (guint) size);
+  if (body->data == NULL)
+    return;
+
+  if (body->received > body->limit)
+    {
+      body_drop (body);
+      return;
+    }
+
+  if (body->budget->used + size > body->budget->limit)
+    {
+      g_debug ("Request bodies hold %" G_GSIZE_FORMAT " bytes: dropping one",
+               body->budget->used);
+      body->over_budget = TRUE;
+      body_drop (body);
+      return;
+    }
+
+  g_byte_array_append (body->data, g_bytes_get_data (chunk, NULL), (guint) size);
+  body->budget->used += size;
 }
 
 static void
@@ -833,11 +895,59 @@ request_finished_cb (OmsColdchainServer *self)
   self->n_requests--;
 }
 
-/* Every request's body is collected here, up to the limit, rather than by libsoup, which
- * would keep whatever size a client sends, on any path. A body declared larger than the limit
- * is refused as soon as its headers are in: libsoup still reads it (HTTP/1.1 has no other way
- * to reach the next request), but drops it; a client that sent `Expect: 100-continue` is
- * spared sending it.
+/* What @path serves: the method it takes (NULL when nothing), whether it is the login, and
+ * the kind of records it uploads.
+ */
+static const char *
+route (const char       *path,
+       gboolean         *login,
+       OmsColdchainKind *kind)
+{
+  static const struct
+  {
+    const char       *path;
+    OmsColdchainKind  kind;
+  } uploads[] = {
+    { OMS_COLDCHAIN_BASE_PATH "/sensor", OMS_COLDCHAIN_KIND_SENSOR },
+    { OMS_COLDCHAIN_BASE_PATH "/temperature-log", OMS_COLDCHAIN_KIND_TEMPERATURE_LOG },
+    { OMS_COLDCHAIN_BASE_PATH "/temperature-breach", OMS_COLDCHAIN_KIND_TEMPERATURE_BREACH },
+  };
+
+  *login = g_str_equal (path, OMS_COLDCHAIN_BASE_PATH "/login");
+  *kind = OMS_COLDCHAIN_KIND_SENSOR;
+  if (*login)
+    return SOUP_METHOD_POST;
+
+  for (guint i = 0; i < G_N_ELEMENTS (uploads); i++)
+    {
+      if (g_str_equal (path, uploads[i].path))
+        {
+          *kind = uploads[i].kind;
+          return SOUP_METHOD_PUT;
+        }
+    }
+
+  return NULL;
+}
+
+/* An answer given before the body is read: the connection closes after it, so the body need
+ * not be read to the end before the next request.
+ */
+static void
+close_after (SoupServerMessage *msg)
+{
+  soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Connection",
+                                "close");
+}
+
+/* Every request's body is collected here, up to its limit, rather than by libsoup, which
+ * would keep whatever size a client sends, on any path; only the routes that take a body
+ * keep any of it. Before a byte of the body is kept, a request is refused when too many are
+ * being handled, when it declares a body larger than its limit, or when it is an upload
+ * without a valid session: no stranger can make the server hold or parse anything but a
+ * login. (Open mSupply reads an upload's body before it checks the cookie; this answers 401
+ * sooner.) libsoup still reads a refused body (HTTP/1.1 has no other way to reach the next
+ * request), but drops it, and a client that sent `Expect: 100-continue` never sends it.
  */
 static void
 early_handler (SoupServer        *server,
@@ -849,6 +959,11 @@ early_handler (SoupServer        *server,
   OmsColdchainServer *self = user_data;
   SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
   goffset declared = soup_message_headers_get_content_length (headers);
+  OmsColdchainKind kind;
+  gboolean login;
+  const char *method = route (path, &login, &kind);
+  gsize limit = login ? MIN (self->body_limit, OMS_COLDCHAIN_LOGIN_BODY_LIMIT)
+                      : self->body_limit;
   Body *body;
 
   soup_message_body_set_accumulate (soup_server_message_get_request_body (msg), FALSE);
@@ -861,31 +976,36 @@ early_handler (SoupServer        *server,
                            G_CONNECT_SWAPPED);
   if (self->n_requests > OMS_COLDCHAIN_MAX_REQUESTS)
     {
-      g_autofree char *text = g_strdup_printf ("The server is busy. Try again in %u seconds.",
-                                               OMS_COLDCHAIN_BUSY_RETRY_SECONDS);
-
-      set_retry_later (msg, SOUP_STATUS_SERVICE_UNAVAILABLE, OMS_COLDCHAIN_BUSY_RETRY_SECONDS,
-                       text);
-      soup_message_headers_replace (soup_server_message_get_response_headers (msg),
-                                    "Connection", "close");
+      set_busy (msg, "The server is busy.");
+      close_after (msg);
       return;
     }
 
+  /* Nothing to keep: the handler answers 404 or 405. */
+  if (method == NULL || g_strcmp0 (soup_server_message_get_method (msg), method) != 0)
+    return;
+
   if (soup_message_headers_get_encoding (headers) == SOUP_ENCODING_CONTENT_LENGTH
-      && (guint64) declared > self->body_limit)
+      && (guint64) declared > limit)
     {
       g_autoptr(GError) error = NULL;
 
-      oms_coldchain_request_set_too_large (&error, (gsize) declared, self->body_limit);
+      oms_coldchain_request_set_too_large (&error, (gsize) declared, limit);
       set_request_error (msg, error);
-      soup_message_headers_replace (soup_server_message_get_response_headers (msg),
-                                    "Connection", "close");
+      close_after (msg);
+      return;
+    }
+
+  if (!login && authenticate (self, msg) == NULL)
+    {
+      close_after (msg);
       return;
     }
 
   body = g_new0 (Body, 1);
+  body->budget = g_rc_box_acquire (self->body_budget);
   body->data = g_byte_array_new ();
-  body->limit = MIN (self->body_limit, G_MAXUINT);
+  body->limit = MIN (limit, G_MAXUINT);
   g_object_set_data_full (G_OBJECT (msg), "oms-coldchain-body", body, (GDestroyNotify) body_free);
   g_signal_connect (msg, "got-chunk", G_CALLBACK (body_got_chunk_cb), body);
 }
@@ -898,67 +1018,55 @@ request_handler (SoupServer        *server,
                  gpointer           user_data)
 {
   OmsColdchainServer *self = user_data;
-  const char *method = soup_server_message_get_method (msg);
   Body *body = g_object_get_data (G_OBJECT (msg), "oms-coldchain-body");
   g_autoptr(GBytes) bytes = NULL;
-  const char *expected_method = NULL;
-  OmsColdchainKind kind = OMS_COLDCHAIN_KIND_SENSOR;
-  gboolean login = FALSE;
+  OmsColdchainKind kind;
+  gboolean login;
+  const char *method = route (path, &login, &kind);
+  gsize held;
 
-  if (g_str_equal (path, OMS_COLDCHAIN_BASE_PATH "/login"))
-    {
-      expected_method = SOUP_METHOD_POST;
-      login = TRUE;
-    }
-  else if (g_str_equal (path, OMS_COLDCHAIN_BASE_PATH "/sensor"))
-    {
-      expected_method = SOUP_METHOD_PUT;
-      kind = OMS_COLDCHAIN_KIND_SENSOR;
-    }
-  else if (g_str_equal (path, OMS_COLDCHAIN_BASE_PATH "/temperature-log"))
-    {
-      expected_method = SOUP_METHOD_PUT;
-      kind = OMS_COLDCHAIN_KIND_TEMPERATURE_LOG;
-    }
-  else if (g_str_equal (path, OMS_COLDCHAIN_BASE_PATH "/temperature-breach"))
-    {
-      expected_method = SOUP_METHOD_PUT;
-      kind = OMS_COLDCHAIN_KIND_TEMPERATURE_BREACH;
-    }
-
-  if (expected_method == NULL)
+  if (method == NULL)
     {
       soup_server_message_set_status (msg, SOUP_STATUS_NOT_FOUND, NULL);
       return;
     }
 
-  if (!g_str_equal (method, expected_method))
+  if (!g_str_equal (soup_server_message_get_method (msg), method))
     {
       soup_server_message_set_status (msg, SOUP_STATUS_METHOD_NOT_ALLOWED, NULL);
       soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Allow",
-                                    expected_method);
+                                    method);
       return;
     }
 
+  g_assert (body != NULL);
+
   /* A body sent in chunks, whose size was not declared. */
-  if (body != NULL && body->received > self->body_limit)
+  if (body->received > body->limit)
     {
       g_autoptr(GError) error = NULL;
 
-      oms_coldchain_request_set_too_large (&error, body->received, self->body_limit);
+      oms_coldchain_request_set_too_large (&error, body->received, body->limit);
       set_request_error (msg, error);
       return;
     }
 
-  if (body != NULL)
-    bytes = g_byte_array_free_to_bytes (g_steal_pointer (&body->data));
-  else
-    bytes = g_bytes_new_static ("", 0);
+  if (body->over_budget)
+    {
+      set_busy (msg, "The server is busy receiving other uploads.");
+      return;
+    }
+
+  /* The bytes stay counted against the budget until they are parsed. */
+  held = body->data->len;
+  bytes = g_byte_array_free_to_bytes (g_steal_pointer (&body->data));
 
   if (login)
     handle_login (self, msg, bytes);
   else
     handle_upload (self, msg, kind, bytes);
+
+  body->budget->used -= held;
 }
 
 /*
@@ -984,6 +1092,7 @@ oms_coldchain_server_finalize (GObject *object)
   /* Each queued upload holds the server, so the writer is idle by now. */
   g_thread_pool_free (self->writer, FALSE, TRUE);
   g_clear_object (&self->writer_store);
+  g_clear_pointer (&self->body_budget, g_rc_box_release);
   g_clear_pointer (&self->sessions, g_hash_table_unref);
   g_clear_pointer (&self->pending, g_ptr_array_unref);
   g_clear_object (&self->throttle);
@@ -1160,6 +1269,8 @@ oms_coldchain_server_init (OmsColdchainServer *self)
   self->throttle = oms_coldchain_throttle_new ();
   update_attempt_seconds (self);
   self->writer = g_thread_pool_new (write_upload, self, 1, FALSE, NULL);
+  self->body_budget = g_rc_box_new0 (BodyBudget);
+  self->body_budget->limit = OMS_COLDCHAIN_BODY_BUDGET;
   self->body_limit = OMS_JSON_GATE_MAX_COLDCHAIN_REQUEST_BYTES;
 }
 
@@ -1544,6 +1655,23 @@ _oms_coldchain_server_set_body_limit (OmsColdchainServer *self,
   g_return_if_fail (OMS_IS_COLDCHAIN_SERVER (self));
 
   self->body_limit = limit;
+}
+
+void
+_oms_coldchain_server_set_body_budget (OmsColdchainServer *self,
+                                       gsize               limit)
+{
+  g_return_if_fail (OMS_IS_COLDCHAIN_SERVER (self));
+
+  self->body_budget->limit = limit;
+}
+
+gsize
+_oms_coldchain_server_get_body_budget_used (OmsColdchainServer *self)
+{
+  g_return_val_if_fail (OMS_IS_COLDCHAIN_SERVER (self), 0);
+
+  return self->body_budget->used;
 }
 
 guint

@@ -20,8 +20,15 @@ G_BEGIN_DECLS
 #define OMS_COLDCHAIN_LOGIN_FAILURE_MS   6000
 /* Passwords hashed at once; more logins are answered 503 until one is done. */
 #define OMS_COLDCHAIN_MAX_LOGIN_CHECKS   16
-/* Uploads waiting for the writer; more are answered 503. */
+/* A login's body: a username and a password. */
+#define OMS_COLDCHAIN_LOGIN_BODY_LIMIT   (1024 * 1024)
+/* Request bodies held at once while they arrive; past it, 503. */
+#define OMS_COLDCHAIN_BODY_BUDGET        (32 * 1024 * 1024)
+/* Uploads waiting for the writer, and the size of their bodies (one larger body is still
+ * taken alone); more are answered 503.
+ */
 #define OMS_COLDCHAIN_MAX_QUEUED_UPLOADS 32
+#define OMS_COLDCHAIN_MAX_QUEUED_BYTES   (4 * 1024 * 1024)
 /* Requests being handled at once (a padded failure holds one for seconds); more are answered
  * 503 at once.
  */

@@ -46,22 +46,22 @@ typedef gint64 (*OmsColdchainClock) (gpointer user_data);
 G_DECLARE_FINAL_TYPE (OmsColdchainThrottle, oms_coldchain_throttle, OMS, COLDCHAIN_THROTTLE,
                       GObject)
 
-OmsColdchainThrottle *oms_coldchain_throttle_new                 (void);
-gboolean              oms_coldchain_throttle_admit               (OmsColdchainThrottle     *self,
-                                                                  const char               *address,
-                                                                  const char               *username,
-                                                                  guint                    *retry_after);
-void                  oms_coldchain_throttle_record              (OmsColdchainThrottle     *self,
-                                                                  const char               *address,
-                                                                  const char               *username,
-                                                                  OmsColdchainLoginOutcome  outcome);
-GPtrArray            *oms_coldchain_throttle_list_failed_logins  (OmsColdchainThrottle     *self);
-guint                 oms_coldchain_throttle_get_n_entries       (OmsColdchainThrottle     *self);
-guint                 oms_coldchain_throttle_get_attempt_seconds (OmsColdchainThrottle     *self);
-void                  oms_coldchain_throttle_set_attempt_seconds (OmsColdchainThrottle     *self,
-                                                                  guint                     seconds);
-void                  _oms_coldchain_throttle_set_clock          (OmsColdchainThrottle     *self,
-                                                                  OmsColdchainClock         clock,
-                                                                  gpointer                  user_data);
+OmsColdchainThrottle *oms_coldchain_throttle_new        (void);
+gboolean   oms_coldchain_throttle_admit                   (OmsColdchainThrottle     *self,
+                                                           const char               *address,
+                                                           const char               *username,
+                                                           guint                    *retry_after);
+void       oms_coldchain_throttle_record                  (OmsColdchainThrottle     *self,
+                                                           const char               *address,
+                                                           const char               *username,
+                                                           OmsColdchainLoginOutcome  outcome);
+GPtrArray *oms_coldchain_throttle_list_failed_logins      (OmsColdchainThrottle     *self);
+guint      oms_coldchain_throttle_get_n_entries           (OmsColdchainThrottle     *self);
+guint      oms_coldchain_throttle_get_attempt_seconds     (OmsColdchainThrottle     *self);
+void       oms_coldchain_throttle_set_attempt_seconds     (OmsColdchainThrottle     *self,
+                                                           guint                     seconds);
+void       _oms_coldchain_throttle_set_clock              (OmsColdchainThrottle     *self,
+                                                           OmsColdchainClock         clock,
+                                                           gpointer                  user_data);
 
 G_END_DECLS
