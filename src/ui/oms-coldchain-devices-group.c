@@ -16,8 +16,9 @@
 #include "oms-coldchain-devices-group.h"
 #include "oms-coldchain-url.h"
 
-/* Settings → Cold chain devices (UI.md §3): the accounts phones log in with, and whether the
- * cold chain server is running, where and how. Passwords are hashed in a worker thread
+/* Settings → Cold chain devices (UI.md §3): the accounts phones log in with, whether the
+ * cold chain server is running, where and how, and the addresses it has seen wrong passwords
+ * from lately, with until when each is locked out. Passwords are hashed in a worker thread
  * (oms_coldchain_accounts_add_async), so the window stays responsive.
  */
 
@@ -30,6 +31,7 @@ struct _OmsColdchainDevicesGroup
   GtkButton           *add_button;
   AdwActionRow        *connection_row;
   GtkLabel            *error_label;
+  GtkListBox          *failed_logins_list;
   GtkSwitch           *https_switch;
   AdwPasswordEntryRow *password_row;
   GtkSpinButton       *port_spin;
@@ -40,9 +42,11 @@ struct _OmsColdchainDevicesGroup
   /* Owned references */
   OmsStore            *store;
   GCancellable        *cancellable;
+  OmsColdchainThrottle *throttle;   /* the running server's, while shown */
 
   /* State */
   gboolean             busy;
+  guint                tick_id;
 };
 
 G_DEFINE_FINAL_TYPE (OmsColdchainDevicesGroup, oms_coldchain_devices_group,
@@ -58,6 +62,10 @@ enum {
 static GParamSpec *properties[N_PROPS];
 
 #define RESOURCE_UI     "/io/github/omsync/OmSync/ui/"
+/* How often the failed logins are redrawn while shown, so ended lockouts and forgotten
+ * addresses go without a new failure.
+ */
+#define FAILED_LOGINS_REFRESH_SECONDS 15
 #define RESPONSE_REMOVE "remove"
 #define RESPONSE_CANCEL "cancel"
 
@@ -188,6 +196,97 @@ oms_coldchain_devices_group_update_server (OmsColdchainDevicesGroup *self)
     connection = g_strdup_printf (_("Port %d, HTTPS with a certificate made on this machine"),
                                   port);
   adw_action_row_set_subtitle (self->connection_row, connection);
+}
+
+static GtkWidget *
+failed_login_row_new (const OmsColdchainFailedLogins *item)
+{
+  GtkWidget *row = adw_action_row_new ();
+  g_autofree char *subtitle = NULL;
+  g_autofree char *count = NULL;
+
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), item->address);
+
+  /* Translators: how many wrong passwords came from one network address lately. */
+  count = g_strdup_printf (ngettext ("%u failed login", "%u failed logins", item->failures),
+                           item->failures);
+  if (item->locked_until != NULL)
+    {
+      g_autofree char *until = g_date_time_format (item->locked_until, "%H:%M:%S");
+
+      /* Translators: "5 failed logins", then the time (14:32:05) until which logins from that
+       * address are refused.
+       */
+      subtitle = g_strdup_printf (_("%s, locked out until %s"), count, until);
+    }
+
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle != NULL ? subtitle : count);
+  return row;
+}
+
+static void
+oms_coldchain_devices_group_refresh_failed_logins (OmsColdchainDevicesGroup *self)
+{
+  g_autoptr(GPtrArray) failed = NULL;
+  GtkWidget *child;
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->failed_logins_list))) != NULL)
+    gtk_list_box_remove (self->failed_logins_list, child);
+
+  if (self->throttle != NULL)
+    failed = oms_coldchain_throttle_list_failed_logins (self->throttle);
+
+  if (failed == NULL || failed->len == 0)
+    {
+      GtkWidget *row = adw_action_row_new ();
+
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), _("No failed logins"));
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (row),
+                                   _("Addresses that send wrong passwords are listed here for "
+                                     "fifteen minutes. After five, logins from them are refused "
+                                     "for a while."));
+      gtk_widget_add_css_class (row, "dim-label");
+      gtk_list_box_append (self->failed_logins_list, row);
+      return;
+    }
+
+  for (guint i = 0; i < failed->len; i++)
+    gtk_list_box_append (self->failed_logins_list,
+                         failed_login_row_new (g_ptr_array_index (failed, i)));
+}
+
+static gboolean
+oms_coldchain_devices_group_tick_cb (gpointer user_data)
+{
+  oms_coldchain_devices_group_refresh_failed_logins (user_data);
+  return G_SOURCE_CONTINUE;
+}
+
+/* Follows the running server's failed logins while the group is shown. */
+static void
+oms_coldchain_devices_group_watch_throttle (OmsColdchainDevicesGroup *self,
+                                            gboolean                  watch)
+{
+  OmsApplication *app = oms_coldchain_devices_group_get_application (self);
+  OmsColdchainServer *server = app != NULL ? _oms_application_get_coldchain_server (app) : NULL;
+
+  if (self->throttle != NULL)
+    g_signal_handlers_disconnect_by_data (self->throttle, self);
+  g_clear_object (&self->throttle);
+  g_clear_handle_id (&self->tick_id, g_source_remove);
+
+  if (watch && server != NULL)
+    {
+      self->throttle = g_object_ref (oms_coldchain_server_get_throttle (server));
+      g_signal_connect_object (self->throttle, "changed",
+                               G_CALLBACK (oms_coldchain_devices_group_refresh_failed_logins),
+                               self, G_CONNECT_SWAPPED);
+      self->tick_id = g_timeout_add_seconds (FAILED_LOGINS_REFRESH_SECONDS,
+                                             oms_coldchain_devices_group_tick_cb, self);
+    }
+
+  oms_coldchain_devices_group_refresh_failed_logins (self);
 }
 
 static void
@@ -432,6 +531,17 @@ oms_coldchain_devices_group_map (GtkWidget *widget)
 
   /* The server starts or fails after the window is built; show its state when seen. */
   oms_coldchain_devices_group_update_server (self);
+  oms_coldchain_devices_group_watch_throttle (self, TRUE);
+}
+
+static void
+oms_coldchain_devices_group_unmap (GtkWidget *widget)
+{
+  OmsColdchainDevicesGroup *self = OMS_COLDCHAIN_DEVICES_GROUP (widget);
+
+  oms_coldchain_devices_group_watch_throttle (self, FALSE);
+
+  GTK_WIDGET_CLASS (oms_coldchain_devices_group_parent_class)->unmap (widget);
 }
 
 static void
@@ -440,6 +550,10 @@ oms_coldchain_devices_group_dispose (GObject *object)
   OmsColdchainDevicesGroup *self = (OmsColdchainDevicesGroup *)object;
 
   g_cancellable_cancel (self->cancellable);
+  if (self->throttle != NULL)
+    g_signal_handlers_disconnect_by_data (self->throttle, self);
+  g_clear_object (&self->throttle);
+  g_clear_handle_id (&self->tick_id, g_source_remove);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), OMS_TYPE_COLDCHAIN_DEVICES_GROUP);
 
@@ -502,6 +616,7 @@ oms_coldchain_devices_group_class_init (OmsColdchainDevicesGroupClass *klass)
   object_class->set_property = oms_coldchain_devices_group_set_property;
 
   widget_class->map = oms_coldchain_devices_group_map;
+  widget_class->unmap = oms_coldchain_devices_group_unmap;
 
   /**
    * OmsColdchainDevicesGroup:store:
@@ -531,6 +646,8 @@ oms_coldchain_devices_group_class_init (OmsColdchainDevicesGroupClass *klass)
   gtk_widget_class_bind_template_child (widget_class, OmsColdchainDevicesGroup, add_button);
   gtk_widget_class_bind_template_child (widget_class, OmsColdchainDevicesGroup, connection_row);
   gtk_widget_class_bind_template_child (widget_class, OmsColdchainDevicesGroup, error_label);
+  gtk_widget_class_bind_template_child (widget_class, OmsColdchainDevicesGroup,
+                                        failed_logins_list);
   gtk_widget_class_bind_template_child (widget_class, OmsColdchainDevicesGroup, https_switch);
   gtk_widget_class_bind_template_child (widget_class, OmsColdchainDevicesGroup, password_row);
   gtk_widget_class_bind_template_child (widget_class, OmsColdchainDevicesGroup, port_spin);
@@ -558,6 +675,7 @@ oms_coldchain_devices_group_init (OmsColdchainDevicesGroup *self)
   self->cancellable = g_cancellable_new ();
   oms_coldchain_devices_group_update_actions (self);
   oms_coldchain_devices_group_refresh (self);
+  oms_coldchain_devices_group_refresh_failed_logins (self);
 }
 
 /**

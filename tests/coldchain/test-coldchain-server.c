@@ -14,7 +14,9 @@
 #include "oms-central-server.h"
 #include "oms-coldchain-accounts.h"
 #include "oms-coldchain-certificate.h"
+#include "oms-coldchain-request.h"
 #include "oms-coldchain-server-private.h"
+#include "oms-json-gate.h"
 #include "oms-push-queue.h"
 #include "oms-store-private.h"
 #include "oms-sync-engine-private.h"
@@ -39,6 +41,7 @@ typedef struct
   char               *store_id;
   guint               n_connected;
   guint               n_accepted;
+  gint64              clock;      /* the throttle's, once use_fake_clock () */
 } Fixture;
 
 typedef struct
@@ -46,6 +49,7 @@ typedef struct
   guint  status;
   char  *body;
   char  *set_cookie;
+  char  *retry_after;
 } Reply;
 
 static void
@@ -53,6 +57,7 @@ reply_clear (Reply *reply)
 {
   g_clear_pointer (&reply->body, g_free);
   g_clear_pointer (&reply->set_cookie, g_free);
+  g_clear_pointer (&reply->retry_after, g_free);
 }
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Reply, reply_clear)
@@ -147,6 +152,9 @@ fixture_tear_down (Fixture       *fixture,
   g_assert_finalize_object (fixture->store);
   if (fixture->central != NULL)
     g_assert_finalize_object (fixture->central);
+  oms_test_remove_dir (fixture->data_dir);
+  if (fixture->central_dir != NULL)
+    oms_test_remove_dir (fixture->central_dir);
   g_free (fixture->base_url);
   g_free (fixture->cookie);
   g_free (fixture->store_id);
@@ -154,6 +162,30 @@ fixture_tear_down (Fixture       *fixture,
   oms_test_remove_dir (fixture->data_dir);
   g_free (fixture->central_dir);
   g_free (fixture->data_dir);
+}
+
+/* Every answer of the suite: JSON that a strict reader takes (no `inf.0`), or Open mSupply's
+ * plain text errors, or nothing.
+ */
+static void
+assert_well_formed (const char *content_type,
+                    GBytes     *body)
+{
+  g_autoptr(GError) error = NULL;
+  gsize length;
+  const char *data = g_bytes_get_data (body, &length);
+
+  if (g_strcmp0 (content_type, "application/json") == 0)
+    {
+      if (!oms_coldchain_request_check_json (data, length, &error))
+        g_test_message ("not strict JSON: %.*s", (int) MIN (length, 2000), data);
+      g_assert_no_error (error);
+    }
+  else if (length > 0)
+    {
+      g_assert_cmpstr (content_type, ==, "text/plain");
+      g_assert_true (g_utf8_validate_len (data, length, NULL));
+    }
 }
 
 typedef struct
@@ -174,19 +206,16 @@ send_cb (GObject      *object,
   r->done = TRUE;
 }
 
-/* One request as the phone sends it; the cookie only when @cookie is given. */
-static void
-request (Fixture    *fixture,
-         const char *method,
-         const char *path,
-         const char *body,
-         gssize      body_length,
-         const char *cookie,
-         Reply      *reply)
+static SoupMessage *
+new_message (Fixture    *fixture,
+             const char *method,
+             const char *path,
+             const char *body,
+             gssize      body_length,
+             const char *cookie)
 {
   g_autofree char *url = g_strconcat (fixture->base_url, path, NULL);
-  g_autoptr(SoupMessage) msg = soup_message_new (method, url);
-  SendResult r = { 0 };
+  SoupMessage *msg = soup_message_new (method, url);
 
   g_assert_nonnull (msg);
   if (body != NULL)
@@ -199,16 +228,57 @@ request (Fixture    *fixture,
   if (cookie != NULL)
     soup_message_headers_replace (soup_message_get_request_headers (msg), "Cookie", cookie);
 
-  soup_session_send_and_read_async (fixture->session, msg, G_PRIORITY_DEFAULT, NULL, send_cb,
-                                    &r);
+  return msg;
+}
+
+static void
+reply_take (Reply       *reply,
+            SoupMessage *msg,
+            GBytes      *bytes)
+{
+  SoupMessageHeaders *headers = soup_message_get_response_headers (msg);
+
+  reply->status = soup_message_get_status (msg);
+  reply->body = g_strndup (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
+  reply->set_cookie = g_strdup (soup_message_headers_get_one (headers, "Set-Cookie"));
+  reply->retry_after = g_strdup (soup_message_headers_get_one (headers, "Retry-After"));
+  assert_well_formed (soup_message_headers_get_content_type (headers, NULL), bytes);
+}
+
+/* One request as the phone sends it, through @session; the cookie only when @cookie is
+ * given.
+ */
+static void
+request_through (Fixture     *fixture,
+                 SoupSession *session,
+                 const char  *method,
+                 const char  *path,
+                 const char  *body,
+                 gssize       body_length,
+                 const char  *cookie,
+                 Reply       *reply)
+{
+  g_autoptr(SoupMessage) msg = new_message (fixture, method, path, body, body_length, cookie);
+  SendResult r = { 0 };
+
+  soup_session_send_and_read_async (session, msg, G_PRIORITY_DEFAULT, NULL, send_cb, &r);
   g_assert_true (oms_test_spin_until (&r.done, 120));
   g_assert_no_error (r.error);
 
-  reply->status = soup_message_get_status (msg);
-  reply->body = g_strndup (g_bytes_get_data (r.bytes, NULL), g_bytes_get_size (r.bytes));
-  reply->set_cookie = g_strdup (soup_message_headers_get_one (
-                                  soup_message_get_response_headers (msg), "Set-Cookie"));
+  reply_take (reply, msg, r.bytes);
   g_bytes_unref (r.bytes);
+}
+
+static void
+request (Fixture    *fixture,
+         const char *method,
+         const char *path,
+         const char *body,
+         gssize      body_length,
+         const char *cookie,
+         Reply      *reply)
+{
+  request_through (fixture, fixture->session, method, path, body, body_length, cookie, reply);
 }
 
 static void
@@ -237,6 +307,9 @@ log_in (Fixture *fixture)
   g_assert_true (g_str_has_prefix (reply.set_cookie, "coldchain="));
   g_assert_nonnull (strstr (reply.set_cookie, "; Path=/coldchain/v1"));
   g_assert_nonnull (strstr (reply.set_cookie, "; HttpOnly"));
+  /* Secure exactly when the server speaks HTTPS. */
+  g_assert_true ((strstr (reply.set_cookie, "; Secure") != NULL) ==
+                 g_str_has_prefix (fixture->base_url, "https://"));
 
   end = strchr (reply.set_cookie, ';');
   g_free (fixture->cookie);
@@ -880,6 +953,1010 @@ test_plain_http (Fixture       *fixture,
   g_assert_cmpint (oms_test_query_int (fixture->store, "SELECT COUNT(*) FROM sensor"), ==, 1);
 }
 
+/*
+ * A hostile network
+ */
+
+/* What a refused request must leave as it was. */
+typedef struct
+{
+  gint64 sensors;
+  gint64 logs;
+  gint64 breaches;
+  gint64 changelog;
+  gint64 push_queue;
+} StoreCounts;
+
+static void
+count_rows (Fixture     *fixture,
+            StoreCounts *counts)
+{
+  counts->sensors = oms_test_query_int (fixture->store, "SELECT COUNT(*) FROM sensor");
+  counts->logs = oms_test_query_int (fixture->store, "SELECT COUNT(*) FROM temperature_log");
+  counts->breaches = oms_test_query_int (fixture->store,
+                                         "SELECT COUNT(*) FROM temperature_breach");
+  counts->changelog = oms_test_query_int (fixture->store, "SELECT COUNT(*) FROM changelog");
+  counts->push_queue = push_queue_total (fixture->store);
+}
+
+static void
+assert_nothing_stored (Fixture           *fixture,
+                       const StoreCounts *before)
+{
+  StoreCounts now;
+
+  count_rows (fixture, &now);
+  g_assert_cmpint (now.sensors, ==, before->sensors);
+  g_assert_cmpint (now.logs, ==, before->logs);
+  g_assert_cmpint (now.breaches, ==, before->breaches);
+  g_assert_cmpint (now.changelog, ==, before->changelog);
+  g_assert_cmpint (now.push_queue, ==, before->push_queue);
+}
+
+/* @prefix, then @depth opening brackets, as many closing ones, then @suffix. */
+static char *
+nested (const char *prefix,
+        gsize       depth,
+        const char *suffix)
+{
+  GString *text = g_string_new (prefix);
+
+  for (gsize i = 0; i < depth; i++)
+    g_string_append_c (text, '[');
+  for (gsize i = 0; i < depth; i++)
+    g_string_append_c (text, ']');
+  g_string_append (text, suffix);
+
+  return g_string_free (text, FALSE);
+}
+
+static void
+wait_connections_gone (Fixture *fixture)
+{
+  for (guint i = 0; i < 5000 && _oms_coldchain_server_get_n_connections (fixture->server) > 0; i++)
+    {
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (1000);
+    }
+  g_test_message ("open connections: %u",
+                  _oms_coldchain_server_get_n_connections (fixture->server));
+  g_assert_cmpuint (_oms_coldchain_server_get_n_connections (fixture->server), ==, 0);
+}
+
+/* 150 KB of brackets overflowed json-glib's recursion and killed the server. */
+static void
+test_nested_bodies (Fixture       *fixture,
+                    gconstpointer  user_data)
+{
+  g_autofree char *login_body = nested ("{\"username\":", 75000, "}");
+  g_autofree char *sensor_body_deep = nested ("", 75000, "");
+  g_autofree char *log_body_deep = nested ("[{\"id\":\"l1\",\"temperature\":4.5,\"timestamp\":5,"
+                                           "\"sensorId\":\"sensor-1\",\"extra\":", 70, "}]");
+  StoreCounts before;
+
+  fake_site (fixture);
+  log_in (fixture);
+  count_rows (fixture, &before);
+
+  {
+    g_auto(Reply) reply = { 0 };
+
+    g_assert_cmpuint (strlen (login_body), >=, 150000);
+    request (fixture, "POST", "/coldchain/v1/login", login_body, -1, NULL, &reply);
+    g_assert_cmpuint (reply.status, ==, 400);
+    g_assert_true (g_str_has_prefix (reply.body, "Json deserialize error: recursion limit "
+                                                 "exceeded"));
+    g_assert_null (reply.set_cookie);
+  }
+
+  {
+    g_auto(Reply) reply = { 0 };
+
+    put (fixture, "sensor", sensor_body_deep, &reply);
+    g_assert_cmpuint (reply.status, ==, 400);
+    g_assert_true (g_str_has_prefix (reply.body, "Json deserialize error: recursion limit "
+                                                 "exceeded"));
+  }
+
+  /* Deep inside a field the phone app never sends: the whole body is still refused. */
+  {
+    g_auto(Reply) reply = { 0 };
+
+    put (fixture, "temperature-log", log_body_deep, &reply);
+    g_assert_cmpuint (reply.status, ==, 400);
+    g_assert_nonnull (strstr (reply.body, "recursion limit exceeded"));
+  }
+
+  /* Still serving, and nothing was written. */
+  log_in (fixture);
+  assert_nothing_stored (fixture, &before);
+}
+
+/* One request on a connection of its own, bytes in and out, for what libsoup's client would
+ * not send.
+ */
+typedef struct
+{
+  char       *request;
+  GIOStream  *connection;
+  GByteArray *response;
+  guint8      buffer[4096];
+  GError     *error;
+  gboolean    done;
+} RawExchange;
+
+static void
+raw_exchange_clear (RawExchange *exchange)
+{
+  g_clear_pointer (&exchange->request, g_free);
+  g_clear_object (&exchange->connection);
+  g_clear_pointer (&exchange->response, g_byte_array_unref);
+  g_clear_error (&exchange->error);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (RawExchange, raw_exchange_clear)
+
+static void
+raw_read_cb (GObject      *object,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  RawExchange *exchange = user_data;
+  gssize n = g_input_stream_read_finish (G_INPUT_STREAM (object), result, &exchange->error);
+
+  if (n <= 0)
+    {
+      exchange->done = TRUE;
+      return;
+    }
+
+  g_byte_array_append (exchange->response, exchange->buffer, (guint) n);
+  g_input_stream_read_async (G_INPUT_STREAM (object), exchange->buffer, sizeof exchange->buffer,
+                             G_PRIORITY_DEFAULT, NULL, raw_read_cb, exchange);
+}
+
+static void
+raw_written_cb (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  RawExchange *exchange = user_data;
+
+  if (!g_output_stream_write_all_finish (G_OUTPUT_STREAM (object), result, NULL,
+                                         &exchange->error))
+    {
+      exchange->done = TRUE;
+      return;
+    }
+
+  g_input_stream_read_async (g_io_stream_get_input_stream (exchange->connection),
+                             exchange->buffer, sizeof exchange->buffer, G_PRIORITY_DEFAULT,
+                             NULL, raw_read_cb, exchange);
+}
+
+static void
+raw_connected_cb (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  RawExchange *exchange = user_data;
+
+  exchange->connection = G_IO_STREAM (g_socket_client_connect_finish (G_SOCKET_CLIENT (object),
+                                                                      result,
+                                                                      &exchange->error));
+  if (exchange->connection == NULL)
+    {
+      exchange->done = TRUE;
+      return;
+    }
+
+  g_output_stream_write_all_async (g_io_stream_get_output_stream (exchange->connection),
+                                   exchange->request, strlen (exchange->request),
+                                   G_PRIORITY_DEFAULT, NULL, raw_written_cb, exchange);
+}
+
+static void
+trust_server_cb (GSocketClient      *client,
+                 GSocketClientEvent  event,
+                 GSocketConnectable *connectable,
+                 GIOStream          *connection,
+                 GTlsDatabase       *database)
+{
+  if (event == G_SOCKET_CLIENT_TLS_HANDSHAKING)
+    g_tls_connection_set_database (G_TLS_CONNECTION (connection), database);
+}
+
+/* A client for raw exchanges that trusts the server's certificate, as the phone does. */
+static GSocketClient *
+raw_client_new (Fixture *fixture)
+{
+  GSocketClient *client = g_socket_client_new ();
+
+  g_socket_client_set_timeout (client, 120);
+  if (g_str_has_prefix (fixture->base_url, "https://"))
+    {
+      g_autofree char *cert_path = oms_coldchain_server_dup_certificate_path (fixture->server);
+      g_autoptr(GError) error = NULL;
+      GTlsDatabase *database = g_tls_file_database_new (cert_path, &error);
+
+      g_assert_no_error (error);
+      g_socket_client_set_tls (client, TRUE);
+      g_signal_connect_data (client, "event", G_CALLBACK (trust_server_cb), database,
+                             (GClosureNotify) (void (*) (void)) g_object_unref, 0);
+    }
+
+  return client;
+}
+
+static void
+raw_exchange_start (Fixture       *fixture,
+                    GSocketClient *client,
+                    const char    *request_text,
+                    RawExchange   *exchange)
+{
+  exchange->request = g_strdup (request_text);
+  exchange->response = g_byte_array_new ();
+  g_socket_client_connect_to_host_async (client, "127.0.0.1",
+                                         (guint16) oms_coldchain_server_get_bound_port (
+                                           fixture->server),
+                                         NULL, raw_connected_cb, exchange);
+}
+
+static gboolean
+tick_cb (gpointer user_data)
+{
+  return G_SOURCE_CONTINUE;
+}
+
+/* As oms_test_spin_until(), but the wait ends after @seconds even if nothing else happens. */
+static gboolean
+wait_for (gboolean *flag,
+          guint     seconds)
+{
+  guint tick = g_timeout_add (100, tick_cb, NULL);
+  gboolean done = oms_test_spin_until (flag, seconds);
+
+  g_source_remove (tick);
+  return done;
+}
+
+/* The status of a raw exchange's answer, or 0 when none came. */
+static guint
+raw_exchange_status (RawExchange *exchange)
+{
+  const char *data = (const char *) exchange->response->data;
+  guint len = exchange->response->len;
+
+  if (len < 12 || strncmp (data, "HTTP/1.1 ", 9) != 0)
+    return 0;
+
+  return (guint) g_ascii_strtoull (data + 9, NULL, 10);
+}
+
+/* The limit holds while a body arrives, not once it is in. */
+static void
+test_oversized_bodies (Fixture       *fixture,
+                       gconstpointer  user_data)
+{
+  g_autoptr(GSocketClient) client = raw_client_new (fixture);
+  g_autofree char *over_gate = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) items = NULL;
+  StoreCounts before;
+
+  fake_site (fixture);
+  log_in (fixture);
+  count_rows (fixture, &before);
+  _oms_coldchain_server_set_body_limit (fixture->server, 4096);
+
+  /* Declared too large: refused from the headers alone, the body never asked for. */
+  {
+    g_auto(RawExchange) exchange = { 0 };
+    g_autofree char *text = g_strdup_printf ("PUT /coldchain/v1/sensor HTTP/1.1\r\n"
+                                             "Host: 127.0.0.1\r\n"
+                                             "Cookie: %s\r\n"
+                                             "Content-Type: application/json\r\n"
+                                             "Content-Length: 1000000000\r\n"
+                                             "Expect: 100-continue\r\n\r\n", fixture->cookie);
+    const char *body;
+
+    raw_exchange_start (fixture, client, text, &exchange);
+    g_assert_true (wait_for (&exchange.done, 20));
+    g_assert_no_error (exchange.error);
+    g_byte_array_append (exchange.response, (const guint8 *) "", 1);
+    g_test_message ("%s", (const char *) exchange.response->data);
+    g_assert_cmpuint (raw_exchange_status (&exchange), ==, 413);
+    body = strstr ((const char *) exchange.response->data, "\r\n\r\n");
+    g_assert_nonnull (body);
+    g_assert_cmpstr (body + 4, ==, "JSON payload (1000000000 bytes) is larger than allowed "
+                                   "(limit: 4096 bytes).");
+  }
+  wait_connections_gone (fixture);
+
+  /* Without a session, an upload is refused from its headers too. */
+  {
+    g_auto(RawExchange) exchange = { 0 };
+
+    raw_exchange_start (fixture, client, "PUT /coldchain/v1/sensor HTTP/1.1\r\n"
+                        "Host: 127.0.0.1\r\n"
+                        "Content-Type: application/json\r\n"
+                        "Content-Length: 4000\r\n"
+                        "Expect: 100-continue\r\n\r\n", &exchange);
+    g_assert_true (wait_for (&exchange.done, 20));
+    g_assert_no_error (exchange.error);
+    g_assert_cmpuint (raw_exchange_status (&exchange), ==, 401);
+  }
+  wait_connections_gone (fixture);
+
+  /* A login is a username and a password: a megabyte at most. */
+  {
+    g_auto(Reply) reply = { 0 };
+    gsize size = OMS_COLDCHAIN_LOGIN_BODY_LIMIT + 1;
+    g_autofree char *login = g_malloc (size);
+
+    memset (login, ' ', size);
+    memcpy (login, "{}", 2);
+    _oms_coldchain_server_set_body_limit (fixture->server, 2 * size);
+    request (fixture, "POST", "/coldchain/v1/login", login, (gssize) size, NULL, &reply);
+    g_assert_cmpuint (reply.status, ==, 413);
+    _oms_coldchain_server_set_body_limit (fixture->server, 4096);
+  }
+
+  /* Sent in chunks, with no declared length: counted as it comes, dropped past the limit. */
+  {
+    g_autofree char *url = g_strconcat (fixture->base_url, "/coldchain/v1/sensor", NULL);
+    g_autoptr(SoupMessage) msg = soup_message_new ("PUT", url);
+    g_autoptr(GInputStream) stream = NULL;
+    GString *text = g_string_new ("[");
+    SendResult r = { 0 };
+
+    while (text->len < 100000)
+      g_string_append (text, "{\"id\":\"x\"},");
+    g_string_append (text, "{\"id\":\"x\"}]");
+    stream = g_memory_input_stream_new_from_data (g_string_free (text, FALSE), -1, g_free);
+    soup_message_set_request_body (msg, "application/json", stream, -1);
+    soup_message_headers_replace (soup_message_get_request_headers (msg), "Cookie",
+                                  fixture->cookie);
+    g_assert_cmpint (soup_message_headers_get_encoding (soup_message_get_request_headers (msg)),
+                     ==, SOUP_ENCODING_CHUNKED);
+
+    soup_session_send_and_read_async (fixture->session, msg, G_PRIORITY_DEFAULT, NULL, send_cb,
+                                      &r);
+    g_assert_true (oms_test_spin_until (&r.done, 120));
+    g_assert_no_error (r.error);
+    g_assert_cmpuint (soup_message_get_status (msg), ==, 413);
+    g_bytes_unref (r.bytes);
+  }
+  wait_connections_gone (fixture);
+
+  /* Past the gate's limit, whatever the server's: refused before json-glib reads it. */
+  over_gate = g_malloc (OMS_JSON_GATE_MAX_COLDCHAIN_REQUEST_BYTES + 1);
+  memset (over_gate, ' ', OMS_JSON_GATE_MAX_COLDCHAIN_REQUEST_BYTES + 1);
+  memcpy (over_gate, "[]", 2);
+  items = oms_coldchain_request_parse_records (OMS_COLDCHAIN_KIND_SENSOR, over_gate,
+                                               OMS_JSON_GATE_MAX_COLDCHAIN_REQUEST_BYTES + 1,
+                                               &error);
+  g_assert_null (items);
+  g_assert_error (error, OMS_COLDCHAIN_REQUEST_ERROR, OMS_COLDCHAIN_REQUEST_ERROR_TOO_LARGE);
+
+  log_in (fixture);
+  assert_nothing_stored (fixture, &before);
+}
+
+/* Bodies that json-glib alone would take, but read as something else than was sent. */
+static void
+test_stores_only_what_was_sent (Fixture       *fixture,
+                                gconstpointer  user_data)
+{
+#define LOG(temperature) "{\"id\":\"l1\",\"temperature\":" temperature \
+                         ",\"timestamp\":1764140000,\"sensorId\":\"sensor-1\"}"
+#define BREACH(min, max, comment) "[{\"id\":\"b1\",\"sensorId\":\"sensor-1\"," \
+  "\"startTimestamp\":1764140000,\"thresholdDuration\":0,\"thresholdMinimumTemperature\":" min \
+  ",\"thresholdMaximumTemperature\":" max ",\"type\":\"HOT_CONSECUTIVE\",\"comment\":" comment "}]"
+#define SENSOR(id, name, battery) "[{\"id\":" id ",\"macAddress\":\"DE:AD:BE:EF:00:01\"," \
+  "\"logInterval\":5,\"programmedDate\":1764140000,\"name\":" name ",\"batteryLevel\":" battery "}]"
+  static const struct
+  {
+    const char *what;
+    const char *body;
+    const char *expected;
+  } cases[] = {
+    { "temperature-log", "[" LOG ("1e400") "]",
+      "record 0, field `temperature`: number out of range at line 1 column 27" },
+    { "temperature-log", "[" LOG ("-1e400") "]",
+      "record 0, field `temperature`: number out of range" },
+    { "temperature-log", "[" LOG ("4.5") "," LOG ("1e309") "]",
+      "record 1, field `temperature`: number out of range" },
+    { "temperature-log", "[" LOG ("4.5") "," LOG ("NaN") "]",
+      "record 1, field `temperature`: expected value" },
+    { "temperature-log", "[" LOG ("Infinity") "]",
+      "record 0, field `temperature`: expected value" },
+    { "temperature-log", "[" LOG ("-Infinity") "]",
+      "record 0, field `temperature`: expected value" },
+    { "temperature-log", "[" LOG ("-300") "]",
+      "record 0, field `temperature`: -300 °C is below absolute zero (-273.15 °C)" },
+    { "temperature-log", "[" LOG ("4.5") "," LOG ("-273.16") "]",
+      "record 1, field `temperature`: -273.16 °C is below absolute zero (-273.15 °C)" },
+    { "temperature-log", "[{\"id\":\"l1\",\"temperature\":4,\"timestamp\":99999999999999999999,"
+      "\"sensorId\":\"sensor-1\"}]", "record 0, field `timestamp`: number out of range" },
+    { "temperature-breach", BREACH ("-1e999", "8", "null"),
+      "record 0, field `thresholdMinimumTemperature`: number out of range" },
+    { "temperature-breach", BREACH ("2", "-500.5", "null"),
+      "record 0, field `thresholdMaximumTemperature`: -500.5 °C is below absolute zero" },
+    { "temperature-breach", BREACH ("2", "8", "\"door\\u0000open\""),
+      "record 0, field `comment`: the string holds a NUL character (\\u0000), which cannot be "
+      "stored" },
+    { "sensor", SENSOR ("\"s1\"", "\"\\u0000\"", "50"), "record 0, field `name`: the string "
+      "holds a NUL character" },
+    { "sensor", SENSOR ("\"s\\u00001\"", "\"A\"", "50"), "record 0, field `id`: the string "
+      "holds a NUL character" },
+    { "temperature-log", "[{\"id\":\"l1\",\"temperature\":4,\"timestamp\":5,"
+      "\"sensorId\":\"sensor-1\\u0000\"}]", "record 0, field `sensorId`: the string holds a NUL" },
+    { "sensor", SENSOR ("\"s1\"", "\"\\ud800\"", "50"),
+      "record 0, field `name`: lone leading surrogate in hex escape" },
+    { "sensor", SENSOR ("\"s1\"", "\"a\tb\"", "50"), "record 0, field `name`: control character" },
+    { "sensor", SENSOR ("\"s1\"", "'A'", "50"), "record 0, field `name`: expected value" },
+    { "sensor", SENSOR ("\"s1\"", "\"A\"", "0x10"),
+      "record 0, field `batteryLevel`: expected `,` or `}`" },
+    { "sensor", SENSOR ("\"s1\"", "\"A\"", "050"),
+      "record 0, field `batteryLevel`: expected `,` or `}`" },
+    { "sensor", "[{\"id\":\"s1\",\"id\":\"s2\"}]", "record 0: duplicate field `id`" },
+    { "sensor", "/* */ []", "expected value at line 1 column 1" },
+    { "sensor", "[] []", "trailing characters at line 1 column 4" },
+  };
+#undef LOG
+#undef BREACH
+#undef SENSOR
+  StoreCounts before;
+
+  fake_site (fixture);
+  log_in (fixture);
+  {
+    g_auto(Reply) reply = { 0 };
+
+    put (fixture, "sensor", sensor_body, &reply);
+    g_assert_cmpuint (reply.status, ==, 200);
+  }
+  count_rows (fixture, &before);
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_auto(Reply) reply = { 0 };
+
+      put (fixture, cases[i].what, cases[i].body, &reply);
+      g_test_message ("case %u: %u %s", i, reply.status, reply.body);
+      g_assert_cmpuint (reply.status, ==, 400);
+      g_assert_true (g_str_has_prefix (reply.body, "Json deserialize error: "));
+      g_assert_nonnull (strstr (reply.body, cases[i].expected));
+    }
+
+  /* A login's strings too: a password cut at a NUL would let a shorter one in. */
+  {
+    static const char *const logins[][2] = {
+      { "{\"username\":\"" PHONE_USER "\\u0000x\",\"password\":\"x\"}", "username" },
+      { "{\"username\":\"" PHONE_USER "\",\"password\":\"" PHONE_PASSWORD "\\u0000x\"}",
+        "password" },
+    };
+
+    for (guint i = 0; i < G_N_ELEMENTS (logins); i++)
+      {
+        g_auto(Reply) reply = { 0 };
+        g_autofree char *expected = g_strdup_printf ("field `%s`: the string holds a NUL",
+                                                     logins[i][1]);
+
+        request (fixture, "POST", "/coldchain/v1/login", logins[i][0], -1, NULL, &reply);
+        g_assert_cmpuint (reply.status, ==, 400);
+        g_assert_nonnull (strstr (reply.body, expected));
+        g_assert_null (reply.set_cookie);
+      }
+  }
+
+  assert_nothing_stored (fixture, &before);
+
+  /* Absolute zero itself, and a name outside the Basic Multilingual Plane, are taken as sent. */
+  {
+    g_auto(Reply) reply = { 0 };
+    g_autoptr(JsonObject) row = NULL;
+    g_autoptr(GError) error = NULL;
+
+    put (fixture, "temperature-log", "[{\"id\":\"l1\",\"temperature\":-273.15,"
+         "\"timestamp\":1764140000,\"sensorId\":\"sensor-1\"}]", &reply);
+    g_assert_cmpuint (reply.status, ==, 200);
+    row = oms_store_get_record (fixture->store, "temperature_log", "l1", &error);
+    g_assert_no_error (error);
+    g_assert_cmpfloat (json_object_get_double_member (row, "temperature"), ==, -273.15);
+  }
+  {
+    g_auto(Reply) reply = { 0 };
+    g_autoptr(JsonObject) row = NULL;
+    g_autoptr(GError) error = NULL;
+
+    put (fixture, "sensor", "[{\"id\":\"sensor-1\",\"macAddress\":\"DE:AD:BE:EF:00:01\","
+         "\"logInterval\":5,\"programmedDate\":1764140000,\"name\":\"Fridge \\ud83e\\uddca\","
+         "\"batteryLevel\":80}]", &reply);
+    g_assert_cmpuint (reply.status, ==, 200);
+    row = oms_store_get_record (fixture->store, "sensor", "sensor-1", &error);
+    g_assert_cmpstr (json_object_get_string_member (row, "name"), ==, "Fridge \xf0\x9f\xa7\x8a");
+  }
+}
+
+/*
+ * Password guessing
+ */
+
+#define WRONG_LOGIN "{\"username\":\"" PHONE_USER "\",\"password\":\"guess\"}"
+#define RIGHT_LOGIN "{\"username\":\"" PHONE_USER "\",\"password\":\"" PHONE_PASSWORD "\"}"
+
+static gint64
+fake_clock (gpointer user_data)
+{
+  return *(gint64 *) user_data;
+}
+
+/* The throttle's minutes pass when the test says. */
+static OmsColdchainThrottle *
+use_fake_clock (Fixture *fixture)
+{
+  OmsColdchainThrottle *throttle = oms_coldchain_server_get_throttle (fixture->server);
+
+  fixture->clock = (gint64) 24 * 3600 * G_USEC_PER_SEC;
+  _oms_coldchain_throttle_set_clock (throttle, fake_clock, &fixture->clock);
+  return throttle;
+}
+
+static void
+advance (Fixture *fixture,
+         guint    seconds)
+{
+  fixture->clock += (gint64) seconds * G_USEC_PER_SEC;
+}
+
+/* Another phone: the same server, from @address on the loopback, with up to @max_conns
+ * connections at once.
+ */
+static SoupSession *
+session_from (Fixture    *fixture,
+              const char *address,
+              int         max_conns)
+{
+  g_autoptr(GSocketAddress) local = g_inet_socket_address_new_from_string (address, 0);
+  g_autoptr(GTlsDatabase) database = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *cert_path = oms_coldchain_server_dup_certificate_path (fixture->server);
+
+  if (g_str_has_prefix (fixture->base_url, "https://"))
+    {
+      database = g_tls_file_database_new (cert_path, &error);
+      g_assert_no_error (error);
+    }
+  return soup_session_new_with_options ("tls-database", database, "timeout", 120,
+                                        "local-address", local, "max-conns", max_conns,
+                                        "max-conns-per-host", max_conns, NULL);
+}
+
+/* Wrong passwords until refused: the Retry-After of the refusal. */
+static guint
+fail_until_throttled (Fixture     *fixture,
+                      SoupSession *session,
+                      guint       *n_failed)
+{
+  *n_failed = 0;
+  for (;;)
+    {
+      g_auto(Reply) reply = { 0 };
+
+      request_through (fixture, session, "POST", "/coldchain/v1/login", WRONG_LOGIN, -1, NULL,
+                       &reply);
+      if (reply.status == 429)
+        {
+          g_assert_nonnull (reply.retry_after);
+          g_assert_true (g_str_has_prefix (reply.body, "Too many failed logins from this "
+                                                       "device. Try again in "));
+          return (guint) g_ascii_strtoull (reply.retry_after, NULL, 10);
+        }
+      g_assert_cmpuint (reply.status, ==, 401);
+      g_assert_cmpuint (++(*n_failed), <=, OMS_COLDCHAIN_THROTTLE_MAX_FAILURES);
+    }
+}
+
+static guint
+login_status (Fixture     *fixture,
+              SoupSession *session)
+{
+  g_auto(Reply) reply = { 0 };
+
+  request_through (fixture, session, "POST", "/coldchain/v1/login", RIGHT_LOGIN, -1, NULL,
+                   &reply);
+  if (reply.status == 429)
+    g_assert_nonnull (reply.retry_after);
+  return reply.status;
+}
+
+static void
+test_throttle (Fixture       *fixture,
+               gconstpointer  user_data)
+{
+  g_autoptr(SoupSession) other_phone = session_from (fixture, "127.0.0.2", 10);
+  OmsColdchainThrottle *throttle = use_fake_clock (fixture);
+  g_autoptr(GPtrArray) failed = NULL;
+  OmsColdchainFailedLogins *item;
+  static const guint lockouts[] = { 60, 120, 240, 480, 900, 900 };
+  guint n_failed;
+
+  /* Five failures, then refused with the wait, even with the right password. */
+  g_assert_cmpuint (fail_until_throttled (fixture, fixture->session, &n_failed), ==, 60);
+  g_assert_cmpuint (n_failed, ==, OMS_COLDCHAIN_THROTTLE_MAX_FAILURES);
+  g_assert_cmpuint (login_status (fixture, fixture->session), ==, 429);
+
+  failed = oms_coldchain_throttle_list_failed_logins (throttle);
+  g_assert_cmpuint (failed->len, ==, 1);
+  item = g_ptr_array_index (failed, 0);
+  g_assert_cmpstr (item->address, ==, "127.0.0.1");
+  g_assert_cmpuint (item->failures, ==, 5);
+  g_assert_nonnull (item->locked_until);
+
+  /* Another phone is not locked out. */
+  g_assert_cmpuint (login_status (fixture, other_phone), ==, 200);
+
+  /* After the wait the right password works, and the count starts again. */
+  advance (fixture, 59);
+  g_assert_cmpuint (login_status (fixture, fixture->session), ==, 429);
+  advance (fixture, 2);
+  g_assert_cmpuint (login_status (fixture, fixture->session), ==, 200);
+  g_clear_pointer (&failed, g_ptr_array_unref);
+  failed = oms_coldchain_throttle_list_failed_logins (throttle);
+  g_assert_cmpuint (failed->len, ==, 0);
+
+  /* Each lockout in a row twice the last, up to fifteen minutes. */
+  for (guint i = 0; i < G_N_ELEMENTS (lockouts); i++)
+    {
+      g_assert_cmpuint (fail_until_throttled (fixture, fixture->session, &n_failed), ==,
+                        lockouts[i]);
+      g_assert_cmpuint (n_failed, ==, i == 0 ? OMS_COLDCHAIN_THROTTLE_MAX_FAILURES : 1);
+      advance (fixture, lockouts[i]);
+    }
+
+  /* Quiet for a window after the lockout: all forgotten. */
+  g_assert_cmpuint (oms_coldchain_throttle_get_n_entries (throttle), ==, 2);
+  advance (fixture, OMS_COLDCHAIN_THROTTLE_WINDOW_SECONDS);
+  g_clear_pointer (&failed, g_ptr_array_unref);
+  failed = oms_coldchain_throttle_list_failed_logins (throttle);
+  g_assert_cmpuint (failed->len, ==, 0);
+  g_assert_cmpuint (oms_coldchain_throttle_get_n_entries (throttle), ==, 0);
+}
+
+/* A hundred guesses at once get five password checks; the rest wait, and so does the right
+ * password.
+ */
+static void
+test_throttle_concurrent (Fixture       *fixture,
+                          gconstpointer  user_data)
+{
+  g_autoptr(GPtrArray) messages = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(SoupSession) session = session_from (fixture, "127.0.0.1", 100);
+  SendResult results[100] = { { 0 } };
+  guint n_refused = 0;
+  guint n_failed = 0;
+
+  use_fake_clock (fixture);
+
+  for (guint i = 0; i < G_N_ELEMENTS (results); i++)
+    {
+      SoupMessage *msg = new_message (fixture, "POST", "/coldchain/v1/login", WRONG_LOGIN, -1,
+                                      NULL);
+
+      g_ptr_array_add (messages, msg);
+      soup_session_send_and_read_async (session, msg, G_PRIORITY_DEFAULT, NULL, send_cb,
+                                        &results[i]);
+    }
+
+  for (guint i = 0; i < G_N_ELEMENTS (results); i++)
+    {
+      g_auto(Reply) reply = { 0 };
+
+      g_assert_true (oms_test_spin_until (&results[i].done, 120));
+      g_assert_no_error (results[i].error);
+      reply_take (&reply, g_ptr_array_index (messages, i), results[i].bytes);
+      g_bytes_unref (results[i].bytes);
+      if (reply.status == 429)
+        n_refused++;
+      else if (reply.status == 401)
+        n_failed++;
+    }
+
+  g_assert_cmpuint (n_failed, ==, OMS_COLDCHAIN_THROTTLE_MAX_FAILURES);
+  g_assert_cmpuint (n_refused, ==, G_N_ELEMENTS (results) - OMS_COLDCHAIN_THROTTLE_MAX_FAILURES);
+  wait_connections_gone (fixture);
+  g_assert_cmpuint (login_status (fixture, fixture->session), ==, 429);
+}
+
+/* Whatever an attacker cycles through, what is remembered stays bounded. */
+static void
+test_throttle_bounded (void)
+{
+  g_autoptr(OmsColdchainThrottle) throttle = oms_coldchain_throttle_new ();
+  gint64 clock = (gint64) 24 * 3600 * G_USEC_PER_SEC;
+  guint retry_after;
+
+  _oms_coldchain_throttle_set_clock (throttle, fake_clock, &clock);
+
+  /* Usernames from one address: the address locks after five, and no more are kept. */
+  for (guint i = 0; i < 5000; i++)
+    {
+      g_autofree char *username = g_strdup_printf ("user-%u", i);
+
+      if (oms_coldchain_throttle_admit (throttle, "192.0.2.1", username, &retry_after))
+        oms_coldchain_throttle_record (throttle, "192.0.2.1", username,
+                                       OMS_COLDCHAIN_LOGIN_FAILED);
+    }
+  g_assert_cmpuint (oms_coldchain_throttle_get_n_entries (throttle), ==,
+                    1 + OMS_COLDCHAIN_THROTTLE_MAX_FAILURES);
+
+  /* Addresses: capped, the oldest forgotten first. */
+  for (guint i = 0; i < 5000; i++)
+    {
+      g_autofree char *address = g_strdup_printf ("2001:db8::%x", i);
+
+      clock += 1000;
+      g_assert_true (oms_coldchain_throttle_admit (throttle, address, "admin", &retry_after));
+      oms_coldchain_throttle_record (throttle, address, "admin", OMS_COLDCHAIN_LOGIN_FAILED);
+      g_assert_cmpuint (oms_coldchain_throttle_get_n_entries (throttle), <=,
+                        OMS_COLDCHAIN_THROTTLE_MAX_ENTRIES);
+    }
+
+  /* An undecided check (the store could not be read) counts neither way. */
+  g_assert_true (oms_coldchain_throttle_admit (throttle, "192.0.2.9", "admin", &retry_after));
+  oms_coldchain_throttle_record (throttle, "192.0.2.9", "admin", OMS_COLDCHAIN_LOGIN_UNDECIDED);
+
+  /* A quiet window later, nothing is left. */
+  clock += (gint64) (OMS_COLDCHAIN_THROTTLE_WINDOW_SECONDS + 1) * G_USEC_PER_SEC;
+  g_assert_true (oms_coldchain_throttle_admit (throttle, "192.0.2.1", "user-0", &retry_after));
+  oms_coldchain_throttle_record (throttle, "192.0.2.1", "user-0", OMS_COLDCHAIN_LOGIN_SUCCEEDED);
+  g_assert_cmpuint (oms_coldchain_throttle_get_n_entries (throttle), ==, 0);
+}
+
+/* A JSON array of temperature logs, @prefix in their ids, of about @size bytes. */
+static char *
+logs_body (const char *prefix,
+           gsize       size)
+{
+  GString *text = g_string_new ("[");
+
+  for (guint i = 0; text->len < size; i++)
+    g_string_append_printf (text, "%s{\"id\":\"%s-%u\",\"temperature\":4.5,"
+                            "\"timestamp\":1764140000,\"sensorId\":\"sensor-1\"}",
+                            i > 0 ? "," : "", prefix, i);
+  g_string_append_c (text, ']');
+
+  return g_string_free (text, FALSE);
+}
+
+/* What all bodies being received may hold together is bounded: one more is turned away for
+ * now, and the one being sent is not disturbed.
+ */
+static void
+test_body_budget (Fixture       *fixture,
+                  gconstpointer  user_data)
+{
+  g_autoptr(GSocketClient) client = g_socket_client_new ();
+  g_autoptr(GSocketConnection) connection = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *first = logs_body ("a", 3000);
+  g_autofree char *second = logs_body ("b", 3000);
+  g_autofree char *head = NULL;
+  g_auto(RawExchange) exchange = { 0 };
+  GOutputStream *out;
+  gsize split = strlen (first) - 10;
+
+  fake_site (fixture);
+  log_in (fixture);
+  {
+    g_auto(Reply) reply = { 0 };
+
+    put (fixture, "sensor", sensor_body, &reply);
+    g_assert_cmpuint (reply.status, ==, 200);
+  }
+  _oms_coldchain_server_set_body_budget (fixture->server, 4096);
+
+  /* The first upload, all but its last bytes. */
+  connection = g_socket_client_connect_to_host (client, "127.0.0.1",
+                                                (guint16) oms_coldchain_server_get_bound_port (
+                                                  fixture->server),
+                                                NULL, &error);
+  g_assert_no_error (error);
+  out = g_io_stream_get_output_stream (G_IO_STREAM (connection));
+  head = g_strdup_printf ("PUT /coldchain/v1/temperature-log HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                          "Cookie: %s\r\nContent-Type: application/json\r\n"
+                          "Content-Length: %" G_GSIZE_FORMAT "\r\nConnection: close\r\n\r\n",
+                          fixture->cookie, strlen (first));
+  g_assert_true (g_output_stream_write_all (out, head, strlen (head), NULL, NULL, &error));
+  g_assert_true (g_output_stream_write_all (out, first, split, NULL, NULL, &error));
+  g_assert_no_error (error);
+  for (guint i = 0;
+       i < 20000 && _oms_coldchain_server_get_body_budget_used (fixture->server) < split;
+       i++)
+    {
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (1000);
+    }
+  g_assert_cmpuint (_oms_coldchain_server_get_body_budget_used (fixture->server), ==, split);
+
+  /* The second does not fit beside it. */
+  {
+    g_auto(Reply) reply = { 0 };
+
+    put (fixture, "temperature-log", second, &reply);
+    g_assert_cmpuint (reply.status, ==, 503);
+    g_assert_nonnull (reply.retry_after);
+    g_assert_true (g_str_has_prefix (reply.body, "The server is busy receiving other uploads."));
+  }
+
+  /* The first one ends and is taken. */
+  g_assert_true (g_output_stream_write_all (out, first + split, strlen (first) - split, NULL,
+                                            NULL, &error));
+  g_assert_no_error (error);
+  exchange.connection = G_IO_STREAM (g_steal_pointer (&connection));
+  exchange.response = g_byte_array_new ();
+  g_input_stream_read_async (g_io_stream_get_input_stream (exchange.connection),
+                             exchange.buffer, sizeof exchange.buffer, G_PRIORITY_DEFAULT, NULL,
+                             raw_read_cb, &exchange);
+  g_assert_true (wait_for (&exchange.done, 60));
+  g_assert_cmpuint (raw_exchange_status (&exchange), ==, 200);
+  g_assert_cmpint (oms_test_query_int (fixture->store, "SELECT COUNT(*) FROM temperature_log "
+                                                       "WHERE id LIKE 'a-%'"), >, 0);
+  g_assert_cmpint (oms_test_query_int (fixture->store, "SELECT COUNT(*) FROM temperature_log "
+                                                       "WHERE id LIKE 'b-%'"), ==, 0);
+  g_assert_cmpuint (_oms_coldchain_server_get_body_budget_used (fixture->server), ==, 0);
+}
+
+/*
+ * Load
+ */
+
+/* Restarts the server with at most @max_connections open at once, each closed after
+ * @idle_seconds of silence; sessions survive.
+ */
+static void
+restart_with_limits (Fixture *fixture,
+                     guint    max_connections,
+                     guint    idle_seconds)
+{
+  g_autoptr(GError) error = NULL;
+
+  oms_coldchain_server_stop (fixture->server);
+  _oms_coldchain_server_set_connection_limits (fixture->server, max_connections, idle_seconds);
+  g_assert_true (oms_coldchain_server_start (fixture->server, &error));
+  g_assert_no_error (error);
+  g_free (fixture->base_url);
+  fixture->base_url = oms_coldchain_server_dup_loopback_url (fixture->server);
+}
+
+static char *
+raw_request (const char *method,
+             const char *path,
+             const char *cookie,
+             const char *body)
+{
+  return g_strdup_printf ("%s /coldchain/v1/%s HTTP/1.1\r\n"
+                          "Host: 127.0.0.1\r\n"
+                          "%s%s%s"
+                          "Content-Type: application/json\r\n"
+                          "Content-Length: %" G_GSIZE_FORMAT "\r\n"
+                          "Connection: close\r\n\r\n%s",
+                          method, path,
+                          cookie != NULL ? "Cookie: " : "", cookie != NULL ? cookie : "",
+                          cookie != NULL ? "\r\n" : "",
+                          strlen (body), body);
+}
+
+/* Many requests at once from one address, logging in right and wrong and uploading, through a
+ * server that may hold only a few connections at a time: every one gets an HTTP answer, none
+ * a reset.
+ */
+static void
+test_concurrent_requests (Fixture       *fixture,
+                          gconstpointer  user_data)
+{
+  enum { N_REQUESTS = 250 };
+  g_autoptr(GSocketClient) client = raw_client_new (fixture);
+  g_autofree RawExchange *exchanges = g_new0 (RawExchange, N_REQUESTS);
+  guint counts[600] = { 0 };
+
+  fake_site (fixture);
+  log_in (fixture);
+  {
+    g_auto(Reply) reply = { 0 };
+
+    put (fixture, "sensor", sensor_body, &reply);
+    g_assert_cmpuint (reply.status, ==, 200);
+  }
+  restart_with_limits (fixture, 16, 30);
+
+  for (guint i = 0; i < N_REQUESTS; i++)
+    {
+      g_autofree char *text = NULL;
+
+      switch (i % 3)
+        {
+        case 0:
+          text = raw_request ("POST", "login", NULL, WRONG_LOGIN);
+          break;
+        case 1:
+          text = raw_request ("POST", "login", NULL, RIGHT_LOGIN);
+          break;
+        default:
+          {
+            g_autofree char *logs = g_strdup_printf (
+              "[{\"id\":\"c%u-1\",\"temperature\":4.5,\"timestamp\":1764140000,"
+              "\"sensorId\":\"sensor-1\"},{\"id\":\"c%u-2\",\"temperature\":5,"
+              "\"timestamp\":1764140300,\"sensorId\":\"sensor-1\"}]", i, i);
+
+            text = raw_request ("PUT", "temperature-log", fixture->cookie, logs);
+          }
+          break;
+        }
+      raw_exchange_start (fixture, client, text, &exchanges[i]);
+    }
+
+  for (guint i = 0; i < N_REQUESTS; i++)
+    {
+      const char *response;
+      guint status;
+
+      g_assert_true (wait_for (&exchanges[i].done, 300));
+      g_assert_no_error (exchanges[i].error);
+      g_byte_array_append (exchanges[i].response, (const guint8 *) "", 1);
+      response = (const char *) exchanges[i].response->data;
+      status = raw_exchange_status (&exchanges[i]);
+      if (status == 0)
+        g_test_message ("request %u: no answer: “%s”", i, response);
+      g_assert_cmpuint (status, >=, 200);
+      g_assert_cmpuint (status, <, G_N_ELEMENTS (counts));
+      counts[MIN (status, G_N_ELEMENTS (counts) - 1)]++;
+
+      /* Turned away for now, with when to come back. */
+      if (status == 429 || status == 503)
+        g_assert_nonnull (strstr (response, "\r\nRetry-After: "));
+      raw_exchange_clear (&exchanges[i]);
+    }
+
+  for (guint status = 0; status < G_N_ELEMENTS (counts); status++)
+    {
+      if (counts[status] > 0)
+        g_test_message ("%u × %u", counts[status], status);
+    }
+  g_assert_cmpuint (counts[200] + counts[401] + counts[429] + counts[503], ==, N_REQUESTS);
+  g_assert_cmpuint (counts[200], >, 0);
+
+  /* Every connection is let go. */
+  wait_connections_gone (fixture);
+}
+
+/* A connection that says nothing is closed after the idle time; one whose answer is padded
+ * for longer than that still gets it.
+ */
+static void
+test_silent_connections (Fixture       *fixture,
+                         gconstpointer  user_data)
+{
+  g_autoptr(GSocketClient) client = NULL;
+  g_auto(RawExchange) silent = { 0 };
+  g_auto(Reply) reply = { 0 };
+
+  restart_with_limits (fixture, 16, 1);
+  client = raw_client_new (fixture);
+
+  raw_exchange_start (fixture, client, "", &silent);
+  g_assert_true (wait_for (&silent.done, 60));
+  g_assert_no_error (silent.error);
+  g_assert_cmpuint (silent.response->len, ==, 0);
+  wait_connections_gone (fixture);
+
+  _oms_coldchain_server_set_login_failure_delay (fixture->server, 2500);
+  request (fixture, "POST", "/coldchain/v1/login", WRONG_LOGIN, -1, NULL, &reply);
+  g_assert_cmpuint (reply.status, ==, 401);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -890,6 +1967,7 @@ main (int   argc,
   g_test_add (path, Fixture, data, fixture_set_up, func, fixture_tear_down)
 
   g_test_add_func ("/oms/coldchain/pbkdf2-vectors", test_pbkdf2_vectors);
+  g_test_add_func ("/oms/coldchain/throttle-bounded", test_throttle_bounded);
   ADD ("/oms/coldchain/accounts", test_accounts, GINT_TO_POINTER (FALSE));
   ADD ("/oms/coldchain/login", test_login, GINT_TO_POINTER (FALSE));
   ADD ("/oms/coldchain/connection-test", test_connection_test, GINT_TO_POINTER (FALSE));
@@ -900,6 +1978,17 @@ main (int   argc,
   ADD ("/oms/coldchain/port-in-use", test_port_in_use, GINT_TO_POINTER (FALSE));
   ADD ("/oms/coldchain/certificate", test_certificate, GINT_TO_POINTER (FALSE));
   ADD ("/oms/coldchain/plain-http", test_plain_http, GINT_TO_POINTER (TRUE));
+  ADD ("/oms/coldchain/nested-bodies", test_nested_bodies, GINT_TO_POINTER (FALSE));
+  ADD ("/oms/coldchain/oversized-bodies", test_oversized_bodies, GINT_TO_POINTER (FALSE));
+  ADD ("/oms/coldchain/stores-only-what-was-sent", test_stores_only_what_was_sent,
+       GINT_TO_POINTER (FALSE));
+  ADD ("/oms/coldchain/throttle", test_throttle, GINT_TO_POINTER (FALSE));
+  /* Over HTTP: in-process TLS clients each block the main loop loading the system trust. */
+  ADD ("/oms/coldchain/throttle-concurrent", test_throttle_concurrent, GINT_TO_POINTER (TRUE));
+  ADD ("/oms/coldchain/concurrent-requests", test_concurrent_requests, GINT_TO_POINTER (TRUE));
+  ADD ("/oms/coldchain/silent-connections", test_silent_connections, GINT_TO_POINTER (TRUE));
+  /* Over HTTP: the first upload is written from this thread, without the main loop. */
+  ADD ("/oms/coldchain/body-budget", test_body_budget, GINT_TO_POINTER (TRUE));
 
   return g_test_run ();
 }

@@ -739,6 +739,57 @@ test_coldchain_port (Fixture *f)
     g_assert_true (g_str_has_suffix (url, suffix));
 }
 
+/* @n wrong passwords from one address, as the server records them. */
+static void
+fail_logins (OmsColdchainThrottle *throttle,
+             guint                 n)
+{
+  guint retry_after;
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_assert_true (oms_coldchain_throttle_admit (throttle, "192.0.2.44", "nurse",
+                                                   &retry_after));
+      oms_coldchain_throttle_record (throttle, "192.0.2.44", "nurse",
+                                     OMS_COLDCHAIN_LOGIN_FAILED);
+    }
+}
+
+/* Settings → Cold chain devices lists the addresses with wrong passwords, and until when each
+ * is locked out, and follows the server as failures come and go.
+ */
+static void
+test_coldchain_failed_logins (Fixture *f)
+{
+  OmsSettingsPage *page = show_settings (f);
+  OmsColdchainThrottle *throttle;
+  GtkWidget *group;
+
+  g_assert_nonnull (_oms_application_get_coldchain_server (f->app));
+  throttle = oms_coldchain_server_get_throttle (_oms_application_get_coldchain_server (f->app));
+  group = find_of_type (GTK_WIDGET (page), OMS_TYPE_COLDCHAIN_DEVICES_GROUP);
+  g_assert_nonnull (find_widget (group, match_visible_label, "No failed logins"));
+  g_assert_null (find_widget (group, match_visible_label, "192.0.2.44"));
+
+  /* Two wrong passwords: listed, not locked out. */
+  fail_logins (throttle, 2);
+  g_assert_null (find_widget (group, match_visible_label, "No failed logins"));
+  g_assert_nonnull (find_widget (group, match_visible_label, "192.0.2.44"));
+  g_assert_nonnull (find_widget (group, match_visible_label, "2 failed logins"));
+  g_assert_null (find_widget (group, match_visible_label, "2 failed logins, locked out until "));
+
+  /* Five: locked out, with the time it ends. */
+  fail_logins (throttle, 3);
+  g_assert_nonnull (find_widget (group, match_visible_label,
+                                 "5 failed logins, locked out until "));
+
+  /* Hidden and shown again, it still knows. */
+  gtk_widget_set_visible (group, FALSE);
+  gtk_widget_set_visible (group, TRUE);
+  g_assert_nonnull (find_widget (group, match_visible_label,
+                                 "5 failed logins, locked out until "));
+}
+
 static const TestCase test_cases[] = {
   { "/oms/ui/settings/qr-code", test_qr_code },
   { "/oms/ui/settings/qr-window", test_qr_window },
@@ -746,6 +797,7 @@ static const TestCase test_cases[] = {
   { "/oms/ui/settings/save-and-test", test_save_and_test },
   { "/oms/ui/settings/interval-alone", test_interval_alone },
   { "/oms/ui/settings/coldchain-port", test_coldchain_port },
+  { "/oms/ui/settings/coldchain-failed-logins", test_coldchain_failed_logins },
   { "/oms/ui/initialise/first-run", test_initialise },
   { "/oms/ui/initialise/set-up-later", test_set_up_later },
 };

@@ -8,17 +8,10 @@
 
 #include <json-glib/json-glib.h>
 
+#include "oms-coldchain-request.h"
 #include "oms-store.h"
 
 G_BEGIN_DECLS
-
-/* The three record kinds a phone uploads (PROTOCOL.md §11). */
-typedef enum
-{
-  OMS_COLDCHAIN_KIND_SENSOR,
-  OMS_COLDCHAIN_KIND_TEMPERATURE_LOG,
-  OMS_COLDCHAIN_KIND_TEMPERATURE_BREACH,
-} OmsColdchainKind;
 
 /* How many rows of each table one upload wrote. */
 typedef struct
@@ -28,10 +21,6 @@ typedef struct
   guint temperature_breaches;
 } OmsColdchainWritten;
 
-GPtrArray *_oms_coldchain_records_parse    (OmsColdchainKind      kind,
-                                            const char           *data,
-                                            gsize                 length,
-                                            char                **wire_error);
 char      *_oms_coldchain_records_validate (OmsColdchainKind      kind,
                                             GPtrArray            *items);
 JsonNode  *_oms_coldchain_records_upsert   (OmsColdchainKind      kind,

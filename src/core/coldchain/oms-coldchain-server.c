@@ -8,6 +8,7 @@
 
 #include "config.h"
 
+#include <math.h>
 #include <string.h>
 #include <glib/gi18n.h>
 #include <gnutls/crypto.h>
@@ -17,8 +18,12 @@
 #include "oms-background.h"
 #include "oms-coldchain-accounts.h"
 #include "oms-coldchain-certificate.h"
+#include "oms-coldchain-listener.h"
 #include "oms-coldchain-records-private.h"
+#include "oms-coldchain-request.h"
 #include "oms-coldchain-server-private.h"
+#include "oms-coldchain-throttle.h"
+#include "oms-json-gate.h"
 #include "oms-lan-address.h"
 #include "oms-store-private.h"
 #include "oms-sync-settings.h"
@@ -33,6 +38,8 @@
  */
 
 #define COOKIE_NAME "coldchain"
+/* RFC 6585, which libsoup 3.2 has no name or phrase for. */
+#define STATUS_TOO_MANY_REQUESTS 429
 #define TOKEN_BYTES 32
 
 typedef struct
@@ -46,6 +53,7 @@ typedef struct
 {
   OmsColdchainServer *self;        /* owned */
   SoupServerMessage  *msg;         /* owned */
+  char               *address;
   char               *username;
   gint64              started;     /* g_get_monotonic_time () */
   guint               timeout_id;
@@ -53,12 +61,23 @@ typedef struct
   gboolean            finished;
 } Pending;
 
+/* The bytes of request bodies held at once, shared by the server and every body it is
+ * receiving (a body may outlive a stopped server).
+ */
+typedef struct
+{
+  gsize used;
+  gsize limit;
+} BodyBudget;
+
 /* How much of a request body has arrived; kept on the message by the early handler. */
 typedef struct
 {
-  GByteArray *data;
+  BodyBudget *budget;        /* shared */
+  GByteArray *data;          /* NULL once dropped */
   gsize       received;
   gsize       limit;
+  gboolean    over_budget;
 } Body;
 
 struct _OmsColdchainServer
@@ -68,6 +87,8 @@ struct _OmsColdchainServer
   /* Owned references */
   OmsStore   *store;
   SoupServer *server;
+  OmsColdchainListener *listener;
+  OmsColdchainThrottle *throttle;
   GHashTable *sessions;        /* token → Session */
   GPtrArray  *pending;         /* Pending, borrowed: each frees itself */
   GDateTime  *last_device_time;
@@ -81,6 +102,15 @@ struct _OmsColdchainServer
   gboolean    use_https;
   guint       login_failure_delay_ms;
   gsize       body_limit;
+  guint       n_checking;      /* passwords being hashed */
+  guint       n_uploads;       /* uploads queued or being written */
+  gsize       queued_bytes;    /* the size of their bodies */
+  BodyBudget *body_budget;     /* shared with the bodies being received */
+  guint       n_requests;      /* requests read and not yet answered */
+  GThreadPool *writer;         /* one thread, writing uploads in turn */
+  OmsStore   *writer_store;    /* the writer's connection, opened by it */
+  guint       max_connections; /* for the next start; 0: the listener's default */
+  guint       idle_seconds;
 };
 
 G_DEFINE_FINAL_TYPE (OmsColdchainServer, oms_coldchain_server, G_TYPE_OBJECT)
@@ -122,14 +152,27 @@ pending_free (Pending *pending)
     g_ptr_array_remove_fast (pending->self->pending, pending);
   g_clear_object (&pending->msg);
   g_clear_object (&pending->self);
+  g_free (pending->address);
   g_free (pending->username);
   g_free (pending);
+}
+
+/* Lets go of what @body holds, and of its share of the budget. */
+static void
+body_drop (Body *body)
+{
+  if (body->data == NULL)
+    return;
+
+  body->budget->used -= body->data->len;
+  g_clear_pointer (&body->data, g_byte_array_unref);
 }
 
 static void
 body_free (Body *body)
 {
-  g_byte_array_unref (body->data);
+  body_drop (body);
+  g_rc_box_release (body->budget);
   g_free (body);
 }
 
@@ -143,16 +186,97 @@ set_text (SoupServerMessage *msg,
                                     text, strlen (text));
 }
 
+/* json-glib writes a non-finite double as `inf.0` or `nan.0`, which no JSON reader takes.
+ * Requests with one are refused, but a row stored before they were may still hold one: it is
+ * answered as null, as serde_json writes it.
+ */
+static void
+replace_non_finite (JsonNode *node)
+{
+  switch (json_node_get_node_type (node))
+    {
+    case JSON_NODE_OBJECT:
+      {
+        JsonObjectIter iter;
+        JsonNode *member;
+
+        json_object_iter_init (&iter, json_node_get_object (node));
+        while (json_object_iter_next (&iter, NULL, &member))
+          replace_non_finite (member);
+      }
+      break;
+    case JSON_NODE_ARRAY:
+      {
+        JsonArray *array = json_node_get_array (node);
+
+        for (guint i = 0; i < json_array_get_length (array); i++)
+          replace_non_finite (json_array_get_element (array, i));
+      }
+      break;
+    case JSON_NODE_VALUE:
+      if (json_node_get_value_type (node) == G_TYPE_DOUBLE
+          && !isfinite (json_node_get_double (node)))
+        json_node_init_null (node);
+      break;
+    case JSON_NODE_NULL:
+    default:
+      break;
+    }
+}
+
 static void
 set_json (SoupServerMessage *msg,
           JsonNode          *node)
 {
   gsize length;
-  char *text = json_to_string (node, FALSE);
+  char *text;
+
+  replace_non_finite (node);
+  text = json_to_string (node, FALSE);
 
   length = strlen (text);
   soup_server_message_set_status (msg, SOUP_STATUS_OK, NULL);
   soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_TAKE, text, length);
+}
+
+/* A body that could not be read: its message is the answer. */
+static void
+set_request_error (SoupServerMessage *msg,
+                   const GError      *error)
+{
+  gboolean too_large = g_error_matches (error, OMS_COLDCHAIN_REQUEST_ERROR,
+                                        OMS_COLDCHAIN_REQUEST_ERROR_TOO_LARGE);
+
+  g_debug ("Refused a request body: %s", error->message);
+  set_text (msg, too_large ? SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE : SOUP_STATUS_BAD_REQUEST,
+            error->message);
+}
+
+/* A refusal that passes: @status, with Retry-After. */
+static void
+set_retry_later (SoupServerMessage *msg,
+                 guint              status,
+                 guint              seconds,
+                 const char        *text)
+{
+  g_autofree char *value = g_strdup_printf ("%u", seconds);
+
+  soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Retry-After",
+                                value);
+  set_text (msg, status, text);
+  if (status == STATUS_TOO_MANY_REQUESTS)
+    soup_server_message_set_status (msg, status, "Too Many Requests");
+}
+
+/* 503: too busy for now, @what said before when to come back. */
+static void
+set_busy (SoupServerMessage *msg,
+          const char        *what)
+{
+  g_autofree char *text = g_strdup_printf ("%s Try again in %u seconds.", what,
+                                           OMS_COLDCHAIN_BUSY_RETRY_SECONDS);
+
+  set_retry_later (msg, SOUP_STATUS_SERVICE_UNAVAILABLE, OMS_COLDCHAIN_BUSY_RETRY_SECONDS, text);
 }
 
 /* AuthError's {:#?} as Open mSupply's handlers answer a refused cookie. */
@@ -424,13 +548,23 @@ oms_coldchain_server_verify_cb (GObject      *object,
   g_autofree char *token = NULL;
   g_autofree char *cookie = NULL;
   static const char success[] = "{ \"success\": true }";
+  gboolean secure;
 
-  if (!oms_coldchain_accounts_verify_finish (OMS_STORE (object), result, &error))
+  gboolean verified = oms_coldchain_accounts_verify_finish (OMS_STORE (object), result, &error);
+
+  self->n_checking--;
+  oms_coldchain_throttle_record (self->throttle, pending->address, pending->username,
+                                 verified ? OMS_COLDCHAIN_LOGIN_SUCCEEDED
+                                 : error != NULL ? OMS_COLDCHAIN_LOGIN_UNDECIDED
+                                 : OMS_COLDCHAIN_LOGIN_FAILED);
+
+  if (!verified)
     {
       if (error != NULL)
         g_debug ("Cannot check a cold chain login: %s", error->message);
       else
-        g_debug ("Cold chain login refused for “%s”", pending->username);
+        g_debug ("Cold chain login refused for “%s” from %s", pending->username,
+                 pending->address);
       login_fail (pending);
       return;
     }
@@ -449,8 +583,11 @@ oms_coldchain_server_verify_cb (GObject      *object,
       return;
     }
 
-  cookie = g_strdup_printf ("%s=%s; Path=%s; HttpOnly", COOKIE_NAME, token,
-                            OMS_COLDCHAIN_BASE_PATH);
+  /* Served over HTTPS, the token must never travel in the clear afterwards. */
+  secure = g_strcmp0 (g_uri_get_scheme (soup_server_message_get_uri (pending->msg)),
+                      "https") == 0;
+  cookie = g_strdup_printf ("%s=%s; Path=%s; HttpOnly%s", COOKIE_NAME, token,
+                            OMS_COLDCHAIN_BASE_PATH, secure ? "; Secure" : "");
   soup_message_headers_append (soup_server_message_get_response_headers (pending->msg),
                                "Set-Cookie", cookie);
   soup_server_message_set_status (pending->msg, SOUP_STATUS_OK, NULL);
@@ -461,64 +598,6 @@ oms_coldchain_server_verify_cb (GObject      *object,
   pending_respond (pending);
 }
 
-static gboolean
-read_login (GBytes  *body,
-            char   **username,
-            char   **password,
-            char   **wire_error)
-{
-  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
-  g_autoptr(GError) error = NULL;
-  const char *names[] = { "username", "password" };
-  char **out[] = { username, password };
-  gsize length;
-  const char *data = g_bytes_get_data (body, &length);
-  JsonNode *root;
-  JsonObject *object;
-
-  if (length == 0)
-    {
-      *wire_error = g_strdup ("Json deserialize error: EOF while parsing a value at line 1 "
-                              "column 0");
-      return FALSE;
-    }
-
-  if (!json_parser_load_from_data (parser, data, (gssize) length, &error))
-    {
-      *wire_error = g_strdup_printf ("Json deserialize error: %s", error->message);
-      return FALSE;
-    }
-
-  root = json_parser_get_root (parser);
-  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
-    {
-      *wire_error = g_strdup ("Json deserialize error: invalid type, expected struct "
-                              "LoginRequest");
-      return FALSE;
-    }
-
-  object = json_node_get_object (root);
-  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
-    {
-      JsonNode *node = json_object_get_member (object, names[i]);
-
-      if (node == NULL)
-        {
-          *wire_error = g_strdup_printf ("Json deserialize error: missing field `%s`", names[i]);
-          return FALSE;
-        }
-      if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
-        {
-          *wire_error = g_strdup_printf ("Json deserialize error: invalid type for `%s`, "
-                                         "expected a string", names[i]);
-          return FALSE;
-        }
-      *out[i] = g_strdup (json_node_get_string (node));
-    }
-
-  return TRUE;
-}
-
 static void
 handle_login (OmsColdchainServer *self,
               SoupServerMessage  *msg,
@@ -526,18 +605,48 @@ handle_login (OmsColdchainServer *self,
 {
   g_autofree char *username = NULL;
   g_autofree char *password = NULL;
-  g_autofree char *wire_error = NULL;
+  g_autoptr(GError) error = NULL;
+  gsize length;
+  const char *data = g_bytes_get_data (body, &length);
   Pending *pending;
 
-  if (!read_login (body, &username, &password, &wire_error))
+  const char *address = soup_server_message_get_remote_host (msg);
+  g_autofree char *text = NULL;
+  guint retry_after;
+
+  if (!oms_coldchain_request_parse_login (data, length, &username, &password, &error))
     {
-      set_text (msg, SOUP_STATUS_BAD_REQUEST, wire_error);
+      set_request_error (msg, error);
       return;
     }
 
+  /* Each check keeps a core busy for a while: past a few at once, phones come back later. */
+  if (self->n_checking >= OMS_COLDCHAIN_MAX_LOGIN_CHECKS)
+    {
+      retry_after = oms_coldchain_throttle_get_attempt_seconds (self->throttle);
+      text = g_strdup_printf ("The server is busy checking other logins. Try again in %u "
+                              "seconds.", retry_after);
+      set_retry_later (msg, SOUP_STATUS_SERVICE_UNAVAILABLE, retry_after, text);
+      return;
+    }
+
+  if (address == NULL)
+    address = "unknown";
+  if (!oms_coldchain_throttle_admit (self->throttle, address, username, &retry_after))
+    {
+      g_debug ("Cold chain login for “%s” from %s throttled for %u s", username, address,
+               retry_after);
+      text = g_strdup_printf ("Too many failed logins from this device. Try again in %u "
+                              "seconds.", retry_after);
+      set_retry_later (msg, STATUS_TOO_MANY_REQUESTS, retry_after, text);
+      return;
+    }
+
+  self->n_checking++;
   pending = g_new0 (Pending, 1);
   pending->self = g_object_ref (self);
   pending->msg = g_object_ref (msg);
+  pending->address = g_strdup (address);
   pending->username = g_strdup (username);
   pending->started = g_get_monotonic_time ();
   pending->finished_id = g_signal_connect (msg, "finished", G_CALLBACK (pending_finished_cb),
@@ -568,8 +677,8 @@ emit_accepted (OmsColdchainServer        *self,
                    written->temperature_logs);
 }
 
-/* The records are written by a worker on a connection of its own: while the integrator
- * holds the store's write lock, waiting for it here would freeze the window.
+/* The records are written by a worker thread on a connection of its own: while the
+ * integrator holds the store's write lock, waiting for it here would freeze the window.
  */
 typedef struct
 {
@@ -581,6 +690,7 @@ typedef struct
   OmsColdchainWritten  written;
   JsonNode            *response;
   char                *wire_error;
+  gsize                body_length;
 } Upsert;
 
 static void
@@ -597,27 +707,32 @@ upsert_free (gpointer user_data)
   g_free (upsert);
 }
 
+/* In the writer thread, one upload at a time: concurrent writers only wait for each other's
+ * locks (and gave "database is locked" under load), and one connection is opened once.
+ */
 static void
-upsert_thread (GTask        *task,
-               gpointer      source_object,
-               gpointer      task_data,
-               GCancellable *cancellable)
+write_upload (gpointer data,
+              gpointer user_data)
 {
-  Upsert *upsert = task_data;
-  g_autoptr(OmsStore) store = NULL;
+  GTask *task = data;
+  OmsColdchainServer *self = user_data;
+  Upsert *upsert = g_task_get_task_data (task);
   g_autoptr(GError) error = NULL;
 
   oms_background_thread_enter ();
 
-  store = oms_store_open (oms_store_get_data_dir (upsert->self->store), &error);
-  if (store == NULL)
+  if (self->writer_store == NULL)
+    self->writer_store = oms_store_open (oms_store_get_data_dir (self->store), &error);
+
+  if (self->writer_store == NULL)
     upsert->wire_error = g_strdup (error->message);
   else
-    upsert->response = _oms_coldchain_records_upsert (upsert->kind, store, upsert->store_id,
-                                                      upsert->items, &upsert->written,
-                                                      &upsert->wire_error);
+    upsert->response = _oms_coldchain_records_upsert (upsert->kind, self->writer_store,
+                                                      upsert->store_id, upsert->items,
+                                                      &upsert->written, &upsert->wire_error);
 
   g_task_return_boolean (task, TRUE);
+  g_object_unref (task);
 }
 
 static void
@@ -627,6 +742,9 @@ upsert_done_cb (GObject      *object,
 {
   Upsert *upsert = g_task_get_task_data (G_TASK (result));
   OmsColdchainServer *self = upsert->self;
+
+  self->n_uploads--;
+  self->queued_bytes -= upsert->body_length;
 
   /* The rows were written through another connection: tell this one's listeners (the Sync
    * badge, the Cold chain page).
@@ -656,7 +774,8 @@ upsert_in_thread (OmsColdchainServer *self,
                   SoupServerMessage  *msg,
                   OmsColdchainKind    kind,
                   char               *store_id,
-                  GPtrArray          *items)
+                  GPtrArray          *items,
+                  gsize               body_length)
 {
   g_autoptr(GTask) task = g_task_new (NULL, NULL, upsert_done_cb, NULL);
   Upsert *upsert = g_new0 (Upsert, 1);
@@ -669,8 +788,11 @@ upsert_in_thread (OmsColdchainServer *self,
   g_task_set_source_tag (task, upsert_in_thread);
   g_task_set_task_data (task, upsert, upsert_free);
 
+  upsert->body_length = body_length;
+  self->n_uploads++;
+  self->queued_bytes += body_length;
   soup_server_message_pause (msg);
-  g_task_run_in_thread (task, upsert_thread);
+  g_thread_pool_push (self->writer, g_steal_pointer (&task), NULL);
 }
 
 static void
@@ -680,6 +802,7 @@ handle_upload (OmsColdchainServer *self,
                GBytes             *body)
 {
   g_autoptr(GPtrArray) items = NULL;
+  g_autoptr(GError) error = NULL;
   g_autofree char *wire_error = NULL;
   g_autofree char *store_id = NULL;
   g_autofree char *username = NULL;
@@ -687,11 +810,23 @@ handle_upload (OmsColdchainServer *self,
   gsize length;
   const char *data = g_bytes_get_data (body, &length);
 
-  /* The order of Open mSupply's extractors: the body is read before the cookie is checked. */
-  items = _oms_coldchain_records_parse (kind, data, length, &wire_error);
+  /* Uploads are written one at a time: past a queue of them (its parsed records take about
+   * ten times their body's size), phones come back later.
+   */
+  if (self->n_uploads >= OMS_COLDCHAIN_MAX_QUEUED_UPLOADS
+      || (self->n_uploads > 0 && self->queued_bytes + length > OMS_COLDCHAIN_MAX_QUEUED_BYTES))
+    {
+      set_busy (msg, "The server is busy writing other uploads.");
+      return;
+    }
+
+  /* The order of Open mSupply's extractors, after the session checked with the headers: the
+   * body is read before the cookie is checked again.
+   */
+  items = oms_coldchain_request_parse_records (kind, data, length, &error);
   if (items == NULL)
     {
-      set_text (msg, SOUP_STATUS_BAD_REQUEST, wire_error);
+      set_request_error (msg, error);
       return;
     }
 
@@ -713,7 +848,8 @@ handle_upload (OmsColdchainServer *self,
       return;
     }
 
-  upsert_in_thread (self, msg, kind, g_steal_pointer (&store_id), g_steal_pointer (&items));
+  upsert_in_thread (self, msg, kind, g_steal_pointer (&store_id), g_steal_pointer (&items),
+                    length);
 }
 
 /*
@@ -727,14 +863,91 @@ body_got_chunk_cb (SoupServerMessage *msg,
 {
   gsize size = g_bytes_get_size (chunk);
 
-  /* Past the limit the rest is counted and dropped; the handler answers 413. */
+  /* Past the limit, or past what all bodies together may hold, the rest is counted and
+   * dropped; the handler answers 413 or 503.
+   */
   body->received += size;
-  if (body->received <= body->limit)
-    g_byte_array_append (body->data, g_bytes_get_data (chunk, NULL), (guint) size);
+  if (body->data == NULL)
+    return;
+
+  if (body->received > body->limit)
+    {
+      body_drop (body);
+      return;
+    }
+
+  if (body->budget->used + size > body->budget->limit)
+    {
+      g_debug ("Request bodies hold %" G_GSIZE_FORMAT " bytes: dropping one",
+               body->budget->used);
+      body->over_budget = TRUE;
+      body_drop (body);
+      return;
+    }
+
+  g_byte_array_append (body->data, g_bytes_get_data (chunk, NULL), (guint) size);
+  body->budget->used += size;
 }
 
-/* Bodies are collected here, up to the limit, rather than by libsoup, which would keep
- * whatever size a client sends.
+static void
+request_finished_cb (OmsColdchainServer *self)
+{
+  self->n_requests--;
+}
+
+/* What @path serves: the method it takes (NULL when nothing), whether it is the login, and
+ * the kind of records it uploads.
+ */
+static const char *
+route (const char       *path,
+       gboolean         *login,
+       OmsColdchainKind *kind)
+{
+  static const struct
+  {
+    const char       *path;
+    OmsColdchainKind  kind;
+  } uploads[] = {
+    { OMS_COLDCHAIN_BASE_PATH "/sensor", OMS_COLDCHAIN_KIND_SENSOR },
+    { OMS_COLDCHAIN_BASE_PATH "/temperature-log", OMS_COLDCHAIN_KIND_TEMPERATURE_LOG },
+    { OMS_COLDCHAIN_BASE_PATH "/temperature-breach", OMS_COLDCHAIN_KIND_TEMPERATURE_BREACH },
+  };
+
+  *login = g_str_equal (path, OMS_COLDCHAIN_BASE_PATH "/login");
+  *kind = OMS_COLDCHAIN_KIND_SENSOR;
+  if (*login)
+    return SOUP_METHOD_POST;
+
+  for (guint i = 0; i < G_N_ELEMENTS (uploads); i++)
+    {
+      if (g_str_equal (path, uploads[i].path))
+        {
+          *kind = uploads[i].kind;
+          return SOUP_METHOD_PUT;
+        }
+    }
+
+  return NULL;
+}
+
+/* An answer given before the body is read: the connection closes after it, so the body need
+ * not be read to the end before the next request.
+ */
+static void
+close_after (SoupServerMessage *msg)
+{
+  soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Connection",
+                                "close");
+}
+
+/* Every request's body is collected here, up to its limit, rather than by libsoup, which
+ * would keep whatever size a client sends, on any path; only the routes that take a body
+ * keep any of it. Before a byte of the body is kept, a request is refused when too many are
+ * being handled, when it declares a body larger than its limit, or when it is an upload
+ * without a valid session: no stranger can make the server hold or parse anything but a
+ * login. (Open mSupply reads an upload's body before it checks the cookie; this answers 401
+ * sooner.) libsoup still reads a refused body (HTTP/1.1 has no other way to reach the next
+ * request), but drops it, and a client that sent `Expect: 100-continue` never sends it.
  */
 static void
 early_handler (SoupServer        *server,
@@ -744,11 +957,55 @@ early_handler (SoupServer        *server,
                gpointer           user_data)
 {
   OmsColdchainServer *self = user_data;
-  Body *body = g_new0 (Body, 1);
+  SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
+  goffset declared = soup_message_headers_get_content_length (headers);
+  OmsColdchainKind kind;
+  gboolean login;
+  const char *method = route (path, &login, &kind);
+  gsize limit = login ? MIN (self->body_limit, OMS_COLDCHAIN_LOGIN_BODY_LIMIT)
+                      : self->body_limit;
+  Body *body;
 
-  body->data = g_byte_array_new ();
-  body->limit = MIN (self->body_limit, G_MAXUINT);
   soup_message_body_set_accumulate (soup_server_message_get_request_body (msg), FALSE);
+
+  /* Requests waiting on a password check, a padded failure or the writer hold their
+   * connection; past a number of them, more are turned away at once rather than queued.
+   */
+  self->n_requests++;
+  g_signal_connect_object (msg, "finished", G_CALLBACK (request_finished_cb), self,
+                           G_CONNECT_SWAPPED);
+  if (self->n_requests > OMS_COLDCHAIN_MAX_REQUESTS)
+    {
+      set_busy (msg, "The server is busy.");
+      close_after (msg);
+      return;
+    }
+
+  /* Nothing to keep: the handler answers 404 or 405. */
+  if (method == NULL || g_strcmp0 (soup_server_message_get_method (msg), method) != 0)
+    return;
+
+  if (soup_message_headers_get_encoding (headers) == SOUP_ENCODING_CONTENT_LENGTH
+      && (guint64) declared > limit)
+    {
+      g_autoptr(GError) error = NULL;
+
+      oms_coldchain_request_set_too_large (&error, (gsize) declared, limit);
+      set_request_error (msg, error);
+      close_after (msg);
+      return;
+    }
+
+  if (!login && authenticate (self, msg) == NULL)
+    {
+      close_after (msg);
+      return;
+    }
+
+  body = g_new0 (Body, 1);
+  body->budget = g_rc_box_acquire (self->body_budget);
+  body->data = g_byte_array_new ();
+  body->limit = MIN (limit, G_MAXUINT);
   g_object_set_data_full (G_OBJECT (msg), "oms-coldchain-body", body, (GDestroyNotify) body_free);
   g_signal_connect (msg, "got-chunk", G_CALLBACK (body_got_chunk_cb), body);
 }
@@ -761,68 +1018,55 @@ request_handler (SoupServer        *server,
                  gpointer           user_data)
 {
   OmsColdchainServer *self = user_data;
-  const char *method = soup_server_message_get_method (msg);
   Body *body = g_object_get_data (G_OBJECT (msg), "oms-coldchain-body");
   g_autoptr(GBytes) bytes = NULL;
-  const char *expected_method = NULL;
-  OmsColdchainKind kind = OMS_COLDCHAIN_KIND_SENSOR;
-  gboolean login = FALSE;
+  OmsColdchainKind kind;
+  gboolean login;
+  const char *method = route (path, &login, &kind);
+  gsize held;
 
-  if (g_str_equal (path, OMS_COLDCHAIN_BASE_PATH "/login"))
-    {
-      expected_method = SOUP_METHOD_POST;
-      login = TRUE;
-    }
-  else if (g_str_equal (path, OMS_COLDCHAIN_BASE_PATH "/sensor"))
-    {
-      expected_method = SOUP_METHOD_PUT;
-      kind = OMS_COLDCHAIN_KIND_SENSOR;
-    }
-  else if (g_str_equal (path, OMS_COLDCHAIN_BASE_PATH "/temperature-log"))
-    {
-      expected_method = SOUP_METHOD_PUT;
-      kind = OMS_COLDCHAIN_KIND_TEMPERATURE_LOG;
-    }
-  else if (g_str_equal (path, OMS_COLDCHAIN_BASE_PATH "/temperature-breach"))
-    {
-      expected_method = SOUP_METHOD_PUT;
-      kind = OMS_COLDCHAIN_KIND_TEMPERATURE_BREACH;
-    }
-
-  if (expected_method == NULL)
+  if (method == NULL)
     {
       soup_server_message_set_status (msg, SOUP_STATUS_NOT_FOUND, NULL);
       return;
     }
 
-  if (!g_str_equal (method, expected_method))
+  if (!g_str_equal (soup_server_message_get_method (msg), method))
     {
       soup_server_message_set_status (msg, SOUP_STATUS_METHOD_NOT_ALLOWED, NULL);
       soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Allow",
-                                    expected_method);
+                                    method);
       return;
     }
 
-  if (body != NULL && body->received > self->body_limit)
+  g_assert (body != NULL);
+
+  /* A body sent in chunks, whose size was not declared. */
+  if (body->received > body->limit)
     {
-      g_autofree char *text = g_strdup_printf ("JSON payload (%" G_GSIZE_FORMAT " bytes) is "
-                                               "larger than allowed (limit: %" G_GSIZE_FORMAT
-                                               " bytes).", body->received, self->body_limit);
+      g_autoptr(GError) error = NULL;
 
-      g_debug ("Refused a %" G_GSIZE_FORMAT "-byte body on %s", body->received, path);
-      set_text (msg, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE, text);
+      oms_coldchain_request_set_too_large (&error, body->received, body->limit);
+      set_request_error (msg, error);
       return;
     }
 
-  if (body != NULL)
-    bytes = g_bytes_new (body->data->data, body->data->len);
-  else
-    bytes = g_bytes_new_static ("", 0);
+  if (body->over_budget)
+    {
+      set_busy (msg, "The server is busy receiving other uploads.");
+      return;
+    }
+
+  /* The bytes stay counted against the budget until they are parsed. */
+  held = body->data->len;
+  bytes = g_byte_array_free_to_bytes (g_steal_pointer (&body->data));
 
   if (login)
     handle_login (self, msg, bytes);
   else
     handle_upload (self, msg, kind, bytes);
+
+  body->budget->used -= held;
 }
 
 /*
@@ -845,8 +1089,13 @@ oms_coldchain_server_finalize (GObject *object)
 {
   OmsColdchainServer *self = OMS_COLDCHAIN_SERVER (object);
 
+  /* Each queued upload holds the server, so the writer is idle by now. */
+  g_thread_pool_free (self->writer, FALSE, TRUE);
+  g_clear_object (&self->writer_store);
+  g_clear_pointer (&self->body_budget, g_rc_box_release);
   g_clear_pointer (&self->sessions, g_hash_table_unref);
   g_clear_pointer (&self->pending, g_ptr_array_unref);
+  g_clear_object (&self->throttle);
   g_clear_pointer (&self->last_device_time, g_date_time_unref);
   g_clear_pointer (&self->listen_address, g_free);
   g_clear_pointer (&self->last_device, g_free);
@@ -998,6 +1247,16 @@ oms_coldchain_server_class_init (OmsColdchainServerClass *klass)
                   G_TYPE_NONE, 2, G_TYPE_STRING, G_TYPE_UINT);
 }
 
+/* A login refused because as many attempts as may still fail are being checked waits for
+ * their padded answers.
+ */
+static void
+update_attempt_seconds (OmsColdchainServer *self)
+{
+  oms_coldchain_throttle_set_attempt_seconds (self->throttle,
+                                              (self->login_failure_delay_ms + 999) / 1000 + 1);
+}
+
 static void
 oms_coldchain_server_init (OmsColdchainServer *self)
 {
@@ -1007,7 +1266,12 @@ oms_coldchain_server_init (OmsColdchainServer *self)
   self->port = OMS_COLDCHAIN_DEFAULT_PORT;
   self->use_https = TRUE;
   self->login_failure_delay_ms = OMS_COLDCHAIN_LOGIN_FAILURE_MS;
-  self->body_limit = OMS_COLDCHAIN_BODY_LIMIT;
+  self->throttle = oms_coldchain_throttle_new ();
+  update_attempt_seconds (self);
+  self->writer = g_thread_pool_new (write_upload, self, 1, FALSE, NULL);
+  self->body_budget = g_rc_box_new0 (BodyBudget);
+  self->body_budget->limit = OMS_COLDCHAIN_BODY_BUDGET;
+  self->body_limit = OMS_JSON_GATE_MAX_COLDCHAIN_REQUEST_BYTES;
 }
 
 /**
@@ -1139,17 +1403,33 @@ oms_coldchain_server_start (OmsColdchainServer  *self,
                             GError             **error)
 {
   g_autoptr(SoupServer) server = NULL;
+  g_autoptr(OmsColdchainListener) listener = NULL;
   g_autoptr(GTlsCertificate) certificate = NULL;
+  g_autoptr(GInetAddress) first = NULL;
+  g_autoptr(GInetAddress) second = NULL;
   g_autoptr(GError) local_error = NULL;
   g_autofree char *server_header = NULL;
-  SoupServerListenOptions options = 0;
-  GSList *uris;
-  gboolean ok;
 
   g_return_val_if_fail (OMS_IS_COLDCHAIN_SERVER (self), FALSE);
 
   if (self->server != NULL)
     return TRUE;
+
+  if (self->listen_address != NULL)
+    {
+      first = g_inet_address_new_from_string (self->listen_address);
+      if (first == NULL)
+        {
+          g_set_error (error, OMS_COLDCHAIN_SERVER_ERROR, OMS_COLDCHAIN_SERVER_ERROR_LISTEN,
+                       _("“%s” is not an IP address to listen on."), self->listen_address);
+          return FALSE;
+        }
+    }
+  else
+    {
+      first = g_inet_address_new_any (G_SOCKET_FAMILY_IPV4);
+      second = g_inet_address_new_any (G_SOCKET_FAMILY_IPV6);
+    }
 
   g_clear_pointer (&self->lan_addresses, g_strfreev);
   self->lan_addresses = oms_lan_address_list ();
@@ -1165,42 +1445,24 @@ oms_coldchain_server_start (OmsColdchainServer  *self,
                                OMS_COLDCHAIN_SERVER_ERROR_CERTIFICATE, local_error->message);
           return FALSE;
         }
-      options |= SOUP_SERVER_LISTEN_HTTPS;
     }
 
+  /* The listener accepts the connections and does TLS; the SoupServer speaks HTTP on them. */
   server_header = g_strdup_printf ("omsync/%s ", PACKAGE_VERSION);
-  server = soup_server_new ("server-header", server_header,
-                            "tls-certificate", certificate,
-                            NULL);
-  soup_server_add_early_handler (server, OMS_COLDCHAIN_BASE_PATH, early_handler, self, NULL);
-  soup_server_add_handler (server, OMS_COLDCHAIN_BASE_PATH, request_handler, self, NULL);
+  server = soup_server_new ("server-header", server_header, NULL);
+  /* On every path, so that no body escapes the limit. */
+  soup_server_add_early_handler (server, NULL, early_handler, self, NULL);
+  soup_server_add_handler (server, NULL, request_handler, self, NULL);
 
-  if (self->listen_address != NULL)
-    {
-      g_autoptr(GSocketAddress) address = g_inet_socket_address_new_from_string (
-        self->listen_address, self->port);
-
-      if (address == NULL)
-        {
-          g_set_error (error, OMS_COLDCHAIN_SERVER_ERROR, OMS_COLDCHAIN_SERVER_ERROR_LISTEN,
-                       _("“%s” is not an IP address to listen on."), self->listen_address);
-          return FALSE;
-        }
-      ok = soup_server_listen (server, address, options, &local_error);
-    }
-  else
-    {
-      ok = soup_server_listen_all (server, self->port, options, &local_error);
-    }
-
-  if (!ok)
+  listener = oms_coldchain_listener_new (server, certificate);
+  if (self->max_connections > 0)
+    _oms_coldchain_listener_set_limits (listener, self->max_connections, self->idle_seconds);
+  if (!oms_coldchain_listener_listen (listener, first, second, self->port, &local_error))
     return listen_error (self, local_error, error);
 
-  uris = soup_server_get_uris (server);
-  self->bound_port = uris != NULL ? (guint) g_uri_get_port (uris->data) : self->port;
-  g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
-
+  self->bound_port = oms_coldchain_listener_get_port (listener);
   self->server = g_steal_pointer (&server);
+  self->listener = g_steal_pointer (&listener);
   g_debug ("Cold chain server listening on port %u (%s)", self->bound_port,
            self->use_https ? "https" : "http");
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RUNNING]);
@@ -1221,6 +1483,8 @@ oms_coldchain_server_stop (OmsColdchainServer *self)
   if (self->server == NULL)
     return;
 
+  oms_coldchain_listener_close (self->listener);
+  g_clear_object (&self->listener);
   soup_server_disconnect (self->server);
   g_clear_object (&self->server);
   self->bound_port = 0;
@@ -1340,6 +1604,19 @@ oms_coldchain_server_dup_certificate_path (OmsColdchainServer *self)
                            NULL);
 }
 
+/**
+ * oms_coldchain_server_get_throttle:
+ *
+ * Returns: (transfer none): what slows down password guessing, with its failed logins
+ */
+OmsColdchainThrottle *
+oms_coldchain_server_get_throttle (OmsColdchainServer *self)
+{
+  g_return_val_if_fail (OMS_IS_COLDCHAIN_SERVER (self), NULL);
+
+  return self->throttle;
+}
+
 const char *
 oms_coldchain_server_get_last_device (OmsColdchainServer *self)
 {
@@ -1368,6 +1645,7 @@ _oms_coldchain_server_set_login_failure_delay (OmsColdchainServer *self,
   g_return_if_fail (OMS_IS_COLDCHAIN_SERVER (self));
 
   self->login_failure_delay_ms = milliseconds;
+  update_attempt_seconds (self);
 }
 
 void
@@ -1377,6 +1655,43 @@ _oms_coldchain_server_set_body_limit (OmsColdchainServer *self,
   g_return_if_fail (OMS_IS_COLDCHAIN_SERVER (self));
 
   self->body_limit = limit;
+}
+
+void
+_oms_coldchain_server_set_body_budget (OmsColdchainServer *self,
+                                       gsize               limit)
+{
+  g_return_if_fail (OMS_IS_COLDCHAIN_SERVER (self));
+
+  self->body_budget->limit = limit;
+}
+
+gsize
+_oms_coldchain_server_get_body_budget_used (OmsColdchainServer *self)
+{
+  g_return_val_if_fail (OMS_IS_COLDCHAIN_SERVER (self), 0);
+
+  return self->body_budget->used;
+}
+
+guint
+_oms_coldchain_server_get_n_connections (OmsColdchainServer *self)
+{
+  g_return_val_if_fail (OMS_IS_COLDCHAIN_SERVER (self), 0);
+
+  return self->listener != NULL ? oms_coldchain_listener_get_n_connections (self->listener) : 0;
+}
+
+/* From the next start. */
+void
+_oms_coldchain_server_set_connection_limits (OmsColdchainServer *self,
+                                             guint               max_connections,
+                                             guint               idle_seconds)
+{
+  g_return_if_fail (OMS_IS_COLDCHAIN_SERVER (self));
+
+  self->max_connections = max_connections;
+  self->idle_seconds = idle_seconds;
 }
 
 void

@@ -8,6 +8,7 @@
 
 #include <gio/gio.h>
 
+#include "oms-coldchain-throttle.h"
 #include "oms-coldchain-url.h"
 #include "oms-store.h"
 
@@ -15,9 +16,25 @@ G_BEGIN_DECLS
 
 /* The port and scheme come from OMS_KV_COLDCHAIN_PORT and OMS_KV_COLDCHAIN_HTTP. */
 #define OMS_COLDCHAIN_BASE_PATH          "/coldchain/v1"
-#define OMS_COLDCHAIN_BODY_LIMIT         (10 * 1024 * 1024)
 #define OMS_COLDCHAIN_SESSION_SECONDS    (60 * 60)
 #define OMS_COLDCHAIN_LOGIN_FAILURE_MS   6000
+/* Passwords hashed at once; more logins are answered 503 until one is done. */
+#define OMS_COLDCHAIN_MAX_LOGIN_CHECKS   16
+/* A login's body: a username and a password. */
+#define OMS_COLDCHAIN_LOGIN_BODY_LIMIT   (1024 * 1024)
+/* Request bodies held at once while they arrive; past it, 503. */
+#define OMS_COLDCHAIN_BODY_BUDGET        (32 * 1024 * 1024)
+/* Uploads waiting for the writer, and the size of their bodies (one larger body is still
+ * taken alone); more are answered 503.
+ */
+#define OMS_COLDCHAIN_MAX_QUEUED_UPLOADS 32
+#define OMS_COLDCHAIN_MAX_QUEUED_BYTES   (4 * 1024 * 1024)
+/* Requests being handled at once (a padded failure holds one for seconds); more are answered
+ * 503 at once.
+ */
+#define OMS_COLDCHAIN_MAX_REQUESTS       128
+/* The Retry-After of a 503 when too busy. */
+#define OMS_COLDCHAIN_BUSY_RETRY_SECONDS 10
 
 #define OMS_COLDCHAIN_SERVER_ERROR (oms_coldchain_server_error_quark ())
 
@@ -54,6 +71,7 @@ char               *oms_coldchain_server_dup_url           (OmsColdchainServer  
 char              **oms_coldchain_server_dup_urls          (OmsColdchainServer  *self);
 char               *oms_coldchain_server_dup_loopback_url  (OmsColdchainServer  *self);
 char               *oms_coldchain_server_dup_certificate_path (OmsColdchainServer *self);
+OmsColdchainThrottle *oms_coldchain_server_get_throttle   (OmsColdchainServer  *self);
 const char         *oms_coldchain_server_get_last_device   (OmsColdchainServer  *self);
 GDateTime          *oms_coldchain_server_get_last_device_time (OmsColdchainServer *self);
 
