@@ -85,6 +85,29 @@ test_gate_closers_cannot_hide_depth (void)
   g_assert_false (oms_json_gate_check (body->str, body->len, G_MAXSIZE, NULL));
 }
 
+/* json-glib 1.6 reads `{…}{…}` as its first object and leaks the second. */
+static void
+test_gate_refuses_several_values (void)
+{
+  static const char *const several[] = {
+    "{\"a\":1}{\"b\":2}", "[1][2]", "{} []", "\"a\"{}", "1\n[]", "var a = {}",
+    "\xef\xbb\xbf{}{}",
+  };
+  static const char *const one[] = {
+    "{\"a\":[{},{}],\"b\":{}}", "  \r\n\t[{}]\n", "\"{}{}\"", "\xef\xbb\xbf{}", "{} ", "",
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (several); i++)
+    {
+      g_autoptr(GError) error = NULL;
+
+      g_assert_false (oms_json_gate_check (several[i], strlen (several[i]), G_MAXSIZE, &error));
+      g_assert_error (error, OMS_JSON_GATE_ERROR, OMS_JSON_GATE_ERROR_SEVERAL_VALUES);
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (one); i++)
+    g_assert_true (oms_json_gate_check (one[i], strlen (one[i]), G_MAXSIZE, NULL));
+}
+
 static void
 test_gate_refuses_large_bodies (void)
 {
@@ -138,6 +161,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/oms/json-gate/ignores-strings", test_gate_ignores_strings);
   g_test_add_func ("/oms/json-gate/closers-cannot-hide-depth",
                    test_gate_closers_cannot_hide_depth);
+  g_test_add_func ("/oms/json-gate/refuses-several-values", test_gate_refuses_several_values);
   g_test_add_func ("/oms/json-gate/refuses-large-bodies", test_gate_refuses_large_bodies);
   g_test_add_func ("/oms/json-gate/passes-fixtures", test_gate_passes_fixtures);
 

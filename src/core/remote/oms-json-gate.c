@@ -8,26 +8,51 @@
 
 #include "config.h"
 
+#include <string.h>
+
 #include <glib/gi18n.h>
 
 #include "oms-json-gate.h"
 
 G_DEFINE_QUARK (oms-json-gate-error-quark, oms_json_gate_error)
 
-/* Deepest nesting of arrays and objects in @data, counted outside strings. It does not check
- * the grammar (the parser behind the gate does): a stray `]` never lowers the count below zero,
- * so no input can hide depth behind unbalanced closers. Stops counting once past the limit.
+typedef struct
+{
+  gsize    deepest;        /* the deepest nesting of arrays and objects */
+  gboolean several_values; /* an array or object begins after a top-level value */
+} Scan;
+
+static inline gboolean
+is_json_space (char c)
+{
+  return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+/* One pass over @data. Outside strings it counts the nesting; it does not check the grammar
+ * (the parser behind the gate does): a stray `]` never lowers the count below zero, so no input
+ * can hide depth behind unbalanced closers. Stops once deeper than @stop_after.
+ *
+ * It also marks a second value: json-glib 1.6 accepts `{…}{…}`, reads the first and leaks the
+ * second, where Open mSupply refuses the text.
  */
-static gsize
-scan_depth (const char *data,
-            gsize       length,
-            gsize       stop_after)
+static void
+scan (const char *data,
+      gsize       length,
+      gsize       stop_after,
+      Scan       *out)
 {
   gsize depth = 0;
-  gsize deepest = 0;
   gboolean in_string = FALSE;
+  gboolean seen_value = FALSE;
+  gsize i = 0;
 
-  for (gsize i = 0; i < length; i++)
+  memset (out, 0, sizeof *out);
+
+  /* json-glib skips a UTF-8 byte order mark at the start. */
+  if (length >= 3 && memcmp (data, "\xef\xbb\xbf", 3) == 0)
+    i = 3;
+
+  for (; i < length; i++)
     {
       char c = data[i];
 
@@ -40,6 +65,13 @@ scan_depth (const char *data,
           continue;
         }
 
+      if (depth == 0 && !is_json_space (c))
+        {
+          if (seen_value && (c == '[' || c == '{'))
+            out->several_values = TRUE;
+          seen_value = TRUE;
+        }
+
       switch (c)
         {
         case '"':
@@ -48,11 +80,11 @@ scan_depth (const char *data,
         case '[':
         case '{':
           depth++;
-          if (depth > deepest)
+          if (depth > out->deepest)
             {
-              deepest = depth;
-              if (deepest > stop_after)
-                return deepest;
+              out->deepest = depth;
+              if (out->deepest > stop_after)
+                return;
             }
           break;
         case ']':
@@ -64,8 +96,6 @@ scan_depth (const char *data,
           break;
         }
     }
-
-  return deepest;
 }
 
 /**
@@ -79,9 +109,12 @@ gsize
 oms_json_gate_depth (const char *data,
                      gsize       length)
 {
+  Scan result;
+
   g_return_val_if_fail (data != NULL || length == 0, 0);
 
-  return scan_depth (data, length, G_MAXSIZE);
+  scan (data, length, G_MAXSIZE, &result);
+  return result.deepest;
 }
 
 /**
@@ -91,8 +124,9 @@ oms_json_gate_depth (const char *data,
  * @max_bytes: the largest body this reader takes
  * @error: return location for an %OMS_JSON_GATE_ERROR
  *
- * Lets a body through to a JSON parser only if it is at most @max_bytes long and nests at most
- * %OMS_JSON_GATE_MAX_DEPTH levels deep. Runs in one pass with constant stack.
+ * Lets a body through to a JSON parser only if it is at most @max_bytes long, nests at most
+ * %OMS_JSON_GATE_MAX_DEPTH levels deep and holds one value. Runs in one pass with constant
+ * stack.
  *
  * Returns: %TRUE if @data may be parsed
  */
@@ -102,6 +136,8 @@ oms_json_gate_check (const char  *data,
                      gsize        max_bytes,
                      GError     **error)
 {
+  Scan result;
+
   g_return_val_if_fail (data != NULL || length == 0, FALSE);
 
   if (length > max_bytes)
@@ -115,11 +151,18 @@ oms_json_gate_check (const char  *data,
       return FALSE;
     }
 
-  if (scan_depth (data, length, OMS_JSON_GATE_MAX_DEPTH) > OMS_JSON_GATE_MAX_DEPTH)
+  scan (data, length, OMS_JSON_GATE_MAX_DEPTH, &result);
+  if (result.deepest > OMS_JSON_GATE_MAX_DEPTH)
     {
       g_set_error (error, OMS_JSON_GATE_ERROR, OMS_JSON_GATE_ERROR_TOO_DEEP,
                    _("the body nests arrays and objects more than %d levels deep"),
                    OMS_JSON_GATE_MAX_DEPTH);
+      return FALSE;
+    }
+  if (result.several_values)
+    {
+      g_set_error_literal (error, OMS_JSON_GATE_ERROR, OMS_JSON_GATE_ERROR_SEVERAL_VALUES,
+                           _("the body holds more than one JSON value"));
       return FALSE;
     }
 
