@@ -20,6 +20,7 @@ typedef struct
 {
   gsize    deepest;        /* the deepest nesting of arrays and objects */
   gboolean several_values; /* an array or object begins after a top-level value */
+  gboolean bad_escape;     /* an escape JSON does not have, or half a UTF-16 pair */
 } Scan;
 
 static inline gboolean
@@ -28,12 +29,59 @@ is_json_space (char c)
   return c == ' ' || c == '\t' || c == '\n' || c == '\r';
 }
 
+/* The UTF-16 code unit of the `\uXXXX` at @p (the backslash), or -1 when it is not one. */
+static int
+utf16_escape (const char *p,
+              const char *end)
+{
+  int unit = 0;
+
+  if (end - p < 6 || p[0] != '\\' || p[1] != 'u')
+    return -1;
+
+  for (int k = 2; k < 6; k++)
+    {
+      int digit = g_ascii_xdigit_value (p[k]);
+
+      if (digit < 0)
+        return -1;
+      unit = unit * 16 + digit;
+    }
+
+  return unit;
+}
+
+/* How many bytes the escape at @p (the backslash) takes, or 0 when JSON has no such escape or
+ * it is half a surrogate pair.
+ */
+static gsize
+escape_length (const char *p,
+               const char *end)
+{
+  int unit;
+  int low;
+
+  if (end - p >= 2 && p[1] != '\0' && strchr ("\"\\/bfnrt", p[1]) != NULL)
+    return 2;
+
+  unit = utf16_escape (p, end);
+  if (unit < 0 || (unit >= 0xdc00 && unit <= 0xdfff))
+    return 0;
+  if (unit < 0xd800 || unit > 0xdbff)
+    return 6;
+
+  low = utf16_escape (p + 6, end);
+  return low >= 0xdc00 && low <= 0xdfff ? 12 : 0;
+}
+
 /* One pass over @data. Outside strings it counts the nesting; it does not check the grammar
  * (the parser behind the gate does): a stray `]` never lowers the count below zero, so no input
  * can hide depth behind unbalanced closers. Stops once deeper than @stop_after.
  *
- * It also marks a second value: json-glib 1.6 accepts `{…}{…}`, reads the first and leaks the
- * second, where Open mSupply refuses the text.
+ * Two things json-glib 1.6 reads otherwise than JSON, and differently from Open mSupply, are
+ * marked: a second value (it accepts `{…}{…}`, reads the first and leaks the second), and an
+ * escape JSON does not have (it reads `\101` as `A`) or a lone surrogate (`\ud800` becomes
+ * bytes that are not UTF-8, and the character after it is lost).
  */
 static void
 scan (const char *data,
@@ -59,9 +107,20 @@ scan (const char *data,
       if (in_string)
         {
           if (c == '\\')
-            i++;  /* whatever is escaped cannot end the string */
+            {
+              gsize escape = escape_length (data + i, data + length);
+
+              if (escape == 0)
+                {
+                  out->bad_escape = TRUE;
+                  escape = 2;  /* whatever is escaped cannot end the string */
+                }
+              i += escape - 1;
+            }
           else if (c == '"')
-            in_string = FALSE;
+            {
+              in_string = FALSE;
+            }
           continue;
         }
 
@@ -125,8 +184,8 @@ oms_json_gate_depth (const char *data,
  * @error: return location for an %OMS_JSON_GATE_ERROR
  *
  * Lets a body through to a JSON parser only if it is at most @max_bytes long, nests at most
- * %OMS_JSON_GATE_MAX_DEPTH levels deep and holds one value. Runs in one pass with constant
- * stack.
+ * %OMS_JSON_GATE_MAX_DEPTH levels deep, holds one value, and has only JSON's escapes in its
+ * strings, each `\u` escape a whole character. Runs in one pass with constant stack.
  *
  * Returns: %TRUE if @data may be parsed
  */
@@ -163,6 +222,12 @@ oms_json_gate_check (const char  *data,
     {
       g_set_error_literal (error, OMS_JSON_GATE_ERROR, OMS_JSON_GATE_ERROR_SEVERAL_VALUES,
                            _("the body holds more than one JSON value"));
+      return FALSE;
+    }
+  if (result.bad_escape)
+    {
+      g_set_error_literal (error, OMS_JSON_GATE_ERROR, OMS_JSON_GATE_ERROR_BAD_ESCAPE,
+                           _("the body has an escape in a string that JSON does not allow"));
       return FALSE;
     }
 
