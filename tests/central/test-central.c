@@ -157,6 +157,8 @@ request_full (Fixture    *fixture,
       soup_message_set_request_body_from_bytes (msg, "application/json", bytes);
     }
 
+  /* A reply may be used again: let go of what the last request left in it. */
+  reply_clear (reply);
   memset (reply, 0, sizeof *reply);
   soup_session_send_and_read_async (fixture->session, msg, G_PRIORITY_DEFAULT, NULL, send_cb,
                                     reply);
@@ -1488,6 +1490,8 @@ upload_file (Fixture    *fixture,
   soup_multipart_free (multipart);
   soup_message_set_request_body_from_bytes (msg, NULL, body);
 
+  /* A reply may be used again: let go of what the last request left in it. */
+  reply_clear (reply);
   memset (reply, 0, sizeof *reply);
   soup_session_send_and_read_async (fixture->session, msg, G_PRIORITY_DEFAULT, NULL, send_cb,
                                     reply);

@@ -419,6 +419,7 @@ test_accounts (Fixture       *fixture,
     g_autofree guint8 *salt = g_base64_decode ((const char *) sqlite3_column_text (stmt, 1),
                                                &salt_length);
 
+    g_assert_nonnull (salt);
     g_assert_cmpuint (salt_length, ==, 16);
   }
   g_assert_cmpint (sqlite3_column_int (stmt, 2), >=, 100000);

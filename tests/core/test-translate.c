@@ -889,6 +889,9 @@ test_errors (void)
   g_autofree char *no_id = replace (location, "\"ID\"", "\"X\"");
   g_autofree char *bad_volume = replace (location, "\"Volume\":0", "\"Volume\":\"0\"");
   g_autofree char *null_store = replace (location, "\"store_ID\":\"s\"", "\"store_ID\":null");
+  g_autofree char *two_objects = g_strconcat (location, "{}", NULL);
+  g_autofree char *lone_surrogate = replace (location, "\"code\":\"c\"",
+                                             "\"code\":\"c\\ud800x\"");
   g_autoptr(JsonObject) row = pull_row ("Location", location);
   g_autofree char *table = NULL;
   g_autofree char *record = NULL;
@@ -900,6 +903,10 @@ test_errors (void)
   assert_pull_error ("Location", "[]", OMS_TRANSLATE_ERROR_INVALID_JSON, "Location");
   assert_pull_error ("Location", "null", OMS_TRANSLATE_ERROR_INVALID_JSON, NULL);
   assert_pull_error ("Location", "{\"ID\":", OMS_TRANSLATE_ERROR_INVALID_JSON, NULL);
+  /* json-glib alone would read the first object (and leak the second). */
+  assert_pull_error ("Location", two_objects, OMS_TRANSLATE_ERROR_INVALID_JSON, NULL);
+  /* ... and would read a lone surrogate into text that is not UTF-8, and drop the `x`. */
+  assert_pull_error ("Location", lone_surrogate, OMS_TRANSLATE_ERROR_INVALID_JSON, NULL);
   assert_pull_error ("unit", "\"text\"", OMS_TRANSLATE_ERROR_INVALID_JSON, "unit");
   assert_pull_error ("store",
                      "{\"ID\":\"S\",\"code\":\"C\",\"name_ID\":\"N\",\"disabled\":false,"

@@ -85,6 +85,68 @@ test_gate_closers_cannot_hide_depth (void)
   g_assert_false (oms_json_gate_check (body->str, body->len, G_MAXSIZE, NULL));
 }
 
+/* json-glib 1.6 reads `{…}{…}` as its first object and leaks the second. */
+static void
+test_gate_refuses_several_values (void)
+{
+  static const char *const several[] = {
+    "{\"a\":1}{\"b\":2}", "[1][2]", "{} []", "\"a\"{}", "1\n[]", "var a = {}",
+    "\xef\xbb\xbf{}{}",
+  };
+  static const char *const one[] = {
+    "{\"a\":[{},{}],\"b\":{}}", "  \r\n\t[{}]\n", "\"{}{}\"", "\xef\xbb\xbf{}", "{} ", "",
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (several); i++)
+    {
+      g_autoptr(GError) error = NULL;
+
+      g_assert_false (oms_json_gate_check (several[i], strlen (several[i]), G_MAXSIZE, &error));
+      g_assert_error (error, OMS_JSON_GATE_ERROR, OMS_JSON_GATE_ERROR_SEVERAL_VALUES);
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (one); i++)
+    g_assert_true (oms_json_gate_check (one[i], strlen (one[i]), G_MAXSIZE, NULL));
+}
+
+/* json-glib 1.6 reads `\101` as `A`, and turns a lone surrogate into bytes that are not UTF-8
+ * (and drops the character after it).
+ */
+static void
+test_gate_refuses_bad_escapes (void)
+{
+  static const char *const bad[] = {
+    "{\"a\":\"\\ud800*\"}", "[\"\\udc00\"]", "[\"\\ud800\\u0041\"]", "[\"\\ud800\"]",
+    "[\"\\u12\"]", "[\"\\u12g4\"]", "[\"\\101\"]", "[\"\\x41\"]", "[\"\\'\"]", "[\"\\",
+  };
+  static const char *const good[] = {
+    "[\"\\ud83d\\udc89 \\u00fc\\u0000\\uFFFF\"]", "[\"\\\"\\\\\\/\\b\\f\\n\\r\\t\"]",
+    "[\"\\ud800\\udc00\",\"\\uDBFF\\uDFFF\"]",
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      g_autoptr(GError) error = NULL;
+
+      g_assert_false (oms_json_gate_check (bad[i], strlen (bad[i]), G_MAXSIZE, &error));
+      g_assert_error (error, OMS_JSON_GATE_ERROR, OMS_JSON_GATE_ERROR_BAD_ESCAPE);
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (good); i++)
+    {
+      g_autoptr(JsonParser) parser = json_parser_new ();
+      g_autoptr(GError) error = NULL;
+      JsonArray *strings;
+
+      g_assert_true (oms_json_gate_check (good[i], strlen (good[i]), G_MAXSIZE, &error));
+      g_assert_no_error (error);
+      /* What passes, json-glib reads into valid UTF-8. */
+      g_assert_true (json_parser_load_from_data (parser, good[i], -1, &error));
+      g_assert_no_error (error);
+      strings = json_node_get_array (json_parser_get_root (parser));
+      for (guint j = 0; j < json_array_get_length (strings); j++)
+        g_assert_true (g_utf8_validate (json_array_get_string_element (strings, j), -1, NULL));
+    }
+}
+
 static void
 test_gate_refuses_large_bodies (void)
 {
@@ -138,6 +200,8 @@ main (int argc, char *argv[])
   g_test_add_func ("/oms/json-gate/ignores-strings", test_gate_ignores_strings);
   g_test_add_func ("/oms/json-gate/closers-cannot-hide-depth",
                    test_gate_closers_cannot_hide_depth);
+  g_test_add_func ("/oms/json-gate/refuses-several-values", test_gate_refuses_several_values);
+  g_test_add_func ("/oms/json-gate/refuses-bad-escapes", test_gate_refuses_bad_escapes);
   g_test_add_func ("/oms/json-gate/refuses-large-bodies", test_gate_refuses_large_bodies);
   g_test_add_func ("/oms/json-gate/passes-fixtures", test_gate_passes_fixtures);
 

@@ -709,13 +709,19 @@ parse_multipart (OmsV6UploadFraming *framing,
   g_autoptr(GBytes) bytes = NULL;
   SoupMessageHeaders *headers = soup_message_headers_new (SOUP_MESSAGE_HEADERS_MULTIPART);
   SoupMultipart *multipart;
+  gsize length;
 
   g_byte_array_append (body, g_bytes_get_data (framing->head, NULL),
                        g_bytes_get_size (framing->head));
   g_byte_array_append (body, (const guint8 *) file_bytes, file_size);
   g_byte_array_append (body, g_bytes_get_data (framing->tail, NULL),
                        g_bytes_get_size (framing->tail));
-  bytes = g_byte_array_free_to_bytes (g_steal_pointer (&body));
+  /* libsoup's multipart parser runs strstr() over the body: it needs the NUL that
+   * soup_message_body_flatten() puts after every body it hands out.
+   */
+  g_byte_array_append (body, (const guint8 *) "", 1);
+  length = body->len - 1;
+  bytes = g_bytes_new_take (g_byte_array_free (g_steal_pointer (&body), FALSE), length);
 
   soup_message_headers_replace (headers, "Content-Type", framing->content_type);
   multipart = soup_multipart_new_from_message (headers, bytes);

@@ -11,10 +11,12 @@
 G_BEGIN_DECLS
 
 /* The one gate in front of every JSON parser that reads the network (PROTOCOL.md §0): a body
- * is refused before json-glib sees it when it is larger than its reader allows or nests deeper
- * than OMS_JSON_GATE_MAX_DEPTH. json-glib recurses once per level of nesting with no limit of
- * its own, so 150 KB of `[[[…` overflows the stack of any thread; the gate is a byte scan with
- * no recursion. Real bodies of both sync APIs and of the cold chain API nest fewer than 10
+ * is refused before json-glib sees it when it is larger than its reader allows, nests deeper
+ * than OMS_JSON_GATE_MAX_DEPTH, holds more than one value (`{…}{…}`, which json-glib reads as
+ * its first object, leaking the second), or has an escape JSON does not allow (json-glib turns
+ * a lone `\ud800` into bytes that are not UTF-8). json-glib recurses once per level of nesting
+ * with no limit of its own, so 150 KB of `[[[…` overflows the stack of any thread; the gate is
+ * a byte scan with no recursion. Real bodies of both sync APIs and of the cold chain API nest fewer than 10
  * levels deep (a record's data inside a batch inside an envelope).
  *
  * It is part of the protocol layer (omsync-protocol), which both ends link: the request parsers
@@ -38,6 +40,8 @@ typedef enum
 {
   OMS_JSON_GATE_ERROR_TOO_LARGE,
   OMS_JSON_GATE_ERROR_TOO_DEEP,
+  OMS_JSON_GATE_ERROR_SEVERAL_VALUES,
+  OMS_JSON_GATE_ERROR_BAD_ESCAPE,
 } OmsJsonGateError;
 
 GQuark   oms_json_gate_error_quark (void);

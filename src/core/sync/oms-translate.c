@@ -11,6 +11,7 @@
 #include <string.h>
 #include <glib/gi18n.h>
 
+#include "oms-json-gate.h"
 #include "oms-json-util.h"
 #include "oms-translate-dates.h"
 #include "oms-translate-private.h"
@@ -1101,7 +1102,9 @@ parse_record (const char  *table_name,
   g_autoptr(GError) local_error = NULL;
   JsonNode *root;
 
-  if (!json_parser_load_from_data (parser, json, -1, &local_error))
+  /* The gate first: json-glib reads `{…}{…}` as its first object and leaks the second. */
+  if (!oms_json_gate_check (json, strlen (json), G_MAXSIZE, &local_error) ||
+      !json_parser_load_from_data (parser, json, -1, &local_error))
     {
       g_debug ("Record of table %s is not JSON: %s", table_name, local_error->message);
       g_set_error (error, OMS_TRANSLATE_ERROR, OMS_TRANSLATE_ERROR_INVALID_JSON,
