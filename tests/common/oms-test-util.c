@@ -83,6 +83,20 @@ oms_test_free_loopback_port (void)
   return g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
 }
 
+/* An application under test starts its cold chain server: on a free port (through
+ * OMSYNC_COLDCHAIN_PORT, which wins over the store), never on 8000, which a running omsync may
+ * hold; tests/meson.build keeps it on loopback (OMSYNC_COLDCHAIN_LISTEN). Returns the port.
+ */
+guint16
+oms_test_use_free_coldchain_port (void)
+{
+  guint16 port = oms_test_free_loopback_port ();
+  g_autofree char *text = g_strdup_printf ("%u", port);
+
+  g_setenv ("OMSYNC_COLDCHAIN_PORT", text, TRUE);
+  return port;
+}
+
 /* Waiting on the main context */
 
 /* Turns the default main context for @ms milliseconds without blocking in it, so that a

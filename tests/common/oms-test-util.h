@@ -30,6 +30,7 @@ void     oms_test_tmp_dir_free          (OmsTestTmpDir *dir);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (OmsTestTmpDir, oms_test_tmp_dir_free)
 
 guint16  oms_test_free_loopback_port    (void);
+guint16  oms_test_use_free_coldchain_port (void);
 
 void     oms_test_spin_for              (guint       ms);
 gboolean oms_test_spin_until            (gboolean   *flag,

@@ -49,6 +49,7 @@ struct _Fixture
   char             *central_dir;
   OmsCentralServer *central;
   OmsApplication   *app;
+  guint16           coldchain_port;  /* the server's, from the environment */
   OmsWindow        *window;
   OmsStore         *store;
   gboolean          ran;
@@ -219,6 +220,8 @@ fixture_set_up (Fixture       *f,
 
   f->central = oms_test_central_new_demo (f->central_dir);
 
+  /* A fresh port each test: test_coldchain_port() moves the server through the store. */
+  f->coldchain_port = oms_test_use_free_coldchain_port ();
   f->app = oms_application_new ();
   g_signal_connect_after (f->app, "activate", G_CALLBACK (fixture_activate_after_cb), f);
 }
@@ -379,7 +382,11 @@ test_qr_code (Fixture *f)
 
   assert_not_loopback (url);
   g_assert_true (g_str_has_prefix (url, "https://"));
-  g_assert_true (g_str_has_suffix (url, ":8000"));
+  {
+    g_autofree char *suffix = g_strdup_printf (":%u", f->coldchain_port);
+
+    g_assert_true (g_str_has_suffix (url, suffix));
+  }
 
   qr = OMS_QR_CODE (find_of_type (GTK_WIDGET (page), OMS_TYPE_QR_CODE));
   g_assert_cmpstr (oms_qr_code_get_text (qr), ==, url);
@@ -718,6 +725,8 @@ test_coldchain_port (Fixture *f)
   const char *url;
   guint16 port;
 
+  /* The environment's port would hide the one stored through the page. */
+  g_unsetenv ("OMSYNC_COLDCHAIN_PORT");
   port = oms_test_free_loopback_port ();
 
   group = find_of_type (GTK_WIDGET (page), OMS_TYPE_COLDCHAIN_DEVICES_GROUP);

@@ -971,6 +971,7 @@ main (int   argc,
   g_setenv ("LANGUAGE", "C", TRUE);
   g_setenv ("OMSYNC_HARDWARE_ID", "test-sync-window", TRUE);
   g_setenv ("GIO_USE_PROXY_RESOLVER", "dummy", TRUE);
+  oms_test_use_free_coldchain_port ();
 
   oms_locale_init ();
   gtk_test_init (&argc, &argv, NULL);

@@ -793,15 +793,9 @@ int
 main (int   argc,
       char *argv[])
 {
-  g_autofree char *coldchain_port = NULL;
-
   /* The strings compared below are the English ones. */
   g_setenv ("LANGUAGE", "C", TRUE);
-  /* The application starts its cold chain server: not on port 8000, which a running omsync
-   * may hold (and only on loopback, OMSYNC_COLDCHAIN_LISTEN in tests/meson.build).
-   */
-  coldchain_port = g_strdup_printf ("%u", oms_test_free_loopback_port ());
-  g_setenv ("OMSYNC_COLDCHAIN_PORT", coldchain_port, TRUE);
+  oms_test_use_free_coldchain_port ();
 
   oms_locale_init ();
   gtk_test_init (&argc, &argv, NULL);
