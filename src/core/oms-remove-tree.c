@@ -38,8 +38,8 @@ remove_tree (const char  *path,
       /* A link is removed, never followed. */
       if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
         remove_tree (child, error);
-      else if (g_unlink (child) != 0)
-        set_errno_error (error, errno, child);
+      else if (g_unlink (child) != 0 && errno != ENOENT)
+        set_errno_error (error, errno, child);  /* gone already is removed */
     }
 
   if (g_rmdir (path) != 0 && errno != ENOENT)

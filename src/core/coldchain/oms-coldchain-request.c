@@ -504,17 +504,26 @@ scan_body (const char       *data,
 
   g_assert (n_spec <= 32);
 
+  /* Size and depth are refused before the scan, which recurses. The gate's other refusals (a
+   * second value, an escape JSON does not have) the strict scan names more precisely, with
+   * the record and field; the gate's word stands if the scan should ever let one through.
+   */
   if (!oms_json_gate_check (data, length, OMS_JSON_GATE_MAX_COLDCHAIN_REQUEST_BYTES,
                             &gate_error))
     {
       if (g_error_matches (gate_error, OMS_JSON_GATE_ERROR, OMS_JSON_GATE_ERROR_TOO_LARGE))
-        oms_coldchain_request_set_too_large (error, length,
-                                              OMS_JSON_GATE_MAX_COLDCHAIN_REQUEST_BYTES);
-      else
-        g_set_error (error, OMS_COLDCHAIN_REQUEST_ERROR, OMS_COLDCHAIN_REQUEST_ERROR_INVALID,
-                     "Json deserialize error: recursion limit exceeded (arrays and objects "
-                     "nest more than %d levels deep)", OMS_JSON_GATE_MAX_DEPTH);
-      return FALSE;
+        {
+          oms_coldchain_request_set_too_large (error, length,
+                                                OMS_JSON_GATE_MAX_COLDCHAIN_REQUEST_BYTES);
+          return FALSE;
+        }
+      if (g_error_matches (gate_error, OMS_JSON_GATE_ERROR, OMS_JSON_GATE_ERROR_TOO_DEEP))
+        {
+          g_set_error (error, OMS_COLDCHAIN_REQUEST_ERROR, OMS_COLDCHAIN_REQUEST_ERROR_INVALID,
+                       "Json deserialize error: recursion limit exceeded (arrays and objects "
+                       "nest more than %d levels deep)", OMS_JSON_GATE_MAX_DEPTH);
+          return FALSE;
+        }
     }
 
   if (length == 0)
@@ -536,6 +545,13 @@ scan_body (const char       *data,
   skip_space (&s);
   if (s.p < s.end)
     return scan_fail (&s, s.p, "trailing characters");
+
+  if (gate_error != NULL)
+    {
+      g_set_error (error, OMS_COLDCHAIN_REQUEST_ERROR, OMS_COLDCHAIN_REQUEST_ERROR_INVALID,
+                   "Json deserialize error: %s", gate_error->message);
+      return FALSE;
+    }
 
   return TRUE;
 }
