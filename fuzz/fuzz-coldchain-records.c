@@ -35,16 +35,27 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
   text = g_bytes_get_data (body, &length);
   for (guint i = 0; i < G_N_ELEMENTS (kinds); i++)
     {
-      g_autofree char *wire_error = NULL;
+      g_autoptr(GError) error = NULL;
       g_autofree char *invalid = NULL;
-      g_autoptr(GPtrArray) items = _oms_coldchain_records_parse (kinds[i], text, length,
-                                                                 &wire_error);
+      g_autoptr(GPtrArray) items = oms_coldchain_request_parse_records (kinds[i], text, length,
+                                                                        &error);
 
-      /* Either records or the 400 body that says why not. */
-      g_assert_true ((items == NULL) != (wire_error == NULL));
+      /* Either records or the 400 (413) body that says why not. */
+      g_assert_true ((items == NULL) != (error == NULL));
       if (items != NULL)
         invalid = _oms_coldchain_records_validate (kinds[i], items);
     }
+
+  /* The login body, read by the same strict scan. */
+  {
+    g_autoptr(GError) error = NULL;
+    g_autofree char *username = NULL;
+    g_autofree char *password = NULL;
+    gboolean ok = oms_coldchain_request_parse_login (text, length, &username, &password,
+                                                     &error);
+
+    g_assert_true (ok == (error == NULL));
+  }
 
   return 0;
 }

@@ -497,7 +497,8 @@ scan_body (const char       *data,
   g_autoptr(GString) field = g_string_new (NULL);
   const char *valid_end;
   Scanner s = {
-    .data = data, .p = data, .end = data + length,
+    /* An empty body may come as NULL: no arithmetic on it. */
+    .data = data, .p = data, .end = length > 0 ? data + length : data,
     .record_depth = record_depth, .field_depth = field_depth, .record = -1, .field = field,
     .spec = spec, .n_spec = n_spec, .error = error,
   };
