@@ -525,6 +525,18 @@ static const char sensor_body[] =
   "\"programmedDate\":1764140000,\"name\":\"Vaccine fridge\",\"logDelay\":0,"
   "\"batteryLevel\":87,\"extra\":\"ignored\"}]";
 
+/* A site with a store, a logged-in phone, and its sensor-1. */
+static void
+site_with_sensor (Fixture *fixture)
+{
+  g_auto(Reply) reply = { 0 };
+
+  fake_site (fixture);
+  log_in (fixture);
+  put (fixture, "sensor", sensor_body, &reply);
+  g_assert_cmpuint (reply.status, ==, 200);
+}
+
 static void
 test_bad_input (Fixture       *fixture,
                 gconstpointer  user_data)
@@ -1410,14 +1422,7 @@ test_stores_only_what_was_sent (Fixture       *fixture,
 #undef SENSOR
   StoreCounts before;
 
-  fake_site (fixture);
-  log_in (fixture);
-  {
-    g_auto(Reply) reply = { 0 };
-
-    put (fixture, "sensor", sensor_body, &reply);
-    g_assert_cmpuint (reply.status, ==, 200);
-  }
+  site_with_sensor (fixture);
   count_rows (fixture, &before);
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
@@ -1749,14 +1754,7 @@ test_body_budget (Fixture       *fixture,
   GOutputStream *out;
   gsize split = strlen (first) - 10;
 
-  fake_site (fixture);
-  log_in (fixture);
-  {
-    g_auto(Reply) reply = { 0 };
-
-    put (fixture, "sensor", sensor_body, &reply);
-    g_assert_cmpuint (reply.status, ==, 200);
-  }
+  site_with_sensor (fixture);
   _oms_coldchain_server_set_body_budget (fixture->server, 4096);
 
   /* The first upload, all but its last bytes. */
@@ -1808,6 +1806,53 @@ test_body_budget (Fixture       *fixture,
   g_assert_cmpint (oms_test_query_int (fixture->store, "SELECT COUNT(*) FROM temperature_log "
                                                        "WHERE id LIKE 'b-%'"), ==, 0);
   g_assert_cmpuint (_oms_coldchain_server_get_body_budget_used (fixture->server), ==, 0);
+}
+
+/* The server stops while an upload waits for the writer: the records are still written, and
+ * nobody answers a connection that is gone (libsoup would complain).
+ */
+static void
+test_upload_outlives_connection (Fixture       *fixture,
+                                 gconstpointer  user_data)
+{
+  g_autoptr(SoupMessage) msg = NULL;
+  g_autofree char *logs = logs_body ("gone", 500);
+  SendResult r = { 0 };
+  guint accepted;
+  guint connected;
+
+  site_with_sensor (fixture);
+
+  /* Hold the store's write lock, so the upload waits in the writer. */
+  oms_test_exec_sql (fixture->store, "BEGIN IMMEDIATE");
+  accepted = fixture->n_accepted;
+  connected = fixture->n_connected;
+  msg = new_message (fixture, "PUT", "/coldchain/v1/temperature-log", logs, -1,
+                     fixture->cookie);
+  soup_session_send_and_read_async (fixture->session, msg, G_PRIORITY_DEFAULT, NULL, send_cb,
+                                    &r);
+  for (guint i = 0; i < 20000 && fixture->n_connected == connected; i++)
+    {
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (1000);
+    }
+  g_assert_cmpuint (fixture->n_connected, ==, connected + 1);
+
+  /* Within the store's busy timeout of 5 s, or the writer gives up. */
+  oms_coldchain_server_stop (fixture->server);
+  oms_test_exec_sql (fixture->store, "COMMIT");
+  g_assert_true (wait_for (&r.done, 60));
+  g_clear_error (&r.error);
+  g_clear_pointer (&r.bytes, g_bytes_unref);
+
+  for (guint i = 0; i < 60000 && fixture->n_accepted == accepted; i++)
+    {
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (1000);
+    }
+  g_assert_cmpuint (fixture->n_accepted, >, accepted);
+  g_assert_cmpint (oms_test_query_int (fixture->store, "SELECT COUNT(*) FROM temperature_log "
+                                                       "WHERE id LIKE 'gone-%'"), >, 0);
 }
 
 /*
@@ -1863,14 +1908,7 @@ test_concurrent_requests (Fixture       *fixture,
   g_autofree RawExchange *exchanges = g_new0 (RawExchange, N_REQUESTS);
   guint counts[600] = { 0 };
 
-  fake_site (fixture);
-  log_in (fixture);
-  {
-    g_auto(Reply) reply = { 0 };
-
-    put (fixture, "sensor", sensor_body, &reply);
-    g_assert_cmpuint (reply.status, ==, 200);
-  }
+  site_with_sensor (fixture);
   restart_with_limits (fixture, 16, 30);
 
   for (guint i = 0; i < N_REQUESTS; i++)
@@ -1990,6 +2028,8 @@ main (int   argc,
   ADD ("/oms/coldchain/silent-connections", test_silent_connections, GINT_TO_POINTER (TRUE));
   /* Over HTTP: the first upload is written from this thread, without the main loop. */
   ADD ("/oms/coldchain/body-budget", test_body_budget, GINT_TO_POINTER (TRUE));
+  ADD ("/oms/coldchain/upload-outlives-connection", test_upload_outlives_connection,
+       GINT_TO_POINTER (FALSE));
 
   return g_test_run ();
 }

@@ -58,7 +58,8 @@ typedef struct
   gint64              started;     /* g_get_monotonic_time () */
   guint               timeout_id;
   gulong              finished_id;
-  gboolean            finished;
+  gulong              disconnected_id;
+  gboolean            finished;      /* answered, or its connection went */
 } Pending;
 
 /* The bytes of request bodies held at once, shared by the server and every body it is
@@ -148,6 +149,7 @@ pending_free (Pending *pending)
 {
   g_clear_handle_id (&pending->timeout_id, g_source_remove);
   g_clear_signal_handler (&pending->finished_id, pending->msg);
+  g_clear_signal_handler (&pending->disconnected_id, pending->msg);
   if (pending->self->pending != NULL)
     g_ptr_array_remove_fast (pending->self->pending, pending);
   g_clear_object (&pending->msg);
@@ -651,6 +653,9 @@ handle_login (OmsColdchainServer *self,
   pending->started = g_get_monotonic_time ();
   pending->finished_id = g_signal_connect (msg, "finished", G_CALLBACK (pending_finished_cb),
                                            pending);
+  /* A paused message whose connection closes is not finished, and must not be unpaused. */
+  pending->disconnected_id = g_signal_connect (msg, "disconnected",
+                                               G_CALLBACK (pending_finished_cb), pending);
   g_ptr_array_add (self->pending, pending);
 
   soup_server_message_pause (msg);
@@ -691,7 +696,17 @@ typedef struct
   JsonNode            *response;
   char                *wire_error;
   gsize                body_length;
+  gulong               finished_id;
+  gulong               disconnected_id;
+  gboolean             finished;      /* the connection went while the records were written */
 } Upsert;
+
+static void
+upsert_finished_cb (SoupServerMessage *msg,
+                    Upsert            *upsert)
+{
+  upsert->finished = TRUE;
+}
 
 static void
 upsert_free (gpointer user_data)
@@ -754,13 +769,19 @@ upsert_done_cb (GObject      *object,
     oms_store_emit_changed (self->store);
   emit_accepted (self, &upsert->written);
 
-  if (upsert->response == NULL)
-    set_text (upsert->msg, SOUP_STATUS_INTERNAL_SERVER_ERROR,
-              upsert->wire_error ? upsert->wire_error : "");
-  else
-    set_json (upsert->msg, upsert->response);
+  /* The rows are written whether or not the phone is still there to hear it. */
+  g_clear_signal_handler (&upsert->finished_id, upsert->msg);
+  g_clear_signal_handler (&upsert->disconnected_id, upsert->msg);
+  if (!upsert->finished)
+    {
+      if (upsert->response == NULL)
+        set_text (upsert->msg, SOUP_STATUS_INTERNAL_SERVER_ERROR,
+                  upsert->wire_error ? upsert->wire_error : "");
+      else
+        set_json (upsert->msg, upsert->response);
 
-  soup_server_message_unpause (upsert->msg);
+      soup_server_message_unpause (upsert->msg);
+    }
 
   /* The worker thread may still hold the task for a moment: let go of the server and the
    * message now, so they are free as soon as the response is out.
@@ -789,6 +810,10 @@ upsert_in_thread (OmsColdchainServer *self,
   g_task_set_task_data (task, upsert, upsert_free);
 
   upsert->body_length = body_length;
+  upsert->finished_id = g_signal_connect (msg, "finished", G_CALLBACK (upsert_finished_cb),
+                                          upsert);
+  upsert->disconnected_id = g_signal_connect (msg, "disconnected",
+                                              G_CALLBACK (upsert_finished_cb), upsert);
   self->n_uploads++;
   self->queued_bytes += body_length;
   soup_server_message_pause (msg);
