@@ -599,6 +599,11 @@ oms_store_open (const char  *data_dir,
       return NULL;
     }
 
+  /* Before the first read: another connection's checkpoint or write must make the header
+   * check wait its turn, not report the file as not an omsync database.
+   */
+  sqlite3_busy_timeout (self->db, BUSY_TIMEOUT_MS);
+
   if (!check_identity (self, error) ||
       !configure_connection (self, error) ||
       !migrate (self, error))
