@@ -112,6 +112,21 @@ test_run_lifecycle (void)
   g_assert_cmpint (latest->steps[OMS_SYNC_STEP_PULL_CENTRAL].total, ==, 1000);
   g_assert_cmpint (latest->steps[OMS_SYNC_STEP_PULL_CENTRAL].done, ==, 500);
   g_assert_false (latest->steps[OMS_SYNC_STEP_PUSH].has_total);
+  g_assert_cmpint (latest->bytes_down, ==, 0);
+  g_assert_null (latest->batch_sizes);
+  g_clear_pointer (&latest, oms_sync_run_free);
+
+  /* What the run cost on the line is kept with it, and updated as it grows. */
+  run->bytes_down = 12345;
+  run->bytes_up = 678;
+  run->batch_sizes = g_strdup ("{\"pullCentral\": [500, 1000]}");
+  g_assert_true (oms_sync_log_save (store, run, &error));
+  run->bytes_down = 23456;
+  g_assert_true (oms_sync_log_save (store, run, &error));
+  latest = oms_sync_log_get_latest (store, &error);
+  g_assert_cmpint (latest->bytes_down, ==, 23456);
+  g_assert_cmpint (latest->bytes_up, ==, 678);
+  g_assert_cmpstr (latest->batch_sizes, ==, "{\"pullCentral\": [500, 1000]}");
   g_clear_pointer (&latest, oms_sync_run_free);
 
   /* An error leaves the run unfinished, not syncing, not successful. */

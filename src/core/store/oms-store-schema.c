@@ -349,6 +349,17 @@ static const char *migrations[] = {
   "     AND coalesce (json_type (data, '$.deleted_datetime'), 'null') IN ('text', 'null');\n"
   "DELETE FROM record WHERE table_name = 'sync_file_reference'\n"
   "  AND id IN (SELECT id FROM sync_file_reference);\n",
+
+  /* 6: what a run cost on the line and how it pulled (issue 12): bytes on the wire each way
+   * and the batch sizes the adaptive pull chose. Both are omsync's own, so they sit beside
+   * Open mSupply's sync_log row rather than in it (one row per run that moved bytes).
+   */
+  "CREATE TABLE IF NOT EXISTS sync_log_cost (\n"
+  "  sync_log_id TEXT NOT NULL PRIMARY KEY,\n"
+  "  bytes_down INTEGER NOT NULL DEFAULT 0,\n"
+  "  bytes_up INTEGER NOT NULL DEFAULT 0,\n"
+  "  batch_sizes TEXT\n"
+  ");\n",
 };
 
 #define TEXT(n)        { n, OMS_COLUMN_TEXT, OMS_COLUMN_NULLABLE }

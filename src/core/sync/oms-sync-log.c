@@ -34,6 +34,7 @@ oms_sync_run_copy (const OmsSyncRun *run)
   copy->id = g_strdup (run->id);
   copy->error_message = g_strdup (run->error_message);
   copy->error_code = g_strdup (run->error_code);
+  copy->batch_sizes = g_strdup (run->batch_sizes);
 
   return copy;
 }
@@ -47,6 +48,7 @@ oms_sync_run_free (OmsSyncRun *run)
   g_free (run->id);
   g_free (run->error_message);
   g_free (run->error_code);
+  g_free (run->batch_sizes);
   g_free (run);
 }
 
@@ -260,6 +262,9 @@ step_columns_sql (void)
 
 #define RUN_COLUMNS_BEFORE "id, started_datetime, finished_datetime"
 #define RUN_COLUMNS_AFTER  ", error_message, error_code, duration_in_seconds, interrupted"
+/* omsync's own figures for a run, kept beside Open mSupply's row (schema 6). */
+#define RUN_COST_COLUMNS   ", coalesce (bytes_down, 0), coalesce (bytes_up, 0), batch_sizes"
+#define RUN_FROM           " FROM sync_log LEFT JOIN sync_log_cost ON sync_log_id = id"
 
 static void
 bind_timestamp (sqlite3_stmt *stmt,
@@ -363,6 +368,9 @@ read_run (sqlite3_stmt *stmt)
   run->error_code = g_strdup ((const char *) sqlite3_column_text (stmt, index++));
   run->duration_seconds = sqlite3_column_int64 (stmt, index++);
   run->interrupted = sqlite3_column_int (stmt, index++) != 0;
+  run->bytes_down = sqlite3_column_int64 (stmt, index++);
+  run->bytes_up = sqlite3_column_int64 (stmt, index++);
+  run->batch_sizes = g_strdup ((const char *) sqlite3_column_text (stmt, index++));
 
   return run;
 }
@@ -437,6 +445,35 @@ oms_sync_log_start_run (OmsStore  *store,
   return g_steal_pointer (&run);
 }
 
+/* Writes @run's bytes and batch sizes into sync_log_cost; returns the SQLite result code. */
+static int
+save_run_cost (OmsStore         *store,
+               const OmsSyncRun *run)
+{
+  sqlite3_stmt *stmt;
+  int rc;
+
+  if (run->bytes_down == 0 && run->bytes_up == 0 && run->batch_sizes == NULL)
+    return SQLITE_DONE;
+
+  stmt = oms_store_prepare (store,
+                            "INSERT INTO sync_log_cost (sync_log_id, bytes_down, bytes_up, "
+                            "  batch_sizes) VALUES (?1, ?2, ?3, ?4) "
+                            "ON CONFLICT (sync_log_id) DO UPDATE SET bytes_down = ?2, "
+                            "  bytes_up = ?3, batch_sizes = ?4", NULL);
+  if (stmt == NULL)
+    return SQLITE_ERROR;
+
+  sqlite3_bind_text (stmt, 1, run->id, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_int64 (stmt, 2, run->bytes_down);
+  sqlite3_bind_int64 (stmt, 3, run->bytes_up);
+  bind_optional_text (stmt, 4, run->batch_sizes);
+  rc = sqlite3_step (stmt);
+  sqlite3_reset (stmt);
+
+  return rc;
+}
+
 /* Writes the whole in-memory @run over its row; @relaxed as oms_store_set_relaxed(). */
 static gboolean
 save_run (OmsStore          *store,
@@ -473,14 +510,15 @@ save_run (OmsStore          *store,
 
   oms_store_set_relaxed (store, relaxed);
   rc = sqlite3_step (stmt);
+  sqlite3_reset (stmt);
+  if (rc == SQLITE_DONE)
+    rc = save_run_cost (store, run);
   oms_store_set_relaxed (store, FALSE);
   if (rc != SQLITE_DONE)
     {
       oms_store_set_sql_error (store, error, _("record sync progress"));
-      sqlite3_reset (stmt);
       return FALSE;
     }
-  sqlite3_reset (stmt);
 
   return TRUE;
 }
@@ -582,7 +620,7 @@ select_runs (OmsStore    *store,
 {
   g_autoptr(GPtrArray) runs = g_ptr_array_new_with_free_func ((GDestroyNotify) oms_sync_run_free);
   g_autofree char *sql = g_strdup_printf ("SELECT " RUN_COLUMNS_BEFORE "%s" RUN_COLUMNS_AFTER
-                                          " FROM sync_log %s",
+                                          RUN_COST_COLUMNS RUN_FROM " %s",
                                           step_columns_sql (), where_order_limit);
   sqlite3_stmt *stmt;
   int rc;

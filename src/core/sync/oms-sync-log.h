@@ -31,6 +31,10 @@ typedef struct
   char                *error_message;   /* the full technical error, NULL when none */
   char                *error_code;      /* the stored code, NULL for none or UNKNOWN */
   gboolean             interrupted;
+  gint64               bytes_down;      /* bytes on the wire (compressed) from the centrals */
+  gint64               bytes_up;        /* bytes on the wire to the centrals */
+  char                *batch_sizes;     /* JSON object: step name → the pull batch sizes
+                                         * asked for, in order; NULL when none */
   OmsSyncStepProgress  steps[OMS_SYNC_N_STEPS];
 } OmsSyncRun;
 
