@@ -10,6 +10,7 @@
 
 #include <glib/gstdio.h>
 
+#include "oms-store-checkpoint.h"
 #include "oms-store-private.h"
 #include "oms-test-util.h"
 
@@ -680,6 +681,37 @@ typedef struct
   gboolean writing;
 } OtherWriter;
 
+/* Whoever removes a data directory or exits after a run can wait for the checkpoint worker,
+ * which opens files there on a connection of its own (a test's clean-up once failed with
+ * "Directory not empty" while it ran).
+ */
+static void
+test_checkpoint_wait (Fixture       *fixture,
+                      gconstpointer  user_data)
+{
+  g_autofree char *wal = g_build_filename (fixture->data_dir, "omsync.sqlite-wal", NULL);
+  g_autoptr(GError) error = NULL;
+  GStatBuf st;
+
+  oms_test_exec_sql (fixture->store, "PRAGMA wal_autocheckpoint = 0");
+  for (int i = 0; i < 200; i++)
+    {
+      g_autofree char *key = g_strdup_printf ("KEY_%d", i);
+
+      g_assert_true (oms_store_kv_set_int (fixture->store, key, i, &error));
+    }
+  g_assert_cmpint (g_stat (wal, &st), ==, 0);
+  g_assert_cmpint (st.st_size, >, 0);
+
+  oms_store_checkpoint_async (fixture->data_dir, NULL, NULL, NULL);
+  oms_store_checkpoint_wait (fixture->data_dir);
+
+  /* Done, without turning the main loop: the log is folded in and truncated. */
+  g_assert_cmpint (g_stat (wal, &st), ==, 0);
+  g_assert_cmpint (st.st_size, ==, 0);
+  oms_store_checkpoint_wait ("/no/checkpoint/here");
+}
+
 /* Another connection (a worker's, or the checkpoint after a run) holds the write lock for a
  * moment, then commits.
  */
@@ -805,6 +837,7 @@ main (int   argc,
   ADD ("/oms/store/changed-signal", test_changed_signal);
   ADD ("/oms/store/relaxed-commits", test_relaxed_commits);
   ADD ("/oms/store/write-waits-for-other-writer", test_write_waits_for_other_writer);
+  ADD ("/oms/store/checkpoint-wait", test_checkpoint_wait);
   g_test_add_func ("/oms/store/refuse/corrupt-file", test_corrupt_file);
   g_test_add_func ("/oms/store/refuse/foreign-database", test_foreign_database);
   g_test_add_func ("/oms/store/refuse/newer-schema", test_newer_schema_refused);

@@ -18,6 +18,44 @@
  * the committing connection it made every such run seconds longer.
  */
 
+/* The data directories with a checkpoint under way, so that whoever is about to close or remove
+ * one can wait for its worker: the worker opens files there (the database, its log) after the
+ * caller has let go of every store.
+ */
+static GMutex running_lock;
+static GCond running_cond;
+static GHashTable *running;  /* data dir → number of workers */
+
+static void
+mark_running (const char *data_dir,
+              int         delta)
+{
+  guint n;
+
+  g_mutex_lock (&running_lock);
+  if (running == NULL)
+    running = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  n = GPOINTER_TO_UINT (g_hash_table_lookup (running, data_dir)) + delta;
+  if (n == 0)
+    g_hash_table_remove (running, data_dir);
+  else
+    g_hash_table_insert (running, g_strdup (data_dir), GUINT_TO_POINTER (n));
+  g_cond_broadcast (&running_cond);
+  g_mutex_unlock (&running_lock);
+}
+
+static gboolean
+checkpoint (const char  *data_dir,
+            GError     **error)
+{
+  g_autoptr(OmsStore) store = NULL;
+
+  /* TRUNCATE also gives the log's disk space back, which small disks need after a large pull. */
+  store = oms_store_open (data_dir, error);
+
+  return store != NULL && oms_store_exec (store, "PRAGMA wal_checkpoint (TRUNCATE)", error);
+}
+
 static void
 checkpoint_thread (GTask        *task,
                    gpointer      source_object,
@@ -25,17 +63,36 @@ checkpoint_thread (GTask        *task,
                    GCancellable *cancellable)
 {
   const char *data_dir = task_data;
-  g_autoptr(OmsStore) store = NULL;
   GError *error = NULL;
+  gboolean done;
 
   oms_background_thread_enter ();
 
-  /* TRUNCATE also gives the log's disk space back, which small disks need after a large pull. */
-  store = oms_store_open (data_dir, &error);
-  if (store == NULL || !oms_store_exec (store, "PRAGMA wal_checkpoint (TRUNCATE)", &error))
-    g_task_return_error (task, error);
-  else
+  done = checkpoint (data_dir, &error);  /* the store is closed again when it returns */
+  mark_running (data_dir, -1);
+  if (done)
     g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, error);
+}
+
+/**
+ * oms_store_checkpoint_wait:
+ * @data_dir: the store's data directory
+ *
+ * Blocks until no checkpoint started by oms_store_checkpoint_async() on @data_dir is still
+ * running, so that its files can be removed or its last owner can exit without a worker still
+ * writing there.
+ */
+void
+oms_store_checkpoint_wait (const char *data_dir)
+{
+  g_return_if_fail (data_dir != NULL);
+
+  g_mutex_lock (&running_lock);
+  while (running != NULL && g_hash_table_contains (running, data_dir))
+    g_cond_wait (&running_cond, &running_lock);
+  g_mutex_unlock (&running_lock);
 }
 
 /**
@@ -59,6 +116,7 @@ oms_store_checkpoint_async (const char          *data_dir,
   task = g_task_new (NULL, cancellable, callback, user_data);
   g_task_set_source_tag (task, oms_store_checkpoint_async);
   g_task_set_task_data (task, g_strdup (data_dir), g_free);
+  mark_running (data_dir, +1);
   g_task_run_in_thread (task, checkpoint_thread);
 }
 

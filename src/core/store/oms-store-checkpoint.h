@@ -16,5 +16,6 @@ void     oms_store_checkpoint_async  (const char           *data_dir,
                                       gpointer              user_data);
 gboolean oms_store_checkpoint_finish (GAsyncResult         *result,
                                       GError              **error);
+void     oms_store_checkpoint_wait   (const char           *data_dir);
 
 G_END_DECLS

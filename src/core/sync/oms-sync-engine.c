@@ -308,6 +308,11 @@ oms_sync_engine_dispose (GObject *object)
     g_clear_signal_handler (&self->store_changed_id, self->store);
   if (self->http_monitor != NULL)
     g_signal_handlers_disconnect_by_data (self->http_monitor, self);
+  /* The checkpoint after the last run works on the data directory on its own connection; the
+   * engine's owner may remove the directory (a test, the demo) or exit once the engine is gone.
+   */
+  if (self->is_settling && self->store != NULL)
+    oms_store_checkpoint_wait (oms_store_get_data_dir (self->store));
 
   G_OBJECT_CLASS (oms_sync_engine_parent_class)->dispose (object);
 }
