@@ -889,10 +889,17 @@ oms_http_check_body_length (SoupMessage  *message,
   if (n_bytes >= length)
     return TRUE;
 
-  /* Translators: how many bytes of an answer came, of how many the server announced */
-  g_set_error (error, G_IO_ERROR, G_IO_ERROR_PARTIAL_INPUT,
-               _("the answer ended early: %" G_GOFFSET_FORMAT " of %" G_GOFFSET_FORMAT
-                 " bytes came"), n_bytes, length);
+  {
+    /* Formatted first: a format macro inside the msgid would cut it short (xgettext). */
+    g_autofree char *came = g_strdup_printf ("%" G_GOFFSET_FORMAT, n_bytes);
+    g_autofree char *announced = g_strdup_printf ("%" G_GOFFSET_FORMAT, length);
+
+    /* Translators: how many bytes of an answer came (first %s), of how many the server
+     * announced (second %s)
+     */
+    g_set_error (error, G_IO_ERROR, G_IO_ERROR_PARTIAL_INPUT,
+                 _("the answer ended early: %s of %s bytes came"), came, announced);
+  }
   return FALSE;
 }
 
