@@ -349,6 +349,17 @@ static const char *migrations[] = {
   "     AND coalesce (json_type (data, '$.deleted_datetime'), 'null') IN ('text', 'null');\n"
   "DELETE FROM record WHERE table_name = 'sync_file_reference'\n"
   "  AND id IN (SELECT id FROM sync_file_reference);\n",
+
+  /* 6: omsync's own: why a run failed beyond Open mSupply's variant (a server down for
+   * maintenance, a connection lost, an untrusted certificate…), as JSON, so the message
+   * people read names it after a restart too (oms_sync_error_info_to_json()). A table of its
+   * own beside sync_log, which keeps Open mSupply's columns (and SQLite has no idempotent
+   * ADD COLUMN).
+   */
+  "CREATE TABLE IF NOT EXISTS sync_log_error_info (\n"
+  "  id TEXT NOT NULL PRIMARY KEY,\n"
+  "  info TEXT NOT NULL\n"
+  ");\n",
 };
 
 #define TEXT(n)        { n, OMS_COLUMN_TEXT, OMS_COLUMN_NULLABLE }

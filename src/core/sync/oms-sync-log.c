@@ -34,6 +34,7 @@ oms_sync_run_copy (const OmsSyncRun *run)
   copy->id = g_strdup (run->id);
   copy->error_message = g_strdup (run->error_message);
   copy->error_code = g_strdup (run->error_code);
+  copy->error_info = g_strdup (run->error_info);
 
   return copy;
 }
@@ -47,6 +48,7 @@ oms_sync_run_free (OmsSyncRun *run)
   g_free (run->id);
   g_free (run->error_message);
   g_free (run->error_code);
+  g_free (run->error_info);
   g_free (run);
 }
 
@@ -260,6 +262,8 @@ step_columns_sql (void)
 
 #define RUN_COLUMNS_BEFORE "id, started_datetime, finished_datetime"
 #define RUN_COLUMNS_AFTER  ", error_message, error_code, duration_in_seconds, interrupted"
+/* Read after the columns above (omsync's own table, migration 6). */
+#define RUN_ERROR_INFO     ", (SELECT info FROM sync_log_error_info i WHERE i.id = sync_log.id)"
 
 static void
 bind_timestamp (sqlite3_stmt *stmt,
@@ -363,6 +367,7 @@ read_run (sqlite3_stmt *stmt)
   run->error_code = g_strdup ((const char *) sqlite3_column_text (stmt, index++));
   run->duration_seconds = sqlite3_column_int64 (stmt, index++);
   run->interrupted = sqlite3_column_int (stmt, index++) != 0;
+  run->error_info = g_strdup ((const char *) sqlite3_column_text (stmt, index++));
 
   return run;
 }
@@ -504,7 +509,8 @@ oms_sync_log_save (OmsStore          *store,
  * @error_message: the full technical error (Open mSupply's `fullError`)
  * @error_code: (nullable): the stored code, or %NULL for UNKNOWN
  *
- * Records the error that ended @run. finished_datetime stays empty, as in Open mSupply.
+ * Records the error that ended @run, with @run's error_info when it has one.
+ * finished_datetime stays empty, as in Open mSupply.
  */
 gboolean
 oms_sync_log_fail (OmsStore    *store,
@@ -520,7 +526,29 @@ oms_sync_log_fail (OmsStore    *store,
   run->error_code = g_strdup (error_code);
   update_duration (run, now);
 
-  return save_run (store, run, FALSE, error);
+  if (!save_run (store, run, FALSE, error))
+    return FALSE;
+
+  if (run->error_info != NULL)
+    {
+      sqlite3_stmt *stmt = oms_store_prepare (store,
+                                              "INSERT OR REPLACE INTO sync_log_error_info "
+                                              "(id, info) VALUES (?1, ?2)", error);
+
+      if (stmt == NULL)
+        return FALSE;
+      sqlite3_bind_text (stmt, 1, run->id, -1, SQLITE_TRANSIENT);
+      sqlite3_bind_text (stmt, 2, run->error_info, -1, SQLITE_TRANSIENT);
+      if (sqlite3_step (stmt) != SQLITE_DONE)
+        {
+          oms_store_set_sql_error (store, error, _("record why a sync failed"));
+          sqlite3_reset (stmt);
+          return FALSE;
+        }
+      sqlite3_reset (stmt);
+    }
+
+  return TRUE;
 }
 
 /* Durable, like oms_sync_log_fail(): whether the site is initialised is read from the log,
@@ -582,7 +610,7 @@ select_runs (OmsStore    *store,
 {
   g_autoptr(GPtrArray) runs = g_ptr_array_new_with_free_func ((GDestroyNotify) oms_sync_run_free);
   g_autofree char *sql = g_strdup_printf ("SELECT " RUN_COLUMNS_BEFORE "%s" RUN_COLUMNS_AFTER
-                                          " FROM sync_log %s",
+                                          RUN_ERROR_INFO " FROM sync_log %s",
                                           step_columns_sql (), where_order_limit);
   sqlite3_stmt *stmt;
   int rc;
