@@ -582,22 +582,17 @@ static void
 reset_connection (SoupServerMessage *msg)
 {
   g_autoptr(GIOStream) stream = NULL;
+  GSocket *socket = soup_server_message_get_socket (msg);
+  struct linger linger = { .l_onoff = 1, .l_linger = 0 };
+
+  if (socket != NULL &&
+      setsockopt (g_socket_get_fd (socket), SOL_SOCKET, SO_LINGER, &linger, sizeof linger) != 0)
+    g_debug ("Cannot make the close a reset: %s", g_strerror (errno));
 
   _oms_central_release_in_flight (msg);
   stream = soup_server_message_steal_connection (msg);
-  if (stream == NULL)
-    return;
-
-  if (G_IS_SOCKET_CONNECTION (stream))
-    {
-      GSocket *socket = g_socket_connection_get_socket (G_SOCKET_CONNECTION (stream));
-      struct linger linger = { .l_onoff = 1, .l_linger = 0 };
-
-      if (setsockopt (g_socket_get_fd (socket), SOL_SOCKET, SO_LINGER, &linger,
-                      sizeof linger) != 0)
-        g_debug ("Cannot make the close a reset: %s", g_strerror (errno));
-    }
-  g_io_stream_close (stream, NULL, NULL);
+  if (stream != NULL)
+    g_io_stream_close (stream, NULL, NULL);
 }
 
 static void

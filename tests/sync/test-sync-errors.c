@@ -191,6 +191,9 @@ test_connection_reset (Fixture       *fixture,
   g_assert_cmpint (info->reason, ==, OMS_SYNC_ERROR_REASON_CONNECTION_LOST);
   assert_describes (run, "The connection was lost during “Pull central”", "Sync now");
   g_assert_true (oms_sync_run_error_is_transient (run));
+  /* The detail names the error, and its code in words. */
+  g_assert_nonnull (strstr (run->error_message, "Connection reset by peer"));
+  g_assert_nonnull (strstr (run->error_message, "(input/output error: connection closed)"));
 }
 
 /* An answer cut off before its announced length: lost too, and the detail names it in words. */

@@ -685,6 +685,11 @@ describe_error_code (const GError *error)
       return NULL;
     }
 
+  /* BROKEN_PIPE and CONNECTION_CLOSED share a value; a reset peer reads as the latter. */
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CONNECTION_CLOSED))
+    /* Translators: shown as "(input/output error: connection closed)" */
+    return g_strdup_printf ("(%s: %s)", domain, _("connection closed"));
+
   enum_class = g_type_class_ref (type);
   value = g_enum_get_value (enum_class, error->code);
   if (value == NULL)
