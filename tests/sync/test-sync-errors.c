@@ -174,6 +174,20 @@ test_bad_gateway (Fixture       *fixture,
   assert_describes (run, "The central server is unavailable", "HTTP 502");
 }
 
+/* The Open mSupply central behind a gateway that answers 504: the same words, in Pull V6. */
+static void
+test_v6_gateway_timeout (Fixture       *fixture,
+                         gconstpointer  user_data)
+{
+  const OmsSyncRun *run;
+
+  add_fault (fixture, "/central/sync/pull:status=504");
+  run = run_failing (fixture);
+  g_assert_cmpint (oms_sync_run_get_open_step (run), ==, OMS_SYNC_STEP_PULL_V6);
+  g_assert_null (run->error_code);
+  assert_describes (run, "The central server is unavailable", "HTTP 504");
+}
+
 /* A TCP reset while Pull central waits for its answer: the connection was lost during it. */
 static void
 test_connection_reset (Fixture       *fixture,
@@ -457,6 +471,7 @@ main (int   argc,
   g_test_add_func ("/oms/sync/errors/info-round-trip", test_info_round_trip);
   ADD ("/oms/sync/errors/server-unavailable", test_server_unavailable);
   ADD ("/oms/sync/errors/bad-gateway", test_bad_gateway);
+  ADD ("/oms/sync/errors/v6-gateway-timeout", test_v6_gateway_timeout);
   ADD ("/oms/sync/errors/connection-reset", test_connection_reset);
   ADD ("/oms/sync/errors/truncated", test_truncated);
   ADD ("/oms/sync/errors/stopped-answering", test_stopped_answering);
