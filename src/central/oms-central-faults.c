@@ -52,8 +52,10 @@ parse_number (const char  *spec,
 }
 
 /* SPEC is ROUTE:ITEM[,ITEM]... where ITEM is status=N, body=TEXT (the rest of the spec, so it
- * may hold commas), refuse, hang, latency=MS, bandwidth=BYTES_PER_SECOND, truncate, corrupt,
- * integrate-seconds=N or times=N. ROUTE is a path such as /sync/v5/site, or * for every route.
+ * may hold commas), retry-after=SECONDS (a Retry-After header with the status), refuse, reset
+ * (a TCP reset instead of an answer), hang, latency=MS, bandwidth=BYTES_PER_SECOND, truncate,
+ * corrupt, integrate-seconds=N or times=N. ROUTE is a path such as /sync/v5/site, or * for
+ * every route.
  */
 OmsCentralFault *
 _oms_central_fault_parse (const char  *spec,
@@ -96,6 +98,14 @@ _oms_central_fault_parse (const char  *spec,
 
       if (g_str_equal (item, "refuse") && !value)
         fault->refuse = TRUE;
+      else if (g_str_equal (item, "reset") && !value)
+        fault->reset = TRUE;
+      else if (g_str_equal (item, "retry-after") && value)
+        {
+          if (!parse_number (spec, item, value, 366 * 24 * 3600, &number, error))
+            return NULL;
+          fault->retry_after = (guint) number;
+        }
       else if (g_str_equal (item, "hang") && !value)
         fault->hang = TRUE;
       else if (g_str_equal (item, "truncate") && !value)
@@ -168,6 +178,12 @@ _oms_central_fault_parse (const char  *spec,
     }
   if (fault->body && !fault->status)
     fault->status = SOUP_STATUS_INTERNAL_SERVER_ERROR;
+  if (fault->retry_after > 0 && !fault->status)
+    {
+      g_set_error (error, OMS_CENTRAL_ERROR, OMS_CENTRAL_ERROR_INVALID,
+                   "Fault “%s”: retry-after goes with a status, e.g. status=503", spec);
+      return NULL;
+    }
   return g_steal_pointer (&fault);
 }
 

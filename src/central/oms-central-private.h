@@ -40,7 +40,9 @@ typedef struct
   guint      bandwidth;
   int        integrate_seconds;
   guint      times;
+  guint      retry_after;   /* seconds, sent as Retry-After with a status fault; 0 for none */
   gboolean   refuse;
+  gboolean   reset;         /* close the connection with a TCP reset, before answering */
   gboolean   hang;
   gboolean   truncate;
   gboolean   corrupt;

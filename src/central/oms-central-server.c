@@ -307,6 +307,13 @@ route (OmsCentralServer      *self,
       soup_server_message_set_response (msg, "text/plain; charset=utf-8", SOUP_MEMORY_COPY,
                                         fault->body ? fault->body : "",
                                         fault->body ? strlen (fault->body) : 0);
+      if (fault->retry_after > 0)
+        {
+          g_autofree char *seconds = g_strdup_printf ("%u", fault->retry_after);
+
+          soup_message_headers_replace (soup_server_message_get_response_headers (msg),
+                                        "Retry-After", seconds);
+        }
     }
   else if (g_str_has_prefix (path, "/sync/v5/"))
     _oms_central_v5_handle (&self->ctx, msg, path, query, fault);
@@ -568,6 +575,26 @@ refuse_connection (SoupServerMessage *msg)
     g_io_stream_close (stream, NULL, NULL);
 }
 
+/* A connection dropped hard, as a crashed proxy or a broken line does: SO_LINGER with no
+ * time makes the close send a TCP reset, so the client reads "Connection reset by peer".
+ */
+static void
+reset_connection (SoupServerMessage *msg)
+{
+  g_autoptr(GIOStream) stream = NULL;
+  GSocket *socket = soup_server_message_get_socket (msg);
+  struct linger linger = { .l_onoff = 1, .l_linger = 0 };
+
+  if (socket != NULL &&
+      setsockopt (g_socket_get_fd (socket), SOL_SOCKET, SO_LINGER, &linger, sizeof linger) != 0)
+    g_debug ("Cannot make the close a reset: %s", g_strerror (errno));
+
+  _oms_central_release_in_flight (msg);
+  stream = soup_server_message_steal_connection (msg);
+  if (stream != NULL)
+    g_io_stream_close (stream, NULL, NULL);
+}
+
 static void
 server_handler_cb (SoupServer        *server,
                    SoupServerMessage *msg,
@@ -596,6 +623,11 @@ server_handler_cb (SoupServer        *server,
   if (fault && fault->refuse)
     {
       refuse_connection (msg);
+      return;
+    }
+  if (fault && fault->reset)
+    {
+      reset_connection (msg);
       return;
     }
   if (fault && fault->hang)

@@ -555,8 +555,12 @@ command_sync (OmsCli  *cli,
         g_printerr ("%s\n", _("The sync was cancelled before it finished."));
       else
         {
-          g_autofree char *text = oms_cli_error_to_text (error);
+          const OmsSyncRun *run = oms_sync_engine_get_latest_run (engine);
+          g_autofree char *text = NULL;
 
+          text = oms_cli_error_to_text_in_step (error, run != NULL
+                                                         ? oms_sync_run_get_open_step (run)
+                                                         : -1);
           oms_cli_printerr (text);
         }
       status = OMS_CLI_EXIT_FAILURE;

@@ -12,6 +12,7 @@
 #include <glib/gi18n.h>
 
 #include "oms-cli-status.h"
+#include "oms-sync-error-text.h"
 #include "oms-sync-settings.h"
 
 /* What the command line shows, as JSON for scripts and as short translated text for people.
@@ -146,6 +147,8 @@ add_run_error (JsonBuilder      *builder,
                const OmsSyncRun *run)
 {
   OmsSyncErrorVariant variant;
+  g_autofree char *message = NULL;
+  g_autofree char *hint = NULL;
 
   json_builder_set_member_name (builder, "error");
   if (!run_failed (run))
@@ -154,12 +157,14 @@ add_run_error (JsonBuilder      *builder,
       return;
     }
 
+  /* The variant is Open mSupply's; the message and hint are omsync's own words for it. */
   variant = oms_sync_error_variant_from_error_code (run->error_code);
+  oms_sync_run_describe_error (run, NULL, &message, &hint);
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "variant");
   json_builder_add_string_value (builder, oms_sync_error_variant_to_string (variant));
-  oms_cli_json_add_string (builder, "message", oms_sync_error_variant_get_message (variant));
-  oms_cli_json_add_string (builder, "hint", oms_sync_error_variant_get_hint (variant));
+  oms_cli_json_add_string (builder, "message", message);
+  oms_cli_json_add_string (builder, "hint", hint);
   oms_cli_json_add_string (builder, "detail", run->error_message);
   json_builder_end_object (builder);
 }
@@ -253,10 +258,11 @@ oms_cli_run_to_text (const OmsSyncRun *run)
   if (run_failed (run))
     {
       OmsSyncErrorVariant variant = oms_sync_error_variant_from_error_code (run->error_code);
+      g_autofree char *message = NULL;
 
+      oms_sync_run_describe_error (run, NULL, &message, NULL);
       /* Translators: "<time>: failed after <duration>: <error message> (<ERROR_VARIANT>)". */
-      return g_strdup_printf (_("%s: failed after %s: %s (%s)"), when, duration,
-                              oms_sync_error_variant_get_message (variant),
+      return g_strdup_printf (_("%s: failed after %s: %s (%s)"), when, duration, message,
                               oms_sync_error_variant_to_string (variant));
     }
 
@@ -549,7 +555,17 @@ oms_cli_history_to_text (GPtrArray *runs)
 char *
 oms_cli_error_to_text (const GError *error)
 {
+  return oms_cli_error_to_text_in_step (error, -1);
+}
+
+/* The same, for an error that ended a run in @step (an #OmsSyncStep, or -1). */
+char *
+oms_cli_error_to_text_in_step (const GError *error,
+                               int           step)
+{
   OmsSyncErrorVariant variant;
+  g_autofree char *message = NULL;
+  g_autofree char *hint = NULL;
 
   g_return_val_if_fail (error != NULL, NULL);
 
@@ -557,11 +573,10 @@ oms_cli_error_to_text (const GError *error)
     return g_strdup_printf ("%s\n", error->message);
 
   variant = oms_sync_error_get_variant (error);
+  oms_sync_error_describe_error (error, step, NULL, &message, &hint);
 
   /* Translators: "<message> (<ERROR_VARIANT>)", then the hint, then the technical details. */
-  return g_strdup_printf (_("%s (%s)\n%s\nDetails: %s\n"),
-                          oms_sync_error_variant_get_message (variant),
-                          oms_sync_error_variant_to_string (variant),
-                          oms_sync_error_variant_get_hint (variant),
+  return g_strdup_printf (_("%s (%s)\n%s\nDetails: %s\n"), message,
+                          oms_sync_error_variant_to_string (variant), hint != NULL ? hint : "",
                           error->message);
 }

@@ -37,5 +37,7 @@ JsonNode *oms_cli_history_to_json      (GPtrArray                 *runs);
 char     *oms_cli_history_to_text      (GPtrArray                 *runs);
 
 char     *oms_cli_error_to_text        (const GError              *error);
+char     *oms_cli_error_to_text_in_step (const GError             *error,
+                                        int                        step);
 
 G_END_DECLS

@@ -11,6 +11,7 @@
 #include <glib/gi18n.h>
 
 #include "oms-error-button.h"
+#include "oms-sync-error-text.h"
 #include "oms-sync-step.h"
 #include "oms-sync-summary.h"
 
@@ -122,22 +123,64 @@ oms_error_button_set_error (OmsErrorButton      *self,
                             gint64               time,
                             int                  step)
 {
+  oms_error_button_set_error_text (self, oms_sync_error_variant_get_message (variant),
+                                   oms_sync_error_variant_get_hint (variant), detail, time,
+                                   step);
+}
+
+/**
+ * oms_error_button_set_run_error:
+ * @self: an #OmsErrorButton
+ * @run: a failed run
+ *
+ * Shows @run's error as people read it (oms_sync_run_describe_error()), with its detail, its
+ * time and the step it failed in.
+ */
+void
+oms_error_button_set_run_error (OmsErrorButton   *self,
+                                const OmsSyncRun *run)
+{
+  g_autofree char *message = NULL;
+  g_autofree char *hint = NULL;
+
+  g_return_if_fail (run != NULL);
+
+  oms_sync_run_describe_error (run, NULL, &message, &hint);
+  oms_error_button_set_error_text (self, message, hint, run->error_message,
+                                   run->finished != 0 ? run->finished : run->started,
+                                   oms_sync_run_get_open_step (run));
+}
+
+/**
+ * oms_error_button_set_error_text:
+ * @self: an #OmsErrorButton
+ * @message: what went wrong
+ * @hint: (nullable): what to do next
+ * @detail: (nullable): the technical detail
+ * @time: when it happened, UTC microseconds, or 0 when unknown
+ * @step: the #OmsSyncStep that failed, or -1
+ */
+void
+oms_error_button_set_error_text (OmsErrorButton *self,
+                                 const char     *message,
+                                 const char     *hint,
+                                 const char     *detail,
+                                 gint64          time,
+                                 int             step)
+{
   g_autofree char *when = NULL;
-  const char *hint;
 
   g_return_if_fail (OMS_IS_ERROR_BUTTON (self));
+  g_return_if_fail (message != NULL);
   g_return_if_fail (step >= -1 && step < OMS_SYNC_N_STEPS);
 
-  hint = oms_sync_error_variant_get_hint (variant);
-
-  gtk_label_set_label (self->message_label, oms_sync_error_variant_get_message (variant));
+  gtk_label_set_label (self->message_label, message);
   gtk_label_set_label (self->hint_label, hint);
   gtk_widget_set_visible (GTK_WIDGET (self->hint_label), hint != NULL && hint[0] != '\0');
   gtk_label_set_label (self->detail_label,
                        detail != NULL && detail[0] != '\0' ? detail : _("No details"));
   gtk_widget_set_tooltip_text (GTK_WIDGET (self->menu_button),
-                               hint != NULL && hint[0] != '\0'
-                                 ? hint : oms_sync_error_variant_get_message (variant));
+                               hint != NULL && hint[0] != '\0' ? hint : message);
   oms_error_button_update_tooltip (self);
 
   if (time > 0)

@@ -9,6 +9,7 @@
 #include <gtk/gtk.h>
 
 #include "oms-protocol-error.h"
+#include "oms-sync-log.h"
 
 G_BEGIN_DECLS
 
@@ -19,6 +20,14 @@ G_DECLARE_FINAL_TYPE (OmsErrorButton, oms_error_button, OMS, ERROR_BUTTON, GtkWi
 GtkWidget   *oms_error_button_new                (void);
 void         oms_error_button_set_error          (OmsErrorButton      *self,
                                                   OmsSyncErrorVariant  variant,
+                                                  const char          *detail,
+                                                  gint64               time,
+                                                  int                  step);
+void         oms_error_button_set_run_error      (OmsErrorButton      *self,
+                                                  const OmsSyncRun    *run);
+void         oms_error_button_set_error_text     (OmsErrorButton      *self,
+                                                  const char          *message,
+                                                  const char          *hint,
                                                   const char          *detail,
                                                   gint64               time,
                                                   int                  step);

@@ -14,14 +14,18 @@
 #include "oms-initialise-page.h"
 #include "oms-inline-error.h"
 #include "oms-protocol-error.h"
+#include "oms-sync-error-text.h"
+#include "oms-sync-progress.h"
 #include "oms-sync-settings.h"
 #include "oms-sync-step.h"
 
 /* The first run (UI.md §4): while the site is not configured, or configured but not yet
  * initialised, the window shows this page instead of the others. "Initialise" checks the
- * settings with the legacy central, stores them, and starts the initialisation run; the
- * page follows the engine's progress and shows an error inline with "Retry". When the
- * engine turns operational the window shows its pages.
+ * settings with the legacy central, stores them, and starts the initialisation run. The page
+ * shows the run as the Sync window does (OmsSyncProgress: steps, records, bytes, time left),
+ * with Cancel; a cancelled or failed first sync goes on from its cursors with "Continue" or
+ * "Retry", without the password again. Every outcome replaces what the page said before
+ * (issue 13). When the engine turns operational the window shows its pages.
  */
 
 struct _OmsInitialisePage
@@ -29,13 +33,17 @@ struct _OmsInitialisePage
   GtkWidget            parent_instance;
 
   /* Template widgets */
+  GtkButton           *cancel_button;
+  GtkWidget           *checking_box;
   GtkWidget           *content;
   OmsInlineError      *error;
   GtkButton           *initialise_button;
+  GtkLabel            *notice_label;
   AdwPasswordEntryRow *password_row;
   GtkLabel            *progress_label;
   AdwEntryRow         *site_row;
   GtkSpinner          *spinner;
+  OmsSyncProgress     *sync_progress;
   AdwEntryRow         *url_row;
 
   /* Owned references */
@@ -80,9 +88,18 @@ oms_initialise_page_release_focus (OmsInitialisePage *self)
 }
 
 static void
+oms_initialise_page_set_notice (OmsInitialisePage *self,
+                                const char        *notice)
+{
+  gtk_label_set_label (self->notice_label, notice != NULL ? notice : "");
+  gtk_widget_set_visible (GTK_WIDGET (self->notice_label), notice != NULL);
+}
+
+static void
 oms_initialise_page_update (OmsInitialisePage *self)
 {
   OmsSyncEngine *engine = oms_initialise_page_get_engine (self);
+  const OmsSyncRun *latest = NULL;
   OmsSyncMode mode = OMS_SYNC_MODE_UNCONFIGURED;
   gboolean syncing = FALSE;
   gboolean needed;
@@ -92,56 +109,68 @@ oms_initialise_page_update (OmsInitialisePage *self)
     {
       mode = oms_sync_engine_get_mode (engine);
       syncing = oms_sync_engine_get_is_syncing (engine);
+      latest = oms_sync_engine_get_latest_run (engine);
     }
 
   busy = self->checking || syncing;
 
+  /* "Checking…" shows while the check runs and never after it, whatever its outcome. */
+  gtk_label_set_label (self->progress_label,
+                       self->checking ? _("Checking the settings with the central server…")
+                                      : "");
+  gtk_spinner_set_spinning (self->spinner, self->checking);
+  gtk_widget_set_visible (self->checking_box, self->checking);
+
+  /* The first sync's steps, while it runs and after it stopped, so people see where. */
+  gtk_widget_set_visible (GTK_WIDGET (self->sync_progress),
+                          syncing || (mode == OMS_SYNC_MODE_INITIALISING && latest != NULL));
+  gtk_widget_set_visible (GTK_WIDGET (self->cancel_button), syncing && self->scheduler != NULL);
+
   if (self->checking)
     {
-      gtk_label_set_label (self->progress_label,
-                           _("Checking the settings with the central server…"));
+      oms_initialise_page_set_notice (self, NULL);
     }
   else if (syncing)
     {
-      int step = oms_sync_engine_get_current_step (engine);
-      g_autofree char *text = NULL;
-
-      if (step >= 0 && step < OMS_SYNC_N_STEPS)
-        /* Translators: %s is the sync step running, such as "Pull central". */
-        text = g_strdup_printf (_("Syncing… %s"), oms_sync_step_get_label (step));
-      else
-        text = g_strdup (_("Syncing…"));
-
-      gtk_label_set_label (self->progress_label, text);
+      oms_initialise_page_set_notice (self, NULL);
       oms_inline_error_clear (self->error);
     }
-  else if (engine != NULL && mode != OMS_SYNC_MODE_OPERATIONAL)
+  else if (engine != NULL && mode == OMS_SYNC_MODE_INITIALISING && latest != NULL &&
+           latest->interrupted)
     {
-      OmsSyncErrorVariant variant;
-      const char *detail = NULL;
+      /* Cancelled, or omsync stopped: not an error; what came is kept. */
+      oms_inline_error_clear (self->error);
+      oms_initialise_page_set_notice (self, _("The first sync was stopped. What it received "
+                                              "is kept: Continue goes on from there."));
+      gtk_button_set_label (self->initialise_button, _("_Continue"));
+    }
+  else if (engine != NULL && mode == OMS_SYNC_MODE_INITIALISING && latest != NULL &&
+           (latest->error_message != NULL || latest->error_code != NULL))
+    {
+      g_autofree char *message = NULL;
+      g_autofree char *hint = NULL;
 
       /* The initialisation run failed: say why, and offer to try again. */
-      if (oms_sync_engine_get_error (engine, &variant, &detail))
-        {
-          const char *message = variant == OMS_SYNC_ERROR_VARIANT_UNKNOWN
-                                ? _("Unable to initialise")
-                                : oms_sync_error_variant_get_message (variant);
-
-          oms_inline_error_set (self->error, message,
-                                oms_sync_error_variant_get_hint (variant), detail);
-          gtk_button_set_label (self->initialise_button, _("_Retry"));
-        }
+      oms_sync_run_describe_error (latest, _("Unable to initialise"), &message, &hint);
+      oms_initialise_page_set_notice (self, NULL);
+      oms_inline_error_set (self->error, message, hint, latest->error_message);
+      gtk_button_set_label (self->initialise_button, _("_Retry"));
+    }
+  else
+    {
+      oms_initialise_page_set_notice (self, NULL);
     }
 
   if (busy)
     oms_initialise_page_release_focus (self);
 
-  gtk_spinner_set_spinning (self->spinner, busy);
   gtk_widget_set_sensitive (GTK_WIDGET (self->url_row), !busy);
   gtk_widget_set_sensitive (GTK_WIDGET (self->site_row), !busy);
   gtk_widget_set_sensitive (GTK_WIDGET (self->password_row), !busy);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "initialise.start",
                                  !busy && engine != NULL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "initialise.cancel",
+                                 syncing && self->scheduler != NULL);
 
   needed = engine != NULL && mode != OMS_SYNC_MODE_OPERATIONAL && !self->later;
   if (needed != self->needed)
@@ -224,6 +253,25 @@ oms_initialise_page_start_action (GtkWidget  *widget,
   password = gtk_editable_get_text (GTK_EDITABLE (self->password_row));
 
   oms_inline_error_clear (self->error);
+  oms_initialise_page_set_notice (self, NULL);
+
+  /* Settings already stored and not changed: the first sync goes on from its cursors, with no
+   * need to type the password again.
+   */
+  if (oms_sync_engine_get_mode (engine) == OMS_SYNC_MODE_INITIALISING && *password == '\0' &&
+      self->scheduler != NULL)
+    {
+      g_autofree char *stored_url = oms_store_kv_get_string (store, OMS_KV_SYNC_URL, NULL);
+      g_autofree char *stored_site = oms_store_kv_get_string (store, OMS_KV_SYNC_USERNAME,
+                                                              NULL);
+
+      if (g_strcmp0 (url, stored_url) == 0 && g_strcmp0 (username, stored_site) == 0)
+        {
+          oms_scheduler_trigger (self->scheduler);
+          oms_initialise_page_update (self);
+          return;
+        }
+    }
 
   /* Empty fields are reported at once, without asking the server anything. */
   if (*url == '\0' || g_str_equal (url, "https://") || g_str_equal (url, "http://"))
@@ -255,6 +303,18 @@ oms_initialise_page_start_action (GtkWidget  *widget,
 
   oms_sync_settings_save_async (store, url, username, password, interval, self->cancellable,
                                 oms_initialise_page_saved_cb, g_object_ref (self));
+}
+
+static void
+oms_initialise_page_cancel_action (GtkWidget  *widget,
+                                   const char *action_name,
+                                   GVariant   *parameter)
+{
+  OmsInitialisePage *self = OMS_INITIALISE_PAGE (widget);
+
+  /* The engine ends the run as interrupted once the batch being stored is stored. */
+  if (self->scheduler != NULL)
+    oms_scheduler_cancel (self->scheduler);
 }
 
 static void
@@ -368,13 +428,17 @@ oms_initialise_page_class_init (OmsInitialisePageClass *klass)
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/omsync/OmSync/ui/"
                                                              "oms-initialise-page.ui");
+  gtk_widget_class_bind_template_child (widget_class, OmsInitialisePage, cancel_button);
+  gtk_widget_class_bind_template_child (widget_class, OmsInitialisePage, checking_box);
   gtk_widget_class_bind_template_child (widget_class, OmsInitialisePage, content);
   gtk_widget_class_bind_template_child (widget_class, OmsInitialisePage, error);
   gtk_widget_class_bind_template_child (widget_class, OmsInitialisePage, initialise_button);
+  gtk_widget_class_bind_template_child (widget_class, OmsInitialisePage, notice_label);
   gtk_widget_class_bind_template_child (widget_class, OmsInitialisePage, password_row);
   gtk_widget_class_bind_template_child (widget_class, OmsInitialisePage, progress_label);
   gtk_widget_class_bind_template_child (widget_class, OmsInitialisePage, site_row);
   gtk_widget_class_bind_template_child (widget_class, OmsInitialisePage, spinner);
+  gtk_widget_class_bind_template_child (widget_class, OmsInitialisePage, sync_progress);
   gtk_widget_class_bind_template_child (widget_class, OmsInitialisePage, url_row);
   gtk_widget_class_bind_template_callback (widget_class, oms_initialise_page_entry_activated_cb);
 
@@ -382,8 +446,11 @@ oms_initialise_page_class_init (OmsInitialisePageClass *klass)
                                    oms_initialise_page_start_action);
   gtk_widget_class_install_action (widget_class, "initialise.later", NULL,
                                    oms_initialise_page_later_action);
+  gtk_widget_class_install_action (widget_class, "initialise.cancel", NULL,
+                                   oms_initialise_page_cancel_action);
 
   g_type_ensure (OMS_TYPE_INLINE_ERROR);
+  g_type_ensure (OMS_TYPE_SYNC_PROGRESS);
 }
 
 static void
@@ -436,6 +503,7 @@ oms_initialise_page_set_scheduler (OmsInitialisePage *self,
     return;
 
   g_signal_group_set_target (self->engine_signals, oms_initialise_page_get_engine (self));
+  oms_sync_progress_set_engine (self->sync_progress, oms_initialise_page_get_engine (self));
   oms_initialise_page_load (self);
   oms_initialise_page_update (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SCHEDULER]);
@@ -492,8 +560,37 @@ oms_initialise_page_get_progress (OmsInitialisePage *self)
 {
   g_return_val_if_fail (OMS_IS_INITIALISE_PAGE (self), NULL);
 
-  if (!gtk_spinner_get_spinning (self->spinner))
+  if (gtk_widget_get_visible (self->checking_box))
+    return gtk_label_get_label (self->progress_label);
+
+  return oms_sync_progress_get_detail (self->sync_progress);
+}
+
+/**
+ * oms_initialise_page_get_sync_progress:
+ *
+ * Returns: (transfer none): the first sync's progress (steps, counts, time left)
+ */
+OmsSyncProgress *
+oms_initialise_page_get_sync_progress (OmsInitialisePage *self)
+{
+  g_return_val_if_fail (OMS_IS_INITIALISE_PAGE (self), NULL);
+
+  return self->sync_progress;
+}
+
+/**
+ * oms_initialise_page_get_notice:
+ *
+ * Returns: (nullable): the line saying the first sync was stopped, when it shows
+ */
+const char *
+oms_initialise_page_get_notice (OmsInitialisePage *self)
+{
+  g_return_val_if_fail (OMS_IS_INITIALISE_PAGE (self), NULL);
+
+  if (!gtk_widget_get_visible (GTK_WIDGET (self->notice_label)))
     return NULL;
 
-  return gtk_label_get_label (self->progress_label);
+  return gtk_label_get_label (self->notice_label);
 }

@@ -10,6 +10,7 @@
 
 #include "oms-inline-error.h"
 #include "oms-scheduler.h"
+#include "oms-sync-progress.h"
 
 G_BEGIN_DECLS
 
@@ -24,5 +25,7 @@ gboolean        oms_initialise_page_get_needed    (OmsInitialisePage *self);
 void            oms_initialise_page_set_up_later  (OmsInitialisePage *self);
 OmsInlineError *oms_initialise_page_get_error     (OmsInitialisePage *self);
 const char     *oms_initialise_page_get_progress  (OmsInitialisePage *self);
+OmsSyncProgress *oms_initialise_page_get_sync_progress (OmsInitialisePage *self);
+const char     *oms_initialise_page_get_notice    (OmsInitialisePage *self);
 
 G_END_DECLS

@@ -12,6 +12,7 @@
 
 #include "oms-inline-error.h"
 #include "oms-protocol-error.h"
+#include "oms-sync-error-text.h"
 
 /* An error shown where it happened: an icon, the message, and an "i" button whose popover
  * holds the hint (what to do next) and the technical detail, with a way to copy them. A
@@ -233,8 +234,8 @@ oms_inline_error_set_error (OmsInlineError *self,
                             const GError   *error,
                             const char     *unknown_message)
 {
-  OmsSyncErrorVariant variant;
-  const char *message;
+  g_autofree char *message = NULL;
+  g_autofree char *hint = NULL;
 
   g_return_if_fail (OMS_IS_INLINE_ERROR (self));
   g_return_if_fail (error != NULL);
@@ -245,14 +246,8 @@ oms_inline_error_set_error (OmsInlineError *self,
       return;
     }
 
-  variant = oms_sync_error_get_variant (error);
-  if (variant == OMS_SYNC_ERROR_VARIANT_UNKNOWN && unknown_message != NULL)
-    message = unknown_message;
-  else
-    message = oms_sync_error_variant_get_message (variant);
-
-  oms_inline_error_set (self, message, oms_sync_error_variant_get_hint (variant),
-                        error->message);
+  oms_sync_error_describe_error (error, -1, unknown_message, &message, &hint);
+  oms_inline_error_set (self, message, hint, error->message);
 }
 
 void

@@ -482,11 +482,7 @@ update_step (OmsStepper       *self,
 
   gtk_widget_set_visible (step->error_button, state == OMS_STEPPER_STATE_FAILED);
   if (state == OMS_STEPPER_STATE_FAILED)
-    oms_error_button_set_error (OMS_ERROR_BUTTON (step->error_button),
-                                oms_sync_error_variant_from_error_code (run->error_code),
-                                run->error_message,
-                                run->finished != 0 ? run->finished : g_get_real_time (),
-                                index);
+    oms_error_button_set_run_error (OMS_ERROR_BUTTON (step->error_button), run);
 }
 
 /**

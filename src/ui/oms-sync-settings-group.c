@@ -15,6 +15,7 @@
 #include "oms-application.h"
 #include "oms-inline-error.h"
 #include "oms-protocol-error.h"
+#include "oms-sync-error-text.h"
 #include "oms-sync-settings-group.h"
 #include "oms-sync-settings.h"
 
@@ -47,6 +48,7 @@ struct _OmsSyncSettingsGroup
   AdwPreferencesGroup  parent_instance;
 
   /* Template widgets */
+  GtkLabel            *busy_label;
   OmsInlineError      *error;
   AdwActionRow        *interval_row;
   GtkSpinButton       *interval_spin;
@@ -166,6 +168,7 @@ oms_sync_settings_group_show_rungs (OmsSyncSettingsGroup *self,
   RungState states[N_RUNGS];
   const char *subtitles[N_RUNGS] = { NULL };
   g_autofree char *oms_central = NULL;
+  g_autofree char *failed_message = NULL;
   gboolean https = g_str_has_prefix (url, "https://") || g_str_has_prefix (url, "HTTPS://");
   int reached = N_RUNGS;     /* the rungs before this one passed */
   Rung failed = N_RUNGS;
@@ -183,11 +186,17 @@ oms_sync_settings_group_show_rungs (OmsSyncSettingsGroup *self,
           break;
 
         case OMS_SYNC_ERROR_VARIANT_CONNECTION_ERROR:
-          /* oms-http keeps the GError domain in the message: a TLS handshake failure. */
-          if (https && strstr (error->message, "g-tls-error-quark") != NULL)
-            failed = RUNG_TLS;
-          else
-            failed = RUNG_CONNECTION;
+          {
+            const OmsSyncErrorInfo *info = oms_sync_error_get_info (error);
+
+            /* A TLS handshake failure: the connection was made, the TLS rung failed. */
+            if (https && info != NULL &&
+                (info->reason == OMS_SYNC_ERROR_REASON_CERTIFICATE_UNTRUSTED ||
+                 info->reason == OMS_SYNC_ERROR_REASON_TLS_FAILED))
+              failed = RUNG_TLS;
+            else
+              failed = RUNG_CONNECTION;
+          }
           break;
 
         case OMS_SYNC_ERROR_VARIANT_API_VERSION_INCOMPATIBLE:
@@ -218,7 +227,8 @@ oms_sync_settings_group_show_rungs (OmsSyncSettingsGroup *self,
       if (failed != N_RUNGS)
         {
           reached = failed;
-          subtitles[failed] = oms_sync_error_variant_get_message (variant);
+          oms_sync_error_describe_error (error, -1, NULL, &failed_message, NULL);
+          subtitles[failed] = failed_message;
         }
     }
   else if (error != NULL)
@@ -305,7 +315,10 @@ oms_sync_settings_group_set_busy (OmsSyncSettingsGroup *self,
   if (busy)
     oms_sync_settings_group_release_focus (self);
 
+  /* Shown and hidden here, on every outcome: "Checking…" must not outlive the check. */
   gtk_spinner_set_spinning (self->spinner, busy);
+  gtk_widget_set_visible (GTK_WIDGET (self->spinner), busy);
+  gtk_widget_set_visible (GTK_WIDGET (self->busy_label), busy);
   gtk_widget_set_sensitive (GTK_WIDGET (self->url_row), !busy);
   gtk_widget_set_sensitive (GTK_WIDGET (self->site_row), !busy);
   gtk_widget_set_sensitive (GTK_WIDGET (self->password_row), !busy);
@@ -753,6 +766,7 @@ oms_sync_settings_group_class_init (OmsSyncSettingsGroupClass *klass)
 
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/omsync/OmSync/ui/"
                                                              "oms-sync-settings-group.ui");
+  gtk_widget_class_bind_template_child (widget_class, OmsSyncSettingsGroup, busy_label);
   gtk_widget_class_bind_template_child (widget_class, OmsSyncSettingsGroup, error);
   gtk_widget_class_bind_template_child (widget_class, OmsSyncSettingsGroup, interval_row);
   gtk_widget_class_bind_template_child (widget_class, OmsSyncSettingsGroup, interval_spin);
@@ -833,6 +847,23 @@ oms_sync_settings_group_get_busy (OmsSyncSettingsGroup *self)
   g_return_val_if_fail (OMS_IS_SYNC_SETTINGS_GROUP (self), FALSE);
 
   return gtk_spinner_get_spinning (self->spinner);
+}
+
+/**
+ * oms_sync_settings_group_get_busy_text:
+ * @self: an #OmsSyncSettingsGroup
+ *
+ * Returns: (nullable): the "checking" line while it shows, else %NULL
+ */
+const char *
+oms_sync_settings_group_get_busy_text (OmsSyncSettingsGroup *self)
+{
+  g_return_val_if_fail (OMS_IS_SYNC_SETTINGS_GROUP (self), NULL);
+
+  if (!gtk_widget_get_visible (GTK_WIDGET (self->busy_label)))
+    return NULL;
+
+  return gtk_label_get_label (self->busy_label);
 }
 
 /**

@@ -22,6 +22,7 @@ OmsStore       *oms_sync_settings_group_get_store  (OmsSyncSettingsGroup *self);
 void            oms_sync_settings_group_set_store  (OmsSyncSettingsGroup *self,
                                                     OmsStore             *store);
 gboolean        oms_sync_settings_group_get_busy   (OmsSyncSettingsGroup *self);
+const char     *oms_sync_settings_group_get_busy_text (OmsSyncSettingsGroup *self);
 OmsInlineError *oms_sync_settings_group_get_error  (OmsSyncSettingsGroup *self);
 const char     *oms_sync_settings_group_get_status (OmsSyncSettingsGroup *self);
 void            oms_sync_settings_group_focus      (OmsSyncSettingsGroup *self);

@@ -12,6 +12,8 @@
 
 #include "oms-error-button.h"
 #include "oms-stepper.h"
+#include "oms-sync-error-text.h"
+#include "oms-sync-progress.h"
 #include "oms-sync-summary.h"
 #include "oms-sync-window.h"
 
@@ -42,7 +44,7 @@ struct _OmsSyncWindow
   GtkBox          *network_notice;
   GtkBox          *queue_notice;
   GtkLabel        *status_label;
-  OmsStepper      *stepper;
+  OmsSyncProgress *progress;
   GtkButton       *sync_button;
   GtkStack        *sync_button_stack;
   GtkSpinner      *sync_spinner;
@@ -99,9 +101,7 @@ oms_sync_window_update (OmsSyncWindow *self)
   const OmsSyncRun *latest = NULL;
   const OmsSyncRun *success = NULL;
   OmsSyncMode mode = OMS_SYNC_MODE_UNCONFIGURED;
-  gboolean has_v6 = TRUE;
   gboolean is_syncing = FALSE;
-  gboolean waiting = FALSE;
   gboolean failed;
   g_autofree char *status = NULL;
   g_autofree char *last_success = NULL;
@@ -115,28 +115,22 @@ oms_sync_window_update (OmsSyncWindow *self)
       latest = oms_sync_engine_get_latest_run (self->engine);
       success = oms_sync_engine_get_last_successful_run (self->engine);
       mode = oms_sync_engine_get_mode (self->engine);
-      has_v6 = oms_sync_engine_get_has_v6 (self->engine);
       is_syncing = oms_sync_engine_get_is_syncing (self->engine);
-      waiting = oms_sync_engine_get_waiting_for_server (self->engine);
     }
 
   status = oms_sync_summary_format_queue (is_syncing, counts.total);
   gtk_label_set_label (self->status_label, status);
-
-  oms_stepper_set_run (self->stepper, latest, mode, has_v6, is_syncing);
-  oms_stepper_set_waiting (self->stepper, waiting);
 
   failed = !is_syncing && latest != NULL && !latest->interrupted &&
            (latest->error_message != NULL || latest->error_code != NULL);
   gtk_widget_set_visible (GTK_WIDGET (self->error_box), failed);
   if (failed)
     {
-      OmsSyncErrorVariant variant = oms_sync_error_variant_from_error_code (latest->error_code);
+      g_autofree char *message = NULL;
 
-      gtk_label_set_label (self->error_label, oms_sync_error_variant_get_message (variant));
-      oms_error_button_set_error (self->error_button, variant, latest->error_message,
-                                  latest->finished != 0 ? latest->finished : latest->started,
-                                  oms_sync_run_get_open_step (latest));
+      oms_sync_run_describe_error (latest, NULL, &message, NULL);
+      gtk_label_set_label (self->error_label, message);
+      oms_error_button_set_run_error (self->error_button, latest);
     }
   else
     {
@@ -232,6 +226,7 @@ oms_sync_window_history_show_cb (OmsSyncWindow *self,
       g_autofree char *title = NULL;
       g_autofree char *subtitle = NULL;
       g_autoptr(GString) counts = g_string_new (NULL);
+      g_autofree char *failure = NULL;
       const char *result;
       GtkWidget *row;
 
@@ -242,8 +237,10 @@ oms_sync_window_history_show_cb (OmsSyncWindow *self,
       else if (oms_sync_run_is_successful (run))
         result = _("Succeeded");
       else
-        result = oms_sync_error_variant_get_message (
-                   oms_sync_error_variant_from_error_code (run->error_code));
+        {
+          oms_sync_run_describe_error (run, NULL, &failure, NULL);
+          result = failure;
+        }
 
       for (guint s = 0; s < OMS_SYNC_N_STEPS; s++)
         {
@@ -308,6 +305,7 @@ oms_sync_window_set_engine (OmsSyncWindow *self,
     return;
 
   self->engine = g_object_ref (engine);
+  oms_sync_progress_set_engine (self->progress, engine);
 
   for (guint i = 0; i < G_N_ELEMENTS (notifies); i++)
     g_signal_connect_object (engine, notifies[i], G_CALLBACK (oms_sync_window_queue_update),
@@ -434,7 +432,7 @@ oms_sync_window_class_init (OmsSyncWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, OmsSyncWindow, network_notice);
   gtk_widget_class_bind_template_child (widget_class, OmsSyncWindow, queue_notice);
   gtk_widget_class_bind_template_child (widget_class, OmsSyncWindow, status_label);
-  gtk_widget_class_bind_template_child (widget_class, OmsSyncWindow, stepper);
+  gtk_widget_class_bind_template_child (widget_class, OmsSyncWindow, progress);
   gtk_widget_class_bind_template_child (widget_class, OmsSyncWindow, sync_button);
   gtk_widget_class_bind_template_child (widget_class, OmsSyncWindow, sync_button_stack);
   gtk_widget_class_bind_template_child (widget_class, OmsSyncWindow, sync_spinner);
@@ -445,7 +443,7 @@ oms_sync_window_class_init (OmsSyncWindowClass *klass)
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "window.close", NULL);
 
   g_type_ensure (OMS_TYPE_ERROR_BUTTON);
-  g_type_ensure (OMS_TYPE_STEPPER);
+  g_type_ensure (OMS_TYPE_SYNC_PROGRESS);
 }
 
 static void
@@ -568,7 +566,7 @@ oms_sync_window_get_stepper (OmsSyncWindow *self)
 {
   g_return_val_if_fail (OMS_IS_SYNC_WINDOW (self), NULL);
 
-  return GTK_WIDGET (self->stepper);
+  return GTK_WIDGET (oms_sync_progress_get_stepper (self->progress));
 }
 
 GtkWidget *

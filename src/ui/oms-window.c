@@ -17,6 +17,7 @@
 #include "oms-settings-page.h"
 #include "oms-sync-badge.h"
 #include "oms-sync-engine.h"
+#include "oms-sync-error-text.h"
 #include "oms-sync-settings.h"
 #include "oms-sync-summary.h"
 #include "oms-window.h"
@@ -161,6 +162,11 @@ oms_window_update_sync_status (OmsWindow *self)
       input.error_days = g_settings_get_uint (self->sync_settings, "error-threshold-days");
       input.has_error = !is_syncing && latest != NULL && !latest->interrupted &&
                         oms_sync_engine_get_error (self->engine, &input.error_variant, NULL);
+      /* A server down for maintenance or a dropped line is Open mSupply's UNKNOWN, but
+       * nothing at the site needs fixing: it shows as a connection problem, not an alarm.
+       */
+      if (input.has_error && oms_sync_run_error_is_transient (latest))
+        input.error_variant = OMS_SYNC_ERROR_VARIANT_CONNECTION_ERROR;
       oms_sync_badge_compute (&input, &badge);
 
       /* A connection error also shows on the row itself, not only as a grey icon (A8.1). */

@@ -1256,6 +1256,20 @@ test_faults (Fixture       *fixture,
   }
   oms_central_server_clear_faults (fixture->server, "/sync/v5/site");
 
+  /* A reset instead of an answer (the Retry-After header is read in test-sync-errors). */
+  add_fault (fixture, "/sync/v5/site:reset");
+  {
+    g_auto(Reply) reply = { 0 };
+
+    v5 (fixture, &reply, "GET", "/sync/v5/site", NULL);
+    g_assert_nonnull (reply.error);
+  }
+  oms_central_server_clear_faults (fixture->server, "/sync/v5/site");
+  g_clear_error (&error);
+  g_assert_false (oms_central_server_add_fault (fixture->server, "/sync/v5/site:retry-after=60",
+                                                &error));
+  g_assert_error (error, OMS_CENTRAL_ERROR, OMS_CENTRAL_ERROR_INVALID);
+
   add_fault (fixture, "/sync/v5/site:truncate,times=1");
   {
     g_auto(Reply) reply = { 0 };

@@ -36,6 +36,8 @@ ERROR_MESSAGES = {
     "Sync V6 API version is not compatible",
     "The server experienced a problem.",
     "Unknown sync error",
+    # omsync's own words for common faults (issue 13)
+    "The central server is unavailable",
 }
 
 
@@ -193,7 +195,7 @@ def main():
              and sensitive(find(window, Atspi.Role.PUSH_BUTTON, "Sync now")))
     print("e2e-sync.py: Sync now synced, and the window says so")
 
-    central_request(db, "POST", b"*:status=503,body=down")
+    central_request(db, "POST", b"*:status=503,retry-after=600,body=down")
     try:
         button = find(window, Atspi.Role.PUSH_BUTTON, "Sync now")
         before = runs(db)
@@ -203,6 +205,9 @@ def main():
                            lambda: next((t for t in label_texts(window) if t in ERROR_MESSAGES),
                                         None))
         print(f"e2e-sync.py: the error shows: {message}")
+        # A 503 is Open mSupply's UNKNOWN; omsync says what it is (issue 13).
+        if message != "The central server is unavailable":
+            fail(f"a 503 reads as '{message}', not as the central server being unavailable")
         if not any(t.startswith("Last successful sync ") for t in label_texts(window)):
             fail("the last successful sync is no longer shown after an error")
 
@@ -213,6 +218,12 @@ def main():
         click(info)
         copy = wait_for("the popover's 'Copy details' button", lambda: copy_buttons(app), 10)[0]
         print(f"e2e-sync.py: the i popover opened ({copy.get_name()})")
+        hint = wait_for("the hint with the time the server asked for",
+                        lambda: next((t for t in label_texts(app)
+                                      if "asked to be tried again after" in t), None), 10)
+        print(f"e2e-sync.py: the hint says: {hint}")
+        if any("quark" in t or "-> [" in t for t in label_texts(app)):
+            fail("the technical details show a GLib quark name or a '-> [' dump")
         if screenshot:
             time.sleep(0.5)
             subprocess.run(["import", "-window", "root", screenshot], check=True)

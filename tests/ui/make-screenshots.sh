@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # make-screenshots.sh: screenshots of the real `omsync --demo` for docs/screenshots/: the main
 # window, the sync status window while a sync runs, a failed sync with its `i` popover open,
-# the Settings page with its QR code and the enlarged code. Not a test; run it after UI
+# the Settings page with its QR code and the enlarged code, and the welcome page mid first sync. Not a test; run it after UI
 # changes and commit the PNGs (the README and the metainfo show them).
 #
 # Usage: tests/ui/make-screenshots.sh PATH/TO/omsync PATH/TO/omsync-central [OUTPUT-DIR]
@@ -157,4 +157,12 @@ pid=""
 # which also checks that they decode to the URL shown.
 # The pictures show the default port.
 OMSYNC_COLDCHAIN_PORT="${OMSYNC_COLDCHAIN_PORT:-8000}" OMSYNC_SCREENSHOT_DIR="$out" "$here/e2e-qr.sh" "$omsync" "$OMSYNC_CENTRAL"
+
+# The welcome page in the middle of a first sync of 50,000 records on a slow line, from the
+# in-process test that drives it (tests/ui/test-settings.c), built beside omsync.
+test_settings="$(dirname "$omsync")/../tests/ui/test-settings"
+if [ -x "$test_settings" ]; then
+  OMSYNC_COLDCHAIN_LISTEN=127.0.0.1 OMSYNC_TEST_SCREENSHOT="$out/welcome-first-sync.png" \
+    "$test_settings" -p /oms/ui/initialise/progress-cancel-continue --tap >/dev/null
+fi
 echo "make-screenshots: wrote $(ls "$out" | tr '\n' ' ')"

@@ -24,6 +24,7 @@
 #include "oms-qr-window.h"
 #include "oms-qr.h"
 #include "oms-settings-page.h"
+#include "oms-sync-buffer.h"
 #include "oms-sync-engine-private.h"
 #include "oms-sync-settings-group.h"
 #include "oms-sync-settings.h"
@@ -561,14 +562,26 @@ test_save_and_test (Fixture *f)
   set_field (GTK_WIDGET (group), "Site password", "wrong");
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (group), "sync-settings.save", NULL));
   g_assert_true (oms_sync_settings_group_get_busy (group));
+  g_assert_cmpstr (oms_sync_settings_group_get_busy_text (group), ==,
+                   "Checking with the central server…");
   g_assert_true (oms_test_wait_until (group_idle, group));
 
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (error)));
   g_assert_cmpstr (oms_inline_error_get_message (error), ==, "Incorrect password");
+  /* Nothing stale: "Checking…" went with the check (issue 13). */
+  g_assert_null (oms_sync_settings_group_get_busy_text (group));
   g_assert_nonnull (oms_inline_error_get_hint (error));
   g_assert_nonnull (oms_inline_error_get_detail (error));
   g_assert_null (oms_sync_settings_group_get_status (group));
   assert_nothing_stored (f->store);
+
+  /* Test connection that fails: the error, and neither "Checking…" nor an old success. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (group), "sync-settings.test", NULL));
+  g_assert_nonnull (oms_sync_settings_group_get_busy_text (group));
+  g_assert_true (oms_test_wait_until (group_idle, group));
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (error)));
+  g_assert_null (oms_sync_settings_group_get_busy_text (group));
+  g_assert_null (oms_sync_settings_group_get_status (group));
 
   /* Test connection with the right password: every rung reported, still nothing stored. */
   set_field (GTK_WIDGET (group), "Site password", "pass");
@@ -576,6 +589,7 @@ test_save_and_test (Fixture *f)
   g_assert_true (oms_test_wait_until (group_idle, group));
   g_assert_false (gtk_widget_get_visible (GTK_WIDGET (error)));
   g_assert_nonnull (oms_sync_settings_group_get_status (group));
+  g_assert_null (oms_sync_settings_group_get_busy_text (group));
   rungs = find_widget (GTK_WIDGET (group), match_mapped_listbox_with_rows, NULL);
   g_assert_nonnull (rungs);
   assert_nothing_stored (f->store);
@@ -644,9 +658,7 @@ initialise_not_needed (gpointer data)
 static gboolean
 initialise_progress_shown (gpointer data)
 {
-  const char *progress = oms_initialise_page_get_progress (data);
-
-  return progress != NULL && g_str_has_prefix (progress, "Syncing…");
+  return oms_initialise_page_get_progress (data) != NULL;
 }
 
 static gboolean
@@ -683,6 +695,7 @@ test_initialise (Fixture *f)
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "initialise.start", NULL));
   g_assert_true (oms_test_wait_until (initialise_failed, page));
   g_assert_cmpstr (oms_inline_error_get_message (error), ==, "Incorrect password");
+  g_assert_null (find_widget (GTK_WIDGET (page), match_visible_label, "Checking the settings"));
   assert_nothing_stored (f->store);
   g_assert_true (oms_initialise_page_get_needed (page));
 
@@ -695,6 +708,183 @@ test_initialise (Fixture *f)
                    OMS_SYNC_MODE_OPERATIONAL);
   g_assert_cmpstr (gtk_stack_get_visible_child_name (main_stack), ==, "main");
   g_assert_false (gtk_widget_get_visible (GTK_WIDGET (error)));
+}
+
+typedef struct
+{
+  OmsInitialisePage *page;
+  OmsSyncEngine     *engine;
+  const char        *needle;
+} ProgressWait;
+
+/* For the screenshot in docs/screenshots (tests/ui/make-screenshots.sh): @widget as it is
+ * drawn now, to a PNG (TESTING.md §8).
+ */
+static void
+save_widget_png (GtkWidget  *widget,
+                 const char *path)
+{
+  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (widget);
+  g_autoptr(GtkSnapshot) snapshot = gtk_snapshot_new ();
+  g_autoptr(GskRenderNode) node = NULL;
+  g_autoptr(GskRenderer) renderer = gsk_cairo_renderer_new ();
+  g_autoptr(GdkTexture) texture = NULL;
+  g_autoptr(GError) error = NULL;
+  int width = gdk_paintable_get_intrinsic_width (paintable);
+  int height = gdk_paintable_get_intrinsic_height (paintable);
+
+  gdk_paintable_snapshot (paintable, snapshot, width, height);
+  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
+  if (node == NULL)
+    {
+      g_test_message ("Nothing drawn yet for %s", path);
+      return;
+    }
+  g_assert_true (gsk_renderer_realize (renderer, NULL, &error));
+  g_assert_no_error (error);
+  texture = gsk_renderer_render_texture (renderer, node, &GRAPHENE_RECT_INIT (0, 0, width, height));
+  g_assert_true (gdk_texture_save_to_png (texture, path));
+  gsk_renderer_unrealize (renderer);
+}
+
+static gboolean
+initialise_detail_says (gpointer data)
+{
+  ProgressWait *wait = data;
+  const char *detail = oms_sync_progress_get_detail (
+    oms_initialise_page_get_sync_progress (wait->page));
+
+  return detail != NULL && strstr (detail, wait->needle) != NULL;
+}
+
+static gboolean
+pull_central_moving (gpointer data)
+{
+  ProgressWait *wait = data;
+  const OmsSyncRun *run = oms_sync_engine_get_latest_run (wait->engine);
+
+  return oms_sync_engine_get_is_syncing (wait->engine) && run != NULL &&
+         run->steps[OMS_SYNC_STEP_PULL_CENTRAL].done >= 2000 &&
+         oms_initialise_page_get_progress (wait->page) != NULL;
+}
+
+static gboolean
+engine_idle (gpointer data)
+{
+  return !oms_sync_engine_get_is_syncing (data);
+}
+
+/* The views redraw once a frame: the line under the stepper goes with the next one. */
+static gboolean
+progress_line_gone (gpointer data)
+{
+  return oms_sync_progress_get_detail (data) == NULL;
+}
+
+/* The first sync of a 50,000-record central on a slow line (issue 13): the welcome page shows
+ * the steps, records done of how many, bytes and, once steady, the time left; Cancel stops it
+ * cleanly, and Continue goes on from the cursor without the password.
+ */
+static void
+test_initialise_progress_cancel (Fixture *f)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *big_dir = g_dir_make_tmp ("omsync-test-central-XXXXXX", &error);
+  g_autoptr(OmsCentralServer) big = NULL;
+  OmsSyncEngine *engine = oms_application_get_engine (f->app);
+  OmsInitialisePage *page;
+  OmsSyncProgress *progress;
+  OmsStepper *stepper;
+  ProgressWait wait = { NULL, engine, NULL };
+  const OmsSyncRun *run;
+  gint64 first_total;
+  gint64 cursor;
+  gint64 buffered;
+
+  g_assert_no_error (error);
+  big = oms_central_server_new (big_dir, &error);
+  g_assert_no_error (error);
+  g_assert_true (oms_central_server_seed_demo (big, 50000, &error));
+  g_assert_true (oms_central_server_listen (big, "127.0.0.1", 0, &error));
+  g_assert_no_error (error);
+  /* A slow line: each batch of 500 takes a quarter of a second to come. */
+  g_assert_true (oms_central_server_add_fault (big, "/sync/v5/central_records:latency=250",
+                                               &error));
+  g_assert_no_error (error);
+  oms_test_set_wait_timeout (240);
+
+  page = OMS_INITIALISE_PAGE (find_of_type (GTK_WIDGET (f->window), OMS_TYPE_INITIALISE_PAGE));
+  wait.page = page;
+  progress = oms_initialise_page_get_sync_progress (page);
+  stepper = oms_sync_progress_get_stepper (progress);
+
+  set_field (GTK_WIDGET (page), "Central server URL", oms_central_server_get_base_url (big));
+  set_field (GTK_WIDGET (page), "Site name", "demo");
+  set_field (GTK_WIDGET (page), "Site password", "pass");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "initialise.start", NULL));
+
+  /* The steps of the first sync, Prepare done, Pull central counting. */
+  g_assert_true (oms_test_wait_until (pull_central_moving, &wait));
+  g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (progress)));
+  g_assert_cmpint (oms_stepper_get_step_state (stepper, OMS_SYNC_STEP_PREPARE_INITIAL), ==,
+                   OMS_STEPPER_STATE_COMPLETED);
+  g_assert_cmpint (oms_stepper_get_step_state (stepper, OMS_SYNC_STEP_PULL_CENTRAL), ==,
+                   OMS_STEPPER_STATE_ACTIVE);
+  g_assert_cmpint (oms_stepper_get_step_state (stepper, OMS_SYNC_STEP_PUSH), ==,
+                   OMS_STEPPER_STATE_ABSENT);
+  g_assert_nonnull (oms_stepper_get_step_progress_label (stepper, OMS_SYNC_STEP_PULL_CENTRAL));
+  wait.needle = "Pull central: ";
+  g_assert_true (oms_test_wait_until (initialise_detail_says, &wait));
+  wait.needle = " records";
+  g_assert_true (oms_test_wait_until (initialise_detail_says, &wait));
+  wait.needle = " received";
+  g_assert_true (oms_test_wait_until (initialise_detail_says, &wait));
+  /* Once the rate is steady, the time left. */
+  wait.needle = " left";
+  g_assert_true (oms_test_wait_until (initialise_detail_says, &wait));
+  g_assert_true (gtk_widget_get_mapped (find_widget (GTK_WIDGET (page), match_visible_label,
+                                                     "_Cancel")));
+  g_test_message ("Mid-sync: %s", oms_initialise_page_get_progress (page));
+  if (g_getenv ("OMSYNC_TEST_SCREENSHOT") != NULL)
+    save_widget_png (GTK_WIDGET (page), g_getenv ("OMSYNC_TEST_SCREENSHOT"));
+
+  /* Cancel: the run ends as interrupted, nothing stale, no error. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "initialise.cancel", NULL));
+  g_assert_true (oms_test_wait_until (engine_idle, engine));
+  run = oms_sync_engine_get_latest_run (engine);
+  g_assert_true (run->interrupted);
+  first_total = run->steps[OMS_SYNC_STEP_PULL_CENTRAL].total;
+  g_assert_cmpint (first_total, >=, 50000);
+  g_assert_cmpint (oms_sync_engine_get_mode (engine), ==, OMS_SYNC_MODE_INITIALISING);
+  g_assert_true (oms_test_wait_until (progress_line_gone, progress));
+  g_assert_null (oms_initialise_page_get_progress (page));
+  g_assert_nonnull (oms_initialise_page_get_notice (page));
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (oms_initialise_page_get_error (page))));
+  g_assert_true (gtk_widget_get_mapped (find_widget (GTK_WIDGET (page), match_visible_label,
+                                                     "_Continue")));
+  g_assert_false (gtk_widget_get_mapped (find_widget (GTK_WIDGET (page), match_visible_label,
+                                                      "_Cancel")));
+
+  /* What came is stored with the cursor that covers it. */
+  cursor = oms_store_kv_get_int (f->store, OMS_KV_CENTRAL_SYNC_PULL_CURSOR, 0, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (cursor, >, 0);
+  buffered = oms_test_query_int (f->store, "SELECT count(*) FROM sync_buffer");
+  g_assert_cmpint (buffered, >=, 2000);
+
+  /* Continue, without the password: Pull central goes on from the cursor. */
+  oms_central_server_clear_faults (big, NULL);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "initialise.start", NULL));
+  g_assert_true (oms_test_wait_until (initialise_not_needed, page));
+  run = oms_sync_engine_get_latest_run (engine);
+  g_assert_true (oms_sync_run_is_successful (run));
+  g_assert_cmpint (run->steps[OMS_SYNC_STEP_PULL_CENTRAL].total, <, first_total);
+  g_assert_cmpint (run->steps[OMS_SYNC_STEP_PULL_CENTRAL].total, <=, first_total - cursor + 1);
+  g_assert_cmpint (oms_sync_engine_get_mode (engine), ==, OMS_SYNC_MODE_OPERATIONAL);
+
+  oms_test_set_wait_timeout (30);
+  g_clear_object (&big);
+  oms_test_remove_dir (big_dir);
 }
 
 static void
@@ -809,6 +999,7 @@ static const TestCase test_cases[] = {
   { "/oms/ui/settings/coldchain-failed-logins", test_coldchain_failed_logins },
   { "/oms/ui/initialise/first-run", test_initialise },
   { "/oms/ui/initialise/set-up-later", test_set_up_later },
+  { "/oms/ui/initialise/progress-cancel-continue", test_initialise_progress_cancel },
 };
 
 int

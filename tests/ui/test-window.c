@@ -530,6 +530,60 @@ test_overview_queue (Fixture *f)
   g_assert_cmpstr (adw_action_row_get_subtitle (row), ==, "1 record");
 }
 
+static gboolean
+match_css_class (GtkWidget     *widget,
+                 gconstpointer  data)
+{
+  return gtk_widget_has_css_class (widget, data);
+}
+
+/* A run that failed in Pull central, stored as the engine stores one. */
+static void
+store_failed_run (OmsStore   *store,
+                  const char *error_info)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(OmsSyncRun) run = NULL;
+  gint64 now = g_get_real_time ();
+
+  run = oms_sync_log_start_run (store, now, &error);
+  g_assert_no_error (error);
+  oms_sync_run_start_step (run, OMS_SYNC_STEP_PULL_CENTRAL, now);
+  run->error_info = g_strdup (error_info);
+  g_assert_true (oms_sync_log_fail (store, run, "GET http://127.0.0.1:2048/x\nsomething", NULL,
+                                    now + G_USEC_PER_SEC, &error));
+  g_assert_no_error (error);
+}
+
+/* A server down for maintenance or a dropped line is Open mSupply's UNKNOWN, which shows the
+ * red error badge; omsync shows it as a connection problem, since nothing at the site needs
+ * fixing (issue 13). Any other UNKNOWN error keeps the red badge.
+ */
+static void
+test_sync_badge_transient (Fixture *f)
+{
+  g_autoptr(GError) error = NULL;
+  OmsSyncEngine *engine = oms_application_get_engine (f->app);
+  GtkWidget *badge;
+
+  g_assert_true (oms_store_kv_set_string (f->store, "SETTINGS_SYNC_URL", "http://127.0.0.1:2048",
+                                          &error));
+  g_assert_no_error (error);
+  badge = find_widget (GTK_WIDGET (gtk_list_box_get_row_at_index (find_sidebar (f), 4)),
+                       match_css_class, "sync-badge");
+  g_assert_nonnull (badge);
+
+  store_failed_run (f->store, "{\"reason\":\"server-unavailable\",\"httpStatus\":503}");
+  oms_sync_engine_refresh (engine);
+  oms_test_drain_main_context ();
+  g_assert_false (gtk_widget_has_css_class (badge, "badge-error"));
+
+  store_failed_run (f->store, NULL);
+  oms_sync_engine_refresh (engine);
+  oms_test_drain_main_context ();
+  g_assert_true (gtk_widget_has_css_class (badge, "badge-error"));
+}
+
 static void
 test_records (Fixture *f)
 {
@@ -781,6 +835,7 @@ static const TestCase test_cases[] = {
   { "/oms/ui/window/sidebar-selects-pages", test_sidebar_selects_pages },
   { "/oms/ui/window/overview", test_overview },
   { "/oms/ui/window/overview-queue", test_overview_queue },
+  { "/oms/ui/window/sync-badge-transient", test_sync_badge_transient },
   { "/oms/ui/window/records", test_records },
   { "/oms/ui/window/cold-chain", test_coldchain },
   { "/oms/ui/window/state-persists", test_state_persists },

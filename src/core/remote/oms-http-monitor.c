@@ -21,6 +21,7 @@ struct _OmsHttpMonitor
   GObject parent_instance;
 
   guint   n_waiting;
+  gint64  bytes_received;
 };
 
 G_DEFINE_FINAL_TYPE (OmsHttpMonitor, oms_http_monitor, G_TYPE_OBJECT)
@@ -106,4 +107,38 @@ oms_http_monitor_remove_waiting (OmsHttpMonitor *self)
 
   if (--self->n_waiting == 0)
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_WAITING]);
+}
+
+/**
+ * oms_http_monitor_get_bytes_received:
+ *
+ * Returns: how many bytes of answers (decoded) the requests reporting here have read since
+ *   the last oms_http_monitor_reset_bytes_received()
+ */
+gint64
+oms_http_monitor_get_bytes_received (OmsHttpMonitor *self)
+{
+  g_return_val_if_fail (OMS_IS_HTTP_MONITOR (self), 0);
+
+  return self->bytes_received;
+}
+
+void
+oms_http_monitor_reset_bytes_received (OmsHttpMonitor *self)
+{
+  g_return_if_fail (OMS_IS_HTTP_MONITOR (self));
+
+  self->bytes_received = 0;
+}
+
+/* For oms-http.c: @n_bytes of an answer came. No notification: a view reads it with the
+ * progress it redraws for, not once per 64 KiB.
+ */
+void
+oms_http_monitor_add_bytes_received (OmsHttpMonitor *self,
+                                     gsize           n_bytes)
+{
+  g_return_if_fail (OMS_IS_HTTP_MONITOR (self));
+
+  self->bytes_received += (gint64) n_bytes;
 }

@@ -16,9 +16,13 @@ G_DECLARE_FINAL_TYPE (OmsHttpMonitor, oms_http_monitor, OMS, HTTP_MONITOR, GObje
 
 OmsHttpMonitor *oms_http_monitor_new            (void);
 gboolean        oms_http_monitor_get_waiting    (OmsHttpMonitor *self);
+gint64          oms_http_monitor_get_bytes_received   (OmsHttpMonitor *self);
+void            oms_http_monitor_reset_bytes_received (OmsHttpMonitor *self);
 
 /* For oms-http.c: one request started or stopped waiting for the server. */
 void            oms_http_monitor_add_waiting    (OmsHttpMonitor *self);
 void            oms_http_monitor_remove_waiting (OmsHttpMonitor *self);
+void            oms_http_monitor_add_bytes_received   (OmsHttpMonitor *self,
+                                                       gsize           n_bytes);
 
 G_END_DECLS

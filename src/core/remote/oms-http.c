@@ -91,12 +91,15 @@ typedef struct
   gboolean            connected;
   gboolean            connect_timed_out;
   gboolean            waiting;
+  char               *peer_fingerprint;  /* of a certificate the attempt refused */
+  gint64              retry_after;       /* UTC µs from the answer's Retry-After, or 0 */
 } SendData;
 
 typedef struct
 {
   GBytes *body;
   guint   status;
+  gint64  retry_after;
 } SendResult;
 
 static void oms_http_start_attempt (GTask *task);
@@ -302,6 +305,7 @@ typedef struct
   gboolean          probing;        /* the read in flight is of that byte */
   BodyActivityFunc  on_activity;
   gpointer          activity_data;
+  OmsHttpMonitor   *monitor;        /* counts the bytes read, or NULL */
 } BodyRead;
 
 static void
@@ -311,6 +315,7 @@ body_read_free (gpointer user_data)
 
   g_clear_pointer (&read->uri, g_uri_unref);
   g_clear_pointer (&read->buffer, g_byte_array_unref);
+  g_clear_object (&read->monitor);
   g_free (read);
 }
 
@@ -362,6 +367,8 @@ body_read_cb (GObject      *object,
 
   if (read->on_activity != NULL)
     read->on_activity (read->activity_data);
+  if (read->monitor != NULL)
+    oms_http_monitor_add_bytes_received (read->monitor, (gsize) n);
 
   if (read->probing)
     {
@@ -425,6 +432,7 @@ body_read_start (GInputStream        *stream,
                  GCancellable        *cancellable,
                  BodyActivityFunc     on_activity,
                  gpointer             activity_data,
+                 OmsHttpMonitor      *monitor,
                  GAsyncReadyCallback  callback,
                  gpointer             user_data)
 {
@@ -438,6 +446,7 @@ body_read_start (GInputStream        *stream,
   read->uri = g_uri_ref (soup_message_get_uri (message));
   read->on_activity = on_activity;
   read->activity_data = activity_data;
+  read->monitor = monitor != NULL ? g_object_ref (monitor) : NULL;
 
   if (announces_too_large (message, &length))
     {
@@ -480,7 +489,7 @@ oms_http_read_body_async (GInputStream        *stream,
   g_return_if_fail (G_IS_INPUT_STREAM (stream));
   g_return_if_fail (SOUP_IS_MESSAGE (message));
 
-  body_read_start (stream, message, G_PRIORITY_DEFAULT, cancellable, NULL, NULL, callback,
+  body_read_start (stream, message, G_PRIORITY_DEFAULT, cancellable, NULL, NULL, NULL, callback,
                    user_data);
 }
 
@@ -591,6 +600,8 @@ send_data_end_attempt (SendData     *data,
 
   g_clear_object (&data->attempt_cancellable);
   g_clear_object (&data->message);
+  g_clear_pointer (&data->peer_fingerprint, g_free);
+  data->retry_after = 0;
   data->status = 0;
   data->connected = FALSE;
   data->connect_timed_out = FALSE;
@@ -633,6 +644,175 @@ is_connect_error (const GError *error)
          g_error_matches (error, G_IO_ERROR, G_IO_ERROR_PROXY_NEED_AUTH);
 }
 
+/* The code of @error in words, "(input/output error: partial input)", in place of GLib's
+ * quark and number ("g-io-error-quark 34"), which mean nothing to the person reading them.
+ */
+static char *
+describe_error_code (const GError *error)
+{
+  g_autoptr(GEnumClass) enum_class = NULL;
+  g_autofree char *words = NULL;
+  const GEnumValue *value;
+  const char *domain;
+  GType type;
+
+  if (error->domain == G_IO_ERROR)
+    {
+      type = G_TYPE_IO_ERROR_ENUM;
+      /* Translators: the kind of a technical error, shown as "(input/output error: …)" */
+      domain = _("input/output error");
+    }
+  else if (error->domain == G_TLS_ERROR)
+    {
+      type = G_TYPE_TLS_ERROR;
+      /* Translators: the kind of a technical error, shown as "(TLS error: bad certificate)" */
+      domain = _("TLS error");
+    }
+  else if (error->domain == G_RESOLVER_ERROR)
+    {
+      type = G_TYPE_RESOLVER_ERROR;
+      /* Translators: the kind of a technical error: looking up a server's name (DNS) failed */
+      domain = _("name lookup error");
+    }
+  else if (error->domain == SOUP_SESSION_ERROR)
+    {
+      type = SOUP_TYPE_SESSION_ERROR;
+      /* Translators: the kind of a technical error */
+      domain = _("HTTP error");
+    }
+  else
+    {
+      return NULL;
+    }
+
+  /* BROKEN_PIPE and CONNECTION_CLOSED share a value; a reset peer reads as the latter. */
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CONNECTION_CLOSED))
+    /* Translators: shown as "(input/output error: connection closed)" */
+    return g_strdup_printf ("(%s: %s)", domain, _("connection closed"));
+
+  enum_class = g_type_class_ref (type);
+  value = g_enum_get_value (enum_class, error->code);
+  if (value == NULL)
+    return g_strdup_printf ("(%s %d)", domain, error->code);
+
+  words = g_strdelimit (g_strdup (value->value_nick), "-_", ' ');
+  return g_strdup_printf ("(%s: %s)", domain, words);
+}
+
+/* @error's message with its code in words, when there are any. */
+static char *
+describe_error (const GError *error)
+{
+  g_autofree char *code = describe_error_code (error);
+
+  if (code == NULL)
+    return g_strdup (error->message);
+
+  return g_strdup_printf ("%s %s", error->message, code);
+}
+
+static gboolean
+is_connection_lost (const GError *error)
+{
+  return g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CONNECTION_CLOSED) ||
+         g_error_matches (error, G_IO_ERROR, G_IO_ERROR_PARTIAL_INPUT) ||
+         g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NOT_CONNECTED) ||
+         g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CLOSED);
+}
+
+/* Why the call failed, for the message people read (oms-sync-error-text.c). */
+static OmsSyncErrorInfo *
+reason_for (const GError *error,
+            gboolean      connected,
+            GUri         *uri,
+            const char   *peer_fingerprint)
+{
+  OmsSyncErrorReason reason = OMS_SYNC_ERROR_REASON_NONE;
+  OmsSyncErrorInfo *info;
+
+  if (g_error_matches (error, G_RESOLVER_ERROR, G_RESOLVER_ERROR_NOT_FOUND) ||
+      g_error_matches (error, G_RESOLVER_ERROR, G_RESOLVER_ERROR_TEMPORARY_FAILURE) ||
+      g_error_matches (error, G_IO_ERROR, G_IO_ERROR_HOST_NOT_FOUND))
+    reason = OMS_SYNC_ERROR_REASON_HOST_NOT_FOUND;
+  else if (error->domain == G_TLS_ERROR &&
+           (peer_fingerprint != NULL || error->code == G_TLS_ERROR_BAD_CERTIFICATE))
+    reason = OMS_SYNC_ERROR_REASON_CERTIFICATE_UNTRUSTED;
+  else if (error->domain == G_TLS_ERROR)
+    reason = OMS_SYNC_ERROR_REASON_TLS_FAILED;
+  else if (connected && is_connection_lost (error))
+    reason = OMS_SYNC_ERROR_REASON_CONNECTION_LOST;
+
+  if (reason == OMS_SYNC_ERROR_REASON_NONE)
+    return NULL;
+
+  info = oms_sync_error_info_new (reason);
+  if (uri != NULL && g_uri_get_host (uri) != NULL)
+    info->host = g_strdup (g_uri_get_host (uri));
+  if (reason == OMS_SYNC_ERROR_REASON_CERTIFICATE_UNTRUSTED)
+    info->fingerprint = g_strdup (peer_fingerprint);
+  return info;
+}
+
+static GError *
+classify_error (const GError *error,
+                gboolean      connected,
+                GUri         *uri,
+                SoupSession  *session,
+                const char   *peer_fingerprint)
+{
+  g_autoptr(OmsSyncErrorInfo) info = NULL;
+  g_autofree char *where = NULL;
+  g_autofree char *what = NULL;
+  GError *classified;
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return g_error_copy (error);
+
+  where = describe_uri (uri);
+  what = describe_error (error);
+  info = reason_for (error, connected, uri, peer_fingerprint);
+
+  if (!connected || is_connect_error (error))
+    {
+      classified = g_error_new (OMS_PROTOCOL_ERROR, OMS_PROTOCOL_ERROR_CONNECTION,
+                                _("Could not connect to %s: %s"), where, what);
+      if (info != NULL && info->fingerprint != NULL)
+        {
+          g_autofree char *text = g_steal_pointer (&classified->message);
+
+          /* Translators: the technical detail of a refused certificate; %s is its SHA-256. */
+          classified->message = g_strdup_printf (_("%s; the server’s certificate has SHA-256 "
+                                                   "fingerprint %s"),
+                                                 text, info->fingerprint);
+        }
+    }
+  else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT))
+    {
+      guint seconds = session != NULL ? soup_session_get_timeout (session) : 0;
+
+      /* Translators: %s is the server's URL. The server took the request, then went silent. */
+      classified = g_error_new (OMS_PROTOCOL_ERROR, OMS_PROTOCOL_ERROR_CONNECTION,
+                                g_dngettext (GETTEXT_PACKAGE,
+                                             "The server stopped answering: nothing came from "
+                                             "%s for %u second",
+                                             "The server stopped answering: nothing came from "
+                                             "%s for %u seconds",
+                                             seconds),
+                                where, seconds);
+      g_clear_pointer (&info, oms_sync_error_info_free);
+      info = oms_sync_error_info_new (OMS_SYNC_ERROR_REASON_STOPPED_ANSWERING);
+      info->idle_seconds = seconds;
+    }
+  else
+    {
+      classified = g_error_new (OMS_PROTOCOL_ERROR, OMS_PROTOCOL_ERROR_TRANSPORT,
+                                _("The request to %s failed: %s"), where, what);
+    }
+
+  oms_protocol_error_set_info (classified, info);
+  return classified;
+}
+
 /**
  * oms_http_classify_error:
  * @error: a transport error from libsoup
@@ -644,8 +824,9 @@ is_connect_error (const GError *error)
  * refused, unreachable, TLS handshake, connect timeout, or anything before a connection was
  * there) is OMS_PROTOCOL_ERROR_CONNECTION. So is a stall, a connection on which nothing went
  * either way for the idle timeout: the server stopped answering. Any other failure (a connection
- * broken mid-body, a bad body encoding) is OMS_PROTOCOL_ERROR_TRANSPORT. The code of @error is
- * kept in the message. G_IO_ERROR_CANCELLED is returned as it is.
+ * broken mid-body, a bad body encoding) is OMS_PROTOCOL_ERROR_TRANSPORT. The message names the
+ * error and its code in words, and the common faults carry their reason
+ * (oms_protocol_error_get_info()). G_IO_ERROR_CANCELLED is returned as it is.
  *
  * Returns: (transfer full): the classified error
  */
@@ -655,39 +836,69 @@ oms_http_classify_error (const GError *error,
                          GUri         *uri,
                          SoupSession  *session)
 {
-  g_autofree char *where = NULL;
-
   g_return_val_if_fail (error != NULL, NULL);
   g_return_val_if_fail (session == NULL || SOUP_IS_SESSION (session), NULL);
 
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    return g_error_copy (error);
+  return classify_error (error, connected, uri, session, NULL);
+}
 
-  where = describe_uri (uri);
+/* "AB:CD:…": the SHA-256 of @certificate's DER, as browsers and openssl show it. */
+static char *
+certificate_fingerprint (GTlsCertificate *certificate)
+{
+  g_autoptr(GByteArray) der = NULL;
+  g_autoptr(GChecksum) checksum = g_checksum_new (G_CHECKSUM_SHA256);
+  guint8 digest[32];
+  gsize length = sizeof digest;
+  GString *text = g_string_new (NULL);
 
-  if (!connected || is_connect_error (error))
-    return g_error_new (OMS_PROTOCOL_ERROR, OMS_PROTOCOL_ERROR_CONNECTION,
-                        _("Could not connect to %s: %s (%s %d)"), where, error->message,
-                        g_quark_to_string (error->domain), error->code);
+  g_object_get (certificate, "certificate", &der, NULL);
+  if (der == NULL)
+    return g_string_free (text, TRUE);
 
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT))
-    {
-      guint seconds = session != NULL ? soup_session_get_timeout (session) : 0;
+  g_checksum_update (checksum, der->data, der->len);
+  g_checksum_get_digest (checksum, digest, &length);
+  for (gsize i = 0; i < length; i++)
+    g_string_append_printf (text, i > 0 ? ":%02X" : "%02X", digest[i]);
 
-      /* Translators: %s is the server's URL. The server took the request, then went silent. */
-      return g_error_new (OMS_PROTOCOL_ERROR, OMS_PROTOCOL_ERROR_CONNECTION,
-                          g_dngettext (GETTEXT_PACKAGE,
-                                       "The server stopped answering: nothing came from %s "
-                                       "for %u second",
-                                       "The server stopped answering: nothing came from %s "
-                                       "for %u seconds",
-                                       seconds),
-                          where, seconds);
-    }
+  return g_string_free (text, FALSE);
+}
 
-  return g_error_new (OMS_PROTOCOL_ERROR, OMS_PROTOCOL_ERROR_TRANSPORT,
-                      _("The request to %s failed: %s (%s %d)"), where, error->message,
-                      g_quark_to_string (error->domain), error->code);
+/* libsoup asks whether to accept a certificate the system does not trust: never, but the
+ * message then names the one it was shown.
+ */
+static gboolean
+oms_http_accept_certificate_cb (SoupMessage          *message,
+                                GTlsCertificate      *certificate,
+                                GTlsCertificateFlags  errors,
+                                SendData             *data)
+{
+  g_free (data->peer_fingerprint);
+  data->peer_fingerprint = certificate_fingerprint (certificate);
+
+  return FALSE;
+}
+
+/* Retry-After (RFC 9110 §10.2.3): seconds or an HTTP date, as UTC µs; 0 when absent or odd. */
+static gint64
+parse_retry_after (SoupMessage *message)
+{
+  const char *value = soup_message_headers_get_one (soup_message_get_response_headers (message),
+                                                    "Retry-After");
+  g_autoptr(GDateTime) date = NULL;
+  guint64 seconds;
+
+  if (value == NULL)
+    return 0;
+
+  if (g_ascii_string_to_unsigned (value, 10, 0, 366 * 24 * 3600, &seconds, NULL))
+    return g_get_real_time () + (gint64) seconds * G_USEC_PER_SEC;
+
+  date = soup_date_time_new_from_http_string (value);
+  if (date == NULL)
+    return 0;
+
+  return g_date_time_to_unix (date) * G_USEC_PER_SEC;
 }
 
 static void
@@ -775,6 +986,7 @@ oms_http_end_attempt (GTask   *task_in,
   SendData *data = g_task_get_task_data (task);
   SendResult *send_result;
   guint status = data->status;
+  gint64 retry_after = data->retry_after;
 
   send_data_end_attempt (data, g_task_get_cancellable (task));
 
@@ -798,6 +1010,7 @@ oms_http_end_attempt (GTask   *task_in,
   send_result = g_new0 (SendResult, 1);
   send_result->body = g_bytes_ref (body);
   send_result->status = status;
+  send_result->retry_after = retry_after;
   g_task_return_pointer (task, send_result, send_result_free);
 }
 
@@ -824,7 +1037,7 @@ oms_http_attempt_failed (GTask  *task,
 
       timed_out = g_error_new (G_IO_ERROR, G_IO_ERROR_TIMED_OUT,
                                _("No connection after %u ms"), timeout_ms);
-      failure = oms_http_classify_error (timed_out, FALSE, data->uri, session);
+      failure = classify_error (timed_out, FALSE, data->uri, session, NULL);
       retry = TRUE;
     }
   else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
@@ -840,12 +1053,13 @@ oms_http_attempt_failed (GTask  *task,
     }
   else if (data->connected && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT))
     {
-      failure = oms_http_classify_error (error, TRUE, data->uri, session);
+      failure = classify_error (error, TRUE, data->uri, session, NULL);
       retry = ++data->n_stalls < OMS_HTTP_MAX_STALLED_ATTEMPTS;
     }
   else
     {
-      failure = oms_http_classify_error (error, data->connected, data->uri, session);
+      failure = classify_error (error, data->connected, data->uri, session,
+                                data->peer_fingerprint);
       /* Open mSupply retries `is_connect() || is_timeout()`. */
       retry = g_error_matches (failure, OMS_PROTOCOL_ERROR, OMS_PROTOCOL_ERROR_CONNECTION) ||
               g_error_matches (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT);
@@ -943,9 +1157,10 @@ oms_http_send_cb (GObject      *object,
 
   send_data_note_activity (data);
   data->status = soup_message_get_status (data->message);
+  data->retry_after = parse_retry_after (data->message);
   body_read_start (stream, data->message, g_task_get_priority (task), data->attempt_cancellable,
-                   (BodyActivityFunc) send_data_note_activity, data, oms_http_body_read_cb,
-                   task);
+                   (BodyActivityFunc) send_data_note_activity, data, data->monitor,
+                   oms_http_body_read_cb, task);
 }
 
 /* Takes over @task's reference. */
@@ -980,6 +1195,8 @@ oms_http_start_attempt (GTask *task)
   if (data->prepare != NULL)
     data->prepare (data->message, data->prepare_data);
   g_signal_connect (data->message, "starting", G_CALLBACK (oms_http_starting_cb), data);
+  g_signal_connect (data->message, "accept-certificate",
+                    G_CALLBACK (oms_http_accept_certificate_cb), data);
 
   data->attempt_cancellable = g_cancellable_new ();
   if (cancellable != NULL)
@@ -1070,10 +1287,12 @@ oms_http_send_async (SoupSession         *session,
 }
 
 /**
- * oms_http_send_finish:
+ * oms_http_send_finish_full:
  * @session: the session
  * @result: the result
  * @out_status: (out) (optional): the HTTP status of the last attempt
+ * @out_retry_after: (out) (optional): when the answer's `Retry-After` asks to be tried again,
+ *   in UTC microseconds, or 0
  * @error: return location for an OMS_PROTOCOL_ERROR_CONNECTION,
  *   OMS_PROTOCOL_ERROR_TRANSPORT or OMS_PROTOCOL_ERROR_RESPONSE_PARSING (a body over the cap)
  *   error, or G_IO_ERROR_CANCELLED
@@ -1083,10 +1302,11 @@ oms_http_send_async (SoupSession         *session,
  * Returns: (transfer full) (nullable): the decoded response body (empty if there was none)
  */
 GBytes *
-oms_http_send_finish (SoupSession   *session,
-                      GAsyncResult  *result,
-                      guint         *out_status,
-                      GError       **error)
+oms_http_send_finish_full (SoupSession   *session,
+                           GAsyncResult  *result,
+                           guint         *out_status,
+                           gint64        *out_retry_after,
+                           GError       **error)
 {
   SendResult *send_result;
   GBytes *body;
@@ -1097,6 +1317,8 @@ oms_http_send_finish (SoupSession   *session,
 
   if (out_status != NULL)
     *out_status = 0;
+  if (out_retry_after != NULL)
+    *out_retry_after = 0;
 
   send_result = g_task_propagate_pointer (G_TASK (result), error);
   if (send_result == NULL)
@@ -1104,8 +1326,24 @@ oms_http_send_finish (SoupSession   *session,
 
   if (out_status != NULL)
     *out_status = send_result->status;
+  if (out_retry_after != NULL)
+    *out_retry_after = send_result->retry_after;
   body = g_steal_pointer (&send_result->body);
   send_result_free (send_result);
 
   return body;
+}
+
+/**
+ * oms_http_send_finish:
+ *
+ * oms_http_send_finish_full() without the `Retry-After`.
+ */
+GBytes *
+oms_http_send_finish (SoupSession   *session,
+                      GAsyncResult  *result,
+                      guint         *out_status,
+                      GError       **error)
+{
+  return oms_http_send_finish_full (session, result, out_status, NULL, error);
 }

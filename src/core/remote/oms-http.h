@@ -9,6 +9,7 @@
 #include <libsoup/soup.h>
 
 #include "oms-http-monitor.h"
+#include "oms-protocol-error.h"
 
 G_BEGIN_DECLS
 
@@ -47,6 +48,11 @@ void         oms_http_send_async       (SoupSession          *session,
 GBytes      *oms_http_send_finish      (SoupSession          *session,
                                         GAsyncResult         *result,
                                         guint                *out_status,
+                                        GError              **error);
+GBytes      *oms_http_send_finish_full (SoupSession          *session,
+                                        GAsyncResult         *result,
+                                        guint                *out_status,
+                                        gint64               *out_retry_after,
                                         GError              **error);
 
 void         oms_http_read_body_async  (GInputStream         *stream,

@@ -10,19 +10,75 @@
 
 #include <string.h>
 #include <glib/gi18n.h>
+#include <json-glib/json-glib.h>
+#include <libsoup/soup.h>
 
 #include "oms-protocol-error.h"
 
 #define REDACTED "[redacted]"
 
-G_DEFINE_QUARK (oms-protocol-error-quark, oms_protocol_error)
+/* Both domains are extended (G_DEFINE_EXTENDED_ERROR, GLib 2.68), written out so the quarks
+ * keep their `oms-…-error-quark` names; the offset of a private part is GLib's.
+ */
+#define PRIVATE_OF(type, error) \
+  ((type *) (((guint8 *) (error)) - ((sizeof (type) + (2 * sizeof (gsize) - 1)) & \
+                                     -(2 * sizeof (gsize)))))
 
-/* The private part of an OMS_SYNC_ERROR (G_DEFINE_EXTENDED_ERROR, GLib 2.68). */
+/* The private part of an OMS_PROTOCOL_ERROR: why a call failed, in more detail than its code. */
 typedef struct
 {
-  int    protocol_code;   /* an OmsProtocolError, or -1 when the failure was not a call */
-  guint  http_status;     /* 0 when there was no answer */
-  char  *v5_code;         /* the legacy `error.code`, if any */
+  OmsSyncErrorInfo *info;
+} OmsProtocolErrorPrivate;
+
+static void
+oms_protocol_error_init (GError *error)
+{
+  PRIVATE_OF (OmsProtocolErrorPrivate, error)->info = NULL;
+}
+
+static void
+oms_protocol_error_copy (const GError *src_error,
+                         GError       *dest_error)
+{
+  const OmsSyncErrorInfo *info = PRIVATE_OF (OmsProtocolErrorPrivate, src_error)->info;
+
+  PRIVATE_OF (OmsProtocolErrorPrivate, dest_error)->info =
+    info != NULL ? oms_sync_error_info_copy (info) : NULL;
+}
+
+static void
+oms_protocol_error_clear (GError *error)
+{
+  g_clear_pointer (&PRIVATE_OF (OmsProtocolErrorPrivate, error)->info,
+                   oms_sync_error_info_free);
+}
+
+GQuark
+oms_protocol_error_quark (void)
+{
+  static GQuark quark;
+  static gsize initialized = 0;
+
+  if (g_once_init_enter (&initialized))
+    {
+      quark = g_error_domain_register_static ("oms-protocol-error-quark",
+                                              sizeof (OmsProtocolErrorPrivate),
+                                              oms_protocol_error_init,
+                                              oms_protocol_error_copy,
+                                              oms_protocol_error_clear);
+      g_once_init_leave (&initialized, 1);
+    }
+
+  return quark;
+}
+
+/* The private part of an OMS_SYNC_ERROR. */
+typedef struct
+{
+  int               protocol_code;   /* an OmsProtocolError, or -1 when the failure was not a call */
+  guint             http_status;     /* 0 when there was no answer */
+  char             *v5_code;         /* the legacy `error.code`, if any */
+  OmsSyncErrorInfo *info;            /* why, beyond the variant; NULL when nothing more is known */
 } OmsSyncErrorPrivate;
 
 static void
@@ -38,25 +94,23 @@ oms_sync_error_private_copy (const OmsSyncErrorPrivate *src_priv,
   dest_priv->protocol_code = src_priv->protocol_code;
   dest_priv->http_status = src_priv->http_status;
   dest_priv->v5_code = g_strdup (src_priv->v5_code);
+  dest_priv->info = src_priv->info != NULL ? oms_sync_error_info_copy (src_priv->info) : NULL;
 }
 
 static void
 oms_sync_error_private_clear (OmsSyncErrorPrivate *priv)
 {
   g_clear_pointer (&priv->v5_code, g_free);
+  g_clear_pointer (&priv->info, oms_sync_error_info_free);
 }
 
-/* G_DEFINE_EXTENDED_ERROR, written out so the quark keeps the `oms-sync-error-quark` name. */
 static inline OmsSyncErrorPrivate *
 oms_sync_error_get_private (const GError *error)
 {
-  const gsize align = 2 * sizeof (gsize);
-  const gsize size = (sizeof (OmsSyncErrorPrivate) + (align - 1)) & -align;
-
   g_return_val_if_fail (error != NULL, NULL);
   g_return_val_if_fail (error->domain == oms_sync_error_quark (), NULL);
 
-  return (OmsSyncErrorPrivate *) (((guint8 *) error) - size);
+  return PRIVATE_OF (OmsSyncErrorPrivate, error);
 }
 
 static void
@@ -472,9 +526,31 @@ oms_sync_error_new_for_protocol_error (OmsSyncErrorVariant  variant,
 
   priv = oms_sync_error_get_private (error);
   if (protocol_error->domain == OMS_PROTOCOL_ERROR)
-    priv->protocol_code = protocol_error->code;
+    {
+      const OmsSyncErrorInfo *info = oms_protocol_error_get_info (protocol_error);
+
+      priv->protocol_code = protocol_error->code;
+      if (info != NULL)
+        priv->info = oms_sync_error_info_copy (info);
+    }
   priv->http_status = http_status;
   priv->v5_code = g_strdup (v5_code);
+
+  /* A gateway or a server down for maintenance: nothing for the site to fix (issue 13). Only
+   * when the answer named no error of its own (sync_is_running is a 503 too).
+   */
+  if (variant == OMS_SYNC_ERROR_VARIANT_UNKNOWN && v5_code == NULL &&
+      (http_status == SOUP_STATUS_BAD_GATEWAY || http_status == SOUP_STATUS_SERVICE_UNAVAILABLE ||
+       http_status == SOUP_STATUS_GATEWAY_TIMEOUT))
+    {
+      if (priv->info == NULL)
+        priv->info = oms_sync_error_info_new (OMS_SYNC_ERROR_REASON_SERVER_UNAVAILABLE);
+      priv->info->reason = OMS_SYNC_ERROR_REASON_SERVER_UNAVAILABLE;
+    }
+  if (priv->info != NULL && priv->info->reason == OMS_SYNC_ERROR_REASON_NONE)
+    g_clear_pointer (&priv->info, oms_sync_error_info_free);
+  if (priv->info != NULL)
+    priv->info->http_status = http_status;
 
   return error;
 }
@@ -561,6 +637,216 @@ oms_sync_error_get_v5_code (const GError *error)
     return NULL;
 
   return priv->v5_code;
+}
+
+/*
+ * Reasons beyond the variant
+ */
+
+static const char * const reason_names[] = {
+  [OMS_SYNC_ERROR_REASON_NONE] = "none",
+  [OMS_SYNC_ERROR_REASON_SERVER_UNAVAILABLE] = "server-unavailable",
+  [OMS_SYNC_ERROR_REASON_CONNECTION_LOST] = "connection-lost",
+  [OMS_SYNC_ERROR_REASON_STOPPED_ANSWERING] = "stopped-answering",
+  [OMS_SYNC_ERROR_REASON_CERTIFICATE_UNTRUSTED] = "certificate-untrusted",
+  [OMS_SYNC_ERROR_REASON_TLS_FAILED] = "tls-failed",
+  [OMS_SYNC_ERROR_REASON_HOST_NOT_FOUND] = "host-not-found",
+};
+
+/**
+ * oms_sync_error_reason_to_string:
+ *
+ * Returns: (transfer none): the reason's stored name, e.g. `"server-unavailable"`
+ */
+const char *
+oms_sync_error_reason_to_string (OmsSyncErrorReason reason)
+{
+  if ((guint) reason >= G_N_ELEMENTS (reason_names))
+    return reason_names[OMS_SYNC_ERROR_REASON_NONE];
+
+  return reason_names[reason];
+}
+
+OmsSyncErrorInfo *
+oms_sync_error_info_new (OmsSyncErrorReason reason)
+{
+  OmsSyncErrorInfo *info = g_new0 (OmsSyncErrorInfo, 1);
+
+  info->reason = reason;
+  return info;
+}
+
+OmsSyncErrorInfo *
+oms_sync_error_info_copy (const OmsSyncErrorInfo *info)
+{
+  OmsSyncErrorInfo *copy;
+
+  g_return_val_if_fail (info != NULL, NULL);
+
+  copy = g_memdup2 (info, sizeof *info);
+  copy->host = g_strdup (info->host);
+  copy->fingerprint = g_strdup (info->fingerprint);
+  return copy;
+}
+
+void
+oms_sync_error_info_free (OmsSyncErrorInfo *info)
+{
+  if (info == NULL)
+    return;
+
+  g_free (info->host);
+  g_free (info->fingerprint);
+  g_free (info);
+}
+
+/**
+ * oms_sync_error_info_to_json:
+ *
+ * Returns: (transfer full): @info as the JSON object stored in sync_log.error_info, e.g.
+ *   `{"reason":"server-unavailable","httpStatus":503,"retryAfter":1796000000000000}`
+ */
+char *
+oms_sync_error_info_to_json (const OmsSyncErrorInfo *info)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonNode) root = NULL;
+
+  g_return_val_if_fail (info != NULL, NULL);
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "reason");
+  json_builder_add_string_value (builder, oms_sync_error_reason_to_string (info->reason));
+  if (info->http_status > 0)
+    {
+      json_builder_set_member_name (builder, "httpStatus");
+      json_builder_add_int_value (builder, info->http_status);
+    }
+  if (info->retry_after > 0)
+    {
+      json_builder_set_member_name (builder, "retryAfter");
+      json_builder_add_int_value (builder, info->retry_after);
+    }
+  if (info->idle_seconds > 0)
+    {
+      json_builder_set_member_name (builder, "idleSeconds");
+      json_builder_add_int_value (builder, info->idle_seconds);
+    }
+  if (info->host != NULL)
+    {
+      json_builder_set_member_name (builder, "host");
+      json_builder_add_string_value (builder, info->host);
+    }
+  if (info->fingerprint != NULL)
+    {
+      json_builder_set_member_name (builder, "fingerprint");
+      json_builder_add_string_value (builder, info->fingerprint);
+    }
+  json_builder_end_object (builder);
+
+  root = json_builder_get_root (builder);
+  return json_to_string (root, FALSE);
+}
+
+/**
+ * oms_sync_error_info_from_json:
+ * @json: (nullable): what oms_sync_error_info_to_json() wrote
+ *
+ * Returns: (transfer full) (nullable): the info, or %NULL for %NULL, unreadable text or a
+ *   reason this build does not know (the message then follows the variant)
+ */
+OmsSyncErrorInfo *
+oms_sync_error_info_from_json (const char *json)
+{
+  g_autoptr(JsonParser) parser = NULL;
+  g_autoptr(OmsSyncErrorInfo) info = NULL;
+  JsonObject *object;
+  const char *reason;
+
+  if (json == NULL || *json == '\0')
+    return NULL;
+
+  parser = json_parser_new ();
+  if (!json_parser_load_from_data (parser, json, -1, NULL) ||
+      !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+    return NULL;
+
+  object = json_node_get_object (json_parser_get_root (parser));
+  reason = json_object_get_string_member_with_default (object, "reason", "none");
+  for (guint i = 1; i < G_N_ELEMENTS (reason_names); i++)
+    {
+      if (g_str_equal (reason, reason_names[i]))
+        {
+          info = oms_sync_error_info_new (i);
+          break;
+        }
+    }
+  if (info == NULL)
+    return NULL;
+
+  info->http_status = (guint) CLAMP (json_object_get_int_member_with_default (object,
+                                                                              "httpStatus", 0),
+                                     0, 999);
+  info->retry_after = MAX (0, json_object_get_int_member_with_default (object, "retryAfter",
+                                                                       0));
+  info->idle_seconds = (guint) CLAMP (json_object_get_int_member_with_default (object,
+                                                                               "idleSeconds",
+                                                                               0),
+                                      0, G_MAXINT);
+  info->host = g_strdup (json_object_get_string_member_with_default (object, "host", NULL));
+  info->fingerprint = g_strdup (json_object_get_string_member_with_default (object,
+                                                                            "fingerprint",
+                                                                            NULL));
+  return g_steal_pointer (&info);
+}
+
+/**
+ * oms_protocol_error_set_info:
+ * @error: an OMS_PROTOCOL_ERROR
+ * @info: (nullable): why the call failed, copied
+ */
+void
+oms_protocol_error_set_info (GError                 *error,
+                             const OmsSyncErrorInfo *info)
+{
+  OmsProtocolErrorPrivate *priv;
+
+  g_return_if_fail (error != NULL && error->domain == OMS_PROTOCOL_ERROR);
+
+  priv = PRIVATE_OF (OmsProtocolErrorPrivate, error);
+  g_clear_pointer (&priv->info, oms_sync_error_info_free);
+  if (info != NULL)
+    priv->info = oms_sync_error_info_copy (info);
+}
+
+/**
+ * oms_protocol_error_get_info:
+ *
+ * Returns: (transfer none) (nullable): what oms_protocol_error_set_info() attached to an
+ *   OMS_PROTOCOL_ERROR; %NULL for any other error
+ */
+const OmsSyncErrorInfo *
+oms_protocol_error_get_info (const GError *error)
+{
+  if (error == NULL || error->domain != OMS_PROTOCOL_ERROR)
+    return NULL;
+
+  return PRIVATE_OF (OmsProtocolErrorPrivate, error)->info;
+}
+
+/**
+ * oms_sync_error_get_info:
+ *
+ * Returns: (transfer none) (nullable): why an OMS_SYNC_ERROR happened, beyond its variant;
+ *   %NULL when nothing more is known or for any other error
+ */
+const OmsSyncErrorInfo *
+oms_sync_error_get_info (const GError *error)
+{
+  if (error == NULL || error->domain != OMS_SYNC_ERROR)
+    return NULL;
+
+  return oms_sync_error_get_private (error)->info;
 }
 
 static gboolean
@@ -774,54 +1060,16 @@ oms_protocol_redact (const char         *text,
   return g_string_free (out, FALSE);
 }
 
-/* Rust's `{:?}` for a string, which Open mSupply's format_error uses for each cause. */
-static void
-append_debug_string (GString    *out,
-                     const char *text)
-{
-  g_string_append_c (out, '"');
-
-  for (const char *p = text; *p != '\0'; p = g_utf8_next_char (p))
-    {
-      gunichar c = g_utf8_get_char (p);
-
-      switch (c)
-        {
-        case '"':
-          g_string_append (out, "\\\"");
-          break;
-        case '\\':
-          g_string_append (out, "\\\\");
-          break;
-        case '\n':
-          g_string_append (out, "\\n");
-          break;
-        case '\r':
-          g_string_append (out, "\\r");
-          break;
-        case '\t':
-          g_string_append (out, "\\t");
-          break;
-        default:
-          if (c < 0x20 || c == 0x7f)
-            g_string_append_printf (out, "\\u{%x}", c);
-          else
-            g_string_append_unichar (out, c);
-          break;
-        }
-    }
-
-  g_string_append_c (out, '"');
-}
-
 /**
  * oms_protocol_format_error_chain:
  * @top: the outermost error's text
  * @causes: (nullable) (array zero-terminated=1): the texts of its causes, outermost first
  * @secrets: (nullable) (array zero-terminated=1): strings to hide, see oms_protocol_redact()
  *
- * Formats an error chain the way Open mSupply's `format_error` does for `sync_log.error_message`:
- * `top` alone, or `top -> [\n    "cause1",\n    "cause2",\n]`. Every part is redacted first.
+ * Formats an error chain for `sync_log.error_message`, the technical detail people see under
+ * "Technical details": `top` alone, or `top` and each cause on a line of its own below it.
+ * Open mSupply's `format_error` writes `top -> [ "cause", ]` (Rust's debug quoting), which
+ * reads as a program dump (issue 13). Every part is redacted first.
  *
  * Returns: (transfer full): the technical detail of a failed run
  */
@@ -838,7 +1086,6 @@ oms_protocol_format_error_chain (const char         *top,
     return g_steal_pointer (&safe_top);
 
   out = g_string_new (safe_top);
-  g_string_append (out, " -> [\n");
 
   for (guint i = 0; causes[i] != NULL; i++)
     {
@@ -847,11 +1094,12 @@ oms_protocol_format_error_chain (const char         *top,
 
       valid = g_utf8_make_valid (causes[i], -1);
       safe = oms_protocol_redact (valid, secrets);
-      g_string_append (out, "    ");
-      append_debug_string (out, safe);
-      g_string_append (out, ",\n");
+      g_strstrip (safe);
+      if (*safe == '\0')
+        continue;
+      g_string_append (out, "\n");
+      g_string_append (out, safe);
     }
 
-  g_string_append_c (out, ']');
   return g_string_free (out, FALSE);
 }

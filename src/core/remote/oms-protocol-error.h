@@ -60,6 +60,34 @@ typedef enum
   OMS_SYNC_ERROR_VARIANT_INTEGRATION_ERROR,
 } OmsSyncErrorVariant;
 
+/* What omsync tells people beyond the variant (the variant stays Open mSupply's, for
+ * `status --json` and the stored error_code): the common faults of a bad line or a server
+ * that is down, each with its own message and next step (oms-sync-error-text.c).
+ */
+typedef enum
+{
+  OMS_SYNC_ERROR_REASON_NONE,
+  OMS_SYNC_ERROR_REASON_SERVER_UNAVAILABLE,     /* HTTP 502, 503 or 504 */
+  OMS_SYNC_ERROR_REASON_CONNECTION_LOST,        /* reset, or the answer ended early */
+  OMS_SYNC_ERROR_REASON_STOPPED_ANSWERING,      /* nothing for the idle timeout */
+  OMS_SYNC_ERROR_REASON_CERTIFICATE_UNTRUSTED,  /* TLS: the peer's certificate refused */
+  OMS_SYNC_ERROR_REASON_TLS_FAILED,             /* TLS: any other handshake failure */
+  OMS_SYNC_ERROR_REASON_HOST_NOT_FOUND,         /* DNS: no such name */
+} OmsSyncErrorReason;
+
+/* The reason and what its message needs, carried by a protocol or sync error and stored with
+ * a failed run (sync_log.error_info, as JSON).
+ */
+typedef struct
+{
+  OmsSyncErrorReason  reason;
+  guint               http_status;   /* 0 when there was no answer */
+  gint64              retry_after;   /* UTC µs the server asked to be tried after, or 0 */
+  guint               idle_seconds;  /* the idle timeout a stall waited for, or 0 */
+  char               *host;          /* the server's host name, or NULL */
+  char               *fingerprint;   /* SHA-256 of the refused certificate, "AB:CD:…" */
+} OmsSyncErrorInfo;
+
 GQuark               oms_protocol_error_quark                   (void);
 GQuark               oms_sync_error_quark                       (void);
 
@@ -88,10 +116,24 @@ gboolean             oms_sync_error_get_protocol_error          (const GError   
 guint                oms_sync_error_get_http_status             (const GError        *error);
 const char          *oms_sync_error_get_v5_code                 (const GError        *error);
 
+OmsSyncErrorInfo    *oms_sync_error_info_new                    (OmsSyncErrorReason   reason);
+OmsSyncErrorInfo    *oms_sync_error_info_copy                   (const OmsSyncErrorInfo *info);
+void                 oms_sync_error_info_free                   (OmsSyncErrorInfo    *info);
+char                *oms_sync_error_info_to_json                (const OmsSyncErrorInfo *info);
+OmsSyncErrorInfo    *oms_sync_error_info_from_json              (const char          *json);
+const char          *oms_sync_error_reason_to_string            (OmsSyncErrorReason   reason);
+
+void                 oms_protocol_error_set_info                (GError              *error,
+                                                                 const OmsSyncErrorInfo *info);
+const OmsSyncErrorInfo *oms_protocol_error_get_info             (const GError        *error);
+const OmsSyncErrorInfo *oms_sync_error_get_info                 (const GError        *error);
+
 char                *oms_protocol_redact                        (const char          *text,
                                                                  const char * const  *secrets);
 char                *oms_protocol_format_error_chain            (const char          *top,
                                                                  const char * const  *causes,
                                                                  const char * const  *secrets);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (OmsSyncErrorInfo, oms_sync_error_info_free)
 
 G_END_DECLS

@@ -366,9 +366,11 @@ oms_v5_client_send_cb (GObject      *object,
   CallData *data = g_task_get_task_data (task);
   g_autoptr(GError) error = NULL;
   g_autoptr(GBytes) body = NULL;
+  gint64 retry_after = 0;
   guint status = 0;
 
-  body = oms_http_send_finish (SOUP_SESSION (object), result, &status, &error);
+  body = oms_http_send_finish_full (SOUP_SESSION (object), result, &status, &retry_after,
+                                    &error);
 
   /* Whatever the status, nothing reads a body that did not pass the gate. */
   if (body != NULL && !oms_http_check_json_body (body, data->uri, &error))
@@ -398,6 +400,14 @@ oms_v5_client_send_cb (GObject      *object,
 
       status_error = oms_v5_error_new_for_status (status, body, &error_body);
       code = error_body != NULL ? error_body->code : NULL;
+      if (retry_after > 0)
+        {
+          g_autoptr(OmsSyncErrorInfo) info = oms_sync_error_info_new (OMS_SYNC_ERROR_REASON_NONE);
+
+          /* The reason follows from the status (oms_sync_error_new_for_protocol_error()). */
+          info->retry_after = retry_after;
+          oms_protocol_error_set_info (status_error, info);
+        }
       g_debug ("%s %s answered %u (%s)", data->method, g_uri_get_path (data->uri), status,
                code != NULL ? code : "no error code");
       g_task_return_error (task,

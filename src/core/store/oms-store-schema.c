@@ -350,15 +350,19 @@ static const char *migrations[] = {
   "DELETE FROM record WHERE table_name = 'sync_file_reference'\n"
   "  AND id IN (SELECT id FROM sync_file_reference);\n",
 
-  /* 6: what a run cost on the line and how it pulled (issue 12): bytes on the wire each way
-   * and the batch sizes the adaptive pull chose. Both are omsync's own, so they sit beside
-   * Open mSupply's sync_log row rather than in it (one row per run that moved bytes).
+  /* 6: omsync's own figures for a run, beside Open mSupply's sync_log row, which keeps its
+   * columns (and SQLite has no idempotent ADD COLUMN): bytes on the wire each way and the batch
+   * sizes the adaptive pull chose (issue 12), and why a run failed beyond Open mSupply's
+   * variant — a server down for maintenance, a connection lost, an untrusted certificate… — as
+   * JSON (oms_sync_error_info_to_json()), so the message people read names it after a restart
+   * too. A row only for a run that has any of them.
    */
-  "CREATE TABLE IF NOT EXISTS sync_log_cost (\n"
+  "CREATE TABLE IF NOT EXISTS sync_log_detail (\n"
   "  sync_log_id TEXT NOT NULL PRIMARY KEY,\n"
   "  bytes_down INTEGER NOT NULL DEFAULT 0,\n"
   "  bytes_up INTEGER NOT NULL DEFAULT 0,\n"
-  "  batch_sizes TEXT\n"
+  "  batch_sizes TEXT,\n"
+  "  error_info TEXT\n"
   ");\n",
 };
 

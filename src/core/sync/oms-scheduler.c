@@ -304,6 +304,36 @@ oms_scheduler_stop (OmsScheduler *self)
 }
 
 /**
+ * oms_scheduler_cancel:
+ *
+ * Cancels the run this scheduler started, if one is going, and forgets a queued one; the
+ * engine closes it as interrupted once the work under way is done, so what is stored is a
+ * whole prefix and the next run goes on from the cursors. Scheduling goes on.
+ *
+ * Returns: %TRUE if a run was cancelled
+ */
+gboolean
+oms_scheduler_cancel (OmsScheduler *self)
+{
+  gboolean cancelled = FALSE;
+
+  g_return_val_if_fail (OMS_IS_SCHEDULER (self), FALSE);
+
+  self->queued = FALSE;
+  if (self->running && self->cancellable != NULL)
+    {
+      g_cancellable_cancel (self->cancellable);
+      cancelled = TRUE;
+    }
+
+  /* The next run gets a cancellable of its own. */
+  g_clear_object (&self->cancellable);
+  self->cancellable = g_cancellable_new ();
+
+  return cancelled;
+}
+
+/**
  * oms_scheduler_trigger:
  *
  * "Sync now": runs at once, or once more after the current run.

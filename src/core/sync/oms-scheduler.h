@@ -19,6 +19,7 @@ OmsSyncEngine *oms_scheduler_get_engine      (OmsScheduler  *self);
 void           oms_scheduler_start           (OmsScheduler  *self);
 void           oms_scheduler_stop            (OmsScheduler  *self);
 gboolean       oms_scheduler_trigger         (OmsScheduler  *self);
+gboolean       oms_scheduler_cancel          (OmsScheduler  *self);
 gint64         oms_scheduler_get_next_run    (OmsScheduler  *self);
 
 G_END_DECLS

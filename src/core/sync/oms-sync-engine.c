@@ -708,6 +708,20 @@ oms_sync_engine_get_push_queue (OmsSyncEngine      *self,
   *counts = self->push_queue;
 }
 
+/**
+ * oms_sync_engine_get_bytes_received:
+ *
+ * Returns: how many bytes of answers the current (or last) run has read from the servers,
+ *   decoded; read it with the progress, it is not notified
+ */
+gint64
+oms_sync_engine_get_bytes_received (OmsSyncEngine *self)
+{
+  g_return_val_if_fail (OMS_IS_SYNC_ENGINE (self), 0);
+
+  return oms_http_monitor_get_bytes_received (self->http_monitor);
+}
+
 /* Re-reads what the store holds, e.g. after settings were saved elsewhere. */
 void
 oms_sync_engine_refresh (OmsSyncEngine *self)
@@ -799,7 +813,11 @@ end_run (GTask  *task,
         }
       else
         {
+          const OmsSyncErrorInfo *info = oms_sync_error_get_info (error);
+
           g_debug ("Sync failed: %s", error->message);
+          g_free (run->error_info);
+          run->error_info = info != NULL ? oms_sync_error_info_to_json (info) : NULL;
           oms_sync_log_fail (self->store, run, error->message,
                              oms_sync_error_variant_to_error_code (variant), _oms_sync_now (),
                              &save_error);
@@ -1118,6 +1136,7 @@ start_run (OmsSyncEngine *self,
       return;
     }
 
+  oms_http_monitor_reset_bytes_received (self->http_monitor);
   self->is_syncing = TRUE;
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_IS_SYNCING]);
   run_changed (self, FALSE);

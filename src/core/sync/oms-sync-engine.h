@@ -42,6 +42,7 @@ gboolean            oms_sync_engine_get_error             (OmsSyncEngine       *
                                                            const char         **detail);
 void                oms_sync_engine_get_push_queue        (OmsSyncEngine       *self,
                                                            OmsPushQueueCounts  *counts);
+gint64              oms_sync_engine_get_bytes_received    (OmsSyncEngine       *self);
 void                oms_sync_engine_refresh               (OmsSyncEngine       *self);
 
 void                oms_sync_engine_run_async             (OmsSyncEngine       *self,

@@ -35,6 +35,7 @@ oms_sync_run_copy (const OmsSyncRun *run)
   copy->error_message = g_strdup (run->error_message);
   copy->error_code = g_strdup (run->error_code);
   copy->batch_sizes = g_strdup (run->batch_sizes);
+  copy->error_info = g_strdup (run->error_info);
 
   return copy;
 }
@@ -49,6 +50,7 @@ oms_sync_run_free (OmsSyncRun *run)
   g_free (run->error_message);
   g_free (run->error_code);
   g_free (run->batch_sizes);
+  g_free (run->error_info);
   g_free (run);
 }
 
@@ -263,8 +265,9 @@ step_columns_sql (void)
 #define RUN_COLUMNS_BEFORE "id, started_datetime, finished_datetime"
 #define RUN_COLUMNS_AFTER  ", error_message, error_code, duration_in_seconds, interrupted"
 /* omsync's own figures for a run, kept beside Open mSupply's row (schema 6). */
-#define RUN_COST_COLUMNS   ", coalesce (bytes_down, 0), coalesce (bytes_up, 0), batch_sizes"
-#define RUN_FROM           " FROM sync_log LEFT JOIN sync_log_cost ON sync_log_id = id"
+#define RUN_DETAIL_COLUMNS ", coalesce (bytes_down, 0), coalesce (bytes_up, 0), batch_sizes, " \
+                           "error_info"
+#define RUN_FROM           " FROM sync_log LEFT JOIN sync_log_detail ON sync_log_id = id"
 
 static void
 bind_timestamp (sqlite3_stmt *stmt,
@@ -371,6 +374,7 @@ read_run (sqlite3_stmt *stmt)
   run->bytes_down = sqlite3_column_int64 (stmt, index++);
   run->bytes_up = sqlite3_column_int64 (stmt, index++);
   run->batch_sizes = g_strdup ((const char *) sqlite3_column_text (stmt, index++));
+  run->error_info = g_strdup ((const char *) sqlite3_column_text (stmt, index++));
 
   return run;
 }
@@ -445,22 +449,25 @@ oms_sync_log_start_run (OmsStore  *store,
   return g_steal_pointer (&run);
 }
 
-/* Writes @run's bytes and batch sizes into sync_log_cost; returns the SQLite result code. */
+/* Writes @run's bytes, batch sizes and error info into sync_log_detail; returns the SQLite
+ * result code.
+ */
 static int
-save_run_cost (OmsStore         *store,
-               const OmsSyncRun *run)
+save_run_detail (OmsStore         *store,
+                 const OmsSyncRun *run)
 {
   sqlite3_stmt *stmt;
   int rc;
 
-  if (run->bytes_down == 0 && run->bytes_up == 0 && run->batch_sizes == NULL)
+  if (run->bytes_down == 0 && run->bytes_up == 0 && run->batch_sizes == NULL &&
+      run->error_info == NULL)
     return SQLITE_DONE;
 
   stmt = oms_store_prepare (store,
-                            "INSERT INTO sync_log_cost (sync_log_id, bytes_down, bytes_up, "
-                            "  batch_sizes) VALUES (?1, ?2, ?3, ?4) "
+                            "INSERT INTO sync_log_detail (sync_log_id, bytes_down, bytes_up, "
+                            "  batch_sizes, error_info) VALUES (?1, ?2, ?3, ?4, ?5) "
                             "ON CONFLICT (sync_log_id) DO UPDATE SET bytes_down = ?2, "
-                            "  bytes_up = ?3, batch_sizes = ?4", NULL);
+                            "  bytes_up = ?3, batch_sizes = ?4, error_info = ?5", NULL);
   if (stmt == NULL)
     return SQLITE_ERROR;
 
@@ -468,6 +475,7 @@ save_run_cost (OmsStore         *store,
   sqlite3_bind_int64 (stmt, 2, run->bytes_down);
   sqlite3_bind_int64 (stmt, 3, run->bytes_up);
   bind_optional_text (stmt, 4, run->batch_sizes);
+  bind_optional_text (stmt, 5, run->error_info);
   rc = sqlite3_step (stmt);
   sqlite3_reset (stmt);
 
@@ -512,7 +520,7 @@ save_run (OmsStore          *store,
   rc = sqlite3_step (stmt);
   sqlite3_reset (stmt);
   if (rc == SQLITE_DONE)
-    rc = save_run_cost (store, run);
+    rc = save_run_detail (store, run);
   oms_store_set_relaxed (store, FALSE);
   if (rc != SQLITE_DONE)
     {
@@ -542,7 +550,8 @@ oms_sync_log_save (OmsStore          *store,
  * @error_message: the full technical error (Open mSupply's `fullError`)
  * @error_code: (nullable): the stored code, or %NULL for UNKNOWN
  *
- * Records the error that ended @run. finished_datetime stays empty, as in Open mSupply.
+ * Records the error that ended @run, with @run's error_info when it has one.
+ * finished_datetime stays empty, as in Open mSupply.
  */
 gboolean
 oms_sync_log_fail (OmsStore    *store,
@@ -620,7 +629,7 @@ select_runs (OmsStore    *store,
 {
   g_autoptr(GPtrArray) runs = g_ptr_array_new_with_free_func ((GDestroyNotify) oms_sync_run_free);
   g_autofree char *sql = g_strdup_printf ("SELECT " RUN_COLUMNS_BEFORE "%s" RUN_COLUMNS_AFTER
-                                          RUN_COST_COLUMNS RUN_FROM " %s",
+                                          RUN_DETAIL_COLUMNS RUN_FROM " %s",
                                           step_columns_sql (), where_order_limit);
   sqlite3_stmt *stmt;
   int rc;

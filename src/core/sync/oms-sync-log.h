@@ -30,6 +30,7 @@ typedef struct
   gint64               duration_seconds;
   char                *error_message;   /* the full technical error, NULL when none */
   char                *error_code;      /* the stored code, NULL for none or UNKNOWN */
+  char                *error_info;      /* omsync's reason, oms_sync_error_info_to_json() */
   gboolean             interrupted;
   gint64               bytes_down;      /* bytes on the wire (compressed) from the centrals */
   gint64               bytes_up;        /* bytes on the wire to the centrals */
