@@ -31,8 +31,9 @@
 #define LEGEND_SPACING 6
 #define LEGEND_GAP 18
 #define AXIS_GAP 6
-#define PLOT_MIN_HEIGHT 140
-#define PLOT_NATURAL_HEIGHT 200
+/* Pages scroll, and a scrolled page gives its rows their minimum height: it must be enough. */
+#define PLOT_MIN_HEIGHT 200
+#define PLOT_NATURAL_HEIGHT 240
 
 struct _OmsTemperatureChart
 {
@@ -80,8 +81,10 @@ typedef struct
 static char *
 format_temperature (double temperature)
 {
-  /* Translators: a temperature in degrees Celsius. */
-  return g_strdup_printf (_("%.1f °C"), temperature);
+  /* Translators: a temperature in degrees Celsius; the space is a no-break space, so that a
+   * wrapped summary never puts the unit on another line than its number.
+   */
+  return g_strdup_printf (_("%.1f\u00a0°C"), temperature);
 }
 
 static char *
@@ -91,7 +94,7 @@ format_axis_temperature (double temperature,
   g_autofree char *number = g_strdup_printf ("%.*f", decimals, temperature);
 
   /* Translators: a temperature on the chart's axis, in degrees Celsius: "%s" is the number. */
-  return g_strdup_printf (_("%s °C"), number);
+  return g_strdup_printf (_("%s\u00a0°C"), number);
 }
 
 /* Whether the locale writes times with AM/PM, from its own time format. */
@@ -412,7 +415,7 @@ legend_text (OmsTemperatureChart *self,
   switch (item)
     {
     case LEGEND_LINE:
-      return _("Temperature, with each slice’s lowest and highest");
+      return _("Temperature");
     case LEGEND_LIMITS:
       return self->legend != NULL ? self->legend : "";
     case LEGEND_BREACH:

@@ -116,9 +116,11 @@ read -r cx cy <<<"$centre"
 xdotool mousemove --sync $((X + cx)) $((Y + cy)) click 1
 
 latest_minute="$(date -d "@$((now - 300))" +%M)"
-summary="E2E fridge, the last 24 hours: latest 5\.0 °C at [0-9]{1,2}:$latest_minute( [AP]M)?, "
-summary="${summary}lowest 4\.5 °C, highest 5\.0 °C, no breaches\. "
-summary="${summary}Limits 2\.0 °C to 8\.0 °C, the usual cold chain range\."
+# Temperatures keep their unit with a no-break space (U+00A0, in UTF-8 whatever the locale).
+C="$(printf '\302\240°C')"
+summary="E2E fridge, the last 24 hours: latest 5\.0$C at [0-9]{1,2}:$latest_minute( [AP]M)?, "
+summary="${summary}lowest 4\.5$C, highest 5\.0$C, no breaches\. "
+summary="${summary}Limits 2\.0$C to 8\.0$C, the usual cold chain range\."
 deadline=$((SECONDS + 20))
 while :; do
   chart="$(atspi chart)" || fail "no temperature chart with a description over AT-SPI"

@@ -705,10 +705,10 @@ test_chart_summary (Fixture       *f,
 
   g_assert_cmpuint (oms_temperature_chart_get_period_hours (chart), ==, 24);
   g_assert_cmpstr (oms_temperature_chart_get_summary (chart), ==,
-                   "Ice pack fridge, the last 24 hours: latest 5.5 °C at 11:00, lowest 4.0 °C, "
-                   "highest 5.5 °C, 1 breach.");
+                   "Ice pack fridge, the last 24 hours: latest 5.5\u00a0°C at 11:00, lowest 4.0\u00a0°C, "
+                   "highest 5.5\u00a0°C, 1 breach.");
   g_assert_cmpstr (oms_temperature_chart_get_legend (chart), ==,
-                   "Limits 2.5 °C to 8.0 °C, from this sensor’s breaches");
+                   "Limits 2.5\u00a0°C to 8.0\u00a0°C, from this sensor’s breaches");
   /* Sighted users read the same sentence under the chart. */
   g_assert_nonnull (find_label (page, oms_temperature_chart_get_summary (chart)));
 
@@ -716,8 +716,8 @@ test_chart_summary (Fixture       *f,
   g_assert_true (gtk_widget_activate_action (page, "chart.period", "s", "week"));
   g_assert_cmpuint (oms_temperature_chart_get_period_hours (chart), ==, 7 * 24);
   g_assert_cmpstr (oms_temperature_chart_get_summary (chart), ==,
-                   "Ice pack fridge, the last 7 days: latest 5.5 °C at 11:00, lowest 1.5 °C, "
-                   "highest 5.5 °C, 2 breaches.");
+                   "Ice pack fridge, the last 7 days: latest 5.5\u00a0°C at 11:00, lowest 1.5\u00a0°C, "
+                   "highest 5.5\u00a0°C, 2 breaches.");
   g_assert_nonnull (find_label (page, oms_temperature_chart_get_summary (chart)));
 
   g_assert_true (gtk_widget_activate_action (page, "chart.period", "s", "day"));
@@ -730,7 +730,7 @@ chart_summary_has (gpointer data)
   OmsTemperatureChart *chart = data;
   const char *summary = oms_temperature_chart_get_summary (chart);
 
-  return summary != NULL && strstr (summary, "latest 6.5 °C") != NULL;
+  return summary != NULL && strstr (summary, "latest 6.5\u00a0°C") != NULL;
 }
 
 static void
@@ -752,7 +752,7 @@ test_chart_empty (Fixture       *f,
   }
   g_assert_cmpstr (oms_temperature_chart_get_summary (chart), ==,
                    "Vaccine fridge, the last 24 hours: no temperatures logged, no breaches. "
-                   "The latest was 5.5 °C on 11/26/26 at 11:00.");
+                   "The latest was 5.5\u00a0°C on 11/26/26 at 11:00.");
 
   /* A new log refreshes the chart through the page's store watch. */
   insert (f->store, "temperature_log",
@@ -760,8 +760,8 @@ test_chart_empty (Fixture       *f,
           "\"datetime\":\"2026-11-29T09:30:00\"}");
   g_assert_true (oms_test_wait_until (chart_summary_has, chart));
   g_assert_cmpstr (oms_temperature_chart_get_summary (chart), ==,
-                   "Vaccine fridge, the last 24 hours: latest 6.5 °C at 09:30, lowest 6.5 °C, "
-                   "highest 6.5 °C, no breaches.");
+                   "Vaccine fridge, the last 24 hours: latest 6.5\u00a0°C at 09:30, lowest 6.5\u00a0°C, "
+                   "highest 6.5\u00a0°C, no breaches.");
 }
 
 int

@@ -67,7 +67,7 @@ fixture_tear_down (Fixture       *f,
   g_free (f->data_dir);
 }
 
-/* @n readings a minute apart up to the end, swinging between 3 and 7 °C with a hot hour. */
+/* @n readings a minute apart up to the end, swinging between 3 and 7\u00a0°C with a hot hour. */
 static void
 insert_logs (OmsStore *store,
              guint     n)
@@ -155,7 +155,7 @@ test_render_empty (Fixture       *f,
                    "Vaccine fridge, the last 7 days: no temperatures logged yet, no breaches.");
   /* No breach gives limits: the dashed lines are the usual range, and the legend says so. */
   g_assert_cmpstr (oms_temperature_chart_get_legend (f->chart), ==,
-                   "Limits 2.0 °C to 8.0 °C, the usual cold chain range");
+                   "Limits 2.0\u00a0°C to 8.0\u00a0°C, the usual cold chain range");
 }
 
 static void
@@ -177,10 +177,10 @@ test_render_one (Fixture       *f,
   show_and_render (f, "one");
 
   g_assert_cmpstr (oms_temperature_chart_get_summary (f->chart), ==,
-                   "Vaccine fridge, the last 7 days: latest 3.0 °C at 12:00, lowest 3.0 °C, "
-                   "highest 3.0 °C, 1 breach.");
+                   "Vaccine fridge, the last 7 days: latest 3.0\u00a0°C at 12:00, lowest 3.0\u00a0°C, "
+                   "highest 3.0\u00a0°C, 1 breach.");
   g_assert_cmpstr (oms_temperature_chart_get_legend (f->chart), ==,
-                   "Limits 2.0 °C (the usual cold chain range) to 8.0 °C (from this sensor’s "
+                   "Limits 2.0\u00a0°C (the usual cold chain range) to 8.0\u00a0°C (from this sensor’s "
                    "breaches)");
 }
 
@@ -193,7 +193,7 @@ test_render_many (Fixture       *f,
   show_and_render (f, "many");
 
   g_assert_nonnull (strstr (oms_temperature_chart_get_summary (f->chart),
-                            "highest 9.5 °C, 1 breach."));
+                            "highest 9.5\u00a0°C, 1 breach."));
 
   /* And in the dark style, with its own colours. */
   adw_style_manager_set_color_scheme (adw_style_manager_get_default (),
