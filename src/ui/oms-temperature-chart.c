@@ -51,6 +51,7 @@ struct _OmsTemperatureChart
   char                  *legend;
   char                  *error_message;
   guint                  period_hours;
+  guint                  tick_source;   /* while mapped */
 };
 
 G_DEFINE_FINAL_TYPE (OmsTemperatureChart, oms_temperature_chart, GTK_TYPE_WIDGET)
@@ -74,6 +75,9 @@ typedef struct
   GdkRGBA foreground;
   GdkRGBA accent;
   GdkRGBA error;
+  GdkRGBA dim;      /* axis labels */
+  GdkRGBA grid;
+  GdkRGBA shade;    /* breaches */
 } ChartColors;
 
 /* Text */
@@ -346,6 +350,16 @@ oms_temperature_chart_reload (OmsTemperatureChart *self)
 
 /* Drawing */
 
+static GdkRGBA
+with_alpha (const GdkRGBA *color,
+            float          alpha)
+{
+  GdkRGBA result = *color;
+
+  result.alpha *= alpha;
+  return result;
+}
+
 static void
 get_colors (GtkWidget   *widget,
             ChartColors *colors)
@@ -360,17 +374,12 @@ get_colors (GtkWidget   *widget,
   if (!gtk_style_context_lookup_color (context, "error_color", &colors->error))
     gdk_rgba_parse (&colors->error, "#e01b24");
   G_GNUC_END_IGNORE_DEPRECATIONS
+
+  colors->dim = with_alpha (&colors->foreground, 0.7f);
+  colors->grid = with_alpha (&colors->foreground, 0.12f);
+  colors->shade = with_alpha (&colors->error, 0.18f);
 }
 
-static GdkRGBA
-with_alpha (const GdkRGBA *color,
-            float          alpha)
-{
-  GdkRGBA result = *color;
-
-  result.alpha *= alpha;
-  return result;
-}
 
 static PangoLayout *
 create_small_layout (GtkWidget  *widget,
@@ -516,8 +525,11 @@ typedef struct
   graphene_rect_t plot;
   gint64          from;
   gint64          to;
+  gboolean        days;       /* a time axis of days rather than hours */
   double          low;
   double          high;
+  double          step;
+  int             decimals;
 } Scale;
 
 static float
@@ -745,115 +757,235 @@ draw_line (const OmsTemperatureHistory *history,
 }
 
 static void
+draw_legend (OmsTemperatureChart *self,
+             GtkSnapshot         *snapshot,
+             const ChartColors   *colors,
+             int                 *legend_height)
+{
+  PangoLayout *layouts[N_LEGEND_ITEMS] = { NULL, };
+  int xs[N_LEGEND_ITEMS];
+  int ys[N_LEGEND_ITEMS];
+
+  *legend_height = layout_legend (self, gtk_widget_get_width (GTK_WIDGET (self)),
+                                  layouts, xs, ys);
+
+  /* A line, a dashed line and a shaded box, each with its text. */
+  for (guint i = 0; i < N_LEGEND_ITEMS; i++)
+    {
+      float x = xs[i];
+      float y = ys[i];
+      float middle = y + LEGEND_SWATCH / 2.0f;
+      cairo_t *cr;
+
+      append_text (snapshot, layouts[i], x + LEGEND_SWATCH + LEGEND_SPACING, y,
+                   &colors->foreground);
+      g_clear_object (&layouts[i]);
+
+      if (i == LEGEND_BREACH)
+        {
+          gtk_snapshot_append_color (snapshot, &colors->shade,
+                                     &GRAPHENE_RECT_INIT (x, y + 2, LEGEND_SWATCH,
+                                                          LEGEND_SWATCH - 4));
+          continue;
+        }
+
+      cr = gtk_snapshot_append_cairo (snapshot,
+                                      &GRAPHENE_RECT_INIT (x, y, LEGEND_SWATCH, LEGEND_SWATCH));
+      if (i == LEGEND_LIMITS)
+        draw_dashed_line (cr, x, x + LEGEND_SWATCH, middle, &colors->error);
+      else
+        {
+          gdk_cairo_set_source_rgba (cr, &colors->accent);
+          cairo_set_line_width (cr, 2.0);
+          cairo_move_to (cr, x, middle);
+          cairo_line_to (cr, x + LEGEND_SWATCH, middle);
+          cairo_stroke (cr);
+        }
+      cairo_destroy (cr);
+    }
+}
+
+/* The temperature scale covers the readings and both limits, in round steps; the time scale
+ * is the period.
+ */
+static void
+compute_scale (OmsTemperatureChart *self,
+               Scale               *scale)
+{
+  const OmsTemperatureHistory *history = self->history;
+  double lower_limit;
+  double upper_limit;
+
+  get_limits (history, &lower_limit, &upper_limit);
+  scale->low = lower_limit;
+  scale->high = upper_limit;
+  if (history != NULL && history->n_logs > 0)
+    {
+      scale->low = MIN (scale->low, history->minimum);
+      scale->high = MAX (scale->high, history->maximum);
+    }
+  scale->step = nice_step (scale->high - scale->low + 2.0, 6);
+  scale->low = floor ((scale->low - 1.0) / scale->step) * scale->step;
+  scale->high = ceil ((scale->high + 1.0) / scale->step) * scale->step;
+  scale->decimals = scale->step < 1.0 ? 1 : 0;
+
+  if (history != NULL)
+    {
+      scale->from = history->from;
+      scale->to = history->to;
+    }
+  else
+    {
+      g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+
+      scale->to = g_date_time_to_unix (self->end_time != NULL ? self->end_time : now);
+      scale->from = scale->to - (gint64) self->period_hours * 3600;
+    }
+  scale->days = scale->to - scale->from > 48 * 3600;
+}
+
+/* Horizontal grid lines with the temperatures beside them, right-aligned to @axis_width. */
+static void
+draw_temperature_axis (GtkWidget         *widget,
+                       GtkSnapshot       *snapshot,
+                       const Scale       *scale,
+                       float              axis_width,
+                       const ChartColors *colors)
+{
+  for (double t = scale->low; t <= scale->high + scale->step / 2; t += scale->step)
+    {
+      g_autofree char *text = format_axis_temperature (t, scale->decimals);
+      g_autoptr(PangoLayout) layout = create_small_layout (widget, text);
+      float y = scale_y (scale, t);
+      int w;
+      int h;
+
+      pango_layout_get_pixel_size (layout, &w, &h);
+      append_text (snapshot, layout, axis_width - w, y - h / 2.0f, &colors->dim);
+      gtk_snapshot_append_color (snapshot, &colors->grid,
+                                 &GRAPHENE_RECT_INIT (scale->plot.origin.x, y,
+                                                      scale->plot.size.width, 1));
+    }
+}
+
+static float
+temperature_axis_width (GtkWidget   *widget,
+                        const Scale *scale)
+{
+  float axis_width = 0;
+
+  for (double t = scale->low; t <= scale->high + scale->step / 2; t += scale->step)
+    {
+      g_autofree char *text = format_axis_temperature (t, scale->decimals);
+      g_autoptr(PangoLayout) layout = create_small_layout (widget, text);
+      int w;
+
+      pango_layout_get_pixel_size (layout, &w, NULL);
+      axis_width = MAX (axis_width, w);
+    }
+
+  return axis_width;
+}
+
+/* Vertical grid lines with local times, or days, below. */
+static void
+draw_time_axis (GtkWidget         *widget,
+                GtkSnapshot       *snapshot,
+                const Scale       *scale,
+                int                label_width,
+                const ChartColors *colors)
+{
+  g_autoptr(GPtrArray) ticks = time_ticks (scale->from, scale->to, scale->plot.size.width,
+                                           label_width);
+
+  for (guint i = 0; i < ticks->len; i++)
+    {
+      GDateTime *tick = g_ptr_array_index (ticks, i);
+      g_autofree char *text = format_tick (tick, scale->days);
+      g_autoptr(PangoLayout) layout = create_small_layout (widget, text);
+      float x = scale_x (scale, g_date_time_to_unix (tick));
+      int w;
+
+      pango_layout_get_pixel_size (layout, &w, NULL);
+      gtk_snapshot_append_color (snapshot, &colors->grid,
+                                 &GRAPHENE_RECT_INIT (x, scale->plot.origin.y, 1,
+                                                      scale->plot.size.height));
+      append_text (snapshot, layout, x - w / 2.0f,
+                   scale->plot.origin.y + scale->plot.size.height + AXIS_GAP, &colors->dim);
+    }
+}
+
+static void
+draw_breaches (const OmsTemperatureHistory *history,
+               GtkSnapshot                 *snapshot,
+               const Scale                 *scale,
+               const ChartColors           *colors)
+{
+  for (guint i = 0; i < history->breaches->len; i++)
+    {
+      const OmsTemperatureBreachSpan *span = &g_array_index (history->breaches,
+                                                             OmsTemperatureBreachSpan, i);
+      float x1 = scale_x (scale, span->start);
+      float x2 = scale_x (scale, span->end);
+
+      gtk_snapshot_append_color (snapshot, &colors->shade,
+                                 &GRAPHENE_RECT_INIT (x1, scale->plot.origin.y,
+                                                      MAX (x2 - x1, 2.0f),
+                                                      scale->plot.size.height));
+    }
+}
+
+static void
+draw_empty_state (OmsTemperatureChart *self,
+                  GtkSnapshot         *snapshot,
+                  const Scale         *scale,
+                  const ChartColors   *colors)
+{
+  g_autofree char *period = format_period (self->period_hours);
+  g_autofree char *text = NULL;
+  g_autoptr(PangoLayout) layout = NULL;
+  int w;
+  int h;
+
+  /* Translators: the chart's empty state, e.g. "No temperatures in the last 24 hours". */
+  text = g_strdup_printf (_("No temperatures in %s"), period);
+  layout = gtk_widget_create_pango_layout (GTK_WIDGET (self), text);
+  pango_layout_get_pixel_size (layout, &w, &h);
+  append_text (snapshot, layout,
+               scale->plot.origin.x + (scale->plot.size.width - w) / 2.0f,
+               scale->plot.origin.y + (scale->plot.size.height - h) / 2.0f, &colors->dim);
+}
+
+static void
 oms_temperature_chart_snapshot (GtkWidget   *widget,
                                 GtkSnapshot *snapshot)
 {
   OmsTemperatureChart *self = OMS_TEMPERATURE_CHART (widget);
   const OmsTemperatureHistory *history = self->history;
+  gboolean has_logs = history != NULL && history->n_logs > 0;
   int width = gtk_widget_get_width (widget);
   int height = gtk_widget_get_height (widget);
-  PangoLayout *legend_layouts[N_LEGEND_ITEMS] = { NULL, };
-  int legend_x[N_LEGEND_ITEMS];
-  int legend_y[N_LEGEND_ITEMS];
   g_autoptr(PangoLayout) probe = NULL;
-  g_autoptr(GPtrArray) ticks = NULL;
-  g_autoptr(GDateTime) now = NULL;
   ChartColors colors;
-  GdkRGBA dim;
-  GdkRGBA grid;
-  GdkRGBA shade;
   Scale scale;
   double lower_limit;
   double upper_limit;
-  double step;
-  int decimals;
   int legend_height;
-  int label_width = 0;
-  int label_height = 0;
-  float axis_width = 0;
-  gboolean days;
+  int label_width;
+  int label_height;
+  float axis_width;
   cairo_t *cr;
 
   if (width <= 0 || height <= 0)
     return;
 
   get_colors (widget, &colors);
-  dim = with_alpha (&colors.foreground, 0.7f);
-  grid = with_alpha (&colors.foreground, 0.12f);
-  shade = with_alpha (&colors.error, 0.18f);
+  draw_legend (self, snapshot, &colors, &legend_height);
 
-  /* Legend: a line, a dashed line and a shaded box, each with its text. */
-  legend_height = layout_legend (self, width, legend_layouts, legend_x, legend_y);
-  for (guint i = 0; i < N_LEGEND_ITEMS; i++)
-    {
-      float sx = legend_x[i];
-      float sy = legend_y[i];
-
-      append_text (snapshot, legend_layouts[i], sx + LEGEND_SWATCH + LEGEND_SPACING, sy,
-                   &colors.foreground);
-      g_clear_object (&legend_layouts[i]);
-
-      if (i == LEGEND_BREACH)
-        gtk_snapshot_append_color (snapshot, &shade,
-                                   &GRAPHENE_RECT_INIT (sx, sy + 2, LEGEND_SWATCH,
-                                                        LEGEND_SWATCH - 4));
-      else
-        {
-          cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (sx, sy, LEGEND_SWATCH,
-                                                                          LEGEND_SWATCH));
-          if (i == LEGEND_LIMITS)
-            draw_dashed_line (cr, sx, sx + LEGEND_SWATCH, sy + LEGEND_SWATCH / 2.0f,
-                              &colors.error);
-          else
-            {
-              gdk_cairo_set_source_rgba (cr, &colors.accent);
-              cairo_set_line_width (cr, 2.0);
-              cairo_move_to (cr, sx, sy + LEGEND_SWATCH / 2.0);
-              cairo_line_to (cr, sx + LEGEND_SWATCH, sy + LEGEND_SWATCH / 2.0);
-              cairo_stroke (cr);
-            }
-          cairo_destroy (cr);
-        }
-    }
-
-  /* The temperature scale covers the readings and both limits, in round steps. */
-  get_limits (history, &lower_limit, &upper_limit);
-  scale.low = lower_limit;
-  scale.high = upper_limit;
-  if (history != NULL && history->n_logs > 0)
-    {
-      scale.low = MIN (scale.low, history->minimum);
-      scale.high = MAX (scale.high, history->maximum);
-    }
-  step = nice_step (scale.high - scale.low + 2.0, 6);
-  scale.low = floor ((scale.low - 1.0) / step) * step;
-  scale.high = ceil ((scale.high + 1.0) / step) * step;
-  decimals = step < 1.0 ? 1 : 0;
-
-  for (double t = scale.low; t <= scale.high + step / 2; t += step)
-    {
-      g_autofree char *text = format_axis_temperature (t, decimals);
-      g_autoptr(PangoLayout) layout = create_small_layout (widget, text);
-      int w;
-
-      pango_layout_get_pixel_size (layout, &w, &label_height);
-      axis_width = MAX (axis_width, w);
-    }
-
-  if (history != NULL)
-    {
-      scale.from = history->from;
-      scale.to = history->to;
-    }
-  else
-    {
-      now = g_date_time_new_now_utc ();
-      scale.to = g_date_time_to_unix (self->end_time != NULL ? self->end_time : now);
-      scale.from = scale.to - (gint64) self->period_hours * 3600;
-    }
-
-  days = scale.to - scale.from > 48 * 3600;
-  probe = create_small_layout (widget, days ? "Wed 30" : "12:00 PM");
+  compute_scale (self, &scale);
+  axis_width = temperature_axis_width (widget, &scale);
+  /* The widest time label, to space the ticks. */
+  probe = create_small_layout (widget, scale.days ? "Wed 30" : "12:00 PM");
   pango_layout_get_pixel_size (probe, &label_width, &label_height);
 
   scale.plot = GRAPHENE_RECT_INIT (axis_width + AXIS_GAP,
@@ -863,57 +995,13 @@ oms_temperature_chart_snapshot (GtkWidget   *widget,
   if (scale.plot.size.width < 10 || scale.plot.size.height < 10)
     return;
 
-  /* Horizontal grid with the temperatures beside it. */
-  for (double t = scale.low; t <= scale.high + step / 2; t += step)
-    {
-      g_autofree char *text = format_axis_temperature (t, decimals);
-      g_autoptr(PangoLayout) layout = create_small_layout (widget, text);
-      float y = scale_y (&scale, t);
-      int w;
-      int h;
+  draw_temperature_axis (widget, snapshot, &scale, axis_width, &colors);
+  draw_time_axis (widget, snapshot, &scale, label_width, &colors);
 
-      pango_layout_get_pixel_size (layout, &w, &h);
-      append_text (snapshot, layout, axis_width - w, y - h / 2.0f, &dim);
-      gtk_snapshot_append_color (snapshot, &grid,
-                                 &GRAPHENE_RECT_INIT (scale.plot.origin.x, y,
-                                                      scale.plot.size.width, 1));
-    }
-
-  /* Vertical grid with local times, or days, below. */
-  ticks = time_ticks (scale.from, scale.to, scale.plot.size.width, label_width);
-  for (guint i = 0; i < ticks->len; i++)
-    {
-      GDateTime *tick = g_ptr_array_index (ticks, i);
-      g_autofree char *text = format_tick (tick, days);
-      g_autoptr(PangoLayout) layout = create_small_layout (widget, text);
-      float x = scale_x (&scale, g_date_time_to_unix (tick));
-      int w;
-      int h;
-
-      pango_layout_get_pixel_size (layout, &w, &h);
-      gtk_snapshot_append_color (snapshot, &grid,
-                                 &GRAPHENE_RECT_INIT (x, scale.plot.origin.y, 1,
-                                                      scale.plot.size.height));
-      append_text (snapshot, layout, x - w / 2.0f,
-                   scale.plot.origin.y + scale.plot.size.height + AXIS_GAP, &dim);
-    }
-
-  /* Breaches under everything else. */
+  /* Breaches under everything else, then the slices' bands, then lines on top. */
   if (history != NULL)
-    for (guint i = 0; i < history->breaches->len; i++)
-      {
-        const OmsTemperatureBreachSpan *span = &g_array_index (history->breaches,
-                                                               OmsTemperatureBreachSpan, i);
-        float x1 = scale_x (&scale, span->start);
-        float x2 = scale_x (&scale, span->end);
-
-        gtk_snapshot_append_color (snapshot, &shade,
-                                   &GRAPHENE_RECT_INIT (x1, scale.plot.origin.y,
-                                                        MAX (x2 - x1, 2.0f),
-                                                        scale.plot.size.height));
-      }
-
-  if (history != NULL && history->n_logs > 0)
+    draw_breaches (history, snapshot, &scale, &colors);
+  if (has_logs)
     draw_bands (history, &scale, snapshot, &colors);
 
   /* A little wider than the plot, so that a dot at its edge is drawn whole. */
@@ -922,31 +1010,56 @@ oms_temperature_chart_snapshot (GtkWidget   *widget,
                                                        scale.plot.origin.y - 4,
                                                        scale.plot.size.width + 8,
                                                        scale.plot.size.height + 8));
+  get_limits (history, &lower_limit, &upper_limit);
   draw_dashed_line (cr, scale.plot.origin.x, scale.plot.origin.x + scale.plot.size.width,
                     scale_y (&scale, lower_limit), &colors.error);
   draw_dashed_line (cr, scale.plot.origin.x, scale.plot.origin.x + scale.plot.size.width,
                     scale_y (&scale, upper_limit), &colors.error);
-
-  if (history != NULL && history->n_logs > 0)
+  if (has_logs)
     draw_line (history, &scale, cr, &colors);
   cairo_destroy (cr);
 
-  if (history == NULL || history->n_logs == 0)
-    {
-      g_autofree char *period = format_period (self->period_hours);
-      g_autofree char *text = NULL;
-      g_autoptr(PangoLayout) layout = NULL;
-      int w;
-      int h;
+  if (!has_logs)
+    draw_empty_state (self, snapshot, &scale, &colors);
+}
 
-      /* Translators: the chart's empty state, e.g. "No temperatures in the last 24 hours". */
-      text = g_strdup_printf (_("No temperatures in %s"), period);
-      layout = gtk_widget_create_pango_layout (widget, text);
-      pango_layout_get_pixel_size (layout, &w, &h);
-      append_text (snapshot, layout,
-                   scale.plot.origin.x + (scale.plot.size.width - w) / 2.0f,
-                   scale.plot.origin.y + (scale.plot.size.height - h) / 2.0f, &dim);
-    }
+/* GtkWidget */
+
+/* While shown, a period that ends now moves on each minute: a fridge that stops reporting is
+ * seen to, even when no new log changes the store.
+ */
+static gboolean
+oms_temperature_chart_tick_cb (gpointer user_data)
+{
+  OmsTemperatureChart *self = user_data;
+
+  if (self->end_time == NULL)
+    oms_temperature_chart_reload (self);
+
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+oms_temperature_chart_map (GtkWidget *widget)
+{
+  OmsTemperatureChart *self = OMS_TEMPERATURE_CHART (widget);
+
+  GTK_WIDGET_CLASS (oms_temperature_chart_parent_class)->map (widget);
+
+  if (self->end_time == NULL)
+    oms_temperature_chart_reload (self);
+  if (self->tick_source == 0)
+    self->tick_source = g_timeout_add_seconds (60, oms_temperature_chart_tick_cb, self);
+}
+
+static void
+oms_temperature_chart_unmap (GtkWidget *widget)
+{
+  OmsTemperatureChart *self = OMS_TEMPERATURE_CHART (widget);
+
+  g_clear_handle_id (&self->tick_source, g_source_remove);
+
+  GTK_WIDGET_CLASS (oms_temperature_chart_parent_class)->unmap (widget);
 }
 
 /* GObject */
@@ -956,6 +1069,7 @@ oms_temperature_chart_dispose (GObject *object)
 {
   OmsTemperatureChart *self = (OmsTemperatureChart *) object;
 
+  g_clear_handle_id (&self->tick_source, g_source_remove);
   g_clear_object (&self->store);
 
   G_OBJECT_CLASS (oms_temperature_chart_parent_class)->dispose (object);
@@ -1066,6 +1180,8 @@ oms_temperature_chart_class_init (OmsTemperatureChartClass *klass)
   object_class->get_property = oms_temperature_chart_get_property;
   object_class->set_property = oms_temperature_chart_set_property;
 
+  widget_class->map = oms_temperature_chart_map;
+  widget_class->unmap = oms_temperature_chart_unmap;
   widget_class->measure = oms_temperature_chart_measure;
   widget_class->snapshot = oms_temperature_chart_snapshot;
 
