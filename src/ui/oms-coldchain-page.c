@@ -61,10 +61,11 @@ enum {
 static GParamSpec *properties[N_PROPS];
 
 #define RESPONSE_ACKNOWLEDGE "acknowledge"
+#define RESPONSE_CANCEL      "cancel"
 
+/* The states of the chart.period action, which the toggle buttons show. */
 #define PERIOD_DAY  "day"
 #define PERIOD_WEEK "week"
-#define RESPONSE_CANCEL      "cancel"
 
 /* Stored timestamps are naive UTC ("YYYY-MM-DDTHH:MM:SS"); show them in local time. */
 static char *
