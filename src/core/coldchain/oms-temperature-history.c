@@ -20,18 +20,18 @@
  * rows. Every read is a range on the temperature_log (sensor_id, datetime) index.
  *
  * Stored times are naive UTC text ("YYYY-MM-DDTHH:MM:SS", maybe with a fraction), which sorts
- * as time does, so the period is a text range and SQLite's strftime('%s') gives the seconds.
+ * as time does, so the period is a text range and SQLite's unixepoch() (3.38) gives the seconds.
  */
 
 static const char buckets_sql[] =
-  "SELECT (CAST(strftime('%s', datetime) AS INTEGER) - :from) / :bucket AS bucket,\n"
+  "SELECT (unixepoch(datetime) - :from) / :bucket AS bucket,\n"
   "  MIN(temperature), MAX(temperature), AVG(temperature), COUNT(*)\n"
   "FROM temperature_log\n"
   "WHERE sensor_id = :sensor AND datetime >= :from_text AND datetime <= :to_text\n"
   "GROUP BY bucket ORDER BY bucket";
 
 static const char latest_sql[] =
-  "SELECT temperature, CAST(strftime('%s', datetime) AS INTEGER)\n"
+  "SELECT temperature, unixepoch(datetime)\n"
   "FROM temperature_log\n"
   "WHERE sensor_id = :sensor AND datetime <= :to_text\n"
   "ORDER BY datetime DESC, id DESC LIMIT 1";
@@ -40,8 +40,7 @@ static const char latest_sql[] =
  * flood of bad rows from costing the window more than a moment.
  */
 static const char breaches_sql[] =
-  "SELECT type, CAST(strftime('%s', start_datetime) AS INTEGER),\n"
-  "  CAST(strftime('%s', end_datetime) AS INTEGER)\n"
+  "SELECT type, unixepoch(start_datetime), unixepoch(end_datetime)\n"
   "FROM temperature_breach\n"
   "WHERE sensor_id = :sensor AND start_datetime <= :to_text\n"
   "  AND (end_datetime IS NULL OR end_datetime >= :from_text)\n"
