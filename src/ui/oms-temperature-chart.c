@@ -50,6 +50,8 @@ struct _OmsTemperatureChart
   char                  *summary;
   char                  *legend;
   char                  *error_message;
+  char                  *accessible_label;
+  char                  *accessible_description;
   guint                  period_hours;
   guint                  tick_source;   /* while mapped */
 };
@@ -301,10 +303,22 @@ oms_temperature_chart_update_text (OmsTemperatureChart *self)
   label = g_strdup_printf (_("Temperature chart, %s"),
                            self->sensor_name != NULL ? self->sensor_name : "");
   description = g_strdup_printf ("%s %s.", self->summary, self->legend);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (self),
-                                  GTK_ACCESSIBLE_PROPERTY_LABEL, label,
-                                  GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, description,
-                                  -1);
+
+  /* Only on a change: each update goes out on the accessibility bus, and the chart reloads
+   * every minute.
+   */
+  if (g_strcmp0 (label, self->accessible_label) != 0 ||
+      g_strcmp0 (description, self->accessible_description) != 0)
+    {
+      gtk_accessible_update_property (GTK_ACCESSIBLE (self),
+                                      GTK_ACCESSIBLE_PROPERTY_LABEL, label,
+                                      GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, description,
+                                      -1);
+      g_free (self->accessible_label);
+      g_free (self->accessible_description);
+      self->accessible_label = g_steal_pointer (&label);
+      self->accessible_description = g_steal_pointer (&description);
+    }
 }
 
 /**
@@ -1087,6 +1101,8 @@ oms_temperature_chart_finalize (GObject *object)
   g_clear_pointer (&self->summary, g_free);
   g_clear_pointer (&self->legend, g_free);
   g_clear_pointer (&self->error_message, g_free);
+  g_clear_pointer (&self->accessible_label, g_free);
+  g_clear_pointer (&self->accessible_description, g_free);
 
   G_OBJECT_CLASS (oms_temperature_chart_parent_class)->finalize (object);
 }
