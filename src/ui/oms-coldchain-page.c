@@ -8,14 +8,18 @@
 
 #include "config.h"
 
+#include <string.h>
+
 #include <adwaita.h>
 #include <glib/gi18n.h>
 
 #include "oms-coldchain-page.h"
 #include "oms-coldchain-queries.h"
 #include "oms-store-watch.h"
+#include "oms-temperature-chart.h"
 
-/* The Cold chain page (PRODUCT.md "The window"): sensors with their latest temperature,
+/* The Cold chain page (PRODUCT.md "The window"): a chart of one sensor's temperatures over
+ * the last day or week, sensors with their latest temperature,
  * breaches with Acknowledge, and equipment with a status log. Every edit goes through the
  * store, so it gets a changelog row and the next sync pushes it.
  */
@@ -25,16 +29,25 @@ struct _OmsColdchainPage
   GtkWidget        parent_instance;
 
   /* Template widgets */
-  GtkListBox      *breaches_list;
-  GtkListBox      *equipment_list;
-  AdwStatusPage   *error_page;
-  GtkListBox      *sensors_list;
-  GtkStack        *stack;
-  AdwToastOverlay *toast_overlay;
+  GtkListBox          *breaches_list;
+  OmsTemperatureChart *chart;
+  AdwPreferencesGroup *chart_group;
+  GtkLabel            *chart_summary;
+  GtkListBox          *equipment_list;
+  AdwStatusPage       *error_page;
+  AdwComboRow         *sensor_row;
+  GtkStringList       *sensor_names;
+  GtkListBox          *sensors_list;
+  GtkStack            *stack;
+  AdwToastOverlay     *toast_overlay;
 
   /* Owned references */
-  OmsStore        *store;
-  OmsStoreWatch   *store_watch;
+  OmsStore            *store;
+  OmsStoreWatch       *store_watch;
+  GPtrArray           *sensor_ids;   /* in the order of sensor_names */
+
+  /* State */
+  gboolean             sensor_chosen; /* by a person, in the combo row */
 };
 
 G_DEFINE_FINAL_TYPE (OmsColdchainPage, oms_coldchain_page, GTK_TYPE_WIDGET)
@@ -49,6 +62,10 @@ static GParamSpec *properties[N_PROPS];
 
 #define RESPONSE_ACKNOWLEDGE "acknowledge"
 #define RESPONSE_CANCEL      "cancel"
+
+/* The states of the chart.period action, which the toggle buttons show. */
+#define PERIOD_DAY  "day"
+#define PERIOD_WEEK "week"
 
 /* Stored timestamps are naive UTC ("YYYY-MM-DDTHH:MM:SS"); show them in local time. */
 static char *
@@ -396,6 +413,130 @@ oms_coldchain_page_fill_equipment (OmsColdchainPage *self,
     }
 }
 
+/* The chart's sensor follows the combo row; the ids stay in step with its names. */
+static void
+oms_coldchain_page_show_selected_sensor (OmsColdchainPage *self)
+{
+  guint selected = adw_combo_row_get_selected (self->sensor_row);
+
+  if (selected >= self->sensor_ids->len)
+    {
+      oms_temperature_chart_set_sensor (self->chart, NULL, NULL);
+      return;
+    }
+
+  oms_temperature_chart_set_sensor (self->chart, g_ptr_array_index (self->sensor_ids, selected),
+                                    gtk_string_list_get_string (self->sensor_names, selected));
+}
+
+static void
+oms_coldchain_page_sensor_selected_cb (OmsColdchainPage *self)
+{
+  self->sensor_chosen = TRUE;
+  oms_coldchain_page_show_selected_sensor (self);
+}
+
+static gboolean
+oms_coldchain_page_same_sensors (OmsColdchainPage *self,
+                                 GPtrArray        *sensors)
+{
+  if (sensors->len != self->sensor_ids->len)
+    return FALSE;
+
+  for (guint i = 0; i < sensors->len; i++)
+    {
+      const OmsColdchainSensor *sensor = g_ptr_array_index (sensors, i);
+
+      if (g_strcmp0 (sensor->id, g_ptr_array_index (self->sensor_ids, i)) != 0 ||
+          g_strcmp0 (sensor->name, gtk_string_list_get_string (self->sensor_names, i)) != 0)
+        return FALSE;
+    }
+
+  return TRUE;
+}
+
+/* Until someone picks a sensor, the chart shows the one that reported last (the first by name
+ * among equals): a sensor that stopped logging months ago is rarely the one to look at.
+ */
+static guint
+oms_coldchain_page_default_sensor (GPtrArray *sensors)
+{
+  const char *newest = NULL;
+  guint index = 0;
+
+  for (guint i = 0; i < sensors->len; i++)
+    {
+      const OmsColdchainSensor *sensor = g_ptr_array_index (sensors, i);
+
+      if (sensor->temperature_datetime != NULL &&
+          (newest == NULL || strcmp (sensor->temperature_datetime, newest) > 0))
+        {
+          newest = sensor->temperature_datetime;
+          index = i;
+        }
+    }
+
+  return index;
+}
+
+static void
+oms_coldchain_page_fill_chart (OmsColdchainPage *self,
+                               GPtrArray        *sensors)
+{
+  g_autofree char *shown = g_strdup (oms_temperature_chart_get_sensor_id (self->chart));
+  guint selected = oms_coldchain_page_default_sensor (sensors);
+
+  gtk_widget_set_visible (GTK_WIDGET (self->chart_group), sensors->len > 0);
+
+  if (oms_coldchain_page_same_sensors (self, sensors))
+    {
+      /* Only the logs changed: read them again for the same sensor. */
+      oms_temperature_chart_reload (self->chart);
+      return;
+    }
+
+  g_signal_handlers_block_by_func (self->sensor_row, oms_coldchain_page_sensor_selected_cb, self);
+
+  g_ptr_array_set_size (self->sensor_ids, 0);
+  gtk_string_list_splice (self->sensor_names, 0,
+                          g_list_model_get_n_items (G_LIST_MODEL (self->sensor_names)), NULL);
+  for (guint i = 0; i < sensors->len; i++)
+    {
+      const OmsColdchainSensor *sensor = g_ptr_array_index (sensors, i);
+
+      g_ptr_array_add (self->sensor_ids, g_strdup (sensor->id));
+      gtk_string_list_append (self->sensor_names, sensor->name);
+      if (self->sensor_chosen && g_strcmp0 (sensor->id, shown) == 0)
+        selected = i;
+    }
+  adw_combo_row_set_selected (self->sensor_row,
+                              sensors->len > 0 ? selected : GTK_INVALID_LIST_POSITION);
+
+  g_signal_handlers_unblock_by_func (self->sensor_row, oms_coldchain_page_sensor_selected_cb,
+                                     self);
+
+  /* The same sensor as before still needs its logs read again. */
+  if (sensors->len > 0 && g_strcmp0 (shown, g_ptr_array_index (self->sensor_ids, selected)) == 0)
+    oms_temperature_chart_reload (self->chart);
+  oms_coldchain_page_show_selected_sensor (self);
+}
+
+static void
+oms_coldchain_page_period_change_state_cb (GSimpleAction *action,
+                                           GVariant      *state,
+                                           gpointer       user_data)
+{
+  OmsColdchainPage *self = user_data;
+  const char *period = g_variant_get_string (state, NULL);
+
+  if (g_strcmp0 (period, PERIOD_DAY) != 0 && g_strcmp0 (period, PERIOD_WEEK) != 0)
+    return;
+
+  g_simple_action_set_state (action, state);
+  oms_temperature_chart_set_period_hours (self->chart,
+                                          g_strcmp0 (period, PERIOD_WEEK) == 0 ? 7 * 24 : 24);
+}
+
 static void
 oms_coldchain_page_show_error (OmsColdchainPage *self,
                                const GError     *error)
@@ -430,6 +571,7 @@ oms_coldchain_page_refresh (OmsColdchainPage *self)
     }
 
   oms_coldchain_page_fill_sensors (self, sensors);
+  oms_coldchain_page_fill_chart (self, sensors);
   oms_coldchain_page_fill_breaches (self, breaches);
   oms_coldchain_page_fill_equipment (self, equipment);
 
@@ -562,6 +704,7 @@ oms_coldchain_page_dispose (GObject *object)
   gtk_widget_dispose_template (GTK_WIDGET (self), OMS_TYPE_COLDCHAIN_PAGE);
 
   g_clear_object (&self->store);
+  g_clear_pointer (&self->sensor_ids, g_ptr_array_unref);
 
   G_OBJECT_CLASS (oms_coldchain_page_parent_class)->dispose (object);
 }
@@ -626,15 +769,23 @@ oms_coldchain_page_class_init (OmsColdchainPageClass *klass)
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
+  g_type_ensure (OMS_TYPE_TEMPERATURE_CHART);
+
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/omsync/OmSync/ui/oms-coldchain-page.ui");
   gtk_widget_class_bind_template_child (widget_class, OmsColdchainPage, breaches_list);
+  gtk_widget_class_bind_template_child (widget_class, OmsColdchainPage, chart);
+  gtk_widget_class_bind_template_child (widget_class, OmsColdchainPage, chart_group);
+  gtk_widget_class_bind_template_child (widget_class, OmsColdchainPage, chart_summary);
   gtk_widget_class_bind_template_child (widget_class, OmsColdchainPage, equipment_list);
   gtk_widget_class_bind_template_child (widget_class, OmsColdchainPage, error_page);
+  gtk_widget_class_bind_template_child (widget_class, OmsColdchainPage, sensor_names);
+  gtk_widget_class_bind_template_child (widget_class, OmsColdchainPage, sensor_row);
   gtk_widget_class_bind_template_child (widget_class, OmsColdchainPage, sensors_list);
   gtk_widget_class_bind_template_child (widget_class, OmsColdchainPage, stack);
   gtk_widget_class_bind_template_child (widget_class, OmsColdchainPage, toast_overlay);
+  gtk_widget_class_bind_template_callback (widget_class, oms_coldchain_page_sensor_selected_cb);
 
   gtk_widget_class_install_action (widget_class, "coldchain.acknowledge", "s",
                                    oms_coldchain_page_acknowledge_action);
@@ -645,7 +796,21 @@ oms_coldchain_page_class_init (OmsColdchainPageClass *klass)
 static void
 oms_coldchain_page_init (OmsColdchainPage *self)
 {
+  static const GActionEntry chart_actions[] = {
+    { .name = "period", .parameter_type = "s", .state = "'" PERIOD_DAY "'",
+      .change_state = oms_coldchain_page_period_change_state_cb },
+  };
+  g_autoptr(GSimpleActionGroup) group = g_simple_action_group_new ();
+
+  self->sensor_ids = g_ptr_array_new_with_free_func (g_free);
+
   gtk_widget_init_template (GTK_WIDGET (self));
+
+  g_object_bind_property (self->chart, "summary", self->chart_summary, "label",
+                          G_BINDING_SYNC_CREATE);
+  g_action_map_add_action_entries (G_ACTION_MAP (group), chart_actions,
+                                   G_N_ELEMENTS (chart_actions), self);
+  gtk_widget_insert_action_group (GTK_WIDGET (self), "chart", G_ACTION_GROUP (group));
 
   self->store_watch = oms_store_watch_new (GTK_WIDGET (self),
                                           (OmsStoreWatchRefresh) oms_coldchain_page_refresh);
@@ -678,6 +843,7 @@ oms_coldchain_page_set_store (OmsColdchainPage *self,
     return;
 
   oms_store_watch_set_store (self->store_watch, store);
+  oms_temperature_chart_set_store (self->chart, store);
   oms_coldchain_page_refresh (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STORE]);
 }

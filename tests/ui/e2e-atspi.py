@@ -2,7 +2,10 @@
 # e2e-atspi.py WHAT: reads what the running omsync shows over AT-SPI, for the end-to-end
 # scripts. "url" prints the text beside "Server:"; "qr" prints the centre of the QR code image
 # in window coordinates; "queued" prints the number of records waiting to be pushed, from the
-# Sync row's description (0 when it names none). Exits 1 when it is not shown within 15 s.
+# Sync row's description (0 when it names none); "coldchain" prints the centre of the
+# sidebar's "Cold chain" label in window coordinates; "chart" prints the Cold chain page's
+# temperature chart as a screen reader reads it: its name, a newline, its description. Exits 1
+# when it is not shown within 15 s.
 import re
 import sys
 import time
@@ -48,6 +51,14 @@ def answer(acc, name, role):
         if description:
             match = re.search(r"(\d+) records? waiting to be pushed", description)
             return match.group(1) if match else "0"
+    if what == "coldchain" and role == Atspi.Role.LABEL and name == "Cold chain":
+        ext = acc.get_extents(Atspi.CoordType.WINDOW)
+        if ext.width > 0 and ext.height > 0:
+            return f"{ext.x + ext.width // 2} {ext.y + ext.height // 2}"
+    if what == "chart" and role == Atspi.Role.IMAGE and name.startswith("Temperature chart, "):
+        description = acc.get_description() or ""
+        if description:
+            return f"{name}\n{description}"
     return None
 
 

@@ -5,7 +5,10 @@
 # the server's. Then log in and upload a sensor and two temperature logs through
 # https://127.0.0.1:<that port> with curl, trusting the certificate omsync generated, and read
 # the Sync row's count of records waiting to be pushed over AT-SPI until it has risen by the
-# three records. Ctrl+Q then exits cleanly.
+# three records. Then open the Cold chain page by clicking its sidebar row and read its
+# temperature chart over AT-SPI, as a screen reader would: it shows the phone's sensor (the one
+# that reported last), and its description gives the two logs' latest, lowest and highest
+# temperature and the limits it draws. Ctrl+Q then exits cleanly.
 #
 # The server listens on a free port picked here (OMSYNC_COLDCHAIN_PORT), so the test does not
 # depend on port 8000 being free.
@@ -106,6 +109,28 @@ while :; do
   sleep 0.2
 done
 echo "e2e-coldchain: the Sync row now counts $after records waiting to be pushed"
+
+centre="$(atspi coldchain)" || fail "no Cold chain row in the sidebar over AT-SPI"
+eval "$(xdotool getwindowgeometry --shell "$wid")"
+read -r cx cy <<<"$centre"
+xdotool mousemove --sync $((X + cx)) $((Y + cy)) click 1
+
+latest_minute="$(date -d "@$((now - 300))" +%M)"
+# Temperatures keep their unit with a no-break space (U+00A0, in UTF-8 whatever the locale).
+C="$(printf '\302\240°C')"
+summary="E2E fridge, the last 24 hours: latest 5\.0$C at [0-9]{1,2}:$latest_minute( [AP]M)?, "
+summary="${summary}lowest 4\.5$C, highest 5\.0$C, no breaches\. "
+summary="${summary}Limits 2\.0$C to 8\.0$C, the usual cold chain range\."
+deadline=$((SECONDS + 20))
+while :; do
+  chart="$(atspi chart)" || fail "no temperature chart with a description over AT-SPI"
+  name="$(head -n 1 <<<"$chart")"
+  description="$(tail -n +2 <<<"$chart")"
+  [ "$name" = "Temperature chart, E2E fridge" ] && [[ "$description" =~ ^$summary$ ]] && break
+  [ "$SECONDS" -lt "$deadline" ] || fail "the chart reads '$name': '$description'"
+  sleep 0.2
+done
+echo "e2e-coldchain: a screen reader reads '$name': '$description'"
 
 xdotool windowfocus --sync "$wid" 2>/dev/null || true
 quit_cleanly quietly

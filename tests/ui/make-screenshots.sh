@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # make-screenshots.sh: screenshots of the real `omsync --demo` for docs/screenshots/: the main
 # window, the sync status window while a sync runs, a failed sync with its `i` popover open,
-# the Settings page with its QR code and the enlarged code, and the welcome page mid first sync. Not a test; run it after UI
+# the Cold chain page with a phone's fridge charted, the Settings page with its QR code and the
+# enlarged code, and the welcome page mid first sync. Not a test; run it after UI
 # changes and commit the PNGs (the README and the metainfo show them).
 #
 # Usage: tests/ui/make-screenshots.sh PATH/TO/omsync PATH/TO/omsync-central [OUTPUT-DIR]
@@ -10,6 +11,7 @@ set -euo pipefail
 omsync="$(realpath "${1:?usage: make-screenshots.sh PATH/TO/omsync PATH/TO/omsync-central [DIR]}")"
 export OMSYNC_CENTRAL="$(realpath "${2:?usage: make-screenshots.sh PATH/TO/omsync PATH/TO/omsync-central [DIR]}")"
 here="$(cd "$(dirname "$0")" && pwd)"
+cli="$(dirname "$omsync")/cli/omsync-cli"
 out="$(realpath -m "${3:-$here/../../docs/screenshots}")"
 
 if [ -z "${DISPLAY:-}" ]; then
@@ -101,7 +103,13 @@ shoot () {
   echo "make-screenshots: wrote $1"
 }
 
-"$omsync" --demo >"$tmp/stdout" 2>"$tmp/stderr" &
+# The cold chain server on loopback and a free port, for the phone below.
+phone_port="$(/usr/bin/python3 -c 'import socket
+s = socket.socket()
+s.bind(("127.0.0.1", 0))
+print(s.getsockname()[1])')"
+OMSYNC_COLDCHAIN_LISTEN=127.0.0.1 OMSYNC_COLDCHAIN_PORT="$phone_port" \
+  "$omsync" --demo >"$tmp/stdout" 2>"$tmp/stderr" &
 pid=$!
 
 main="$(wait_window '^omsync$')" || fail "no main window"
@@ -149,6 +157,68 @@ xdotool key --clearmodifiers Escape
 sleep 0.2
 xdotool key --clearmodifiers Escape
 sleep 0.2
+
+# A successful sync again, so the window below does not show the failure made above.
+read -r runs _ < <(sync_state)
+xdotool key --clearmodifiers ctrl+alt+s
+wait_window '^Sync$' >/dev/null || fail "Ctrl+Alt+S did not open the sync status window"
+sleep 0.5
+xdotool key --clearmodifiers Return
+wait_state ok $((runs + 1))
+xdotool key --clearmodifiers Escape
+sleep 0.2
+
+# A phone uploads a day of a fridge's logs, a warm spell among them, and the breach it
+# recorded; the Cold chain page then charts that fridge, the sensor that reported last.
+site="$(dirname "$(site_db)")"
+printf 'fridge-secret\n' | "$cli" --data-dir "$site" coldchain-account add phone --password-stdin \
+  || fail "omsync-cli could not add the phone's account"
+/usr/bin/python3 - "https://127.0.0.1:$phone_port/coldchain/v1" "$site/coldchain-cert.pem" <<'PY'
+import http.cookiejar, json, math, ssl, sys, time, urllib.request
+base, cert = sys.argv[1], sys.argv[2]
+opener = urllib.request.build_opener(
+    urllib.request.ProxyHandler({}),
+    urllib.request.HTTPSHandler(context=ssl.create_default_context(cafile=cert)),
+    urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
+def send(method, path, body):
+    request = urllib.request.Request(base + path, data=json.dumps(body).encode(), method=method,
+                                     headers={"Content-Type": "application/json"})
+    return json.loads(opener.open(request, timeout=30).read())
+send("POST", "/login", {"username": "phone", "password": "fridge-secret"})
+now = int(time.time())
+send("PUT", "/sensor", [{"id": "shot-sensor", "macAddress": "DE:AD:BE:EF:00:42",
+                         "logInterval": 15, "programmedDate": now - 2 * 86400,
+                         "name": "Vaccine fridge C", "logDelay": 0, "batteryLevel": 92}])
+logs = []
+for i in range(96):
+    t = now - i * 900
+    temperature = 4.6 + 1.1 * math.sin(i / 7.0) + 0.3 * math.sin(i * 1.7)
+    if 30 <= i <= 36:
+        temperature = 8.4 + 1.2 * math.sin((i - 30) / 6.0 * math.pi)
+    logs.append({"id": f"shot-log-{i}", "temperature": round(temperature, 1), "timestamp": t,
+                 "sensorId": "shot-sensor"})
+send("PUT", "/temperature-log", logs)
+send("PUT", "/temperature-breach", [{"id": "shot-breach", "sensorId": "shot-sensor",
+                                     "type": "HOT_CONSECUTIVE",
+                                     "startTimestamp": now - 36 * 900,
+                                     "endTimestamp": now - 30 * 900,
+                                     "thresholdDuration": 3600,
+                                     "thresholdMinimumTemperature": 8.0,
+                                     "thresholdMaximumTemperature": 100.0}])
+PY
+centre="$(/usr/bin/python3 "$here/e2e-atspi.py" coldchain)" || fail "no Cold chain row in the sidebar"
+read -r cx cy <<<"$centre"
+eval "$(xdotool getwindowgeometry --shell "$main")"
+xdotool mousemove --sync $((X + cx)) $((Y + cy)) click 1
+deadline=$((SECONDS + 20))
+until /usr/bin/python3 "$here/e2e-atspi.py" chart | grep -q '^Temperature chart, Vaccine fridge C$'; do
+  [ "$SECONDS" -lt "$deadline" ] || fail "the Cold chain page does not chart the phone's fridge"
+  sleep 0.2
+done
+xdotool mousemove 0 0
+sleep 0.5
+shoot "$out/coldchain-chart.png"
+
 xdotool key --clearmodifiers ctrl+q
 wait "$pid" || true
 pid=""

@@ -17,6 +17,7 @@
 #include "oms-coldchain-queries.h"
 #include "oms-locale.h"
 #include "oms-store-private.h"
+#include "oms-temperature-chart.h"
 #include "ui-test-util.h"
 
 typedef struct
@@ -612,6 +613,157 @@ test_server_settings (Fixture       *f,
   g_assert_false (gtk_widget_get_sensitive (apply));
 }
 
+/* A fridge whose logs span a week, with breaches and the limits they give: in the last day
+ * 4.0 and 5.5 °C and one breach; in the week also 1.5 °C three days back and an older breach.
+ */
+static void
+insert_chart_records (OmsStore *store)
+{
+  insert (store, "sensor",
+          "{\"id\":\"S2\",\"name\":\"Ice pack fridge\",\"serial\":\"11:22:33:44:55:66\","
+          "\"store_id\":\"store1\",\"is_active\":true,\"type\":\"BLUE_MAESTRO\"}");
+  insert (store, "temperature_log",
+          "{\"id\":\"C1\",\"temperature\":4.0,\"sensor_id\":\"S2\",\"store_id\":\"store1\","
+          "\"datetime\":\"2026-11-26T10:00:00\"}");
+  insert (store, "temperature_log",
+          "{\"id\":\"C2\",\"temperature\":5.5,\"sensor_id\":\"S2\",\"store_id\":\"store1\","
+          "\"datetime\":\"2026-11-26T11:00:00\"}");
+  insert (store, "temperature_log",
+          "{\"id\":\"C3\",\"temperature\":1.5,\"sensor_id\":\"S2\",\"store_id\":\"store1\","
+          "\"datetime\":\"2026-11-23T12:00:00\"}");
+  /* Older than the week: never in either period. */
+  insert (store, "temperature_log",
+          "{\"id\":\"C4\",\"temperature\":-3.0,\"sensor_id\":\"S2\",\"store_id\":\"store1\","
+          "\"datetime\":\"2026-11-01T12:00:00\"}");
+  insert (store, "temperature_breach",
+          "{\"id\":\"CB1\",\"duration_milliseconds\":3600000,\"type\":\"HOT_CONSECUTIVE\","
+          "\"sensor_id\":\"S2\",\"store_id\":\"store1\","
+          "\"start_datetime\":\"2026-11-26T08:00:00\",\"end_datetime\":\"2026-11-26T09:00:00\","
+          "\"unacknowledged\":true,\"threshold_minimum\":8.0,\"threshold_maximum\":100.0,"
+          "\"threshold_duration_milliseconds\":3600000}");
+  insert (store, "temperature_breach",
+          "{\"id\":\"CB2\",\"duration_milliseconds\":3600000,\"type\":\"COLD_CONSECUTIVE\","
+          "\"sensor_id\":\"S2\",\"store_id\":\"store1\","
+          "\"start_datetime\":\"2026-11-22T08:00:00\",\"end_datetime\":\"2026-11-22T09:00:00\","
+          "\"unacknowledged\":false,\"threshold_minimum\":-273.0,\"threshold_maximum\":2.5,"
+          "\"threshold_duration_milliseconds\":3600000}");
+}
+
+static OmsTemperatureChart *
+show_chart_page (Fixture *f)
+{
+  g_autoptr(GDateTime) end = g_date_time_new_utc (2026, 11, 26, 12, 0, 0);
+  GtkWidget *page = g_object_new (OMS_TYPE_COLDCHAIN_PAGE, "store", f->store, NULL);
+  OmsTemperatureChart *chart;
+
+  gtk_window_set_child (f->window, page);
+  gtk_window_present (f->window);
+  drain_main_context ();
+
+  chart = OMS_TEMPERATURE_CHART (find_type (page, OMS_TYPE_TEMPERATURE_CHART));
+  g_assert_nonnull (chart);
+  oms_temperature_chart_set_end_time (chart, end);
+
+  return chart;
+}
+
+static void
+select_sensor (GtkWidget  *page,
+               const char *name)
+{
+  AdwComboRow *row = ADW_COMBO_ROW (find_type (page, ADW_TYPE_COMBO_ROW));
+  GListModel *names = adw_combo_row_get_model (row);
+
+  for (guint i = 0; i < g_list_model_get_n_items (names); i++)
+    if (g_strcmp0 (gtk_string_list_get_string (GTK_STRING_LIST (names), i), name) == 0)
+      {
+        adw_combo_row_set_selected (row, i);
+        return;
+      }
+
+  g_error ("No sensor “%s” to choose", name);
+}
+
+static void
+test_chart_summary (Fixture       *f,
+                    gconstpointer  data)
+{
+  OmsTemperatureChart *chart;
+  GtkWidget *page;
+
+  insert_records (f->store);
+  insert_chart_records (f->store);
+  chart = show_chart_page (f);
+  page = gtk_window_get_child (f->window);
+
+  /* The first sensor by name is chosen at first. */
+  g_assert_cmpstr (oms_temperature_chart_get_sensor_id (chart), ==, "S2");
+  select_sensor (page, "Vaccine fridge");
+  g_assert_cmpstr (oms_temperature_chart_get_sensor_id (chart), ==, "S1");
+  select_sensor (page, "Ice pack fridge");
+  g_assert_cmpstr (oms_temperature_chart_get_sensor_id (chart), ==, "S2");
+
+  g_assert_cmpuint (oms_temperature_chart_get_period_hours (chart), ==, 24);
+  g_assert_cmpstr (oms_temperature_chart_get_summary (chart), ==,
+                   "Ice pack fridge, the last 24 hours: latest 5.5\u00a0°C at 11:00, lowest 4.0\u00a0°C, "
+                   "highest 5.5\u00a0°C, 1 breach.");
+  g_assert_cmpstr (oms_temperature_chart_get_legend (chart), ==,
+                   "Limits 2.5\u00a0°C to 8.0\u00a0°C, from this sensor’s breaches");
+  /* Sighted users read the same sentence under the chart. */
+  g_assert_nonnull (find_label (page, oms_temperature_chart_get_summary (chart)));
+
+  /* The toggle's other half: the week adds the cold night and the older breach. */
+  g_assert_true (gtk_widget_activate_action (page, "chart.period", "s", "week"));
+  g_assert_cmpuint (oms_temperature_chart_get_period_hours (chart), ==, 7 * 24);
+  g_assert_cmpstr (oms_temperature_chart_get_summary (chart), ==,
+                   "Ice pack fridge, the last 7 days: latest 5.5\u00a0°C at 11:00, lowest 1.5\u00a0°C, "
+                   "highest 5.5\u00a0°C, 2 breaches.");
+  g_assert_nonnull (find_label (page, oms_temperature_chart_get_summary (chart)));
+
+  g_assert_true (gtk_widget_activate_action (page, "chart.period", "s", "day"));
+  g_assert_cmpuint (oms_temperature_chart_get_period_hours (chart), ==, 24);
+}
+
+static gboolean
+chart_summary_has (gpointer data)
+{
+  OmsTemperatureChart *chart = data;
+  const char *summary = oms_temperature_chart_get_summary (chart);
+
+  return summary != NULL && strstr (summary, "latest 6.5\u00a0°C") != NULL;
+}
+
+static void
+test_chart_empty (Fixture       *f,
+                  gconstpointer  data)
+{
+  OmsTemperatureChart *chart;
+
+  insert_records (f->store);
+  chart = show_chart_page (f);
+
+  /* Vaccine fridge's logs are from 10:00 and 11:00 on the 26th: three days later the last
+   * day has none, and the summary says when the latest was.
+   */
+  {
+    g_autoptr(GDateTime) later = g_date_time_new_utc (2026, 11, 29, 12, 0, 0);
+
+    oms_temperature_chart_set_end_time (chart, later);
+  }
+  g_assert_cmpstr (oms_temperature_chart_get_summary (chart), ==,
+                   "Vaccine fridge, the last 24 hours: no temperatures logged, no breaches. "
+                   "The latest was 5.5\u00a0°C on 11/26/26 at 11:00.");
+
+  /* A new log refreshes the chart through the page's store watch. */
+  insert (f->store, "temperature_log",
+          "{\"id\":\"T9\",\"temperature\":6.5,\"sensor_id\":\"S1\",\"store_id\":\"store1\","
+          "\"datetime\":\"2026-11-29T09:30:00\"}");
+  g_assert_true (oms_test_wait_until (chart_summary_has, chart));
+  g_assert_cmpstr (oms_temperature_chart_get_summary (chart), ==,
+                   "Vaccine fridge, the last 24 hours: latest 6.5\u00a0°C at 09:30, lowest 6.5\u00a0°C, "
+                   "highest 6.5\u00a0°C, no breaches.");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -619,6 +771,8 @@ main (int   argc,
   /* The strings compared below are the English ones, and the times are shown in UTC. */
   g_setenv ("LANGUAGE", "C", TRUE);
   g_setenv ("TZ", "UTC", TRUE);
+  /* The chart writes times and dates as the locale does: these are C's. */
+  g_setenv ("LC_ALL", "C.UTF-8", TRUE);
 
   oms_locale_init ();
   gtk_test_init (&argc, &argv, NULL);
@@ -635,6 +789,10 @@ main (int   argc,
               fixture_set_up, test_acknowledge_cancel, fixture_tear_down);
   g_test_add ("/oms/coldchain-page/add-status", Fixture, NULL,
               fixture_set_up, test_add_status, fixture_tear_down);
+  g_test_add ("/oms/coldchain-page/chart-summary", Fixture, NULL,
+              fixture_set_up, test_chart_summary, fixture_tear_down);
+  g_test_add ("/oms/coldchain-page/chart-empty", Fixture, NULL,
+              fixture_set_up, test_chart_empty, fixture_tear_down);
   g_test_add ("/oms/coldchain-page/accounts", Fixture, NULL,
               fixture_set_up, test_accounts, fixture_tear_down);
   g_test_add ("/oms/coldchain-page/server-settings", Fixture, NULL,
