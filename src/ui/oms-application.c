@@ -19,6 +19,7 @@
 #include "oms-remove-tree.h"
 #include "oms-file-sync.h"
 #include "oms-scheduler.h"
+#include "oms-sync-notifier.h"
 #include "oms-sync-settings.h"
 #include "oms-window.h"
 
@@ -32,6 +33,7 @@ struct _OmsApplication
   OmsSyncEngine  *engine;
   OmsScheduler   *scheduler;
   OmsFileSync    *file_sync;
+  OmsSyncNotifier *notifier;          /* notifications and the suspend inhibitor */
   OmsDemoCentral *demo_central;
   GCancellable   *cancellable;
   OmsColdchainServer *coldchain_server;
@@ -215,6 +217,7 @@ oms_application_startup (GApplication *app)
   self->cancellable = g_cancellable_new ();
   self->engine = oms_sync_engine_new (self->store);
   self->scheduler = oms_scheduler_new (self->engine);
+  self->notifier = oms_sync_notifier_new (GTK_APPLICATION (self), self->engine);
   /* Attached files go after each successful sync, as in Open mSupply's server. */
   self->file_sync = oms_file_sync_new (self->engine);
   oms_file_sync_start (self->file_sync);
@@ -259,6 +262,8 @@ oms_application_shutdown (GApplication *app)
     oms_coldchain_server_stop (self->coldchain_server);
   if (self->demo_central != NULL)
     oms_demo_central_stop (self->demo_central);
+  /* Before GTK's own shutdown, which the inhibitor's release still needs. */
+  g_clear_object (&self->notifier);
   /* Now rather than at dispose: a save or a run cut short by quitting (Ctrl+Q or a signal in
    * the middle of the first sync) still holds a reference to the application at exit.
    */
