@@ -11,6 +11,7 @@
 #include <inttypes.h>
 #include <glib/gi18n.h>
 
+#include "oms-cli-hints.h"
 #include "oms-cli-status.h"
 #include "oms-sync-settings.h"
 
@@ -159,7 +160,7 @@ add_run_error (JsonBuilder      *builder,
   json_builder_set_member_name (builder, "variant");
   json_builder_add_string_value (builder, oms_sync_error_variant_to_string (variant));
   oms_cli_json_add_string (builder, "message", oms_sync_error_variant_get_message (variant));
-  oms_cli_json_add_string (builder, "hint", oms_sync_error_variant_get_hint (variant));
+  oms_cli_json_add_string (builder, "hint", oms_cli_error_hint (variant));
   oms_cli_json_add_string (builder, "detail", run->error_message);
   json_builder_end_object (builder);
 }
@@ -562,6 +563,6 @@ oms_cli_error_to_text (const GError *error)
   return g_strdup_printf (_("%s (%s)\n%s\nDetails: %s\n"),
                           oms_sync_error_variant_get_message (variant),
                           oms_sync_error_variant_to_string (variant),
-                          oms_sync_error_variant_get_hint (variant),
+                          oms_cli_error_hint (variant),
                           error->message);
 }
