@@ -153,6 +153,14 @@ demo_left_nothing () {
   fi
 }
 
+# Saves the screen to OUT cropped to window WID, so no black of the empty screen shows around
+# it: shoot_window WID OUT.
+shoot_window () {
+  local X Y WIDTH HEIGHT SCREEN WINDOW
+  eval "$(xdotool getwindowgeometry --shell "$1")"
+  import -window root -crop "${WIDTH}x${HEIGHT}+${X}+${Y}" +repage "$2"
+}
+
 # What the window shows, read over AT-SPI: `atspi url|qr|queued` (see e2e-atspi.py).
 atspi () {
   /usr/bin/python3 "$(dirname "$0")/e2e-atspi.py" "$1"
