@@ -290,17 +290,3 @@ oms_sync_notifier_new (GtkApplication *application,
 
   return self;
 }
-
-/**
- * oms_sync_notifier_get_inhibiting:
- *
- * Returns: whether omsync asked the session not to suspend (a run is going); %FALSE also when
- *   the session has no way to ask
- */
-gboolean
-oms_sync_notifier_get_inhibiting (OmsSyncNotifier *self)
-{
-  g_return_val_if_fail (OMS_IS_SYNC_NOTIFIER (self), FALSE);
-
-  return self->inhibit_cookie != 0;
-}

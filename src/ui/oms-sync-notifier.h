@@ -23,8 +23,7 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (OmsSyncNotifier, oms_sync_notifier, OMS, SYNC_NOTIFIER, GObject)
 
-OmsSyncNotifier *oms_sync_notifier_new               (GtkApplication  *application,
-                                                      OmsSyncEngine   *engine);
-gboolean         oms_sync_notifier_get_inhibiting    (OmsSyncNotifier *self);
+OmsSyncNotifier *oms_sync_notifier_new (GtkApplication *application,
+                                        OmsSyncEngine  *engine);
 
 G_END_DECLS
