@@ -220,10 +220,10 @@ oms_cli_serve (OmsCli  *cli,
                                      "configured, then one every sync interval (after the first "
                                      "sync has succeeded), the attached files uploaded after "
                                      "each successful sync and when a retry is due, until "
-                                     "SIGTERM, SIGINT or SIGHUP.\nA sync still running then is stopped "
-                                     "and recorded as interrupted. Prints the cold chain "
-                                     "server's addresses, then one line per sync and per file "
-                                     "upload on standard output."),
+                                     "SIGTERM, SIGINT or SIGHUP.\nA sync still running then "
+                                     "is stopped and recorded as interrupted. Prints the cold "
+                                     "chain server's addresses, then one line per sync and per "
+                                     "file upload on standard output."),
                                    entries, &argc, &argv);
   if (context == NULL)
     return OMS_CLI_EXIT_USAGE;
