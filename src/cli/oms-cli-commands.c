@@ -759,7 +759,7 @@ static const OmsCliCommand commands[] = {
   { "pending", N_("Count the records waiting to be pushed"), command_pending },
   { "history", N_("List recent sync runs"), command_history },
   { "serve", N_("Run the sync scheduler, file uploads and the cold chain server until "
-                 "stopped (SIGTERM or SIGINT)"), oms_cli_serve },
+                 "stopped (SIGTERM, SIGINT or SIGHUP)"), oms_cli_serve },
   { "coldchain-account", N_("Add, list or remove the cold chain phones' accounts"),
     oms_cli_coldchain_account },
   { "files", N_("List the files attached to records and how their sync stands"),

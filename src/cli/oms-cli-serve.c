@@ -20,9 +20,10 @@
 #include "oms-scheduler.h"
 #include "oms-sync-engine.h"
 
-/* `serve` keeps this site's services running until SIGTERM or SIGINT. Each service is
- * started in start_services() and stopped in stop_services(); the process ends once
- * services_busy() says none of them has work left, so a stop never cuts a write short.
+/* `serve` keeps this site's services running until SIGTERM, SIGINT or SIGHUP (its terminal
+ * closed). Each service is started in start_services() and stopped in stop_services(); the
+ * process ends once services_busy() says none of them has work left, so a stop never cuts a
+ * write short.
  * The first signal stops cleanly; a second one ends the process at once.
  */
 
@@ -201,11 +202,12 @@ oms_cli_serve (OmsCli  *cli,
   Serve serve = { NULL };
   guint sigint_id;
   guint sigterm_id;
+  guint sighup_id;
   int coldchain_port = -1;
   gboolean coldchain_http = FALSE;
   const GOptionEntry entries[] = {
     { "coldchain-port", 0, 0, G_OPTION_ARG_INT, &coldchain_port,
-      N_("Port of the cold chain server (default: the one set in Settings, else 8000)"),
+      N_("Port of the cold chain server (default: the one stored for this site, else 8000)"),
       N_("N") },
     { "coldchain-http", 0, 0, G_OPTION_ARG_NONE, &coldchain_http,
       N_("Serve the cold chain API over plain HTTP instead of HTTPS"), NULL },
@@ -218,10 +220,10 @@ oms_cli_serve (OmsCli  *cli,
                                      "configured, then one every sync interval (after the first "
                                      "sync has succeeded), the attached files uploaded after "
                                      "each successful sync and when a retry is due, until "
-                                     "SIGTERM or SIGINT.\nA sync still running then is stopped "
-                                     "and recorded as interrupted. Prints the cold chain "
-                                     "server's addresses, then one line per sync and per file "
-                                     "upload on standard output."),
+                                     "SIGTERM, SIGINT or SIGHUP.\nA sync still running then "
+                                     "is stopped and recorded as interrupted. Prints the cold "
+                                     "chain server's addresses, then one line per sync and per "
+                                     "file upload on standard output."),
                                    entries, &argc, &argv);
   if (context == NULL)
     return OMS_CLI_EXIT_USAGE;
@@ -261,11 +263,13 @@ oms_cli_serve (OmsCli  *cli,
 
   sigint_id = g_unix_signal_add (SIGINT, serve_signal_cb, &serve);
   sigterm_id = g_unix_signal_add (SIGTERM, serve_signal_cb, &serve);
+  sighup_id = g_unix_signal_add (SIGHUP, serve_signal_cb, &serve);
 
   g_main_loop_run (loop);
 
   g_source_remove (sigint_id);
   g_source_remove (sigterm_id);
+  g_source_remove (sighup_id);
   g_clear_signal_handler (&serve.run_finished_id, engine);
   g_clear_signal_handler (&serve.settled_id, engine);
   g_clear_signal_handler (&serve.file_changed_id, file_sync);

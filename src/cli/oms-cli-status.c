@@ -11,6 +11,7 @@
 #include <inttypes.h>
 #include <glib/gi18n.h>
 
+#include "oms-cli-hints.h"
 #include "oms-cli-status.h"
 #include "oms-sync-error-text.h"
 #include "oms-sync-settings.h"
@@ -164,7 +165,11 @@ add_run_error (JsonBuilder      *builder,
   json_builder_set_member_name (builder, "variant");
   json_builder_add_string_value (builder, oms_sync_error_variant_to_string (variant));
   oms_cli_json_add_string (builder, "message", message);
-  oms_cli_json_add_string (builder, "hint", hint);
+  {
+    g_autoptr(OmsSyncErrorInfo) info = oms_sync_error_info_from_json (run->error_info);
+
+    oms_cli_json_add_string (builder, "hint", oms_cli_error_hint_for (variant, info, hint));
+  }
   oms_cli_json_add_string (builder, "detail", run->error_message);
   json_builder_end_object (builder);
 }
@@ -577,6 +582,7 @@ oms_cli_error_to_text_in_step (const GError *error,
 
   /* Translators: "<message> (<ERROR_VARIANT>)", then the hint, then the technical details. */
   return g_strdup_printf (_("%s (%s)\n%s\nDetails: %s\n"), message,
-                          oms_sync_error_variant_to_string (variant), hint != NULL ? hint : "",
+                          oms_sync_error_variant_to_string (variant),
+                          oms_cli_error_hint_for (variant, oms_sync_error_get_info (error), hint),
                           error->message);
 }

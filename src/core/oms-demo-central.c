@@ -9,6 +9,7 @@
 #include "config.h"
 
 #include <signal.h>
+#include <sys/prctl.h>
 
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
@@ -96,6 +97,15 @@ oms_demo_central_find_program (void)
   return g_find_program_in_path ("omsync-central");
 }
 
+/* Runs in the child between fork and exec: should omsync die without stopping it (SIGKILL,
+ * a crash), the child is told to end too rather than serve on with no one to stop it.
+ */
+static void
+end_with_parent (gpointer user_data)
+{
+  prctl (PR_SET_PDEATHSIG, SIGTERM);
+}
+
 static void
 read_url_cb (GObject      *object,
              GAsyncResult *result,
@@ -136,6 +146,7 @@ oms_demo_central_start_async (OmsDemoCentral      *self,
                               gpointer             user_data)
 {
   g_autoptr(GTask) task = NULL;
+  g_autoptr(GSubprocessLauncher) launcher = NULL;
   g_autofree char *program = NULL;
   GError *error = NULL;
 
@@ -160,9 +171,12 @@ oms_demo_central_start_async (OmsDemoCentral      *self,
       return;
     }
 
-  self->process = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error,
-                                    program, "--data-dir", self->data_dir,
-                                    "--listen", "127.0.0.1", "--port", "0", "--demo", NULL);
+  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
+  g_subprocess_launcher_set_child_setup (launcher, end_with_parent, NULL, NULL);
+  self->process = g_subprocess_launcher_spawn (launcher, &error,
+                                               program, "--data-dir", self->data_dir,
+                                               "--listen", "127.0.0.1", "--port", "0", "--demo",
+                                               NULL);
   if (self->process == NULL)
     {
       g_task_return_error (task, error);

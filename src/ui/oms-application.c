@@ -8,6 +8,7 @@
 
 #include "config.h"
 
+#include <glib-unix.h>
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
 
@@ -18,6 +19,7 @@
 #include "oms-remove-tree.h"
 #include "oms-file-sync.h"
 #include "oms-scheduler.h"
+#include "oms-sync-notifier.h"
 #include "oms-sync-settings.h"
 #include "oms-window.h"
 
@@ -31,10 +33,12 @@ struct _OmsApplication
   OmsSyncEngine  *engine;
   OmsScheduler   *scheduler;
   OmsFileSync    *file_sync;
+  OmsSyncNotifier *notifier;          /* notifications and the suspend inhibitor */
   OmsDemoCentral *demo_central;
   GCancellable   *cancellable;
   OmsColdchainServer *coldchain_server;
   GError         *coldchain_error;    /* why the cold chain server is not running */
+  guint           signal_ids[3];      /* SIGTERM, SIGINT, SIGHUP: quit as Ctrl+Q does */
 
   /* State */
   char           *data_dir;           /* as requested, NULL for the default */
@@ -173,6 +177,29 @@ oms_application_start_demo (OmsApplication *self)
                                 oms_application_demo_started_cb, g_object_ref (self));
 }
 
+/* A signal ends omsync the way Ctrl+Q does, so the demo's child server and temporary data go
+ * with it at shutdown instead of outliving a `kill`, Ctrl+C or a closed terminal.
+ */
+static gboolean
+oms_application_quit_signal_cb (gpointer user_data)
+{
+  OmsApplication *self = user_data;
+
+  g_debug ("Quitting on a signal");
+  g_action_group_activate_action (G_ACTION_GROUP (self), "quit", NULL);
+
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+oms_application_watch_quit_signals (OmsApplication *self)
+{
+  const int signums[G_N_ELEMENTS (self->signal_ids)] = { SIGTERM, SIGINT, SIGHUP };
+
+  for (guint i = 0; i < G_N_ELEMENTS (signums); i++)
+    self->signal_ids[i] = g_unix_signal_add (signums[i], oms_application_quit_signal_cb, self);
+}
+
 static void
 oms_application_startup (GApplication *app)
 {
@@ -181,6 +208,7 @@ oms_application_startup (GApplication *app)
   G_APPLICATION_CLASS (oms_application_parent_class)->startup (app);
 
   _oms_application_actions_init (self);
+  oms_application_watch_quit_signals (self);
   oms_application_open_store (self);
 
   if (self->store == NULL)
@@ -189,6 +217,7 @@ oms_application_startup (GApplication *app)
   self->cancellable = g_cancellable_new ();
   self->engine = oms_sync_engine_new (self->store);
   self->scheduler = oms_scheduler_new (self->engine);
+  self->notifier = oms_sync_notifier_new (GTK_APPLICATION (self), self->engine);
   /* Attached files go after each successful sync, as in Open mSupply's server. */
   self->file_sync = oms_file_sync_new (self->engine);
   oms_file_sync_start (self->file_sync);
@@ -207,10 +236,22 @@ oms_application_startup (GApplication *app)
 }
 
 static void
+oms_application_remove_demo_site (OmsApplication *self)
+{
+  if (self->demo_data_dir != NULL)
+    {
+      oms_remove_tree (self->demo_data_dir, NULL);
+      g_clear_pointer (&self->demo_data_dir, g_free);
+    }
+}
+
+static void
 oms_application_shutdown (GApplication *app)
 {
   OmsApplication *self = OMS_APPLICATION (app);
 
+  for (guint i = 0; i < G_N_ELEMENTS (self->signal_ids); i++)
+    g_clear_handle_id (&self->signal_ids[i], g_source_remove);
   if (self->cancellable != NULL)
     g_cancellable_cancel (self->cancellable);
   if (self->scheduler != NULL)
@@ -221,6 +262,12 @@ oms_application_shutdown (GApplication *app)
     oms_coldchain_server_stop (self->coldchain_server);
   if (self->demo_central != NULL)
     oms_demo_central_stop (self->demo_central);
+  /* Before GTK's own shutdown, which the inhibitor's release still needs. */
+  g_clear_object (&self->notifier);
+  /* Now rather than at dispose: a save or a run cut short by quitting (Ctrl+Q or a signal in
+   * the middle of the first sync) still holds a reference to the application at exit.
+   */
+  oms_application_remove_demo_site (self);
 
   G_APPLICATION_CLASS (oms_application_parent_class)->shutdown (app);
 }
@@ -262,11 +309,7 @@ oms_application_dispose (GObject *object)
   g_clear_object (&self->cancellable);
   g_clear_object (&self->store);
 
-  if (self->demo_data_dir != NULL)
-    {
-      oms_remove_tree (self->demo_data_dir, NULL);
-      g_clear_pointer (&self->demo_data_dir, g_free);
-    }
+  oms_application_remove_demo_site (self);
 
   G_OBJECT_CLASS (oms_application_parent_class)->dispose (object);
 }

@@ -15,6 +15,7 @@
 #include "oms-coldchain-accounts.h"
 #include "oms-coldchain-devices-group.h"
 #include "oms-coldchain-url.h"
+#include "oms-value-widget.h"
 
 /* Settings → Cold chain devices (UI.md §3): the accounts phones log in with, whether the
  * cold chain server is running, where and how, and the addresses it has seen wrong passwords
@@ -671,6 +672,7 @@ static void
 oms_coldchain_devices_group_init (OmsColdchainDevicesGroup *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  oms_value_widget_scroll_only_when_focused (GTK_WIDGET (self->port_spin));
 
   self->cancellable = g_cancellable_new ();
   oms_coldchain_devices_group_update_actions (self);

@@ -138,7 +138,7 @@ oms_inline_error_init (OmsInlineError *self)
   g_object_bind_property (self->hint_label, "visible", hint_title, "visible",
                           G_BINDING_SYNC_CREATE);
 
-  detail_title = gtk_label_new (_("Details"));
+  detail_title = gtk_label_new (_("Technical details"));
   gtk_label_set_xalign (GTK_LABEL (detail_title), 0.0f);
   gtk_widget_add_css_class (detail_title, "heading");
   gtk_box_append (GTK_BOX (popover_box), detail_title);
@@ -155,7 +155,7 @@ oms_inline_error_init (OmsInlineError *self)
   g_object_bind_property (self->detail_label, "visible", detail_title, "visible",
                           G_BINDING_SYNC_CREATE);
 
-  copy_button = gtk_button_new_with_mnemonic (_("_Copy Details"));
+  copy_button = gtk_button_new_with_mnemonic (_("_Copy details"));
   gtk_actionable_set_action_name (GTK_ACTIONABLE (copy_button), "error.copy");
   gtk_widget_set_halign (copy_button, GTK_ALIGN_END);
   gtk_box_append (GTK_BOX (popover_box), copy_button);
@@ -163,15 +163,18 @@ oms_inline_error_init (OmsInlineError *self)
   popover = gtk_popover_new ();
   gtk_popover_set_child (GTK_POPOVER (popover), popover_box);
 
+  /* The same `i` as the sync window's error button (OmsErrorButton), so an error's details
+   * look the same everywhere; dialog-information-symbolic is a lightbulb in Adwaita.
+   */
   self->info_button = gtk_menu_button_new ();
-  gtk_menu_button_set_icon_name (GTK_MENU_BUTTON (self->info_button),
-                                 "dialog-information-symbolic");
+  gtk_menu_button_set_icon_name (GTK_MENU_BUTTON (self->info_button), "help-about-symbolic");
   gtk_menu_button_set_popover (GTK_MENU_BUTTON (self->info_button), popover);
   gtk_widget_set_valign (self->info_button, GTK_ALIGN_CENTER);
   gtk_widget_add_css_class (self->info_button, "flat");
   gtk_widget_add_css_class (self->info_button, "circular");
+  gtk_widget_add_css_class (self->info_button, "error-info");
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->info_button),
-                                  GTK_ACCESSIBLE_PROPERTY_LABEL, _("More about this error"),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, _("Error details"),
                                   -1);
   gtk_box_append (GTK_BOX (self->box), self->info_button);
 
@@ -215,7 +218,7 @@ oms_inline_error_set (OmsInlineError *self,
   gtk_label_set_label (self->detail_label, detail ? detail : "");
   gtk_widget_set_visible (GTK_WIDGET (self->detail_label), detail != NULL);
   gtk_widget_set_visible (self->info_button, hint != NULL || detail != NULL);
-  gtk_widget_set_tooltip_text (self->info_button, hint ? hint : _("More about this error"));
+  gtk_widget_set_tooltip_text (self->info_button, hint ? hint : _("Error details"));
 
   gtk_widget_set_visible (GTK_WIDGET (self), TRUE);
 }

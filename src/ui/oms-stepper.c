@@ -364,7 +364,6 @@ oms_stepper_init (OmsStepper *self)
       gtk_widget_add_css_class (step->progress, "caption");
       gtk_widget_add_css_class (step->progress, "dim-label");
       gtk_widget_add_css_class (step->progress, "numeric");
-      gtk_widget_set_visible (step->progress, FALSE);
       gtk_box_append (GTK_BOX (step->box), step->progress);
 
       step->error_button = oms_error_button_new ();
@@ -410,8 +409,11 @@ show_progress (OmsStepper  *self,
       step->accessible_label = g_strdup (step->spoken_state);
     }
 
-  gtk_label_set_label (GTK_LABEL (step->progress), step->progress_text);
-  gtk_widget_set_visible (step->progress, step->progress_text != NULL);
+  /* The line stays, empty when there is no count, so the stepper (and all below it) does not
+   * jump when counts appear.
+   */
+  gtk_label_set_label (GTK_LABEL (step->progress),
+                       step->progress_text != NULL ? step->progress_text : "");
   gtk_accessible_update_property (GTK_ACCESSIBLE (step->box),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, step->accessible_label,
                                   -1);

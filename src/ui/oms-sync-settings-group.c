@@ -18,6 +18,7 @@
 #include "oms-sync-error-text.h"
 #include "oms-sync-settings-group.h"
 #include "oms-sync-settings.h"
+#include "oms-value-widget.h"
 
 /* The Synchronisation section of Settings (UI.md §4). The connection fields are checked with
  * the legacy central before anything is stored, and nothing is stored when the check fails;
@@ -800,6 +801,7 @@ oms_sync_settings_group_init (OmsSyncSettingsGroup *self)
   self->saved_interval = OMS_SYNC_DEFAULT_INTERVAL_SECONDS;
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  oms_value_widget_scroll_only_when_focused (GTK_WIDGET (self->interval_spin));
 
   self->store_signals = g_signal_group_new (OMS_TYPE_STORE);
   g_signal_group_connect_object (self->store_signals, "changed",

@@ -6,6 +6,7 @@
 
 #include "config.h"
 
+#include "oms-cli-hints.h"
 #include "oms-cli-status.h"
 #include "oms-sync-log.h"
 #include "oms-test-util.h"
@@ -113,6 +114,31 @@ test_pending (void)
   g_assert_nonnull (strstr (text, "3 records are waiting"));
 }
 
+/* What the CLI prints after a failed sync names CLI commands, never the window's buttons and
+ * settings ("press Sync now", "in Synchronisation settings"), which a terminal does not have.
+ */
+static void
+test_error_hints (void)
+{
+  for (OmsSyncErrorVariant v = OMS_SYNC_ERROR_VARIANT_CONNECTION_ERROR;
+       v <= OMS_SYNC_ERROR_VARIANT_INTEGRATION_ERROR; v++)
+    {
+      g_autoptr(GError) error = oms_sync_error_new (v, "GET /sync/v5/site failed", NULL, NULL);
+      g_autofree char *text = oms_cli_error_to_text (error);
+      const char *hint = oms_cli_error_hint (v);
+
+      g_assert_nonnull (strstr (text, hint));
+      g_assert_null (strstr (text, "Sync now"));
+      g_assert_null (strstr (text, "Synchronisation settings"));
+      g_assert_null (strstr (text, "press "));
+      g_assert_null (strstr (text, "Press "));
+      if (v != OMS_SYNC_ERROR_VARIANT_API_VERSION_INCOMPATIBLE &&
+          v != OMS_SYNC_ERROR_VARIANT_CENTRAL_V6_NOT_CONFIGURED &&
+          v != OMS_SYNC_ERROR_VARIANT_V6_API_VERSION_INCOMPATIBLE)
+        g_assert_nonnull (strstr (hint, "`omsync-cli "));
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -124,6 +150,7 @@ main (int   argc,
   g_test_add_func ("/oms/cli/format", test_format);
   g_test_add_func ("/oms/cli/status-json", test_status_json);
   g_test_add_func ("/oms/cli/pending", test_pending);
+  g_test_add_func ("/oms/cli/error-hints", test_error_hints);
 
   return g_test_run ();
 }

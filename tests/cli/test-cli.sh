@@ -9,7 +9,7 @@ CLI_TEST_MACHINE=cli-test-machine
 # shellcheck source=cli-test-lib.sh
 source "$(dirname "$0")/cli-test-lib.sh"
 
-echo "1..42"
+echo "1..43"
 
 start_central
 
@@ -123,6 +123,20 @@ check "serve stops cleanly on SIGTERM" 0 "'interrupted' in out"
 cli history --json
 check "the interrupted run is closed, not syncing" 0 \
   "len(j) == 2 and j[0]['interrupted'] is True and j[0]['finished'] is None"
+
+# serve stops the same way when its terminal closes (SIGHUP).
+central_fault POST '/sync/v5/site:latency=5000'
+"$OMSYNC_CLI" --data-dir "$TMP/site" serve > "$TMP/serve.out" 2> "$TMP/serve.err" &
+SERVE_PID=$!
+sleep 1
+kill -HUP "$SERVE_PID"
+wait "$SERVE_PID"
+RC=$?
+SERVE_PID=
+central_fault DELETE
+cp "$TMP/serve.out" "$TMP/out"
+cp "$TMP/serve.err" "$TMP/err"
+check "serve stops cleanly on SIGHUP" 0 "'interrupted' in out"
 
 # A manual sync that fetches one patient (Pull V6 asks the central for that patient only).
 cli sync --patient no-such-patient

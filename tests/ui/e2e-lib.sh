@@ -138,6 +138,29 @@ quit_cleanly () {
   fi
 }
 
+# Fails unless `omsync --demo` left nothing behind: no omsync-central child running, no
+# temporary directory, no warning on stderr. WHEN says after what, for the message.
+demo_left_nothing () {
+  local when="$1"
+  if pgrep -f "$tmp/omsync-demo-central" >/dev/null; then
+    fail "the demo central server outlived omsync ($when)"
+  fi
+  if ls -d "$tmp"/omsync-demo-* >/dev/null 2>&1; then
+    fail "temporary demo directories were left behind ($when): $(ls -d "$tmp"/omsync-demo-*)"
+  fi
+  if grep -E 'WARNING|CRITICAL' "$tmp/stderr" >/dev/null; then
+    fail "omsync wrote warnings to stderr ($when)"
+  fi
+}
+
+# Saves the screen to OUT cropped to window WID, so no black of the empty screen shows around
+# it: shoot_window WID OUT.
+shoot_window () {
+  local X Y WIDTH HEIGHT SCREEN WINDOW
+  eval "$(xdotool getwindowgeometry --shell "$1")"
+  import -window root -crop "${WIDTH}x${HEIGHT}+${X}+${Y}" +repage "$2"
+}
+
 # What the window shows, read over AT-SPI: `atspi url|qr|queued` (see e2e-atspi.py).
 atspi () {
   /usr/bin/python3 "$(dirname "$0")/e2e-atspi.py" "$1"

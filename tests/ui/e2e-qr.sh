@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # e2e-qr.sh: the server URL QR code as a person (and a phone) sees it. Start `omsync --demo`,
-# open Settings with Ctrl+comma, take a screenshot of the screen and check that zbarimg
+# open Settings with Ctrl+comma, take a screenshot of the window and check that zbarimg
 # decodes exactly the URL printed beside the code, and that the URL is a LAN address of this
 # machine, never loopback. Then click the code: the enlarged view opens, and Escape closes it.
 # The screenshots (settings-qr.png, qr-enlarged.png) go to OMSYNC_SCREENSHOT_DIR, else to the
@@ -33,7 +33,7 @@ sleep 1
 shown="$(atspi url)" || fail "no server URL label on the Settings page"
 echo "e2e-qr: the Settings page shows $shown"
 
-import -window root "$shots/settings-qr.png"
+shoot_window "$wid" "$shots/settings-qr.png"
 decoded="$(zbarimg --raw -q --nodbus "$shots/settings-qr.png" || true)"
 [ -n "$decoded" ] || fail "zbarimg found no QR code in the Settings screenshot"
 [ "$decoded" = "$shown" ] || fail "the code says '$decoded' but the page shows '$shown'"
@@ -60,7 +60,7 @@ xdotool mousemove --sync $((X + qx)) $((Y + qy)) click 1
 big="$(wait_window '^Server URL$')" || fail "clicking the code did not open the enlarged view"
 sleep 0.5
 
-import -window root "$shots/qr-enlarged.png"
+shoot_window "$big" "$shots/qr-enlarged.png"
 big_decoded="$(zbarimg --raw -q --nodbus "$shots/qr-enlarged.png" || true)"
 [ -n "$big_decoded" ] || fail "zbarimg found no QR code in the enlarged view"
 while read -r line; do

@@ -103,6 +103,29 @@ shoot () {
   echo "make-screenshots: wrote $1"
 }
 
+# shoot_popover BEFORE OUT: like shoot, with a popover open. GTK draws a popover on a surface
+# of its own with room for its shadow and arrow; with no compositor (Xvfb) that room is black.
+# BEFORE is the same screen with the popover closed: where the screen turned black is the
+# popover's surface, and its black margin (flood-filled from the surface's corners) is
+# replaced with what BEFORE shows there. The popover keeps its shape, without a shadow.
+shoot_popover () {
+  local before="$1" out="$2" after="$tmp/after.png" rect w h x y
+  import -window root -crop "${main_w}x${main_h}+0+0" +repage "$after"
+  rect="$(convert \( "$after" -colorspace Gray -threshold 0 -negate \) \
+                  \( "$before" -colorspace Gray -threshold 0 \) \
+                  -compose Darken -composite -format '%@' info:)"
+  read -r w h x y <<<"$(sed -E 's/^([0-9]+)x([0-9]+)\+([0-9]+)\+([0-9]+)$/\1 \2 \3 \4/' <<<"$rect")"
+  [ "$w" -gt 1 ] && [ "$h" -gt 1 ] || fail "no popover surface found ($rect)"
+  # The fuzz takes the corners' anti-aliased edge (white blended into black) with the black.
+  convert "$after" -crop "$rect" +repage -alpha set -fill none -fuzz 40% \
+    -draw "color 0,0 floodfill" -draw "color $((w - 1)),0 floodfill" \
+    -draw "color 0,$((h - 1)) floodfill" -draw "color $((w - 1)),$((h - 1)) floodfill" \
+    "$tmp/popover.png"
+  convert "$before" -crop "$rect" +repage "$tmp/popover.png" -composite "$tmp/patch.png"
+  convert "$after" "$tmp/patch.png" -geometry "+$x+$y" -composite "$out"
+  echo "make-screenshots: wrote $out"
+}
+
 # The cold chain server on loopback and a free port, for the phone below.
 phone_port="$(/usr/bin/python3 -c 'import socket
 s = socket.socket()
@@ -137,6 +160,7 @@ read -r runs _ < <(sync_state)
 xdotool key --clearmodifiers Return
 wait_state error $((runs + 1))
 sleep 0.5
+shoot "$tmp/before-popover.png"
 /usr/bin/python3 - "$here/e2e-sync.py" <<'PY'
 import importlib.util, sys, time
 spec = importlib.util.spec_from_file_location("e2e_sync", sys.argv[1])
@@ -150,7 +174,7 @@ e2e.click(buttons[-1])
 e2e.wait_for("the popover", lambda: e2e.copy_buttons(app), 10)
 PY
 sleep 0.5
-shoot "$out/sync-window-error.png"
+shoot_popover "$tmp/before-popover.png" "$out/sync-window-error.png"
 fault DELETE
 
 xdotool key --clearmodifiers Escape

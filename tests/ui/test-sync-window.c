@@ -730,6 +730,19 @@ body_open_starts_nothing (AppFixture *f)
   g_assert_cmpint (count_sync_log (f->store), ==, before);
 }
 
+/* Where the Sync now button sits in its window, once the window has been laid out again. */
+static float
+sync_button_y (OmsSyncWindow *window)
+{
+  graphene_rect_t bounds;
+
+  gtk_test_widget_wait_for_draw (GTK_WIDGET (window));
+  g_assert_true (gtk_widget_compute_bounds (oms_sync_window_get_sync_button (window),
+                                            GTK_WIDGET (window), &bounds));
+
+  return bounds.origin.y;
+}
+
 static void
 body_sync_now (AppFixture *f)
 {
@@ -738,6 +751,7 @@ body_sync_now (AppFixture *f)
   RunWait w = { f, NULL };
   gint64 before;
   int idle_width;
+  float button_y;
 
   configure_site (f);
   window = open_sync_window (f);
@@ -751,6 +765,7 @@ body_sync_now (AppFixture *f)
                       -1, NULL, &idle_width, NULL, NULL);
   g_assert_true (gtk_widget_activate (oms_sync_window_get_sync_button (window)));
   g_assert_true (oms_test_wait_until (run_succeeded_and_shown, &w));
+  button_y = sync_button_y (window);
   g_assert_true (f->saw_syncing_button);
   g_assert_cmpint (f->syncing_button_width, ==, idle_width);
   g_assert_cmpint (count_sync_log (f->store), ==, before + 1);
@@ -781,6 +796,8 @@ body_sync_now (AppFixture *f)
   g_assert_no_error (f->error);
   g_assert_true (gtk_widget_activate (oms_sync_window_get_sync_button (window)));
   g_assert_true (oms_test_wait_until (error_shown, &w));
+  /* The error area takes room kept for it: the buttons do not move. */
+  g_assert_cmpfloat (sync_button_y (window), ==, button_y);
 
   {
     OmsSyncErrorVariant variant;

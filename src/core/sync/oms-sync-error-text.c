@@ -52,23 +52,23 @@ server_unavailable_hint (const OmsSyncErrorInfo *info,
       return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
                                            "The server asked to be tried again after %s "
                                            "(in %d minute). Nothing needs changing here: "
-                                           "press Sync now then, or let the next scheduled "
-                                           "sync do it.",
+                                           "sync then, or let the next scheduled sync do "
+                                           "it.",
                                            "The server asked to be tried again after %s "
                                            "(in %d minutes). Nothing needs changing here: "
-                                           "press Sync now then, or let the next scheduled "
-                                           "sync do it.",
+                                           "sync then, or let the next scheduled sync do "
+                                           "it.",
                                            (gulong) minutes),
                               at, (int) minutes);
     }
 
   if (info->retry_after > 0)
-    return g_strdup (_("The time the server asked to wait for has passed: press Sync now."));
+    return g_strdup (_("The time the server asked to wait for has passed: sync again."));
 
   /* Translators: %u is an HTTP status such as 503 */
   return g_strdup_printf (_("It answered HTTP %u: it may be down for maintenance or "
                             "overloaded. Nothing needs changing here: wait a few minutes, "
-                            "then press Sync now. If it lasts, tell your mSupply "
+                            "then sync again. If it lasts, tell your mSupply "
                             "administrator."),
                           info->http_status > 0 ? info->http_status : 503);
 }
@@ -113,7 +113,7 @@ oms_sync_error_describe (OmsSyncErrorVariant     variant,
                                    oms_sync_step_get_label (step));
       else
         message = g_strdup (_("The connection to the server was lost"));
-      hint = g_strdup (_("Check this computer’s network connection, then press Sync now: the "
+      hint = g_strdup (_("Check this computer’s network connection, then sync again: the "
                          "sync goes on from where it stopped, nothing received is lost."));
       break;
 
@@ -123,18 +123,18 @@ oms_sync_error_describe (OmsSyncErrorVariant     variant,
         /* Translators: %u is a number of seconds */
         hint = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
                                              "It took the request, then sent nothing for %u "
-                                             "second. Check the network and press Sync now; "
+                                             "second. Check the network and sync again; "
                                              "on a very slow line, raise the idle timeout "
                                              "(omsync-cli configure --idle-timeout).",
                                              "It took the request, then sent nothing for %u "
-                                             "seconds. Check the network and press Sync now; "
+                                             "seconds. Check the network and sync again; "
                                              "on a very slow line, raise the idle timeout "
                                              "(omsync-cli configure --idle-timeout).",
                                              info->idle_seconds),
                                 info->idle_seconds);
       else
         hint = g_strdup (_("It took the request, then sent nothing. Check the network and "
-                           "press Sync now."));
+                           "sync again."));
       break;
 
     case OMS_SYNC_ERROR_REASON_CERTIFICATE_UNTRUSTED:
@@ -154,8 +154,8 @@ oms_sync_error_describe (OmsSyncErrorVariant     variant,
     case OMS_SYNC_ERROR_REASON_TLS_FAILED:
       message = g_strdup (_("A secure connection to the server could not be made"));
       hint = g_strdup (_("Check that the central server URL is right (https:// or http://) "
-                         "and that the computer’s date and time are correct, then press "
-                         "Sync now."));
+                         "and that the computer’s date and time are correct, then sync "
+                         "again."));
       break;
 
     case OMS_SYNC_ERROR_REASON_HOST_NOT_FOUND:
@@ -163,11 +163,11 @@ oms_sync_error_describe (OmsSyncErrorVariant     variant,
       if (info->host != NULL)
         /* Translators: %s is a server name such as central.example.org */
         hint = g_strdup_printf (_("No server called “%s” could be found. Check the central "
-                                  "server URL in Synchronisation settings for typing "
+                                  "server URL for typing "
                                   "mistakes, and that this computer is connected to the "
                                   "network."), info->host);
       else
-        hint = g_strdup (_("Check the central server URL in Synchronisation settings for "
+        hint = g_strdup (_("Check the central server URL for "
                            "typing mistakes, and that this computer is connected to the "
                            "network."));
       break;
