@@ -203,7 +203,7 @@ test_connection_reset (Fixture       *fixture,
   info = oms_sync_error_info_from_json (run->error_info);
   g_assert_nonnull (info);
   g_assert_cmpint (info->reason, ==, OMS_SYNC_ERROR_REASON_CONNECTION_LOST);
-  assert_describes (run, "The connection was lost during “Pull central”", "Sync now");
+  assert_describes (run, "The connection was lost during “Pull central”", "sync again");
   g_assert_true (oms_sync_run_error_is_transient (run));
   /* The detail names the error, and its code in words. */
   g_assert_nonnull (strstr (run->error_message, "Connection reset by peer"));
@@ -219,7 +219,7 @@ test_truncated (Fixture       *fixture,
 
   add_fault (fixture, "/sync/v5/central_records:truncate");
   run = run_failing (fixture);
-  assert_describes (run, "The connection was lost during “Pull central”", "Sync now");
+  assert_describes (run, "The connection was lost during “Pull central”", "sync again");
   g_assert_nonnull (strstr (run->error_message, "partial input"));
 }
 
