@@ -90,6 +90,14 @@ oms_application_handle_local_options (GApplication *app,
       oms_application_set_data_dir (self, self->demo_data_dir);
     }
 
+  /* Only the window of the default site owns the application id on the session bus, so that
+   * the launcher and a notification's click reach it, or start it through D-Bus activation
+   * (`--gapplication-service`, which must own the id). A window on a data directory of its
+   * own is an instance of its own.
+   */
+  if (self->data_dir != NULL && (g_application_get_flags (app) & G_APPLICATION_IS_SERVICE) == 0)
+    g_application_set_flags (app, g_application_get_flags (app) | G_APPLICATION_NON_UNIQUE);
+
   /* Carry on with the default processing: register, then activate. */
   return -1;
 }
@@ -426,7 +434,7 @@ oms_application_new (void)
    */
   return g_object_new (OMS_TYPE_APPLICATION,
                        "application-id", APP_ID,
-                       "flags", G_APPLICATION_NON_UNIQUE,
+                       "flags", G_APPLICATION_DEFAULT_FLAGS,
                        "resource-base-path", "/io/github/omsync/OmSync",
                        NULL);
 }
