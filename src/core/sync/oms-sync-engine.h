@@ -43,6 +43,8 @@ gboolean            oms_sync_engine_get_error             (OmsSyncEngine       *
 void                oms_sync_engine_get_push_queue        (OmsSyncEngine       *self,
                                                            OmsPushQueueCounts  *counts);
 void                oms_sync_engine_refresh               (OmsSyncEngine       *self);
+void                oms_sync_engine_set_remote_syncing    (OmsSyncEngine       *self,
+                                                           gboolean             remote_syncing);
 
 void                oms_sync_engine_run_async             (OmsSyncEngine       *self,
                                                            GCancellable        *cancellable,
