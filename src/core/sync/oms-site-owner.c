@@ -64,6 +64,7 @@ struct _OmsSiteOwner
   /* Owned references */
   GDBusConnection *connection;
   GDBusProxy      *proxy;             /* the owner's object, while this process views */
+  GCancellable    *proxy_cancellable;
   OmsSyncEngine   *engine;
   OmsScheduler    *scheduler;
   GPtrArray       *waiting;           /* WaitingSync: Sync calls that wait for a run */
@@ -361,20 +362,27 @@ proxy_properties_changed_cb (OmsSiteOwner *self)
 }
 
 static void
-view_owner (OmsSiteOwner *self)
+view_owner_cb (GObject      *object,
+               GAsyncResult *result,
+               gpointer      user_data)
 {
+  g_autoptr(OmsSiteOwner) self = user_data;
+  g_autoptr(GDBusProxy) proxy = NULL;
   g_autoptr(GError) error = NULL;
 
-  g_clear_object (&self->proxy);
-  self->proxy = g_dbus_proxy_new_sync (self->connection, G_DBUS_PROXY_FLAGS_DO_NOT_AUTO_START,
-                                       NULL, self->bus_name, OMS_SITE_OBJECT_PATH,
-                                       OMS_SITE_INTERFACE, NULL, &error);
-  if (self->proxy == NULL)
+  proxy = g_dbus_proxy_new_finish (result, &error);
+  if (proxy == NULL)
     {
-      g_debug ("Cannot follow the owner of %s: %s", self->data_dir, error->message);
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        g_debug ("Cannot follow the owner of %s: %s", self->data_dir, error->message);
       return;
     }
 
+  if (self->is_owner || self->connection == NULL)
+    return;
+
+  g_clear_object (&self->proxy);
+  self->proxy = g_steal_pointer (&proxy);
   g_signal_connect_object (self->proxy, "g-signal", G_CALLBACK (proxy_signal_cb), self, 0);
   g_signal_connect_object (self->proxy, "g-properties-changed",
                            G_CALLBACK (proxy_properties_changed_cb), self, G_CONNECT_SWAPPED);
@@ -383,17 +391,33 @@ view_owner (OmsSiteOwner *self)
   apply_remote_syncing (self);
 }
 
+/* Follows the owner without waiting for it: a busy owner must not hold this one's start. */
+static void
+view_owner (OmsSiteOwner *self)
+{
+  g_cancellable_cancel (self->proxy_cancellable);
+  g_clear_object (&self->proxy_cancellable);
+  g_clear_object (&self->proxy);
+
+  self->proxy_cancellable = g_cancellable_new ();
+  g_dbus_proxy_new (self->connection, G_DBUS_PROXY_FLAGS_DO_NOT_AUTO_START, NULL,
+                    self->bus_name, OMS_SITE_OBJECT_PATH, OMS_SITE_INTERFACE,
+                    self->proxy_cancellable, view_owner_cb, g_object_ref (self));
+}
+
 static void
 set_is_owner (OmsSiteOwner *self,
               gboolean      is_owner)
 {
-  if (self->is_owner == is_owner && (is_owner || self->proxy != NULL))
+  if (self->is_owner == is_owner && (is_owner || self->proxy_cancellable != NULL))
     return;
 
   g_debug ("%s %s", is_owner ? "Owning" : "Viewing", self->data_dir);
 
   if (is_owner)
     {
+      g_cancellable_cancel (self->proxy_cancellable);
+      g_clear_object (&self->proxy_cancellable);
       g_clear_object (&self->proxy);
       if (self->engine != NULL)
         {
@@ -667,6 +691,8 @@ oms_site_owner_stop (OmsSiteOwner *self)
 
   g_clear_handle_id (&self->changed_source, g_source_remove);
   g_ptr_array_set_size (self->waiting, 0);
+  g_cancellable_cancel (self->proxy_cancellable);
+  g_clear_object (&self->proxy_cancellable);
   g_clear_object (&self->proxy);
 
   if (self->connection != NULL)
