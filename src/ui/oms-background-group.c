@@ -112,5 +112,7 @@ oms_background_group_init (OmsBackgroundGroup *self)
   g_signal_group_connect_object (self->app_signals, "notify::background-status",
                                  G_CALLBACK (oms_background_group_update_status), self,
                                  G_CONNECT_SWAPPED);
+  /* The window gets its application after its children are rooted: look again when shown. */
   g_signal_connect (self, "notify::root", G_CALLBACK (oms_background_group_root_changed), NULL);
+  g_signal_connect (self, "map", G_CALLBACK (oms_background_group_root_changed), NULL);
 }
