@@ -209,6 +209,21 @@ side_is_syncing_cb (OmsSyncEngine *engine,
     side->saw_remote_syncing = TRUE;
 }
 
+/* Spins until *@count reaches @expected, for at most @seconds. */
+static gboolean
+spin_until_count (int   *count,
+                  int    expected,
+                  guint  seconds)
+{
+  gint64 end = g_get_monotonic_time () + (gint64) seconds * G_USEC_PER_SEC;
+
+  while (*count < expected && g_get_monotonic_time () < end)
+    if (!g_main_context_iteration (NULL, FALSE))
+      g_usleep (1000);
+
+  return *count >= expected;
+}
+
 static void
 side_open (Side            *side,
            const char      *data_dir,
@@ -273,18 +288,20 @@ test_viewer_sync_runs_in_owner (BusFixture    *fixture,
 
   side_open (&owner, fixture->data_dir, "owner", owner_bus);
   g_assert_true (oms_site_owner_get_is_owner (owner.owner));
-  g_assert_true (oms_test_save_settings (owner.store, central, "pass", &error));
-  g_assert_no_error (error);
-  oms_sync_engine_refresh (owner.engine);
+  oms_scheduler_start (owner.scheduler);
 
+  /* The site is set up in the viewer, as on a window's first-run page: the owner, started
+   * before, learns of it when asked to sync.
+   */
   side_open (&viewer, fixture->data_dir, "viewer", viewer_bus);
   g_assert_false (oms_site_owner_get_is_owner (viewer.owner));
+  g_assert_true (oms_test_save_settings (viewer.store, central, "pass", &error));
+  g_assert_no_error (error);
   oms_sync_engine_refresh (viewer.engine);
 
   /* Fire and forget, as the window's Sync now. */
   g_assert_true (oms_site_owner_sync_now (viewer.owner));
-  while (owner.n_finished < 1)
-    g_main_context_iteration (NULL, TRUE);
+  g_assert_true (spin_until_count (&owner.n_finished, 1, OMS_TEST_SYNC_TIMEOUT_SECONDS));
   g_assert_cmpint (viewer.n_finished, ==, 0);
 
   /* The viewer followed: it showed the run going, and now shows it ended, with no run of

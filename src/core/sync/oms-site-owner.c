@@ -233,6 +233,10 @@ handle_sync (OmsSiteOwner          *self,
       return;
     }
 
+  /* The caller may have just configured the site: read the settings as they are now. */
+  if (!oms_sync_engine_get_is_syncing (self->engine))
+    oms_sync_engine_refresh (self->engine);
+
   if (oms_sync_engine_get_mode (self->engine) == OMS_SYNC_MODE_UNCONFIGURED)
     {
       g_dbus_method_invocation_return_error_literal (invocation, G_IO_ERROR,
