@@ -362,6 +362,7 @@ test_autostart_entry (void)
   g_autofree char *path = oms_autostart_dup_path ();
   g_autoptr(GKeyFile) key_file = g_key_file_new ();
   g_autoptr(GError) error = NULL;
+  g_autofree char *start_group = NULL;
   g_autofree char *exec = NULL;
   g_auto(GStrv) argv = NULL;
 
@@ -374,7 +375,8 @@ test_autostart_entry (void)
 
   g_assert_true (g_key_file_load_from_file (key_file, path, G_KEY_FILE_NONE, &error));
   g_assert_no_error (error);
-  g_assert_cmpstr (g_key_file_get_start_group (key_file), ==, "Desktop Entry");
+  start_group = g_key_file_get_start_group (key_file);
+  g_assert_cmpstr (start_group, ==, "Desktop Entry");
   exec = g_key_file_get_string (key_file, "Desktop Entry", "Exec", &error);
   g_assert_no_error (error);
 
