@@ -11,7 +11,8 @@
 # 4. With `omsync-cli serve` owning the site, a window started on it runs no cold chain server
 #    of its own; its Sync now runs in serve (a new line on serve's output, a new sync_log run).
 #    Killing serve lets the window take over within seconds: its process now answers the
-#    phones. No two runs of the site ever overlapped.
+#    phones. No two runs of the site ever overlapped. A serve started then waits its turn,
+#    and takes over when the window quits.
 #
 # Usage: e2e-background.sh PATH/TO/omsync PATH/TO/omsync-central PATH/TO/omsync-cli
 set -euo pipefail
@@ -246,6 +247,28 @@ for (s1, f1), (s2, _) in zip(runs, runs[1:]):
 PY
 say "$(sync_runs) runs, none overlapping"
 
+# And the other way round: a serve started now waits, and takes over when the window quits.
+"$cli" --data-dir "$site" serve >"$tmp/serve.out" 2>"$tmp/serve.err" &
+serve_pid=$!
+deadline=$((SECONDS + 20))
+until grep -q 'takes over when it stops' "$tmp/serve.err"; do
+  [ "$SECONDS" -lt "$deadline" ] || fail "a serve started beside the window did not wait its turn"
+  sleep 0.2
+done
+listens "$serve_pid" && fail "serve listens while the window serves the site"
+
 xdotool windowfocus --sync "$wid" 2>/dev/null || true
 quit_cleanly
 say "Ctrl+Q exited cleanly"
+
+start=$SECONDS
+deadline=$((SECONDS + 10))
+until listens "$serve_pid" && phone_login; do
+  [ "$SECONDS" -lt "$deadline" ] || fail "serve did not take over within 10 s of the window's Quit"
+  sleep 0.2
+done
+grep -q 'now serves the site' "$tmp/serve.err" || fail "serve did not say it took over"
+say "after the window quit, serve served the phones within $((SECONDS - start)) s"
+kill -TERM "$serve_pid"
+wait "$serve_pid" || fail "serve did not stop cleanly"
+serve_pid=""
