@@ -130,13 +130,16 @@ waiting_sync_free (gpointer data)
 char *
 oms_site_bus_name_for_data_dir (const char *data_dir)
 {
-  g_autofree char *absolute = g_canonicalize_filename (data_dir, NULL);
-  g_autofree char *real = realpath (absolute, NULL);
+  g_autofree char *absolute = NULL;
+  g_autofree char *real = NULL;
   g_autofree char *digest = NULL;
-  const char *path = real != NULL ? real : absolute;
+  const char *path;
 
   g_return_val_if_fail (data_dir != NULL, NULL);
 
+  absolute = g_canonicalize_filename (data_dir, NULL);
+  real = realpath (absolute, NULL);
+  path = real != NULL ? real : absolute;
   digest = g_compute_checksum_for_string (G_CHECKSUM_SHA256, path, -1);
   /* An element of a bus name must not start with a digit, and 128 bits are plenty. */
   digest[32] = '\0';
