@@ -21,6 +21,7 @@
 #include "oms-cli-status.h"
 #include "oms-http.h"
 #include "oms-push-queue.h"
+#include "oms-site-owner.h"
 #include "oms-sync-engine.h"
 #include "oms-sync-log.h"
 #include "oms-sync-settings.h"
@@ -470,6 +471,55 @@ sync_signal_cb (gpointer user_data)
   return G_SOURCE_CONTINUE;
 }
 
+/* When a program serves this site (the window, or serve), it runs the sync: two programs
+ * never run one each. Returns -1 when none does, so this one runs it; else the exit status.
+ */
+static int
+sync_through_owner (OmsSyncEngine *engine)
+{
+  OmsStore *store = oms_sync_engine_get_store (engine);
+  g_autoptr(GDBusConnection) connection = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *bus_name = NULL;
+  g_autofree char *owner = NULL;
+  const OmsSyncRun *run;
+  gboolean success = FALSE;
+
+  connection = g_bus_get_sync (G_BUS_TYPE_SESSION, NULL, NULL);
+  if (connection == NULL)
+    return -1;
+
+  bus_name = oms_site_bus_name_for_data_dir (oms_store_get_data_dir (store));
+  owner = oms_site_dup_owner_description (connection, bus_name);
+  if (owner == NULL)
+    return -1;
+
+  /* Translators: %s names a program, e.g. "omsync (process 1234)". */
+  g_printerr (_("%s serves this site: it runs this sync (after the one it is running, if "
+                "any).\n"), owner);
+  oms_site_call_sync_async (connection, bus_name, TRUE, NULL, store_async_result_cb,
+                            &result);
+  wait_for_result (&result);
+
+  if (!oms_site_call_sync_finish (connection, result, &success, &error))
+    {
+      g_printerr ("%s: %s\n", g_get_prgname (), error->message);
+      return OMS_CLI_EXIT_FAILURE;
+    }
+
+  oms_sync_engine_refresh (engine);
+  run = oms_sync_engine_get_latest_run (engine);
+  if (run != NULL)
+    {
+      g_autofree char *line = oms_cli_run_to_text (run);
+
+      g_printerr ("%s\n", line);
+    }
+
+  return success ? OMS_CLI_EXIT_OK : OMS_CLI_EXIT_FAILURE;
+}
+
 static int
 command_sync (OmsCli  *cli,
               int      argc,
@@ -482,7 +532,7 @@ command_sync (OmsCli  *cli,
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
   SyncProgress progress = { 0 };
-  int status = OMS_CLI_EXIT_OK;
+  int status = -1;
   gboolean json = FALSE;
   g_autofree char *patient_id = NULL;
   gulong changed_id;
@@ -519,6 +569,22 @@ command_sync (OmsCli  *cli,
                   _("This site is not configured. Set it up with “omsync-cli configure”."));
       return OMS_CLI_EXIT_FAILURE;
     }
+
+  /* A patient's records are fetched here: that run is this command's own. */
+  if (patient_id == NULL)
+    status = sync_through_owner (engine);
+  if (status >= 0)
+    {
+      if (json)
+        {
+          g_autofree char *hardware_id = oms_hardware_id_get (NULL);
+          g_autoptr(JsonNode) node = oms_cli_status_to_json (engine, hardware_id);
+
+          print_json (node);
+        }
+      return status;
+    }
+  status = OMS_CLI_EXIT_OK;
 
   cancellable = g_cancellable_new ();
   progress.engine = engine;

@@ -18,6 +18,7 @@
 #include "oms-coldchain-url.h"
 #include "oms-file-sync.h"
 #include "oms-scheduler.h"
+#include "oms-site-owner.h"
 #include "oms-sync-engine.h"
 
 /* `serve` keeps this site's services running until SIGTERM, SIGINT or SIGHUP (its terminal
@@ -34,17 +35,23 @@ typedef struct
   OmsScheduler       *scheduler;
   OmsColdchainServer *coldchain;
   OmsFileSync        *file_sync;
+  OmsSiteOwner       *site_owner;
   gulong              run_finished_id;
   gulong              settled_id;
   gulong              file_changed_id;
   gulong              file_busy_id;
   gboolean            coldchain_port_given;
+  gboolean            services_started;
   gboolean            stopping;
+  int                 status;
 } Serve;
 
 static gboolean
 services_busy (Serve *serve)
 {
+  if (!serve->services_started)
+    return FALSE;
+
   /* A checkpoint after a run is cut short by no harm, but finishing it leaves a small log. */
   return oms_sync_engine_get_is_syncing (serve->engine) ||
          oms_sync_engine_get_is_settling (serve->engine) ||
@@ -133,6 +140,7 @@ start_coldchain (Serve *serve)
 static gboolean
 start_services (Serve *serve)
 {
+  serve->services_started = TRUE;
   if (!start_coldchain (serve))
     return FALSE;
 
@@ -163,9 +171,55 @@ start_services (Serve *serve)
 static void
 stop_services (Serve *serve)
 {
+  if (!serve->services_started)
+    return;
+
   oms_coldchain_server_stop (serve->coldchain);
   oms_scheduler_stop (serve->scheduler);
   oms_file_sync_stop (serve->file_sync);
+}
+
+/* Only the program that owns the site serves it (OmsSiteOwner); serve waits for its turn when
+ * another one, such as the window, does, and takes over when that one stops.
+ */
+static void
+serve_owner_changed_cb (Serve *serve)
+{
+  if (serve->stopping || serve->services_started ||
+      !oms_site_owner_get_is_owner (serve->site_owner))
+    return;
+
+  g_printerr ("%s\n", _("This program now serves the site."));
+  if (!start_services (serve))
+    {
+      serve->status = OMS_CLI_EXIT_FAILURE;
+      serve->stopping = TRUE;
+      stop_services (serve);
+      quit_when_idle (serve);
+    }
+}
+
+static void
+serve_start_owning (Serve *serve)
+{
+  oms_site_owner_set_engine (serve->site_owner, serve->engine);
+  oms_site_owner_set_scheduler (serve->site_owner, serve->scheduler);
+  oms_site_owner_start (serve->site_owner, NULL);
+  g_signal_connect_swapped (serve->site_owner, "notify::is-owner",
+                            G_CALLBACK (serve_owner_changed_cb), serve);
+
+  if (!oms_site_owner_get_has_bus (serve->site_owner))
+    g_printerr ("%s: %s\n", g_get_prgname (),
+                _("No session bus: serve runs this site on its own, as would any other omsync "
+                  "started on it; the store’s lock keeps their syncs apart."));
+  else if (!oms_site_owner_get_is_owner (serve->site_owner))
+    {
+      g_autofree char *owner = oms_site_owner_dup_owner_description (serve->site_owner);
+
+      /* Translators: %s names a program, e.g. "omsync (process 1234)". */
+      g_printerr (_("%s serves this site now; serve takes over when it stops.\n"),
+                  owner != NULL ? owner : _("Another omsync program"));
+    }
 }
 
 static gboolean
@@ -198,6 +252,7 @@ oms_cli_serve (OmsCli  *cli,
   g_autoptr(OmsScheduler) scheduler = NULL;
   g_autoptr(OmsColdchainServer) coldchain = NULL;
   g_autoptr(OmsFileSync) file_sync = NULL;
+  g_autoptr(OmsSiteOwner) site_owner = NULL;
   g_autoptr(GMainLoop) loop = NULL;
   Serve serve = { NULL };
   guint sigint_id;
@@ -257,8 +312,12 @@ oms_cli_serve (OmsCli  *cli,
   serve.coldchain = coldchain;
   serve.file_sync = file_sync;
   serve.coldchain_port_given = coldchain_port != -1;
+  serve.status = OMS_CLI_EXIT_OK;
+  site_owner = oms_site_owner_new (oms_store_get_data_dir (store), "omsync-cli serve");
+  serve.site_owner = site_owner;
 
-  if (!start_services (&serve))
+  serve_start_owning (&serve);
+  if (oms_site_owner_get_is_owner (site_owner) && !start_services (&serve))
     return OMS_CLI_EXIT_FAILURE;
 
   sigint_id = g_unix_signal_add (SIGINT, serve_signal_cb, &serve);
@@ -274,10 +333,13 @@ oms_cli_serve (OmsCli  *cli,
   g_clear_signal_handler (&serve.settled_id, engine);
   g_clear_signal_handler (&serve.file_changed_id, file_sync);
   g_clear_signal_handler (&serve.file_busy_id, file_sync);
+  g_signal_handlers_disconnect_by_data (site_owner, &serve);
+  /* The name goes last, so a waiting omsync takes over only once this one has stopped. */
+  oms_site_owner_stop (site_owner);
 
   /* Let the cancelled run's callbacks finish before the objects go. */
   while (g_main_context_pending (NULL))
     g_main_context_iteration (NULL, FALSE);
 
-  return OMS_CLI_EXIT_OK;
+  return serve.status;
 }

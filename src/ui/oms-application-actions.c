@@ -102,11 +102,13 @@ oms_application_actions_sync_now (GSimpleAction *action,
                                   gpointer       user_data)
 {
   OmsApplication *self = user_data;
-  OmsScheduler *scheduler = oms_application_get_scheduler (self);
+  OmsSiteOwner *site_owner = _oms_application_get_site_owner (self);
 
-  /* Runs now, or once more after the current run; nothing to do while unconfigured. */
-  if (scheduler != NULL)
-    oms_scheduler_trigger (scheduler);
+  /* Runs now, or once more after the current run; nothing to do while unconfigured. When
+   * another program serves this site, that program runs it.
+   */
+  if (site_owner != NULL)
+    oms_site_owner_sync_now (site_owner);
 }
 
 static void

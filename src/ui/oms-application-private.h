@@ -8,6 +8,7 @@
 
 #include "oms-application.h"
 #include "oms-coldchain-server.h"
+#include "oms-site-owner.h"
 #include "oms-window.h"
 
 G_BEGIN_DECLS
@@ -17,5 +18,6 @@ OmsWindow          *_oms_application_get_main_window          (OmsApplication *s
 OmsColdchainServer *_oms_application_get_coldchain_server     (OmsApplication *self);
 const GError       *_oms_application_get_coldchain_error      (OmsApplication *self);
 gboolean            _oms_application_restart_coldchain_server (OmsApplication *self);
+OmsSiteOwner       *_oms_application_get_site_owner           (OmsApplication *self);
 
 G_END_DECLS

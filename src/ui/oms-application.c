@@ -13,6 +13,8 @@
 #include <glib/gstdio.h>
 
 #include "oms-application-private.h"
+#include "oms-autostart.h"
+#include "oms-background-portal.h"
 #include "oms-coldchain-server.h"
 #include "oms-coldchain-url.h"
 #include "oms-demo-central.h"
@@ -20,6 +22,7 @@
 #include "oms-file-sync.h"
 #include "oms-scheduler.h"
 #include "oms-sync-notifier.h"
+#include "oms-site-owner.h"
 #include "oms-sync-settings.h"
 #include "oms-window.h"
 
@@ -39,8 +42,15 @@ struct _OmsApplication
   OmsColdchainServer *coldchain_server;
   GError         *coldchain_error;    /* why the cold chain server is not running */
   guint           signal_ids[3];      /* SIGTERM, SIGINT, SIGHUP: quit as Ctrl+Q does */
+  OmsSiteOwner   *site_owner;         /* whether this process or another serves the site */
+  GSettings      *settings;
 
   /* State */
+  OmsBackgroundPermission background_permission;
+  gboolean        services_running;   /* scheduler, file sync and cold chain server */
+  gboolean        held;               /* running on with no window (background mode) */
+  gboolean        background_requested; /* the Background portal was asked */
+  gboolean        start_in_background; /* --background: the first activation shows nothing */
   char           *data_dir;           /* as requested, NULL for the default */
   char           *resolved_data_dir;  /* the directory actually opened */
   char           *demo_data_dir;      /* --demo: a temporary site, removed at exit */
@@ -48,10 +58,14 @@ struct _OmsApplication
 
 G_DEFINE_FINAL_TYPE (OmsApplication, oms_application, ADW_TYPE_APPLICATION)
 
+/* The schema id stays fixed when the application id gains a development suffix. */
+#define OMS_SETTINGS_SCHEMA_ID "io.github.omsync.OmSync"
+
 enum {
   PROP_0,
   PROP_DATA_DIR,
   PROP_STORE,
+  PROP_BACKGROUND_STATUS,
   N_PROPS
 };
 
@@ -60,11 +74,28 @@ static GParamSpec *properties[N_PROPS];
 static const GOptionEntry main_entries[] = {
   { "data-dir", 'd', G_OPTION_FLAG_NONE, G_OPTION_ARG_FILENAME, NULL,
     N_("Keep the store database in DIR instead of the default"), N_("DIR") },
+  { "background", 0, G_OPTION_FLAG_NONE, G_OPTION_ARG_NONE, NULL,
+    N_("Start without a window: sync and serve the cold chain phones in the background"),
+    NULL },
   { "demo", 0, G_OPTION_FLAG_NONE, G_OPTION_ARG_NONE, NULL,
     N_("Start a demo central server (site “demo”, password “pass”) and sync a temporary "
        "site with it"), NULL },
   { NULL }
 };
+
+/* Which program serves @data_dir, as "omsync (process 1234)", or NULL when none does. */
+static char *
+dup_site_owner_description (const char *data_dir)
+{
+  g_autoptr(GDBusConnection) connection = g_bus_get_sync (G_BUS_TYPE_SESSION, NULL, NULL);
+  g_autofree char *bus_name = NULL;
+
+  if (connection == NULL)
+    return NULL;
+
+  bus_name = oms_site_bus_name_for_data_dir (data_dir);
+  return oms_site_dup_owner_description (connection, bus_name);
+}
 
 static int
 oms_application_handle_local_options (GApplication *app,
@@ -72,6 +103,7 @@ oms_application_handle_local_options (GApplication *app,
 {
   OmsApplication *self = OMS_APPLICATION (app);
   g_autofree char *data_dir = NULL;
+  gboolean is_service;
 
   if (g_variant_dict_lookup (options, "data-dir", "^ay", &data_dir))
     oms_application_set_data_dir (self, data_dir);
@@ -90,12 +122,42 @@ oms_application_handle_local_options (GApplication *app,
       oms_application_set_data_dir (self, self->demo_data_dir);
     }
 
+  if (g_variant_dict_contains (options, "background"))
+    self->start_in_background = TRUE;
+  is_service = (g_application_get_flags (app) & G_APPLICATION_IS_SERVICE) != 0;
+
+  /* Launching omsync again shows the window of the omsync that already serves this site,
+   * rather than a second one; with --background there is nothing to show. A D-Bus activation
+   * (`--gapplication-service`) must go on and own the application id instead.
+   */
+  if (self->demo_data_dir == NULL && !is_service)
+    {
+      g_autofree char *resolved = oms_store_resolve_data_dir (self->data_dir);
+      g_autoptr(GError) error = NULL;
+
+      if (self->start_in_background)
+        {
+          g_autofree char *owner = dup_site_owner_description (resolved);
+
+          if (owner != NULL)
+            {
+              /* Translators: %s names a program, e.g. "omsync (process 1234)". */
+              g_printerr (_("%s already serves this site.\n"), owner);
+              return 0;
+            }
+        }
+      else if (oms_site_call_activate (resolved, &error))
+        return 0;
+      else
+        g_debug ("No omsync window to show for %s: %s", resolved, error->message);
+    }
+
   /* Only the window of the default site owns the application id on the session bus, so that
    * the launcher and a notification's click reach it, or start it through D-Bus activation
    * (`--gapplication-service`, which must own the id). A window on a data directory of its
    * own is an instance of its own.
    */
-  if (self->data_dir != NULL && (g_application_get_flags (app) & G_APPLICATION_IS_SERVICE) == 0)
+  if (self->data_dir != NULL && !is_service)
     g_application_set_flags (app, g_application_get_flags (app) | G_APPLICATION_NON_UNIQUE);
 
   /* Carry on with the default processing: register, then activate. */
@@ -208,6 +270,183 @@ oms_application_watch_quit_signals (OmsApplication *self)
     self->signal_ids[i] = g_unix_signal_add (signums[i], oms_application_quit_signal_cb, self);
 }
 
+/* The site's services: only the process that owns the site runs them (see OmsSiteOwner). */
+static void
+oms_application_start_services (OmsApplication *self)
+{
+  if (self->services_running)
+    return;
+  self->services_running = TRUE;
+
+  /* Attached files go after each successful sync, as in Open mSupply's server. */
+  oms_file_sync_start (self->file_sync);
+
+  /* The QR code's URL; sync goes on when the port is taken, and Settings shows why. */
+  g_clear_error (&self->coldchain_error);
+  if (!oms_coldchain_server_start (self->coldchain_server, &self->coldchain_error))
+    g_debug ("Cold chain server not started: %s", self->coldchain_error->message);
+
+  if (self->demo_data_dir != NULL && self->demo_central == NULL)
+    oms_application_start_demo (self);
+  else if (self->demo_data_dir == NULL)
+    oms_scheduler_start (self->scheduler);
+}
+
+static void
+oms_application_stop_services (OmsApplication *self)
+{
+  if (!self->services_running)
+    return;
+  self->services_running = FALSE;
+
+  oms_scheduler_stop (self->scheduler);
+  oms_file_sync_stop (self->file_sync);
+  oms_coldchain_server_stop (self->coldchain_server);
+}
+
+static void oms_application_update_background (OmsApplication *self);
+
+/* This process took the site over, or another one serves it: start or stop what it runs. */
+static void
+oms_application_owner_changed (OmsApplication *self)
+{
+  if (oms_site_owner_get_is_owner (self->site_owner))
+    {
+      g_debug ("This omsync serves %s", self->resolved_data_dir);
+      oms_application_start_services (self);
+    }
+  else
+    {
+      g_autofree char *owner = oms_site_owner_dup_owner_description (self->site_owner);
+
+      oms_application_stop_services (self);
+      g_clear_error (&self->coldchain_error);
+      /* Translators: %s names a program, e.g. "omsync-cli serve (process 1234)". */
+      self->coldchain_error = g_error_new (G_IO_ERROR, G_IO_ERROR_BUSY,
+                                           _("%s serves this site and its cold chain server; "
+                                             "this window shows what it does."),
+                                           owner != NULL ? owner : _("Another omsync program"));
+    }
+
+  oms_application_update_background (self);
+}
+
+static gboolean
+oms_application_wants_background (OmsApplication *self)
+{
+  return self->demo_data_dir == NULL && self->site_owner != NULL &&
+         oms_site_owner_get_is_owner (self->site_owner) &&
+         g_settings_get_boolean (self->settings, "run-in-background");
+}
+
+/* "Start at login": an autostart entry that starts `omsync --background` on this site, once
+ * the site is configured. A site not configured yet leaves any entry as it is (it may be
+ * another site's); turning either setting off removes it. A sandboxed omsync gets it from the
+ * Background portal instead, when it asks for permission.
+ */
+static void
+oms_application_update_autostart (OmsApplication *self)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *program = NULL;
+  gboolean enabled;
+
+  if (self->demo_data_dir != NULL || oms_background_portal_is_sandboxed ())
+    return;
+
+  enabled = g_settings_get_boolean (self->settings, "start-at-login") &&
+            g_settings_get_boolean (self->settings, "run-in-background");
+
+  if (enabled && oms_sync_engine_get_mode (self->engine) == OMS_SYNC_MODE_UNCONFIGURED)
+    return;
+  if (!enabled && !oms_autostart_get_enabled ())
+    return;
+
+  /* This very program, so a build run from its tree starts itself and not another omsync. */
+  program = g_file_read_link ("/proc/self/exe", NULL);
+  if (!oms_autostart_set_enabled (enabled, program != NULL ? program : "omsync",
+                                  self->resolved_data_dir, &error))
+    g_printerr (_("Start at login: %s\n"), error->message);
+}
+
+static void
+oms_application_background_answered_cb (GObject      *object,
+                                        GAsyncResult *result,
+                                        gpointer      user_data)
+{
+  g_autoptr(OmsApplication) self = user_data;
+  g_autoptr(GError) error = NULL;
+  OmsBackgroundPermission permission;
+
+  permission = oms_background_portal_request_finish (result, NULL, &error);
+  if (permission == OMS_BACKGROUND_PERMISSION_UNKNOWN)
+    {
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        return;
+      /* A portal that fails to answer is no refusal: go on as without one. */
+      g_debug ("The Background portal failed: %s", error->message);
+      permission = OMS_BACKGROUND_PERMISSION_NO_PORTAL;
+    }
+
+  self->background_permission = permission;
+  oms_application_update_background (self);
+}
+
+static void
+oms_application_request_background (OmsApplication *self)
+{
+  const char *commandline[] = { "omsync", "--background", NULL };
+  gboolean autostart;
+
+  /* Asked once per start; "pending" is UNKNOWN with the request going. */
+  self->background_requested = TRUE;
+  autostart = oms_background_portal_is_sandboxed () &&
+              g_settings_get_boolean (self->settings, "start-at-login") &&
+              oms_sync_engine_get_mode (self->engine) != OMS_SYNC_MODE_UNCONFIGURED;
+
+  oms_background_portal_request_async (NULL,
+                                       _("omsync keeps syncing this store and receiving the "
+                                         "cold chain phones’ temperatures when its window is "
+                                         "closed."),
+                                       autostart, commandline, self->cancellable,
+                                       oms_application_background_answered_cb,
+                                       g_object_ref (self));
+}
+
+/* Background mode: while this process serves the site and may run on, it holds itself, so
+ * closing the window ends nothing; Quit (Ctrl+Q) still ends everything.
+ */
+static void
+oms_application_update_background (OmsApplication *self)
+{
+  gboolean wanted = oms_application_wants_background (self);
+
+  if (wanted && !self->background_requested)
+    oms_application_request_background (self);
+
+  wanted = wanted && self->background_permission != OMS_BACKGROUND_PERMISSION_DENIED;
+  if (wanted != self->held)
+    {
+      self->held = wanted;
+      if (wanted)
+        g_application_hold (G_APPLICATION (self));
+      else
+        g_application_release (G_APPLICATION (self));
+    }
+
+  if (self->site_owner != NULL && oms_site_owner_get_is_owner (self->site_owner))
+    oms_application_update_autostart (self);
+
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BACKGROUND_STATUS]);
+}
+
+static gboolean
+oms_application_site_activate_cb (OmsApplication *self)
+{
+  g_application_activate (G_APPLICATION (self));
+  return TRUE;
+}
+
 static void
 oms_application_startup (GApplication *app)
 {
@@ -226,21 +465,36 @@ oms_application_startup (GApplication *app)
   self->engine = oms_sync_engine_new (self->store);
   self->scheduler = oms_scheduler_new (self->engine);
   self->notifier = oms_sync_notifier_new (GTK_APPLICATION (self), self->engine);
-  /* Attached files go after each successful sync, as in Open mSupply's server. */
   self->file_sync = oms_file_sync_new (self->engine);
-  oms_file_sync_start (self->file_sync);
-
-  /* The QR code's URL; sync goes on when the port is taken, and Settings shows why. */
   self->coldchain_server = oms_coldchain_server_new (self->store);
   oms_coldchain_server_set_listen_address (self->coldchain_server,
                                            oms_coldchain_get_listen_address ());
-  if (!oms_coldchain_server_start (self->coldchain_server, &self->coldchain_error))
-    g_debug ("Cold chain server not started: %s", self->coldchain_error->message);
 
-  if (self->demo_data_dir != NULL)
-    oms_application_start_demo (self);
-  else
-    oms_scheduler_start (self->scheduler);
+  self->settings = g_settings_new (OMS_SETTINGS_SCHEMA_ID);
+  g_signal_connect_object (self->settings, "changed::run-in-background",
+                           G_CALLBACK (oms_application_update_background), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->settings, "changed::start-at-login",
+                           G_CALLBACK (oms_application_update_background), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->engine, "notify::mode",
+                           G_CALLBACK (oms_application_update_background), self,
+                           G_CONNECT_SWAPPED);
+
+  /* One process serves a data directory; a second omsync on it views what the first does. */
+  self->site_owner = oms_site_owner_new (self->resolved_data_dir, "omsync");
+  oms_site_owner_set_engine (self->site_owner, self->engine);
+  oms_site_owner_set_scheduler (self->site_owner, self->scheduler);
+  g_signal_connect_object (self->site_owner, "activate",
+                           G_CALLBACK (oms_application_site_activate_cb), self,
+                           G_CONNECT_SWAPPED);
+  oms_site_owner_start (self->site_owner, NULL);
+  if (!oms_site_owner_get_has_bus (self->site_owner))
+    g_message ("No session bus: this omsync serves %s on its own; the store's lock keeps its "
+               "syncs apart from other programs'", self->resolved_data_dir);
+  g_signal_connect_object (self->site_owner, "notify::is-owner",
+                           G_CALLBACK (oms_application_owner_changed), self, G_CONNECT_SWAPPED);
+  oms_application_owner_changed (self);
 }
 
 static void
@@ -262,12 +516,13 @@ oms_application_shutdown (GApplication *app)
     g_clear_handle_id (&self->signal_ids[i], g_source_remove);
   if (self->cancellable != NULL)
     g_cancellable_cancel (self->cancellable);
-  if (self->scheduler != NULL)
-    oms_scheduler_stop (self->scheduler);
-  if (self->file_sync != NULL)
-    oms_file_sync_stop (self->file_sync);
-  if (self->coldchain_server != NULL)
-    oms_coldchain_server_stop (self->coldchain_server);
+  if (self->site_owner != NULL)
+    {
+      g_signal_handlers_disconnect_by_data (self->site_owner, self);
+      oms_application_stop_services (self);
+      /* The name goes last, so a waiting omsync takes over only once this one has stopped. */
+      oms_site_owner_stop (self->site_owner);
+    }
   if (self->demo_central != NULL)
     oms_demo_central_stop (self->demo_central);
   /* Before GTK's own shutdown, which the inhibitor's release still needs. */
@@ -287,6 +542,15 @@ oms_application_activate (GApplication *app)
   OmsWindow *window;
 
   window = _oms_application_get_main_window (self);
+
+  /* omsync --background: serve, and show the window only when launched again. */
+  if (window == NULL && self->start_in_background)
+    {
+      self->start_in_background = FALSE;
+      if (self->held)
+        return;
+      g_printerr ("%s\n", _("omsync cannot run in the background here; opening its window."));
+    }
 
   if (window == NULL)
     {
@@ -309,6 +573,8 @@ oms_application_dispose (GObject *object)
 {
   OmsApplication *self = (OmsApplication *)object;
 
+  g_clear_object (&self->site_owner);
+  g_clear_object (&self->settings);
   g_clear_object (&self->scheduler);
   g_clear_object (&self->file_sync);
   g_clear_object (&self->engine);
@@ -351,6 +617,10 @@ oms_application_get_property (GObject    *object,
 
     case PROP_STORE:
       g_value_set_object (value, self->store);
+      break;
+
+    case PROP_BACKGROUND_STATUS:
+      g_value_take_string (value, oms_application_dup_background_status (self));
       break;
 
     default:
@@ -412,6 +682,16 @@ oms_application_class_init (OmsApplicationClass *klass)
   properties[PROP_STORE] =
     g_param_spec_object ("store", NULL, NULL,
                          OMS_TYPE_STORE,
+                         (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+
+  /**
+   * OmsApplication:background-status:
+   *
+   * Whether omsync goes on when its window is closed, and why, for Settings.
+   */
+  properties[PROP_BACKGROUND_STATUS] =
+    g_param_spec_string ("background-status", NULL, NULL,
+                         NULL,
                          (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
@@ -582,7 +862,8 @@ _oms_application_restart_coldchain_server (OmsApplication *self)
 {
   g_return_val_if_fail (OMS_IS_APPLICATION (self), FALSE);
 
-  if (self->coldchain_server == NULL)
+  /* Another program serves this site's phones: its server is the one to restart. */
+  if (self->coldchain_server == NULL || !self->services_running)
     return FALSE;
 
   oms_coldchain_server_stop (self->coldchain_server);
@@ -600,4 +881,59 @@ _oms_application_restart_coldchain_server (OmsApplication *self)
     }
 
   return TRUE;
+}
+
+/**
+ * oms_application_dup_background_status:
+ * @self: an #OmsApplication
+ *
+ * Returns: (transfer full): whether omsync goes on when its window is closed, and why, as
+ *   Settings shows it
+ */
+char *
+oms_application_dup_background_status (OmsApplication *self)
+{
+  g_return_val_if_fail (OMS_IS_APPLICATION (self), NULL);
+
+  if (self->demo_data_dir != NULL)
+    return g_strdup (_("Not for the demo: closing its window ends it."));
+
+  if (self->site_owner != NULL && !oms_site_owner_get_is_owner (self->site_owner))
+    {
+      g_autofree char *owner = oms_site_owner_dup_owner_description (self->site_owner);
+
+      /* Translators: %s names a program, e.g. "omsync-cli serve (process 1234)". */
+      return g_strdup_printf (_("%s serves this site and goes on when this window is closed."),
+                              owner != NULL ? owner : _("Another omsync program"));
+    }
+
+  if (self->settings == NULL || !g_settings_get_boolean (self->settings, "run-in-background"))
+    return g_strdup (_("Off: closing the window stops syncing and the cold chain server."));
+
+  switch (self->background_permission)
+    {
+    case OMS_BACKGROUND_PERMISSION_UNKNOWN:
+      return g_strdup (_("Asking the system for permission…"));
+    case OMS_BACKGROUND_PERMISSION_NO_PORTAL:
+      return g_strdup (_("On. No background portal on this system: allowed."));
+    case OMS_BACKGROUND_PERMISSION_GRANTED:
+      return g_strdup (_("On. Allowed by the system."));
+    case OMS_BACKGROUND_PERMISSION_DENIED:
+    default:
+      return g_strdup (_("Not allowed by the system, so closing the window stops omsync. "
+                         "Allow omsync to run in the background in the system’s settings."));
+    }
+}
+
+/**
+ * _oms_application_get_site_owner:
+ *
+ * Returns: (transfer none) (nullable): whether this process or another serves the site
+ */
+OmsSiteOwner *
+_oms_application_get_site_owner (OmsApplication *self)
+{
+  g_return_val_if_fail (OMS_IS_APPLICATION (self), NULL);
+
+  return self->site_owner;
 }

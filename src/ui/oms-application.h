@@ -25,5 +25,6 @@ OmsStore       *oms_application_get_store        (OmsApplication *self);
 const GError   *oms_application_get_store_error  (OmsApplication *self);
 OmsSyncEngine  *oms_application_get_engine       (OmsApplication *self);
 OmsScheduler   *oms_application_get_scheduler    (OmsApplication *self);
+char           *oms_application_dup_background_status (OmsApplication *self);
 
 G_END_DECLS

@@ -11,6 +11,7 @@
 #include <adwaita.h>
 #include <glib/gi18n.h>
 
+#include "oms-background-group.h"
 #include "oms-coldchain-devices-group.h"
 #include "oms-coldchain-url.h"
 #include "oms-qr-code.h"
@@ -268,6 +269,7 @@ oms_settings_page_class_init (OmsSettingsPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, OmsSettingsPage, version_label);
   gtk_widget_class_bind_template_callback (widget_class, oms_settings_page_qr_activate_cb);
 
+  g_type_ensure (OMS_TYPE_BACKGROUND_GROUP);
   g_type_ensure (OMS_TYPE_COLDCHAIN_DEVICES_GROUP);
   g_type_ensure (OMS_TYPE_QR_CODE);
   g_type_ensure (OMS_TYPE_SYNC_SETTINGS_GROUP);

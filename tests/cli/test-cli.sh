@@ -192,10 +192,23 @@ EOF
 RC=$?
 check "a phone logs in and uploads to serve's cold chain server" 0 \
   "j['login'] == '{ \"success\": true }' and j['test'] == '[]' and 'sensor_row' in j['upload']"
-"$OMSYNC_CLI" --data-dir "$TMP/site" serve --coldchain-port "$CC_PORT" > "$TMP/out" 2> "$TMP/err"
+"$OMSYNC_CLI" --data-dir "$TMP/other-site" serve --coldchain-port "$CC_PORT" > "$TMP/out" \
+  2> "$TMP/err"
 RC=$?
 check "serve refuses a cold chain port in use" 1 \
   "'Port $CC_PORT is in use by another program' in err and '--coldchain-port' in err"
+# One site, one server: a second serve on the site waits for its turn (on a session bus), or
+# without one runs on its own and finds the port taken.
+timeout --preserve-status -s TERM 3 "$OMSYNC_CLI" --data-dir "$TMP/site" serve --coldchain-port "$CC_PORT" \
+  > "$TMP/out" 2> "$TMP/err"
+RC=$?
+if [ -n "${DBUS_SESSION_BUS_ADDRESS:-}" ]; then
+  check "a second serve on the site waits for the one serving it" 0 \
+    "'omsync-cli serve (process $SERVE_PID)' in err and 'takes over' in err and out == ''"
+else
+  check "without a session bus a second serve says so and finds the port taken" 1 \
+    "'No session bus' in err and 'Port $CC_PORT is in use' in err"
+fi
 kill -TERM "$SERVE_PID"
 wait "$SERVE_PID"
 RC=$?

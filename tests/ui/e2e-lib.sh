@@ -22,6 +22,8 @@ e2e_begin () {
   export TMPDIR="$tmp"
   export OMSYNC_HARDWARE_ID="e2e-$e2e_name-machine"
   export GIO_USE_PROXY_RESOLVER=dummy
+  # "Start at login" writes an autostart entry: into $tmp, never the user's own.
+  export XDG_CONFIG_HOME="$tmp/config"
   e2e_coldchain_on_loopback
   pid=""
   trap e2e_cleanup EXIT
@@ -164,4 +166,43 @@ shoot_window () {
 # What the window shows, read over AT-SPI: `atspi url|qr|queued` (see e2e-atspi.py).
 atspi () {
   /usr/bin/python3 "$(dirname "$0")/e2e-atspi.py" "$1"
+}
+
+# Closes the window WID as a window manager's close button does: a WM_DELETE_WINDOW message
+# (there is no window manager under Xvfb, and `xdotool windowclose` destroys the window
+# instead of asking).
+close_window () {
+  /usr/bin/python3 - "$1" <<'PY'
+import ctypes, sys
+x = ctypes.cdll.LoadLibrary("libX11.so.6")
+x.XOpenDisplay.restype = ctypes.c_void_p
+x.XOpenDisplay.argtypes = [ctypes.c_char_p]
+x.XInternAtom.restype = ctypes.c_ulong
+x.XInternAtom.argtypes = [ctypes.c_void_p, ctypes.c_char_p, ctypes.c_int]
+x.XSendEvent.argtypes = [ctypes.c_void_p, ctypes.c_ulong, ctypes.c_int, ctypes.c_long,
+                         ctypes.c_void_p]
+x.XFlush.argtypes = [ctypes.c_void_p]
+x.XCloseDisplay.argtypes = [ctypes.c_void_p]
+
+class ClientMessage(ctypes.Structure):
+    _fields_ = [("type", ctypes.c_int), ("serial", ctypes.c_ulong),
+                ("send_event", ctypes.c_int), ("display", ctypes.c_void_p),
+                ("window", ctypes.c_ulong), ("message_type", ctypes.c_ulong),
+                ("format", ctypes.c_int), ("data", ctypes.c_long * 5)]
+
+class Event(ctypes.Union):
+    _fields_ = [("xclient", ClientMessage), ("pad", ctypes.c_long * 24)]
+
+display = x.XOpenDisplay(None)
+window = int(sys.argv[1])
+event = Event()
+event.xclient.type = 33  # ClientMessage
+event.xclient.window = window
+event.xclient.message_type = x.XInternAtom(display, b"WM_PROTOCOLS", 0)
+event.xclient.format = 32
+event.xclient.data[0] = x.XInternAtom(display, b"WM_DELETE_WINDOW", 0)
+x.XSendEvent(display, window, 0, 0, ctypes.byref(event))
+x.XFlush(display)
+x.XCloseDisplay(display)
+PY
 }

@@ -17,6 +17,8 @@
 #include "oms-application-private.h"
 #include "oms-application.h"
 #include "oms-coldchain-devices-group.h"
+#include "oms-autostart.h"
+#include "oms-background-group.h"
 #include "oms-central-server.h"
 #include "oms-initialise-page.h"
 #include "oms-inline-error.h"
@@ -989,6 +991,58 @@ test_coldchain_failed_logins (Fixture *f)
                                  "5 failed logins, locked out until "));
 }
 
+typedef struct
+{
+  GtkWidget  *root;
+  const char *text;
+} LabelWait;
+
+static gboolean
+label_shown (gpointer data)
+{
+  LabelWait *wait = data;
+
+  return find_widget (wait->root, match_visible_label, wait->text) != NULL;
+}
+
+/* Settings → Running in the background says what the system answered (the test bus has no
+ * Background portal: allowed) and what turning it off means; Start at login writes the
+ * autostart entry once the site is configured, and turning it off removes the entry.
+ */
+static void
+test_background (Fixture *f)
+{
+  g_autoptr(GSettings) settings = g_settings_new (SCHEMA_ID);
+  g_autoptr(GError) error = NULL;
+  OmsSettingsPage *page = show_settings (f);
+  LabelWait wait = { NULL, "On. No background portal on this system: allowed." };
+
+  wait.root = find_of_type (GTK_WIDGET (page), OMS_TYPE_BACKGROUND_GROUP);
+  g_assert_nonnull (wait.root);
+  g_assert_true (oms_test_wait_until (label_shown, &wait));
+
+  /* Nothing is started at login for a site that is not set up. */
+  g_assert_true (oms_autostart_set_enabled (FALSE, NULL, NULL, &error));
+  oms_sync_engine_refresh (oms_application_get_engine (f->app));
+  g_assert_false (oms_autostart_get_enabled ());
+
+  g_assert_true (oms_test_save_settings (f->store, f->central, "pass", &error));
+  g_assert_no_error (error);
+  oms_sync_engine_refresh (oms_application_get_engine (f->app));
+  g_assert_true (oms_autostart_get_enabled ());
+
+  g_settings_set_boolean (settings, "start-at-login", FALSE);
+  g_assert_false (oms_autostart_get_enabled ());
+
+  g_settings_set_boolean (settings, "run-in-background", FALSE);
+  wait.text = "Off: closing the window stops syncing and the cold chain server.";
+  g_assert_true (oms_test_wait_until (label_shown, &wait));
+
+  g_settings_reset (settings, "start-at-login");
+  g_settings_reset (settings, "run-in-background");
+  g_assert_true (oms_autostart_set_enabled (FALSE, NULL, NULL, &error));
+}
+
 static const TestCase test_cases[] = {
   { "/oms/ui/settings/qr-code", test_qr_code },
   { "/oms/ui/settings/qr-window", test_qr_window },
@@ -997,6 +1051,7 @@ static const TestCase test_cases[] = {
   { "/oms/ui/settings/interval-alone", test_interval_alone },
   { "/oms/ui/settings/coldchain-port", test_coldchain_port },
   { "/oms/ui/settings/coldchain-failed-logins", test_coldchain_failed_logins },
+  { "/oms/ui/settings/background", test_background },
   { "/oms/ui/initialise/first-run", test_initialise },
   { "/oms/ui/initialise/set-up-later", test_set_up_later },
   { "/oms/ui/initialise/progress-cancel-continue", test_initialise_progress_cancel },

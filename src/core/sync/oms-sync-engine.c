@@ -39,6 +39,7 @@ struct _OmsSyncEngine
   OmsSyncMode         mode;
   gboolean            has_v6;
   gboolean            is_syncing;
+  gboolean            remote_syncing; /* the site's owner, another program, runs a sync */
   gboolean            is_settling;    /* the log of the last run is being checkpointed */
   int                 current_step;   /* an OmsSyncStep, or -1 */
   guint               refresh_idle_id;
@@ -346,7 +347,7 @@ oms_sync_engine_get_property (GObject    *object,
       break;
 
     case PROP_IS_SYNCING:
-      g_value_set_boolean (value, self->is_syncing);
+      g_value_set_boolean (value, self->is_syncing || self->remote_syncing);
       break;
 
     case PROP_MODE:
@@ -598,7 +599,7 @@ oms_sync_engine_get_is_syncing (OmsSyncEngine *self)
 {
   g_return_val_if_fail (OMS_IS_SYNC_ENGINE (self), FALSE);
 
-  return self->is_syncing;
+  return self->is_syncing || self->remote_syncing;
 }
 
 OmsSyncMode
@@ -722,6 +723,22 @@ oms_sync_engine_get_bytes_received (OmsSyncEngine *self)
   return oms_http_monitor_get_bytes_received (self->http_monitor);
 }
 
+/* The step another program's run is in: the last one started and not finished. */
+static int
+remote_current_step (OmsSyncEngine *self)
+{
+  int step = -1;
+
+  if (self->latest_run == NULL || self->latest_run->finished != 0)
+    return -1;
+
+  for (int i = 0; i < OMS_SYNC_N_STEPS; i++)
+    if (self->latest_run->steps[i].started != 0 && self->latest_run->steps[i].finished == 0)
+      step = i;
+
+  return step;
+}
+
 /* Re-reads what the store holds, e.g. after settings were saved elsewhere. */
 void
 oms_sync_engine_refresh (OmsSyncEngine *self)
@@ -733,7 +750,34 @@ oms_sync_engine_refresh (OmsSyncEngine *self)
   update_outcome (self);
   update_mode (self);
   update_push_queue (self);
+  if (!self->is_syncing)
+    set_current_step (self, self->remote_syncing ? remote_current_step (self) : -1);
   g_signal_emit (self, signals[RUN_CHANGED], 0);
+}
+
+/**
+ * oms_sync_engine_set_remote_syncing:
+ * @self: an #OmsSyncEngine
+ * @remote_syncing: whether the site's owner is running a sync
+ *
+ * Another program that owns this site (see #OmsSiteOwner) is syncing, or has stopped: this
+ * engine then shows that run, read from the store's sync log, as if it were its own, so a
+ * window that only views the site shows the same progress. It never runs anything itself.
+ */
+void
+oms_sync_engine_set_remote_syncing (OmsSyncEngine *self,
+                                    gboolean       remote_syncing)
+{
+  g_return_if_fail (OMS_IS_SYNC_ENGINE (self));
+
+  remote_syncing = !!remote_syncing;
+  if (self->remote_syncing == remote_syncing)
+    return;
+
+  self->remote_syncing = remote_syncing;
+  oms_sync_engine_refresh (self);
+  if (!self->is_syncing)
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_IS_SYNCING]);
 }
 
 static void

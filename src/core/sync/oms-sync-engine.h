@@ -44,6 +44,8 @@ void                oms_sync_engine_get_push_queue        (OmsSyncEngine       *
                                                            OmsPushQueueCounts  *counts);
 gint64              oms_sync_engine_get_bytes_received    (OmsSyncEngine       *self);
 void                oms_sync_engine_refresh               (OmsSyncEngine       *self);
+void                oms_sync_engine_set_remote_syncing    (OmsSyncEngine       *self,
+                                                           gboolean             remote_syncing);
 
 void                oms_sync_engine_run_async             (OmsSyncEngine       *self,
                                                            GCancellable        *cancellable,
