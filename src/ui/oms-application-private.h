@@ -17,5 +17,6 @@ OmsWindow          *_oms_application_get_main_window          (OmsApplication *s
 OmsColdchainServer *_oms_application_get_coldchain_server     (OmsApplication *self);
 const GError       *_oms_application_get_coldchain_error      (OmsApplication *self);
 gboolean            _oms_application_restart_coldchain_server (OmsApplication *self);
+gboolean            _oms_application_retry_coldchain_server   (OmsApplication *self);
 
 G_END_DECLS

@@ -12,6 +12,7 @@
 #include <glib/gstdio.h>
 
 #include "oms-application-private.h"
+#include "oms-coldchain-keeper.h"
 #include "oms-coldchain-server.h"
 #include "oms-coldchain-url.h"
 #include "oms-demo-central.h"
@@ -34,7 +35,7 @@ struct _OmsApplication
   OmsDemoCentral *demo_central;
   GCancellable   *cancellable;
   OmsColdchainServer *coldchain_server;
-  GError         *coldchain_error;    /* why the cold chain server is not running */
+  OmsColdchainKeeper *coldchain_keeper; /* starts it again when it stops or cannot start */
 
   /* State */
   char           *data_dir;           /* as requested, NULL for the default */
@@ -193,12 +194,14 @@ oms_application_startup (GApplication *app)
   self->file_sync = oms_file_sync_new (self->engine);
   oms_file_sync_start (self->file_sync);
 
-  /* The QR code's URL; sync goes on when the port is taken, and Settings shows why. */
+  /* The QR code's URL; sync goes on when the port is taken, Settings shows why in place of
+   * the code, and the keeper tries again until the port is free.
+   */
   self->coldchain_server = oms_coldchain_server_new (self->store);
   oms_coldchain_server_set_listen_address (self->coldchain_server,
                                            oms_coldchain_get_listen_address ());
-  if (!oms_coldchain_server_start (self->coldchain_server, &self->coldchain_error))
-    g_debug ("Cold chain server not started: %s", self->coldchain_error->message);
+  self->coldchain_keeper = oms_coldchain_keeper_new (self->coldchain_server);
+  oms_coldchain_keeper_start (self->coldchain_keeper);
 
   if (self->demo_data_dir != NULL)
     oms_application_start_demo (self);
@@ -217,8 +220,8 @@ oms_application_shutdown (GApplication *app)
     oms_scheduler_stop (self->scheduler);
   if (self->file_sync != NULL)
     oms_file_sync_stop (self->file_sync);
-  if (self->coldchain_server != NULL)
-    oms_coldchain_server_stop (self->coldchain_server);
+  if (self->coldchain_keeper != NULL)
+    oms_coldchain_keeper_stop (self->coldchain_keeper);
   if (self->demo_central != NULL)
     oms_demo_central_stop (self->demo_central);
 
@@ -258,6 +261,7 @@ oms_application_dispose (GObject *object)
   g_clear_object (&self->file_sync);
   g_clear_object (&self->engine);
   g_clear_object (&self->demo_central);
+  g_clear_object (&self->coldchain_keeper);
   g_clear_object (&self->coldchain_server);
   g_clear_object (&self->cancellable);
   g_clear_object (&self->store);
@@ -277,7 +281,6 @@ oms_application_finalize (GObject *object)
   OmsApplication *self = (OmsApplication *)object;
 
   g_clear_error (&self->store_error);
-  g_clear_error (&self->coldchain_error);
   g_clear_pointer (&self->data_dir, g_free);
   g_clear_pointer (&self->resolved_data_dir, g_free);
 
@@ -514,7 +517,29 @@ _oms_application_get_coldchain_error (OmsApplication *self)
 {
   g_return_val_if_fail (OMS_IS_APPLICATION (self), NULL);
 
-  return self->coldchain_error;
+  if (self->coldchain_server == NULL)
+    return NULL;
+
+  return oms_coldchain_server_get_start_error (self->coldchain_server);
+}
+
+/**
+ * _oms_application_retry_coldchain_server:
+ *
+ * Starts the cold chain server now if it is not running (the Retry button in place of the QR
+ * code), or again if the LAN addresses changed.
+ *
+ * Returns: %TRUE when the server runs
+ */
+gboolean
+_oms_application_retry_coldchain_server (OmsApplication *self)
+{
+  g_return_val_if_fail (OMS_IS_APPLICATION (self), FALSE);
+
+  if (self->coldchain_keeper == NULL)
+    return FALSE;
+
+  return oms_coldchain_keeper_check (self->coldchain_keeper);
 }
 
 /**
@@ -535,18 +560,11 @@ _oms_application_restart_coldchain_server (OmsApplication *self)
     return FALSE;
 
   oms_coldchain_server_stop (self->coldchain_server);
-  g_clear_error (&self->coldchain_error);
 
   oms_coldchain_server_set_port (self->coldchain_server,
                                  (guint)oms_coldchain_get_port (self->store));
   oms_coldchain_server_set_use_https (self->coldchain_server,
                                       !oms_coldchain_get_use_http (self->store));
 
-  if (!oms_coldchain_server_start (self->coldchain_server, &self->coldchain_error))
-    {
-      g_debug ("Cold chain server not restarted: %s", self->coldchain_error->message);
-      return FALSE;
-    }
-
-  return TRUE;
+  return oms_coldchain_keeper_check (self->coldchain_keeper);
 }

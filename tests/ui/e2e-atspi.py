@@ -2,7 +2,9 @@
 # e2e-atspi.py WHAT: reads what the running omsync shows over AT-SPI, for the end-to-end
 # scripts. "url" prints the text beside "Server:"; "qr" prints the centre of the QR code image
 # in window coordinates; "queued" prints the number of records waiting to be pushed, from the
-# Sync row's description (0 when it names none). Exits 1 when it is not shown within 15 s.
+# Sync row's description (0 when it names none); "not-running" prints the text beside
+# "Server:" while a Retry button stands in for the QR code (and no QR code is shown);
+# "retry" presses that Retry button. Exits 1 when it is not shown within 15 s.
 import re
 import sys
 import time
@@ -33,6 +35,41 @@ def walk(acc, depth=0):
         yield from walk(child, depth + 1)
 
 
+def showing(acc):
+    states = acc.get_state_set()
+    return states.contains(Atspi.StateType.SHOWING) and states.contains(Atspi.StateType.VISIBLE)
+
+
+def press(acc):
+    for i in range(Atspi.Action.get_n_actions(acc)):
+        if Atspi.Action.get_action_name(acc, i) == "click":
+            return Atspi.Action.do_action(acc, i)
+    return False
+
+
+def not_running(app):
+    """The text beside "Server:" while Retry replaces the QR code, else None."""
+    retry = qr = reason = None
+    for acc in walk(app):
+        try:
+            name = acc.get_name() or ""
+            role = acc.get_role()
+            if name.startswith("QR code of the server URL, ") and showing(acc):
+                qr = acc
+            elif role == Atspi.Role.PUSH_BUTTON and name == "Retry" and showing(acc):
+                retry = acc
+            elif role == Atspi.Role.LABEL and name == "Server:":
+                value = acc.get_parent().get_child_at_index(acc.get_index_in_parent() + 1)
+                reason = value.get_name() if value is not None else None
+        except Exception:
+            continue
+    if retry is None or qr is not None or not reason:
+        return None
+    if what == "retry":
+        return "pressed" if press(retry) else None
+    return reason
+
+
 def answer(acc, name, role):
     """What to print for WHAT if @acc shows it, else None."""
     if what == "url" and role == Atspi.Role.LABEL and name == "Server:":
@@ -57,6 +94,12 @@ while time.time() < deadline:
     for i in range(desktop.get_child_count()):
         app = desktop.get_child_at_index(i)
         if app is None or app.get_name() != "omsync":
+            continue
+        if what in ("not-running", "retry"):
+            shown = not_running(app)
+            if shown is not None:
+                print(shown)
+                sys.exit(0)
             continue
         for acc in walk(app):
             try:
