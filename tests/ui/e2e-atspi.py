@@ -4,7 +4,8 @@
 # in window coordinates; "queued" prints the number of records waiting to be pushed, from the
 # Sync row's description (0 when it names none); "not-running" prints the text beside
 # "Server:" while a Retry button stands in for the QR code (and no QR code is shown);
-# "retry" presses that Retry button. Exits 1 when it is not shown within 15 s.
+# "retry" presses that Retry button. Exits 1 when it is not shown within 15 s, or within the
+# seconds of the optional second argument.
 import re
 import sys
 import time
@@ -36,8 +37,8 @@ def walk(acc, depth=0):
 
 
 def showing(acc):
-    states = acc.get_state_set()
-    return states.contains(Atspi.StateType.SHOWING) and states.contains(Atspi.StateType.VISIBLE)
+    # GTK 4.8 leaves hidden widgets out of the tree and does not set SHOWING.
+    return acc.get_state_set().contains(Atspi.StateType.VISIBLE)
 
 
 def press(acc):
@@ -88,7 +89,7 @@ def answer(acc, name, role):
     return None
 
 
-deadline = time.time() + 15
+deadline = time.time() + (float(sys.argv[2]) if len(sys.argv) > 2 else 15)
 while time.time() < deadline:
     desktop = Atspi.get_desktop(0)
     for i in range(desktop.get_child_count()):

@@ -138,7 +138,8 @@ quit_cleanly () {
   fi
 }
 
-# What the window shows, read over AT-SPI: `atspi url|qr|queued` (see e2e-atspi.py).
+# What the window shows, read over AT-SPI: `atspi url|qr|queued|not-running|retry [SECONDS]`
+# (see e2e-atspi.py).
 atspi () {
-  /usr/bin/python3 "$(dirname "$0")/e2e-atspi.py" "$1"
+  /usr/bin/python3 "$(dirname "$0")/e2e-atspi.py" "$@"
 }

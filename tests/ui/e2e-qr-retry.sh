@@ -74,12 +74,12 @@ kill "$holder"
 wait "$holder" 2>/dev/null || true
 holder=""
 deadline=$((SECONDS + 40))
-until atspi qr >/dev/null; do
+until atspi qr 2 >/dev/null; do
   [ "$SECONDS" -lt "$deadline" ] || fail "the QR code did not come back within 40 s of the port freeing"
 done
 shown="$(atspi url)" || fail "no server URL beside the QR code"
 [[ "$shown" =~ ^https://[^/]+:$port$ ]] || fail "'$shown' is not https://<address>:$port"
-atspi not-running >/dev/null 2>&1 && fail "Retry is still shown beside the QR code"
+atspi not-running 2 >/dev/null 2>&1 && fail "Retry is still shown beside the QR code"
 import -window root "$tmp/back.png"
 decoded="$(zbarimg --raw -q --nodbus "$tmp/back.png" || true)"
 [ "$decoded" = "$shown" ] || fail "the code says '$decoded' but the page shows '$shown'"
