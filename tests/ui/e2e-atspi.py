@@ -4,7 +4,9 @@
 # in window coordinates; "queued" prints the number of records waiting to be pushed, from the
 # Sync row's description (0 when it names none); "not-running" prints the text beside
 # "Server:" while a Retry button stands in for the QR code (and no QR code is shown);
-# "retry" presses that Retry button. Exits 1 when it is not shown within 15 s, or within the
+# "retry" presses that Retry button; "centre NAME" prints the centre, in window coordinates,
+# of the first element named NAME that is not a label (a sidebar row, say); "text PREFIX"
+# prints the first text shown that starts with PREFIX. Exits 1 when it is not shown within 15 s, or within the
 # seconds of the optional second argument.
 import re
 import sys
@@ -18,6 +20,8 @@ gi.require_version("Atspi", "2.0")
 from gi.repository import Atspi  # noqa: E402
 
 what = sys.argv[1]
+argument = sys.argv[2] if what in ("centre", "text") else None
+wait_seconds = sys.argv[3 if argument is not None else 2] if len(sys.argv) > (3 if argument is not None else 2) else 15
 
 
 def walk(acc, depth=0):
@@ -81,6 +85,12 @@ def answer(acc, name, role):
         ext = acc.get_extents(Atspi.CoordType.WINDOW)
         if ext.width > 0 and ext.height > 0:
             return f"{ext.x + ext.width // 2} {ext.y + ext.height // 2}"
+    if what == "centre" and name == argument and role != Atspi.Role.LABEL:
+        ext = acc.get_extents(Atspi.CoordType.WINDOW)
+        if ext.width > 0 and ext.height > 0:
+            return f"{ext.x + ext.width // 2} {ext.y + ext.height // 2}"
+    if what == "text" and role == Atspi.Role.LABEL and name.startswith(argument):
+        return name
     if what == "queued" and name == "Sync" and role != Atspi.Role.LABEL:
         description = acc.get_description() or ""
         if description:
@@ -89,7 +99,7 @@ def answer(acc, name, role):
     return None
 
 
-deadline = time.time() + (float(sys.argv[2]) if len(sys.argv) > 2 else 15)
+deadline = time.time() + float(wait_seconds)
 while time.time() < deadline:
     desktop = Atspi.get_desktop(0)
     for i in range(desktop.get_child_count()):

@@ -58,7 +58,8 @@ reason="$(atspi not-running)" || fail "no Retry in place of the QR code while po
 [[ "$reason" == *"Port $port is in use by another program"* ]] ||
   fail "the reason shown is '$reason'"
 echo "e2e-qr-retry: Settings shows '$reason' and Retry, no QR code"
-import -window root "$shots/settings-qr-not-running.png"
+import -window root -crop "$(xdotool getwindowgeometry "$wid" | awk '/Geometry/ {print $2}')+0+0" \
+  +repage "$shots/settings-qr-not-running.png"
 if zbarimg --raw -q --nodbus "$shots/settings-qr-not-running.png" >/dev/null 2>&1; then
   fail "a QR code is on the screen while the server is not running"
 fi

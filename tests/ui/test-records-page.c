@@ -36,7 +36,7 @@ fixture_set_up (Fixture       *f,
   oms_test_records_add_site (f->store);
 
   f->window = gtk_window_new ();
-  gtk_window_set_default_size (GTK_WINDOW (f->window), 900, 1200);
+  gtk_window_set_default_size (GTK_WINDOW (f->window), 900, 700);
   f->page = g_object_new (OMS_TYPE_RECORDS_PAGE, NULL);
   gtk_window_set_child (GTK_WINDOW (f->window), GTK_WIDGET (f->page));
   gtk_window_present (GTK_WINDOW (f->window));
@@ -147,6 +147,41 @@ find_button (GtkWidget  *root,
   return NULL;
 }
 
+/* For tests/ui/make-screenshots.sh: the page as drawn, when OMSYNC_SCREENSHOT_DIR is set. */
+static void
+maybe_save_screenshot (Fixture    *f,
+                       const char *name)
+{
+  const char *dir = g_getenv ("OMSYNC_SCREENSHOT_DIR");
+  g_autoptr(GskRenderer) renderer = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = NULL;
+  GtkSnapshot *snapshot;
+  GskRenderNode *node;
+  GtkWidget *page = GTK_WIDGET (f->page);
+  int width = gtk_widget_get_width (page);
+  int height = gtk_widget_get_height (page);
+
+  if (dir == NULL)
+    return;
+
+  gtk_test_widget_wait_for_draw (f->window);
+  snapshot = gtk_snapshot_new ();
+  gtk_widget_snapshot_child (f->window, page, snapshot);
+  node = gtk_snapshot_free_to_node (snapshot);
+  renderer = gsk_cairo_renderer_new ();
+  g_assert_true (gsk_renderer_realize (renderer, NULL, &error));
+  g_assert_no_error (error);
+  texture = gsk_renderer_render_texture (renderer, node, &GRAPHENE_RECT_INIT (0, 0, width, height));
+  gsk_renderer_unrealize (renderer);
+  gsk_render_node_unref (node);
+
+  path = g_build_filename (dir, name, NULL);
+  g_assert_true (gdk_texture_save_to_png (texture, path));
+  g_test_message ("Wrote %s", path);
+}
+
 static gint64
 merge_failures (OmsStore *store)
 {
@@ -220,9 +255,12 @@ test_failed_and_try_again (Fixture       *f,
 
   oms_test_records_add_failing (f->store);
   g_assert_cmpint (merge_failures (f->store), ==, 1);
+  oms_test_records_add_log (f->store, "T1", 4.2);
   oms_records_page_set_store (f->page, f->store);
 
+  wait_for_row (f, "Temperature log 4.2 °C, Fridge 1, 7 Jan 23:45", NULL);
   row = wait_for_row (f, title, "Could not find name link with id N-keep");
+  maybe_save_screenshot (f, "records-failed.png");
 
   /* Cause not fixed: it still fails, and stays listed. */
   button = find_button (row, "Try again");
