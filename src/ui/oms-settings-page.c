@@ -55,6 +55,8 @@ struct _OmsSettingsPage
 
   /* State */
   char                     *server_url;
+  char                     *not_running_reason;
+  char                    **server_urls;      /* every URL, for the enlarged view */
   char                     *last_device_name;
   OmsQrWindow              *qr_window;       /* weak: the open enlarged view */
 };
@@ -127,11 +129,24 @@ oms_settings_page_update_server (OmsSettingsPage *self)
   /* Without a server (no application) there is nothing to retry. */
   gtk_widget_set_visible (self->retry_button, reason != NULL && self->server != NULL);
 
+  /* The store changes often while syncing: the enlarged view is redrawn only when it must. */
+  if (g_strcmp0 (url, self->server_url) == 0 &&
+      g_strcmp0 (reason, self->not_running_reason) == 0 &&
+      (urls == self->server_urls ||
+       (urls != NULL && self->server_urls != NULL &&
+        g_strv_equal ((const char * const *) urls, (const char * const *) self->server_urls))))
+    return;
+
+  g_free (self->not_running_reason);
+  self->not_running_reason = g_steal_pointer (&reason);
+  g_strfreev (self->server_urls);
+  self->server_urls = g_steal_pointer (&urls);
+
   if (self->qr_window != NULL)
     {
-      oms_qr_window_set_not_running (self->qr_window, reason);
+      oms_qr_window_set_not_running (self->qr_window, self->not_running_reason);
       oms_qr_window_set_url (self->qr_window, url);
-      oms_qr_window_set_urls (self->qr_window, (const char * const *)urls);
+      oms_qr_window_set_urls (self->qr_window, (const char * const *)self->server_urls);
     }
 
   if (g_strcmp0 (url, self->server_url) == 0)
@@ -205,6 +220,8 @@ oms_settings_page_finalize (GObject *object)
   OmsSettingsPage *self = (OmsSettingsPage *)object;
 
   g_clear_pointer (&self->server_url, g_free);
+  g_clear_pointer (&self->not_running_reason, g_free);
+  g_clear_pointer (&self->server_urls, g_strfreev);
   g_clear_pointer (&self->last_device_name, g_free);
 
   G_OBJECT_CLASS (oms_settings_page_parent_class)->finalize (object);
@@ -446,12 +463,10 @@ oms_settings_page_show_qr_window (OmsSettingsPage *self)
 
   if (self->qr_window == NULL)
     {
-      g_auto(GStrv) urls = oms_coldchain_server_dup_urls (self->server);
-
       root = gtk_widget_get_root (GTK_WIDGET (self));
       self->qr_window = oms_qr_window_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
                                            self->server_url,
-                                           (const char * const *)urls);
+                                           (const char * const *)self->server_urls);
       if (GTK_IS_WINDOW (root))
         gtk_window_set_application (GTK_WINDOW (self->qr_window),
                                     gtk_window_get_application (GTK_WINDOW (root)));
