@@ -225,11 +225,14 @@ oms_records_page_retry_cb (GObject      *object,
 
   if (!oms_integrator_retry_finish (result, &n_retried, &n_failed, &error))
     {
-      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+      /* Cancelled: the page is gone. */
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || self->cancellable == NULL)
         return;
       /* Translators: %s says why the records could not be tried again. */
       message = g_strdup_printf (_("Could not try again: %s"), error->message);
     }
+  else if (self->cancellable == NULL)
+    return;
   else if (n_failed > 0)
     message = g_strdup (_("It still could not be integrated. The error says why."));
   else
