@@ -17,6 +17,7 @@
 #include "oms-cli-coldchain.h"
 #include "oms-cli-commands.h"
 #include "oms-cli-files.h"
+#include "oms-cli-records.h"
 #include "oms-cli-serve.h"
 #include "oms-cli-status.h"
 #include "oms-http.h"
@@ -710,27 +711,41 @@ command_pending (OmsCli  *cli,
   g_autoptr(GOptionContext) context = NULL;
   g_autoptr(OmsStore) store = NULL;
   g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) records = NULL;
   OmsPushQueueCounts counts = { 0 };
   gboolean json = FALSE;
+  gboolean list = FALSE;
+  int limit = OMS_CLI_RECORDS_DEFAULT_LIMIT;
   const GOptionEntry entries[] = {
     { "json", 0, 0, G_OPTION_ARG_NONE, &json,
-      N_("Print the counts as JSON: {\"total\", \"v5\", \"v6\"}"), NULL },
+      N_("Print the counts as JSON: {\"total\", \"v5\", \"v6\"}; with --list also "
+         "\"records\": [{\"table\", \"tableTitle\", \"recordId\", \"action\", "
+         "\"description\", \"waitingSince\", \"centrals\"}] and \"more\""), NULL },
+    { "list", 0, 0, G_OPTION_ARG_NONE, &list,
+      N_("List the records waiting, the newest change first"), NULL },
+    { "limit", 0, 0, G_OPTION_ARG_INT, &limit,
+      N_("With --list, at most N records (default 50); the rest are counted"), N_("N") },
     { NULL }
   };
 
   context = oms_cli_parse_command (cli, "pending",
                                    _("Counts the records waiting to be pushed, in total and for "
                                      "each central server (v5: legacy mSupply, v6: Open "
-                                     "mSupply)."),
+                                     "mSupply). With --list, also says which records they "
+                                     "are, since when they wait and for which central."),
                                    entries, &argc, &argv);
   if (context == NULL)
+    return OMS_CLI_EXIT_USAGE;
+
+  if (!oms_cli_records_check_limit (context, limit))
     return OMS_CLI_EXIT_USAGE;
 
   store = oms_cli_open_store (cli);
   if (store == NULL)
     return OMS_CLI_EXIT_FAILURE;
 
-  if (!oms_push_queue_count (store, &counts, &error))
+  if (!oms_push_queue_count (store, &counts, &error) ||
+      (list && (records = oms_push_queue_list (store, (guint) limit, &error)) == NULL))
     {
       g_printerr ("%s: %s\n", g_get_prgname (), error->message);
       return OMS_CLI_EXIT_FAILURE;
@@ -738,13 +753,15 @@ command_pending (OmsCli  *cli,
 
   if (json)
     {
-      g_autoptr(JsonNode) node = oms_cli_pending_to_json (&counts);
+      g_autoptr(JsonNode) node = list ? oms_cli_pending_list_to_json (&counts, records)
+                                      : oms_cli_pending_to_json (&counts);
 
       print_json (node);
     }
   else
     {
-      g_autofree char *text = oms_cli_pending_to_text (&counts);
+      g_autofree char *text = list ? oms_cli_pending_list_to_text (&counts, records)
+                                   : oms_cli_pending_to_text (&counts);
 
       oms_cli_print (text);
     }
@@ -822,7 +839,9 @@ static const OmsCliCommand commands[] = {
   { "configure", N_("Check and store the sync settings"), command_configure },
   { "sync", N_("Run one sync now"), command_sync },
   { "status", N_("Show the site and its sync status"), command_status },
-  { "pending", N_("Count the records waiting to be pushed"), command_pending },
+  { "pending", N_("Count or list the records waiting to be pushed"), command_pending },
+  { "failed", N_("List the received records that could not be integrated, or try them "
+                  "again"), oms_cli_failed },
   { "history", N_("List recent sync runs"), command_history },
   { "serve", N_("Run the sync scheduler, file uploads and the cold chain server until "
                  "stopped (SIGTERM, SIGINT or SIGHUP)"), oms_cli_serve },

@@ -14,6 +14,7 @@
 #include "oms-cli-files.h"
 #include "oms-cli-serve.h"
 #include "oms-cli-status.h"
+#include "oms-coldchain-keeper.h"
 #include "oms-coldchain-server.h"
 #include "oms-coldchain-url.h"
 #include "oms-file-sync.h"
@@ -34,6 +35,7 @@ typedef struct
   OmsSyncEngine      *engine;
   OmsScheduler       *scheduler;
   OmsColdchainServer *coldchain;
+  OmsColdchainKeeper *keeper;
   OmsFileSync        *file_sync;
   OmsSiteOwner       *site_owner;
   gulong              run_finished_id;
@@ -100,27 +102,15 @@ serve_file_changed_cb (OmsFileSync *file_sync,
     oms_cli_print (text);
 }
 
-/* Prints where phones reach the cold chain server. Returns FALSE when it could not start and
- * the port was asked for on the command line: then serve stops, as it cannot do what it was
- * told. With the default port, sync goes on without the cold chain server.
- */
-static gboolean
-start_coldchain (Serve *serve)
+/* Prints where phones reach the cold chain server, each time it starts. */
+static void
+print_coldchain_urls (Serve *serve)
 {
-  g_autoptr(GError) error = NULL;
   g_auto(GStrv) urls = NULL;
   g_autoptr(GString) out = g_string_new (NULL);
 
-  if (!oms_coldchain_server_start (serve->coldchain, &error))
-    {
-      g_printerr ("%s: %s\n", g_get_prgname (), error->message);
-      if (g_error_matches (error, OMS_COLDCHAIN_SERVER_ERROR,
-                           OMS_COLDCHAIN_SERVER_ERROR_PORT_IN_USE))
-        g_printerr ("%s: %s\n", g_get_prgname (),
-                    _("From the command line, choose the port with "
-                      "“serve --coldchain-port N”."));
-      return !serve->coldchain_port_given;
-    }
+  if (!oms_coldchain_server_get_running (serve->coldchain))
+    return;
 
   urls = oms_coldchain_server_dup_urls (serve->coldchain);
   if (urls[0] == NULL)
@@ -134,6 +124,41 @@ start_coldchain (Serve *serve)
     g_string_append_printf (out, _("Cold chain server: %s\n"), urls[i]);
 
   oms_cli_print (out->str);
+}
+
+/* Returns FALSE when the server could not start and the port was asked for on the command
+ * line: then serve stops, as it cannot do what it was told. With the default port, sync goes
+ * on, and the server tries again every 30 s and when the network changes (OmsColdchainKeeper),
+ * printing its URLs once it runs; it also starts again when the LAN addresses change.
+ */
+static gboolean
+start_coldchain (Serve *serve)
+{
+  const GError *error;
+
+  oms_coldchain_keeper_start (serve->keeper);
+  if (oms_coldchain_server_get_running (serve->coldchain))
+    {
+      print_coldchain_urls (serve);
+    }
+  else
+    {
+      error = oms_coldchain_server_get_start_error (serve->coldchain);
+      g_printerr ("%s: %s\n", g_get_prgname (), error->message);
+      if (g_error_matches (error, OMS_COLDCHAIN_SERVER_ERROR,
+                           OMS_COLDCHAIN_SERVER_ERROR_PORT_IN_USE))
+        g_printerr ("%s: %s\n", g_get_prgname (),
+                    _("From the command line, choose the port with "
+                      "“serve --coldchain-port N”."));
+      if (serve->coldchain_port_given)
+        {
+          oms_coldchain_keeper_stop (serve->keeper);
+          return FALSE;
+        }
+    }
+
+  g_signal_connect_swapped (serve->coldchain, "notify::running",
+                            G_CALLBACK (print_coldchain_urls), serve);
   return TRUE;
 }
 
@@ -174,7 +199,8 @@ stop_services (Serve *serve)
   if (!serve->services_started)
     return;
 
-  oms_coldchain_server_stop (serve->coldchain);
+  g_signal_handlers_disconnect_by_data (serve->coldchain, serve);
+  oms_coldchain_keeper_stop (serve->keeper);
   oms_scheduler_stop (serve->scheduler);
   oms_file_sync_stop (serve->file_sync);
 }
@@ -251,6 +277,7 @@ oms_cli_serve (OmsCli  *cli,
   g_autoptr(OmsSyncEngine) engine = NULL;
   g_autoptr(OmsScheduler) scheduler = NULL;
   g_autoptr(OmsColdchainServer) coldchain = NULL;
+  g_autoptr(OmsColdchainKeeper) keeper = NULL;
   g_autoptr(OmsFileSync) file_sync = NULL;
   g_autoptr(OmsSiteOwner) site_owner = NULL;
   g_autoptr(GMainLoop) loop = NULL;
@@ -310,6 +337,7 @@ oms_cli_serve (OmsCli  *cli,
   serve.engine = engine;
   serve.scheduler = scheduler;
   serve.coldchain = coldchain;
+  serve.keeper = keeper = oms_coldchain_keeper_new (coldchain);
   serve.file_sync = file_sync;
   serve.coldchain_port_given = coldchain_port != -1;
   serve.status = OMS_CLI_EXIT_OK;

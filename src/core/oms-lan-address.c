@@ -25,6 +25,22 @@
 
 #define RTF_UP_FLAG 0x0001
 
+/* Tests pretend the machine's addresses changed through _oms_lan_address_set_override(). */
+G_LOCK_DEFINE_STATIC (override);
+static GStrv override_addresses = NULL;
+
+static GStrv
+dup_override (void)
+{
+  GStrv copy;
+
+  G_LOCK (override);
+  copy = g_strdupv (override_addresses);
+  G_UNLOCK (override);
+
+  return copy;
+}
+
 /**
  * oms_lan_address_parse_default_route:
  * @route_text: the contents of /proc/net/route
@@ -194,7 +210,11 @@ oms_lan_address_get_primary (void)
 {
   g_autofree char *route_text = NULL;
   g_autofree char *interface = NULL;
+  g_auto(GStrv) overridden = dup_override ();
   char *address = NULL;
+
+  if (overridden != NULL)
+    return g_strdup (overridden[0]);
 
   if (g_file_get_contents ("/proc/net/route", &route_text, NULL, NULL))
     interface = oms_lan_address_parse_default_route (route_text);
@@ -220,10 +240,18 @@ oms_lan_address_get_primary (void)
 GStrv
 oms_lan_address_list (void)
 {
-  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
-  g_autoptr(GPtrArray) seen = g_ptr_array_new_with_free_func (g_free);
-  g_autofree char *primary = oms_lan_address_get_primary ();
+  g_autoptr(GStrvBuilder) builder = NULL;
+  g_autoptr(GPtrArray) seen = NULL;
+  g_autofree char *primary = NULL;
+  g_auto(GStrv) overridden = dup_override ();
   struct ifaddrs *addrs = NULL;
+
+  if (overridden != NULL)
+    return g_steal_pointer (&overridden);
+
+  builder = g_strv_builder_new ();
+  seen = g_ptr_array_new_with_free_func (g_free);
+  primary = oms_lan_address_get_primary ();
 
   if (primary != NULL)
     {
@@ -274,4 +302,18 @@ oms_lan_address_list (void)
     }
 
   return g_strv_builder_end (builder);
+}
+
+/**
+ * _oms_lan_address_set_override:
+ * @addresses: (nullable) (array zero-terminated=1): the addresses to give, the primary one
+ *   first, or %NULL for the machine's own
+ */
+void
+_oms_lan_address_set_override (const char * const *addresses)
+{
+  G_LOCK (override);
+  g_strfreev (override_addresses);
+  override_addresses = g_strdupv ((char **) addresses);
+  G_UNLOCK (override);
 }

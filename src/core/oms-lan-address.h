@@ -15,4 +15,9 @@ gboolean  oms_lan_address_is_lan_ipv4         (const char *address);
 char     *oms_lan_address_get_primary         (void);
 GStrv     oms_lan_address_list                (void);
 
+/* For tests: the addresses oms_lan_address_list() and oms_lan_address_get_primary() give
+ * instead of the machine's own, or %NULL for the machine's again.
+ */
+void      _oms_lan_address_set_override       (const char * const *addresses);
+
 G_END_DECLS

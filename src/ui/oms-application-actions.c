@@ -168,8 +168,18 @@ oms_application_actions_sync_settings (GSimpleAction *action,
     oms_window_show_sync_settings (window);
 }
 
+/* The Retry button shown in place of the QR code while the cold chain server is not running. */
+static void
+oms_application_actions_coldchain_retry (GSimpleAction *action,
+                                         GVariant      *parameter,
+                                         gpointer       user_data)
+{
+  _oms_application_retry_coldchain_server (OMS_APPLICATION (user_data));
+}
+
 static const GActionEntry app_entries[] = {
   { "about", oms_application_actions_about },
+  { "coldchain-retry", oms_application_actions_coldchain_retry },
   { "preferences", oms_application_actions_preferences },
   { "quit", oms_application_actions_quit },
   { "show-sync", oms_application_actions_show_sync },

@@ -19,5 +19,6 @@ OmsColdchainServer *_oms_application_get_coldchain_server     (OmsApplication *s
 const GError       *_oms_application_get_coldchain_error      (OmsApplication *self);
 gboolean            _oms_application_restart_coldchain_server (OmsApplication *self);
 OmsSiteOwner       *_oms_application_get_site_owner           (OmsApplication *self);
+gboolean            _oms_application_retry_coldchain_server   (OmsApplication *self);
 
 G_END_DECLS

@@ -15,6 +15,7 @@
 #include "oms-application-private.h"
 #include "oms-autostart.h"
 #include "oms-background-portal.h"
+#include "oms-coldchain-keeper.h"
 #include "oms-coldchain-server.h"
 #include "oms-coldchain-url.h"
 #include "oms-demo-central.h"
@@ -40,7 +41,7 @@ struct _OmsApplication
   OmsDemoCentral *demo_central;
   GCancellable   *cancellable;
   OmsColdchainServer *coldchain_server;
-  GError         *coldchain_error;    /* why the cold chain server is not running */
+  OmsColdchainKeeper *coldchain_keeper; /* starts it again when it stops or cannot start */
   guint           signal_ids[3];      /* SIGTERM, SIGINT, SIGHUP: quit as Ctrl+Q does */
   OmsSiteOwner   *site_owner;         /* whether this process or another serves the site */
   GSettings      *settings;
@@ -281,10 +282,9 @@ oms_application_start_services (OmsApplication *self)
   /* Attached files go after each successful sync, as in Open mSupply's server. */
   oms_file_sync_start (self->file_sync);
 
-  /* The QR code's URL; sync goes on when the port is taken, and Settings shows why. */
-  g_clear_error (&self->coldchain_error);
-  if (!oms_coldchain_server_start (self->coldchain_server, &self->coldchain_error))
-    g_debug ("Cold chain server not started: %s", self->coldchain_error->message);
+  /* The QR code's URL; the keeper starts the server and tries again while it cannot. */
+  oms_coldchain_server_set_not_running_reason (self->coldchain_server, NULL);
+  oms_coldchain_keeper_start (self->coldchain_keeper);
 
   if (self->demo_data_dir != NULL && self->demo_central == NULL)
     oms_application_start_demo (self);
@@ -301,7 +301,7 @@ oms_application_stop_services (OmsApplication *self)
 
   oms_scheduler_stop (self->scheduler);
   oms_file_sync_stop (self->file_sync);
-  oms_coldchain_server_stop (self->coldchain_server);
+  oms_coldchain_keeper_stop (self->coldchain_keeper);
 }
 
 static void oms_application_update_background (OmsApplication *self);
@@ -318,14 +318,16 @@ oms_application_owner_changed (OmsApplication *self)
   else
     {
       g_autofree char *owner = oms_site_owner_dup_owner_description (self->site_owner);
+      g_autoptr(GError) reason = NULL;
 
       oms_application_stop_services (self);
-      g_clear_error (&self->coldchain_error);
+
       /* Translators: %s names a program, e.g. "omsync-cli serve (process 1234)". */
-      self->coldchain_error = g_error_new (G_IO_ERROR, G_IO_ERROR_BUSY,
-                                           _("%s serves this site and its cold chain server; "
-                                             "this window shows what it does."),
-                                           owner != NULL ? owner : _("Another omsync program"));
+      reason = g_error_new (G_IO_ERROR, G_IO_ERROR_BUSY,
+                            _("%s serves this site and its cold chain server; this window "
+                              "shows what it does."),
+                            owner != NULL ? owner : _("Another omsync program"));
+      oms_coldchain_server_set_not_running_reason (self->coldchain_server, reason);
     }
 
   oms_application_update_background (self);
@@ -466,9 +468,14 @@ oms_application_startup (GApplication *app)
   self->scheduler = oms_scheduler_new (self->engine);
   self->notifier = oms_sync_notifier_new (GTK_APPLICATION (self), self->engine);
   self->file_sync = oms_file_sync_new (self->engine);
+  /* The QR code's URL; sync goes on when the port is taken, Settings shows why in place of
+   * the code, and the keeper tries again until the port is free (only while this process
+   * serves the site: see oms_application_start_services()).
+   */
   self->coldchain_server = oms_coldchain_server_new (self->store);
   oms_coldchain_server_set_listen_address (self->coldchain_server,
                                            oms_coldchain_get_listen_address ());
+  self->coldchain_keeper = oms_coldchain_keeper_new (self->coldchain_server);
 
   self->settings = g_settings_new (OMS_SETTINGS_SCHEMA_ID);
   g_signal_connect_object (self->settings, "changed::run-in-background",
@@ -579,6 +586,7 @@ oms_application_dispose (GObject *object)
   g_clear_object (&self->file_sync);
   g_clear_object (&self->engine);
   g_clear_object (&self->demo_central);
+  g_clear_object (&self->coldchain_keeper);
   g_clear_object (&self->coldchain_server);
   g_clear_object (&self->cancellable);
   g_clear_object (&self->store);
@@ -594,7 +602,6 @@ oms_application_finalize (GObject *object)
   OmsApplication *self = (OmsApplication *)object;
 
   g_clear_error (&self->store_error);
-  g_clear_error (&self->coldchain_error);
   g_clear_pointer (&self->data_dir, g_free);
   g_clear_pointer (&self->resolved_data_dir, g_free);
 
@@ -845,7 +852,30 @@ _oms_application_get_coldchain_error (OmsApplication *self)
 {
   g_return_val_if_fail (OMS_IS_APPLICATION (self), NULL);
 
-  return self->coldchain_error;
+  if (self->coldchain_server == NULL)
+    return NULL;
+
+  return oms_coldchain_server_get_start_error (self->coldchain_server);
+}
+
+/**
+ * _oms_application_retry_coldchain_server:
+ *
+ * Starts the cold chain server now if it is not running (the Retry button in place of the QR
+ * code), or again if the LAN addresses changed.
+ *
+ * Returns: %TRUE when the server runs
+ */
+gboolean
+_oms_application_retry_coldchain_server (OmsApplication *self)
+{
+  g_return_val_if_fail (OMS_IS_APPLICATION (self), FALSE);
+
+  /* Another program serves this site's phones: nothing to start here. */
+  if (self->coldchain_keeper == NULL || !self->services_running)
+    return FALSE;
+
+  return oms_coldchain_keeper_check (self->coldchain_keeper);
 }
 
 /**
@@ -867,20 +897,13 @@ _oms_application_restart_coldchain_server (OmsApplication *self)
     return FALSE;
 
   oms_coldchain_server_stop (self->coldchain_server);
-  g_clear_error (&self->coldchain_error);
 
   oms_coldchain_server_set_port (self->coldchain_server,
                                  (guint)oms_coldchain_get_port (self->store));
   oms_coldchain_server_set_use_https (self->coldchain_server,
                                       !oms_coldchain_get_use_http (self->store));
 
-  if (!oms_coldchain_server_start (self->coldchain_server, &self->coldchain_error))
-    {
-      g_debug ("Cold chain server not restarted: %s", self->coldchain_error->message);
-      return FALSE;
-    }
-
-  return TRUE;
+  return oms_coldchain_keeper_check (self->coldchain_keeper);
 }
 
 /**

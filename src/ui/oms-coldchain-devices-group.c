@@ -44,6 +44,7 @@ struct _OmsColdchainDevicesGroup
   OmsStore            *store;
   GCancellable        *cancellable;
   OmsColdchainThrottle *throttle;   /* the running server's, while shown */
+  OmsColdchainServer  *server;      /* followed while shown: it may start again by itself */
 
   /* State */
   gboolean             busy;
@@ -275,10 +276,17 @@ oms_coldchain_devices_group_watch_throttle (OmsColdchainDevicesGroup *self,
   if (self->throttle != NULL)
     g_signal_handlers_disconnect_by_data (self->throttle, self);
   g_clear_object (&self->throttle);
+  if (self->server != NULL)
+    g_signal_handlers_disconnect_by_data (self->server, self);
+  g_clear_object (&self->server);
   g_clear_handle_id (&self->tick_id, g_source_remove);
 
   if (watch && server != NULL)
     {
+      self->server = g_object_ref (server);
+      g_signal_connect_object (server, "notify",
+                               G_CALLBACK (oms_coldchain_devices_group_update_server),
+                               self, G_CONNECT_SWAPPED);
       self->throttle = g_object_ref (oms_coldchain_server_get_throttle (server));
       g_signal_connect_object (self->throttle, "changed",
                                G_CALLBACK (oms_coldchain_devices_group_refresh_failed_logins),
@@ -554,6 +562,9 @@ oms_coldchain_devices_group_dispose (GObject *object)
   if (self->throttle != NULL)
     g_signal_handlers_disconnect_by_data (self->throttle, self);
   g_clear_object (&self->throttle);
+  if (self->server != NULL)
+    g_signal_handlers_disconnect_by_data (self->server, self);
+  g_clear_object (&self->server);
   g_clear_handle_id (&self->tick_id, g_source_remove);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), OMS_TYPE_COLDCHAIN_DEVICES_GROUP);

@@ -14,7 +14,8 @@
 #include "oms-qr-window.h"
 
 /* The enlarged server URL code: big enough for any phone camera, with the URL to copy or
- * type, every address the server answers on, and what to do on the phone.
+ * type, every address the server answers on, and what to do on the phone. While the server is
+ * not running, the reason and a Retry button stand in for the code and the addresses.
  */
 
 struct _OmsQrWindow
@@ -25,8 +26,14 @@ struct _OmsQrWindow
   AdwPreferencesGroup *addresses_group;
   GtkListBox          *addresses_list;
   GtkLabel            *last_device_label;
+  GtkWidget           *not_running_box;
+  GtkLabel            *not_running_label;
   OmsQrCode           *qr_code;
+  GtkWidget           *url_box;
   GtkLabel            *url_label;
+
+  /* State */
+  gboolean             has_addresses;
 };
 
 G_DEFINE_FINAL_TYPE (OmsQrWindow, oms_qr_window, ADW_TYPE_WINDOW)
@@ -64,6 +71,9 @@ oms_qr_window_class_init (OmsQrWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, OmsQrWindow, addresses_group);
   gtk_widget_class_bind_template_child (widget_class, OmsQrWindow, addresses_list);
   gtk_widget_class_bind_template_child (widget_class, OmsQrWindow, last_device_label);
+  gtk_widget_class_bind_template_child (widget_class, OmsQrWindow, not_running_box);
+  gtk_widget_class_bind_template_child (widget_class, OmsQrWindow, not_running_label);
+  gtk_widget_class_bind_template_child (widget_class, OmsQrWindow, url_box);
   gtk_widget_class_bind_template_child (widget_class, OmsQrWindow, qr_code);
   gtk_widget_class_bind_template_child (widget_class, OmsQrWindow, url_label);
 
@@ -150,7 +160,50 @@ oms_qr_window_set_urls (OmsQrWindow        *self,
       gtk_list_box_append (self->addresses_list, row);
     }
 
-  gtk_widget_set_visible (GTK_WIDGET (self->addresses_group), urls != NULL && urls[0] != NULL);
+  self->has_addresses = urls != NULL && urls[0] != NULL;
+  gtk_widget_set_visible (GTK_WIDGET (self->addresses_group),
+                          self->has_addresses &&
+                          !gtk_widget_get_visible (self->not_running_box));
+}
+
+/**
+ * oms_qr_window_set_not_running:
+ * @self: an #OmsQrWindow
+ * @reason: (nullable): why the server is not running, or %NULL when it runs
+ *
+ * With a reason, the code, the URL and the addresses give way to the reason and a Retry
+ * button (the app.coldchain-retry action), so the view never shows a code nothing answers.
+ */
+void
+oms_qr_window_set_not_running (OmsQrWindow *self,
+                               const char  *reason)
+{
+  gboolean running = reason == NULL;
+
+  g_return_if_fail (OMS_IS_QR_WINDOW (self));
+
+  gtk_label_set_label (self->not_running_label, reason != NULL ? reason : "");
+  gtk_widget_set_visible (self->not_running_box, !running);
+  gtk_widget_set_visible (GTK_WIDGET (self->qr_code), running);
+  gtk_widget_set_visible (self->url_box, running);
+  gtk_widget_set_visible (GTK_WIDGET (self->addresses_group), running && self->has_addresses);
+}
+
+/**
+ * oms_qr_window_get_not_running:
+ * @self: an #OmsQrWindow
+ *
+ * Returns: (nullable): the reason shown in place of the code, or %NULL when the code is shown
+ */
+const char *
+oms_qr_window_get_not_running (OmsQrWindow *self)
+{
+  g_return_val_if_fail (OMS_IS_QR_WINDOW (self), NULL);
+
+  if (!gtk_widget_get_visible (self->not_running_box))
+    return NULL;
+
+  return gtk_label_get_label (self->not_running_label);
 }
 
 /**

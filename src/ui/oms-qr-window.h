@@ -22,6 +22,9 @@ void         oms_qr_window_set_url         (OmsQrWindow        *self,
                                             const char         *url);
 void         oms_qr_window_set_urls        (OmsQrWindow        *self,
                                             const char * const *urls);
+void         oms_qr_window_set_not_running (OmsQrWindow        *self,
+                                            const char         *reason);
+const char  *oms_qr_window_get_not_running (OmsQrWindow        *self);
 void         oms_qr_window_set_last_device (OmsQrWindow        *self,
                                             const char         *name,
                                             GDateTime          *time);

@@ -11,8 +11,28 @@
 #include <adwaita.h>
 #include <glib/gi18n.h>
 
+#include "oms-integrator.h"
+#include "oms-push-queue.h"
+#include "oms-record-words.h"
 #include "oms-records-page.h"
 #include "oms-store-watch.h"
+#include "oms-sync-buffer.h"
+
+/* Records (issue 13): what people can act on first, then what the store holds.
+ *
+ * - "Could not be integrated": records received from a central that could not be saved here,
+ *   each with its error, when, and a Try again button that integrates it again once the
+ *   cause is fixed (oms_integrator_retry_async()). Open mSupply writes these errors and
+ *   shows them nowhere (its "silent non-sync", #5504).
+ * - "Waiting to be sent": the local changes the next sync pushes, in people's words, with the
+ *   kind of record, the change, since when it waits and for which central.
+ * - "Local records": how many records of each kind, by their names for people.
+ *
+ * The lists show the newest OMS_RECORDS_PAGE_LIST_LIMIT and count the rest, so a long queue
+ * costs no more to show than a short one.
+ */
+
+#define OMS_RECORDS_PAGE_LIST_LIMIT 50
 
 struct _OmsRecordsPage
 {
@@ -20,13 +40,17 @@ struct _OmsRecordsPage
 
   /* Template widgets */
   AdwStatusPage       *error_page;
+  AdwPreferencesGroup *failed_group;
   GtkStack            *stack;
   AdwPreferencesGroup *tables_group;
+  AdwToastOverlay     *toast_overlay;
+  AdwPreferencesGroup *waiting_group;
 
   /* Owned references */
   OmsStore            *store;
   OmsStoreWatch       *store_watch;
-  GPtrArray           *rows;
+  GPtrArray           *rows;          /* every row shown, its group in "oms-group" */
+  GCancellable        *cancellable;
 };
 
 G_DEFINE_FINAL_TYPE (OmsRecordsPage, oms_records_page, GTK_TYPE_WIDGET)
@@ -39,66 +63,50 @@ enum {
 
 static GParamSpec *properties[N_PROPS];
 
-/* Names for the tables omsync keeps typed; other tables show their own name. */
-static const struct {
-  const char *table_name;
-  const char *title;
-} typed_titles[] = {
-  { "asset", N_("Equipment") },
-  { "asset_log", N_("Equipment status log") },
-  { "location", N_("Locations") },
-  { "name", N_("Names") },
-  { "sensor", N_("Sensors") },
-  { "store", N_("Stores") },
-  { "sync_file_reference", N_("Attached files") },
-  { "temperature_breach", N_("Temperature breaches") },
-  { "temperature_log", N_("Temperature logs") },
-};
-
-static const char *
-oms_records_page_title_for_table (const char *table_name)
-{
-  for (guint i = 0; i < G_N_ELEMENTS (typed_titles); i++)
-    {
-      if (g_strcmp0 (typed_titles[i].table_name, table_name) == 0)
-        return _(typed_titles[i].title);
-    }
-
-  return NULL;
-}
-
 static GtkWidget *
-oms_records_page_create_row (const OmsTableCount *count)
+oms_records_page_add_row (OmsRecordsPage      *self,
+                          AdwPreferencesGroup *group,
+                          const char          *title,
+                          const char          *subtitle)
 {
-  g_autofree char *text = NULL;
-  const char *title;
-  GtkWidget *label;
-  GtkWidget *row;
+  GtkWidget *row = adw_action_row_new ();
 
-  g_assert (count != NULL);
-
-  title = oms_records_page_title_for_table (count->table_name);
-
-  row = adw_action_row_new ();
   adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+  if (subtitle != NULL)
+    adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
 
-  if (title != NULL)
-    {
-      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
-      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), count->table_name);
-    }
-  else
-    {
-      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), count->table_name);
-    }
-
-  text = g_strdup_printf ("%'" G_GINT64_FORMAT, count->n_rows);
-  label = gtk_label_new (text);
-  gtk_label_set_xalign (GTK_LABEL (label), 1.0f);
-  gtk_widget_add_css_class (label, "count");
-  adw_action_row_add_suffix (ADW_ACTION_ROW (row), label);
+  adw_preferences_group_add (group, row);
+  g_object_set_data (G_OBJECT (row), "oms-group", group);
+  g_ptr_array_add (self->rows, row);
 
   return row;
+}
+
+/* "And 1,234 more": the rest of a list shown in part. */
+static void
+oms_records_page_add_more_row (OmsRecordsPage      *self,
+                               AdwPreferencesGroup *group,
+                               gint64               shown,
+                               gint64               total)
+{
+  g_autofree char *text = NULL;
+  g_autofree char *more = NULL;
+  GtkWidget *row;
+
+  if (total <= shown)
+    return;
+
+  /* Formatted first (with the locale's digit grouping): a format macro inside a msgid cuts
+   * it short for translators.
+   */
+  more = g_strdup_printf ("%'" G_GINT64_FORMAT, total - shown);
+  /* Translators: under a list that shows only the newest records; %s is a number. */
+  text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "And %s more", "And %s more",
+                                       (gulong) (total - shown)),
+                          more);
+  row = oms_records_page_add_row (self, group, text, NULL);
+  gtk_widget_add_css_class (row, "dim-label");
 }
 
 static void
@@ -107,9 +115,204 @@ oms_records_page_clear_rows (OmsRecordsPage *self)
   g_assert (OMS_IS_RECORDS_PAGE (self));
 
   for (guint i = 0; i < self->rows->len; i++)
-    adw_preferences_group_remove (self->tables_group, g_ptr_array_index (self->rows, i));
+    {
+      GtkWidget *row = g_ptr_array_index (self->rows, i);
+
+      adw_preferences_group_remove (g_object_get_data (G_OBJECT (row), "oms-group"), row);
+    }
 
   g_ptr_array_set_size (self->rows, 0);
+}
+
+static void
+oms_records_page_add_count_row (OmsRecordsPage      *self,
+                                const OmsTableCount *count)
+{
+  g_autofree char *title = oms_table_title_dup (count->table_name);
+  g_autofree char *text = NULL;
+  GtkWidget *label;
+  GtkWidget *row;
+
+  row = oms_records_page_add_row (self, self->tables_group, title, NULL);
+
+  text = g_strdup_printf ("%'" G_GINT64_FORMAT, count->n_rows);
+  label = gtk_label_new (text);
+  gtk_label_set_xalign (GTK_LABEL (label), 1.0f);
+  gtk_widget_add_css_class (label, "count");
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), label);
+}
+
+/* "Temperature log · changed · waiting since 7 Jan 23:46 · for the mSupply central (v5)" */
+static char *
+oms_records_page_waiting_subtitle (const OmsPendingRecord *record)
+{
+  g_autofree char *table = oms_table_title_dup (record->table_name);
+  g_autofree char *since = oms_record_time_to_words (record->changed);
+  g_autofree char *waiting = NULL;
+  const char *action;
+  const char *central;
+
+  action = record->is_delete ? _("deleted") : _("added or changed");
+
+  if (record->targets == (OMS_PUSH_TARGET_V5 | OMS_PUSH_TARGET_V6))
+    central = _("for both centrals (v5 and v6)");
+  else if (record->targets == OMS_PUSH_TARGET_V6)
+    central = _("for the Open mSupply central (v6)");
+  else
+    central = _("for the mSupply central (v5)");
+
+  if (since != NULL)
+    /* Translators: %s is a day and time, "7 Jan 23:46". */
+    waiting = g_strdup_printf (_("waiting since %s"), since);
+
+  if (waiting != NULL)
+    /* Translators: the kind of record, what was done, since when it waits and for which
+     * central server: "Temperature log · added or changed · waiting since 7 Jan 23:46 · for
+     * the mSupply central (v5)".
+     */
+    return g_strdup_printf (_("%s · %s · %s · %s"), table, action, waiting, central);
+
+  /* Translators: as above, when the time of the change is not known. */
+  return g_strdup_printf (_("%s · %s · %s"), table, action, central);
+}
+
+static gboolean
+oms_records_page_show_waiting (OmsRecordsPage  *self,
+                               GError         **error)
+{
+  g_autoptr(GPtrArray) records = NULL;
+  g_autofree char *description = NULL;
+  OmsPushQueueCounts counts = { 0 };
+
+  if (!oms_push_queue_count (self->store, &counts, error))
+    return FALSE;
+  records = oms_push_queue_list (self->store, OMS_RECORDS_PAGE_LIST_LIMIT, error);
+  if (records == NULL)
+    return FALSE;
+
+  if (counts.total == 0)
+    description = g_strdup (_("Nothing is waiting to be sent. Changes made on this site are "
+                              "listed here until a sync sends them."));
+  else
+    {
+      g_autofree char *total = g_strdup_printf ("%'" G_GINT64_FORMAT, counts.total);
+
+      /* Translators: the description of "Waiting to be sent"; %s is a number. */
+      description = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                                  "%s record changed on this site goes with "
+                                                  "the next sync, the newest first.",
+                                                  "%s records changed on this site go with "
+                                                  "the next sync, the newest first.",
+                                                  (gulong) counts.total),
+                                     total);
+    }
+  adw_preferences_group_set_description (self->waiting_group, description);
+
+  for (guint i = 0; i < records->len; i++)
+    {
+      const OmsPendingRecord *record = g_ptr_array_index (records, i);
+      g_autofree char *subtitle = oms_records_page_waiting_subtitle (record);
+
+      oms_records_page_add_row (self, self->waiting_group, record->description, subtitle);
+    }
+  oms_records_page_add_more_row (self, self->waiting_group, records->len, counts.total);
+
+  return TRUE;
+}
+
+static void
+oms_records_page_retry_cb (GObject      *object,
+                           GAsyncResult *result,
+                           gpointer      user_data)
+{
+  g_autoptr(OmsRecordsPage) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *message = NULL;
+  gint64 n_retried = 0;
+  gint64 n_failed = 0;
+
+  if (!oms_integrator_retry_finish (result, &n_retried, &n_failed, &error))
+    {
+      /* Cancelled: the page is gone. */
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || self->cancellable == NULL)
+        return;
+      /* Translators: %s says why the records could not be tried again. */
+      message = g_strdup_printf (_("Could not try again: %s"), error->message);
+    }
+  else if (self->cancellable == NULL)
+    return;
+  else if (n_failed > 0)
+    message = g_strdup (_("It still could not be integrated. The error says why."));
+  else
+    message = g_strdup (_("Integrated"));
+
+  adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (message));
+
+  /* The integrator wrote through its own connection; this one's listeners learn it here. */
+  if (self->store != NULL)
+    oms_store_emit_changed (self->store);
+}
+
+static void
+oms_records_page_retry_clicked_cb (OmsRecordsPage *self,
+                                   GtkButton      *button)
+{
+  const char *record_id = g_object_get_data (G_OBJECT (button), "oms-record-id");
+
+  if (self->store == NULL)
+    return;
+
+  gtk_widget_set_sensitive (GTK_WIDGET (button), FALSE);
+  oms_integrator_retry_async (oms_store_get_data_dir (self->store), record_id, self->cancellable,
+                              oms_records_page_retry_cb, g_object_ref (self));
+}
+
+static gboolean
+oms_records_page_show_failed (OmsRecordsPage  *self,
+                              GError         **error)
+{
+  g_autoptr(GPtrArray) records = NULL;
+  gint64 total;
+
+  total = oms_sync_buffer_count_failed (self->store, error);
+  if (total < 0)
+    return FALSE;
+  records = oms_sync_buffer_list_failed (self->store, OMS_RECORDS_PAGE_LIST_LIMIT, error);
+  if (records == NULL)
+    return FALSE;
+
+  for (guint i = 0; i < records->len; i++)
+    {
+      const OmsFailedRecord *record = g_ptr_array_index (records, i);
+      g_autofree char *when = oms_record_time_to_words (record->failed);
+      g_autofree char *subtitle = NULL;
+      GtkWidget *button;
+      GtkWidget *row;
+
+      if (when != NULL)
+        /* Translators: why a received record could not be saved, and when: "Could not find
+         * name link with id N2 · 7 Jan 23:45".
+         */
+        subtitle = g_strdup_printf (_("%s · %s"), record->error, when);
+
+      row = oms_records_page_add_row (self, self->failed_group, record->description,
+                                      subtitle != NULL ? subtitle : record->error);
+      gtk_widget_add_css_class (row, "error");
+
+      button = gtk_button_new_with_label (_("Try again"));
+      gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
+      gtk_widget_set_tooltip_text (button, _("Integrate this record again"));
+      g_object_set_data_full (G_OBJECT (button), "oms-record-id", g_strdup (record->record_id),
+                              g_free);
+      g_signal_connect_object (button, "clicked", G_CALLBACK (oms_records_page_retry_clicked_cb),
+                               self, G_CONNECT_SWAPPED);
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row), button);
+    }
+  oms_records_page_add_more_row (self, self->failed_group, records->len, total);
+
+  gtk_widget_set_visible (GTK_WIDGET (self->failed_group), total > 0);
+
+  return TRUE;
 }
 
 static void
@@ -131,9 +334,11 @@ oms_records_page_refresh (OmsRecordsPage *self)
 
   counts = oms_store_list_table_counts (self->store, &error);
 
-  if (counts == NULL)
+  if (counts == NULL || !oms_records_page_show_failed (self, &error) ||
+      !oms_records_page_show_waiting (self, &error))
     {
-      g_debug ("Cannot count the records: %s", error->message);
+      g_debug ("Cannot read the records: %s", error->message);
+      oms_records_page_clear_rows (self);
       adw_status_page_set_description (self->error_page, error->message);
       gtk_stack_set_visible_child_name (self->stack, "error");
       return;
@@ -142,14 +347,15 @@ oms_records_page_refresh (OmsRecordsPage *self)
   for (guint i = 0; i < counts->len; i++)
     {
       const OmsTableCount *count = g_ptr_array_index (counts, i);
-      GtkWidget *row = oms_records_page_create_row (count);
 
-      adw_preferences_group_add (self->tables_group, row);
-      g_ptr_array_add (self->rows, row);
-
+      oms_records_page_add_count_row (self, count);
       if (count->n_rows > 0)
         any_rows = TRUE;
     }
+
+  /* Failed records are in the buffer, not in the tables: they alone are worth showing. */
+  if (gtk_widget_get_visible (GTK_WIDGET (self->failed_group)))
+    any_rows = TRUE;
 
   gtk_stack_set_visible_child_name (self->stack, any_rows ? "content" : "empty");
 }
@@ -159,6 +365,7 @@ oms_records_page_dispose (GObject *object)
 {
   OmsRecordsPage *self = (OmsRecordsPage *)object;
 
+  g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->store_watch);
 
   /* The group owns the rows; they go with the template. */
@@ -168,6 +375,7 @@ oms_records_page_dispose (GObject *object)
   gtk_widget_dispose_template (GTK_WIDGET (self), OMS_TYPE_RECORDS_PAGE);
 
   g_clear_object (&self->store);
+  g_clear_object (&self->cancellable);
   g_clear_pointer (&self->rows, g_ptr_array_unref);
 
   G_OBJECT_CLASS (oms_records_page_parent_class)->dispose (object);
@@ -237,8 +445,11 @@ oms_records_page_class_init (OmsRecordsPageClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/omsync/OmSync/ui/oms-records-page.ui");
   gtk_widget_class_bind_template_child (widget_class, OmsRecordsPage, error_page);
+  gtk_widget_class_bind_template_child (widget_class, OmsRecordsPage, failed_group);
   gtk_widget_class_bind_template_child (widget_class, OmsRecordsPage, stack);
   gtk_widget_class_bind_template_child (widget_class, OmsRecordsPage, tables_group);
+  gtk_widget_class_bind_template_child (widget_class, OmsRecordsPage, toast_overlay);
+  gtk_widget_class_bind_template_child (widget_class, OmsRecordsPage, waiting_group);
 }
 
 static void
@@ -247,6 +458,7 @@ oms_records_page_init (OmsRecordsPage *self)
   gtk_widget_init_template (GTK_WIDGET (self));
 
   self->rows = g_ptr_array_new ();
+  self->cancellable = g_cancellable_new ();
 
   self->store_watch = oms_store_watch_new (GTK_WIDGET (self),
                                           (OmsStoreWatchRefresh) oms_records_page_refresh);

@@ -13,7 +13,7 @@
 
 #include "oms-background-group.h"
 #include "oms-coldchain-devices-group.h"
-#include "oms-coldchain-url.h"
+#include "oms-coldchain-server.h"
 #include "oms-qr-code.h"
 #include "oms-qr-window.h"
 #include "oms-settings-page.h"
@@ -22,6 +22,12 @@
 
 /* Settings (UI.md §3): at the top right the cold chain server's URL as a QR code with the
  * site and version beside it, then the Synchronisation section, Display and Local data.
+ *
+ * The code never points at a server that is not there: it is the running server's own URL,
+ * and while the server is not running (its port taken, say) the code and the enlarged view
+ * give way to the reason and a Retry button (the app.coldchain-retry action). The server
+ * tries again by itself (OmsColdchainKeeper) and the code comes back when it runs; when the
+ * LAN addresses change the server starts again and the code follows its new URL.
  */
 
 struct _OmsSettingsPage
@@ -35,6 +41,7 @@ struct _OmsSettingsPage
   OmsColdchainDevicesGroup *devices_group;
   GtkWidget                *preferences_page;
   OmsQrCode                *qr_code;
+  GtkWidget                *retry_button;
   GtkLabel                 *server_label;
   GtkLabel                 *site_label;
   OmsSyncSettingsGroup     *sync_group;
@@ -43,13 +50,16 @@ struct _OmsSettingsPage
   /* Owned references */
   OmsStore                 *store;
   GSignalGroup             *store_signals;
+  OmsColdchainServer       *server;
+  GSignalGroup             *server_signals;
   GDateTime                *last_device_time;
 
   /* State */
   char                     *server_url;
+  char                     *not_running_reason;
+  char                    **server_urls;      /* every URL, for the enlarged view */
   char                     *last_device_name;
   OmsQrWindow              *qr_window;       /* weak: the open enlarged view */
-  gulong                    network_changed_id;
 };
 
 G_DEFINE_FINAL_TYPE (OmsSettingsPage, oms_settings_page, GTK_TYPE_WIDGET)
@@ -58,10 +68,28 @@ enum {
   PROP_0,
   PROP_STORE,
   PROP_SERVER_URL,
+  PROP_COLDCHAIN_SERVER,
   N_PROPS
 };
 
 static GParamSpec *properties[N_PROPS];
+
+/* Why there is no code to show, or NULL when the server runs. */
+static char *
+oms_settings_page_dup_not_running_reason (OmsSettingsPage *self)
+{
+  const GError *error;
+
+  if (self->server != NULL && oms_coldchain_server_get_running (self->server))
+    return NULL;
+
+  error = self->server != NULL ? oms_coldchain_server_get_start_error (self->server) : NULL;
+  if (error != NULL)
+    /* Translators: in place of the QR code; %s says why the server could not start. */
+    return g_strdup_printf (_("The cold chain server is not running: %s"), error->message);
+
+  return g_strdup (_("The cold chain server is not running."));
+}
 
 static void
 oms_settings_page_update_server (OmsSettingsPage *self)
@@ -69,12 +97,13 @@ oms_settings_page_update_server (OmsSettingsPage *self)
   g_autoptr(GError) error = NULL;
   g_autofree char *url = NULL;
   g_autofree char *site = NULL;
+  g_autofree char *reason = NULL;
+  g_auto(GStrv) urls = NULL;
 
   g_assert (OMS_IS_SETTINGS_PAGE (self));
 
   if (self->store != NULL)
     {
-      url = oms_coldchain_url_dup (self->store);
       site = oms_store_kv_get_string (self->store, OMS_KV_SYNC_USERNAME, &error);
       if (error != NULL)
         g_debug ("Cannot read the site name: %s", error->message);
@@ -83,12 +112,43 @@ oms_settings_page_update_server (OmsSettingsPage *self)
   gtk_label_set_label (self->site_label, site ? site : "");
   gtk_widget_set_visible (GTK_WIDGET (self->site_label), site != NULL && *site != '\0');
 
+  reason = oms_settings_page_dup_not_running_reason (self);
+  if (reason == NULL)
+    {
+      url = oms_coldchain_server_dup_url (self->server);
+      urls = oms_coldchain_server_dup_urls (self->server);
+    }
+
   if (url != NULL)
     gtk_label_set_label (self->server_label, url);
+  else if (reason != NULL)
+    gtk_label_set_label (self->server_label, reason);
   else
     gtk_label_set_label (self->server_label,
                          _("No network address. Connect this computer to the network."));
   gtk_widget_set_visible (GTK_WIDGET (self->qr_code), url != NULL);
+  /* Without a server (no application) there is nothing to retry. */
+  gtk_widget_set_visible (self->retry_button, reason != NULL && self->server != NULL);
+
+  /* The store changes often while syncing: the enlarged view is redrawn only when it must. */
+  if (g_strcmp0 (url, self->server_url) == 0 &&
+      g_strcmp0 (reason, self->not_running_reason) == 0 &&
+      (urls == self->server_urls ||
+       (urls != NULL && self->server_urls != NULL &&
+        g_strv_equal ((const char * const *) urls, (const char * const *) self->server_urls))))
+    return;
+
+  g_free (self->not_running_reason);
+  self->not_running_reason = g_steal_pointer (&reason);
+  g_strfreev (self->server_urls);
+  self->server_urls = g_steal_pointer (&urls);
+
+  if (self->qr_window != NULL)
+    {
+      oms_qr_window_set_not_running (self->qr_window, self->not_running_reason);
+      oms_qr_window_set_url (self->qr_window, url);
+      oms_qr_window_set_urls (self->qr_window, (const char * const *)self->server_urls);
+    }
 
   if (g_strcmp0 (url, self->server_url) == 0)
     return;
@@ -96,14 +156,6 @@ oms_settings_page_update_server (OmsSettingsPage *self)
   g_free (self->server_url);
   self->server_url = g_steal_pointer (&url);
   oms_qr_code_set_text (self->qr_code, self->server_url);
-
-  if (self->qr_window != NULL)
-    {
-      g_auto(GStrv) urls = self->store ? oms_coldchain_urls_dup_all (self->store) : NULL;
-
-      oms_qr_window_set_url (self->qr_window, self->server_url);
-      oms_qr_window_set_urls (self->qr_window, (const char * const *)urls);
-    }
 
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SERVER_URL]);
 }
@@ -129,14 +181,6 @@ oms_settings_page_update (OmsSettingsPage *self)
 }
 
 static void
-oms_settings_page_network_changed_cb (OmsSettingsPage *self,
-                                      gboolean         available,
-                                      GNetworkMonitor *monitor)
-{
-  oms_settings_page_update_server (self);
-}
-
-static void
 oms_settings_page_qr_activate_cb (OmsSettingsPage *self,
                                   OmsQrCode       *qr_code)
 {
@@ -155,14 +199,17 @@ oms_settings_page_dispose (GObject *object)
       self->qr_window = NULL;
     }
 
-  g_clear_signal_handler (&self->network_changed_id, g_network_monitor_get_default ());
   if (self->store_signals != NULL)
     g_signal_group_set_target (self->store_signals, NULL);
+  if (self->server_signals != NULL)
+    g_signal_group_set_target (self->server_signals, NULL);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), OMS_TYPE_SETTINGS_PAGE);
 
   g_clear_object (&self->store_signals);
   g_clear_object (&self->store);
+  g_clear_object (&self->server_signals);
+  g_clear_object (&self->server);
   g_clear_pointer (&self->last_device_time, g_date_time_unref);
 
   G_OBJECT_CLASS (oms_settings_page_parent_class)->dispose (object);
@@ -174,6 +221,8 @@ oms_settings_page_finalize (GObject *object)
   OmsSettingsPage *self = (OmsSettingsPage *)object;
 
   g_clear_pointer (&self->server_url, g_free);
+  g_clear_pointer (&self->not_running_reason, g_free);
+  g_clear_pointer (&self->server_urls, g_strfreev);
   g_clear_pointer (&self->last_device_name, g_free);
 
   G_OBJECT_CLASS (oms_settings_page_parent_class)->finalize (object);
@@ -197,6 +246,10 @@ oms_settings_page_get_property (GObject    *object,
       g_value_set_string (value, self->server_url);
       break;
 
+    case PROP_COLDCHAIN_SERVER:
+      g_value_set_object (value, self->server);
+      break;
+
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -214,6 +267,10 @@ oms_settings_page_set_property (GObject      *object,
     {
     case PROP_STORE:
       oms_settings_page_set_store (self, g_value_get_object (value));
+      break;
+
+    case PROP_COLDCHAIN_SERVER:
+      oms_settings_page_set_coldchain_server (self, g_value_get_object (value));
       break;
 
     default:
@@ -245,12 +302,23 @@ oms_settings_page_class_init (OmsSettingsPageClass *klass)
   /**
    * OmsSettingsPage:server-url:
    *
-   * The cold chain server URL the QR code encodes, or %NULL without a LAN address.
+   * The cold chain server URL the QR code encodes, or %NULL while the server is not running
+   * or without a LAN address.
    */
   properties[PROP_SERVER_URL] =
     g_param_spec_string ("server-url", NULL, NULL,
                          NULL,
                          (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+
+  /**
+   * OmsSettingsPage:coldchain-server:
+   *
+   * The cold chain server whose URL the QR code shows, or why it is not running.
+   */
+  properties[PROP_COLDCHAIN_SERVER] =
+    g_param_spec_object ("coldchain-server", NULL, NULL,
+                         OMS_TYPE_COLDCHAIN_SERVER,
+                         (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
@@ -263,6 +331,7 @@ oms_settings_page_class_init (OmsSettingsPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, OmsSettingsPage, devices_group);
   gtk_widget_class_bind_template_child (widget_class, OmsSettingsPage, preferences_page);
   gtk_widget_class_bind_template_child (widget_class, OmsSettingsPage, qr_code);
+  gtk_widget_class_bind_template_child (widget_class, OmsSettingsPage, retry_button);
   gtk_widget_class_bind_template_child (widget_class, OmsSettingsPage, server_label);
   gtk_widget_class_bind_template_child (widget_class, OmsSettingsPage, site_label);
   gtk_widget_class_bind_template_child (widget_class, OmsSettingsPage, sync_group);
@@ -289,12 +358,13 @@ oms_settings_page_init (OmsSettingsPage *self)
                                  self,
                                  G_CONNECT_SWAPPED);
 
-  self->network_changed_id =
-    g_signal_connect_object (g_network_monitor_get_default (),
-                             "network-changed",
-                             G_CALLBACK (oms_settings_page_network_changed_cb),
-                             self,
-                             G_CONNECT_SWAPPED);
+  /* Running or not, why not, and its addresses: the server's keeper follows the network. */
+  self->server_signals = g_signal_group_new (OMS_TYPE_COLDCHAIN_SERVER);
+  g_signal_group_connect_object (self->server_signals,
+                                 "notify",
+                                 G_CALLBACK (oms_settings_page_update_server),
+                                 self,
+                                 G_CONNECT_SWAPPED);
 
   oms_settings_page_update (self);
 }
@@ -331,10 +401,40 @@ oms_settings_page_set_store (OmsSettingsPage *self,
 }
 
 /**
+ * oms_settings_page_get_coldchain_server:
+ * @self: an #OmsSettingsPage
+ *
+ * Returns: (transfer none) (nullable): the cold chain server the QR code stands for
+ */
+OmsColdchainServer *
+oms_settings_page_get_coldchain_server (OmsSettingsPage *self)
+{
+  g_return_val_if_fail (OMS_IS_SETTINGS_PAGE (self), NULL);
+
+  return self->server;
+}
+
+void
+oms_settings_page_set_coldchain_server (OmsSettingsPage    *self,
+                                        OmsColdchainServer *server)
+{
+  g_return_if_fail (OMS_IS_SETTINGS_PAGE (self));
+  g_return_if_fail (server == NULL || OMS_IS_COLDCHAIN_SERVER (server));
+
+  if (!g_set_object (&self->server, server))
+    return;
+
+  g_signal_group_set_target (self->server_signals, server);
+  oms_settings_page_update_server (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_COLDCHAIN_SERVER]);
+}
+
+/**
  * oms_settings_page_get_server_url:
  * @self: an #OmsSettingsPage
  *
- * Returns: (nullable): the URL the QR code encodes, or %NULL without a LAN address
+ * Returns: (nullable): the URL the QR code encodes, or %NULL while the server is not running
+ *   or without a LAN address
  */
 const char *
 oms_settings_page_get_server_url (OmsSettingsPage *self)
@@ -348,14 +448,14 @@ oms_settings_page_get_server_url (OmsSettingsPage *self)
  * oms_settings_page_show_qr_window:
  * @self: an #OmsSettingsPage
  *
- * Opens the enlarged view of the code, or raises it when it is open.
+ * Opens the enlarged view of the code, or raises it when it is open. While the server is not
+ * running the view shows why, with a Retry button, and the code once it runs.
  *
  * Returns: (transfer none) (nullable): the window, or %NULL without a URL to show
  */
 OmsQrWindow *
 oms_settings_page_show_qr_window (OmsSettingsPage *self)
 {
-  g_auto(GStrv) urls = NULL;
   GtkRoot *root;
 
   g_return_val_if_fail (OMS_IS_SETTINGS_PAGE (self), NULL);
@@ -366,10 +466,9 @@ oms_settings_page_show_qr_window (OmsSettingsPage *self)
   if (self->qr_window == NULL)
     {
       root = gtk_widget_get_root (GTK_WIDGET (self));
-      urls = oms_coldchain_urls_dup_all (self->store);
       self->qr_window = oms_qr_window_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
                                            self->server_url,
-                                           (const char * const *)urls);
+                                           (const char * const *)self->server_urls);
       if (GTK_IS_WINDOW (root))
         gtk_window_set_application (GTK_WINDOW (self->qr_window),
                                     gtk_window_get_application (GTK_WINDOW (root)));

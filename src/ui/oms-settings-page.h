@@ -8,6 +8,7 @@
 
 #include <gtk/gtk.h>
 
+#include "oms-coldchain-server.h"
 #include "oms-qr-window.h"
 #include "oms-store.h"
 
@@ -20,6 +21,9 @@ G_DECLARE_FINAL_TYPE (OmsSettingsPage, oms_settings_page, OMS, SETTINGS_PAGE, Gt
 OmsStore    *oms_settings_page_get_store         (OmsSettingsPage *self);
 void         oms_settings_page_set_store         (OmsSettingsPage *self,
                                                   OmsStore        *store);
+OmsColdchainServer *oms_settings_page_get_coldchain_server (OmsSettingsPage    *self);
+void         oms_settings_page_set_coldchain_server (OmsSettingsPage    *self,
+                                                     OmsColdchainServer *server);
 const char  *oms_settings_page_get_server_url    (OmsSettingsPage *self);
 OmsQrWindow *oms_settings_page_show_qr_window    (OmsSettingsPage *self);
 OmsQrWindow *oms_settings_page_get_qr_window     (OmsSettingsPage *self);

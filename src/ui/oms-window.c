@@ -10,6 +10,7 @@
 
 #include <glib/gi18n.h>
 
+#include "oms-application-private.h"
 #include "oms-coldchain-page.h"
 #include "oms-initialise-page.h"
 #include "oms-overview-page.h"
@@ -462,8 +463,8 @@ oms_window_set_engine (OmsWindow     *self,
                              self, G_CONNECT_SWAPPED);
 }
 
-/* The application's engine is the one that syncs the store; the store is set at
- * construction, the application just after it.
+/* The application's engine is the one that syncs the store, and its cold chain server the one
+ * the QR code stands for; the store is set at construction, the application just after it.
  */
 static void
 oms_window_find_engine (OmsWindow *self)
@@ -480,6 +481,10 @@ oms_window_find_engine (OmsWindow *self)
       oms_window_set_engine (self, engine);
       oms_window_update_sync_status (self);
     }
+
+  oms_settings_page_set_coldchain_server (self->settings_page,
+                                          _oms_application_get_coldchain_server (
+                                            OMS_APPLICATION (app)));
 }
 
 static void

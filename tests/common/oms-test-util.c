@@ -97,6 +97,28 @@ oms_test_use_free_coldchain_port (void)
   return port;
 }
 
+/* Takes @port on 127.0.0.1 as another program would: bound and listening, so that a server
+ * under test cannot listen there. Unref the socket to free the port.
+ */
+GSocket *
+oms_test_hold_loopback_port (guint16 port)
+{
+  g_autoptr(GSocket) socket = NULL;
+  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(GSocketAddress) address = g_inet_socket_address_new (loopback, port);
+  g_autoptr(GError) error = NULL;
+
+  socket = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP,
+                         &error);
+  g_assert_no_error (error);
+  g_socket_bind (socket, address, FALSE, &error);
+  g_assert_no_error (error);
+  g_socket_listen (socket, &error);
+  g_assert_no_error (error);
+
+  return g_steal_pointer (&socket);
+}
+
 /* Waiting on the main context */
 
 /* Turns the default main context for @ms milliseconds without blocking in it, so that a

@@ -6,7 +6,7 @@
 
 #pragma once
 
-#include <glib.h>
+#include <gio/gio.h>
 
 #include "oms-store.h"
 
@@ -31,6 +31,7 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (OmsTestTmpDir, oms_test_tmp_dir_free)
 
 guint16  oms_test_free_loopback_port    (void);
 guint16  oms_test_use_free_coldchain_port (void);
+GSocket *oms_test_hold_loopback_port    (guint16     port);
 
 void     oms_test_spin_for              (guint       ms);
 gboolean oms_test_spin_until            (gboolean   *flag,

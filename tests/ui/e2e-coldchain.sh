@@ -132,6 +132,36 @@ while :; do
 done
 echo "e2e-coldchain: a screen reader reads '$name': '$description'"
 
+# What waits, record by record: `omsync-cli pending --list` and the Records page.
+"$cli" --data-dir "$site" pending --list --json >"$tmp/pending.json" ||
+  fail "omsync-cli pending --list failed"
+/usr/bin/python3 - "$tmp/pending.json" <<'PY' || fail "pending --list does not list the phone's records"
+import json, sys
+j = json.load(open(sys.argv[1]))
+ids = [r["recordId"] for r in j["records"]]
+assert {"e2e-sensor-1", "e2e-log-1", "e2e-log-2"} <= set(ids), ids
+log = [r for r in j["records"] if r["recordId"] == "e2e-log-2"][0]
+assert log["tableTitle"] == "Temperature log" and log["centrals"] == ["v5"], log
+assert log["description"].startswith("Temperature log 5.0 °C, E2E fridge, "), log
+assert log["waitingSince"] is not None, log
+PY
+echo "e2e-coldchain: omsync-cli pending --list lists the phone's sensor and logs"
+
+centre="$(atspi centre Records)" || fail "no Records row in the sidebar over AT-SPI"
+eval "$(xdotool getwindowgeometry --shell "$wid")"
+read -r rx ry <<<"$centre"
+xdotool mousemove --sync $((X + rx)) $((Y + ry)) click 1
+shown="$(atspi text 'Temperature log 5.0 °C, E2E fridge, ')" ||
+  fail "the Records page does not list the phone's temperature log"
+atspi text 'Temperature log · added or changed · waiting since ' >/dev/null ||
+  fail "the Records page does not say since when the log waits"
+echo "e2e-coldchain: the Records page lists '$shown'"
+sleep 0.3
+if [ -n "${OMSYNC_SCREENSHOT_DIR:-}" ]; then
+  import -window root -crop "$(xdotool getwindowgeometry "$wid" | awk '/Geometry/ {print $2}')+0+0" \
+    +repage "$OMSYNC_SCREENSHOT_DIR/records-waiting.png"
+fi
+
 xdotool windowfocus --sync "$wid" 2>/dev/null || true
 quit_cleanly quietly
 echo "e2e-coldchain: Ctrl+Q exited cleanly"

@@ -163,9 +163,10 @@ shoot_window () {
   import -window root -crop "${WIDTH}x${HEIGHT}+${X}+${Y}" +repage "$2"
 }
 
-# What the window shows, read over AT-SPI: `atspi url|qr|queued` (see e2e-atspi.py).
+# What the window shows, read over AT-SPI: `atspi url|qr|queued|not-running|retry [SECONDS]`
+# (see e2e-atspi.py).
 atspi () {
-  /usr/bin/python3 "$(dirname "$0")/e2e-atspi.py" "$1"
+  /usr/bin/python3 "$(dirname "$0")/e2e-atspi.py" "$@"
 }
 
 # Closes the window WID as a window manager's close button does: a WM_DELETE_WINDOW message

@@ -2,8 +2,10 @@
 # make-screenshots.sh: screenshots of the real `omsync --demo` for docs/screenshots/: the main
 # window, the sync status window while a sync runs, a failed sync with its `i` popover open,
 # the Cold chain page with a phone's fridge charted, the Settings page with its QR code and the
-# enlarged code, and the welcome page mid first sync. Not a test; run it after UI
-# changes and commit the PNGs (the README and the metainfo show them).
+# enlarged code, the Settings page while another program holds the cold chain port, the
+# Records page with a phone's uploads waiting to be sent, and the welcome page mid first sync.
+# Not a test; run it after UI changes and commit the PNGs (the README and the metainfo show
+# them).
 #
 # Usage: tests/ui/make-screenshots.sh PATH/TO/omsync PATH/TO/omsync-central [OUTPUT-DIR]
 set -euo pipefail
@@ -251,6 +253,13 @@ pid=""
 # which also checks that they decode to the URL shown.
 # The pictures show the default port.
 OMSYNC_COLDCHAIN_PORT="${OMSYNC_COLDCHAIN_PORT:-8000}" OMSYNC_SCREENSHOT_DIR="$out" "$here/e2e-qr.sh" "$omsync" "$OMSYNC_CENTRAL"
+# The reason and Retry in place of the code, and the Records page, from their tests too.
+OMSYNC_COLDCHAIN_PORT="${OMSYNC_COLDCHAIN_PORT:-8000}" OMSYNC_SCREENSHOT_DIR="$out" "$here/e2e-qr-retry.sh" "$omsync" "$OMSYNC_CENTRAL"
+OMSYNC_SCREENSHOT_DIR="$out" "$here/e2e-coldchain.sh" "$omsync" "$OMSYNC_CENTRAL"
+# A record that could not be integrated, drawn by the Records page's own test.
+OMSYNC_SCREENSHOT_DIR="$out" TZ=UTC GTK_A11Y=none \
+  "$(dirname "$omsync")/../tests/ui/test-records-page" -p /oms/ui/records/failed-and-try-again \
+  >/dev/null || fail "the Records page test failed"
 
 # The welcome page in the middle of a first sync of 50,000 records on a slow line, from the
 # in-process test that drives it (tests/ui/test-settings.c), built beside omsync.

@@ -16,12 +16,14 @@
 
 #include "oms-application-private.h"
 #include "oms-application.h"
+#include "oms-coldchain-keeper.h"
 #include "oms-coldchain-devices-group.h"
 #include "oms-autostart.h"
 #include "oms-background-group.h"
 #include "oms-central-server.h"
 #include "oms-initialise-page.h"
 #include "oms-inline-error.h"
+#include "oms-lan-address.h"
 #include "oms-qr-code.h"
 #include "oms-qr-window.h"
 #include "oms-qr.h"
@@ -43,6 +45,8 @@ typedef struct
 {
   const char *path;
   TestBody    body;
+  gboolean    hold_coldchain_port;  /* another program holds the port when omsync starts */
+  const char *retry_seconds;        /* OMSYNC_COLDCHAIN_RETRY_SECONDS; NULL: an hour */
 } TestCase;
 
 struct _Fixture
@@ -53,6 +57,7 @@ struct _Fixture
   OmsCentralServer *central;
   OmsApplication   *app;
   guint16           coldchain_port;  /* the server's, from the environment */
+  GSocket          *port_holder;     /* "another program" on the cold chain port */
   OmsWindow        *window;
   OmsStore         *store;
   gboolean          ran;
@@ -225,6 +230,11 @@ fixture_set_up (Fixture       *f,
 
   /* A fresh port each test: test_coldchain_port() moves the server through the store. */
   f->coldchain_port = oms_test_use_free_coldchain_port ();
+  if (f->test->hold_coldchain_port)
+    f->port_holder = oms_test_hold_loopback_port (f->coldchain_port);
+  /* The server retries on its own only when a test asks: the others stay predictable. */
+  g_setenv (OMS_COLDCHAIN_RETRY_ENV,
+            f->test->retry_seconds != NULL ? f->test->retry_seconds : "3600", TRUE);
   f->app = oms_application_new ();
   g_signal_connect_after (f->app, "activate", G_CALLBACK (fixture_activate_after_cb), f);
 }
@@ -252,6 +262,8 @@ fixture_tear_down (Fixture       *f,
 
   f->window = NULL;
   f->store = NULL;
+  g_clear_object (&f->port_holder);
+  _oms_lan_address_set_override (NULL);
   g_assert_finalize_object (f->app);
   g_assert_finalize_object (f->central);
 
@@ -1043,7 +1055,227 @@ test_background (Fixture *f)
   g_assert_true (oms_autostart_set_enabled (FALSE, NULL, NULL, &error));
 }
 
+/* Tests of the QR code while the server is not running, and when the addresses change. They
+ * give the machine a LAN address of their own, so the code can show whatever the machine has.
+ */
+#define TEST_LAN_ADDRESS   "192.0.2.50"
+#define TEST_LAN_ADDRESS_2 "192.0.2.77"
+
+static void
+use_lan_address (const char *address)
+{
+  const char *addresses[] = { address, NULL };
+
+  _oms_lan_address_set_override (addresses);
+}
+
+static gboolean
+match_shown_button (GtkWidget     *widget,
+                    gconstpointer  data)
+{
+  return GTK_IS_BUTTON (widget) && gtk_widget_get_mapped (widget) &&
+         g_strcmp0 (gtk_button_get_label (GTK_BUTTON (widget)), data) == 0;
+}
+
+static gboolean
+match_shown_label (GtkWidget     *widget,
+                   gconstpointer  data)
+{
+  return GTK_IS_LABEL (widget) && gtk_widget_get_mapped (widget) &&
+         strstr (gtk_label_get_label (GTK_LABEL (widget)), data) != NULL;
+}
+
+static gboolean
+match_shown_qr (GtkWidget     *widget,
+                gconstpointer  data)
+{
+  return OMS_IS_QR_CODE (widget) && gtk_widget_get_mapped (widget);
+}
+
+/* The code, never the reason, or the reason and Retry, never the code. */
+static void
+assert_shows_code (GtkWidget  *root,
+                   const char *url)
+{
+  OmsQrCode *qr;
+
+  gtk_test_widget_wait_for_draw (GTK_WIDGET (gtk_widget_get_root (root)));
+  qr = OMS_QR_CODE (find_widget (root, match_shown_qr, NULL));
+  g_assert_nonnull (qr);
+  g_assert_cmpstr (oms_qr_code_get_text (qr), ==, url);
+  g_assert_null (find_widget (root, match_shown_button, "Retry"));
+  g_assert_null (find_widget (root, match_shown_label, "is not running"));
+}
+
+static void
+assert_shows_reason (GtkWidget  *root,
+                     const char *reason)
+{
+  gtk_test_widget_wait_for_draw (GTK_WIDGET (gtk_widget_get_root (root)));
+  g_assert_null (find_widget (root, match_shown_qr, NULL));
+  g_assert_nonnull (find_widget (root, match_shown_button, "Retry"));
+  g_assert_nonnull (find_widget (root, match_shown_label, reason));
+}
+
+static char *
+url_at (const char *address,
+        guint16     port)
+{
+  return g_strdup_printf ("https://%s:%u", address, port);
+}
+
+static gboolean
+server_running (gpointer data)
+{
+  return oms_coldchain_server_get_running (data);
+}
+
+static void
+press (GtkWidget *button)
+{
+  g_assert_nonnull (button);
+  g_signal_emit_by_name (button, "clicked");
+  oms_test_drain_main_context ();
+}
+
+/* Port taken at start: no code anywhere, the reason and Retry instead; the server starts when
+ * the network changes after the port is freed, and the code comes back. When the server stops
+ * again under the enlarged view, the view shows the reason too, and its Retry brings it back.
+ */
+static void
+test_qr_not_running (Fixture *f)
+{
+  OmsColdchainServer *server = _oms_application_get_coldchain_server (f->app);
+  OmsSettingsPage *page = show_settings (f);
+  g_autoptr(GSocket) second_holder = NULL;
+  g_autofree char *url = NULL;
+  g_autofree char *second_url = NULL;
+  g_autofree char *reason = NULL;
+  OmsQrWindow *window;
+  GtkWidget *group;
+  GtkWidget *spin;
+  guint16 second_port;
+
+  use_lan_address (TEST_LAN_ADDRESS);
+  g_assert_false (oms_coldchain_server_get_running (server));
+  reason = g_strdup_printf ("Port %u is in use by another program", f->coldchain_port);
+  assert_shows_reason (GTK_WIDGET (page), reason);
+  g_assert_null (oms_settings_page_get_server_url (page));
+  g_assert_null (oms_settings_page_show_qr_window (page));
+
+  /* Retry while the port is still taken changes nothing. */
+  press (find_widget (GTK_WIDGET (page), match_shown_button, "Retry"));
+  g_assert_false (oms_coldchain_server_get_running (server));
+  assert_shows_reason (GTK_WIDGET (page), reason);
+
+  /* The port frees; the network monitor says the network changed; the server starts. */
+  g_clear_object (&f->port_holder);
+  g_signal_emit_by_name (g_network_monitor_get_default (), "network-changed", TRUE);
+  g_assert_true (oms_test_wait_until (server_running, server));
+  url = url_at (TEST_LAN_ADDRESS, f->coldchain_port);
+  assert_shows_code (GTK_WIDGET (page), url);
+  g_assert_cmpstr (oms_settings_page_get_server_url (page), ==, url);
+
+  /* The enlarged view, open when the server moves to a port that is taken. */
+  window = oms_settings_page_show_qr_window (page);
+  g_assert_nonnull (window);
+  g_assert_true (oms_test_wait_until (qr_window_shown, f->app));
+  assert_shows_code (GTK_WIDGET (window), url);
+
+  g_unsetenv ("OMSYNC_COLDCHAIN_PORT");
+  second_port = oms_test_free_loopback_port ();
+  second_holder = oms_test_hold_loopback_port (second_port);
+  group = find_of_type (GTK_WIDGET (page), OMS_TYPE_COLDCHAIN_DEVICES_GROUP);
+  spin = find_of_type (group, GTK_TYPE_SPIN_BUTTON);
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (spin), second_port);
+  g_assert_true (gtk_widget_activate_action (group, "devices.apply-server", NULL));
+  g_assert_false (oms_coldchain_server_get_running (server));
+
+  g_clear_pointer (&reason, g_free);
+  reason = g_strdup_printf ("Port %u is in use by another program", second_port);
+  assert_shows_reason (GTK_WIDGET (window), reason);
+  g_assert_cmpstr (oms_qr_window_get_not_running (window), !=, NULL);
+  assert_shows_reason (GTK_WIDGET (page), reason);
+
+  /* Freed, and Retry in the view: the code is back, at the new port, in both. */
+  g_clear_object (&second_holder);
+  press (find_widget (GTK_WIDGET (window), match_shown_button, "Retry"));
+  g_assert_true (oms_coldchain_server_get_running (server));
+  second_url = url_at (TEST_LAN_ADDRESS, second_port);
+  assert_shows_code (GTK_WIDGET (window), second_url);
+  g_assert_null (oms_qr_window_get_not_running (window));
+  assert_shows_code (GTK_WIDGET (page), second_url);
+}
+
+/* Port taken at start, then freed: the server tries again by itself every interval. */
+static void
+test_qr_retries_by_itself (Fixture *f)
+{
+  OmsColdchainServer *server = _oms_application_get_coldchain_server (f->app);
+  OmsSettingsPage *page = show_settings (f);
+  g_autofree char *url = NULL;
+
+  use_lan_address (TEST_LAN_ADDRESS);
+  g_assert_false (oms_coldchain_server_get_running (server));
+  assert_shows_reason (GTK_WIDGET (page), "is in use by another program");
+
+  g_clear_object (&f->port_holder);
+  g_assert_true (oms_test_wait_until (server_running, server));
+  url = url_at (TEST_LAN_ADDRESS, f->coldchain_port);
+  assert_shows_code (GTK_WIDGET (page), url);
+}
+
+/* The LAN address changes: the server starts again with a certificate naming the new address,
+ * and the code, the URL and the enlarged view's addresses follow.
+ */
+static void
+test_qr_follows_address (Fixture *f)
+{
+  OmsColdchainServer *server = _oms_application_get_coldchain_server (f->app);
+  OmsSettingsPage *page = show_settings (f);
+  g_autoptr(GTlsCertificate) certificate = NULL;
+  g_autoptr(GPtrArray) certified = NULL;
+  g_autoptr(GInetAddress) second = g_inet_address_new_from_string (TEST_LAN_ADDRESS_2);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *url = NULL;
+  g_autofree char *second_url = NULL;
+  gboolean named = FALSE;
+  OmsQrWindow *window;
+
+  use_lan_address (TEST_LAN_ADDRESS);
+  g_signal_emit_by_name (g_network_monitor_get_default (), "network-changed", TRUE);
+  url = url_at (TEST_LAN_ADDRESS, f->coldchain_port);
+  g_assert_cmpstr (oms_settings_page_get_server_url (page), ==, url);
+
+  window = oms_settings_page_show_qr_window (page);
+  g_assert_true (oms_test_wait_until (qr_window_shown, f->app));
+  assert_shows_code (GTK_WIDGET (window), url);
+
+  use_lan_address (TEST_LAN_ADDRESS_2);
+  g_signal_emit_by_name (g_network_monitor_get_default (), "network-changed", TRUE);
+  g_assert_true (oms_coldchain_server_get_running (server));
+  second_url = url_at (TEST_LAN_ADDRESS_2, f->coldchain_port);
+  g_assert_cmpstr (oms_settings_page_get_server_url (page), ==, second_url);
+  assert_shows_code (GTK_WIDGET (page), second_url);
+  assert_shows_code (GTK_WIDGET (window), second_url);
+  g_assert_nonnull (find_widget (GTK_WIDGET (window), match_shown_label, second_url));
+  g_assert_null (find_widget (GTK_WIDGET (window), match_shown_label, url));
+
+  /* The certificate names the new address. */
+  path = oms_coldchain_server_dup_certificate_path (server);
+  certificate = g_tls_certificate_new_from_file (path, &error);
+  g_assert_no_error (error);
+  g_object_get (certificate, "ip-addresses", &certified, NULL);
+  for (guint i = 0; certified != NULL && i < certified->len; i++)
+    named = named || g_inet_address_equal (g_ptr_array_index (certified, i), second);
+  g_assert_true (named);
+}
+
 static const TestCase test_cases[] = {
+  { "/oms/ui/settings/qr-not-running", test_qr_not_running, TRUE, NULL },
+  { "/oms/ui/settings/qr-retries-by-itself", test_qr_retries_by_itself, TRUE, "1" },
+  { "/oms/ui/settings/qr-follows-address", test_qr_follows_address, FALSE, NULL },
   { "/oms/ui/settings/qr-code", test_qr_code },
   { "/oms/ui/settings/qr-window", test_qr_window },
   { "/oms/ui/settings/validation", test_validation },

@@ -598,20 +598,26 @@ test_records (Fixture *f)
 
   upsert_location (f->store, "location-1");
 
-  rc = (RowCount) { page, "Locations", "1" };
+  rc = (RowCount) { page, "Location", "1" };
   g_assert_true (oms_test_wait_until (row_count_is, &rc));
   g_assert_null (find_widget (page, match_mapped_status_page, "No records yet"));
 
-  row = find_row (page, "Locations");
-  g_assert_cmpstr (adw_action_row_get_subtitle (row), ==, "location");
+  /* People's names for the tables, never the raw ones. */
+  row = find_row (page, "Location");
+  g_assert_true (adw_action_row_get_subtitle (row) == NULL ||
+                 *adw_action_row_get_subtitle (row) == '\0');
+  g_assert_null (find_row (page, "location"));
+  g_assert_nonnull (find_row (page, "Temperature log"));
+  g_assert_nonnull (find_row (page, "Equipment status log"));
+  g_assert_null (find_row (page, "temperature_log"));
 
   /* Every typed table is listed, empty ones included. */
-  row = find_row (page, "Sensors");
+  row = find_row (page, "Sensor");
   g_assert_nonnull (row);
   g_assert_cmpstr (row_count (row), ==, "0");
 
   upsert_location (f->store, "location-2");
-  rc = (RowCount) { page, "Locations", "2" };
+  rc = (RowCount) { page, "Location", "2" };
   g_assert_true (oms_test_wait_until (row_count_is, &rc));
 
   /* A change while the page is hidden shows when the page is shown again. */
@@ -619,7 +625,7 @@ test_records (Fixture *f)
   upsert_location (f->store, "location-3");
   oms_test_drain_main_context ();
   oms_window_set_page (f->window, "records");
-  rc = (RowCount) { page, "Locations", "3" };
+  rc = (RowCount) { page, "Location", "3" };
   g_assert_true (oms_test_wait_until (row_count_is, &rc));
 }
 

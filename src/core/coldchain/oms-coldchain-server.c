@@ -93,6 +93,7 @@ struct _OmsColdchainServer
   GHashTable *sessions;        /* token → Session */
   GPtrArray  *pending;         /* Pending, borrowed: each frees itself */
   GDateTime  *last_device_time;
+  GError     *start_error;     /* why the last start failed; NULL once running */
 
   /* State */
   char       *listen_address;
@@ -125,6 +126,8 @@ enum {
   PROP_USE_HTTPS,
   PROP_RUNNING,
   PROP_LAST_DEVICE,
+  PROP_START_ERROR,
+  PROP_LAN_ADDRESSES,
   N_PROPS
 };
 
@@ -1125,6 +1128,7 @@ oms_coldchain_server_finalize (GObject *object)
   g_clear_pointer (&self->listen_address, g_free);
   g_clear_pointer (&self->last_device, g_free);
   g_clear_pointer (&self->lan_addresses, g_strfreev);
+  g_clear_error (&self->start_error);
 
   G_OBJECT_CLASS (oms_coldchain_server_parent_class)->finalize (object);
 }
@@ -1150,6 +1154,12 @@ oms_coldchain_server_get_property (GObject    *object,
       break;
     case PROP_RUNNING:
       g_value_set_boolean (value, oms_coldchain_server_get_running (self));
+      break;
+    case PROP_START_ERROR:
+      g_value_set_boxed (value, self->start_error);
+      break;
+    case PROP_LAN_ADDRESSES:
+      g_value_set_boxed (value, self->lan_addresses);
       break;
     case PROP_LAST_DEVICE:
       g_value_set_string (value, self->last_device);
@@ -1242,6 +1252,27 @@ oms_coldchain_server_class_init (OmsColdchainServerClass *klass)
     g_param_spec_string ("last-device", NULL, NULL,
                          NULL,
                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
+  /**
+   * OmsColdchainServer:start-error:
+   *
+   * Why the last start failed (a port in use, say), or %NULL once the server runs: what the
+   * window shows in place of the QR code.
+   */
+  properties[PROP_START_ERROR] =
+    g_param_spec_boxed ("start-error", NULL, NULL,
+                        G_TYPE_ERROR,
+                        G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
+  /**
+   * OmsColdchainServer:lan-addresses:
+   *
+   * The LAN addresses the server's URLs and certificate name, as found at its last start.
+   */
+  properties[PROP_LAN_ADDRESSES] =
+    g_param_spec_boxed ("lan-addresses", NULL, NULL,
+                        G_TYPE_STRV,
+                        G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
@@ -1414,18 +1445,135 @@ listen_error (OmsColdchainServer  *self,
   return FALSE;
 }
 
+/* Takes the machine's LAN addresses as they are now; TRUE when they differ from before. */
+static gboolean
+update_lan_addresses (OmsColdchainServer *self)
+{
+  g_auto(GStrv) addresses = oms_lan_address_list ();
+
+  if (self->lan_addresses != NULL &&
+      g_strv_equal ((const char * const *) addresses, (const char * const *) self->lan_addresses))
+    return FALSE;
+
+  g_strfreev (self->lan_addresses);
+  self->lan_addresses = g_steal_pointer (&addresses);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LAN_ADDRESSES]);
+
+  return TRUE;
+}
+
+static gboolean start_listening (OmsColdchainServer  *self,
+                                 GError             **error);
+
 /**
  * oms_coldchain_server_start:
  *
  * Starts listening: on every interface, or on the listen address when one is set. With
  * HTTPS, the certificate is made first when it is missing or no longer names every LAN
- * address.
+ * address. Why it fails is also kept in #OmsColdchainServer:start-error until a start
+ * succeeds.
  *
  * Returns: %TRUE when the server is listening
  */
 gboolean
 oms_coldchain_server_start (OmsColdchainServer  *self,
                             GError             **error)
+{
+  g_autoptr(GError) local_error = NULL;
+
+  g_return_val_if_fail (OMS_IS_COLDCHAIN_SERVER (self), FALSE);
+
+  if (self->server != NULL)
+    return TRUE;
+
+  if (!start_listening (self, &local_error))
+    {
+      g_clear_error (&self->start_error);
+      self->start_error = g_error_copy (local_error);
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_START_ERROR]);
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+
+  if (self->start_error != NULL)
+    {
+      g_clear_error (&self->start_error);
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_START_ERROR]);
+    }
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RUNNING]);
+
+  return TRUE;
+}
+
+/**
+ * oms_coldchain_server_set_not_running_reason:
+ * @reason: (nullable): why the server is not started here, or %NULL to clear it
+ *
+ * Says why nobody starts this server, when that is not a failed start: another program serves
+ * the site and its cold chain server (see OmsSiteOwner). Read back as the start error, so the
+ * views that replace the QR code with the reason show this one too; the next start clears it.
+ */
+void
+oms_coldchain_server_set_not_running_reason (OmsColdchainServer *self,
+                                             const GError       *reason)
+{
+  g_return_if_fail (OMS_IS_COLDCHAIN_SERVER (self));
+
+  g_clear_error (&self->start_error);
+  if (reason != NULL)
+    self->start_error = g_error_copy (reason);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_START_ERROR]);
+}
+
+/**
+ * oms_coldchain_server_get_start_error:
+ *
+ * Returns: (transfer none) (nullable): why the last start failed, or %NULL when it did not
+ */
+const GError *
+oms_coldchain_server_get_start_error (OmsColdchainServer *self)
+{
+  g_return_val_if_fail (OMS_IS_COLDCHAIN_SERVER (self), NULL);
+
+  return self->start_error;
+}
+
+/**
+ * oms_coldchain_server_get_lan_addresses:
+ *
+ * Returns: (transfer none) (nullable) (array zero-terminated=1): the LAN addresses found at
+ *   the last start, the default route's first
+ */
+const char * const *
+oms_coldchain_server_get_lan_addresses (OmsColdchainServer *self)
+{
+  g_return_val_if_fail (OMS_IS_COLDCHAIN_SERVER (self), NULL);
+
+  return (const char * const *) self->lan_addresses;
+}
+
+/**
+ * oms_coldchain_server_addresses_changed:
+ *
+ * Returns: whether the machine's LAN addresses differ from those of the last start, so the
+ *   URLs and the certificate no longer match them
+ */
+gboolean
+oms_coldchain_server_addresses_changed (OmsColdchainServer *self)
+{
+  g_auto(GStrv) addresses = NULL;
+
+  g_return_val_if_fail (OMS_IS_COLDCHAIN_SERVER (self), FALSE);
+
+  addresses = oms_lan_address_list ();
+  return self->lan_addresses == NULL ||
+         !g_strv_equal ((const char * const *) addresses,
+                        (const char * const *) self->lan_addresses);
+}
+
+static gboolean
+start_listening (OmsColdchainServer  *self,
+                 GError             **error)
 {
   g_autoptr(SoupServer) server = NULL;
   g_autoptr(OmsColdchainListener) listener = NULL;
@@ -1434,11 +1582,6 @@ oms_coldchain_server_start (OmsColdchainServer  *self,
   g_autoptr(GInetAddress) second = NULL;
   g_autoptr(GError) local_error = NULL;
   g_autofree char *server_header = NULL;
-
-  g_return_val_if_fail (OMS_IS_COLDCHAIN_SERVER (self), FALSE);
-
-  if (self->server != NULL)
-    return TRUE;
 
   if (self->listen_address != NULL)
     {
@@ -1456,8 +1599,7 @@ oms_coldchain_server_start (OmsColdchainServer  *self,
       second = g_inet_address_new_any (G_SOCKET_FAMILY_IPV6);
     }
 
-  g_clear_pointer (&self->lan_addresses, g_strfreev);
-  self->lan_addresses = oms_lan_address_list ();
+  update_lan_addresses (self);
 
   if (self->use_https)
     {
@@ -1490,7 +1632,6 @@ oms_coldchain_server_start (OmsColdchainServer  *self,
   self->listener = g_steal_pointer (&listener);
   g_debug ("Cold chain server listening on port %u (%s)", self->bound_port,
            self->use_https ? "https" : "http");
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RUNNING]);
 
   return TRUE;
 }

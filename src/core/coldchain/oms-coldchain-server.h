@@ -66,6 +66,11 @@ gboolean            oms_coldchain_server_start             (OmsColdchainServer  
                                                             GError             **error);
 void                oms_coldchain_server_stop              (OmsColdchainServer  *self);
 gboolean            oms_coldchain_server_get_running       (OmsColdchainServer  *self);
+const GError       *oms_coldchain_server_get_start_error   (OmsColdchainServer  *self);
+void                oms_coldchain_server_set_not_running_reason (OmsColdchainServer *self,
+                                                                 const GError       *reason);
+const char * const *oms_coldchain_server_get_lan_addresses (OmsColdchainServer  *self);
+gboolean            oms_coldchain_server_addresses_changed (OmsColdchainServer  *self);
 guint               oms_coldchain_server_get_bound_port    (OmsColdchainServer  *self);
 char               *oms_coldchain_server_dup_url           (OmsColdchainServer  *self);
 char              **oms_coldchain_server_dup_urls          (OmsColdchainServer  *self);

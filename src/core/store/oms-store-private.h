@@ -62,6 +62,19 @@ typedef struct
 
 #define OMS_STORE_APPLICATION_ID 0x4F4D5359 /* "OMSY" */
 
+/* A pulled record that could not be integrated: an error that is not Open mSupply's
+ * expected "Ignored: …" (PROTOCOL.md §7). Also the condition of the index sync_buffer_failed.
+ */
+#define OMS_SYNC_BUFFER_FAILED_SQL \
+  "integration_error IS NOT NULL AND substr (integration_error, 1, 8) != 'Ignored:'"
+
+/* Notes the time of the local change just added to changelog: UTC, as Open mSupply writes its
+ * timestamps ("2026-11-26 10:04:05.123"). Integration writes none: it is never waiting.
+ */
+#define OMS_STORE_NOTE_CHANGE_TIME_SQL \
+  "INSERT OR REPLACE INTO changelog_time (cursor, changed_datetime) " \
+  "VALUES (last_insert_rowid (), strftime ('%Y-%m-%d %H:%M:%f', 'now'))"
+
 const char         *oms_store_schema_get_migration (int                   version);
 const OmsTableInfo *oms_store_schema_lookup_table  (const char           *table_name);
 const OmsTableInfo *oms_store_schema_get_tables    (guint                *n_tables);

@@ -56,6 +56,24 @@ oms_store_supersede_changes (OmsStore    *self,
   return _oms_store_step_done (self, stmt, _("record a change"), error);
 }
 
+/* Right after a changelog row is added: when a local change was made, for `pending --list`. */
+static gboolean
+note_change_time (OmsStore               *self,
+                  const OmsChangeOrigin  *origin,
+                  GError                **error)
+{
+  sqlite3_stmt *stmt;
+
+  if (origin != NULL && origin->is_sync_update)
+    return TRUE;
+
+  stmt = oms_store_prepare (self, OMS_STORE_NOTE_CHANGE_TIME_SQL, error);
+  if (stmt == NULL)
+    return FALSE;
+
+  return _oms_store_step_done (self, stmt, _("record a change"), error);
+}
+
 static gboolean
 append_changelog (OmsStore               *self,
                   const char             *table_name,
@@ -91,7 +109,10 @@ append_changelog (OmsStore               *self,
   if (origin != NULL && origin->has_source_site_id)
     sqlite3_bind_int64 (stmt, 7, origin->source_site_id);
 
-  return _oms_store_step_done (self, stmt, _("record a change"), error);
+  if (!_oms_store_step_done (self, stmt, _("record a change"), error))
+    return FALSE;
+
+  return note_change_time (self, origin, error);
 }
 
 static gboolean
@@ -632,6 +653,9 @@ oms_store_upsert_raw_record (OmsStore               *self,
           ok = _oms_store_step_done (self, stmt, _("record a change"), error);
         }
     }
+
+  if (ok)
+    ok = note_change_time (self, origin, error);
 
   return _oms_store_savepoint_end (self, began, ok, error);
 }

@@ -364,6 +364,20 @@ static const char *migrations[] = {
   "  batch_sizes TEXT,\n"
   "  error_info TEXT\n"
   ");\n",
+
+  /* 7: when each local change was made (omsync's own), so the Records page and `pending
+   * --list` say how long a record has been waiting to be sent. Changes made before, and those
+   * integration writes, have no row: their time is not known (and is not needed).
+   */
+  "CREATE TABLE IF NOT EXISTS changelog_time (\n"
+  "  cursor INTEGER NOT NULL PRIMARY KEY,\n"
+  "  changed_datetime TIMESTAMP NOT NULL\n"
+  ");\n"
+  /* The pulled records that could not be integrated, for the Records page and `omsync-cli
+   * failed`, newest first, without reading every row the buffer keeps.
+   */
+  "CREATE INDEX IF NOT EXISTS sync_buffer_failed\n"
+  "  ON sync_buffer (integration_datetime) WHERE " OMS_SYNC_BUFFER_FAILED_SQL ";\n",
 };
 
 #define TEXT(n)        { n, OMS_COLUMN_TEXT, OMS_COLUMN_NULLABLE }

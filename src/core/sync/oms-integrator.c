@@ -15,7 +15,9 @@
 #include "oms-merge.h"
 #include "oms-protocol-error.h"
 #include "oms-store-private.h"
+#include "oms-sync-lock.h"
 #include "oms-sync-log.h"
+#include "oms-sync-settings.h"
 #include "oms-translate-sql.h"
 #include "oms-translate.h"
 
@@ -51,6 +53,9 @@ static const char * const dependency_order[] = {
 typedef struct
 {
   char                  *data_dir;
+  char                  *retry_record_id; /* retry: the one record, or NULL for every one */
+  gint64                 n_retried;       /* retry: records put back to integrate */
+  gint64                 n_failed;        /* retry: of them, those that failed again */
   gboolean               has_central_site_id;
   gint64                 central_site_id;
   gboolean               typed_in_bulk;
@@ -59,12 +64,25 @@ typedef struct
   GMainContext          *context;
 } IntegrateData;
 
+static IntegrateData *
+integrate_data_new (const char *data_dir)
+{
+  IntegrateData *data = g_new0 (IntegrateData, 1);
+
+  data->data_dir = g_strdup (data_dir);
+  data->typed_in_bulk = !g_atomic_int_get (&typed_in_bulk_disabled);
+  data->context = g_main_context_ref_thread_default ();
+
+  return data;
+}
+
 static void
 integrate_data_free (gpointer user_data)
 {
   IntegrateData *data = user_data;
 
   g_free (data->data_dir);
+  g_free (data->retry_record_id);
   g_clear_pointer (&data->context, g_main_context_unref);
   g_free (data);
 }
@@ -965,6 +983,154 @@ failed:
                                                  NULL));
 }
 
+/* Puts the failed records (or the one asked for) back to integrate, under the sync lock so that
+ * no run integrates at the same time, and integrates them in one transaction: when the pass
+ * fails, they stay as they were.
+ */
+static void
+retry_thread (GTask        *task,
+              gpointer      source_object,
+              gpointer      task_data,
+              GCancellable *cancellable)
+{
+  IntegrateData *data = task_data;
+  g_autoptr(OmsStore) store = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 central_site_id;
+  sqlite3_stmt *stmt;
+  int lock_fd;
+
+  lock_fd = oms_sync_lock_try (data->data_dir, &error);
+  if (lock_fd < 0)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  oms_background_thread_enter ();
+  store = oms_store_open (data->data_dir, &error);
+  if (store == NULL || !oms_store_begin (store, &error))
+    goto out;
+
+  /* The failed rows integration takes: from the legacy central or the Open mSupply one. */
+  central_site_id = oms_store_kv_get_int (store, OMS_KV_SYNC_CENTRAL_SERVER_SITE_ID, -1, &error);
+  if (error != NULL)
+    goto rollback;
+  data->has_central_site_id = central_site_id >= 0;
+  data->central_site_id = central_site_id;
+
+  stmt = oms_store_prepare (store,
+                            "UPDATE sync_buffer SET integration_datetime = NULL, "
+                            "integration_error = NULL WHERE " OMS_SYNC_BUFFER_FAILED_SQL
+                            " AND (?1 IS NULL OR record_id = ?1) "
+                            "AND (source_site_id = ?2 OR source_site_id IS NULL)",
+                            &error);
+  if (stmt == NULL)
+    goto rollback;
+  if (data->retry_record_id != NULL)
+    sqlite3_bind_text (stmt, 1, data->retry_record_id, -1, SQLITE_TRANSIENT);
+  if (data->has_central_site_id)
+    sqlite3_bind_int64 (stmt, 2, data->central_site_id);
+  if (sqlite3_step (stmt) != SQLITE_DONE)
+    {
+      oms_store_set_sql_error (store, &error, _("put the records back to integrate"));
+      sqlite3_reset (stmt);
+      goto rollback;
+    }
+  sqlite3_reset (stmt);
+  data->n_retried = sqlite3_changes (oms_store_get_db (store));
+
+  /* Remember which, to count those that fail again. */
+  if (!oms_store_exec (store,
+                       "CREATE TEMP TABLE IF NOT EXISTS oms_retried (record_id TEXT PRIMARY KEY);"
+                       "DELETE FROM temp.oms_retried;"
+                       "INSERT INTO temp.oms_retried SELECT record_id FROM sync_buffer "
+                       "WHERE integration_datetime IS NULL;",
+                       &error) ||
+      !integrate (store, data, cancellable, &error))
+    goto rollback;
+
+  stmt = oms_store_prepare (store,
+                            "SELECT count(*) FROM sync_buffer WHERE " OMS_SYNC_BUFFER_FAILED_SQL
+                            " AND record_id IN (SELECT record_id FROM temp.oms_retried)",
+                            &error);
+  if (stmt == NULL)
+    goto rollback;
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    data->n_failed = sqlite3_column_int64 (stmt, 0);
+  sqlite3_reset (stmt);
+
+  if (!oms_store_commit (store, &error))
+    goto out;
+
+  oms_sync_lock_release (lock_fd);
+  g_task_return_boolean (task, TRUE);
+  return;
+
+rollback:
+  oms_store_rollback (store);
+out:
+  oms_sync_lock_release (lock_fd);
+  g_task_return_error (task, g_steal_pointer (&error));
+}
+
+/**
+ * oms_integrator_retry_async:
+ * @data_dir: the store's data directory; the integrator opens its own connection there
+ * @record_id: (nullable): the record to try again, or %NULL for every one that failed
+ *
+ * Integrates again pulled records that could not be integrated ("Try again" on the Records
+ * page, `omsync-cli failed --retry`), once their cause is fixed. Refused with
+ * %G_IO_ERROR_BUSY while a sync runs.
+ */
+void
+oms_integrator_retry_async (const char          *data_dir,
+                            const char          *record_id,
+                            GCancellable        *cancellable,
+                            GAsyncReadyCallback  callback,
+                            gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  IntegrateData *data;
+
+  g_return_if_fail (data_dir != NULL);
+
+  task = g_task_new (NULL, cancellable, callback, user_data);
+  g_task_set_source_tag (task, oms_integrator_retry_async);
+
+  data = integrate_data_new (data_dir);
+  data->retry_record_id = g_strdup (record_id);
+  g_task_set_task_data (task, data, integrate_data_free);
+
+  g_task_run_in_thread (task, retry_thread);
+}
+
+/**
+ * oms_integrator_retry_finish:
+ * @n_retried: (out) (optional): the records tried again
+ * @n_failed: (out) (optional): of them, those that still could not be integrated
+ *
+ * Returns: %TRUE when the pass ran (the records may still have failed)
+ */
+gboolean
+oms_integrator_retry_finish (GAsyncResult  *result,
+                             gint64        *n_retried,
+                             gint64        *n_failed,
+                             GError       **error)
+{
+  IntegrateData *data;
+
+  g_return_val_if_fail (g_task_is_valid (result, NULL), FALSE);
+
+  data = g_task_get_task_data (G_TASK (result));
+  if (n_retried != NULL)
+    *n_retried = data->n_retried;
+  if (n_failed != NULL)
+    *n_failed = data->n_failed;
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
 /**
  * oms_integrator_run_async:
  * @data_dir: the store's data directory; the integrator opens its own connection there
@@ -991,14 +1157,11 @@ oms_integrator_run_async (const char            *data_dir,
   task = g_task_new (NULL, cancellable, callback, user_data);
   g_task_set_source_tag (task, oms_integrator_run_async);
 
-  data = g_new0 (IntegrateData, 1);
-  data->data_dir = g_strdup (data_dir);
+  data = integrate_data_new (data_dir);
   data->has_central_site_id = has_central_site_id;
   data->central_site_id = central_site_id;
-  data->typed_in_bulk = !g_atomic_int_get (&typed_in_bulk_disabled);
   data->progress = progress;
   data->progress_data = progress_data;
-  data->context = g_main_context_ref_thread_default ();
   g_task_set_task_data (task, data, integrate_data_free);
 
   g_task_run_in_thread (task, integrate_thread);

@@ -27,4 +27,14 @@ void     oms_integrator_run_async  (const char            *data_dir,
 gboolean oms_integrator_run_finish (GAsyncResult          *result,
                                     GError               **error);
 
+void     oms_integrator_retry_async  (const char          *data_dir,
+                                      const char          *record_id,
+                                      GCancellable        *cancellable,
+                                      GAsyncReadyCallback  callback,
+                                      gpointer             user_data);
+gboolean oms_integrator_retry_finish (GAsyncResult        *result,
+                                      gint64              *n_retried,
+                                      gint64              *n_failed,
+                                      GError             **error);
+
 G_END_DECLS

@@ -14,6 +14,7 @@
 
 #include "oms-json-util.h"
 #include "oms-push-queue.h"
+#include "oms-record-words.h"
 #include "oms-store-private.h"
 #include "oms-sync-buffer.h"
 #include "oms-sync-record.h"
@@ -138,6 +139,95 @@ oms_push_queue_count (OmsStore            *store,
     }
 
   return TRUE;
+}
+
+void
+oms_pending_record_free (OmsPendingRecord *record)
+{
+  if (record == NULL)
+    return;
+
+  g_free (record->table_name);
+  g_free (record->record_id);
+  g_free (record->description);
+  g_free (record);
+}
+
+/**
+ * oms_push_queue_list:
+ * @limit: the most records to list
+ *
+ * Lists the records waiting for either server, newest change first, at most @limit of them:
+ * the count of all is oms_push_queue_count()'s total. Reading stops at @limit, however long
+ * the queue.
+ *
+ * Returns: (transfer full) (element-type OmsPendingRecord) (nullable): the records
+ */
+GPtrArray *
+oms_push_queue_list (OmsStore  *store,
+                     guint      limit,
+                     GError   **error)
+{
+  g_autoptr(GPtrArray) records = NULL;
+  gint64 v5_cursor, v6_cursor, site_id;
+  sqlite3_stmt *stmt;
+  int rc;
+
+  if (!read_cursors (store, &v5_cursor, &v6_cursor, &site_id, error) ||
+      !register_functions (store, error))
+    return NULL;
+
+  /* Bit 0: waiting for the legacy central, bit 1: for the Open mSupply central. */
+#define WAITING_FOR \
+  "(oms_push_targets (table_name) & ((cursor >= ?1) | ((cursor >= ?2) << 1)))"
+  stmt = oms_store_prepare (store,
+                            "SELECT cursor, table_name, record_id, row_action, "
+                            "(SELECT changed_datetime FROM changelog_time t "
+                            "WHERE t.cursor = changelog.cursor), " WAITING_FOR
+                            " FROM changelog WHERE " PUSH_FILTER " AND cursor >= min (?1, ?2) "
+                            "AND " WAITING_FOR " != 0 ORDER BY cursor DESC LIMIT ?4",
+                            error);
+#undef WAITING_FOR
+  if (stmt == NULL)
+    return NULL;
+
+  sqlite3_bind_int64 (stmt, 1, v5_cursor);
+  sqlite3_bind_int64 (stmt, 2, v6_cursor);
+  sqlite3_bind_int64 (stmt, 3, site_id);
+  sqlite3_bind_int64 (stmt, 4, limit);
+
+  records = g_ptr_array_new_with_free_func ((GDestroyNotify) oms_pending_record_free);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      OmsPendingRecord *record = g_new0 (OmsPendingRecord, 1);
+
+      record->cursor = sqlite3_column_int64 (stmt, 0);
+      record->table_name = g_strdup ((const char *) sqlite3_column_text (stmt, 1));
+      record->record_id = g_strdup ((const char *) sqlite3_column_text (stmt, 2));
+      record->is_delete = g_strcmp0 ((const char *) sqlite3_column_text (stmt, 3),
+                                     "DELETE") == 0;
+      oms_sync_parse_timestamp ((const char *) sqlite3_column_text (stmt, 4), &record->changed);
+      record->targets = (OmsPushTargets) sqlite3_column_int (stmt, 5);
+      g_ptr_array_add (records, record);
+    }
+  sqlite3_reset (stmt);
+
+  if (rc != SQLITE_DONE)
+    {
+      oms_store_set_sql_error (store, error, _("read the records waiting to be pushed"));
+      return NULL;
+    }
+
+  /* Described once the statement is done: describing reads the store with others. */
+  for (guint i = 0; i < records->len; i++)
+    {
+      OmsPendingRecord *record = g_ptr_array_index (records, i);
+
+      record->description = oms_record_describe_stored (store, record->table_name,
+                                                        record->record_id);
+    }
+
+  return g_steal_pointer (&records);
 }
 
 /* One changelog row in the shape the server takes; NULL when there is nothing to send. */

@@ -11,6 +11,7 @@
 #include <glib/gi18n.h>
 
 #include "oms-background.h"
+#include "oms-record-words.h"
 #include "oms-store-private.h"
 #include "oms-sync-buffer.h"
 #include "oms-sync-log.h"
@@ -207,6 +208,29 @@ oms_sync_buffer_store_batch_finish (OmsStore      *store,
   return g_task_propagate_boolean (G_TASK (result), error);
 }
 
+/* The count @sql gives, or -1 on failure. */
+static gint64
+count_rows (OmsStore    *store,
+            const char  *sql,
+            const char  *what,
+            GError     **error)
+{
+  sqlite3_stmt *stmt;
+  gint64 count = -1;
+
+  stmt = oms_store_prepare (store, sql, error);
+  if (stmt == NULL)
+    return -1;
+
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    count = sqlite3_column_int64 (stmt, 0);
+  else
+    oms_store_set_sql_error (store, error, what);
+  sqlite3_reset (stmt);
+
+  return count;
+}
+
 /**
  * oms_sync_buffer_count_pending:
  *
@@ -216,20 +240,89 @@ gint64
 oms_sync_buffer_count_pending (OmsStore  *store,
                                GError   **error)
 {
+  return count_rows (store, "SELECT count(*) FROM sync_buffer WHERE integration_datetime IS NULL",
+                     _("count pulled records"), error);
+}
+
+void
+oms_failed_record_free (OmsFailedRecord *record)
+{
+  if (record == NULL)
+    return;
+
+  g_free (record->record_id);
+  g_free (record->table_name);
+  g_free (record->action);
+  g_free (record->error);
+  g_free (record->description);
+  g_free (record);
+}
+
+/**
+ * oms_sync_buffer_count_failed:
+ *
+ * Returns: how many pulled records could not be integrated (Open mSupply's expected
+ *   "Ignored: …" outcomes left out), or -1 on failure
+ */
+gint64
+oms_sync_buffer_count_failed (OmsStore  *store,
+                              GError   **error)
+{
+  return count_rows (store, "SELECT count(*) FROM sync_buffer WHERE " OMS_SYNC_BUFFER_FAILED_SQL,
+                     _("count the records that could not be integrated"), error);
+}
+
+/**
+ * oms_sync_buffer_list_failed:
+ * @limit: the most records to list
+ *
+ * Lists the pulled records that could not be integrated, the latest failure first, at most
+ * @limit of them (oms_sync_buffer_count_failed() counts them all).
+ *
+ * Returns: (transfer full) (element-type OmsFailedRecord) (nullable): the records
+ */
+GPtrArray *
+oms_sync_buffer_list_failed (OmsStore  *store,
+                             guint      limit,
+                             GError   **error)
+{
+  g_autoptr(GPtrArray) records = NULL;
   sqlite3_stmt *stmt;
-  gint64 count = -1;
+  int rc;
 
   stmt = oms_store_prepare (store,
-                            "SELECT count(*) FROM sync_buffer WHERE integration_datetime IS NULL",
+                            "SELECT record_id, table_name, action, integration_error, "
+                            "integration_datetime, data FROM sync_buffer "
+                            "INDEXED BY sync_buffer_failed WHERE " OMS_SYNC_BUFFER_FAILED_SQL
+                            " ORDER BY integration_datetime DESC, rowid DESC LIMIT ?1",
                             error);
   if (stmt == NULL)
-    return -1;
+    return NULL;
 
-  if (sqlite3_step (stmt) == SQLITE_ROW)
-    count = sqlite3_column_int64 (stmt, 0);
-  else
-    oms_store_set_sql_error (store, error, _("count pulled records"));
+  sqlite3_bind_int64 (stmt, 1, limit);
+
+  records = g_ptr_array_new_with_free_func ((GDestroyNotify) oms_failed_record_free);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      OmsFailedRecord *record = g_new0 (OmsFailedRecord, 1);
+
+      record->record_id = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+      record->table_name = g_strdup ((const char *) sqlite3_column_text (stmt, 1));
+      record->action = g_strdup ((const char *) sqlite3_column_text (stmt, 2));
+      record->error = g_strdup ((const char *) sqlite3_column_text (stmt, 3));
+      oms_sync_parse_timestamp ((const char *) sqlite3_column_text (stmt, 4), &record->failed);
+      record->description = oms_record_describe_pulled (record->table_name, record->record_id,
+                                                        (const char *) sqlite3_column_text (stmt,
+                                                                                            5));
+      g_ptr_array_add (records, record);
+    }
   sqlite3_reset (stmt);
 
-  return count;
+  if (rc != SQLITE_DONE)
+    {
+      oms_store_set_sql_error (store, error, _("read the records that could not be integrated"));
+      return NULL;
+    }
+
+  return g_steal_pointer (&records);
 }

@@ -58,4 +58,24 @@ gboolean oms_sync_buffer_store_batch_finish (OmsStore            *store,
 gint64   oms_sync_buffer_count_pending (OmsStore   *store,
                                       GError      **error);
 
+/* A pulled record that could not be integrated (oms_sync_buffer_list_failed()). */
+typedef struct
+{
+  char   *record_id;
+  char   *table_name;    /* as the central names it */
+  char   *action;        /* UPSERT, DELETE or MERGE */
+  char   *error;         /* integration_error */
+  gint64  failed;        /* when integration last failed, UTC µs */
+  char   *description;   /* oms_record_describe_pulled() */
+} OmsFailedRecord;
+
+void       oms_failed_record_free       (OmsFailedRecord *record);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (OmsFailedRecord, oms_failed_record_free)
+
+gint64     oms_sync_buffer_count_failed (OmsStore    *store,
+                                         GError     **error);
+GPtrArray *oms_sync_buffer_list_failed  (OmsStore    *store,
+                                         guint        limit,
+                                         GError     **error);
+
 G_END_DECLS
