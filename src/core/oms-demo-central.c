@@ -162,7 +162,8 @@ oms_demo_central_start_async (OmsDemoCentral      *self,
 
   self->process = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error,
                                     program, "--data-dir", self->data_dir,
-                                    "--listen", "127.0.0.1", "--port", "0", "--demo", NULL);
+                                    "--listen", "127.0.0.1", "--port", "0", "--demo",
+                                    "--compress-legacy", NULL);
   if (self->process == NULL)
     {
       g_task_return_error (task, error);
