@@ -9,7 +9,7 @@ CLI_TEST_MACHINE=cli-test-machine
 # shellcheck source=cli-test-lib.sh
 source "$(dirname "$0")/cli-test-lib.sh"
 
-echo "1..42"
+echo "1..43"
 
 start_central
 
