@@ -261,6 +261,34 @@ test_one_connection_per_run (Fixture       *fixture,
   g_assert_cmpuint (used, <=, 2);
 }
 
+/* A server may close a kept-alive connection while it is idle (actix does after 5 s). A POST
+ * that finds its connection closed before any answer came is sent again on a new one, where
+ * libsoup would only resend a GET; the run does not fail for it.
+ */
+static void
+test_stale_connection_retried (Fixture       *fixture,
+                               gconstpointer  user_data)
+{
+  g_autoptr(GError) error = NULL;
+  guint before;
+  guint used;
+
+  configure (fixture);
+  initialise (fixture);
+
+  /* The operational run's first POST (Push V6's wait) goes on the connection GET /sync/v5/site
+   * opened, which the central closes on receiving it.
+   */
+  g_assert_true (oms_central_server_add_fault (fixture->central,
+                                               "/central/sync/site_status:refuse,times=1",
+                                               &error));
+  g_assert_no_error (error);
+  before = oms_central_server_get_n_connections (fixture->central);
+  initialise (fixture);
+  used = oms_central_server_get_n_connections (fixture->central) - before;
+  g_assert_cmpuint (used, ==, 2);
+}
+
 /* OMSYNC_OPEN_MSUPPLY_TRANSPORT=1, the bench's comparison: a connection per request. */
 static void
 test_open_msupply_transport (Fixture       *fixture,
@@ -477,6 +505,7 @@ main (int   argc,
 
   ADD ("/oms/transport/central-compression", NULL, test_central_compression);
   ADD ("/oms/transport/one-connection-per-run", NULL, test_one_connection_per_run);
+  ADD ("/oms/transport/stale-connection-retried", NULL, test_stale_connection_retried);
   ADD ("/oms/transport/open-msupply-transport", NULL, test_open_msupply_transport);
   ADD ("/oms/transport/data-used/compressed", GINT_TO_POINTER (TRUE), test_data_used);
   ADD ("/oms/transport/data-used/legacy-uncompressed", GINT_TO_POINTER (FALSE),

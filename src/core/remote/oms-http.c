@@ -895,6 +895,22 @@ oms_http_end_attempt (GTask   *task_in,
   g_task_return_pointer (task, send_result, send_result_free);
 }
 
+/* Whether @message failed on a kept-alive connection the server had closed: it went on a
+ * reused connection (no connect of its own) and not a byte of an answer came, so the server
+ * never took it (or, at worst, it is replayed, which every route of both APIs tolerates: see
+ * the top of this file). libsoup resends such a request by itself only for GET and HEAD;
+ * hyper, under Open mSupply's reqwest, does the same for any request it had not yet sent.
+ */
+static gboolean
+failed_on_stale_connection (SoupMessage *message)
+{
+  SoupMessageMetrics *metrics = soup_message_get_metrics (message);
+
+  return metrics != NULL &&
+         soup_message_metrics_get_connect_start (metrics) == 0 &&
+         soup_message_metrics_get_response_start (metrics) == 0;
+}
+
 /* An attempt failed before its body was whole: classify @error and retry as Open mSupply does,
  * but a stall only once. Takes over @task's reference and @error_in.
  */
@@ -940,9 +956,12 @@ oms_http_attempt_failed (GTask  *task,
   else
     {
       failure = oms_http_classify_error (error, data->connected, data->uri, session);
-      /* Open mSupply retries `is_connect() || is_timeout()`. */
+      /* Open mSupply retries `is_connect() || is_timeout()`; and a kept-alive connection the
+       * server closed while idle is no answer at all.
+       */
       retry = g_error_matches (failure, OMS_PROTOCOL_ERROR, OMS_PROTOCOL_ERROR_CONNECTION) ||
-              g_error_matches (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT);
+              g_error_matches (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT) ||
+              failed_on_stale_connection (data->message);
     }
 
   oms_http_end_attempt (task, NULL, failure, retry);
