@@ -56,9 +56,11 @@ main (int   argc,
   g_autoptr(GError) error = NULL;
   g_autofree char *data_dir = NULL;
   g_autofree char *address = NULL;
+  g_autofree char *public_url = NULL;
   g_auto(GStrv) sites = NULL;
   g_auto(GStrv) faults = NULL;
   gboolean demo = FALSE;
+  gboolean compress_legacy = FALSE;
   int port = 0;
   int demo_records = 0;
   int demo_v6_records = 0;
@@ -83,6 +85,10 @@ main (int   argc,
       "Add a site with its own store (repeatable)", "NAME:PASSWORD[:SITE_ID]" },
     { "fault", 0, 0, G_OPTION_ARG_STRING_ARRAY, &faults,
       "Inject a fault (repeatable), e.g. /sync/v5/site:status=503,body=down", "SPEC" },
+    { "public-url", 0, 0, G_OPTION_ARG_STRING, &public_url,
+      "URL site info gives for the Open mSupply central (default: the listening URL)", "URL" },
+    { "compress-legacy", 0, 0, G_OPTION_ARG_NONE, &compress_legacy,
+      "Answer gzip on the legacy v5 routes too, to clients that offer it (--demo does)", NULL },
     { "integration-delay", 0, 0, G_OPTION_ARG_INT, &integration_ms,
       "Milliseconds integration of pushed records takes (default 0)", "MS" },
     { NULL }
@@ -99,6 +105,9 @@ main (int   argc,
     "\n"
     "--demo seeds a site named “demo” with password “pass”; with --demo, each --site gets\n"
     "its own store seeded the same way.\n"
+    "\n"
+    "Answers on the v6 routes are gzip-compressed for clients that offer it, as Open\n"
+    "mSupply's central does; on the v5 routes only with --compress-legacy or --demo.\n"
     "\n"
     "Fault SPEC: ROUTE:ITEM[,ITEM]..., ROUTE a path such as /sync/v5/site or * for all;\n"
     "ITEM one of status=N, body=TEXT (must come last), refuse, hang, latency=MS,\n"
@@ -129,6 +138,8 @@ main (int   argc,
       return EXIT_FAILURE;
     }
   oms_central_server_set_integration_delay (server, (guint)integration_ms);
+  oms_central_server_set_compress_legacy (server, compress_legacy || demo);
+  oms_central_server_set_public_url (server, public_url);
 
   if ((demo || demo_records > 0)
       && !oms_central_server_seed_demo (server, (guint)demo_records, &error))

@@ -62,6 +62,7 @@ typedef struct
 {
   sqlite3    *db;
   char       *base_url;
+  char       *public_url;    /* what site info calls Open mSupply's central, when not base_url */
   char       *files_dir;     /* where uploaded files are kept (oms-central-files.c) */
   GHashTable *site_states;   /* int site id -> OmsCentralSiteState */
   GHashTable *v5_in_flight;  /* site name -> count of unfinished v5 requests */
@@ -69,6 +70,8 @@ typedef struct
   GPtrArray  *held;          /* SoupServerMessage kept paused by a hang fault */
   GList      *client_watches; /* of paused requests, oms-central-server.c */
   guint       integration_delay_ms;
+  gboolean    compress_legacy; /* gzip the v5 routes' answers too (oms-central-server.c) */
+  guint       n_connections;   /* connections accepted that carried a request */
   GHashTable *sources;       /* pending timeout ids, removed on shutdown */
 
   /* The last v6 pull's remaining total, so the next batch of the same pull need not count

@@ -294,6 +294,97 @@ respond_sync_is_running (SoupServerMessage *msg)
                                  "Sync is already running - try again later", NULL);
 }
 
+/* Compression, as Open mSupply's central does: its actix server wraps every route in the
+ * Compress middleware, so a client that offers gzip gets gzip. The legacy server's behaviour
+ * is not known, so the v5 routes compress only with --compress-legacy. A file download is left
+ * as it is: files are mostly compressed already, and the client counts their bytes.
+ */
+static gboolean
+accepts_gzip (SoupServerMessage *msg)
+{
+  const char *header = soup_message_headers_get_list (soup_server_message_get_request_headers (msg),
+                                                      "Accept-Encoding");
+  GSList *acceptable;
+  gboolean gzip = FALSE;
+
+  if (header == NULL)
+    return FALSE;
+
+  acceptable = soup_header_parse_quality_list (header, NULL);
+  for (GSList *l = acceptable; l != NULL; l = l->next)
+    gzip = gzip || g_ascii_strcasecmp (l->data, "gzip") == 0;
+  soup_header_free_list (acceptable);
+
+  return gzip;
+}
+
+static GBytes *
+gzip_bytes (GBytes *bytes)
+{
+  g_autoptr(GZlibCompressor) compressor = g_zlib_compressor_new (G_ZLIB_COMPRESSOR_FORMAT_GZIP,
+                                                                 -1);
+  g_autoptr(GByteArray) out = g_byte_array_new ();
+  gsize size = 0;
+  const guint8 *in = g_bytes_get_data (bytes, &size);
+  gsize offset = 0;
+  GConverterResult result;
+
+  do
+    {
+      guint8 buffer[16384];
+      gsize n_read = 0;
+      gsize n_written = 0;
+
+      result = g_converter_convert (G_CONVERTER (compressor), in + offset, size - offset,
+                                    buffer, sizeof buffer, G_CONVERTER_INPUT_AT_END, &n_read,
+                                    &n_written, NULL);
+      if (result == G_CONVERTER_ERROR)
+        return NULL;
+      offset += n_read;
+      g_byte_array_append (out, buffer, n_written);
+    }
+  while (result != G_CONVERTER_FINISHED);
+
+  return g_byte_array_free_to_bytes (g_steal_pointer (&out));
+}
+
+static void
+maybe_compress (OmsCentralServer  *self,
+                SoupServerMessage *msg,
+                const char        *path)
+{
+  SoupMessageBody *body = soup_server_message_get_response_body (msg);
+  SoupMessageHeaders *headers = soup_server_message_get_response_headers (msg);
+  g_autoptr(GBytes) plain = NULL;
+  g_autoptr(GBytes) compressed = NULL;
+  gboolean v5 = g_str_has_prefix (path, "/sync/v5/");
+
+  if ((v5 && !self->ctx.compress_legacy) ||
+      (!v5 && !g_str_has_prefix (path, "/central/sync/")) ||
+      g_str_equal (path, "/central/sync/download_file"))
+    return;
+
+  /* Whether or not this answer is compressed, the next one may differ by this header. */
+  soup_message_headers_append (headers, "Vary", "Accept-Encoding");
+  if (body->length == 0 || !accepts_gzip (msg) ||
+      soup_message_headers_get_one (headers, "Content-Encoding") != NULL)
+    return;
+
+  plain = soup_message_body_flatten (body);
+  compressed = gzip_bytes (plain);
+  if (compressed == NULL)
+    return;
+
+  soup_message_body_truncate (body);
+  soup_message_body_append_bytes (body, compressed);
+  soup_message_headers_replace (headers, "Content-Encoding", "gzip");
+  soup_message_headers_set_content_length (headers, g_bytes_get_size (compressed));
+}
+
+/* Every answer but a delayed one is written here. A corrupt fault breaks the JSON itself,
+ * before compression, so the client finds bad JSON as without it; a truncate or bandwidth
+ * fault works on the bytes that go on the wire, compressed or not.
+ */
 static void
 route (OmsCentralServer      *self,
        SoupServerMessage     *msg,
@@ -322,7 +413,10 @@ route (OmsCentralServer      *self,
   else
     _oms_central_respond_text (msg, SOUP_STATUS_NOT_FOUND, "Not found");
 
-  if (fault)
+  if (fault && fault->corrupt)
+    _oms_central_fault_apply_body (fault, msg);
+  maybe_compress (self, msg, path);
+  if (fault && !fault->corrupt)
     _oms_central_fault_apply_body (fault, msg);
 }
 
@@ -707,6 +801,7 @@ oms_central_server_finalize (GObject *object)
   g_clear_pointer (&self->ctx.faults, g_ptr_array_unref);
   g_clear_pointer (&self->ctx.sources, g_hash_table_unref);
   g_clear_pointer (&self->ctx.base_url, g_free);
+  g_clear_pointer (&self->ctx.public_url, g_free);
   g_clear_pointer (&self->ctx.files_dir, g_free);
   g_clear_pointer (&self->data_dir, g_free);
 
@@ -920,11 +1015,22 @@ request_got_headers_cb (SoupServerMessage *msg,
     refuse_too_large (msg, length);
 }
 
+#define COUNTED_KEY "oms-central-counted"
+
 static void
 request_started_cb (SoupServer        *server,
                     SoupServerMessage *msg,
                     gpointer           user_data)
 {
+  OmsCentralServer *self = user_data;
+  GSocket *socket = soup_server_message_get_socket (msg);
+
+  /* The first request on a socket counts its connection; a kept-alive one is not new. */
+  if (socket != NULL && g_object_get_data (G_OBJECT (socket), COUNTED_KEY) == NULL)
+    {
+      g_object_set_data (G_OBJECT (socket), COUNTED_KEY, GINT_TO_POINTER (1));
+      self->ctx.n_connections++;
+    }
   g_signal_connect (msg, "got-headers", G_CALLBACK (request_got_headers_cb), NULL);
 }
 
@@ -964,7 +1070,7 @@ oms_central_server_listen (OmsCentralServer  *self,
   socket_address = g_inet_socket_address_new (inet, (guint16)port);
 
   self->server = soup_server_new ("server-header", "omsync-central/" PACKAGE_VERSION " ", NULL);
-  g_signal_connect (self->server, "request-started", G_CALLBACK (request_started_cb), NULL);
+  g_signal_connect (self->server, "request-started", G_CALLBACK (request_started_cb), self);
   soup_server_add_handler (self->server, NULL, server_handler_cb, self, NULL);
   if (!soup_server_listen (self->server, socket_address, 0, error))
     {
@@ -984,6 +1090,59 @@ oms_central_server_listen (OmsCentralServer  *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BASE_URL]);
   g_debug ("Listening on %s", self->ctx.base_url);
   return TRUE;
+}
+
+/**
+ * oms_central_server_set_compress_legacy:
+ * @self: a #OmsCentralServer
+ * @compress: whether the legacy (v5) routes answer gzip to a client that offers it
+ *
+ * The Open mSupply routes always do, as Open mSupply's central does; the legacy server's
+ * behaviour is not known, so the v5 routes do only when asked (`--compress-legacy`, and the
+ * demo).
+ */
+void
+oms_central_server_set_compress_legacy (OmsCentralServer *self,
+                                        gboolean          compress)
+{
+  g_return_if_fail (OMS_IS_CENTRAL_SERVER (self));
+
+  self->ctx.compress_legacy = compress;
+}
+
+/**
+ * oms_central_server_set_public_url:
+ * @self: a #OmsCentralServer
+ * @url: (nullable): the URL sites reach this server at, or %NULL for the one it listens on
+ *
+ * What site info gives as `omSupplyCentralServerUrl`, for a server behind a proxy (the slow
+ * line benchmark's).
+ */
+void
+oms_central_server_set_public_url (OmsCentralServer *self,
+                                   const char       *url)
+{
+  g_return_if_fail (OMS_IS_CENTRAL_SERVER (self));
+
+  g_free (self->ctx.public_url);
+  self->ctx.public_url = g_strdup (url);
+}
+
+/**
+ * oms_central_server_get_n_connections:
+ * @self: a #OmsCentralServer
+ *
+ * For tests and benchmarks: how many TCP connections have brought a request so far (a
+ * connection kept alive counts once).
+ *
+ * Returns: the number of connections
+ */
+guint
+oms_central_server_get_n_connections (OmsCentralServer *self)
+{
+  g_return_val_if_fail (OMS_IS_CENTRAL_SERVER (self), 0);
+
+  return self->ctx.n_connections;
 }
 
 /**

@@ -35,6 +35,11 @@ gboolean          oms_central_server_listen                (OmsCentralServer  *s
                                                             guint              port,
                                                             GError           **error);
 const char       *oms_central_server_get_base_url          (OmsCentralServer  *self);
+void              oms_central_server_set_compress_legacy   (OmsCentralServer  *self,
+                                                            gboolean           compress);
+void              oms_central_server_set_public_url        (OmsCentralServer  *self,
+                                                            const char        *url);
+guint             oms_central_server_get_n_connections     (OmsCentralServer  *self);
 const char       *oms_central_server_get_data_dir          (OmsCentralServer  *self);
 gboolean          oms_central_server_add_site              (OmsCentralServer  *self,
                                                             const char        *name,

@@ -221,7 +221,10 @@ handle_site (OmsCentralContext *ctx,
                                                  &info->initialisation_status))
     info->initialisation_status = OMS_V5_INITIALISATION_STATUS_ERROR;
   info->is_central_server = FALSE;
-  info->central_server_url = g_strconcat (ctx->base_url ? ctx->base_url : "", "/", NULL);
+  if (ctx->public_url != NULL)
+    info->central_server_url = g_strdup (ctx->public_url);
+  else
+    info->central_server_url = g_strconcat (ctx->base_url ? ctx->base_url : "", "/", NULL);
   info->msupply_central_site_id = OMS_CENTRAL_LEGACY_SITE_ID;
 
   body = oms_v5_build_site_info (info);
@@ -515,7 +518,11 @@ handle_acknowledged_records (OmsCentralContext *ctx,
       ctx->v5_queue.length -= n_deleted;
       ctx->v5_queue.stamp = stamp;
     }
-  soup_server_message_set_status (msg, SOUP_STATUS_NO_CONTENT, NULL);
+  /* 200 with an empty body rather than 204: libsoup's server drops a 204's Content-Length, and
+   * a libsoup client then closes the connection (oms-http.c); Open mSupply takes any 2xx.
+   */
+  soup_server_message_set_status (msg, SOUP_STATUS_OK, NULL);
+  soup_server_message_set_response (msg, NULL, SOUP_MEMORY_STATIC, NULL, 0);
 }
 
 static void

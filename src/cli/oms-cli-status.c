@@ -212,6 +212,11 @@ build_run (JsonBuilder      *builder,
   json_builder_add_int_value (builder, run->duration_seconds);
   json_builder_set_member_name (builder, "interrupted");
   json_builder_add_boolean_value (builder, run->interrupted);
+  /* Data used: headers and bodies as they crossed the wire, compressed (oms-http.c). */
+  json_builder_set_member_name (builder, "bytesDown");
+  json_builder_add_int_value (builder, run->bytes_down);
+  json_builder_set_member_name (builder, "bytesUp");
+  json_builder_add_int_value (builder, run->bytes_up);
   add_run_error (builder, run);
 
   /* Steps that never started are listed too, with nulls, so the array always has all seven. */

@@ -176,6 +176,7 @@ oms_demo_central_start_async (OmsDemoCentral      *self,
   self->process = g_subprocess_launcher_spawn (launcher, &error,
                                                program, "--data-dir", self->data_dir,
                                                "--listen", "127.0.0.1", "--port", "0", "--demo",
+                                               "--compress-legacy",
                                                NULL);
   if (self->process == NULL)
     {

@@ -37,6 +37,7 @@ struct _OmsInitialisePage
   GtkWidget           *checking_box;
   GtkWidget           *content;
   OmsInlineError      *error;
+  GtkLabel            *download_label;
   GtkButton           *initialise_button;
   GtkLabel            *notice_label;
   AdwPasswordEntryRow *password_row;
@@ -178,6 +179,71 @@ oms_initialise_page_update (OmsInitialisePage *self)
       self->needed = needed;
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_NEEDED]);
     }
+}
+
+/* Before a record has come, what one costs on the wire is a guess: a legacy record's JSON is
+ * some 300 to 600 bytes, and gzip (when the central offers it) makes it several times smaller.
+ */
+#define ESTIMATED_BYTES_PER_RECORD 300
+/* Records enough to measure the cost of one instead. */
+#define MEASURED_AFTER_RECORDS     100
+
+/* Roughly how much the first sync downloads, once the central has said how many records it
+ * has: the totals the pull steps were given so far times what a record has cost so far (or
+ * the guess above), said as an estimate.
+ */
+static void
+oms_initialise_page_update_download (OmsInitialisePage *self)
+{
+  static const OmsSyncStep pulls[] = {
+    OMS_SYNC_STEP_PULL_CENTRAL, OMS_SYNC_STEP_PULL_REMOTE, OMS_SYNC_STEP_PULL_V6,
+  };
+  OmsSyncEngine *engine = oms_initialise_page_get_engine (self);
+  const OmsSyncRun *run = engine != NULL ? oms_sync_engine_get_latest_run (engine) : NULL;
+  g_autofree char *size = NULL;
+  g_autofree char *text = NULL;
+  gint64 total = 0;
+  gint64 done = 0;
+
+  if (run == NULL || !oms_sync_engine_get_is_syncing (engine) ||
+      oms_sync_engine_get_mode (engine) == OMS_SYNC_MODE_OPERATIONAL)
+    {
+      gtk_widget_set_visible (GTK_WIDGET (self->download_label), FALSE);
+      return;
+    }
+
+  for (guint i = 0; i < G_N_ELEMENTS (pulls); i++)
+    if (run->steps[pulls[i]].has_total)
+      {
+        total += run->steps[pulls[i]].total;
+        done += run->steps[pulls[i]].done;
+      }
+
+  if (total <= 0)
+    {
+      gtk_widget_set_visible (GTK_WIDGET (self->download_label), FALSE);
+      return;
+    }
+
+  if (done >= MEASURED_AFTER_RECORDS && run->bytes_down > 0)
+    {
+      size = g_format_size ((guint64) (run->bytes_down / done * total));
+      /* Translators: %s is a size such as "6.1 MB"; the first sync downloads about that much,
+       * judging by what the records received so far cost.
+       */
+      text = g_strdup_printf (_("About %s to download, judging by the records so far"), size);
+    }
+  else
+    {
+      size = g_format_size ((guint64) (total * ESTIMATED_BYTES_PER_RECORD));
+      /* Translators: %s is a size such as "6.1 MB", a rough estimate made before any record
+       * has arrived.
+       */
+      text = g_strdup_printf (_("Roughly %s to download (an estimate)"), size);
+    }
+
+  gtk_label_set_label (self->download_label, text);
+  gtk_widget_set_visible (GTK_WIDGET (self->download_label), TRUE);
 }
 
 static void
@@ -435,6 +501,7 @@ oms_initialise_page_class_init (OmsInitialisePageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, OmsInitialisePage, cancel_button);
   gtk_widget_class_bind_template_child (widget_class, OmsInitialisePage, checking_box);
   gtk_widget_class_bind_template_child (widget_class, OmsInitialisePage, content);
+  gtk_widget_class_bind_template_child (widget_class, OmsInitialisePage, download_label);
   gtk_widget_class_bind_template_child (widget_class, OmsInitialisePage, error);
   gtk_widget_class_bind_template_child (widget_class, OmsInitialisePage, initialise_button);
   gtk_widget_class_bind_template_child (widget_class, OmsInitialisePage, notice_label);
@@ -476,6 +543,12 @@ oms_initialise_page_init (OmsInitialisePage *self)
                                  G_CONNECT_SWAPPED);
   g_signal_group_connect_object (self->engine_signals, "run-changed",
                                  G_CALLBACK (oms_initialise_page_update), self,
+                                 G_CONNECT_SWAPPED);
+  g_signal_group_connect_object (self->engine_signals, "run-changed",
+                                 G_CALLBACK (oms_initialise_page_update_download), self,
+                                 G_CONNECT_SWAPPED);
+  g_signal_group_connect_object (self->engine_signals, "notify::is-syncing",
+                                 G_CALLBACK (oms_initialise_page_update_download), self,
                                  G_CONNECT_SWAPPED);
 
   oms_initialise_page_load (self);

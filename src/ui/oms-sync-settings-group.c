@@ -16,6 +16,7 @@
 #include "oms-inline-error.h"
 #include "oms-protocol-error.h"
 #include "oms-sync-error-text.h"
+#include "oms-sync-log.h"
 #include "oms-sync-settings-group.h"
 #include "oms-sync-settings.h"
 #include "oms-value-widget.h"
@@ -52,6 +53,7 @@ struct _OmsSyncSettingsGroup
   GtkLabel            *busy_label;
   OmsInlineError      *error;
   AdwActionRow        *interval_row;
+  AdwActionRow        *data_used_row;
   GtkSpinButton       *interval_spin;
   AdwPasswordEntryRow *password_row;
   GtkListBox          *rungs_list;
@@ -338,6 +340,42 @@ oms_sync_settings_group_update_interval_action (OmsSyncSettingsGroup *self)
                                  self->store != NULL && value != self->saved_interval);
 }
 
+/* The syncs' bytes on the wire since the first of this month, local time (oms-http.c says
+ * what counts: headers and bodies as sent, compressed; file transfers not).
+ */
+static void
+oms_sync_settings_group_load_data_used (OmsSyncSettingsGroup *self)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  g_autoptr(GDateTime) month = g_date_time_new_local (g_date_time_get_year (now),
+                                                      g_date_time_get_month (now), 1, 0, 0, 0);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *down = NULL;
+  g_autofree char *up = NULL;
+  g_autofree char *subtitle = NULL;
+  gint64 bytes_down = 0;
+  gint64 bytes_up = 0;
+
+  if (self->store == NULL)
+    return;
+
+  if (!oms_sync_log_sum_bytes_since (self->store, g_date_time_to_unix (month) * G_USEC_PER_SEC,
+                                     &bytes_down, &bytes_up, &error))
+    {
+      g_debug ("Cannot read the data used: %s", error->message);
+      adw_action_row_set_subtitle (self->data_used_row, _("The sync history cannot be read"));
+      return;
+    }
+
+  down = g_format_size ((guint64) bytes_down);
+  up = g_format_size ((guint64) bytes_up);
+  /* Translators: what this month's syncs used on the network, e.g. "12.3 MB received,
+   * 401.2 kB sent".
+   */
+  subtitle = g_strdup_printf (_("%s received, %s sent"), down, up);
+  adw_action_row_set_subtitle (self->data_used_row, subtitle);
+}
+
 static void
 oms_sync_settings_group_load (OmsSyncSettingsGroup *self)
 {
@@ -378,6 +416,7 @@ oms_sync_settings_group_load (OmsSyncSettingsGroup *self)
     gtk_spin_button_set_value (self->interval_spin, (double)interval);
   self->saved_interval = interval;
   oms_sync_settings_group_update_interval_action (self);
+  oms_sync_settings_group_load_data_used (self);
 
   self->loading = FALSE;
 }
@@ -776,6 +815,7 @@ oms_sync_settings_group_class_init (OmsSyncSettingsGroupClass *klass)
   gtk_widget_class_bind_template_child (widget_class, OmsSyncSettingsGroup, site_row);
   gtk_widget_class_bind_template_child (widget_class, OmsSyncSettingsGroup, spinner);
   gtk_widget_class_bind_template_child (widget_class, OmsSyncSettingsGroup, status_label);
+  gtk_widget_class_bind_template_child (widget_class, OmsSyncSettingsGroup, data_used_row);
   gtk_widget_class_bind_template_child (widget_class, OmsSyncSettingsGroup, url_row);
   gtk_widget_class_bind_template_callback (widget_class,
                                            oms_sync_settings_group_entry_activated_cb);

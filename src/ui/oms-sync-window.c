@@ -269,6 +269,20 @@ oms_sync_window_history_show_cb (OmsSyncWindow *self,
         /* Translators: %s is a duration. */
         subtitle = g_strdup_printf (_("Took %s; no records"), duration);
 
+      if (run->bytes_down > 0 || run->bytes_up > 0)
+        {
+          g_autofree char *down = g_format_size ((guint64) run->bytes_down);
+          g_autofree char *up = g_format_size ((guint64) run->bytes_up);
+          g_autofree char *with_data = NULL;
+
+          /* Translators: The first %s is the line above (duration and records); then the
+           * data the sync used on the network, e.g. "1.2 MB received, 35.0 kB sent".
+           */
+          with_data = g_strdup_printf (_("%s; %s received, %s sent"), subtitle, down, up);
+          g_free (subtitle);
+          subtitle = g_steal_pointer (&with_data);
+        }
+
       row = adw_action_row_new ();
       adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
       adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);

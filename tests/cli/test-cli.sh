@@ -9,7 +9,7 @@ CLI_TEST_MACHINE=cli-test-machine
 # shellcheck source=cli-test-lib.sh
 source "$(dirname "$0")/cli-test-lib.sh"
 
-echo "1..44"
+echo "1..45"
 
 start_central
 
@@ -91,6 +91,7 @@ else
     "omsync.sqlite-wal holds $(stat -c %s "$TMP/site/omsync.sqlite-wal") bytes"
 fi
 cli status --json
+cp "$TMP/out" "$TMP/status.json"
 check "status after the sync" 0 \
   "j['mode'] == 'operational' and not j['isSyncing'] and j['pushQueue']['total'] == 0 \
    and len(j['lastRun']['steps']) == 7 and j['lastRun']['error'] is None \
@@ -99,6 +100,12 @@ check "status after the sync" 0 \
    and j['lastSuccessfulSync'] is not None and j['lastSuccessfulSync']['finished']"
 cli history --json
 check "history has one run" 0 "len(j) == 1 and j[0]['finished'] is not None"
+# The data the run used, counted on the wire, is kept with it and shown by both commands.
+check "status and history show the run's data used" 0 \
+  "isinstance(j[0]['bytesDown'], int) and j[0]['bytesDown'] > 1000 \
+   and isinstance(j[0]['bytesUp'], int) and j[0]['bytesUp'] > 100 \
+   and (lambda s: s['bytesDown'] == j[0]['bytesDown'] and s['bytesUp'] == j[0]['bytesUp'])( \
+        json.load(open('$TMP/status.json'))['lastRun'])"
 cli pending --json
 check "pending --json" 0 "j == {'total': 0, 'v5': 0, 'v6': 0}"
 cli status

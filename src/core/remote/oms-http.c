@@ -50,15 +50,37 @@
  * with the stall limit above. Those resends are safe for every route both APIs have:
  * acknowledged_records deletes rows, so a replay deletes nothing more; a replayed push batch
  * upserts the same records into the server's sync buffer by record id; initialise, pulls and
- * site status calls change nothing a second call would undo. libsoup 3.2 does close the
- * connection after a 204 that has no Content-Length (soup_message_is_keepalive() takes it for
- * an EOF-terminated body), so a 204 acknowledgement makes the next request connect again.
+ * site status calls change nothing a second call would undo. libsoup 3.2 closes the
+ * connection after any 204: its server drops a 204's Content-Length (RFC 7230 forbids one),
+ * and its client's soup_message_is_keepalive() then takes the response for an EOF-terminated
+ * body. A 204 has no body by definition, so when one arrives without a length this file gives
+ * it `Content-Length: 0` before libsoup decides, and the connection stays for the next request.
+ * One session serves both APIs of a run (oms_v6_client_new_with_session()), so a run that
+ * talks to one host uses one connection (and one TLS handshake) for all of it.
+ *
+ * Data used. Every message collects libsoup's metrics; when an attempt ends, its bytes on the
+ * wire are added to the session's count (oms_http_session_get_bytes()): down, the response's
+ * header block and its body as received, before gzip is undone; up, the request's header block
+ * and body. Failed and retried attempts count, since their bytes crossed the line too; TCP, TLS
+ * and IP overhead does not.
+ *
+ * OMSYNC_OPEN_MSUPPLY_TRANSPORT=1 in the environment (diagnostics and bench/run-slow-line)
+ * sends every request with `Connection: close`, a new connection each time, to compare omsync
+ * with the transport it replaces on the same line.
  */
 
 #define ACCEPT_ENCODING "gzip"
 #define POOL_IDLE_TIMEOUT_SECONDS 90
 #define BODY_CHUNK_BYTES (64 * 1024)
 #define MONITOR_KEY "oms-http-monitor"
+#define BYTES_KEY "oms-http-bytes"
+
+/* A session's bytes on the wire (see the top of this file). */
+typedef struct
+{
+  guint64 down;
+  guint64 up;
+} WireBytes;
 
 static const guint connect_timeouts_ms[OMS_HTTP_MAX_ATTEMPTS] = { 2000, 5000, 10000 };
 
@@ -78,6 +100,7 @@ typedef struct
   gpointer            prepare_data;
   GDestroyNotify      prepare_data_destroy;
   OmsHttpMonitor     *monitor;      /* the session's, or NULL */
+  WireBytes          *wire_bytes;   /* the session's; the task keeps the session alive */
   guint               n_stalls;
 
   /* the current attempt */
@@ -238,6 +261,7 @@ oms_http_session_new (void)
   SoupSession *session;
 
   session = soup_session_new ();
+  g_object_set_data_full (G_OBJECT (session), BYTES_KEY, g_new0 (WireBytes, 1), g_free);
   oms_http_session_set_idle_timeout (session, OMS_HTTP_DEFAULT_IDLE_TIMEOUT_SECONDS);
   soup_session_set_idle_timeout (session, POOL_IDLE_TIMEOUT_SECONDS);
   soup_session_set_user_agent (session, "omsync/" PACKAGE_VERSION);
@@ -289,6 +313,45 @@ oms_http_session_set_monitor (SoupSession    *session,
 
   g_object_set_data_full (G_OBJECT (session), MONITOR_KEY,
                           monitor != NULL ? g_object_ref (monitor) : NULL, g_object_unref);
+}
+
+/**
+ * oms_http_session_get_bytes:
+ * @session: a session from oms_http_session_new()
+ * @out_down: (out) (optional): bytes received from the servers
+ * @out_up: (out) (optional): bytes sent to the servers
+ *
+ * What the session's requests have cost on the wire so far: headers and bodies as they
+ * crossed it (compressed), every attempt counted, TCP and TLS overhead not.
+ */
+void
+oms_http_session_get_bytes (SoupSession *session,
+                            guint64     *out_down,
+                            guint64     *out_up)
+{
+  WireBytes *bytes;
+
+  g_return_if_fail (SOUP_IS_SESSION (session));
+
+  bytes = g_object_get_data (G_OBJECT (session), BYTES_KEY);
+  if (out_down != NULL)
+    *out_down = bytes != NULL ? bytes->down : 0;
+  if (out_up != NULL)
+    *out_up = bytes != NULL ? bytes->up : 0;
+}
+
+/**
+ * oms_http_open_msupply_transport:
+ *
+ * Whether OMSYNC_OPEN_MSUPPLY_TRANSPORT=1 asks omsync to move its data as Open mSupply does:
+ * a new connection for every request and fixed batch sizes, for comparisons on a slow line.
+ *
+ * Returns: %TRUE when forced
+ */
+gboolean
+oms_http_open_msupply_transport (void)
+{
+  return g_strcmp0 (g_getenv ("OMSYNC_OPEN_MSUPPLY_TRANSPORT"), "1") == 0;
 }
 
 /*
@@ -576,6 +639,21 @@ send_data_note_activity (SendData *data)
 }
 
 static void
+count_wire_bytes (WireBytes   *bytes,
+                  SoupMessage *message)
+{
+  SoupMessageMetrics *metrics = soup_message_get_metrics (message);
+
+  if (bytes == NULL || metrics == NULL)
+    return;
+
+  bytes->down += soup_message_metrics_get_response_header_bytes_received (metrics) +
+                 soup_message_metrics_get_response_body_bytes_received (metrics);
+  bytes->up += soup_message_metrics_get_request_header_bytes_sent (metrics) +
+               soup_message_metrics_get_request_body_bytes_sent (metrics);
+}
+
+static void
 send_data_end_attempt (SendData     *data,
                        GCancellable *cancellable)
 {
@@ -596,7 +674,10 @@ send_data_end_attempt (SendData     *data,
     g_clear_signal_handler (&data->cancelled_id, cancellable);
 
   if (data->message != NULL)
-    g_signal_handlers_disconnect_by_data (data->message, data);
+    {
+      count_wire_bytes (data->wire_bytes, data->message);
+      g_signal_handlers_disconnect_by_data (data->message, data);
+    }
 
   g_clear_object (&data->attempt_cancellable);
   g_clear_object (&data->message);
@@ -921,6 +1002,19 @@ oms_http_starting_cb (SoupMessage *message,
     }
 }
 
+static void
+oms_http_got_headers_cb (SoupMessage *message,
+                         SendData    *data)
+{
+  SoupMessageHeaders *headers = soup_message_get_response_headers (message);
+
+  /* See the top of this file: a 204 has no body, whatever its headers say. */
+  if (soup_message_get_status (message) == SOUP_STATUS_NO_CONTENT &&
+      soup_message_headers_get_one (headers, "Content-Length") == NULL &&
+      soup_message_headers_get_one (headers, "Transfer-Encoding") == NULL)
+    soup_message_headers_set_content_length (headers, 0);
+}
+
 static gboolean
 oms_http_connect_timeout_cb (gpointer user_data)
 {
@@ -1014,6 +1108,22 @@ oms_http_end_attempt (GTask   *task_in,
   g_task_return_pointer (task, send_result, send_result_free);
 }
 
+/* Whether @message failed on a kept-alive connection the server had closed: it went on a
+ * reused connection (no connect of its own) and not a byte of an answer came, so the server
+ * never took it (or, at worst, it is replayed, which every route of both APIs tolerates: see
+ * the top of this file). libsoup resends such a request by itself only for GET and HEAD;
+ * hyper, under Open mSupply's reqwest, does the same for any request it had not yet sent.
+ */
+static gboolean
+failed_on_stale_connection (SoupMessage *message)
+{
+  SoupMessageMetrics *metrics = soup_message_get_metrics (message);
+
+  return metrics != NULL &&
+         soup_message_metrics_get_connect_start (metrics) == 0 &&
+         soup_message_metrics_get_response_start (metrics) == 0;
+}
+
 /* An attempt failed before its body was whole: classify @error and retry as Open mSupply does,
  * but a stall only once. Takes over @task's reference and @error_in.
  */
@@ -1060,9 +1170,12 @@ oms_http_attempt_failed (GTask  *task,
     {
       failure = classify_error (error, data->connected, data->uri, session,
                                 data->peer_fingerprint);
-      /* Open mSupply retries `is_connect() || is_timeout()`. */
+      /* Open mSupply retries `is_connect() || is_timeout()`; and a kept-alive connection the
+       * server closed while idle is no answer at all.
+       */
       retry = g_error_matches (failure, OMS_PROTOCOL_ERROR, OMS_PROTOCOL_ERROR_CONNECTION) ||
-              g_error_matches (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT);
+              g_error_matches (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT) ||
+              failed_on_stale_connection (data->message);
     }
 
   oms_http_end_attempt (task, NULL, failure, retry);
@@ -1077,8 +1190,10 @@ oms_http_attempt_failed (GTask  *task,
  * libsoup 3.2 was seen to end a body without an error when the server closed the connection
  * before the length it announced (with `Connection: close`): a cut answer would pass for a
  * whole one. This compares what came with the `Content-Length`. A body sent compressed
- * announces the compressed length, which says nothing of the decoded one; the decoder fails on
- * a cut stream itself.
+ * announces the compressed length, which says nothing of the decoded one, and libsoup's
+ * decoder was seen to hand on the decoded part of a cut gzip stream without an error; so for
+ * such a body the bytes that came on the wire (the message's metrics, when it collects them)
+ * are compared instead.
  *
  * Returns: %FALSE if the body is shorter than announced
  */
@@ -1094,10 +1209,18 @@ oms_http_check_body_length (SoupMessage  *message,
   g_return_val_if_fail (SOUP_IS_MESSAGE (message), FALSE);
 
   headers = soup_message_get_response_headers (message);
-  encoding = soup_message_headers_get_one (headers, "Content-Encoding");
-  if (soup_message_headers_get_encoding (headers) != SOUP_ENCODING_CONTENT_LENGTH ||
-      (encoding != NULL && g_ascii_strcasecmp (encoding, "identity") != 0))
+  if (soup_message_headers_get_encoding (headers) != SOUP_ENCODING_CONTENT_LENGTH)
     return TRUE;
+
+  encoding = soup_message_headers_get_one (headers, "Content-Encoding");
+  if (encoding != NULL && g_ascii_strcasecmp (encoding, "identity") != 0)
+    {
+      SoupMessageMetrics *metrics = soup_message_get_metrics (message);
+
+      if (metrics == NULL)
+        return TRUE;
+      n_bytes = (goffset) soup_message_metrics_get_response_body_bytes_received (metrics);
+    }
 
   length = soup_message_headers_get_content_length (headers);
   if (n_bytes >= length)
@@ -1189,7 +1312,9 @@ oms_http_start_attempt (GTask *task)
   data->message = soup_message_new_from_uri (data->method, data->uri);
   headers = soup_message_get_request_headers (data->message);
   soup_message_headers_replace (headers, "Accept-Encoding", ACCEPT_ENCODING);
-  soup_message_add_flags (data->message, SOUP_MESSAGE_IDEMPOTENT);
+  soup_message_add_flags (data->message, SOUP_MESSAGE_IDEMPOTENT | SOUP_MESSAGE_COLLECT_METRICS);
+  if (oms_http_open_msupply_transport ())
+    soup_message_headers_replace (headers, "Connection", "close");
   if (data->body != NULL)
     soup_message_set_request_body_from_bytes (data->message, data->content_type, data->body);
   if (data->prepare != NULL)
@@ -1197,6 +1322,7 @@ oms_http_start_attempt (GTask *task)
   g_signal_connect (data->message, "starting", G_CALLBACK (oms_http_starting_cb), data);
   g_signal_connect (data->message, "accept-certificate",
                     G_CALLBACK (oms_http_accept_certificate_cb), data);
+  g_signal_connect (data->message, "got-headers", G_CALLBACK (oms_http_got_headers_cb), data);
 
   data->attempt_cancellable = g_cancellable_new ();
   if (cancellable != NULL)
@@ -1278,6 +1404,7 @@ oms_http_send_async (SoupSession         *session,
   data->prepare_data_destroy = prepare_data_destroy;
   monitor = g_object_get_data (G_OBJECT (session), MONITOR_KEY);
   data->monitor = monitor != NULL ? g_object_ref (monitor) : NULL;
+  data->wire_bytes = g_object_get_data (G_OBJECT (session), BYTES_KEY);
 
   task = g_task_new (session, cancellable, callback, user_data);
   g_task_set_source_tag (task, oms_http_send_async);

@@ -33,6 +33,10 @@ void         oms_http_session_set_idle_timeout (SoupSession          *session,
                                                 guint                 seconds);
 void         oms_http_session_set_monitor      (SoupSession          *session,
                                                 OmsHttpMonitor       *monitor);
+void         oms_http_session_get_bytes        (SoupSession          *session,
+                                                guint64              *out_down,
+                                                guint64              *out_up);
+gboolean     oms_http_open_msupply_transport   (void);
 
 void         oms_http_send_async       (SoupSession          *session,
                                         const char           *method,

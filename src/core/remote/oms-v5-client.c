@@ -189,6 +189,23 @@ oms_v5_client_set_monitor (OmsV5Client    *self,
 }
 
 /**
+ * oms_v5_client_get_session:
+ * @self: a client
+ *
+ * The client's HTTP session, for a v6 client of the same run to share
+ * (oms_v6_client_new_with_session()) and for its byte count (oms_http_session_get_bytes()).
+ *
+ * Returns: (transfer none): the session
+ */
+SoupSession *
+oms_v5_client_get_session (OmsV5Client *self)
+{
+  g_return_val_if_fail (OMS_IS_V5_CLIENT (self), NULL);
+
+  return self->session;
+}
+
+/**
  * oms_v5_client_get_settings:
  * @self: a client
  *

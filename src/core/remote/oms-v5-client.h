@@ -7,6 +7,7 @@
 #pragma once
 
 #include <gio/gio.h>
+#include <libsoup/soup.h>
 
 #include "oms-http-monitor.h"
 #include "oms-v5-auth.h"
@@ -21,6 +22,7 @@ G_DECLARE_FINAL_TYPE (OmsV5Client, oms_v5_client, OMS, V5_CLIENT, GObject)
 OmsV5Client       *oms_v5_client_new                      (const OmsSyncApiSettings  *settings,
                                                            GError                   **error);
 const OmsSyncApiSettings *oms_v5_client_get_settings      (OmsV5Client               *self);
+SoupSession       *oms_v5_client_get_session              (OmsV5Client               *self);
 void               oms_v5_client_set_idle_timeout         (OmsV5Client               *self,
                                                            guint                      seconds);
 void               oms_v5_client_set_monitor              (OmsV5Client               *self,

@@ -107,7 +107,7 @@ oms_v6_client_init (OmsV6Client *self)
  *
  * Routes are `<central_url>/central/sync/<route>` joined as Open mSupply's `Url::join`
  * (PROTOCOL.md §3.1). An empty or unparsable @central_url fails, as it fails every run of
- * Open mSupply (PROTOCOL.md §1 step 5).
+ * Open mSupply (PROTOCOL.md §1 step 5). The client has an HTTP session of its own.
  *
  * Returns: (transfer full) (nullable): the client
  */
@@ -115,6 +115,29 @@ OmsV6Client *
 oms_v6_client_new (const char                *central_url,
                    const OmsSyncApiSettings  *settings,
                    GError                   **error)
+{
+  return oms_v6_client_new_with_session (central_url, settings, NULL, error);
+}
+
+/**
+ * oms_v6_client_new_with_session:
+ * @central_url: the site info's `omSupplyCentralServerUrl`
+ * @settings: the sync settings, sent as `syncV5Settings` with every call
+ * @session: (nullable): an HTTP session from oms_http_session_new() to share, e.g. the
+ *   legacy client's (oms_v5_client_get_session()), or %NULL for one of its own
+ * @error: return location for an OMS_SYNC_ERROR (CENTRAL_V6_NOT_CONFIGURED)
+ *
+ * As oms_v6_client_new(). Sharing the legacy client's session lets a run that finds both
+ * centrals on one host keep one connection for both APIs; its idle timeout, monitor and byte
+ * count are then shared too.
+ *
+ * Returns: (transfer full) (nullable): the client
+ */
+OmsV6Client *
+oms_v6_client_new_with_session (const char                *central_url,
+                                const OmsSyncApiSettings  *settings,
+                                SoupSession               *session,
+                                GError                   **error)
 {
   g_autoptr(GError) local_error = NULL;
   g_autoptr(GUri) uri = NULL;
@@ -138,7 +161,7 @@ oms_v6_client_new (const char                *central_url,
   self->settings = oms_sync_api_settings_copy (settings);
   self->secrets = g_new0 (char *, 2);
   self->secrets[0] = g_strdup (settings->password_sha256);
-  self->session = oms_http_session_new ();
+  self->session = session != NULL ? g_object_ref (session) : oms_http_session_new ();
 
   return self;
 }

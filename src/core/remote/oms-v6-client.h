@@ -7,6 +7,7 @@
 #pragma once
 
 #include <gio/gio.h>
+#include <libsoup/soup.h>
 
 #include "oms-http-monitor.h"
 #include "oms-v6-json.h"
@@ -19,6 +20,10 @@ G_DECLARE_FINAL_TYPE (OmsV6Client, oms_v6_client, OMS, V6_CLIENT, GObject)
 
 OmsV6Client *oms_v6_client_new                  (const char                *central_url,
                                                  const OmsSyncApiSettings  *settings,
+                                                 GError                   **error);
+OmsV6Client *oms_v6_client_new_with_session     (const char                *central_url,
+                                                 const OmsSyncApiSettings  *settings,
+                                                 SoupSession               *session,
                                                  GError                   **error);
 void         oms_v6_client_set_idle_timeout     (OmsV6Client               *self,
                                                  guint                      seconds);

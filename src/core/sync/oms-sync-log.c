@@ -708,6 +708,50 @@ oms_sync_log_list (OmsStore  *store,
   return select_runs (store, "ORDER BY started_datetime DESC LIMIT ?1", limit, error);
 }
 
+/**
+ * oms_sync_log_sum_bytes_since:
+ * @store: the store
+ * @since: UTC microseconds since the epoch: runs that started then or later count
+ * @out_down: (out): their bytes received, in total
+ * @out_up: (out): their bytes sent, in total
+ * @error: return location for an error
+ *
+ * The data runs used (OmsSyncRun's bytes_down and bytes_up), e.g. this month's.
+ *
+ * Returns: %TRUE if the history could be read
+ */
+gboolean
+oms_sync_log_sum_bytes_since (OmsStore  *store,
+                              gint64     since,
+                              gint64    *out_down,
+                              gint64    *out_up,
+                              GError   **error)
+{
+  sqlite3_stmt *stmt;
+  int rc;
+
+  *out_down = 0;
+  *out_up = 0;
+  stmt = oms_store_prepare (store,
+                            "SELECT coalesce (sum (bytes_down), 0), coalesce (sum (bytes_up), 0)"
+                            RUN_FROM " WHERE started_datetime >= ?1", error);
+  if (stmt == NULL)
+    return FALSE;
+
+  bind_timestamp (stmt, 1, since);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    {
+      *out_down = sqlite3_column_int64 (stmt, 0);
+      *out_up = sqlite3_column_int64 (stmt, 1);
+    }
+  else
+    oms_store_set_sql_error (store, error, _("read the sync history"));
+  sqlite3_reset (stmt);
+
+  return rc == SQLITE_ROW;
+}
+
 static gboolean
 exists (OmsStore    *store,
         const char  *sql,

@@ -89,6 +89,11 @@ OmsSyncRun *oms_sync_log_get_last_successful (OmsStore            *store,
 GPtrArray  *oms_sync_log_list               (OmsStore             *store,
                                              guint                 limit,
                                              GError              **error);
+gboolean    oms_sync_log_sum_bytes_since    (OmsStore             *store,
+                                             gint64                since,
+                                             gint64               *out_down,
+                                             gint64               *out_up,
+                                             GError              **error);
 gboolean    oms_sync_log_is_initialised     (OmsStore             *store,
                                              GError              **error);
 gboolean    oms_sync_log_is_queue_initialised (OmsStore           *store,

@@ -104,7 +104,9 @@ make_client (GTask    *task,
   if (central != CENTRAL_V6 || data->v6 != NULL || data->site->is_central_server)
     return TRUE;
 
-  data->v6 = oms_v6_client_new (data->site->central_server_url, data->api, error);
+  /* One session for both APIs: one connection when both centrals are one host (oms-http.c). */
+  data->v6 = oms_v6_client_new_with_session (data->site->central_server_url, data->api,
+                                             oms_v5_client_get_session (data->v5), error);
   if (data->v6 == NULL)
     return FALSE;
 
