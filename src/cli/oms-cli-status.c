@@ -189,6 +189,23 @@ add_step (JsonBuilder      *builder,
   json_builder_end_object (builder);
 }
 
+/* The pull batch sizes the run asked for, step nick → sizes in order; null when none. */
+static void
+add_batch_sizes (JsonBuilder      *builder,
+                 const OmsSyncRun *run)
+{
+  g_autoptr(JsonNode) sizes = NULL;
+
+  if (run->batch_sizes != NULL)
+    sizes = json_from_string (run->batch_sizes, NULL);
+
+  json_builder_set_member_name (builder, "batchSizes");
+  if (sizes != NULL && JSON_NODE_HOLDS_OBJECT (sizes))
+    json_builder_add_value (builder, g_steal_pointer (&sizes));
+  else
+    json_builder_add_null_value (builder);
+}
+
 static void
 build_run (JsonBuilder      *builder,
            const OmsSyncRun *run)
@@ -210,6 +227,7 @@ build_run (JsonBuilder      *builder,
   for (step = 0; step < OMS_SYNC_N_STEPS; step++)
     add_step (builder, run, (OmsSyncStep) step);
   json_builder_end_array (builder);
+  add_batch_sizes (builder, run);
   json_builder_end_object (builder);
 }
 
@@ -352,6 +370,8 @@ oms_cli_status_to_json (OmsSyncEngine *engine,
 
   json_builder_set_member_name (builder, "idleTimeoutSeconds");
   json_builder_add_int_value (builder, oms_sync_settings_load_idle_timeout (store));
+  json_builder_set_member_name (builder, "maxBatchRecords");
+  json_builder_add_int_value (builder, oms_sync_settings_load_max_batch_records (store));
 
   json_builder_set_member_name (builder, "lastRun");
   if (latest != NULL)

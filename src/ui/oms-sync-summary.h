@@ -23,5 +23,6 @@ char       *oms_sync_summary_format_queue        (gboolean           is_syncing,
                                                   gint64             queued);
 char       *oms_sync_summary_format_last_success (const OmsSyncRun  *success,
                                                   gint64             now);
+char       *oms_sync_summary_format_batch_sizes  (const OmsSyncRun  *run);
 
 G_END_DECLS

@@ -231,6 +231,7 @@ oms_sync_window_history_show_cb (OmsSyncWindow *self,
       g_autofree char *duration = oms_sync_summary_format_duration (run->duration_seconds);
       g_autofree char *title = NULL;
       g_autofree char *subtitle = NULL;
+      g_autofree char *batches = oms_sync_summary_format_batch_sizes (run);
       g_autoptr(GString) counts = g_string_new (NULL);
       const char *result;
       GtkWidget *row;
@@ -272,9 +273,19 @@ oms_sync_window_history_show_cb (OmsSyncWindow *self,
         /* Translators: %s is a duration. */
         subtitle = g_strdup_printf (_("Took %s; no records"), duration);
 
+      /* How the pull batches adapted to the line, on a line of its own. */
+      if (batches != NULL)
+        {
+          g_autofree char *with_batches = g_strdup_printf ("%s\n%s", subtitle, batches);
+
+          g_free (subtitle);
+          subtitle = g_steal_pointer (&with_batches);
+        }
+
       row = adw_action_row_new ();
       adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
       adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+      adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (row), 0);
       gtk_list_box_append (self->history_list, row);
     }
 }

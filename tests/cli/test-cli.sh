@@ -9,7 +9,7 @@ CLI_TEST_MACHINE=cli-test-machine
 # shellcheck source=cli-test-lib.sh
 source "$(dirname "$0")/cli-test-lib.sh"
 
-echo "1..42"
+echo "1..45"
 
 start_central
 
@@ -68,6 +68,12 @@ cli status --json
 check "the idle timeout is stored, the site still unconfigured" 0 \
   "j['idleTimeoutSeconds'] == 90 and j['configured'] is False"
 
+# The largest pull batch: checked, settable before the site is configured.
+cli configure --max-batch 0
+check "configure --max-batch 0 is refused" 2 "'largest batch' in err"
+cli configure --max-batch 250
+check "configure --max-batch alone" 0 "'250 records at most' in out"
+
 # The right one is accepted.
 OMSYNC_PASSWORD=pass cli configure --url "$URL" --site demo
 check "configure with the right password" 0
@@ -99,6 +105,11 @@ check "status after the sync" 0 \
    and j['lastSuccessfulSync'] is not None and j['lastSuccessfulSync']['finished']"
 cli history --json
 check "history has one run" 0 "len(j) == 1 and j[0]['finished'] is not None"
+cli status --json
+check "status --json shows the batch sizes the run asked for, within the maximum" 0 \
+  "j['maxBatchRecords'] == 250 and j['lastRun']['batchSizes']['pull_central'][0] == 250 \
+   and all(0 < n <= 250 for step in ('pull_central', 'pull_remote', 'pull_v6') \
+           for n in j['lastRun']['batchSizes'][step])"
 cli pending --json
 check "pending --json" 0 "j == {'total': 0, 'v5': 0, 'v6': 0}"
 cli status

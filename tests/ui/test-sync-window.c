@@ -501,6 +501,14 @@ test_strings (void)
   g_assert_cmpstr (text, ==, "Never synced");
   g_clear_pointer (&text, g_free);
 
+  /* The batch sizes of a run, in step order whatever the order in the log. */
+  g_assert_null (oms_sync_summary_format_batch_sizes (success));
+  success->batch_sizes = g_strdup ("{\"pull_v6\": [500], \"pull_central\": [500, 1000, 2000]}");
+  text = oms_sync_summary_format_batch_sizes (success);
+  g_assert_cmpstr (text, ==, "Batches: Pull central 500, 1000, 2000; Pull V6 500");
+  g_clear_pointer (&text, g_free);
+  g_clear_pointer (&success->batch_sizes, g_free);
+
   /* Today: the time only, with that run's own duration. */
   success->finished = g_date_time_to_unix (local) * G_USEC_PER_SEC;
   success->duration_seconds = 65;
@@ -771,6 +779,10 @@ body_sync_now (AppFixture *f)
   g_assert_true (g_str_has_suffix (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (
                    gtk_widget_get_first_child (oms_sync_window_get_history_list (window)))),
                  "Succeeded"));
+  /* ...with the batch sizes its pulls asked for. */
+  g_assert_nonnull (strstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (
+                      gtk_widget_get_first_child (oms_sync_window_get_history_list (window)))),
+                    "\nBatches: Pull central 500"));
   gtk_menu_button_popdown (GTK_MENU_BUTTON (oms_sync_window_get_history_button (window)));
 
   /* Now the central fails at once (GET /sync/v5/site, before any step): the error area and

@@ -72,8 +72,10 @@ batch_sizes_start (GTask *task,
 static gboolean
 is_timeout (const GError *error)
 {
-  return g_error_matches (error, OMS_PROTOCOL_ERROR, OMS_PROTOCOL_ERROR_CONNECTION) ||
-         g_error_matches (error, OMS_PROTOCOL_ERROR, OMS_PROTOCOL_ERROR_TRANSPORT);
+  OmsProtocolError code;
+
+  return oms_sync_error_get_protocol_error (error, &code) &&
+         (code == OMS_PROTOCOL_ERROR_CONNECTION || code == OMS_PROTOCOL_ERROR_TRANSPORT);
 }
 
 /* Ends a pull step: its batch sizes go into the run's log, and the size it would ask next into
