@@ -140,9 +140,13 @@ oms_application_demo_configured_cb (GObject      *object,
       return;
     }
 
-  /* Configured: the scheduler's start-up run initialises the demo site at once. */
+  /* Configured: the scheduler's start-up run initialises the demo site at once; the demo
+   * asked for it, so it does not wait on a metered connection either.
+   */
   oms_sync_engine_refresh (self->engine);
   oms_scheduler_start (self->scheduler);
+  if (!oms_sync_engine_get_is_syncing (self->engine))
+    oms_scheduler_trigger (self->scheduler);
 }
 
 static void
@@ -173,6 +177,18 @@ oms_application_start_demo (OmsApplication *self)
                                 oms_application_demo_started_cb, g_object_ref (self));
 }
 
+/* Whether timed syncs may use a metered connection is this computer's preference; the binding
+ * keeps the GSettings object as long as the scheduler lives.
+ */
+static void
+bind_sync_on_metered (OmsScheduler *scheduler)
+{
+  g_autoptr(GSettings) sync_settings = g_settings_new ("io.github.omsync.OmSync.sync");
+
+  g_settings_bind (sync_settings, "sync-on-metered", scheduler, "sync-on-metered",
+                   G_SETTINGS_BIND_GET);
+}
+
 static void
 oms_application_startup (GApplication *app)
 {
@@ -189,6 +205,7 @@ oms_application_startup (GApplication *app)
   self->cancellable = g_cancellable_new ();
   self->engine = oms_sync_engine_new (self->store);
   self->scheduler = oms_scheduler_new (self->engine);
+  bind_sync_on_metered (self->scheduler);
   /* Attached files go after each successful sync, as in Open mSupply's server. */
   self->file_sync = oms_file_sync_new (self->engine);
   oms_file_sync_start (self->file_sync);

@@ -24,6 +24,7 @@ void            oms_sync_settings_group_set_store  (OmsSyncSettingsGroup *self,
 gboolean        oms_sync_settings_group_get_busy   (OmsSyncSettingsGroup *self);
 OmsInlineError *oms_sync_settings_group_get_error  (OmsSyncSettingsGroup *self);
 const char     *oms_sync_settings_group_get_status (OmsSyncSettingsGroup *self);
+GtkWidget      *oms_sync_settings_group_get_metered_switch (OmsSyncSettingsGroup *self);
 void            oms_sync_settings_group_focus      (OmsSyncSettingsGroup *self);
 
 G_END_DECLS

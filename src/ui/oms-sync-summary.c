@@ -54,16 +54,18 @@ describe_age (gint64 finished)
  * @configured: whether the site has sync settings
  * @latest: (nullable): the newest run
  * @success: (nullable): the newest successful run
+ * @network_wait: what timed syncs wait for (#OmsScheduler:network-wait)
  *
- * The short status line of the Sync row: "Syncing… Pull central", "Sync error", "Synced 3
- * minutes ago", "Never synced".
+ * The short status line of the Sync row: "Syncing… Pull central", "Offline — will sync when
+ * connected", "Sync error", "Synced 3 minutes ago", "Never synced".
  *
  * Returns: (transfer full): a translated sentence
  */
 char *
 oms_sync_summary_describe_runs (gboolean          configured,
                                 const OmsSyncRun *latest,
-                                const OmsSyncRun *success)
+                                const OmsSyncRun *success,
+                                OmsNetworkWait    network_wait)
 {
   if (!configured)
     return g_strdup (_("Not configured yet"));
@@ -78,6 +80,12 @@ oms_sync_summary_describe_runs (gboolean          configured,
       return g_strdup (_("Syncing…"));
     }
 
+  /* Before an error: a connection error while offline says nothing more. */
+  if (network_wait == OMS_NETWORK_WAIT_OFFLINE)
+    return g_strdup (_("Offline — will sync when connected"));
+  if (network_wait == OMS_NETWORK_WAIT_METERED)
+    return g_strdup (_("Metered connection — automatic syncs wait"));
+
   if (latest != NULL && latest->error_message != NULL && !latest->interrupted)
     return g_strdup (_("Sync error"));
 
@@ -90,6 +98,7 @@ oms_sync_summary_describe_runs (gboolean          configured,
 /**
  * oms_sync_summary_describe:
  * @store: an #OmsStore
+ * @network_wait: what timed syncs wait for
  * @error: a location for a #GError
  *
  * Says in a few words where the site stands with synchronisation, for the Sync row of the
@@ -100,8 +109,9 @@ oms_sync_summary_describe_runs (gboolean          configured,
  *   the store cannot be read
  */
 char *
-oms_sync_summary_describe (OmsStore  *store,
-                           GError   **error)
+oms_sync_summary_describe (OmsStore        *store,
+                           OmsNetworkWait   network_wait,
+                           GError         **error)
 {
   g_autofree char *url = NULL;
   g_autoptr(OmsSyncRun) latest = NULL;
@@ -123,7 +133,8 @@ oms_sync_summary_describe (OmsStore  *store,
       return NULL;
     }
 
-  return oms_sync_summary_describe_runs (url != NULL && url[0] != '\0', latest, success);
+  return oms_sync_summary_describe_runs (url != NULL && url[0] != '\0', latest, success,
+                                         network_wait);
 }
 
 /**

@@ -24,6 +24,7 @@
 #include "oms-sync-summary.h"
 #include "oms-sync-window.h"
 #include "oms-test-central.h"
+#include "oms-test-network-monitor.h"
 #include "oms-window.h"
 #include "ui-test-util.h"
 
@@ -870,6 +871,62 @@ body_waiting_for_server (AppFixture *f)
                      "Waiting for the server…");
 }
 
+typedef struct
+{
+  AppFixture *f;
+  const char *text;
+} RowWait;
+
+static gboolean
+sync_row_says (gpointer data)
+{
+  RowWait *w = data;
+
+  return g_strcmp0 (oms_window_get_sync_status_text (OMS_WINDOW (w->f->window)), w->text) == 0;
+}
+
+/* The network as a fake monitor tells it: offline, the Sync row and the window say why nothing
+ * syncs; on a metered connection too, until "Sync on metered connections" is on; Sync now
+ * syncs all the same.
+ */
+static void
+body_network (AppFixture *f)
+{
+  g_autoptr(OmsTestNetworkMonitor) network = oms_test_network_monitor_new ();
+  g_autoptr(GSettings) sync_settings = g_settings_new ("io.github.omsync.OmSync.sync");
+  OmsScheduler *scheduler = oms_application_get_scheduler (OMS_APPLICATION (f->app));
+  OmsSyncWindow *window;
+  RunWait w = { f, NULL };
+  RowWait row = { f, NULL };
+
+  oms_test_network_monitor_set (network, FALSE, FALSE);
+  oms_scheduler_set_network_monitor (scheduler, G_NETWORK_MONITOR (network));
+  configure_site (f);
+
+  row.text = "Offline — will sync when connected";
+  g_assert_true (oms_test_wait_until (sync_row_says, &row));
+  window = open_sync_window (f);
+  w.window = window;
+  g_assert_nonnull (strstr (oms_sync_window_get_network_notice (window), "offline"));
+
+  oms_test_network_monitor_set (network, TRUE, TRUE);
+  row.text = "Metered connection — automatic syncs wait";
+  g_assert_true (oms_test_wait_until (sync_row_says, &row));
+  g_assert_nonnull (strstr (oms_sync_window_get_network_notice (window),
+                            "metered connection: automatic syncs wait"));
+
+  g_assert_true (gtk_widget_activate (oms_sync_window_get_sync_button (window)));
+  g_assert_true (oms_test_wait_until (run_succeeded_and_shown, &w));
+
+  /* The preference reaches the scheduler: automatic syncs go on metered connections too. */
+  g_settings_set_boolean (sync_settings, "sync-on-metered", TRUE);
+  g_assert_true (oms_scheduler_get_sync_on_metered (scheduler));
+  g_assert_cmpint (oms_scheduler_get_network_wait (scheduler), ==, OMS_NETWORK_WAIT_NONE);
+  g_assert_true (oms_test_wait_until (engine_idle, f));
+  g_assert_nonnull (strstr (oms_sync_window_get_network_notice (window), "mobile data"));
+  g_settings_reset (sync_settings, "sync-on-metered");
+}
+
 static void
 body_interrupted (AppFixture *f)
 {
@@ -975,6 +1032,12 @@ test_waiting_for_server (void)
   run_app_test (body_waiting_for_server, FALSE);
 }
 
+static void
+test_network (void)
+{
+  run_app_test (body_network, FALSE);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1003,6 +1066,7 @@ main (int   argc,
   g_test_add_func ("/oms/ui/sync-window/sync-now", test_sync_now);
   g_test_add_func ("/oms/ui/sync-window/interrupted", test_interrupted);
   g_test_add_func ("/oms/ui/sync-window/waiting-for-server", test_waiting_for_server);
+  g_test_add_func ("/oms/ui/sync-window/network", test_network);
 
   return g_test_run ();
 }
