@@ -585,3 +585,25 @@ oms_cli_error_to_text (const GError *error)
                           oms_sync_error_variant_get_hint (variant),
                           error->message);
 }
+
+/**
+ * oms_cli_network_wait_to_text:
+ * @wait: what timed syncs wait for now
+ *
+ * Returns: (transfer full): the line `serve` prints when that changes
+ */
+char *
+oms_cli_network_wait_to_text (OmsNetworkWait wait)
+{
+  switch (wait)
+    {
+    case OMS_NETWORK_WAIT_OFFLINE:
+      return g_strdup (_("Offline: syncs wait until the central server can be reached.\n"));
+    case OMS_NETWORK_WAIT_METERED:
+      return g_strdup (_("Metered connection: syncs wait for another one (“serve "
+                         "--sync-on-metered” lets them use it).\n"));
+    case OMS_NETWORK_WAIT_NONE:
+    default:
+      return g_strdup (_("Connected: syncs go on.\n"));
+    }
+}

@@ -326,7 +326,11 @@ test_offline_holds_interval (Fixture       *fixture,
   g_assert_true (spin_until_finished (fixture, 1, 30000));
   g_assert_cmpint (oms_scheduler_get_next_run (fixture->scheduler), >, 0);
 
+  /* The monitor is asked whether the central is reachable all the same: it is not. */
   oms_test_network_monitor_set (fixture->network, FALSE, FALSE);
+  oms_test_spin_for (200);
+  g_assert_cmpint (oms_scheduler_get_network_wait (fixture->scheduler), ==,
+                   OMS_NETWORK_WAIT_OFFLINE);
   g_assert_cmpint (oms_scheduler_get_next_run (fixture->scheduler), ==, 0);
   oms_test_spin_for (2500);
   g_assert_cmpint (fixture->n_started, ==, 1);

@@ -58,6 +58,7 @@ struct _OmsScheduler
   guint          running : 1;  /* a run this scheduler started */
   guint          queued : 1;
   guint          held : 1;     /* a timed run waits for the network */
+  guint          checking : 1; /* offline, asking the monitor whether the central is reachable */
   guint          metered : 1;
   guint          sync_on_metered : 1;
 
@@ -182,7 +183,7 @@ start_run (OmsScheduler *self)
 static void
 start_timed_run (OmsScheduler *self)
 {
-  if (self->network_wait != OMS_NETWORK_WAIT_NONE)
+  if (self->network_wait != OMS_NETWORK_WAIT_NONE || self->checking)
     {
       g_debug ("Sync waits for the network");
       self->held = TRUE;
@@ -196,11 +197,11 @@ static void
 set_network_wait (OmsScheduler   *self,
                   OmsNetworkWait  wait)
 {
-  if (self->network_wait == wait)
-    return;
-
-  self->network_wait = wait;
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_NETWORK_WAIT]);
+  if (self->network_wait != wait)
+    {
+      self->network_wait = wait;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_NETWORK_WAIT]);
+    }
 
   if (!self->started)
     return;
@@ -217,7 +218,7 @@ set_network_wait (OmsScheduler   *self,
       return;
     }
 
-  if (self->held)
+  if (self->held && !self->checking)
     {
       g_debug ("The network allows syncing again");
       start_run (self);
@@ -260,6 +261,7 @@ reach_cb (GObject      *object,
     return;
 
   g_debug ("No network; the central is %sreachable", reachable ? "" : "not ");
+  self->checking = FALSE;
   set_network_wait (self, reachable ? OMS_NETWORK_WAIT_NONE : OMS_NETWORK_WAIT_OFFLINE);
 }
 
@@ -273,6 +275,7 @@ update_network (OmsScheduler *self)
 
   g_cancellable_cancel (self->reach_cancellable);
   g_clear_object (&self->reach_cancellable);
+  self->checking = FALSE;
 
   available = g_network_monitor_get_network_available (self->monitor) &&
               g_network_monitor_get_connectivity (self->monitor) != G_NETWORK_CONNECTIVITY_LOCAL;
@@ -291,12 +294,17 @@ update_network (OmsScheduler *self)
       return;
     }
 
-  /* Offline until the monitor says the central is reachable all the same. */
-  set_network_wait (self, OMS_NETWORK_WAIT_OFFLINE);
+  /* Offline, unless the monitor says the central is reachable all the same: until it answers,
+   * timed runs wait and nothing is said, so a central on this computer shows no flicker.
+   */
   central = central_address (self);
   if (central == NULL)
-    return;
+    {
+      set_network_wait (self, OMS_NETWORK_WAIT_OFFLINE);
+      return;
+    }
 
+  self->checking = TRUE;
   self->reach_cancellable = g_cancellable_new ();
   g_network_monitor_can_reach_async (self->monitor, central, self->reach_cancellable, reach_cb,
                                      g_object_ref (self));
@@ -538,6 +546,7 @@ oms_scheduler_stop (OmsScheduler *self)
   self->started = FALSE;
   self->queued = FALSE;
   self->held = FALSE;
+  self->checking = FALSE;
   g_cancellable_cancel (self->reach_cancellable);
   g_clear_object (&self->reach_cancellable);
   g_clear_handle_id (&self->timer_id, g_source_remove);
