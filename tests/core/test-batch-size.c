@@ -123,8 +123,15 @@ test_respects_capped_server (void)
   g_assert_cmpuint (full_batch (size, 800), ==, 120);
   g_assert_cmpuint (oms_batch_size_peek (size), ==, 120);
 
+  /* An empty batch with more to come (a gap in the cursors) is no cap. */
+  capped.asked = oms_batch_size_take (size);
+  capped.received = 0;
+  capped.bytes = 20;
+  oms_batch_size_report (size, &capped);
+  g_assert_cmpuint (oms_batch_size_peek (size), ==, 120);
+
   asked = oms_batch_size_get_asked (size);
-  g_assert_cmpuint (asked->len, ==, 3);
+  g_assert_cmpuint (asked->len, ==, 4);
   g_assert_cmpuint (g_array_index (asked, guint, 0), ==, 500);
   g_assert_cmpuint (g_array_index (asked, guint, 2), ==, 120);
 }

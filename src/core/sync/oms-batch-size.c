@@ -178,6 +178,12 @@ oms_batch_size_report (OmsBatchSize         *self,
   g_return_if_fail (self != NULL);
   g_return_if_fail (sample != NULL);
 
+  /* An empty batch with more to come (a gap in the central's cursors, records the server
+   * could not translate) says nothing of the line or of a cap.
+   */
+  if (sample->received == 0)
+    return;
+
   if (sample->more_waiting && sample->received < sample->asked)
     {
       /* The server gives no more than this: asking for more would not bring more. */

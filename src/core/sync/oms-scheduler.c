@@ -247,17 +247,22 @@ central_address (OmsScheduler *self)
   return g_network_address_new (g_uri_get_host (uri), (guint16) port);
 }
 
+/* The check does not keep the scheduler alive: it may go while the monitor answers. */
 static void
 reach_cb (GObject      *object,
           GAsyncResult *result,
           gpointer      user_data)
 {
-  g_autoptr(OmsScheduler) self = user_data;
+  GWeakRef *weak = user_data;
+  g_autoptr(OmsScheduler) self = g_weak_ref_get (weak);
   g_autoptr(GError) error = NULL;
   gboolean reachable;
 
+  g_weak_ref_clear (weak);
+  g_free (weak);
+
   reachable = g_network_monitor_can_reach_finish (G_NETWORK_MONITOR (object), result, &error);
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+  if (self == NULL || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
 
   g_debug ("No network; the central is %sreachable", reachable ? "" : "not ");
@@ -270,6 +275,7 @@ static void
 update_network (OmsScheduler *self)
 {
   g_autoptr(GSocketConnectable) central = NULL;
+  GWeakRef *weak;
   gboolean available;
   gboolean metered;
 
@@ -306,8 +312,10 @@ update_network (OmsScheduler *self)
 
   self->checking = TRUE;
   self->reach_cancellable = g_cancellable_new ();
+  weak = g_new0 (GWeakRef, 1);
+  g_weak_ref_init (weak, self);
   g_network_monitor_can_reach_async (self->monitor, central, self->reach_cancellable, reach_cb,
-                                     g_object_ref (self));
+                                     weak);
 }
 
 /* A run started elsewhere also restarts the interval from its end. */
