@@ -54,8 +54,8 @@ parse_number (const char  *spec,
 /* SPEC is ROUTE:ITEM[,ITEM]... where ITEM is status=N, body=TEXT (the rest of the spec, so it
  * may hold commas), retry-after=SECONDS (a Retry-After header with the status), refuse, reset
  * (a TCP reset instead of an answer), hang, latency=MS, bandwidth=BYTES_PER_SECOND, truncate,
- * corrupt, integrate-seconds=N or times=N. ROUTE is a path such as /sync/v5/site, or * for
- * every route.
+ * corrupt, integrate-seconds=N, max-records=N (a pull gives at most N records, whatever it
+ * asked for) or times=N. ROUTE is a path such as /sync/v5/site, or * for every route.
  */
 OmsCentralFault *
 _oms_central_fault_parse (const char  *spec,
@@ -141,6 +141,18 @@ _oms_central_fault_parse (const char  *spec,
               return NULL;
             }
           fault->bandwidth = (guint)number;
+        }
+      else if (g_str_equal (item, "max-records") && value)
+        {
+          if (!parse_number (spec, item, value, G_MAXUINT32, &number, error))
+            return NULL;
+          if (number == 0)
+            {
+              g_set_error (error, OMS_CENTRAL_ERROR, OMS_CENTRAL_ERROR_INVALID,
+                           "Fault “%s”: max-records must be at least 1", spec);
+              return NULL;
+            }
+          fault->max_records = (guint)number;
         }
       else if (g_str_equal (item, "integrate-seconds") && value)
         {

@@ -38,6 +38,7 @@ typedef struct
   char      *body;
   guint      latency_ms;
   guint      bandwidth;
+  guint      max_records;   /* pulls give at most this many records, whatever is asked */
   int        integrate_seconds;
   guint      times;
   guint      retry_after;   /* seconds, sent as Retry-After with a status fault; 0 for none */

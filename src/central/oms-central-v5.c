@@ -319,14 +319,23 @@ handle_initialise (OmsCentralContext *ctx,
   _oms_central_respond_json_bytes (msg, SOUP_STATUS_OK, body);
 }
 
+/* A server that gives fewer records than asked (the max-records fault). */
+static guint64
+capped_limit (guint64                limit,
+              const OmsCentralFault *fault)
+{
+  return fault && fault->max_records > 0 ? MIN (limit, fault->max_records) : limit;
+}
+
 /* central_records and queued_records write their answers as text, each record's stored data
  * copied as it is: it is valid JSON (oms-central-db.c), and parsing it and writing it again
  * cost ten times more (docs/PERFORMANCE.md).
  */
 static void
-handle_central_records (OmsCentralContext *ctx,
-                        SoupServerMessage *msg,
-                        GHashTable        *query)
+handle_central_records (OmsCentralContext     *ctx,
+                        SoupServerMessage     *msg,
+                        GHashTable            *query,
+                        const OmsCentralFault *fault)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(sqlite3_stmt) stmt = NULL;
@@ -338,6 +347,7 @@ handle_central_records (OmsCentralContext *ctx,
   if (!query_number (msg, query, "cursor", 0, &cursor)
       || !query_number (msg, query, "limit", 500, &limit))
     return;
+  limit = capped_limit (limit, fault);
 
   stmt = _oms_central_db_prepare (ctx,
                                   "SELECT id, table_name, record_id, action, data FROM central_record "
@@ -402,10 +412,11 @@ queue_length (OmsCentralContext *ctx,
 }
 
 static void
-handle_get_queued_records (OmsCentralContext *ctx,
-                           SoupServerMessage *msg,
-                           GHashTable        *query,
-                           OmsCentralSite    *site)
+handle_get_queued_records (OmsCentralContext     *ctx,
+                           SoupServerMessage     *msg,
+                           GHashTable            *query,
+                           OmsCentralSite        *site,
+                           const OmsCentralFault *fault)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(sqlite3_stmt) stmt = NULL;
@@ -415,6 +426,7 @@ handle_get_queued_records (OmsCentralContext *ctx,
 
   if (!query_number (msg, query, "limit", 500, &limit))
     return;
+  limit = capped_limit (limit, fault);
 
   /* The queue row's id is the syncOutId, a string on the wire. */
   stmt = _oms_central_db_prepare (ctx,
@@ -675,12 +687,12 @@ _oms_central_v5_handle (OmsCentralContext     *ctx,
       break;
 
     case V5_CENTRAL_RECORDS:
-      handle_central_records (ctx, msg, query);
+      handle_central_records (ctx, msg, query, fault);
       break;
 
     case V5_QUEUED_RECORDS:
       if (is_get)
-        handle_get_queued_records (ctx, msg, query, site);
+        handle_get_queued_records (ctx, msg, query, site, fault);
       else
         handle_post_queued_records (ctx, msg, site, fault);
       break;

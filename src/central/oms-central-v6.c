@@ -136,10 +136,11 @@ static const char patient_filter[] =
   "AND j.store_id IN (SELECT id FROM store WHERE site_id = ?3))";
 
 static void
-handle_pull (OmsCentralContext *ctx,
-             SoupServerMessage *msg,
-             GBytes            *body,
-             gboolean           patient)
+handle_pull (OmsCentralContext     *ctx,
+             SoupServerMessage     *msg,
+             GBytes                *body,
+             gboolean               patient,
+             const OmsCentralFault *fault)
 {
   g_autoptr(OmsV6PullRequest) request = NULL;
   g_autoptr(OmsCentralSite) site = NULL;
@@ -163,6 +164,9 @@ handle_pull (OmsCentralContext *ctx,
       respond_bad_body (msg, error->message);
       return;
     }
+  /* A server that gives fewer records than asked (the max-records fault). */
+  if (fault && fault->max_records > 0)
+    request->batch_size = MIN (request->batch_size, fault->max_records);
 
   site = check_request (ctx, msg, request->settings, request->sync_v6_version, TRUE,
                         respond_error);
@@ -599,9 +603,9 @@ _oms_central_v6_handle (OmsCentralContext     *ctx,
   /* Each route's request parser passes the body through the JSON gate before reading it. */
   body = _oms_central_request_body (msg);
   if (g_str_equal (name, OMS_V6_ROUTE_PULL))
-    handle_pull (ctx, msg, body, FALSE);
+    handle_pull (ctx, msg, body, FALSE, fault);
   else if (g_str_equal (name, OMS_V6_ROUTE_PATIENT_PULL))
-    handle_pull (ctx, msg, body, TRUE);
+    handle_pull (ctx, msg, body, TRUE, fault);
   else if (g_str_equal (name, OMS_V6_ROUTE_PUSH))
     handle_push (ctx, msg, body, fault);
   else if (g_str_equal (name, OMS_V6_ROUTE_DOWNLOAD_FILE))

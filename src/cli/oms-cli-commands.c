@@ -14,6 +14,7 @@
 #include <glib-unix.h>
 #include <glib/gi18n.h>
 
+#include "oms-batch-size.h"
 #include "oms-cli-coldchain.h"
 #include "oms-cli-commands.h"
 #include "oms-cli-files.h"
@@ -212,6 +213,25 @@ parse_idle_timeout (const char  *text,
   return TRUE;
 }
 
+static gboolean
+parse_max_batch (const char  *text,
+                 gint64      *records,
+                 GError     **error)
+{
+  guint64 value;
+
+  if (!g_ascii_string_to_unsigned (text, 10, 1, OMS_BATCH_SIZE_MAX_RECORDS_LIMIT, &value, NULL))
+    {
+      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                   _("The largest batch must be a whole number of records from 1 to %d, "
+                     "not “%s”"), OMS_BATCH_SIZE_MAX_RECORDS_LIMIT, text);
+      return FALSE;
+    }
+
+  *records = (gint64) value;
+  return TRUE;
+}
+
 /* One line from stdin, without its line ending; NULL when stdin is empty. */
 static char *
 read_password_line (void)
@@ -230,19 +250,21 @@ read_password_line (void)
   return g_string_free (g_steal_pointer (&line), FALSE);
 }
 
-/* Stores the interval (when @interval > 0) and the idle timeout (when @idle_timeout > 0)
- * together, or neither.
+/* Stores the interval (when @interval > 0), the idle timeout (when @idle_timeout > 0) and the
+ * largest batch (when @max_batch > 0) together, or none of them.
  */
 static int
 configure_timings_only (OmsStore *store,
                         gint64    interval,
-                        gint64    idle_timeout)
+                        gint64    idle_timeout,
+                        gint64    max_batch)
 {
   g_autoptr(GError) error = NULL;
 
   if (!oms_store_begin (store, &error) ||
       (interval > 0 && !oms_sync_settings_save_interval (store, interval, &error)) ||
       (idle_timeout > 0 && !oms_sync_settings_save_idle_timeout (store, idle_timeout, &error)) ||
+      (max_batch > 0 && !oms_sync_settings_save_max_batch_records (store, max_batch, &error)) ||
       !oms_store_commit (store, &error))
     {
       g_autofree char *error_text = oms_cli_error_to_text (error);
@@ -266,6 +288,17 @@ configure_timings_only (OmsStore *store,
 
       oms_cli_print (message);
     }
+  if (max_batch > 0)
+    {
+      g_autofree char *message =
+        g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                      "Pull batches ask for %d record at most.\n",
+                                      "Pull batches ask for %d records at most.\n",
+                                      (gulong) max_batch),
+                         (int) max_batch);
+
+      oms_cli_print (message);
+    }
 
   return OMS_CLI_EXIT_OK;
 }
@@ -284,11 +317,13 @@ command_configure (OmsCli  *cli,
   g_autofree char *site = NULL;
   g_autofree char *interval_text = NULL;
   g_autofree char *idle_timeout_text = NULL;
+  g_autofree char *max_batch_text = NULL;
   g_autofree char *password = NULL;
   g_autofree char *message = NULL;
   gboolean password_stdin = FALSE;
   gint64 interval = 0;
   gint64 idle_timeout = 0;
+  gint64 max_batch = 0;
   const GOptionEntry entries[] = {
     { "url", 0, 0, G_OPTION_ARG_STRING, &url,
       N_("Address of the legacy mSupply central server"), N_("URL") },
@@ -300,6 +335,9 @@ command_configure (OmsCli  *cli,
     { "idle-timeout", 0, 0, G_OPTION_ARG_STRING, &idle_timeout_text,
       N_("Seconds a request to the central servers may go without a byte before omsync takes "
          "the server for stalled (default 60)"), N_("S") },
+    { "max-batch", 0, 0, G_OPTION_ARG_STRING, &max_batch_text,
+      N_("The most records a pull batch may ask for; batches grow towards it on a slow "
+         "line (default 5000)"), N_("N") },
     { NULL }
   };
 
@@ -309,7 +347,7 @@ command_configure (OmsCli  *cli,
                                 "--password-stdin or the OMSYNC_PASSWORD environment variable.\n"
                                 "Once the site is configured, --interval alone changes only "
                                 "the interval. --idle-timeout alone changes only the idle "
-                                "timeout."),
+                                "timeout, --max-batch only the largest pull batch."),
                                    entries, &argc, &argv);
   if (context == NULL)
     return OMS_CLI_EXIT_USAGE;
@@ -318,11 +356,13 @@ command_configure (OmsCli  *cli,
     return oms_cli_usage_error (context, error->message);
   if (idle_timeout_text != NULL && !parse_idle_timeout (idle_timeout_text, &idle_timeout, &error))
     return oms_cli_usage_error (context, error->message);
+  if (max_batch_text != NULL && !parse_max_batch (max_batch_text, &max_batch, &error))
+    return oms_cli_usage_error (context, error->message);
 
   if (url == NULL && site == NULL && !password_stdin && interval_text == NULL &&
-      idle_timeout_text == NULL)
+      idle_timeout_text == NULL && max_batch_text == NULL)
     return oms_cli_usage_error (context, _("Give --url, --site and a password, or --interval, "
-                                           "or --idle-timeout."));
+                                           "--idle-timeout or --max-batch."));
 
   store = oms_cli_open_store (cli);
   if (store == NULL)
@@ -341,7 +381,7 @@ command_configure (OmsCli  *cli,
       if (settings == NULL && interval_text != NULL)
         return oms_cli_usage_error (context, _("This site is not configured yet: give --url "
                                                "and --site as well."));
-      return configure_timings_only (store, interval, idle_timeout);
+      return configure_timings_only (store, interval, idle_timeout, max_batch);
     }
 
   if (url == NULL || site == NULL)
@@ -368,7 +408,8 @@ command_configure (OmsCli  *cli,
 
   /* The idle timeout goes with the settings: only once the central has accepted them. */
   if (!oms_sync_settings_save_finish (store, result, &error) ||
-      (idle_timeout > 0 && !oms_sync_settings_save_idle_timeout (store, idle_timeout, &error)))
+      (idle_timeout > 0 && !oms_sync_settings_save_idle_timeout (store, idle_timeout, &error)) ||
+      (max_batch > 0 && !oms_sync_settings_save_max_batch_records (store, max_batch, &error)))
     {
       g_autofree char *error_text = oms_cli_error_to_text (error);
 

@@ -42,6 +42,8 @@ typedef struct
   gulong              settled_id;
   gulong              file_changed_id;
   gulong              file_busy_id;
+  gulong              network_id;
+  OmsNetworkWait      network_wait;      /* as last printed */
   gboolean            coldchain_port_given;
   gboolean            services_started;
   gboolean            stopping;
@@ -84,6 +86,21 @@ serve_run_finished_cb (OmsSyncEngine *engine,
     }
 
   quit_when_idle (serve);
+}
+
+/* One line when syncs start waiting for the network, and one when they may go again. */
+static void
+serve_network_cb (Serve *serve)
+{
+  OmsNetworkWait wait = oms_scheduler_get_network_wait (serve->scheduler);
+  g_autofree char *text = NULL;
+
+  if (wait == serve->network_wait)
+    return;
+
+  text = oms_cli_network_wait_to_text (wait);
+  serve->network_wait = wait;
+  oms_cli_print (text);
 }
 
 /* One line on stdout per upload attempt that ended, as for runs. */
@@ -184,6 +201,8 @@ start_services (Serve *serve)
   serve->file_busy_id = g_signal_connect_swapped (serve->file_sync, "notify::busy",
                                                   G_CALLBACK (quit_when_idle), serve);
 
+  serve->network_id = g_signal_connect_swapped (serve->scheduler, "notify::network-wait",
+                                                G_CALLBACK (serve_network_cb), serve);
   oms_scheduler_start (serve->scheduler);
   oms_file_sync_start (serve->file_sync);
   return TRUE;
@@ -287,12 +306,15 @@ oms_cli_serve (OmsCli  *cli,
   guint sighup_id;
   int coldchain_port = -1;
   gboolean coldchain_http = FALSE;
+  gboolean sync_on_metered = FALSE;
   const GOptionEntry entries[] = {
     { "coldchain-port", 0, 0, G_OPTION_ARG_INT, &coldchain_port,
       N_("Port of the cold chain server (default: the one stored for this site, else 8000)"),
       N_("N") },
     { "coldchain-http", 0, 0, G_OPTION_ARG_NONE, &coldchain_http,
       N_("Serve the cold chain API over plain HTTP instead of HTTPS"), NULL },
+    { "sync-on-metered", 0, 0, G_OPTION_ARG_NONE, &sync_on_metered,
+      N_("Let automatic syncs use a metered connection too"), NULL },
     { NULL }
   };
 
@@ -300,12 +322,15 @@ oms_cli_serve (OmsCli  *cli,
                                    _("Runs the sync scheduler, the file synchroniser and the "
                                      "cold chain server: a sync at start when the site is "
                                      "configured, then one every sync interval (after the first "
-                                     "sync has succeeded), the attached files uploaded after "
+                                     "sync has succeeded), each waiting while the central server "
+                                     "cannot be reached or the connection is metered (unless "
+                                     "--sync-on-metered), the attached files uploaded after "
                                      "each successful sync and when a retry is due, until "
                                      "SIGTERM, SIGINT or SIGHUP.\nA sync still running then "
                                      "is stopped and recorded as interrupted. Prints the cold "
-                                     "chain server's addresses, then one line per sync and per "
-                                     "file upload on standard output."),
+                                     "chain server's addresses, then one line per sync, per "
+                                     "file upload and per change of the network's state on "
+                                     "standard output."),
                                    entries, &argc, &argv);
   if (context == NULL)
     return OMS_CLI_EXIT_USAGE;
@@ -324,6 +349,7 @@ oms_cli_serve (OmsCli  *cli,
 
   engine = oms_sync_engine_new (store);
   scheduler = oms_scheduler_new (engine);
+  oms_scheduler_set_sync_on_metered (scheduler, sync_on_metered);
   coldchain = oms_coldchain_server_new (store);
   oms_coldchain_server_set_listen_address (coldchain, oms_coldchain_get_listen_address ());
   file_sync = oms_file_sync_new (engine);
@@ -361,6 +387,7 @@ oms_cli_serve (OmsCli  *cli,
   g_clear_signal_handler (&serve.settled_id, engine);
   g_clear_signal_handler (&serve.file_changed_id, file_sync);
   g_clear_signal_handler (&serve.file_busy_id, file_sync);
+  g_clear_signal_handler (&serve.network_id, scheduler);
   g_signal_handlers_disconnect_by_data (site_owner, &serve);
   /* The name goes last, so a waiting omsync takes over only once this one has stopped. */
   oms_site_owner_stop (site_owner);

@@ -199,6 +199,23 @@ add_step (JsonBuilder      *builder,
   json_builder_end_object (builder);
 }
 
+/* The pull batch sizes the run asked for, step nick → sizes in order; null when none. */
+static void
+add_batch_sizes (JsonBuilder      *builder,
+                 const OmsSyncRun *run)
+{
+  g_autoptr(JsonNode) sizes = NULL;
+
+  if (run->batch_sizes != NULL)
+    sizes = json_from_string (run->batch_sizes, NULL);
+
+  json_builder_set_member_name (builder, "batchSizes");
+  if (sizes != NULL && JSON_NODE_HOLDS_OBJECT (sizes))
+    json_builder_add_value (builder, g_steal_pointer (&sizes));
+  else
+    json_builder_add_null_value (builder);
+}
+
 static void
 build_run (JsonBuilder      *builder,
            const OmsSyncRun *run)
@@ -225,6 +242,7 @@ build_run (JsonBuilder      *builder,
   for (step = 0; step < OMS_SYNC_N_STEPS; step++)
     add_step (builder, run, (OmsSyncStep) step);
   json_builder_end_array (builder);
+  add_batch_sizes (builder, run);
   json_builder_end_object (builder);
 }
 
@@ -368,6 +386,8 @@ oms_cli_status_to_json (OmsSyncEngine *engine,
 
   json_builder_set_member_name (builder, "idleTimeoutSeconds");
   json_builder_add_int_value (builder, oms_sync_settings_load_idle_timeout (store));
+  json_builder_set_member_name (builder, "maxBatchRecords");
+  json_builder_add_int_value (builder, oms_sync_settings_load_max_batch_records (store));
 
   json_builder_set_member_name (builder, "lastRun");
   if (latest != NULL)
@@ -590,4 +610,26 @@ oms_cli_error_to_text_in_step (const GError *error,
                           oms_sync_error_variant_to_string (variant),
                           oms_cli_error_hint_for (variant, oms_sync_error_get_info (error), hint),
                           error->message);
+}
+
+/**
+ * oms_cli_network_wait_to_text:
+ * @wait: what timed syncs wait for now
+ *
+ * Returns: (transfer full): the line `serve` prints when that changes
+ */
+char *
+oms_cli_network_wait_to_text (OmsNetworkWait wait)
+{
+  switch (wait)
+    {
+    case OMS_NETWORK_WAIT_OFFLINE:
+      return g_strdup (_("Offline: syncs wait until the central server can be reached.\n"));
+    case OMS_NETWORK_WAIT_METERED:
+      return g_strdup (_("Metered connection: syncs wait for another one (“serve "
+                         "--sync-on-metered” lets them use it).\n"));
+    case OMS_NETWORK_WAIT_NONE:
+    default:
+      return g_strdup (_("Connected: syncs go on.\n"));
+    }
 }

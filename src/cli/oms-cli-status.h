@@ -8,6 +8,7 @@
 
 #include <json-glib/json-glib.h>
 
+#include "oms-scheduler.h"
 #include "oms-sync-engine.h"
 
 G_BEGIN_DECLS
@@ -39,5 +40,6 @@ char     *oms_cli_history_to_text      (GPtrArray                 *runs);
 char     *oms_cli_error_to_text        (const GError              *error);
 char     *oms_cli_error_to_text_in_step (const GError             *error,
                                         int                        step);
+char     *oms_cli_network_wait_to_text (OmsNetworkWait             wait);
 
 G_END_DECLS

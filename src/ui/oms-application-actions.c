@@ -142,6 +142,8 @@ oms_application_actions_show_sync (GSimpleAction *action,
   if (sync_window == NULL)
     {
       sync_window = oms_sync_window_new (oms_application_get_engine (self));
+      if (oms_application_get_scheduler (self) != NULL)
+        oms_sync_window_set_scheduler (sync_window, oms_application_get_scheduler (self));
       gtk_window_set_application (GTK_WINDOW (sync_window), GTK_APPLICATION (self));
       if (window != NULL)
         gtk_window_set_transient_for (GTK_WINDOW (sync_window), GTK_WINDOW (window));

@@ -215,9 +215,13 @@ oms_application_demo_configured_cb (GObject      *object,
       return;
     }
 
-  /* Configured: the scheduler's start-up run initialises the demo site at once. */
+  /* Configured: the scheduler's start-up run initialises the demo site at once; the demo
+   * asked for it, so it does not wait on a metered connection either.
+   */
   oms_sync_engine_refresh (self->engine);
   oms_scheduler_start (self->scheduler);
+  if (!oms_sync_engine_get_is_syncing (self->engine))
+    oms_scheduler_trigger (self->scheduler);
 }
 
 static void
@@ -449,6 +453,18 @@ oms_application_site_activate_cb (OmsApplication *self)
   return TRUE;
 }
 
+/* Whether timed syncs may use a metered connection is this computer's preference; the binding
+ * keeps the GSettings object as long as the scheduler lives.
+ */
+static void
+bind_sync_on_metered (OmsScheduler *scheduler)
+{
+  g_autoptr(GSettings) sync_settings = g_settings_new ("io.github.omsync.OmSync.sync");
+
+  g_settings_bind (sync_settings, "sync-on-metered", scheduler, "sync-on-metered",
+                   G_SETTINGS_BIND_GET);
+}
+
 static void
 oms_application_startup (GApplication *app)
 {
@@ -467,6 +483,7 @@ oms_application_startup (GApplication *app)
   self->engine = oms_sync_engine_new (self->store);
   self->scheduler = oms_scheduler_new (self->engine);
   self->notifier = oms_sync_notifier_new (GTK_APPLICATION (self), self->engine);
+  bind_sync_on_metered (self->scheduler);
   self->file_sync = oms_file_sync_new (self->engine);
   /* The QR code's URL; sync goes on when the port is taken, Settings shows why in place of
    * the code, and the keeper tries again until the port is free (only while this process

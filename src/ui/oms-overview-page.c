@@ -34,6 +34,9 @@ struct _OmsOverviewPage
   /* Owned references */
   OmsStore      *store;
   GSignalGroup  *store_signals;
+
+  /* State */
+  OmsNetworkWait network_wait;
 };
 
 G_DEFINE_FINAL_TYPE (OmsOverviewPage, oms_overview_page, GTK_TYPE_WIDGET)
@@ -91,7 +94,7 @@ oms_overview_page_refresh (OmsOverviewPage *self)
   if (error == NULL)
     site_id = oms_store_kv_get_int (self->store, "SETTINGS_SYNC_SITE_ID", -1, &error);
   if (error == NULL)
-    sync_status = oms_sync_summary_describe (self->store, &error);
+    sync_status = oms_sync_summary_describe (self->store, self->network_wait, &error);
   if (error == NULL)
     oms_push_queue_count (self->store, &queue, &error);
 
@@ -265,4 +268,23 @@ oms_overview_page_set_store (OmsOverviewPage *self,
   g_signal_group_set_target (self->store_signals, store);
   oms_overview_page_refresh (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STORE]);
+}
+
+/**
+ * oms_overview_page_set_network_wait:
+ * @network_wait: what timed syncs wait for (#OmsScheduler:network-wait)
+ *
+ * The sync status says so: "Offline — will sync when connected".
+ */
+void
+oms_overview_page_set_network_wait (OmsOverviewPage *self,
+                                    OmsNetworkWait   network_wait)
+{
+  g_return_if_fail (OMS_IS_OVERVIEW_PAGE (self));
+
+  if (self->network_wait == network_wait)
+    return;
+
+  self->network_wait = network_wait;
+  oms_overview_page_refresh (self);
 }

@@ -8,6 +8,7 @@
 
 #include <gtk/gtk.h>
 
+#include "oms-scheduler.h"
 #include "oms-store.h"
 
 G_BEGIN_DECLS
@@ -19,5 +20,7 @@ G_DECLARE_FINAL_TYPE (OmsOverviewPage, oms_overview_page, OMS, OVERVIEW_PAGE, Gt
 OmsStore *oms_overview_page_get_store (OmsOverviewPage *self);
 void      oms_overview_page_set_store (OmsOverviewPage *self,
                                        OmsStore        *store);
+void      oms_overview_page_set_network_wait (OmsOverviewPage *self,
+                                              OmsNetworkWait   network_wait);
 
 G_END_DECLS

@@ -45,6 +45,8 @@ typedef enum
   RUNG_NOT_USED,
 } RungState;
 
+#define SYNC_SCHEMA_ID "io.github.omsync.OmSync.sync"
+
 struct _OmsSyncSettingsGroup
 {
   AdwPreferencesGroup  parent_instance;
@@ -55,6 +57,7 @@ struct _OmsSyncSettingsGroup
   AdwActionRow        *interval_row;
   AdwActionRow        *data_used_row;
   GtkSpinButton       *interval_spin;
+  GtkSwitch           *metered_switch;
   AdwPasswordEntryRow *password_row;
   GtkListBox          *rungs_list;
   AdwEntryRow         *site_row;
@@ -66,6 +69,7 @@ struct _OmsSyncSettingsGroup
   OmsStore            *store;
   GSignalGroup        *store_signals;
   GCancellable        *cancellable;
+  GSettings           *sync_settings;
 
   /* State */
   gint64               saved_interval;
@@ -726,6 +730,7 @@ oms_sync_settings_group_dispose (GObject *object)
   g_clear_object (&self->store_signals);
   g_clear_object (&self->cancellable);
   g_clear_object (&self->store);
+  g_clear_object (&self->sync_settings);
 
   G_OBJECT_CLASS (oms_sync_settings_group_parent_class)->dispose (object);
 }
@@ -810,6 +815,7 @@ oms_sync_settings_group_class_init (OmsSyncSettingsGroupClass *klass)
   gtk_widget_class_bind_template_child (widget_class, OmsSyncSettingsGroup, error);
   gtk_widget_class_bind_template_child (widget_class, OmsSyncSettingsGroup, interval_row);
   gtk_widget_class_bind_template_child (widget_class, OmsSyncSettingsGroup, interval_spin);
+  gtk_widget_class_bind_template_child (widget_class, OmsSyncSettingsGroup, metered_switch);
   gtk_widget_class_bind_template_child (widget_class, OmsSyncSettingsGroup, password_row);
   gtk_widget_class_bind_template_child (widget_class, OmsSyncSettingsGroup, rungs_list);
   gtk_widget_class_bind_template_child (widget_class, OmsSyncSettingsGroup, site_row);
@@ -849,6 +855,11 @@ oms_sync_settings_group_init (OmsSyncSettingsGroup *self)
                                  G_CONNECT_SWAPPED);
 
   oms_sync_settings_group_update_interval_action (self);
+
+  /* A preference of this computer's connection, not of the site: GSettings, not the store. */
+  self->sync_settings = g_settings_new (SYNC_SCHEMA_ID);
+  g_settings_bind (self->sync_settings, "sync-on-metered", self->metered_switch, "active",
+                   G_SETTINGS_BIND_DEFAULT);
 }
 
 /**
@@ -951,4 +962,17 @@ oms_sync_settings_group_focus (OmsSyncSettingsGroup *self)
   g_return_if_fail (OMS_IS_SYNC_SETTINGS_GROUP (self));
 
   gtk_widget_grab_focus (GTK_WIDGET (self->url_row));
+}
+
+/**
+ * oms_sync_settings_group_get_metered_switch:
+ *
+ * Returns: (transfer none): the "Sync on metered connections" switch, for tests
+ */
+GtkWidget *
+oms_sync_settings_group_get_metered_switch (OmsSyncSettingsGroup *self)
+{
+  g_return_val_if_fail (OMS_IS_SYNC_SETTINGS_GROUP (self), NULL);
+
+  return GTK_WIDGET (self->metered_switch);
 }

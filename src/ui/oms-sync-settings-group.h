@@ -25,6 +25,7 @@ gboolean        oms_sync_settings_group_get_busy   (OmsSyncSettingsGroup *self);
 const char     *oms_sync_settings_group_get_busy_text (OmsSyncSettingsGroup *self);
 OmsInlineError *oms_sync_settings_group_get_error  (OmsSyncSettingsGroup *self);
 const char     *oms_sync_settings_group_get_status (OmsSyncSettingsGroup *self);
+GtkWidget      *oms_sync_settings_group_get_metered_switch (OmsSyncSettingsGroup *self);
 void            oms_sync_settings_group_focus      (OmsSyncSettingsGroup *self);
 
 G_END_DECLS

@@ -9,6 +9,7 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <json-glib/json-glib.h>
 
 #include "oms-sync-log.h"
 #include "oms-sync-settings.h"
@@ -53,16 +54,18 @@ describe_age (gint64 finished)
  * @configured: whether the site has sync settings
  * @latest: (nullable): the newest run
  * @success: (nullable): the newest successful run
+ * @network_wait: what timed syncs wait for (#OmsScheduler:network-wait)
  *
- * The short status line of the Sync row: "Syncing… Pull central", "Sync error", "Synced 3
- * minutes ago", "Never synced".
+ * The short status line of the Sync row: "Syncing… Pull central", "Offline — will sync when
+ * connected", "Sync error", "Synced 3 minutes ago", "Never synced".
  *
  * Returns: (transfer full): a translated sentence
  */
 char *
 oms_sync_summary_describe_runs (gboolean          configured,
                                 const OmsSyncRun *latest,
-                                const OmsSyncRun *success)
+                                const OmsSyncRun *success,
+                                OmsNetworkWait    network_wait)
 {
   if (!configured)
     return g_strdup (_("Not configured yet"));
@@ -77,6 +80,12 @@ oms_sync_summary_describe_runs (gboolean          configured,
       return g_strdup (_("Syncing…"));
     }
 
+  /* Before an error: a connection error while offline says nothing more. */
+  if (network_wait == OMS_NETWORK_WAIT_OFFLINE)
+    return g_strdup (_("Offline — will sync when connected"));
+  if (network_wait == OMS_NETWORK_WAIT_METERED)
+    return g_strdup (_("Metered connection — automatic syncs wait"));
+
   if (latest != NULL && latest->error_message != NULL && !latest->interrupted)
     return g_strdup (_("Sync error"));
 
@@ -89,6 +98,7 @@ oms_sync_summary_describe_runs (gboolean          configured,
 /**
  * oms_sync_summary_describe:
  * @store: an #OmsStore
+ * @network_wait: what timed syncs wait for
  * @error: a location for a #GError
  *
  * Says in a few words where the site stands with synchronisation, for the Sync row of the
@@ -99,8 +109,9 @@ oms_sync_summary_describe_runs (gboolean          configured,
  *   the store cannot be read
  */
 char *
-oms_sync_summary_describe (OmsStore  *store,
-                           GError   **error)
+oms_sync_summary_describe (OmsStore        *store,
+                           OmsNetworkWait   network_wait,
+                           GError         **error)
 {
   g_autofree char *url = NULL;
   g_autoptr(OmsSyncRun) latest = NULL;
@@ -122,7 +133,8 @@ oms_sync_summary_describe (OmsStore  *store,
       return NULL;
     }
 
-  return oms_sync_summary_describe_runs (url != NULL && url[0] != '\0', latest, success);
+  return oms_sync_summary_describe_runs (url != NULL && url[0] != '\0', latest, success,
+                                         network_wait);
 }
 
 /**
@@ -249,4 +261,58 @@ oms_sync_summary_format_last_success (const OmsSyncRun *success,
    * ("1 minute 5 seconds").
    */
   return g_strdup_printf (_("Last successful sync %s (completed in %s)"), time, duration);
+}
+
+/**
+ * oms_sync_summary_format_batch_sizes:
+ * @run: a run
+ *
+ * The pull batch sizes @run asked for, step by step in run order, e.g. "Batches: Pull central
+ * 500, 1000, 2000; Pull V6 500".
+ *
+ * Returns: (transfer full) (nullable): the translated line, or %NULL when the run has none
+ */
+char *
+oms_sync_summary_format_batch_sizes (const OmsSyncRun *run)
+{
+  g_autoptr(JsonNode) root = NULL;
+  g_autoptr(GString) steps = g_string_new (NULL);
+  JsonObject *object;
+
+  g_return_val_if_fail (run != NULL, NULL);
+
+  if (run->batch_sizes != NULL)
+    root = json_from_string (run->batch_sizes, NULL);
+  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
+    return NULL;
+  object = json_node_get_object (root);
+
+  for (int step = 0; step < OMS_SYNC_N_STEPS; step++)
+    {
+      JsonNode *member = json_object_get_member (object, oms_sync_step_get_nick (step));
+      JsonArray *sizes;
+      g_autoptr(GString) list = g_string_new (NULL);
+
+      if (member == NULL || !JSON_NODE_HOLDS_ARRAY (member))
+        continue;
+      sizes = json_node_get_array (member);
+      for (guint i = 0; i < json_array_get_length (sizes); i++)
+        g_string_append_printf (list, "%s%" G_GINT64_FORMAT, i > 0 ? ", " : "",
+                                json_array_get_int_element (sizes, i));
+      if (list->len == 0)
+        continue;
+
+      if (steps->len > 0)
+        g_string_append (steps, "; ");
+      /* Translators: A step of the sync and the batch sizes it asked for, e.g.
+       * "Pull central 500, 1000".
+       */
+      g_string_append_printf (steps, _("%s %s"), oms_sync_step_get_label (step), list->str);
+    }
+
+  if (steps->len == 0)
+    return NULL;
+
+  /* Translators: %s lists the pull steps with the batch sizes each asked for. */
+  return g_strdup_printf (_("Batches: %s"), steps->str);
 }

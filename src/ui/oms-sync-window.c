@@ -52,6 +52,7 @@ struct _OmsSyncWindow
   /* Owned references */
   OmsSyncEngine   *engine;
   GSettings       *sync_settings;
+  OmsScheduler    *scheduler;     /* when set, the network notice follows its state */
 
   /* State */
   guint            update_tick_id;
@@ -67,25 +68,46 @@ enum {
 
 static GParamSpec *properties[N_PROPS];
 
+/* The scheduler knows more than the monitor: a central on this computer is reachable
+ * offline, and whether automatic syncs wait on a metered connection.
+ */
 static void
 oms_sync_window_update_network (OmsSyncWindow *self)
 {
   GNetworkMonitor *monitor = g_network_monitor_get_default ();
+  OmsNetworkWait wait;
+  gboolean metered;
 
-  if (!g_network_monitor_get_network_available (monitor))
+  if (self->scheduler != NULL)
+    {
+      wait = oms_scheduler_get_network_wait (self->scheduler);
+      metered = oms_scheduler_get_metered (self->scheduler);
+    }
+  else
+    {
+      wait = g_network_monitor_get_network_available (monitor) ? OMS_NETWORK_WAIT_NONE
+                                                                : OMS_NETWORK_WAIT_OFFLINE;
+      metered = g_network_monitor_get_network_metered (monitor);
+    }
+
+  if (wait == OMS_NETWORK_WAIT_OFFLINE)
     {
       gtk_image_set_from_icon_name (self->network_icon, "network-offline-symbolic");
       gtk_label_set_label (self->network_label,
-                           _("This computer is offline: the sync will fail until it "
-                             "reconnects."));
+                           _("This computer is offline: automatic syncs wait until it "
+                             "reconnects, and Sync now will fail until then."));
       gtk_widget_set_visible (GTK_WIDGET (self->network_notice), TRUE);
     }
-  else if (g_network_monitor_get_network_metered (monitor))
+  else if (metered)
     {
       gtk_image_set_from_icon_name (self->network_icon, "network-cellular-symbolic");
       gtk_label_set_label (self->network_label,
-                           _("This computer is on a metered connection: syncing uses "
-                             "mobile data, which may cost money."));
+                           wait == OMS_NETWORK_WAIT_METERED
+                             ? _("This computer is on a metered connection: automatic syncs "
+                                 "wait for another one. Sync now uses it, which may cost "
+                                 "money.")
+                             : _("This computer is on a metered connection: syncing uses "
+                                 "mobile data, which may cost money."));
       gtk_widget_set_visible (GTK_WIDGET (self->network_notice), TRUE);
     }
   else
@@ -225,6 +247,7 @@ oms_sync_window_history_show_cb (OmsSyncWindow *self,
       g_autofree char *duration = oms_sync_summary_format_duration (run->duration_seconds);
       g_autofree char *title = NULL;
       g_autofree char *subtitle = NULL;
+      g_autofree char *batches = oms_sync_summary_format_batch_sizes (run);
       g_autoptr(GString) counts = g_string_new (NULL);
       g_autofree char *failure = NULL;
       const char *result;
@@ -283,9 +306,19 @@ oms_sync_window_history_show_cb (OmsSyncWindow *self,
           subtitle = g_steal_pointer (&with_data);
         }
 
+      /* How the pull batches adapted to the line, on a line of its own. */
+      if (batches != NULL)
+        {
+          g_autofree char *with_batches = g_strdup_printf ("%s\n%s", subtitle, batches);
+
+          g_free (subtitle);
+          subtitle = g_steal_pointer (&with_batches);
+        }
+
       row = adw_action_row_new ();
       adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
       adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+      adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (row), 0);
       gtk_list_box_append (self->history_list, row);
     }
 }
@@ -363,6 +396,7 @@ oms_sync_window_dispose (GObject *object)
 
   g_clear_object (&self->engine);
   g_clear_object (&self->sync_settings);
+  g_clear_object (&self->scheduler);
 
   G_OBJECT_CLASS (oms_sync_window_parent_class)->dispose (object);
 }
@@ -605,4 +639,43 @@ oms_sync_window_get_history_button (OmsSyncWindow *self)
   g_return_val_if_fail (OMS_IS_SYNC_WINDOW (self), NULL);
 
   return GTK_WIDGET (self->history_button);
+}
+
+/**
+ * oms_sync_window_set_scheduler:
+ * @scheduler: the scheduler whose network state the window shows
+ */
+void
+oms_sync_window_set_scheduler (OmsSyncWindow *self,
+                               OmsScheduler  *scheduler)
+{
+  g_return_if_fail (OMS_IS_SYNC_WINDOW (self));
+  g_return_if_fail (OMS_IS_SCHEDULER (scheduler));
+
+  if (!g_set_object (&self->scheduler, scheduler))
+    return;
+
+  g_signal_connect_object (scheduler, "notify::network-wait",
+                           G_CALLBACK (oms_sync_window_update_network), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (scheduler, "notify::metered",
+                           G_CALLBACK (oms_sync_window_update_network), self,
+                           G_CONNECT_SWAPPED);
+  oms_sync_window_update_network (self);
+}
+
+/**
+ * oms_sync_window_get_network_notice:
+ *
+ * Returns: (nullable): the offline or metered notice, or %NULL when none is shown
+ */
+const char *
+oms_sync_window_get_network_notice (OmsSyncWindow *self)
+{
+  g_return_val_if_fail (OMS_IS_SYNC_WINDOW (self), NULL);
+
+  if (!gtk_widget_get_visible (GTK_WIDGET (self->network_notice)))
+    return NULL;
+
+  return gtk_label_get_label (self->network_label);
 }

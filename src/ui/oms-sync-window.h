@@ -8,6 +8,7 @@
 
 #include <adwaita.h>
 
+#include "oms-scheduler.h"
 #include "oms-sync-engine.h"
 
 G_BEGIN_DECLS
@@ -17,6 +18,9 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (OmsSyncWindow, oms_sync_window, OMS, SYNC_WINDOW, AdwWindow)
 
 OmsSyncWindow *oms_sync_window_new                   (OmsSyncEngine *engine);
+void           oms_sync_window_set_scheduler         (OmsSyncWindow *self,
+                                                      OmsScheduler  *scheduler);
+const char    *oms_sync_window_get_network_notice    (OmsSyncWindow *self);
 OmsSyncEngine *oms_sync_window_get_engine            (OmsSyncWindow *self);
 
 /* What the window shows, for tests. */

@@ -66,6 +66,7 @@ struct _OmsWindow
   GSignalGroup         *store_signals;
   OmsSyncEngine        *engine;
   GSettings            *sync_settings;
+  OmsScheduler         *scheduler;        /* the application's, for the network state */
 
   /* State */
   guint                 status_tick_id;   /* keeps "Synced 3 minutes ago" true */
@@ -126,6 +127,13 @@ oms_window_page_for_row (OmsWindow     *self,
   return NULL;
 }
 
+static OmsNetworkWait
+network_wait (OmsWindow *self)
+{
+  return self->scheduler != NULL ? oms_scheduler_get_network_wait (self->scheduler)
+                                 : OMS_NETWORK_WAIT_NONE;
+}
+
 /* The Sync row: its icon, status line and badge, and a description that reads them out. */
 static void
 oms_window_update_sync_status (OmsWindow *self)
@@ -152,7 +160,7 @@ oms_window_update_sync_status (OmsWindow *self)
       gboolean configured = url != NULL && url[0] != '\0';
 
       /* Configured means a URL, as on the Overview page, so the two always agree. */
-      status = oms_sync_summary_describe_runs (configured, latest, success);
+      status = oms_sync_summary_describe_runs (configured, latest, success, network_wait (self));
 
       oms_sync_engine_get_push_queue (self->engine, &counts);
       input.configured = configured;
@@ -171,7 +179,8 @@ oms_window_update_sync_status (OmsWindow *self)
       oms_sync_badge_compute (&input, &badge);
 
       /* A connection error also shows on the row itself, not only as a grey icon (A8.1). */
-      if (input.has_error && input.error_variant == OMS_SYNC_ERROR_VARIANT_CONNECTION_ERROR)
+      if ((input.has_error && input.error_variant == OMS_SYNC_ERROR_VARIANT_CONNECTION_ERROR) ||
+          network_wait (self) == OMS_NETWORK_WAIT_OFFLINE)
         icon = "network-offline-symbolic";
       gtk_image_set_from_icon_name (self->sync_icon, icon);
     }
@@ -179,7 +188,7 @@ oms_window_update_sync_status (OmsWindow *self)
     {
       g_autoptr(GError) error = NULL;
 
-      status = oms_sync_summary_describe (self->store, &error);
+      status = oms_sync_summary_describe (self->store, network_wait (self), &error);
       if (status == NULL)
         {
           g_debug ("Cannot read the sync settings: %s", error->message);
@@ -529,15 +538,32 @@ oms_window_update_initialise (OmsWindow *self)
 }
 
 static void
+oms_window_network_changed (OmsWindow *self)
+{
+  oms_overview_page_set_network_wait (self->overview_page, network_wait (self));
+  oms_window_queue_sync_update (self);
+}
+
+static void
 oms_window_find_scheduler (OmsWindow *self)
 {
   GtkApplication *app = gtk_window_get_application (GTK_WINDOW (self));
+  OmsScheduler *scheduler;
 
   if (self->store == NULL || !OMS_IS_APPLICATION (app))
     return;
 
-  oms_initialise_page_set_scheduler (self->initialise_page,
-                                     oms_application_get_scheduler (OMS_APPLICATION (app)));
+  scheduler = oms_application_get_scheduler (OMS_APPLICATION (app));
+  oms_initialise_page_set_scheduler (self->initialise_page, scheduler);
+
+  /* Offline or metered: the Sync row and the Overview say why nothing syncs. */
+  if (scheduler != NULL && g_set_object (&self->scheduler, scheduler))
+    {
+      g_signal_connect_object (scheduler, "notify::network-wait",
+                               G_CALLBACK (oms_window_network_changed), self,
+                               G_CONNECT_SWAPPED);
+      oms_window_network_changed (self);
+    }
 }
 
 static void
@@ -558,6 +584,7 @@ oms_window_dispose (GObject *object)
   g_clear_pointer (&self->badge_style, g_free);
   g_clear_pointer (&self->sync_description, g_free);
   g_clear_object (&self->engine);
+  g_clear_object (&self->scheduler);
   g_clear_object (&self->settings);
   g_clear_object (&self->sync_settings);
 
@@ -909,4 +936,17 @@ oms_window_show_sync_settings (OmsWindow *self)
   gtk_widget_activate_action (GTK_WIDGET (self), "win.show-page", "s", "settings");
   oms_settings_page_focus_sync (self->settings_page);
   gtk_window_present (GTK_WINDOW (self));
+}
+
+/**
+ * oms_window_get_sync_status_text:
+ *
+ * Returns: the Sync row's status line, e.g. "Synced 3 minutes ago"
+ */
+const char *
+oms_window_get_sync_status_text (OmsWindow *self)
+{
+  g_return_val_if_fail (OMS_IS_WINDOW (self), NULL);
+
+  return gtk_label_get_label (self->sync_status_label);
 }

@@ -21,6 +21,7 @@ OmsWindow  *oms_window_new               (OmsApplication *application,
                                           OmsStore       *store);
 OmsStore   *oms_window_get_store         (OmsWindow      *self);
 const char *oms_window_get_page          (OmsWindow      *self);
+const char *oms_window_get_sync_status_text (OmsWindow   *self);
 void        oms_window_set_page          (OmsWindow      *self,
                                           const char     *page);
 void        oms_window_show_store_error  (OmsWindow      *self,

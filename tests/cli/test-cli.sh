@@ -9,7 +9,7 @@ CLI_TEST_MACHINE=cli-test-machine
 # shellcheck source=cli-test-lib.sh
 source "$(dirname "$0")/cli-test-lib.sh"
 
-echo "1..45"
+echo "1..50"
 
 start_central
 
@@ -68,6 +68,12 @@ cli status --json
 check "the idle timeout is stored, the site still unconfigured" 0 \
   "j['idleTimeoutSeconds'] == 90 and j['configured'] is False"
 
+# The largest pull batch: checked, settable before the site is configured.
+cli configure --max-batch 0
+check "configure --max-batch 0 is refused" 2 "'largest batch' in err"
+cli configure --max-batch 250
+check "configure --max-batch alone" 0 "'250 records at most' in out"
+
 # The right one is accepted.
 OMSYNC_PASSWORD=pass cli configure --url "$URL" --site demo
 check "configure with the right password" 0
@@ -106,6 +112,11 @@ check "status and history show the run's data used" 0 \
    and isinstance(j[0]['bytesUp'], int) and j[0]['bytesUp'] > 100 \
    and (lambda s: s['bytesDown'] == j[0]['bytesDown'] and s['bytesUp'] == j[0]['bytesUp'])( \
         json.load(open('$TMP/status.json'))['lastRun'])"
+cli status --json
+check "status --json shows the batch sizes the run asked for, within the maximum" 0 \
+  "j['maxBatchRecords'] == 250 and j['lastRun']['batchSizes']['pull_central'][0] == 250 \
+   and all(0 < n <= 250 for step in ('pull_central', 'pull_remote', 'pull_v6') \
+           for n in j['lastRun']['batchSizes'][step])"
 cli pending --json
 check "pending --json" 0 "j == {'total': 0, 'v5': 0, 'v6': 0}"
 cli status
@@ -230,6 +241,55 @@ cli coldchain-account remove phone1
 check "coldchain-account remove" 0 "'phone1' in out"
 cli coldchain-account remove phone1
 check "coldchain-account remove of a missing account fails" 1 "'phone1' in err"
+
+# serve with no network (a network namespace of its own, with only loopback; nothing can
+# leave it). A central on loopback is reachable all the same: serve syncs with it and says
+# nothing of the network. A central elsewhere is not: serve says it waits, and does not sync.
+offline_serve ()
+{
+  unshare -rn /bin/bash -c '
+    ip link set lo up
+    "$OMSYNC_CENTRAL" --data-dir "$1/central" --listen 127.0.0.1 --port 0 --demo \
+      > "$1/central.out" 2> "$1/central.err" &
+    central=$!
+    for _ in $(seq 100); do
+      url=$(head -n 1 "$1/central.out" 2>/dev/null); [ -n "$url" ] && break; sleep 0.1
+    done
+    OMSYNC_PASSWORD=pass "$OMSYNC_CLI" --data-dir "$1/site" configure --url "$url" \
+      --site demo > /dev/null
+    [ "$2" = elsewhere ] && /usr/bin/python3 -c "
+import sqlite3, sys
+db = sqlite3.connect(sys.argv[1])
+db.execute(\"UPDATE key_value_store SET value_string = \x27http://192.0.2.1:9\x27 \"
+           \"WHERE id = \x27SETTINGS_SYNC_URL\x27\")
+db.commit()" "$1/site/omsync.sqlite"
+    "$OMSYNC_CLI" --data-dir "$1/site" serve --coldchain-http > "$1/serve.out" 2> "$1/serve.err" &
+    serve=$!
+    sleep 4
+    kill -TERM "$serve"; wait "$serve"
+    kill -TERM "$central"; wait "$central"
+  ' offline-serve "$1" "$2"
+}
+if unshare -rn true 2> /dev/null; then
+  for where in loopback elsewhere; do
+    mkdir -p "$TMP/offline-$where"
+    offline_serve "$TMP/offline-$where" "$where"
+    RC=0
+    cp "$TMP/offline-$where/serve.out" "$TMP/out"
+    cp "$TMP/offline-$where/serve.err" "$TMP/err"
+    if [ "$where" = loopback ]; then
+      check "offline, serve syncs with a central on loopback" 0 \
+        "': finished in ' in out and 'Offline' not in out"
+    else
+      check "offline, serve says syncs wait and does not sync" 0 \
+        "'Offline: syncs wait until the central server can be reached.' in out \
+         and ': finished in ' not in out and ': failed after ' not in out"
+    fi
+  done
+else
+  ok "offline, serve syncs with a central on loopback # SKIP no network namespaces here"
+  ok "offline, serve says syncs wait and does not sync # SKIP no network namespaces here"
+fi
 
 # A damaged data file is refused with a clear message.
 mkdir -p "$TMP/bad"

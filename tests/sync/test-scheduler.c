@@ -12,6 +12,7 @@
 #include "oms-sync-engine-private.h"
 #include "oms-sync-settings.h"
 #include "oms-test-central.h"
+#include "oms-test-network-monitor.h"
 #include "oms-test-util.h"
 
 typedef struct
@@ -22,6 +23,7 @@ typedef struct
   OmsStore         *store;
   OmsSyncEngine    *engine;
   OmsScheduler     *scheduler;
+  OmsTestNetworkMonitor *network;
   int               n_started;
   int               n_finished;
   int               n_succeeded;
@@ -101,6 +103,7 @@ open_site (Fixture *fixture)
   g_signal_connect (fixture->engine, "notify::is-syncing", G_CALLBACK (is_syncing_cb), fixture);
   g_signal_connect (fixture->engine, "run-finished", G_CALLBACK (run_finished_cb), fixture);
   fixture->scheduler = oms_scheduler_new (fixture->engine);
+  oms_scheduler_set_network_monitor (fixture->scheduler, G_NETWORK_MONITOR (fixture->network));
 }
 
 static void
@@ -121,6 +124,7 @@ fixture_set_up (Fixture       *fixture,
   fixture->central_dir = oms_test_make_tmp_dir ("oms-central-XXXXXX");
   fixture->data_dir = oms_test_make_tmp_dir ("oms-site-XXXXXX");
   fixture->central = oms_test_central_new_demo (fixture->central_dir);
+  fixture->network = oms_test_network_monitor_new ();
 
   open_site (fixture);
 }
@@ -130,6 +134,7 @@ fixture_tear_down (Fixture       *fixture,
                    gconstpointer  user_data)
 {
   close_site (fixture);
+  g_assert_finalize_object (fixture->network);
   g_assert_finalize_object (fixture->central);
   oms_test_remove_dir (fixture->central_dir);
   oms_test_remove_dir (fixture->data_dir);
@@ -288,6 +293,115 @@ test_stop_interrupts_run (Fixture       *fixture,
                   run->error_code != NULL);
 }
 
+/* Offline, the run at start-up waits and says so; the moment the network is back, it runs. */
+static void
+test_offline_waits_for_network (Fixture       *fixture,
+                                gconstpointer  user_data)
+{
+  configure (fixture, 3600);
+  oms_test_network_monitor_set (fixture->network, FALSE, FALSE);
+
+  oms_scheduler_start (fixture->scheduler);
+  oms_test_spin_for (300);
+  g_assert_cmpint (fixture->n_started, ==, 0);
+  g_assert_cmpint (oms_scheduler_get_network_wait (fixture->scheduler), ==,
+                   OMS_NETWORK_WAIT_OFFLINE);
+
+  oms_test_network_monitor_set (fixture->network, TRUE, FALSE);
+  g_assert_cmpint (oms_scheduler_get_network_wait (fixture->scheduler), ==,
+                   OMS_NETWORK_WAIT_NONE);
+  g_assert_cmpint (fixture->n_started, ==, 1);
+  g_assert_true (spin_until_finished (fixture, 1, 30000));
+  g_assert_cmpint (fixture->n_succeeded, ==, 1);
+  oms_scheduler_stop (fixture->scheduler);
+}
+
+/* Going offline stops the interval; "Sync now" still runs; back online, a run starts. */
+static void
+test_offline_holds_interval (Fixture       *fixture,
+                             gconstpointer  user_data)
+{
+  configure (fixture, 1);
+  oms_scheduler_start (fixture->scheduler);
+  g_assert_true (spin_until_finished (fixture, 1, 30000));
+  g_assert_cmpint (oms_scheduler_get_next_run (fixture->scheduler), >, 0);
+
+  /* The monitor is asked whether the central is reachable all the same: it is not. */
+  oms_test_network_monitor_set (fixture->network, FALSE, FALSE);
+  oms_test_spin_for (200);
+  g_assert_cmpint (oms_scheduler_get_network_wait (fixture->scheduler), ==,
+                   OMS_NETWORK_WAIT_OFFLINE);
+  g_assert_cmpint (oms_scheduler_get_next_run (fixture->scheduler), ==, 0);
+  oms_test_spin_for (2500);
+  g_assert_cmpint (fixture->n_started, ==, 1);
+
+  g_assert_true (oms_scheduler_trigger (fixture->scheduler));
+  g_assert_cmpint (fixture->n_started, ==, 2);
+  g_assert_true (spin_until_finished (fixture, 2, 30000));
+  oms_test_spin_for (1500);
+  g_assert_cmpint (fixture->n_started, ==, 2);
+
+  oms_test_network_monitor_set (fixture->network, TRUE, FALSE);
+  g_assert_cmpint (fixture->n_started, ==, 3);
+  g_assert_true (spin_until_finished (fixture, 3, 30000));
+  g_assert_cmpint (fixture->n_succeeded, ==, 3);
+  oms_scheduler_stop (fixture->scheduler);
+}
+
+/* A central the monitor can reach with no network (as GLib's says of a loopback one) is not
+ * waited for.
+ */
+static void
+test_offline_reachable_central_syncs (Fixture       *fixture,
+                                      gconstpointer  user_data)
+{
+  configure (fixture, 3600);
+  oms_test_network_monitor_set (fixture->network, FALSE, FALSE);
+  oms_test_network_monitor_set_reachable_offline (fixture->network, TRUE);
+
+  oms_scheduler_start (fixture->scheduler);
+  g_assert_true (spin_until_finished (fixture, 1, 30000));
+  g_assert_cmpint (fixture->n_succeeded, ==, 1);
+  g_assert_cmpint (oms_scheduler_get_network_wait (fixture->scheduler), ==,
+                   OMS_NETWORK_WAIT_NONE);
+  oms_scheduler_stop (fixture->scheduler);
+}
+
+/* On a metered connection timed runs wait unless allowed; "Sync now" runs and the scheduler
+ * says the connection is metered; allowing it starts the run that waited.
+ */
+static void
+test_metered_waits_unless_allowed (Fixture       *fixture,
+                                   gconstpointer  user_data)
+{
+  configure (fixture, 1);
+  oms_test_network_monitor_set (fixture->network, TRUE, TRUE);
+
+  oms_scheduler_start (fixture->scheduler);
+  oms_test_spin_for (300);
+  g_assert_cmpint (fixture->n_started, ==, 0);
+  g_assert_cmpint (oms_scheduler_get_network_wait (fixture->scheduler), ==,
+                   OMS_NETWORK_WAIT_METERED);
+  g_assert_true (oms_scheduler_get_metered (fixture->scheduler));
+
+  g_assert_true (oms_scheduler_trigger (fixture->scheduler));
+  g_assert_true (spin_until_finished (fixture, 1, 30000));
+  g_assert_cmpint (fixture->n_succeeded, ==, 1);
+  /* Initialised now, yet no timer: the next run waits for the connection. */
+  g_assert_cmpint (oms_scheduler_get_next_run (fixture->scheduler), ==, 0);
+  oms_test_spin_for (2000);
+  g_assert_cmpint (fixture->n_started, ==, 1);
+
+  oms_scheduler_set_sync_on_metered (fixture->scheduler, TRUE);
+  g_assert_cmpint (oms_scheduler_get_network_wait (fixture->scheduler), ==,
+                   OMS_NETWORK_WAIT_NONE);
+  g_assert_true (oms_scheduler_get_metered (fixture->scheduler));
+  g_assert_cmpint (fixture->n_started, ==, 2);
+  g_assert_true (spin_until_finished (fixture, 2, 30000));
+  g_assert_cmpint (oms_scheduler_get_next_run (fixture->scheduler), >, 0);
+  oms_scheduler_stop (fixture->scheduler);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -304,6 +418,10 @@ main (int   argc,
        test_initialisation_retried_only_by_hand);
   ADD ("/oms/scheduler/state-survives-restart", test_state_survives_restart);
   ADD ("/oms/scheduler/stop-interrupts-run", test_stop_interrupts_run);
+  ADD ("/oms/scheduler/offline-waits-for-network", test_offline_waits_for_network);
+  ADD ("/oms/scheduler/offline-holds-interval", test_offline_holds_interval);
+  ADD ("/oms/scheduler/offline-reachable-central-syncs", test_offline_reachable_central_syncs);
+  ADD ("/oms/scheduler/metered-waits-unless-allowed", test_metered_waits_unless_allowed);
 
 #undef ADD
 

@@ -7,10 +7,13 @@
 #include "config.h"
 
 #include <glib/gstdio.h>
+#include <json-glib/json-glib.h>
 
+#include "oms-batch-size.h"
 #include "oms-central-server.h"
 #include "oms-coldchain-queries.h"
 #include "oms-http-private.h"
+#include "oms-http.h"
 #include "oms-store-private.h"
 #include "oms-sync-buffer.h"
 #include "oms-sync-engine-private.h"
@@ -855,6 +858,16 @@ count_central_vs_site (Fixture    *fixture,
   return n;
 }
 
+/* How many of the central's records the site's buffer does not hold. */
+static gint64
+count_central_missing (Fixture *fixture)
+{
+  return count_central_vs_site (fixture,
+                                "SELECT count(*) FROM central_record c WHERE NOT EXISTS "
+                                "(SELECT 1 FROM site.sync_buffer b "
+                                "WHERE b.record_id = c.record_id)");
+}
+
 typedef struct
 {
   Fixture  *fixture;
@@ -926,10 +939,7 @@ test_pipelined_pull_fails_mid_way (Fixture       *fixture,
 
   g_assert_true (oms_test_run_sync (fixture->engine, &error));
   g_assert_no_error (error);
-  g_assert_cmpint (count_central_vs_site (fixture,
-                                          "SELECT count(*) FROM central_record c WHERE NOT EXISTS "
-                                          "(SELECT 1 FROM site.sync_buffer b "
-                                          "WHERE b.record_id = c.record_id)"), ==, 0);
+  g_assert_cmpint (count_central_missing (fixture), ==, 0);
   g_assert_cmpint (oms_test_query_int (fixture->store, "SELECT count(*) FROM sync_buffer "
                                                        "WHERE integration_datetime IS NULL"),
                    ==, 0);
@@ -991,10 +1001,7 @@ test_pipelined_pull_cancelled (Fixture       *fixture,
 
   g_assert_true (oms_test_run_sync (fixture->engine, &error));
   g_assert_no_error (error);
-  g_assert_cmpint (count_central_vs_site (fixture,
-                                          "SELECT count(*) FROM central_record c WHERE NOT EXISTS "
-                                          "(SELECT 1 FROM site.sync_buffer b "
-                                          "WHERE b.record_id = c.record_id)"), ==, 0);
+  g_assert_cmpint (count_central_missing (fixture), ==, 0);
 }
 
 /* Records SQLite's road does not take (a merge, a record id that looks like JSON) make their
@@ -1038,6 +1045,145 @@ test_pull_odd_records (Fixture       *fixture,
                                           "WHERE c.action != 'merge' AND NOT EXISTS "
                                           "(SELECT 1 FROM site.sync_buffer b "
                                           "WHERE b.record_id = c.record_id)"), ==, 0);
+}
+
+/*
+ * Adaptive pull batches (oms-batch-size.c)
+ */
+
+/* The batch sizes the latest run asked for in @step, from its batch_sizes as saved. */
+static GArray *
+saved_batch_sizes (Fixture    *fixture,
+                   const char *step)
+{
+  g_autoptr(OmsSyncRun) run = oms_sync_log_get_latest (fixture->store, NULL);
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+  GArray *sizes = g_array_new (FALSE, FALSE, sizeof (guint));
+  JsonObject *object;
+  JsonArray *array;
+
+  g_assert_nonnull (run);
+  g_assert_nonnull (run->batch_sizes);
+  g_assert_true (json_parser_load_from_data (parser, run->batch_sizes, -1, &error));
+  g_assert_no_error (error);
+  object = json_node_get_object (json_parser_get_root (parser));
+  g_assert_true (json_object_has_member (object, step));
+  array = json_object_get_array_member (object, step);
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    {
+      guint size = (guint) json_array_get_int_element (array, i);
+
+      g_array_append_val (sizes, size);
+    }
+
+  return sizes;
+}
+
+static guint
+size_at (GArray *sizes,
+         guint   index)
+{
+  g_assert_cmpuint (index, <, sizes->len);
+  return g_array_index (sizes, guint, index);
+}
+
+/* On a line where each request waits (the latency fault) and bodies are small, each batch
+ * asks for twice the last; the run's log says so, and the next run starts where it ended.
+ */
+static void
+test_batches_grow_on_latency (Fixture       *fixture,
+                              gconstpointer  user_data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GArray) sizes = NULL;
+  gint32 stored;
+
+  g_assert_true (oms_store_kv_set_int (fixture->store, OMS_KV_BATCH_CENTRAL_PULL, 4, &error));
+  g_assert_true (oms_central_server_add_fault (fixture->central,
+                                               "/sync/v5/central_records:latency=300", &error));
+  g_assert_no_error (error);
+  configure_and_initialise (fixture);
+
+  sizes = saved_batch_sizes (fixture, "pull_central");
+  g_assert_cmpuint (sizes->len, >=, 3);
+  g_assert_cmpuint (size_at (sizes, 0), ==, 4);
+  g_assert_cmpuint (size_at (sizes, 1), ==, 8);
+  g_assert_cmpuint (size_at (sizes, 2), ==, 16);
+
+  stored = oms_store_kv_get_int (fixture->store, OMS_KV_BATCH_CENTRAL_PULL, 0, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (stored, >, 16);
+  g_assert_cmpint (stored, <=, OMS_BATCH_SIZE_DEFAULT_MAX_RECORDS);
+
+  /* The other pull steps are in the log too, each from its own stored size. */
+  g_clear_pointer (&sizes, g_array_unref);
+  sizes = saved_batch_sizes (fixture, "pull_remote");
+  g_assert_cmpuint (size_at (sizes, 0), ==, OMS_SYNC_BATCH_REMOTE_PULL);
+  g_clear_pointer (&sizes, g_array_unref);
+  sizes = saved_batch_sizes (fixture, "pull_v6");
+  g_assert_cmpuint (size_at (sizes, 0), ==, 4);
+}
+
+/* A central that gives fewer records than asked while it has more: every batch after the
+ * first asks for what it gives, and no record is missed.
+ */
+static void
+test_batches_respect_capped_server (Fixture       *fixture,
+                                    gconstpointer  user_data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GArray) sizes = NULL;
+
+  g_assert_true (oms_store_kv_set_int (fixture->store, OMS_KV_BATCH_CENTRAL_PULL, 20, &error));
+  g_assert_true (oms_central_server_add_fault (fixture->central,
+                                               "/sync/v5/central_records:max-records=7",
+                                               &error));
+  g_assert_no_error (error);
+  configure_and_initialise (fixture);
+
+  sizes = saved_batch_sizes (fixture, "pull_central");
+  g_assert_cmpuint (sizes->len, >=, 3);
+  g_assert_cmpuint (size_at (sizes, 0), ==, 20);
+  for (guint i = 1; i < sizes->len; i++)
+    g_assert_cmpuint (size_at (sizes, i), ==, 7);
+
+  g_assert_cmpint (count_central_missing (fixture), ==, 0);
+}
+
+/* A pull that stalls ends the run as before, and the next run starts at half the size. */
+static void
+test_batches_shrink_after_timeout (Fixture       *fixture,
+                                   gconstpointer  user_data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GArray) sizes = NULL;
+
+  g_assert_true (oms_store_kv_set_int (fixture->store, OMS_KV_BATCH_CENTRAL_PULL, 400, &error));
+  g_assert_true (oms_central_server_add_fault (fixture->central,
+                                               "/sync/v5/central_records:hang", &error));
+  g_assert_no_error (error);
+  configure (fixture);
+
+  /* A one second idle timeout. */
+  _oms_http_set_timeout_scale (1.0, 1.0 / OMS_HTTP_DEFAULT_IDLE_TIMEOUT_SECONDS);
+  g_assert_false (oms_test_run_sync (fixture->engine, &error));
+  _oms_http_set_timeout_scale (1.0, 1.0);
+  g_assert_error (error, OMS_SYNC_ERROR, OMS_SYNC_ERROR_VARIANT_CONNECTION_ERROR);
+  g_clear_error (&error);
+
+  sizes = saved_batch_sizes (fixture, "pull_central");
+  g_assert_cmpuint (sizes->len, ==, 1);
+  g_assert_cmpuint (size_at (sizes, 0), ==, 400);
+  g_assert_cmpint (oms_store_kv_get_int (fixture->store, OMS_KV_BATCH_CENTRAL_PULL, 0, NULL),
+                   ==, 200);
+
+  oms_central_server_clear_faults (fixture->central, NULL);
+  g_assert_true (oms_test_run_sync (fixture->engine, &error));
+  g_assert_no_error (error);
+  g_clear_pointer (&sizes, g_array_unref);
+  sizes = saved_batch_sizes (fixture, "pull_central");
+  g_assert_cmpuint (size_at (sizes, 0), ==, 200);
 }
 
 static void
@@ -1977,6 +2123,9 @@ main (int   argc,
   ADD ("/oms/sync/step-order/patient-pull", test_step_order_patient_pull);
   ADD ("/oms/sync/step-order/failures", test_step_order_failures);
   ADD ("/oms/sync/step-order/disabled-site", test_step_order_disabled_site);
+  ADD ("/oms/sync/batches/grow-on-latency", test_batches_grow_on_latency);
+  ADD ("/oms/sync/batches/respect-capped-server", test_batches_respect_capped_server);
+  ADD ("/oms/sync/batches/shrink-after-timeout", test_batches_shrink_after_timeout);
 
 #undef ADD
 

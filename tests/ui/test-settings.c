@@ -663,6 +663,25 @@ test_interval_alone (Fixture *f)
   g_assert_cmpfloat (gtk_spin_button_get_value (spin), ==, 1);
 }
 
+/* "Sync on metered connections": off by default, and the switch is the GSettings key. */
+static void
+test_sync_on_metered (Fixture *f)
+{
+  g_autoptr(GSettings) sync_settings = g_settings_new ("io.github.omsync.OmSync.sync");
+  OmsSettingsPage *page = show_settings (f);
+  OmsSyncSettingsGroup *group =
+    OMS_SYNC_SETTINGS_GROUP (find_of_type (GTK_WIDGET (page), OMS_TYPE_SYNC_SETTINGS_GROUP));
+  GtkSwitch *toggle = GTK_SWITCH (oms_sync_settings_group_get_metered_switch (group));
+
+  g_assert_false (gtk_switch_get_active (toggle));
+  g_assert_false (g_settings_get_boolean (sync_settings, "sync-on-metered"));
+
+  gtk_switch_set_active (toggle, TRUE);
+  g_assert_true (g_settings_get_boolean (sync_settings, "sync-on-metered"));
+  g_settings_reset (sync_settings, "sync-on-metered");
+  g_assert_false (gtk_switch_get_active (toggle));
+}
+
 static gboolean
 initialise_not_needed (gpointer data)
 {
@@ -1281,6 +1300,7 @@ static const TestCase test_cases[] = {
   { "/oms/ui/settings/validation", test_validation },
   { "/oms/ui/settings/save-and-test", test_save_and_test },
   { "/oms/ui/settings/interval-alone", test_interval_alone },
+  { "/oms/ui/settings/sync-on-metered", test_sync_on_metered },
   { "/oms/ui/settings/coldchain-port", test_coldchain_port },
   { "/oms/ui/settings/coldchain-failed-logins", test_coldchain_failed_logins },
   { "/oms/ui/settings/background", test_background },

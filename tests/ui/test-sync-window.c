@@ -25,6 +25,7 @@
 #include "oms-sync-summary.h"
 #include "oms-sync-window.h"
 #include "oms-test-central.h"
+#include "oms-test-network-monitor.h"
 #include "oms-window.h"
 #include "ui-test-util.h"
 
@@ -502,6 +503,14 @@ test_strings (void)
   g_assert_cmpstr (text, ==, "Never synced");
   g_clear_pointer (&text, g_free);
 
+  /* The batch sizes of a run, in step order whatever the order in the log. */
+  g_assert_null (oms_sync_summary_format_batch_sizes (success));
+  success->batch_sizes = g_strdup ("{\"pull_v6\": [500], \"pull_central\": [500, 1000, 2000]}");
+  text = oms_sync_summary_format_batch_sizes (success);
+  g_assert_cmpstr (text, ==, "Batches: Pull central 500, 1000, 2000; Pull V6 500");
+  g_clear_pointer (&text, g_free);
+  g_clear_pointer (&success->batch_sizes, g_free);
+
   /* Today: the time only, with that run's own duration. */
   success->finished = g_date_time_to_unix (local) * G_USEC_PER_SEC;
   success->duration_seconds = 65;
@@ -787,6 +796,10 @@ body_sync_now (AppFixture *f)
   g_assert_true (g_str_has_suffix (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (
                    gtk_widget_get_first_child (oms_sync_window_get_history_list (window)))),
                  "Succeeded"));
+  /* ...with the batch sizes its pulls asked for. */
+  g_assert_nonnull (strstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (
+                      gtk_widget_get_first_child (oms_sync_window_get_history_list (window)))),
+                    "\nBatches: Pull central 500"));
   gtk_menu_button_popdown (GTK_MENU_BUTTON (oms_sync_window_get_history_button (window)));
 
   /* Now the central fails at once (GET /sync/v5/site, before any step): the error area and
@@ -880,6 +893,62 @@ body_waiting_for_server (AppFixture *f)
   for (OmsSyncStep s = 0; s < OMS_SYNC_N_STEPS; s++)
     g_assert_cmpstr (oms_stepper_get_step_progress_label (stepper, s), !=,
                      "Waiting for the server…");
+}
+
+typedef struct
+{
+  AppFixture *f;
+  const char *text;
+} RowWait;
+
+static gboolean
+sync_row_says (gpointer data)
+{
+  RowWait *w = data;
+
+  return g_strcmp0 (oms_window_get_sync_status_text (OMS_WINDOW (w->f->window)), w->text) == 0;
+}
+
+/* The network as a fake monitor tells it: offline, the Sync row and the window say why nothing
+ * syncs; on a metered connection too, until "Sync on metered connections" is on; Sync now
+ * syncs all the same.
+ */
+static void
+body_network (AppFixture *f)
+{
+  g_autoptr(OmsTestNetworkMonitor) network = oms_test_network_monitor_new ();
+  g_autoptr(GSettings) sync_settings = g_settings_new ("io.github.omsync.OmSync.sync");
+  OmsScheduler *scheduler = oms_application_get_scheduler (OMS_APPLICATION (f->app));
+  OmsSyncWindow *window;
+  RunWait w = { f, NULL };
+  RowWait row = { f, NULL };
+
+  oms_test_network_monitor_set (network, FALSE, FALSE);
+  oms_scheduler_set_network_monitor (scheduler, G_NETWORK_MONITOR (network));
+  configure_site (f);
+
+  row.text = "Offline — will sync when connected";
+  g_assert_true (oms_test_wait_until (sync_row_says, &row));
+  window = open_sync_window (f);
+  w.window = window;
+  g_assert_nonnull (strstr (oms_sync_window_get_network_notice (window), "offline"));
+
+  oms_test_network_monitor_set (network, TRUE, TRUE);
+  row.text = "Metered connection — automatic syncs wait";
+  g_assert_true (oms_test_wait_until (sync_row_says, &row));
+  g_assert_nonnull (strstr (oms_sync_window_get_network_notice (window),
+                            "metered connection: automatic syncs wait"));
+
+  g_assert_true (gtk_widget_activate (oms_sync_window_get_sync_button (window)));
+  g_assert_true (oms_test_wait_until (run_succeeded_and_shown, &w));
+
+  /* The preference reaches the scheduler: automatic syncs go on metered connections too. */
+  g_settings_set_boolean (sync_settings, "sync-on-metered", TRUE);
+  g_assert_true (oms_scheduler_get_sync_on_metered (scheduler));
+  g_assert_cmpint (oms_scheduler_get_network_wait (scheduler), ==, OMS_NETWORK_WAIT_NONE);
+  g_assert_true (oms_test_wait_until (engine_idle, f));
+  g_assert_nonnull (strstr (oms_sync_window_get_network_notice (window), "mobile data"));
+  g_settings_reset (sync_settings, "sync-on-metered");
 }
 
 static void
@@ -987,6 +1056,12 @@ test_waiting_for_server (void)
   run_app_test (body_waiting_for_server, FALSE);
 }
 
+static void
+test_network (void)
+{
+  run_app_test (body_network, FALSE);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1015,6 +1090,7 @@ main (int   argc,
   g_test_add_func ("/oms/ui/sync-window/sync-now", test_sync_now);
   g_test_add_func ("/oms/ui/sync-window/interrupted", test_interrupted);
   g_test_add_func ("/oms/ui/sync-window/waiting-for-server", test_waiting_for_server);
+  g_test_add_func ("/oms/ui/sync-window/network", test_network);
 
   return g_test_run ();
 }

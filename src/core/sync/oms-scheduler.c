@@ -11,11 +11,38 @@
 #include "oms-scheduler.h"
 #include "oms-sync-settings.h"
 
+GType
+oms_network_wait_get_type (void)
+{
+  static gsize type_id = 0;
+
+  if (g_once_init_enter (&type_id))
+    {
+      static const GEnumValue values[] = {
+        { OMS_NETWORK_WAIT_NONE, "OMS_NETWORK_WAIT_NONE", "none" },
+        { OMS_NETWORK_WAIT_OFFLINE, "OMS_NETWORK_WAIT_OFFLINE", "offline" },
+        { OMS_NETWORK_WAIT_METERED, "OMS_NETWORK_WAIT_METERED", "metered" },
+        { 0, NULL, NULL },
+      };
+
+      g_once_init_leave (&type_id, g_enum_register_static ("OmsNetworkWait", values));
+    }
+
+  return type_id;
+}
+
 /* When syncs run (PROTOCOL.md §6): once at start-up when the site is configured, then every
  * interval measured from the end of the previous run, re-reading the interval each time. A
  * site that is not initialised yet syncs only when asked, so a failed initialisation is
  * retried by the person who started it. Asking during a run queues exactly one more run;
  * asking again while one is queued changes nothing.
+ *
+ * The network (issue 12). Timed runs, and the one at start-up, wait while the network monitor
+ * says the central cannot be reached, or while the connection is metered unless syncs on
+ * metered connections are allowed; the moment that ends, a run starts. "Sync now" always runs.
+ * A central on this machine (the demo's, the tests') is reachable with no network at all:
+ * when the network is down the monitor is asked whether it can reach the central's address,
+ * and GLib's own monitor says yes for a loopback one.
  */
 
 struct _OmsScheduler
@@ -30,6 +57,14 @@ struct _OmsScheduler
   guint          started : 1;
   guint          running : 1;  /* a run this scheduler started */
   guint          queued : 1;
+  guint          held : 1;     /* a timed run waits for the network */
+  guint          checking : 1; /* offline, asking the monitor whether the central is reachable */
+  guint          metered : 1;
+  guint          sync_on_metered : 1;
+
+  GNetworkMonitor *monitor;
+  GCancellable    *reach_cancellable; /* the check whether an offline central is reachable */
+  OmsNetworkWait   network_wait;
 };
 
 G_DEFINE_FINAL_TYPE (OmsScheduler, oms_scheduler, G_TYPE_OBJECT)
@@ -38,12 +73,17 @@ enum {
   PROP_0,
   PROP_ENGINE,
   PROP_NEXT_RUN,
+  PROP_NETWORK_MONITOR,
+  PROP_NETWORK_WAIT,
+  PROP_METERED,
+  PROP_SYNC_ON_METERED,
   N_PROPS
 };
 
 static GParamSpec *properties[N_PROPS];
 
 static void start_run (OmsScheduler *self);
+static void start_timed_run (OmsScheduler *self);
 
 static void
 set_next_run (OmsScheduler *self,
@@ -63,7 +103,7 @@ timer_cb (gpointer user_data)
 
   self->timer_id = 0;
   set_next_run (self, 0);
-  start_run (self);
+  start_timed_run (self);
 
   return G_SOURCE_REMOVE;
 }
@@ -78,6 +118,13 @@ schedule_next (OmsScheduler *self)
 
   if (!self->started || oms_sync_engine_get_mode (self->engine) != OMS_SYNC_MODE_OPERATIONAL)
     return;
+
+  /* No timer while the network keeps runs waiting: the next one goes when it returns. */
+  if (self->network_wait != OMS_NETWORK_WAIT_NONE)
+    {
+      self->held = TRUE;
+      return;
+    }
 
   interval = oms_store_kv_get_bigint (oms_sync_engine_get_store (self->engine),
                                       OMS_KV_SYNC_INTERVAL_SECONDS,
@@ -126,9 +173,149 @@ start_run (OmsScheduler *self)
 
   g_clear_handle_id (&self->timer_id, g_source_remove);
   set_next_run (self, 0);
+  self->held = FALSE;
 
   self->running = TRUE;
   oms_sync_engine_run_async (self->engine, self->cancellable, run_cb, g_object_ref (self));
+}
+
+/* A timed run, or the one at start-up: now, or when the network allows. */
+static void
+start_timed_run (OmsScheduler *self)
+{
+  if (self->network_wait != OMS_NETWORK_WAIT_NONE || self->checking)
+    {
+      g_debug ("Sync waits for the network");
+      self->held = TRUE;
+      return;
+    }
+
+  start_run (self);
+}
+
+static void
+set_network_wait (OmsScheduler   *self,
+                  OmsNetworkWait  wait)
+{
+  if (self->network_wait != wait)
+    {
+      self->network_wait = wait;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_NETWORK_WAIT]);
+    }
+
+  if (!self->started)
+    return;
+
+  if (wait != OMS_NETWORK_WAIT_NONE)
+    {
+      /* The interval's run waits for the network to come back. */
+      if (self->timer_id != 0)
+        {
+          g_clear_handle_id (&self->timer_id, g_source_remove);
+          set_next_run (self, 0);
+          self->held = TRUE;
+        }
+      return;
+    }
+
+  if (self->held && !self->checking)
+    {
+      g_debug ("The network allows syncing again");
+      start_run (self);
+    }
+}
+
+/* The legacy central's host and port, whose reachability decides when the network is down. */
+static GSocketConnectable *
+central_address (OmsScheduler *self)
+{
+  g_autofree char *url = NULL;
+  g_autoptr(GUri) uri = NULL;
+  int port;
+
+  url = oms_store_kv_get_string (oms_sync_engine_get_store (self->engine), OMS_KV_SYNC_URL,
+                                 NULL);
+  if (url != NULL)
+    uri = g_uri_parse (url, G_URI_FLAGS_NONE, NULL);
+  if (uri == NULL || g_uri_get_host (uri) == NULL)
+    return NULL;
+
+  port = g_uri_get_port (uri);
+  if (port <= 0)
+    port = g_ascii_strcasecmp (g_uri_get_scheme (uri), "https") == 0 ? 443 : 80;
+
+  return g_network_address_new (g_uri_get_host (uri), (guint16) port);
+}
+
+/* The check does not keep the scheduler alive: it may go while the monitor answers. */
+static void
+reach_cb (GObject      *object,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  GWeakRef *weak = user_data;
+  g_autoptr(OmsScheduler) self = g_weak_ref_get (weak);
+  g_autoptr(GError) error = NULL;
+  gboolean reachable;
+
+  g_weak_ref_clear (weak);
+  g_free (weak);
+
+  reachable = g_network_monitor_can_reach_finish (G_NETWORK_MONITOR (object), result, &error);
+  if (self == NULL || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+
+  g_debug ("No network; the central is %sreachable", reachable ? "" : "not ");
+  self->checking = FALSE;
+  set_network_wait (self, reachable ? OMS_NETWORK_WAIT_NONE : OMS_NETWORK_WAIT_OFFLINE);
+}
+
+/* Reads the monitor again: what timed runs wait for now. */
+static void
+update_network (OmsScheduler *self)
+{
+  g_autoptr(GSocketConnectable) central = NULL;
+  GWeakRef *weak;
+  gboolean available;
+  gboolean metered;
+
+  g_cancellable_cancel (self->reach_cancellable);
+  g_clear_object (&self->reach_cancellable);
+  self->checking = FALSE;
+
+  available = g_network_monitor_get_network_available (self->monitor) &&
+              g_network_monitor_get_connectivity (self->monitor) != G_NETWORK_CONNECTIVITY_LOCAL;
+  metered = available && g_network_monitor_get_network_metered (self->monitor);
+
+  if (metered != self->metered)
+    {
+      self->metered = metered;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_METERED]);
+    }
+
+  if (available)
+    {
+      set_network_wait (self, metered && !self->sync_on_metered ? OMS_NETWORK_WAIT_METERED
+                                                                : OMS_NETWORK_WAIT_NONE);
+      return;
+    }
+
+  /* Offline, unless the monitor says the central is reachable all the same: until it answers,
+   * timed runs wait and nothing is said, so a central on this computer shows no flicker.
+   */
+  central = central_address (self);
+  if (central == NULL)
+    {
+      set_network_wait (self, OMS_NETWORK_WAIT_OFFLINE);
+      return;
+    }
+
+  self->checking = TRUE;
+  self->reach_cancellable = g_cancellable_new ();
+  weak = g_new0 (GWeakRef, 1);
+  g_weak_ref_init (weak, self);
+  g_network_monitor_can_reach_async (self->monitor, central, self->reach_cancellable, reach_cb,
+                                     weak);
 }
 
 /* A run started elsewhere also restarts the interval from its end. */
@@ -156,6 +343,9 @@ oms_scheduler_dispose (GObject *object)
   OmsScheduler *self = OMS_SCHEDULER (object);
 
   oms_scheduler_stop (self);
+  if (self->monitor != NULL)
+    g_signal_handlers_disconnect_by_data (self->monitor, self);
+  g_clear_object (&self->monitor);
   if (self->engine != NULL)
     g_clear_signal_handler (&self->run_finished_id, self->engine);
 
@@ -191,6 +381,22 @@ oms_scheduler_get_property (GObject    *object,
       g_value_set_int64 (value, self->next_run);
       break;
 
+    case PROP_NETWORK_MONITOR:
+      g_value_set_object (value, self->monitor);
+      break;
+
+    case PROP_NETWORK_WAIT:
+      g_value_set_enum (value, self->network_wait);
+      break;
+
+    case PROP_METERED:
+      g_value_set_boolean (value, self->metered);
+      break;
+
+    case PROP_SYNC_ON_METERED:
+      g_value_set_boolean (value, self->sync_on_metered);
+      break;
+
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -210,6 +416,14 @@ oms_scheduler_set_property (GObject      *object,
       self->engine = g_value_dup_object (value);
       self->run_finished_id = g_signal_connect (self->engine, "run-finished",
                                                 G_CALLBACK (run_finished_cb), self);
+      break;
+
+    case PROP_NETWORK_MONITOR:
+      oms_scheduler_set_network_monitor (self, g_value_get_object (value));
+      break;
+
+    case PROP_SYNC_ON_METERED:
+      oms_scheduler_set_sync_on_metered (self, g_value_get_boolean (value));
       break;
 
     default:
@@ -239,6 +453,43 @@ oms_scheduler_class_init (OmsSchedulerClass *klass)
   properties[PROP_NEXT_RUN] =
     g_param_spec_int64 ("next-run", NULL, NULL, 0, G_MAXINT64, 0,
                         G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
+  /**
+   * OmsScheduler:network-monitor:
+   *
+   * The monitor that says whether the network is up and metered; the system's when unset.
+   */
+  properties[PROP_NETWORK_MONITOR] =
+    g_param_spec_object ("network-monitor", NULL, NULL, G_TYPE_NETWORK_MONITOR,
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
+  /**
+   * OmsScheduler:network-wait:
+   *
+   * What timed runs wait for now: nothing, the network, or an unmetered connection.
+   */
+  properties[PROP_NETWORK_WAIT] =
+    g_param_spec_enum ("network-wait", NULL, NULL, OMS_TYPE_NETWORK_WAIT, OMS_NETWORK_WAIT_NONE,
+                       G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
+  /**
+   * OmsScheduler:metered:
+   *
+   * Whether the connection is metered, whatever timed runs do about it.
+   */
+  properties[PROP_METERED] =
+    g_param_spec_boolean ("metered", NULL, NULL, FALSE,
+                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
+  /**
+   * OmsScheduler:sync-on-metered:
+   *
+   * Whether timed runs go on a metered connection too.
+   */
+  properties[PROP_SYNC_ON_METERED] =
+    g_param_spec_boolean ("sync-on-metered", NULL, NULL, FALSE,
+                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
 
@@ -280,8 +531,13 @@ oms_scheduler_start (OmsScheduler *self)
   g_clear_object (&self->cancellable);
   self->cancellable = g_cancellable_new ();
 
+  if (self->monitor == NULL)
+    oms_scheduler_set_network_monitor (self, NULL);
+  else
+    update_network (self);
+
   if (oms_sync_engine_get_mode (self->engine) != OMS_SYNC_MODE_UNCONFIGURED)
-    start_run (self);
+    start_timed_run (self);
 }
 
 /**
@@ -297,6 +553,10 @@ oms_scheduler_stop (OmsScheduler *self)
 
   self->started = FALSE;
   self->queued = FALSE;
+  self->held = FALSE;
+  self->checking = FALSE;
+  g_cancellable_cancel (self->reach_cancellable);
+  g_clear_object (&self->reach_cancellable);
   g_clear_handle_id (&self->timer_id, g_source_remove);
   set_next_run (self, 0);
   if (self->cancellable != NULL)
@@ -336,7 +596,7 @@ oms_scheduler_cancel (OmsScheduler *self)
 /**
  * oms_scheduler_trigger:
  *
- * "Sync now": runs at once, or once more after the current run.
+ * "Sync now": runs at once, or once more after the current run, whatever the network.
  *
  * Returns: %FALSE when the site is not configured, or a run is already queued
  */
@@ -372,4 +632,81 @@ oms_scheduler_get_next_run (OmsScheduler *self)
   g_return_val_if_fail (OMS_IS_SCHEDULER (self), 0);
 
   return self->next_run;
+}
+
+/**
+ * oms_scheduler_set_network_monitor:
+ * @monitor: (nullable): the monitor to follow, or %NULL for the system's
+ *
+ * Tests pass a monitor of their own.
+ */
+void
+oms_scheduler_set_network_monitor (OmsScheduler    *self,
+                                   GNetworkMonitor *monitor)
+{
+  g_return_if_fail (OMS_IS_SCHEDULER (self));
+  g_return_if_fail (monitor == NULL || G_IS_NETWORK_MONITOR (monitor));
+
+  if (monitor == NULL)
+    monitor = g_network_monitor_get_default ();
+
+  if (monitor != self->monitor)
+    {
+      static const char * const signals[] = {
+        "network-changed", "notify::network-metered", "notify::connectivity",
+      };
+
+      if (self->monitor != NULL)
+        g_signal_handlers_disconnect_by_data (self->monitor, self);
+      g_set_object (&self->monitor, monitor);
+      for (guint i = 0; i < G_N_ELEMENTS (signals); i++)
+        g_signal_connect_swapped (monitor, signals[i], G_CALLBACK (update_network), self);
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_NETWORK_MONITOR]);
+    }
+  update_network (self);
+}
+
+OmsNetworkWait
+oms_scheduler_get_network_wait (OmsScheduler *self)
+{
+  g_return_val_if_fail (OMS_IS_SCHEDULER (self), OMS_NETWORK_WAIT_NONE);
+
+  return self->network_wait;
+}
+
+gboolean
+oms_scheduler_get_metered (OmsScheduler *self)
+{
+  g_return_val_if_fail (OMS_IS_SCHEDULER (self), FALSE);
+
+  return self->metered;
+}
+
+/**
+ * oms_scheduler_set_sync_on_metered:
+ *
+ * Whether timed runs go on a metered connection; allowing it starts a run that waited.
+ */
+void
+oms_scheduler_set_sync_on_metered (OmsScheduler *self,
+                                   gboolean      sync_on_metered)
+{
+  g_return_if_fail (OMS_IS_SCHEDULER (self));
+
+  sync_on_metered = !!sync_on_metered;
+  if (self->sync_on_metered == (guint) sync_on_metered)
+    return;
+
+  self->sync_on_metered = sync_on_metered;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SYNC_ON_METERED]);
+  if (self->monitor != NULL)
+    update_network (self);
+}
+
+gboolean
+oms_scheduler_get_sync_on_metered (OmsScheduler *self)
+{
+  g_return_val_if_fail (OMS_IS_SCHEDULER (self), FALSE);
+
+  return self->sync_on_metered;
 }

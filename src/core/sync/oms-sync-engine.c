@@ -9,6 +9,7 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <json-glib/json-glib.h>
 
 #include "oms-http.h"
 #include "oms-store-checkpoint.h"
@@ -796,6 +797,7 @@ run_data_free (gpointer user_data)
   oms_sync_lock_release (data->lock_fd);
   g_clear_pointer (&data->pull_pipeline, _oms_sync_pull_pipeline_free);
   g_clear_pointer (&data->remote_batch, oms_v5_remote_batch_free);
+  g_clear_pointer (&data->pull_batch, oms_batch_size_free);
   g_clear_object (&data->writer);
   g_free (data);
 }
@@ -1059,6 +1061,48 @@ _oms_sync_run_report_remaining_unsaved (GTask  *task,
 
   if (set_remaining (self, remaining))
     run_changed (self, FALSE);
+}
+
+/**
+ * _oms_sync_run_add_batch_sizes:
+ * @asked: (element-type guint): the batch sizes @step asked for, in order
+ *
+ * Adds them to the run's `batch_sizes` object under the step's nick; the next save of the run
+ * (the step's end, or the run's) writes them.
+ */
+void
+_oms_sync_run_add_batch_sizes (GTask        *task,
+                               OmsSyncStep   step,
+                               const GArray *asked)
+{
+  OmsSyncRun *run = _oms_sync_task_engine (task)->latest_run;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(JsonGenerator) generator = json_generator_new ();
+  g_autoptr(JsonNode) root = NULL;
+  JsonArray *array;
+
+  if (run == NULL || asked->len == 0)
+    return;
+
+  if (run->batch_sizes != NULL &&
+      json_parser_load_from_data (parser, run->batch_sizes, -1, NULL) &&
+      JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+    root = json_node_copy (json_parser_get_root (parser));
+  else
+    {
+      root = json_node_new (JSON_NODE_OBJECT);
+      json_node_take_object (root, json_object_new ());
+    }
+
+  array = json_array_sized_new (asked->len);
+  for (guint i = 0; i < asked->len; i++)
+    json_array_add_int_element (array, g_array_index (asked, guint, i));
+  json_object_set_array_member (json_node_get_object (root), oms_sync_step_get_nick (step),
+                                array);
+
+  json_generator_set_root (generator, root);
+  g_free (run->batch_sizes);
+  run->batch_sizes = json_generator_to_data (generator, NULL);
 }
 
 gboolean

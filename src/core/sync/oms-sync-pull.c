@@ -10,6 +10,7 @@
 
 #include <glib/gi18n.h>
 
+#include "oms-protocol-error.h"
 #include "oms-sync-buffer.h"
 #include "oms-sync-buffer-body.h"
 #include "oms-sync-run-private.h"
@@ -24,6 +25,11 @@
  * are read (a one-pass scan, in a worker), the next batch is asked for while the writer
  * stores this one, so the central's time and ours overlap. Batches are still written one at a time, in
  * order, each with its cursor, so what is on disk is always a whole prefix of the pull.
+ *
+ * How many records each batch asks for adapts to the line (oms-batch-size.c): a pull step
+ * starts from its stored size, reports every batch's size, count and time, and stores at its
+ * end the size it would ask next, so the next run starts where this one ended. A step that
+ * fails on the way (a stall, a dropped line) leaves half its size for the next run.
  */
 
 /* Progress during a pull is saved by the worker with each batch, in the batch's transaction:
@@ -36,6 +42,70 @@ run_progress (GTask *task)
 }
 
 /*
+ * Batch sizes
+ */
+
+static const char *
+stored_batch_key (OmsSyncStep step)
+{
+  if (step == OMS_SYNC_STEP_PULL_CENTRAL)
+    return OMS_KV_BATCH_CENTRAL_PULL;
+  if (step == OMS_SYNC_STEP_PULL_REMOTE)
+    return OMS_KV_BATCH_REMOTE_PULL;
+
+  g_assert (step == OMS_SYNC_STEP_PULL_V6);
+  return OMS_KV_BATCH_V6_PULL;
+}
+
+static void
+batch_sizes_start (GTask *task,
+                   guint  start)
+{
+  OmsSyncRunData *data = _oms_sync_task_data (task);
+
+  g_clear_pointer (&data->pull_batch, oms_batch_size_free);
+  data->pull_batch = oms_batch_size_new (start, data->batch_sizes.max_records,
+                                         OMS_BATCH_SIZE_DEFAULT_MAX_BYTES);
+}
+
+/* A request that failed on its way (a stall, a line that dropped) rather than being answered. */
+static gboolean
+is_timeout (const GError *error)
+{
+  OmsProtocolError code;
+
+  return oms_sync_error_get_protocol_error (error, &code) &&
+         (code == OMS_PROTOCOL_ERROR_CONNECTION || code == OMS_PROTOCOL_ERROR_TRANSPORT);
+}
+
+/* Ends a pull step: its batch sizes go into the run's log, and the size it would ask next into
+ * the store, where the next run starts.
+ */
+static void
+pull_step_done (GTask       *task,
+                OmsSyncStep  step,
+                GError      *error)
+{
+  OmsSyncRunData *data = _oms_sync_task_data (task);
+  g_autoptr(OmsBatchSize) sizes = g_steal_pointer (&data->pull_batch);
+
+  if (sizes != NULL && oms_batch_size_get_asked (sizes)->len > 0)
+    {
+      OmsStore *store = oms_sync_engine_get_store (_oms_sync_task_engine (task));
+      g_autoptr(GError) save_error = NULL;
+
+      if (error != NULL && is_timeout (error))
+        oms_batch_size_report_timeout (sizes);
+      _oms_sync_run_add_batch_sizes (task, step, oms_batch_size_get_asked (sizes));
+      if (!oms_store_kv_set_int (store, stored_batch_key (step),
+                                 (gint32) oms_batch_size_peek (sizes), &save_error))
+        g_debug ("Could not store the next batch size: %s", save_error->message);
+    }
+
+  _oms_sync_run_step_done (task, error);
+}
+
+/*
  * Pull central and Pull V6: the pipeline
  */
 
@@ -45,6 +115,10 @@ typedef struct
   GBytes               *body;
   guint                 status;
   gint64                request_cursor;
+  guint                 asked;       /* records asked for */
+  gint64                started_us;  /* monotonic, when it was asked for */
+  gint64                elapsed_us;  /* until its body was whole */
+  gsize                 bytes;
   OmsPulledBody        *scanned;     /* NULL when the scan declined it */
   OmsPulledBodySummary  summary;
   gboolean              needs_parse; /* the scan declined it: the full parser stores it */
@@ -136,6 +210,25 @@ report_written (GTask             *task,
     _oms_sync_run_report_remaining_unsaved (task, 0);
 }
 
+/* How the batch went, for the size of the next one. */
+static void
+report_batch (GTask             *task,
+              const PulledBatch *batch)
+{
+  OmsSyncPullPipeline *pipeline = pipeline_of (task);
+  const OmsPulledBodySummary *summary = &batch->summary;
+  OmsBatchSample sample = { 0 };
+
+  sample.asked = batch->asked;
+  sample.received = (guint) CLAMP (summary->n_records, 0, G_MAXUINT);
+  sample.bytes = batch->bytes;
+  sample.elapsed_us = batch->elapsed_us;
+  sample.more_waiting = pipeline->kind == OMS_PULLED_BODY_V5_CENTRAL
+                          ? summary->last_cursor < summary->max_cursor
+                          : !summary->is_last_batch;
+  oms_batch_size_report (_oms_sync_task_data (task)->pull_batch, &sample);
+}
+
 /* Once a batch's cursors are known, the pull can go on past it. */
 static void
 learn_cursors (GTask       *task,
@@ -144,6 +237,7 @@ learn_cursors (GTask       *task,
   OmsSyncPullPipeline *pipeline = pipeline_of (task);
 
   report_fetched (task, batch);
+  report_batch (task, batch);
   pipeline->next_cursor = oms_pulled_body_summary_next_cursor (pipeline->kind, &batch->summary,
                                                                batch->request_cursor);
   pipeline->fetched_all = oms_pulled_body_summary_is_last (pipeline->kind, &batch->summary,
@@ -204,6 +298,9 @@ fetched_cb (GObject      *object,
       return;
     }
 
+  batch->elapsed_us = g_get_monotonic_time () - batch->started_us;
+  batch->bytes = g_bytes_get_size (batch->body);
+
   /* Still fetching: the next request needs the cursor the scan reads. */
   oms_sync_buffer_scan_body_async (pipeline->kind, batch->body, batch->request_cursor,
                                    scanned_cb, task);
@@ -219,14 +316,16 @@ fetch_next (GTask *task)
   pipeline->fetching = TRUE;
   pipeline->in_flight = g_new0 (PulledBatch, 1);
   pipeline->in_flight->request_cursor = pipeline->next_cursor;
+  pipeline->in_flight->asked = oms_batch_size_take (data->pull_batch);
+  pipeline->in_flight->started_us = g_get_monotonic_time ();
 
   if (pipeline->kind == OMS_PULLED_BODY_V5_CENTRAL)
     oms_v5_client_get_central_records_body_async (data->v5, pipeline->next_cursor,
-                                                  data->batch_sizes.central_pull, cancellable,
+                                                  pipeline->in_flight->asked, cancellable,
                                                   fetched_cb, task);
   else
     oms_v6_client_pull_body_async (data->v6, pipeline->next_cursor,
-                                   data->batch_sizes.central_pull, data->is_initialised,
+                                   pipeline->in_flight->asked, data->is_initialised,
                                    cancellable, fetched_cb, task);
 }
 
@@ -361,8 +460,7 @@ write_next (GTask *task)
   /* Parsed in full only here, in order: it either stores or names what is wrong. */
   if (pipeline->kind == OMS_PULLED_BODY_V5_CENTRAL)
     oms_v5_client_parse_central_records_async (data->v5, batch->body, batch->status,
-                                               batch->request_cursor,
-                                               data->batch_sizes.central_pull, cancellable,
+                                               batch->request_cursor, batch->asked, cancellable,
                                                v5_parsed_cb, task);
   else
     oms_v6_client_parse_pull_async (data->v6, batch->body, batch->status, cancellable,
@@ -382,7 +480,10 @@ pipeline_finish (GTask *task)
   if (error == NULL && kind == OMS_PULLED_BODY_V6_PULL)
     _oms_sync_run_report_remaining_unsaved (task, 0);
 
-  _oms_sync_run_step_done (task, error);
+  pull_step_done (task,
+                  kind == OMS_PULLED_BODY_V5_CENTRAL ? OMS_SYNC_STEP_PULL_CENTRAL
+                                                     : OMS_SYNC_STEP_PULL_V6,
+                  error);
 }
 
 /* Starts whatever can run now; ends the step once nothing runs and nothing is left. A failure
@@ -419,7 +520,8 @@ pipeline_advance (GTask *task)
 static void
 pipeline_start (GTask             *task,
                 OmsPulledBodyKind  kind,
-                const char        *cursor_key)
+                const char        *cursor_key,
+                guint              start_size)
 {
   OmsSyncRunData *data = _oms_sync_task_data (task);
   OmsStore *store = oms_sync_engine_get_store (_oms_sync_task_engine (task));
@@ -435,6 +537,7 @@ pipeline_start (GTask             *task,
     }
 
   g_assert (data->pull_pipeline == NULL);
+  batch_sizes_start (task, start_size);
   pipeline = data->pull_pipeline = g_new0 (OmsSyncPullPipeline, 1);
   pipeline->kind = kind;
   pipeline->next_cursor = cursor;
@@ -451,7 +554,8 @@ pipeline_start (GTask             *task,
 void
 _oms_sync_step_pull_central (GTask *task)
 {
-  pipeline_start (task, OMS_PULLED_BODY_V5_CENTRAL, OMS_KV_CENTRAL_SYNC_PULL_CURSOR);
+  pipeline_start (task, OMS_PULLED_BODY_V5_CENTRAL, OMS_KV_CENTRAL_SYNC_PULL_CURSOR,
+                  _oms_sync_task_data (task)->batch_sizes.central_pull);
 }
 
 /*
@@ -472,7 +576,7 @@ acknowledge_cb (GObject      *object,
 
   if (!oms_v5_client_acknowledge_records_finish (OMS_V5_CLIENT (object), result, &error))
     {
-      _oms_sync_run_step_done (task, error);
+      pull_step_done (task, OMS_SYNC_STEP_PULL_REMOTE, error);
       return;
     }
 
@@ -495,7 +599,7 @@ pull_remote_stored_cb (GObject      *object,
 
   if (!oms_sync_buffer_store_batch_finish (OMS_STORE (object), result, &error))
     {
-      _oms_sync_run_step_done (task, error);
+      pull_step_done (task, OMS_SYNC_STEP_PULL_REMOTE, error);
       return;
     }
 
@@ -518,20 +622,28 @@ pull_remote_cb (GObject      *object,
   GTask *task = user_data;
   OmsSyncRunData *data = _oms_sync_task_data (task);
   g_autoptr(OmsV5RemoteBatch) batch = NULL;
+  OmsBatchSample sample = { 0 };
   GError *error = NULL;
 
   batch = oms_v5_client_get_queued_records_finish (OMS_V5_CLIENT (object), result, &error);
   if (batch == NULL)
     {
-      _oms_sync_run_step_done (task, error);
+      pull_step_done (task, OMS_SYNC_STEP_PULL_REMOTE, error);
       return;
     }
+
+  /* queueLength counts this batch too. No body size here: the records stand for it. */
+  sample.asked = data->remote_asked;
+  sample.received = batch->records->len;
+  sample.elapsed_us = g_get_monotonic_time () - data->remote_started_us;
+  sample.more_waiting = batch->queue_length > (gint64) batch->records->len;
+  oms_batch_size_report (data->pull_batch, &sample);
 
   _oms_sync_run_report_remaining_unsaved (task, batch->queue_length);
 
   if (batch->records->len == 0)
     {
-      _oms_sync_run_step_done (task, NULL);
+      pull_step_done (task, OMS_SYNC_STEP_PULL_REMOTE, NULL);
       return;
     }
 
@@ -548,17 +660,24 @@ static void
 pull_remote_next_batch (GTask *task)
 {
   OmsSyncRunData *data = _oms_sync_task_data (task);
+  GError *error = NULL;
 
-  if (_oms_sync_run_check_cancelled (task))
-    return;
+  if (g_cancellable_set_error_if_cancelled (g_task_get_cancellable (task), &error))
+    {
+      pull_step_done (task, OMS_SYNC_STEP_PULL_REMOTE, error);
+      return;
+    }
 
-  oms_v5_client_get_queued_records_async (data->v5, data->batch_sizes.remote_pull,
+  data->remote_asked = oms_batch_size_take (data->pull_batch);
+  data->remote_started_us = g_get_monotonic_time ();
+  oms_v5_client_get_queued_records_async (data->v5, data->remote_asked,
                                           g_task_get_cancellable (task), pull_remote_cb, task);
 }
 
 void
 _oms_sync_step_pull_remote (GTask *task)
 {
+  batch_sizes_start (task, _oms_sync_task_data (task)->batch_sizes.remote_pull);
   pull_remote_next_batch (task);
 }
 
@@ -569,7 +688,8 @@ _oms_sync_step_pull_remote (GTask *task)
 void
 _oms_sync_step_pull_v6 (GTask *task)
 {
-  pipeline_start (task, OMS_PULLED_BODY_V6_PULL, OMS_KV_SYNC_PULL_CURSOR_V6);
+  pipeline_start (task, OMS_PULLED_BODY_V6_PULL, OMS_KV_SYNC_PULL_CURSOR_V6,
+                  _oms_sync_task_data (task)->batch_sizes.v6_pull);
 }
 
 /* A patient pull (manual sync with fetchPatientId): from cursor 0, in memory only, until the
@@ -638,7 +758,7 @@ patient_pull_next_batch (GTask *task)
     return;
 
   oms_v6_client_patient_pull_async (data->v6, data->patient_cursor,
-                                    data->batch_sizes.central_pull, data->fetch_patient_id,
+                                    data->batch_sizes.v6_pull, data->fetch_patient_id,
                                     g_task_get_cancellable (task), patient_pulled_cb, task);
 }
 

@@ -6,6 +6,7 @@
 
 #pragma once
 
+#include "oms-batch-size.h"
 #include "oms-sync-engine.h"
 #include "oms-sync-settings.h"
 #include "oms-v5-client.h"
@@ -39,6 +40,9 @@ typedef struct
   int                 lock_fd;      /* the site's sync lock, held for the whole run */
   guint               row;          /* the step being run: a row of oms-sync-sequence.c's table */
   OmsSyncBatchSizes   batch_sizes;
+  OmsBatchSize       *pull_batch;   /* the running pull step's batch sizes (oms-batch-size.c) */
+  guint               remote_asked;      /* Pull remote's batch in flight: its size, */
+  gint64              remote_started_us; /* and when it was asked for (monotonic) */
   guint               idle_timeout_seconds;
   char               *fetch_patient_id; /* a patient pull replaces Pull V6's usual pull */
   gint64              patient_cursor;   /* its cursor, in memory only (PROTOCOL.md §3.3) */
@@ -82,6 +86,9 @@ void                 _oms_sync_run_report_remaining         (GTask       *task,
                                                              gint64       remaining);
 void                 _oms_sync_run_report_remaining_unsaved (GTask       *task,
                                                              gint64       remaining);
+void                 _oms_sync_run_add_batch_sizes          (GTask       *task,
+                                                             OmsSyncStep  step,
+                                                             const GArray *asked);
 gboolean             _oms_sync_run_check_cancelled          (GTask       *task);
 void                 _oms_sync_run_wait_then                (GTask       *task,
                                                              guint        ms,

@@ -10,6 +10,7 @@
 
 #include <glib/gi18n.h>
 
+#include "oms-batch-size.h"
 #include "oms-http.h"
 #include "oms-protocol-error.h"
 #include "oms-sync-settings.h"
@@ -447,21 +448,58 @@ batch_size (OmsStore   *store,
   gint32 value = oms_store_kv_get_int (store, key, (gint32) default_value, NULL);
 
   /* A size the servers would refuse, or a typo, falls back to Open mSupply's. */
-  return value >= 1 && value <= 10000 ? (guint) value : default_value;
+  return value >= 1 && value <= OMS_BATCH_SIZE_MAX_RECORDS_LIMIT ? (guint) value : default_value;
 }
 
 /**
  * oms_sync_settings_load_batch_sizes:
  *
  * Reads the batch sizes, with Open mSupply's defaults (500, 500, 1024) for absent or
- * out-of-range values.
+ * out-of-range values; Pull V6 starts from the central pull's size until it has its own. The
+ * pull sizes are where the pull steps start, never past the maximum.
  */
 void
 oms_sync_settings_load_batch_sizes (OmsStore          *store,
                                     OmsSyncBatchSizes *sizes)
 {
+  sizes->max_records = oms_sync_settings_load_max_batch_records (store);
   sizes->central_pull = batch_size (store, OMS_KV_BATCH_CENTRAL_PULL,
                                     OMS_SYNC_BATCH_CENTRAL_PULL);
   sizes->remote_pull = batch_size (store, OMS_KV_BATCH_REMOTE_PULL, OMS_SYNC_BATCH_REMOTE_PULL);
   sizes->remote_push = batch_size (store, OMS_KV_BATCH_REMOTE_PUSH, OMS_SYNC_BATCH_REMOTE_PUSH);
+  sizes->v6_pull = batch_size (store, OMS_KV_BATCH_V6_PULL, sizes->central_pull);
+}
+
+/**
+ * oms_sync_settings_load_max_batch_records:
+ *
+ * Returns: the most records one pull batch may ask for, however the line is
+ */
+guint
+oms_sync_settings_load_max_batch_records (OmsStore *store)
+{
+  return batch_size (store, OMS_KV_BATCH_MAX_RECORDS, OMS_BATCH_SIZE_DEFAULT_MAX_RECORDS);
+}
+
+/**
+ * oms_sync_settings_save_max_batch_records:
+ * @records: from 1 to %OMS_BATCH_SIZE_MAX_RECORDS_LIMIT
+ *
+ * Stores the most records a pull batch may ask for; anything out of range is refused and
+ * nothing changes.
+ */
+gboolean
+oms_sync_settings_save_max_batch_records (OmsStore  *store,
+                                          gint64     records,
+                                          GError   **error)
+{
+  if (records < 1 || records > OMS_BATCH_SIZE_MAX_RECORDS_LIMIT)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                   _("The largest batch must be from 1 to %d records."),
+                   OMS_BATCH_SIZE_MAX_RECORDS_LIMIT);
+      return FALSE;
+    }
+
+  return oms_store_kv_set_int (store, OMS_KV_BATCH_MAX_RECORDS, (gint32) records, error);
 }

@@ -39,18 +39,26 @@ G_BEGIN_DECLS
 #define OMS_KV_BATCH_CENTRAL_PULL         "OMSYNC_BATCH_CENTRAL_PULL"
 #define OMS_KV_BATCH_REMOTE_PULL          "OMSYNC_BATCH_REMOTE_PULL"
 #define OMS_KV_BATCH_REMOTE_PUSH          "OMSYNC_BATCH_REMOTE_PUSH"
+/* Pull V6's own, the central pull's size when absent. The pull sizes adapt to the line
+ * (oms-batch-size.c): each pull step starts from its stored size and stores where it ended,
+ * never past the maximum records (OMS_BATCH_SIZE_DEFAULT_MAX_RECORDS when absent).
+ */
+#define OMS_KV_BATCH_V6_PULL              "OMSYNC_BATCH_V6_PULL"
+#define OMS_KV_BATCH_MAX_RECORDS          "OMSYNC_BATCH_MAX_RECORDS"
 /* How long a request to either central may go without a byte either way before omsync takes
  * the server for stalled (oms-http.c); OMS_HTTP_DEFAULT_IDLE_TIMEOUT_SECONDS when absent.
  */
 #define OMS_KV_IDLE_TIMEOUT_SECONDS       "OMSYNC_IDLE_TIMEOUT_SECONDS"
 #define OMS_SYNC_MIN_IDLE_TIMEOUT_SECONDS 5
 
-/* The batch sizes one run uses, read from the store when it starts. */
+/* The batch sizes one run starts with, read from the store when it starts. */
 typedef struct
 {
   guint central_pull;
   guint remote_pull;
   guint remote_push;
+  guint v6_pull;
+  guint max_records;  /* the most any pull batch may ask for */
 } OmsSyncBatchSizes;
 
 /* What a run needs from the store; all four connection fields or none (PROTOCOL.md §6). */
@@ -81,6 +89,10 @@ gboolean         oms_sync_settings_save_finish   (OmsStore             *store,
                                                   GError              **error);
 void             oms_sync_settings_load_batch_sizes (OmsStore          *store,
                                                   OmsSyncBatchSizes *sizes);
+guint            oms_sync_settings_load_max_batch_records (OmsStore *store);
+gboolean         oms_sync_settings_save_max_batch_records (OmsStore *store,
+                                                  gint64                records,
+                                                  GError              **error);
 gboolean         oms_sync_settings_save_interval (OmsStore             *store,
                                                   gint64                interval_seconds,
                                                   GError              **error);
