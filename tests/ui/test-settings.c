@@ -844,6 +844,11 @@ test_initialise_progress_cancel (Fixture *f)
   g_assert_true (oms_central_server_add_fault (big, "/sync/v5/central_records:latency=250",
                                                &error));
   g_assert_no_error (error);
+  /* Batches kept at 500, so the step lasts long enough for a steady rate: on this line they
+   * would otherwise grow to 5000 (adaptive batches, issue 12) and the pull end in seconds.
+   */
+  g_assert_true (oms_store_kv_set_int (f->store, OMS_KV_BATCH_MAX_RECORDS, 500, &error));
+  g_assert_no_error (error);
   oms_test_set_wait_timeout (240);
 
   page = OMS_INITIALISE_PAGE (find_of_type (GTK_WIDGET (f->window), OMS_TYPE_INITIALISE_PAGE));
