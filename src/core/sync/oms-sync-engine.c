@@ -1230,6 +1230,9 @@ start_run (OmsSyncEngine *self,
       data->batch_sizes.central_pull = OMS_SYNC_BATCH_CENTRAL_PULL;
       data->batch_sizes.remote_pull = OMS_SYNC_BATCH_REMOTE_PULL;
       data->batch_sizes.remote_push = OMS_SYNC_BATCH_REMOTE_PUSH;
+      data->batch_sizes.v6_pull = OMS_SYNC_BATCH_CENTRAL_PULL;
+      /* ...and no growth: Open mSupply's batches do not adapt. */
+      data->batch_sizes.max_records = OMS_SYNC_BATCH_CENTRAL_PULL;
     }
   data->idle_timeout_seconds = oms_sync_settings_load_idle_timeout (self->store);
   g_task_set_task_data (task, data, run_data_free);
