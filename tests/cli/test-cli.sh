@@ -265,7 +265,18 @@ db.execute(\"UPDATE key_value_store SET value_string = \x27http://192.0.2.1:9\x2
 db.commit()" "$1/site/omsync.sqlite"
     "$OMSYNC_CLI" --data-dir "$1/site" serve --coldchain-http > "$1/serve.out" 2> "$1/serve.err" &
     serve=$!
-    sleep 4
+    # Until the run ends (loopback) or serve says it waits (elsewhere), at most 60 s: a
+    # sanitized build takes far longer than a plain one.
+    for _ in $(seq 600); do
+      if [ "$2" = elsewhere ]; then
+        grep -q "Offline:" "$1/serve.out" 2>/dev/null && break
+      else
+        grep -q ": finished in \|: failed after " "$1/serve.out" 2>/dev/null && break
+      fi
+      sleep 0.1
+    done
+    # Long enough for a sync that should not start to show itself.
+    [ "$2" = elsewhere ] && sleep 2
     kill -TERM "$serve"; wait "$serve"
     kill -TERM "$central"; wait "$central"
   ' offline-serve "$1" "$2"
