@@ -6,6 +6,7 @@
 
 #include "config.h"
 
+#include "oms-sync-engine-private.h"
 #include "oms-sync-settings.h"
 #include "oms-test-central.h"
 #include "oms-test-util.h"
@@ -83,4 +84,39 @@ oms_test_run_sync (OmsSyncEngine  *engine,
     g_propagate_error (error, r.error);
 
   return r.ok;
+}
+
+/* oms_test_site_set_up: the central seeded as the demo, an empty site store and its engine
+ * with short retry timings; the hardware id fixed and no proxy, as every sync test wants.
+ */
+void
+oms_test_site_set_up (OmsTestSite *site)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_setenv ("OMSYNC_HARDWARE_ID", "test-machine-1", TRUE);
+  g_setenv ("GIO_USE_PROXY_RESOLVER", "dummy", TRUE);
+
+  site->central_dir = oms_test_make_tmp_dir ("oms-central-XXXXXX");
+  site->data_dir = oms_test_make_tmp_dir ("oms-site-XXXXXX");
+  site->central = oms_test_central_new_demo (site->central_dir);
+  site->store = oms_store_open (site->data_dir, &error);
+  g_assert_no_error (error);
+  site->engine = oms_sync_engine_new (site->store);
+  oms_sync_engine_set_timing (site->engine, 20, 3000, 20, 3000);
+}
+
+/* oms_test_site_tear_down: fails the test if anything still holds the engine, the store or
+ * the central, then removes both directories.
+ */
+void
+oms_test_site_tear_down (OmsTestSite *site)
+{
+  g_assert_finalize_object (site->engine);
+  g_assert_finalize_object (site->store);
+  g_assert_finalize_object (site->central);
+  oms_test_remove_dir (site->central_dir);
+  oms_test_remove_dir (site->data_dir);
+  g_free (site->central_dir);
+  g_free (site->data_dir);
 }

@@ -42,4 +42,19 @@ gboolean          oms_test_save_settings    (OmsStore         *store,
 gboolean          oms_test_run_sync         (OmsSyncEngine    *engine,
                                              GError          **error);
 
+/* A site and the demo central it syncs with, each in a temporary directory of its own: the
+ * fixture of the sync test programs (`typedef OmsTestSite Fixture;`).
+ */
+typedef struct
+{
+  char             *central_dir;
+  char             *data_dir;
+  OmsCentralServer *central;
+  OmsStore         *store;
+  OmsSyncEngine    *engine;
+} OmsTestSite;
+
+void              oms_test_site_set_up      (OmsTestSite      *site);
+void              oms_test_site_tear_down   (OmsTestSite      *site);
+
 G_END_DECLS

@@ -24,14 +24,7 @@
  * `-> [ … ]` dump).
  */
 
-typedef struct
-{
-  char             *central_dir;
-  char             *data_dir;
-  OmsCentralServer *central;
-  OmsStore         *store;
-  OmsSyncEngine    *engine;
-} Fixture;
+typedef OmsTestSite Fixture;
 
 static void
 fixture_set_up (Fixture       *fixture,
@@ -39,16 +32,7 @@ fixture_set_up (Fixture       *fixture,
 {
   g_autoptr(GError) error = NULL;
 
-  g_setenv ("OMSYNC_HARDWARE_ID", "test-machine-1", TRUE);
-  g_setenv ("GIO_USE_PROXY_RESOLVER", "dummy", TRUE);
-
-  fixture->central_dir = oms_test_make_tmp_dir ("oms-central-XXXXXX");
-  fixture->data_dir = oms_test_make_tmp_dir ("oms-site-XXXXXX");
-  fixture->central = oms_test_central_new_demo (fixture->central_dir);
-  fixture->store = oms_store_open (fixture->data_dir, &error);
-  g_assert_no_error (error);
-  fixture->engine = oms_sync_engine_new (fixture->store);
-  oms_sync_engine_set_timing (fixture->engine, 20, 3000, 20, 3000);
+  oms_test_site_set_up (fixture);
 
   g_assert_true (oms_test_save_settings (fixture->store, fixture->central, "pass", &error));
   g_assert_no_error (error);
@@ -59,13 +43,7 @@ static void
 fixture_tear_down (Fixture       *fixture,
                    gconstpointer  user_data)
 {
-  g_assert_finalize_object (fixture->engine);
-  g_assert_finalize_object (fixture->store);
-  g_assert_finalize_object (fixture->central);
-  oms_test_remove_dir (fixture->central_dir);
-  oms_test_remove_dir (fixture->data_dir);
-  g_free (fixture->central_dir);
-  g_free (fixture->data_dir);
+  oms_test_site_tear_down (fixture);
 }
 
 /* The technical detail reads as text: no GLib quark names, no Rust debug dump. */

@@ -22,45 +22,21 @@
  * resumes from its cursors.
  */
 
-typedef struct
-{
-  char             *central_dir;
-  char             *data_dir;
-  OmsCentralServer *central;
-  OmsStore         *store;
-  OmsSyncEngine    *engine;
-} Fixture;
+typedef OmsTestSite Fixture;
 
 static void
 fixture_set_up (Fixture       *fixture,
                 gconstpointer  user_data)
 {
-  g_autoptr(GError) error = NULL;
-
-  g_setenv ("OMSYNC_HARDWARE_ID", "test-machine-1", TRUE);
-  g_setenv ("GIO_USE_PROXY_RESOLVER", "dummy", TRUE);
   g_unsetenv ("OMSYNC_OPEN_MSUPPLY_TRANSPORT");
-
-  fixture->central_dir = oms_test_make_tmp_dir ("oms-central-XXXXXX");
-  fixture->data_dir = oms_test_make_tmp_dir ("oms-site-XXXXXX");
-  fixture->central = oms_test_central_new_demo (fixture->central_dir);
-  fixture->store = oms_store_open (fixture->data_dir, &error);
-  g_assert_no_error (error);
-  fixture->engine = oms_sync_engine_new (fixture->store);
-  oms_sync_engine_set_timing (fixture->engine, 20, 3000, 20, 3000);
+  oms_test_site_set_up (fixture);
 }
 
 static void
 fixture_tear_down (Fixture       *fixture,
                    gconstpointer  user_data)
 {
-  g_assert_finalize_object (fixture->engine);
-  g_assert_finalize_object (fixture->store);
-  g_assert_finalize_object (fixture->central);
-  oms_test_remove_dir (fixture->central_dir);
-  oms_test_remove_dir (fixture->data_dir);
-  g_free (fixture->central_dir);
-  g_free (fixture->data_dir);
+  oms_test_site_tear_down (fixture);
 }
 
 static void
