@@ -494,6 +494,83 @@ test_resume_v6_cut (Fixture       *fixture,
                                                        "WHERE source_site_id IS NULL"));
 }
 
+/*
+ * No request that can only come back empty
+ */
+
+typedef struct
+{
+  OmsCentralServer *central;
+  gboolean          fault_added;
+} QueueDrained;
+
+/* Once Pull remote has acknowledged the whole queue, any further queue request fails. */
+static void
+fail_after_queue_drained_cb (OmsSyncEngine *engine,
+                             gpointer       user_data)
+{
+  QueueDrained *drained = user_data;
+  const OmsSyncRun *run = oms_sync_engine_get_latest_run (engine);
+  const OmsSyncStepProgress *remote;
+  g_autoptr(GError) error = NULL;
+
+  if (drained->fault_added || run == NULL)
+    return;
+  remote = &run->steps[OMS_SYNC_STEP_PULL_REMOTE];
+  if (remote->total <= 0 || remote->done < remote->total)
+    return;
+
+  g_assert_true (oms_central_server_add_fault (drained->central,
+                                               "/sync/v5/queued_records:status=500,times=1,"
+                                               "body=asked after the queue was drained",
+                                               &error));
+  g_assert_no_error (error);
+  drained->fault_added = TRUE;
+}
+
+/* Open mSupply ends Pull central and Pull remote with a request whose answer is empty: a round
+ * trip each on a far line. omsync stops when the last answer said it held everything
+ * (maxCursor reached; queueLength all acknowledged), and a record added afterwards comes in
+ * the next run.
+ */
+static void
+test_no_empty_last_request (Fixture       *fixture,
+                            gconstpointer  user_data)
+{
+  QueueDrained drained = { fixture->central, FALSE };
+  g_autoptr(GError) error = NULL;
+  g_autofree char *spec = NULL;
+  gulong handler;
+  gint64 cursor;
+
+  configure (fixture);
+  handler = g_signal_connect (fixture->engine, "run-changed",
+                              G_CALLBACK (fail_after_queue_drained_cb), &drained);
+  initialise (fixture);
+  g_clear_signal_handler (&handler, fixture->engine);
+  g_assert_true (drained.fault_added);
+  oms_central_server_clear_faults (fixture->central, NULL);
+
+  /* One new central record: the next run asks from the stored cursor, gets it, and stops; a
+   * request from past it fails.
+   */
+  cursor = oms_store_kv_get_int (fixture->store, OMS_KV_CENTRAL_SYNC_PULL_CURSOR, 0, &error);
+  g_assert_no_error (error);
+  g_assert_true (oms_central_server_add_central_record (fixture->central, "item", "NEW-ITEM",
+                                                        "insert", "{\"ID\":\"NEW-ITEM\"}",
+                                                        &error));
+  g_assert_no_error (error);
+  spec = g_strdup_printf ("/sync/v5/central_records:status=500,from-cursor=%" G_GINT64_FORMAT
+                          ",body=asked past maxCursor", cursor + 1);
+  g_assert_true (oms_central_server_add_fault (fixture->central, spec, &error));
+  g_assert_no_error (error);
+  initialise (fixture);
+  g_assert_cmpint (oms_store_kv_get_int (fixture->store, OMS_KV_CENTRAL_SYNC_PULL_CURSOR, 0,
+                                         NULL), >, cursor);
+  g_assert_cmpint (oms_test_query_int (fixture->store, "SELECT count(*) FROM sync_buffer "
+                                                       "WHERE record_id = 'NEW-ITEM'"), ==, 1);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -512,6 +589,7 @@ main (int   argc,
        test_data_used);
   ADD ("/oms/transport/resume-after-cuts", NULL, test_resume_after_cuts);
   ADD ("/oms/transport/resume-v6-cut", NULL, test_resume_v6_cut);
+  ADD ("/oms/transport/no-empty-last-request", NULL, test_no_empty_last_request);
 
 #undef ADD
 

@@ -866,6 +866,12 @@ oms_pulled_body_summary_next_cursor (OmsPulledBodyKind           kind,
 /**
  * oms_pulled_body_summary_is_last:
  *
+ * Open mSupply's Pull central always ends with an empty answer (PROTOCOL.md §2.3); omsync
+ * stops as soon as a batch reaches maxCursor, which saves that request's round trip. The
+ * central gives records with ID > cursor in order, so a record it adds later (ID past
+ * maxCursor) comes in the next run, as it would had it been added a moment after the last
+ * request.
+ *
  * Returns: whether the pull is over once this batch is stored
  */
 gboolean
@@ -876,7 +882,9 @@ oms_pulled_body_summary_is_last (OmsPulledBodyKind           kind,
   if (kind == OMS_PULLED_BODY_V6_PULL)
     return summary->is_last_batch;
 
-  return summary->n_records == 0 && request_cursor >= summary->max_cursor;
+  if (summary->n_records > 0)
+    return !summary->is_cut && summary->last_cursor >= summary->max_cursor;
+  return request_cursor >= summary->max_cursor;
 }
 
 gint64

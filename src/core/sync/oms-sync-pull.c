@@ -102,6 +102,8 @@ pull_step_done (GTask       *task,
 
       if (error != NULL && is_timeout (error))
         oms_batch_size_report_timeout (sizes);
+      if (step == OMS_SYNC_STEP_PULL_CENTRAL && error == NULL)
+        data->central_ended_at = oms_batch_size_peek (sizes);
       _oms_sync_run_add_batch_sizes (task, step, oms_batch_size_get_asked (sizes));
       if (!oms_store_kv_set_int (store, stored_batch_key (step),
                                  (gint32) oms_batch_size_peek (sizes), &save_error))
@@ -652,8 +654,19 @@ acknowledge_cb (GObject      *object,
 
   /* sync_ids ends with the NULL that terminates it. */
   acknowledged = (gint64) data->sync_ids->len - 1;
-  _oms_sync_run_report_remaining_unsaved (task, data->batch_remaining - acknowledged);
+  _oms_sync_run_report_remaining_unsaved (task, MAX (data->batch_remaining - acknowledged, 0));
   g_clear_pointer (&data->sync_ids, g_ptr_array_unref);
+
+  /* queueLength counted this batch: when it held the whole queue, the empty answer Open
+   * mSupply asks for next would only cost a round trip. A record the central queues later
+   * comes in the next run, as it would had it been queued a moment after that request.
+   */
+  if (data->batch_remaining <= acknowledged)
+    {
+      pull_step_done (task, OMS_SYNC_STEP_PULL_REMOTE, NULL);
+      return;
+    }
+
   pull_remote_next_batch (task);
 }
 
@@ -744,10 +757,17 @@ pull_remote_next_batch (GTask *task)
                                           g_task_get_cancellable (task), pull_remote_cb, task);
 }
 
+/* Pull remote starts where Pull central ended in this run when that is larger than its own
+ * stored size: the same line, just measured. Each of its batches costs two round trips (the
+ * batch, then its acknowledgement), so on a slow line far away doubling up from a small size
+ * again costs most of its time.
+ */
 void
 _oms_sync_step_pull_remote (GTask *task)
 {
-  batch_sizes_start (task, _oms_sync_task_data (task)->batch_sizes.remote_pull);
+  OmsSyncRunData *data = _oms_sync_task_data (task);
+
+  batch_sizes_start (task, MAX (data->batch_sizes.remote_pull, data->central_ended_at));
   pull_remote_next_batch (task);
 }
 
