@@ -571,6 +571,27 @@ test_no_empty_last_request (Fixture       *fixture,
                                                        "WHERE record_id = 'NEW-ITEM'"), ==, 1);
 }
 
+/* The bench's comparison keeps Open mSupply's last, empty request of the queue loop. */
+static void
+test_open_msupply_asks_until_empty (Fixture       *fixture,
+                                    gconstpointer  user_data)
+{
+  QueueDrained drained = { fixture->central, FALSE };
+  g_autoptr(GError) error = NULL;
+  gulong handler;
+
+  configure (fixture);
+  g_setenv ("OMSYNC_OPEN_MSUPPLY_TRANSPORT", "1", TRUE);
+  handler = g_signal_connect (fixture->engine, "run-changed",
+                              G_CALLBACK (fail_after_queue_drained_cb), &drained);
+  g_assert_false (oms_test_run_sync (fixture->engine, &error));
+  g_unsetenv ("OMSYNC_OPEN_MSUPPLY_TRANSPORT");
+  g_clear_signal_handler (&handler, fixture->engine);
+  g_assert_true (drained.fault_added);
+  g_assert_nonnull (error);
+  g_assert_nonnull (strstr (error->message, "queued_records"));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -590,6 +611,8 @@ main (int   argc,
   ADD ("/oms/transport/resume-after-cuts", NULL, test_resume_after_cuts);
   ADD ("/oms/transport/resume-v6-cut", NULL, test_resume_v6_cut);
   ADD ("/oms/transport/no-empty-last-request", NULL, test_no_empty_last_request);
+  ADD ("/oms/transport/open-msupply-asks-until-empty", NULL,
+       test_open_msupply_asks_until_empty);
 
 #undef ADD
 

@@ -271,7 +271,10 @@ learn_cursors (GTask       *task,
   pipeline->next_cursor = oms_pulled_body_summary_next_cursor (pipeline->kind, &batch->summary,
                                                                batch->request_cursor);
   pipeline->fetched_all = oms_pulled_body_summary_is_last (pipeline->kind, &batch->summary,
-                                                           batch->request_cursor);
+                                                           batch->request_cursor) &&
+                          !(_oms_sync_task_data (task)->ask_until_empty &&
+                            pipeline->kind == OMS_PULLED_BODY_V5_CENTRAL &&
+                            batch->summary.n_records > 0);
   pipeline->cursor_known = TRUE;
 }
 
@@ -661,7 +664,7 @@ acknowledge_cb (GObject      *object,
    * mSupply asks for next would only cost a round trip. A record the central queues later
    * comes in the next run, as it would had it been queued a moment after that request.
    */
-  if (data->batch_remaining <= acknowledged)
+  if (data->batch_remaining <= acknowledged && !data->ask_until_empty)
     {
       pull_step_done (task, OMS_SYNC_STEP_PULL_REMOTE, NULL);
       return;
