@@ -112,7 +112,7 @@ main (int   argc,
     "Fault SPEC: ROUTE:ITEM[,ITEM]..., ROUTE a path such as /sync/v5/site or * for all;\n"
     "ITEM one of status=N, body=TEXT (must come last), refuse, hang, latency=MS,\n"
     "bandwidth=BYTES_PER_SECOND, truncate, corrupt, integrate-seconds=N, max-records=N,\n"
-    "times=N.\n"
+    "times=N, from-cursor=N.\n"
     "Loopback clients can also POST a SPEC to /admin/fault and DELETE /admin/fault[?route=R].\n");
 
   if (!g_option_context_parse (context, &argc, &argv, &error))

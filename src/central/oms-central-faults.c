@@ -55,7 +55,9 @@ parse_number (const char  *spec,
  * may hold commas), retry-after=SECONDS (a Retry-After header with the status), refuse, reset
  * (a TCP reset instead of an answer), hang, latency=MS, bandwidth=BYTES_PER_SECOND, truncate,
  * corrupt, integrate-seconds=N, max-records=N (a pull gives at most N records, whatever it
- * asked for) or times=N. ROUTE is a path such as /sync/v5/site, or * for every route.
+ * asked for), times=N or from-cursor=N (only requests whose query asks from a cursor of at
+ * least N, e.g. central_records; the others pass untouched and use none of its times). ROUTE
+ * is a path such as /sync/v5/site, or * for every route.
  */
 OmsCentralFault *
 _oms_central_fault_parse (const char  *spec,
@@ -67,6 +69,7 @@ _oms_central_fault_parse (const char  *spec,
   gboolean any = FALSE;
 
   fault->integrate_seconds = -1;
+  fault->from_cursor = -1;
   if (!colon || colon == spec || (spec[0] != '/' && !(spec[0] == '*' && colon == spec + 1)))
     {
       g_set_error (error, OMS_CENTRAL_ERROR, OMS_CENTRAL_ERROR_INVALID,
@@ -173,6 +176,13 @@ _oms_central_fault_parse (const char  *spec,
           fault->times = (guint)number;
           continue;
         }
+      else if (g_str_equal (item, "from-cursor") && value)
+        {
+          if (!parse_number (spec, item, value, G_MAXINT64, &number, error))
+            return NULL;
+          fault->from_cursor = (gint64) number;
+          continue;
+        }
       else
         {
           g_set_error (error, OMS_CENTRAL_ERROR, OMS_CENTRAL_ERROR_INVALID,
@@ -199,17 +209,36 @@ _oms_central_fault_parse (const char  *spec,
   return g_steal_pointer (&fault);
 }
 
-/* Returns a copy of the first fault for @path, consuming one of its uses. */
+/* Whether a request with @query reaches @fault's from-cursor. */
+static gboolean
+reaches_cursor (const OmsCentralFault *fault,
+                GHashTable            *query)
+{
+  const char *cursor;
+  guint64 value;
+
+  if (fault->from_cursor < 0)
+    return TRUE;
+
+  cursor = query != NULL ? g_hash_table_lookup (query, "cursor") : NULL;
+  return cursor != NULL &&
+         g_ascii_string_to_unsigned (cursor, 10, 0, G_MAXINT64, &value, NULL) &&
+         (gint64) value >= fault->from_cursor;
+}
+
+/* Returns a copy of the first fault for @path and @query, consuming one of its uses. */
 OmsCentralFault *
 _oms_central_fault_take (OmsCentralContext *ctx,
-                         const char        *path)
+                         const char        *path,
+                         GHashTable        *query)
 {
   for (guint i = 0; i < ctx->faults->len; i++)
     {
       OmsCentralFault *fault = g_ptr_array_index (ctx->faults, i);
       OmsCentralFault *copy;
 
-      if (!g_str_equal (fault->route, path) && !g_str_equal (fault->route, "*"))
+      if ((!g_str_equal (fault->route, path) && !g_str_equal (fault->route, "*")) ||
+          !reaches_cursor (fault, query))
         continue;
 
       copy = fault_copy (fault);

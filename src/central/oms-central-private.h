@@ -41,6 +41,7 @@ typedef struct
   guint      max_records;   /* pulls give at most this many records, whatever is asked */
   int        integrate_seconds;
   guint      times;
+  gint64     from_cursor;   /* only requests whose query cursor is at least this; -1: all */
   guint      retry_after;   /* seconds, sent as Retry-After with a status fault; 0 for none */
   gboolean   refuse;
   gboolean   reset;         /* close the connection with a TCP reset, before answering */
@@ -249,7 +250,8 @@ OmsCentralFault    *_oms_central_fault_parse           (const char         *spec
                                                         GError            **error);
 void                _oms_central_fault_free            (OmsCentralFault    *fault);
 OmsCentralFault    *_oms_central_fault_take            (OmsCentralContext  *ctx,
-                                                        const char         *path);
+                                                        const char         *path,
+                                                        GHashTable         *query);
 void                _oms_central_faults_clear          (OmsCentralContext  *ctx,
                                                         const char         *route);
 void                _oms_central_fault_apply_body      (const OmsCentralFault *fault,

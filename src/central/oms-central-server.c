@@ -713,7 +713,7 @@ server_handler_cb (SoupServer        *server,
       return;
     }
 
-  fault = _oms_central_fault_take (&self->ctx, path);
+  fault = _oms_central_fault_take (&self->ctx, path, query);
   if (fault && fault->refuse)
     {
       refuse_connection (msg);

@@ -27,20 +27,50 @@ full_batch (OmsBatchSize *size,
   return asked;
 }
 
-/* A line where every request costs 800 ms and the bytes almost nothing: sizes double. */
+/* A line where every request costs 800 ms and the bytes almost nothing: one probe that
+ * doubles, then as large as one step allows (eight times), up to the maximum.
+ */
 static void
 test_grows_on_latency (void)
 {
-  g_autoptr(OmsBatchSize) size = oms_batch_size_new (500, 5000, 64 * 1024 * 1024);
+  g_autoptr(OmsBatchSize) size = oms_batch_size_new (500, 50000, 64 * 1024 * 1024);
 
   g_assert_cmpuint (full_batch (size, 800), ==, 500);
   g_assert_cmpuint (full_batch (size, 810), ==, 1000);
-  g_assert_cmpuint (full_batch (size, 820), ==, 2000);
-  g_assert_cmpuint (full_batch (size, 840), ==, 4000);
+  g_assert_cmpuint (full_batch (size, 880), ==, 8000);
   /* ...up to the maximum, and no further. */
-  g_assert_cmpuint (full_batch (size, 880), ==, 5000);
-  g_assert_cmpuint (full_batch (size, 880), ==, 5000);
-  g_assert_cmpuint (oms_batch_size_peek (size), ==, 5000);
+  g_assert_cmpuint (full_batch (size, 1500), ==, 50000);
+  g_assert_cmpuint (full_batch (size, 1500), ==, 50000);
+  g_assert_cmpuint (oms_batch_size_peek (size), ==, 50000);
+}
+
+/* A slow line far away (300 ms round trip, 125 kB/s): the next size is the one whose bytes take
+ * four round trips, where doubling would have cost a round trip per step on the way.
+ */
+static void
+test_grows_to_the_line (void)
+{
+  g_autoptr(OmsBatchSize) size = oms_batch_size_new (500, 100000, 64 * 1024 * 1024);
+  /* 200 bytes a record at 125 bytes per ms: 1.6 ms a record, plus 300 ms. */
+  guint first = full_batch (size, 300 + 500 * 16 / 10);
+  guint second = full_batch (size, 300 + 1000 * 16 / 10);
+
+  g_assert_cmpuint (first, ==, 500);
+  g_assert_cmpuint (second, ==, 1000);
+  /* 4 × 300 ms ÷ 1.6 ms = 750 records: no larger than the last, which already took 1.9 s. */
+  g_assert_cmpuint (oms_batch_size_peek (size), ==, 1000);
+
+  /* The same line with small, well compressed records (0.05 ms each): 24,000 records, no more
+   * than eight times the last size in one step.
+   */
+  {
+    g_autoptr(OmsBatchSize) light = oms_batch_size_new (500, 100000, 64 * 1024 * 1024);
+
+    g_assert_cmpuint (full_batch (light, 300 + 500 / 20), ==, 500);
+    g_assert_cmpuint (full_batch (light, 300 + 1000 / 20), ==, 1000);
+    g_assert_cmpuint (full_batch (light, 300 + 8000 / 20), ==, 8000);
+    g_assert_cmpuint (oms_batch_size_peek (light), ==, 24000);
+  }
 }
 
 /* Where time follows the bytes (a narrow line with a short round trip), one probe, then it
@@ -160,6 +190,7 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/oms/batch-size/grows-on-latency", test_grows_on_latency);
+  g_test_add_func ("/oms/batch-size/grows-to-the-line", test_grows_to_the_line);
   g_test_add_func ("/oms/batch-size/holds-when-transfer-dominates",
                    test_holds_when_transfer_dominates);
   g_test_add_func ("/oms/batch-size/bytes-limit", test_bytes_limit);

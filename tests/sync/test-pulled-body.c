@@ -596,6 +596,178 @@ test_declined_keeps_earlier (void)
   close_store (store, dir);
 }
 
+/*
+ * Cut bodies: the records that came whole, whatever byte the answer was cut at
+ */
+
+static const char * const cut_v5_records[] = {
+  "{\"ID\":11,\"tableName\":\"item\",\"recordId\":\"A1\",\"action\":\"insert\","
+  "\"recordData\":{\"z\":1,\"a\":\"\\u00e9t\\u00e9 \\\"}]quoted\\\" \\\\ /\",\"n\":1.0}}",
+  "{\"ID\":12,\"tableName\":\"name\",\"recordId\":\"N1\",\"action\":\"Update\","
+  "\"recordData\":{\"ID\":\"N1\",\"name\":\"Clinic 東\",\"custom_data\":null}}",
+  "{\"ID\":13,\"tableName\":\"item\",\"recordId\":\"A2\",\"action\":\"Delete\"}",
+  "{\"ID\":15,\"tableName\":\"item\",\"recordId\":\"A1\",\"action\":\"update\","
+  "\"recordData\":{\"ID\":\"A1\",\"nested\":{\"y\":[1,2,{\"x\":null}]}}}",
+};
+
+static const char * const cut_v6_records[] = {
+  "{\"cursor\":81,\"record\":{\"tableName\":\"asset\",\"recordId\":\"S1\",\"action\":\"Update\","
+  "\"recordData\":{\"id\":\"S1\",\"notes\":\"f\\u00fcr \\\"x\\\"\"}}}",
+  "{\"cursor\":85,\"record\":{\"tableName\":\"asset_log\",\"recordId\":\"L1\","
+  "\"action\":\"Delete\",\"recordData\":null}}",
+  "{\"cursor\":90,\"record\":{\"tableName\":\"name_oms_fields\",\"recordId\":\"N1\","
+  "\"action\":\"Insert\",\"recordData\":{\"id\":\"N1\",\"gender\":null}}}",
+};
+
+/* @head, the records joined by commas, @tail; @ends gets where each record ends. */
+static char *
+join_records (const char        *head,
+              const char * const *records,
+              guint              n_records,
+              const char        *tail,
+              gsize             *ends)
+{
+  GString *text = g_string_new (head);
+
+  for (guint i = 0; i < n_records; i++)
+    {
+      if (i > 0)
+        g_string_append_c (text, ',');
+      g_string_append (text, records[i]);
+      ends[i] = text->len;
+    }
+  g_string_append (text, tail);
+  return g_string_free (text, FALSE);
+}
+
+static OmsPulledBody *
+scan_cut (OmsPulledBodyKind  kind,
+          const char        *text,
+          gsize              length,
+          gint64             request_cursor,
+          gint64             known_max_cursor)
+{
+  g_autoptr(GBytes) body = g_bytes_new (text, length);
+
+  return oms_pulled_body_scan_cut (kind, body, request_cursor, known_max_cursor);
+}
+
+/* @text cut at every byte keeps exactly the records that end before the cut (@ends), and goes
+ * on from @next_cursors of the last of them; nothing when none came whole. A cut body is never
+ * the last batch, even when the cut fell after is_last_batch.
+ */
+static void
+check_cut_every_byte (OmsPulledBodyKind  kind,
+                      const char        *text,
+                      const gsize       *ends,
+                      const gint64      *next_cursors,
+                      guint              n_records,
+                      gint64             request_cursor)
+{
+  for (gsize length = 0; length <= strlen (text); length++)
+    {
+      g_autoptr(OmsPulledBody) cut = scan_cut (kind, text, length, request_cursor, 7);
+      const OmsPulledBodySummary *summary;
+      guint whole = 0;
+
+      while (whole < n_records && ends[whole] <= length)
+        whole++;
+      if (whole == 0)
+        {
+          g_assert_null (cut);
+          continue;
+        }
+
+      g_assert_nonnull (cut);
+      summary = oms_pulled_body_get_summary (cut);
+      g_assert_cmpint (summary->n_records, ==, whole);
+      g_assert_true (summary->is_cut);
+      if (kind == OMS_PULLED_BODY_V5_CENTRAL)
+        g_assert_cmpint (summary->max_cursor, ==, 40);
+      g_assert_cmpint (oms_pulled_body_next_cursor (cut), ==, next_cursors[whole - 1]);
+      g_assert_false (oms_pulled_body_is_last (cut));
+    }
+}
+
+static void
+test_cut_every_byte (void)
+{
+  static const gint64 v5_next[] = { 11, 12, 13, 15 };
+  static const gint64 v6_next[] = { 82, 86, 91 };
+  gsize v5_ends[G_N_ELEMENTS (cut_v5_records)];
+  gsize v6_ends[G_N_ELEMENTS (cut_v6_records)];
+  g_autofree char *v5 = join_records ("{\"maxCursor\":40,\"data\":[", cut_v5_records,
+                                      G_N_ELEMENTS (cut_v5_records), "]}", v5_ends);
+  g_autofree char *v6 = join_records ("{\"data\":{\"end_cursor\":95,\"total_records\":300,"
+                                      "\"records\":[", cut_v6_records,
+                                      G_N_ELEMENTS (cut_v6_records),
+                                      "],\"is_last_batch\":true}}", v6_ends);
+
+  check_cut_every_byte (OMS_PULLED_BODY_V5_CENTRAL, v5, v5_ends, v5_next,
+                        G_N_ELEMENTS (v5_next), 10);
+  check_cut_every_byte (OMS_PULLED_BODY_V6_PULL, v6, v6_ends, v6_next,
+                        G_N_ELEMENTS (v6_next), 80);
+}
+
+/* What a cut body keeps is stored with its cursor, as a batch of its own; a record the scan
+ * does not take ends what is kept; cursors that do not rise keep nothing; maxCursor after the
+ * data, where the cut fell before it, is the one known from earlier.
+ */
+static void
+test_cut_stored (void)
+{
+  gsize ends[G_N_ELEMENTS (cut_v5_records)];
+  g_autofree char *text = join_records ("{\"maxCursor\":40,\"data\":[", cut_v5_records,
+                                        G_N_ELEMENTS (cut_v5_records), "]}", ends);
+  g_autoptr(OmsPulledBody) cut = scan_cut (OMS_PULLED_BODY_V5_CENTRAL, text, ends[1] + 9, 10, 7);
+  g_autoptr(GError) error = NULL;
+  char *dir;
+  OmsStore *store = open_store (&dir);
+
+  g_assert_true (oms_sync_buffer_store_body (store, cut, TRUE, CENTRAL_SITE_ID, NULL, NOW,
+                                             &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (buffer_count (store), ==, 2);
+  g_assert_cmpint (kv_cursor (store, OMS_KV_CENTRAL_SYNC_PULL_CURSOR), ==, 12);
+  close_store (store, dir);
+
+  {
+    const char *merge =
+      "{\"maxCursor\":40,\"data\":[{\"ID\":11,\"tableName\":\"item\",\"recordId\":\"A\","
+      "\"action\":\"insert\",\"recordData\":{}},{\"ID\":12,\"tableName\":\"item\","
+      "\"recordId\":\"B\",\"action\":\"merge\",\"recordData\":{}},{\"ID\":13,\"tab";
+    g_autoptr(OmsPulledBody) kept = scan_cut (OMS_PULLED_BODY_V5_CENTRAL, merge,
+                                              strlen (merge), 10, 7);
+
+    g_assert_cmpint (oms_pulled_body_get_summary (kept)->n_records, ==, 1);
+    g_assert_cmpint (oms_pulled_body_next_cursor (kept), ==, 11);
+  }
+  {
+    const char *falling =
+      "{\"data\":{\"end_cursor\":95,\"total_records\":3,\"records\":[{\"cursor\":85,"
+      "\"record\":{\"tableName\":\"asset\",\"recordId\":\"A\",\"action\":\"Update\","
+      "\"recordData\":{}}},{\"cursor\":81,\"record\":{\"tableName\":\"asset\",\"recordId\":\"B\","
+      "\"action\":\"Update\",\"recordData\":{}}},{\"cu";
+    const char *below =
+      "{\"maxCursor\":40,\"data\":[{\"ID\":10,\"tableName\":\"item\",\"recordId\":\"A\","
+      "\"action\":\"insert\",\"recordData\":{}},{";
+
+    g_assert_null (scan_cut (OMS_PULLED_BODY_V6_PULL, falling, strlen (falling), 80, -1));
+    g_assert_null (scan_cut (OMS_PULLED_BODY_V5_CENTRAL, below, strlen (below), 10, 7));
+  }
+  {
+    const char *max_after =
+      "{\"data\":[{\"ID\":11,\"tableName\":\"item\",\"recordId\":\"A\",\"action\":\"insert\","
+      "\"recordData\":{}},{\"ID\":30,\"tableName\":\"item\",\"recordId\":\"B\","
+      "\"action\":\"insert\",\"recordData\":{}}],\"maxCur";
+    g_autoptr(OmsPulledBody) kept = scan_cut (OMS_PULLED_BODY_V5_CENTRAL, max_after,
+                                              strlen (max_after), 10, 25);
+
+    g_assert_cmpint (oms_pulled_body_get_summary (kept)->n_records, ==, 2);
+    g_assert_cmpint (oms_pulled_body_get_summary (kept)->max_cursor, ==, 30);
+  }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -611,6 +783,8 @@ main (int   argc,
   g_test_add_func ("/oms/sync/pulled-body/v6-same-rows", test_v6_same_rows);
   g_test_add_func ("/oms/sync/pulled-body/declined", test_declined);
   g_test_add_func ("/oms/sync/pulled-body/declined-keeps-earlier", test_declined_keeps_earlier);
+  g_test_add_func ("/oms/sync/pulled-body/cut-every-byte", test_cut_every_byte);
+  g_test_add_func ("/oms/sync/pulled-body/cut-stored", test_cut_stored);
 
   return g_test_run ();
 }

@@ -347,34 +347,21 @@ test_data_used (Fixture       *fixture,
  */
 
 #define RESUME_EXTRA_RECORDS 8000
-#define RESUME_BATCH         100
 #define RESUME_CUTS          5
 
-typedef struct
-{
-  OmsCentralServer *central;
-  gint64            cut_after;  /* cut the next batch once Pull central has this many */
-  gboolean          cut;
-} CutPlan;
-
+/* The next run's first answer to a central_records request from @cursor on is cut half-way
+ * (a reset mid-transfer: the central closes the connection after half the body).
+ */
 static void
-cut_mid_pull_cb (OmsSyncEngine *engine,
-                 gpointer       user_data)
+cut_from_cursor (OmsCentralServer *central,
+                 gint64            cursor)
 {
-  CutPlan *plan = user_data;
-  const OmsSyncRun *run = oms_sync_engine_get_latest_run (engine);
   g_autoptr(GError) error = NULL;
+  g_autofree char *spec = g_strdup_printf ("/sync/v5/central_records:truncate,times=1,"
+                                           "from-cursor=%" G_GINT64_FORMAT, cursor);
 
-  if (plan->cut || run == NULL ||
-      run->steps[OMS_SYNC_STEP_PULL_CENTRAL].done < plan->cut_after)
-    return;
-
-  /* Half of the next answer, then the connection closes (a reset mid-transfer). */
-  g_assert_true (oms_central_server_add_fault (plan->central,
-                                               "/sync/v5/central_records:truncate,times=1",
-                                               &error));
+  g_assert_true (oms_central_server_add_fault (central, spec, &error));
   g_assert_no_error (error);
-  plan->cut = TRUE;
 }
 
 static gint64
@@ -393,8 +380,10 @@ sum_bytes_down (OmsStore *store,
   return total;
 }
 
-/* The same initialisation uncut, then cut five times along Pull central: the cut runs resume
- * from the stored cursor, so all of them together download at most 10 % more.
+/* The same initialisation uncut, then cut five times along Pull central, with batches that
+ * adapt as they do for a site (growing towards 5000 records, most of this pull in one
+ * answer): the cut runs keep the whole records of each cut answer and resume from the stored
+ * cursor, so all of them together download at most 10 % more.
  */
 static void
 test_resume_after_cuts (Fixture       *fixture,
@@ -406,7 +395,7 @@ test_resume_after_cuts (Fixture       *fixture,
   g_autoptr(OmsSyncEngine) uncut_engine = NULL;
   gint64 uncut_bytes;
   gint64 cut_bytes;
-  gint64 total;
+  gint64 last_cursor;
   guint n_runs = 0;
 
   oms_central_server_set_compress_legacy (fixture->central, TRUE);
@@ -416,14 +405,6 @@ test_resume_after_cuts (Fixture       *fixture,
   /* The uncut run, by another site store against the same central. */
   uncut_store = oms_store_open (uncut_dir, &error);
   g_assert_no_error (error);
-  /* Fixed batches, for both stores: this measures what resuming from the cursors costs. A
-   * cut wastes the batch it cuts, and adaptive batches (issue 12) grow towards 5000 records,
-   * one of which is most of this pull: with them the same five cuts cost 1.2× (measured).
-   */
-  g_assert_true (oms_store_kv_set_int (uncut_store, OMS_KV_BATCH_MAX_RECORDS, RESUME_BATCH,
-                                       &error));
-  g_assert_true (oms_store_kv_set_int (uncut_store, OMS_KV_BATCH_CENTRAL_PULL, RESUME_BATCH,
-                                       &error));
   uncut_engine = oms_sync_engine_new (uncut_store);
   oms_sync_engine_set_timing (uncut_engine, 20, 3000, 20, 3000);
   g_assert_true (oms_test_save_settings (uncut_store, fixture->central, "pass", &error));
@@ -432,8 +413,10 @@ test_resume_after_cuts (Fixture       *fixture,
   g_assert_no_error (error);
   uncut_bytes = sum_bytes_down (uncut_store, &n_runs);
   g_assert_cmpuint (n_runs, ==, 1);
-  total = oms_sync_engine_get_latest_run (uncut_engine)->steps[OMS_SYNC_STEP_PULL_CENTRAL].total;
-  g_assert_cmpint (total, >, RESUME_EXTRA_RECORDS);
+  g_assert_cmpint (oms_sync_engine_get_latest_run (uncut_engine)->
+                     steps[OMS_SYNC_STEP_PULL_CENTRAL].total, >, RESUME_EXTRA_RECORDS);
+  last_cursor = oms_store_kv_get_int (uncut_store, OMS_KV_CENTRAL_SYNC_PULL_CURSOR, 0, &error);
+  g_assert_no_error (error);
   g_clear_object (&uncut_engine);
   g_clear_object (&uncut_store);
   oms_test_remove_dir (uncut_dir);
@@ -441,27 +424,18 @@ test_resume_after_cuts (Fixture       *fixture,
   /* The same central serves its first site again from the start (a new hardware id binds
    * nothing new: the central's queue for the site is filled again by initialise).
    */
-  g_assert_true (oms_store_kv_set_int (fixture->store, OMS_KV_BATCH_MAX_RECORDS, RESUME_BATCH,
-                                       &error));
-  g_assert_true (oms_store_kv_set_int (fixture->store, OMS_KV_BATCH_CENTRAL_PULL, RESUME_BATCH,
-                                       &error));
   configure (fixture);
   for (guint cut = 1; cut <= RESUME_CUTS; cut++)
     {
-      CutPlan plan = { fixture->central, 0, FALSE };
       gint64 cursor = oms_store_kv_get_int (fixture->store, OMS_KV_CENTRAL_SYNC_PULL_CURSOR, 0,
                                             NULL);
-      gulong handler;
 
-      /* Five cuts spread along the pull, each a little past where the last run got to. */
-      plan.cut_after = MAX (1, (total * cut) / (RESUME_CUTS + 1) - cursor);
-      handler = g_signal_connect (fixture->engine, "run-changed", G_CALLBACK (cut_mid_pull_cb),
-                                  &plan);
+      /* Five cuts spread along the pull, in whatever batch is under way there. */
+      cut_from_cursor (fixture->central, MAX (cursor, last_cursor * cut / (RESUME_CUTS + 1)));
       g_assert_false (oms_test_run_sync (fixture->engine, &error));
       g_assert_nonnull (error);
+      g_test_message ("cut %u: %s", cut, error->message);
       g_clear_error (&error);
-      g_clear_signal_handler (&handler, fixture->engine);
-      g_assert_true (plan.cut);
       g_assert_cmpint (oms_store_kv_get_int (fixture->store, OMS_KV_CENTRAL_SYNC_PULL_CURSOR, 0,
                                              NULL), >, cursor);
     }
@@ -473,9 +447,149 @@ test_resume_after_cuts (Fixture       *fixture,
                   " (%.3f×)", uncut_bytes, RESUME_CUTS, cut_bytes,
                   (double) cut_bytes / (double) uncut_bytes);
   g_assert_cmpint (cut_bytes * 10, <=, uncut_bytes * 11);
+  g_assert_cmpint (oms_store_kv_get_int (fixture->store, OMS_KV_CENTRAL_SYNC_PULL_CURSOR, 0,
+                                         NULL), ==, last_cursor);
   g_assert_cmpint (oms_test_query_int (fixture->store, "SELECT count(*) FROM sync_buffer "
                                                        "WHERE integration_datetime IS NULL"),
                    ==, 0);
+}
+
+/* A v6 pull answer cut half-way: its whole records are stored with the cursor after the last
+ * of them, so the next run asks only for the rest; every record arrives once.
+ */
+static void
+test_resume_v6_cut (Fixture       *fixture,
+                    gconstpointer  user_data)
+{
+  g_autoptr(GError) error = NULL;
+  gint64 cursor;
+  gint64 kept;
+  gint64 total;
+
+  g_assert_true (oms_central_server_seed_demo_v6 (fixture->central, 1200, &error));
+  g_assert_no_error (error);
+  configure (fixture);
+  g_assert_true (oms_central_server_add_fault (fixture->central,
+                                               "/central/sync/pull:truncate,times=1", &error));
+  g_assert_no_error (error);
+
+  g_assert_false (oms_test_run_sync (fixture->engine, &error));
+  g_assert_nonnull (error);
+  g_clear_error (&error);
+  cursor = oms_store_kv_get_int (fixture->store, OMS_KV_SYNC_PULL_CURSOR_V6, 0, &error);
+  g_assert_no_error (error);
+  kept = oms_test_query_int (fixture->store,
+                             "SELECT count(*) FROM sync_buffer WHERE source_site_id IS NULL");
+  g_test_message ("the cut answer left %" G_GINT64_FORMAT " records, cursor %" G_GINT64_FORMAT,
+                  kept, cursor);
+  g_assert_cmpint (kept, >, 0);
+  g_assert_cmpint (cursor, >, 0);
+
+  initialise (fixture);
+  total = oms_sync_engine_get_latest_run (fixture->engine)->steps[OMS_SYNC_STEP_PULL_V6].total;
+  g_assert_cmpint (total, >, 0);
+  /* The resumed run counted only what was left. */
+  g_assert_cmpint (total + kept, ==,
+                   oms_test_query_int (fixture->store, "SELECT count(*) FROM sync_buffer "
+                                                       "WHERE source_site_id IS NULL"));
+}
+
+/*
+ * No request that can only come back empty
+ */
+
+typedef struct
+{
+  OmsCentralServer *central;
+  gboolean          fault_added;
+} QueueDrained;
+
+/* Once Pull remote has acknowledged the whole queue, any further queue request fails. */
+static void
+fail_after_queue_drained_cb (OmsSyncEngine *engine,
+                             gpointer       user_data)
+{
+  QueueDrained *drained = user_data;
+  const OmsSyncRun *run = oms_sync_engine_get_latest_run (engine);
+  const OmsSyncStepProgress *remote;
+  g_autoptr(GError) error = NULL;
+
+  if (drained->fault_added || run == NULL)
+    return;
+  remote = &run->steps[OMS_SYNC_STEP_PULL_REMOTE];
+  if (remote->total <= 0 || remote->done < remote->total)
+    return;
+
+  g_assert_true (oms_central_server_add_fault (drained->central,
+                                               "/sync/v5/queued_records:status=500,times=1,"
+                                               "body=asked after the queue was drained",
+                                               &error));
+  g_assert_no_error (error);
+  drained->fault_added = TRUE;
+}
+
+/* Open mSupply ends Pull central and Pull remote with a request whose answer is empty: a round
+ * trip each on a far line. omsync stops when the last answer said it held everything
+ * (maxCursor reached; queueLength all acknowledged), and a record added afterwards comes in
+ * the next run.
+ */
+static void
+test_no_empty_last_request (Fixture       *fixture,
+                            gconstpointer  user_data)
+{
+  QueueDrained drained = { fixture->central, FALSE };
+  g_autoptr(GError) error = NULL;
+  g_autofree char *spec = NULL;
+  gulong handler;
+  gint64 cursor;
+
+  configure (fixture);
+  handler = g_signal_connect (fixture->engine, "run-changed",
+                              G_CALLBACK (fail_after_queue_drained_cb), &drained);
+  initialise (fixture);
+  g_clear_signal_handler (&handler, fixture->engine);
+  g_assert_true (drained.fault_added);
+  oms_central_server_clear_faults (fixture->central, NULL);
+
+  /* One new central record: the next run asks from the stored cursor, gets it, and stops; a
+   * request from past it fails.
+   */
+  cursor = oms_store_kv_get_int (fixture->store, OMS_KV_CENTRAL_SYNC_PULL_CURSOR, 0, &error);
+  g_assert_no_error (error);
+  g_assert_true (oms_central_server_add_central_record (fixture->central, "item", "NEW-ITEM",
+                                                        "insert", "{\"ID\":\"NEW-ITEM\"}",
+                                                        &error));
+  g_assert_no_error (error);
+  spec = g_strdup_printf ("/sync/v5/central_records:status=500,from-cursor=%" G_GINT64_FORMAT
+                          ",body=asked past maxCursor", cursor + 1);
+  g_assert_true (oms_central_server_add_fault (fixture->central, spec, &error));
+  g_assert_no_error (error);
+  initialise (fixture);
+  g_assert_cmpint (oms_store_kv_get_int (fixture->store, OMS_KV_CENTRAL_SYNC_PULL_CURSOR, 0,
+                                         NULL), >, cursor);
+  g_assert_cmpint (oms_test_query_int (fixture->store, "SELECT count(*) FROM sync_buffer "
+                                                       "WHERE record_id = 'NEW-ITEM'"), ==, 1);
+}
+
+/* The bench's comparison keeps Open mSupply's last, empty request of the queue loop. */
+static void
+test_open_msupply_asks_until_empty (Fixture       *fixture,
+                                    gconstpointer  user_data)
+{
+  QueueDrained drained = { fixture->central, FALSE };
+  g_autoptr(GError) error = NULL;
+  gulong handler;
+
+  configure (fixture);
+  g_setenv ("OMSYNC_OPEN_MSUPPLY_TRANSPORT", "1", TRUE);
+  handler = g_signal_connect (fixture->engine, "run-changed",
+                              G_CALLBACK (fail_after_queue_drained_cb), &drained);
+  g_assert_false (oms_test_run_sync (fixture->engine, &error));
+  g_unsetenv ("OMSYNC_OPEN_MSUPPLY_TRANSPORT");
+  g_clear_signal_handler (&handler, fixture->engine);
+  g_assert_true (drained.fault_added);
+  g_assert_nonnull (error);
+  g_assert_nonnull (strstr (error->message, "queued_records"));
 }
 
 int
@@ -495,6 +609,10 @@ main (int   argc,
   ADD ("/oms/transport/data-used/legacy-uncompressed", GINT_TO_POINTER (FALSE),
        test_data_used);
   ADD ("/oms/transport/resume-after-cuts", NULL, test_resume_after_cuts);
+  ADD ("/oms/transport/resume-v6-cut", NULL, test_resume_v6_cut);
+  ADD ("/oms/transport/no-empty-last-request", NULL, test_no_empty_last_request);
+  ADD ("/oms/transport/open-msupply-asks-until-empty", NULL,
+       test_open_msupply_asks_until_empty);
 
 #undef ADD
 

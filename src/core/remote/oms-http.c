@@ -116,6 +116,7 @@ typedef struct
   gboolean            waiting;
   char               *peer_fingerprint;  /* of a certificate the attempt refused */
   gint64              retry_after;       /* UTC µs from the answer's Retry-After, or 0 */
+  GBytes             *cut_body;          /* what came of a 2xx body before it was cut */
 } SendData;
 
 typedef struct
@@ -705,6 +706,7 @@ send_data_free (gpointer user_data)
   g_clear_pointer (&data->uri, g_uri_unref);
   g_free (data->content_type);
   g_clear_pointer (&data->body, g_bytes_unref);
+  g_clear_pointer (&data->cut_body, g_bytes_unref);
   g_clear_object (&data->monitor);
   g_free (data);
 }
@@ -1240,6 +1242,17 @@ oms_http_check_body_length (SoupMessage  *message,
   return FALSE;
 }
 
+/* What came of a body whose reading failed (none when it failed for being too large). */
+static GBytes *
+body_read_steal_cut (GAsyncResult *result)
+{
+  BodyRead *read = g_task_get_task_data (G_TASK (result));
+
+  if (read->buffer == NULL || read->probing)
+    return NULL;
+  return g_byte_array_free_to_bytes (g_steal_pointer (&read->buffer));
+}
+
 static void
 oms_http_body_read_cb (GObject      *object,
                        GAsyncResult *result,
@@ -1254,6 +1267,9 @@ oms_http_body_read_cb (GObject      *object,
   if (body == NULL ||
       !oms_http_check_body_length (data->message, (goffset) g_bytes_get_size (body), &error))
     {
+      /* A cut answer's whole records are worth keeping (oms_http_send_steal_cut_body()). */
+      if (SOUP_STATUS_IS_SUCCESSFUL (data->status))
+        data->cut_body = body != NULL ? g_steal_pointer (&body) : body_read_steal_cut (result);
       oms_http_attempt_failed (task, error);
       return;
     }
@@ -1308,6 +1324,7 @@ oms_http_start_attempt (GTask *task)
 
   data->attempt++;
   g_atomic_int_inc (&n_attempts);
+  g_clear_pointer (&data->cut_body, g_bytes_unref);
 
   data->message = soup_message_new_from_uri (data->method, data->uri);
   headers = soup_message_get_request_headers (data->message);
@@ -1459,6 +1476,28 @@ oms_http_send_finish_full (SoupSession   *session,
   send_result_free (send_result);
 
   return body;
+}
+
+/**
+ * oms_http_send_steal_cut_body:
+ * @result: the result of oms_http_send_async(), after its finish function failed
+ *
+ * When the last attempt had a 2xx answer whose body was cut short (the connection reset or
+ * closed before the end, a stall), gives the decoded part of the body that came. It is not
+ * whole JSON; a caller that knows the body's shape may keep its whole records.
+ *
+ * Returns: (transfer full) (nullable): the part that came, or %NULL
+ */
+GBytes *
+oms_http_send_steal_cut_body (GAsyncResult *result)
+{
+  SendData *data;
+
+  g_return_val_if_fail (G_IS_TASK (result), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == oms_http_send_async, NULL);
+
+  data = g_task_get_task_data (G_TASK (result));
+  return g_steal_pointer (&data->cut_body);
 }
 
 /**

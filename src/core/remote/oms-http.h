@@ -58,6 +58,7 @@ GBytes      *oms_http_send_finish_full (SoupSession          *session,
                                         guint                *out_status,
                                         gint64               *out_retry_after,
                                         GError              **error);
+GBytes      *oms_http_send_steal_cut_body (GAsyncResult       *result);
 
 void         oms_http_read_body_async  (GInputStream         *stream,
                                         SoupMessage          *message,

@@ -34,6 +34,8 @@ struct _OmsPulledBody
   gint64                request_cursor;
   OmsPulledBodySummary  summary;
   GArray               *records;  /* OmsPulledRecord */
+  GArray               *cursors;  /* gint64, each record's, while a cut body is scanned */
+  gboolean              has_max_cursor;
 };
 
 typedef struct
@@ -501,7 +503,7 @@ scan_v5_central (Scanner       *s,
             {
               if (has_max || !scan_cursor (s, &body->summary.max_cursor))
                 return FALSE;
-              has_max = TRUE;
+              has_max = body->has_max_cursor = TRUE;
             }
           else if (key_is (key, length, "data"))
             {
@@ -519,6 +521,8 @@ scan_v5_central (Scanner       *s,
                         return FALSE;
                       g_array_append_val (body->records, record);
                       body->summary.last_cursor = cursor;
+                      if (body->cursors != NULL)
+                        g_array_append_val (body->cursors, cursor);
                     }
                   while (expect (s, ','));
                 }
@@ -539,10 +543,10 @@ scan_v5_central (Scanner       *s,
 /* {"cursor": n, "record": {...record}} */
 static gboolean
 scan_v6_item (Scanner         *s,
+              gint64          *cursor,
               OmsPulledRecord *record)
 {
   gboolean has_cursor = FALSE, has_record = FALSE;
-  gint64 cursor;
 
   if (!expect (s, '{'))
     return FALSE;
@@ -559,7 +563,7 @@ scan_v6_item (Scanner         *s,
 
           if (key_is (key, length, "cursor"))
             {
-              if (has_cursor || !scan_cursor (s, &cursor))
+              if (has_cursor || !scan_cursor (s, cursor))
                 return FALSE;
               has_cursor = TRUE;
             }
@@ -630,10 +634,14 @@ scan_v6_pull (Scanner       *s,
                   do
                     {
                       OmsPulledRecord record;
+                      gint64 cursor = 0;
 
-                      if (!scan_v6_item (s, &record))
+                      if (!scan_v6_item (s, &cursor, &record))
                         return FALSE;
                       g_array_append_val (body->records, record);
+                      body->summary.last_cursor = cursor;
+                      if (body->cursors != NULL)
+                        g_array_append_val (body->cursors, cursor);
                     }
                   while (expect (s, ','));
                 }
@@ -696,6 +704,102 @@ oms_pulled_body_scan (OmsPulledBodyKind  kind,
     return NULL;
 
   self->summary.n_records = self->records->len;
+  return g_steal_pointer (&self);
+}
+
+/* Whether the records' cursors rise from @request_cursor, so that the last one says where a
+ * pull can go on from: v5 gives records with ID > cursor, v6 with cursor >= cursor, both in
+ * order (PROTOCOL.md §2.3, §3.3).
+ */
+static gboolean
+cursors_rise (OmsPulledBodyKind  kind,
+              const GArray      *cursors,
+              gint64             request_cursor)
+{
+  gint64 previous = kind == OMS_PULLED_BODY_V5_CENTRAL ? request_cursor : request_cursor - 1;
+
+  for (guint i = 0; i < cursors->len; i++)
+    {
+      gint64 cursor = g_array_index (cursors, gint64, i);
+
+      if (cursor <= previous)
+        return FALSE;
+      previous = cursor;
+    }
+  return TRUE;
+}
+
+/**
+ * oms_pulled_body_scan_cut:
+ * @body: the decoded part of a 2xx body of `central_records` (v5) or `pull` (v6) that came
+ *   before the answer was cut short
+ * @request_cursor: the cursor the batch was asked for with
+ * @known_max_cursor: v5: the central's maxCursor from an earlier batch, for when the part
+ *   that came does not say it
+ *
+ * Keeps the records that came whole, up to the first one that did not (or that the scan does
+ * not take), as a batch of their own: v5 goes on after the last one's ID, v6 from one past
+ * its cursor, which is where the server would go on had it sent just these (PROTOCOL.md
+ * §2.3, §3.3). The summary says the batch is cut and is never the last.
+ *
+ * Returns: (transfer full) (nullable): the whole records, or %NULL when none came whole
+ */
+OmsPulledBody *
+oms_pulled_body_scan_cut (OmsPulledBodyKind  kind,
+                          GBytes            *body,
+                          gint64             request_cursor,
+                          gint64             known_max_cursor)
+{
+  g_autoptr(OmsPulledBody) self = NULL;
+  g_autoptr(GArray) cursors = NULL;
+  Scanner scanner = { NULL };
+  const char *valid_end = NULL;
+  gsize length = 0;
+  const char *text;
+
+  g_return_val_if_fail (body != NULL, NULL);
+
+  text = g_bytes_get_data (body, &length);
+  if (text == NULL || length == 0)
+    return NULL;
+  /* The cut may fall inside a character: only the valid part is read. */
+  if (!g_utf8_validate_len (text, length, &valid_end))
+    length = (gsize) (valid_end - text);
+
+  self = g_new0 (OmsPulledBody, 1);
+  self->kind = kind;
+  self->bytes = g_bytes_ref (body);
+  self->request_cursor = request_cursor;
+  self->records = g_array_sized_new (FALSE, FALSE, sizeof (OmsPulledRecord), 512);
+  self->cursors = cursors = g_array_new (FALSE, FALSE, sizeof (gint64));
+  self->summary.last_cursor = request_cursor;
+
+  scanner.p = text;
+  scanner.end = text + length;
+  /* It fails where the body was cut; the records before that are whole. */
+  if (kind == OMS_PULLED_BODY_V5_CENTRAL)
+    scan_v5_central (&scanner, self);
+  else
+    scan_v6_pull (&scanner, self);
+  self->cursors = NULL;
+
+  if (self->records->len == 0 || !cursors_rise (kind, cursors, request_cursor))
+    return NULL;
+
+  self->summary.n_records = self->records->len;
+  self->summary.is_cut = TRUE;
+  if (kind == OMS_PULLED_BODY_V5_CENTRAL)
+    {
+      if (!self->has_max_cursor)
+        self->summary.max_cursor = known_max_cursor;
+      self->summary.max_cursor = MAX (self->summary.max_cursor, self->summary.last_cursor);
+    }
+  else
+    {
+      self->summary.end_cursor = self->summary.last_cursor;
+      self->summary.is_last_batch = FALSE;
+    }
+
   return g_steal_pointer (&self);
 }
 
@@ -762,6 +866,12 @@ oms_pulled_body_summary_next_cursor (OmsPulledBodyKind           kind,
 /**
  * oms_pulled_body_summary_is_last:
  *
+ * Open mSupply's Pull central always ends with an empty answer (PROTOCOL.md §2.3); omsync
+ * stops as soon as a batch reaches maxCursor, which saves that request's round trip. The
+ * central gives records with ID > cursor in order, so a record it adds later (ID past
+ * maxCursor) comes in the next run, as it would had it been added a moment after the last
+ * request.
+ *
  * Returns: whether the pull is over once this batch is stored
  */
 gboolean
@@ -772,7 +882,9 @@ oms_pulled_body_summary_is_last (OmsPulledBodyKind           kind,
   if (kind == OMS_PULLED_BODY_V6_PULL)
     return summary->is_last_batch;
 
-  return summary->n_records == 0 && request_cursor >= summary->max_cursor;
+  if (summary->n_records > 0)
+    return !summary->is_cut && summary->last_cursor >= summary->max_cursor;
+  return request_cursor >= summary->max_cursor;
 }
 
 gint64

@@ -24,10 +24,12 @@ typedef struct
 {
   gint64   n_records;
   gint64   max_cursor;    /* v5: maxCursor */
-  gint64   last_cursor;   /* v5: the last record's ID, or the request's cursor when none */
+  gint64   last_cursor;   /* the last record's ID (v5) or cursor (v6), or the request's
+                          * cursor when none */
   gint64   end_cursor;    /* v6: end_cursor */
   gint64   total_records; /* v6: total_records */
   gboolean is_last_batch; /* v6: is_last_batch */
+  gboolean is_cut;        /* the body was cut short: these are the records that came whole */
 } OmsPulledBodySummary;
 
 /* One record of a scanned body. The strings point into the body and are not terminated. */
@@ -48,6 +50,10 @@ typedef struct _OmsPulledBody OmsPulledBody;
 OmsPulledBody              *oms_pulled_body_scan         (OmsPulledBodyKind    kind,
                                                           GBytes              *body,
                                                           gint64               request_cursor);
+OmsPulledBody              *oms_pulled_body_scan_cut     (OmsPulledBodyKind    kind,
+                                                          GBytes              *body,
+                                                          gint64               request_cursor,
+                                                          gint64               known_max_cursor);
 void                        oms_pulled_body_free         (OmsPulledBody       *self);
 OmsPulledBodyKind           oms_pulled_body_get_kind     (const OmsPulledBody *self);
 const OmsPulledBodySummary *oms_pulled_body_get_summary  (const OmsPulledBody *self);

@@ -70,6 +70,8 @@ GBytes            *oms_v5_client_get_central_records_body_finish
                                                           GAsyncResult             *result,
                                                           guint                    *status,
                                                           GError                  **error);
+GBytes            *oms_v5_client_steal_cut_body (OmsV5Client *self,
+                                                GAsyncResult *result);
 void               oms_v5_client_parse_central_records_async
                                                          (OmsV5Client              *self,
                                                           GBytes                   *body,

@@ -57,6 +57,7 @@ typedef struct
   GUri     *uri;
   gboolean  want_body; /* hand a pull's body back unparsed (see oms_v6_client_pull_body_async) */
   guint     status;    /* the status of that body */
+  GBytes   *cut_body;  /* the part of such a body that came before it was cut */
 } CallData;
 
 static void
@@ -65,6 +66,7 @@ call_data_free (gpointer user_data)
   CallData *data = user_data;
 
   g_clear_pointer (&data->uri, g_uri_unref);
+  g_clear_pointer (&data->cut_body, g_bytes_unref);
   g_free (data);
 }
 
@@ -344,6 +346,9 @@ oms_v6_client_send_cb (GObject      *object,
           g_task_return_error (task, g_steal_pointer (&error));
           return;
         }
+
+      if (data->want_body)
+        data->cut_body = oms_http_send_steal_cut_body (result);
 
       variant = oms_sync_error_variant_from_protocol_error (error, NULL);
       g_task_return_error (task, oms_v6_client_error (self, data, variant, error, status, NULL));
@@ -1437,4 +1442,28 @@ oms_v6_client_download_file_finish (OmsV6Client   *self,
     *n_bytes = call->n_bytes;
 
   return TRUE;
+}
+
+/**
+ * oms_v6_client_steal_cut_body:
+ * @self: a client
+ * @result: the result given to oms_v6_client_pull_body_finish(), after it failed
+ *
+ * The answer was 2xx but its body was cut short (the line dropped, a stall): the decoded part
+ * of the body that came, whose whole records the caller may keep (oms_pulled_body_scan_cut()).
+ *
+ * Returns: (transfer full) (nullable): that part, or %NULL
+ */
+GBytes *
+oms_v6_client_steal_cut_body (OmsV6Client     *self,
+                              GAsyncResult  *result)
+{
+  CallData *data;
+
+  g_return_val_if_fail (OMS_IS_V6_CLIENT (self), NULL);
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == oms_v6_client_pull_body_async, NULL);
+
+  data = g_task_get_task_data (G_TASK (result));
+  return g_steal_pointer (&data->cut_body);
 }

@@ -51,6 +51,8 @@ GBytes      *oms_v6_client_pull_body_finish     (OmsV6Client               *self
                                                  GAsyncResult              *result,
                                                  guint                     *status,
                                                  GError                   **error);
+GBytes            *oms_v6_client_steal_cut_body (OmsV6Client *self,
+                                                GAsyncResult *result);
 void         oms_v6_client_parse_pull_async     (OmsV6Client               *self,
                                                  GBytes                    *body,
                                                  guint                      status,

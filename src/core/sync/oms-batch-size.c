@@ -15,9 +15,12 @@
  * line where the round trip is most of a batch's time, fewer, larger batches are faster. So:
  *
  * - start from the stored size;
- * - grow ×2 while a batch's time goes on the round trip rather than on its bytes. A batch's
- *   time is taken as fixed + bytes × per-byte; two batches of different sizes give both parts.
- *   The first full batch has nothing to compare with and grows once to find out;
+ * - grow while a batch's round trip is more than a quarter of what its bytes take on the line.
+ *   A batch's time is taken as fixed + bytes × per-byte; two batches of different sizes give
+ *   both parts, and the next size is the one whose bytes would take four round trips (at most
+ *   eight times the last size, in one step). On a slow line far away that is a few large
+ *   batches instead of many doubling ones: each batch costs a round trip on which the line is
+ *   idle. The first full batch has nothing to compare with and doubles to find out;
  * - never past the maximum records, nor past the bytes limit at the size records have had;
  * - halve after a timeout or a batch that took too long (not below a floor), and do not grow
  *   back to a size that failed, so a failing line degrades rather than stalls;
@@ -27,6 +30,11 @@
  * Times are passed in, never read here, so tests drive it with made-up ones.
  */
 
+/* Grow until a batch's bytes take this many times its round trip... */
+#define ROUND_TRIP_SHARE 4.0
+/* ...but by no more than this in one step. */
+#define MAX_GROWTH 8
+
 struct _OmsBatchSize
 {
   guint           next;
@@ -35,6 +43,9 @@ struct _OmsBatchSize
   gsize           max_bytes;
   gboolean        have_previous;
   OmsBatchSample  previous;       /* the last full batch, to compare the next one with */
+  gboolean        have_line;      /* the line as the last two batches of different sizes saw it */
+  double          fixed_us;       /* a batch's time that its size does not change */
+  double          per_unit_us;    /* and what each byte (or record) adds */
   GArray         *asked;          /* guint: every size taken, in order */
 };
 
@@ -116,6 +127,7 @@ shrink (OmsBatchSize *self,
 
   self->ceiling = MAX (MIN (self->ceiling, size), 1);
   self->have_previous = FALSE;
+  self->have_line = FALSE;
   set_next (self, size);
   g_debug ("Batch of %u too slow: next ones ask for %u", failed, self->next);
 }
@@ -127,26 +139,44 @@ amount (const OmsBatchSample *sample)
   return sample->bytes > 0 ? (double) sample->bytes : (double) sample->received;
 }
 
-/* Whether @now's time went on the round trip rather than on its bytes, from @before and @now
- * (time = fixed + amount × per unit). Two batches of one size say nothing.
+/* Learns the line from @before and @now (time = fixed + amount × per unit). Two batches of one
+ * size say nothing new: what was learnt before stands.
  */
-static gboolean
-round_trip_dominates (const OmsBatchSample *before,
-                      const OmsBatchSample *now)
+static void
+learn_line (OmsBatchSize         *self,
+            const OmsBatchSample *before,
+            const OmsBatchSample *now)
 {
-  double per_unit;
-  double fixed;
+  if (amount (now) == amount (before))
+    return;
 
-  if (amount (now) <= amount (before))
-    return FALSE;
+  self->per_unit_us = (double) (now->elapsed_us - before->elapsed_us) /
+                      (amount (now) - amount (before));
+  self->fixed_us = (double) now->elapsed_us - self->per_unit_us * amount (now);
+  self->have_line = TRUE;
+}
 
-  per_unit = (double) (now->elapsed_us - before->elapsed_us) / (amount (now) - amount (before));
+/* The size after @sample on the line learnt: the one whose bytes take ROUND_TRIP_SHARE times
+ * the fixed part; never smaller than @sample's (shrinking is for failures), at most
+ * MAX_GROWTH times it.
+ */
+static guint
+size_for_line (const OmsBatchSize   *self,
+               const OmsBatchSample *sample)
+{
+  double most = (double) sample->asked * MAX_GROWTH;
+  double per_record;
+  double wanted;
+
   /* More bytes came no slower: the line is not what limits it. */
-  if (per_unit <= 0)
-    return TRUE;
+  if (self->per_unit_us <= 0)
+    return (guint) MIN (most, (double) G_MAXUINT);
+  if (self->fixed_us <= 0)
+    return sample->asked;
 
-  fixed = (double) now->elapsed_us - per_unit * amount (now);
-  return fixed > per_unit * amount (now);
+  per_record = amount (sample) / (double) sample->received;
+  wanted = ROUND_TRIP_SHARE * self->fixed_us / (self->per_unit_us * per_record);
+  return (guint) CLAMP (wanted, (double) sample->asked, MIN (most, (double) G_MAXUINT));
 }
 
 /* The most records whose body stays within the bytes limit, at @sample's bytes per record. */
@@ -205,7 +235,11 @@ oms_batch_size_report (OmsBatchSize         *self,
   if (!sample->more_waiting)
     return;
 
-  if (!self->have_previous || round_trip_dominates (&self->previous, sample))
+  if (self->have_previous)
+    learn_line (self, &self->previous, sample);
+  if (self->have_line)
+    size = size_for_line (self, sample);
+  else
     size = sample->asked <= G_MAXUINT / 2 ? sample->asked * 2 : G_MAXUINT;
 
   self->previous = *sample;

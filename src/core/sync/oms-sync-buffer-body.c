@@ -29,6 +29,8 @@ typedef struct
   OmsPulledBodyKind  kind;
   GBytes            *body;
   gint64             request_cursor;
+  gboolean           cut;              /* the body was cut short */
+  gint64             known_max_cursor; /* for a cut body */
   OmsPulledBody     *scanned;
 } ScanData;
 
@@ -51,8 +53,38 @@ scan_thread (GTask        *task,
   ScanData *data = task_data;
 
   oms_background_thread_enter ();
-  data->scanned = oms_pulled_body_scan (data->kind, data->body, data->request_cursor);
+  data->scanned = data->cut ? oms_pulled_body_scan_cut (data->kind, data->body,
+                                                        data->request_cursor,
+                                                        data->known_max_cursor)
+                            : oms_pulled_body_scan (data->kind, data->body, data->request_cursor);
   g_task_return_boolean (task, TRUE);
+}
+
+static void
+scan_in_thread (OmsPulledBodyKind    kind,
+                GBytes              *body,
+                gint64               request_cursor,
+                gboolean             cut,
+                gint64               known_max_cursor,
+                GAsyncReadyCallback  callback,
+                gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  ScanData *data;
+
+  g_return_if_fail (body != NULL);
+
+  task = g_task_new (NULL, NULL, callback, user_data);
+  g_task_set_source_tag (task, oms_sync_buffer_scan_body_async);
+
+  data = g_new0 (ScanData, 1);
+  data->kind = kind;
+  data->body = g_bytes_ref (body);
+  data->request_cursor = request_cursor;
+  data->cut = cut;
+  data->known_max_cursor = known_max_cursor;
+  g_task_set_task_data (task, data, scan_data_free);
+  g_task_run_in_thread (task, scan_thread);
 }
 
 /**
@@ -68,20 +100,24 @@ oms_sync_buffer_scan_body_async (OmsPulledBodyKind    kind,
                                  GAsyncReadyCallback  callback,
                                  gpointer             user_data)
 {
-  g_autoptr(GTask) task = NULL;
-  ScanData *data;
+  scan_in_thread (kind, body, request_cursor, FALSE, 0, callback, user_data);
+}
 
-  g_return_if_fail (body != NULL);
-
-  task = g_task_new (NULL, NULL, callback, user_data);
-  g_task_set_source_tag (task, oms_sync_buffer_scan_body_async);
-
-  data = g_new0 (ScanData, 1);
-  data->kind = kind;
-  data->body = g_bytes_ref (body);
-  data->request_cursor = request_cursor;
-  g_task_set_task_data (task, data, scan_data_free);
-  g_task_run_in_thread (task, scan_thread);
+/**
+ * oms_sync_buffer_scan_cut_body_async:
+ *
+ * oms_pulled_body_scan_cut() in a worker thread. It cannot fail; finish with
+ * oms_sync_buffer_scan_body_finish().
+ */
+void
+oms_sync_buffer_scan_cut_body_async (OmsPulledBodyKind    kind,
+                                     GBytes              *body,
+                                     gint64               request_cursor,
+                                     gint64               known_max_cursor,
+                                     GAsyncReadyCallback  callback,
+                                     gpointer             user_data)
+{
+  scan_in_thread (kind, body, request_cursor, TRUE, known_max_cursor, callback, user_data);
 }
 
 /**

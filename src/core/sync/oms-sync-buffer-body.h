@@ -19,6 +19,13 @@ void           oms_sync_buffer_scan_body_async   (OmsPulledBodyKind     kind,
                                                   gint64                request_cursor,
                                                   GAsyncReadyCallback   callback,
                                                   gpointer              user_data);
+void           oms_sync_buffer_scan_cut_body_async
+                                                 (OmsPulledBodyKind     kind,
+                                                  GBytes               *body,
+                                                  gint64                request_cursor,
+                                                  gint64                known_max_cursor,
+                                                  GAsyncReadyCallback   callback,
+                                                  gpointer              user_data);
 OmsPulledBody *oms_sync_buffer_scan_body_finish  (GAsyncResult         *result);
 
 gboolean       oms_sync_buffer_store_body        (OmsStore             *store,

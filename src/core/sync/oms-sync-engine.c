@@ -1233,6 +1233,8 @@ start_run (OmsSyncEngine *self,
       data->batch_sizes.v6_pull = OMS_SYNC_BATCH_CENTRAL_PULL;
       /* ...and no growth: Open mSupply's batches do not adapt. */
       data->batch_sizes.max_records = OMS_SYNC_BATCH_CENTRAL_PULL;
+      /* ...and its last request of each v5 pull, whose answer is empty. */
+      data->ask_until_empty = TRUE;
     }
   data->idle_timeout_seconds = oms_sync_settings_load_idle_timeout (self->store);
   g_task_set_task_data (task, data, run_data_free);

@@ -26,6 +26,12 @@
  * stores this one, so the central's time and ours overlap. Batches are still written one at a time, in
  * order, each with its cursor, so what is on disk is always a whole prefix of the pull.
  *
+ * A batch whose answer is cut short (the line drops mid-body) is not lost whole: the records
+ * that came whole are stored as a batch of their own with the cursor of the last one
+ * (oms_pulled_body_scan_cut()), and the batches already fetched are still stored, in order,
+ * before the step fails. The next run goes on from there, so a line that keeps dropping costs
+ * little more than the bytes of the records it cut.
+ *
  * How many records each batch asks for adapts to the line (oms-batch-size.c): a pull step
  * starts from its stored size, reports every batch's size, count and time, and stores at its
  * end the size it would ask next, so the next run starts where this one ended. A step that
@@ -96,6 +102,8 @@ pull_step_done (GTask       *task,
 
       if (error != NULL && is_timeout (error))
         oms_batch_size_report_timeout (sizes);
+      if (step == OMS_SYNC_STEP_PULL_CENTRAL && error == NULL)
+        data->central_ended_at = oms_batch_size_peek (sizes);
       _oms_sync_run_add_batch_sizes (task, step, oms_batch_size_get_asked (sizes));
       if (!oms_store_kv_set_int (store, stored_batch_key (step),
                                  (gint32) oms_batch_size_peek (sizes), &save_error))
@@ -139,11 +147,13 @@ struct _OmsSyncPullPipeline
   gint64             next_cursor;
   gboolean           cursor_known; /* FALSE while a declined batch's cursors are unread */
   gboolean           fetched_all;  /* the last batch is in */
+  gint64             max_cursor;   /* v5: maxCursor of the last batch scanned, or -1 */
   PulledBatch       *in_flight;    /* being fetched or scanned */
   gboolean           fetching;
   PulledBatch       *writing;      /* on the writer connection, by either road */
   GQueue             ready;        /* PulledBatch: fetched, waiting for the writer, in order */
   GError            *error;        /* the first failure; the step fails once nothing runs */
+  gboolean           keep_writing; /* that failure was a fetch's: the batches in still go in */
 };
 
 /* At most this many batches wait for the writer, so memory stays flat on a fast network. */
@@ -171,10 +181,28 @@ static void
 pipeline_set_error (OmsSyncPullPipeline *pipeline,
                     GError              *error)
 {
+  /* Nothing more is written after a write failed or the run was cancelled. */
+  pipeline->keep_writing = FALSE;
   if (pipeline->error == NULL)
     pipeline->error = error;
   else
     g_error_free (error);
+}
+
+/* A fetch failed: nothing more is asked for, but what came whole is still stored. */
+static void
+pipeline_set_fetch_error (OmsSyncPullPipeline *pipeline,
+                          GError              *error)
+{
+  if (pipeline->error == NULL)
+    {
+      pipeline->error = error;
+      pipeline->keep_writing = TRUE;
+    }
+  else
+    {
+      g_error_free (error);
+    }
 }
 
 /* The first report of a batch fixes the step's total (PROTOCOL.md §2.3, §3.3). */
@@ -238,28 +266,53 @@ learn_cursors (GTask       *task,
 
   report_fetched (task, batch);
   report_batch (task, batch);
+  if (pipeline->kind == OMS_PULLED_BODY_V5_CENTRAL)
+    pipeline->max_cursor = batch->summary.max_cursor;
   pipeline->next_cursor = oms_pulled_body_summary_next_cursor (pipeline->kind, &batch->summary,
                                                                batch->request_cursor);
   pipeline->fetched_all = oms_pulled_body_summary_is_last (pipeline->kind, &batch->summary,
-                                                           batch->request_cursor);
+                                                           batch->request_cursor) &&
+                          !(_oms_sync_task_data (task)->ask_until_empty &&
+                            pipeline->kind == OMS_PULLED_BODY_V5_CENTRAL &&
+                            batch->summary.n_records > 0);
   pipeline->cursor_known = TRUE;
 }
 
+/* A body is scanned: a whole one, or the whole records of a cut one (which has no body of its
+ * own: its fetch failed), which go in after the batches before them.
+ */
 static void
 scanned_cb (GObject      *object,
-               GAsyncResult *result,
-               gpointer      user_data)
+            GAsyncResult *result,
+            gpointer      user_data)
 {
   GTask *task = user_data;
   OmsSyncPullPipeline *pipeline = pipeline_of (task);
   PulledBatch *batch = g_steal_pointer (&pipeline->in_flight);
+  gboolean cut = batch->body == NULL;
 
   pipeline->fetching = FALSE;
   batch->scanned = oms_sync_buffer_scan_body_finish (result);
+  if (cut && (batch->scanned == NULL || !pipeline->keep_writing))
+    {
+      pulled_batch_free (batch);
+      pipeline_advance (task);
+      return;
+    }
+
   if (batch->scanned != NULL)
     {
       batch->summary = *oms_pulled_body_get_summary (batch->scanned);
-      learn_cursors (task, batch);
+      if (cut)
+        {
+          g_debug ("Answer cut after %" G_GINT64_FORMAT " whole records: keeping them",
+                   batch->summary.n_records);
+          report_fetched (task, batch);
+        }
+      else
+        {
+          learn_cursors (task, batch);
+        }
     }
   else
     {
@@ -280,6 +333,7 @@ fetched_cb (GObject      *object,
   GTask *task = user_data;
   OmsSyncPullPipeline *pipeline = pipeline_of (task);
   PulledBatch *batch = pipeline->in_flight;
+  g_autoptr(GBytes) cut_body = NULL;
   GError *error = NULL;
 
   if (pipeline->kind == OMS_PULLED_BODY_V5_CENTRAL)
@@ -291,9 +345,28 @@ fetched_cb (GObject      *object,
 
   if (batch->body == NULL)
     {
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        {
+          pipeline_set_error (pipeline, error);
+        }
+      else
+        {
+          pipeline_set_fetch_error (pipeline, error);
+          cut_body = pipeline->kind == OMS_PULLED_BODY_V5_CENTRAL
+                       ? oms_v5_client_steal_cut_body (OMS_V5_CLIENT (object), result)
+                       : oms_v6_client_steal_cut_body (OMS_V6_CLIENT (object), result);
+        }
+
+      /* Its scan keeps the step going: still fetching, as far as the pipeline goes. */
+      if (cut_body != NULL && pipeline->cursor_known && pipeline->keep_writing)
+        {
+          oms_sync_buffer_scan_cut_body_async (pipeline->kind, cut_body, batch->request_cursor,
+                                               pipeline->max_cursor, scanned_cb, task);
+          return;
+        }
+
       g_clear_pointer (&pipeline->in_flight, pulled_batch_free);
       pipeline->fetching = FALSE;
-      pipeline_set_error (pipeline, error);
       pipeline_advance (task);
       return;
     }
@@ -497,23 +570,24 @@ pipeline_advance (GTask *task)
   GCancellable *cancellable = g_task_get_cancellable (task);
   GError *error = NULL;
 
-  if (pipeline->error == NULL && g_cancellable_set_error_if_cancelled (cancellable, &error))
+  if ((pipeline->error == NULL || pipeline->keep_writing) &&
+      g_cancellable_set_error_if_cancelled (cancellable, &error))
     pipeline_set_error (pipeline, error);
 
-  if (pipeline->error == NULL)
-    {
-      if (pipeline->writing == NULL && !g_queue_is_empty (&pipeline->ready))
-        write_next (task);
+  if ((pipeline->error == NULL || pipeline->keep_writing) && pipeline->writing == NULL &&
+      !g_queue_is_empty (&pipeline->ready))
+    write_next (task);
 
-      if (!pipeline->fetching && pipeline->cursor_known && !pipeline->fetched_all &&
-          g_queue_get_length (&pipeline->ready) < MAX_READY)
-        fetch_next (task);
-    }
+  if (pipeline->error == NULL && !pipeline->fetching && pipeline->cursor_known &&
+      !pipeline->fetched_all && g_queue_get_length (&pipeline->ready) < MAX_READY)
+    fetch_next (task);
 
   if (pipeline->fetching || pipeline->writing != NULL)
     return;
 
-  if (pipeline->error != NULL || (g_queue_is_empty (&pipeline->ready) && pipeline->fetched_all))
+  if ((pipeline->error != NULL && !(pipeline->keep_writing &&
+                                    !g_queue_is_empty (&pipeline->ready))) ||
+      (g_queue_is_empty (&pipeline->ready) && pipeline->fetched_all))
     pipeline_finish (task);
 }
 
@@ -542,6 +616,7 @@ pipeline_start (GTask             *task,
   pipeline->kind = kind;
   pipeline->next_cursor = cursor;
   pipeline->cursor_known = TRUE;
+  pipeline->max_cursor = -1;
   g_queue_init (&pipeline->ready);
 
   pipeline_advance (task);
@@ -582,8 +657,19 @@ acknowledge_cb (GObject      *object,
 
   /* sync_ids ends with the NULL that terminates it. */
   acknowledged = (gint64) data->sync_ids->len - 1;
-  _oms_sync_run_report_remaining_unsaved (task, data->batch_remaining - acknowledged);
+  _oms_sync_run_report_remaining_unsaved (task, MAX (data->batch_remaining - acknowledged, 0));
   g_clear_pointer (&data->sync_ids, g_ptr_array_unref);
+
+  /* queueLength counted this batch: when it held the whole queue, the empty answer Open
+   * mSupply asks for next would only cost a round trip. A record the central queues later
+   * comes in the next run, as it would had it been queued a moment after that request.
+   */
+  if (data->batch_remaining <= acknowledged && !data->ask_until_empty)
+    {
+      pull_step_done (task, OMS_SYNC_STEP_PULL_REMOTE, NULL);
+      return;
+    }
+
   pull_remote_next_batch (task);
 }
 
@@ -674,10 +760,17 @@ pull_remote_next_batch (GTask *task)
                                           g_task_get_cancellable (task), pull_remote_cb, task);
 }
 
+/* Pull remote starts where Pull central ended in this run when that is larger than its own
+ * stored size: the same line, just measured. Each of its batches costs two round trips (the
+ * batch, then its acknowledgement), so on a slow line far away doubling up from a small size
+ * again costs most of its time.
+ */
 void
 _oms_sync_step_pull_remote (GTask *task)
 {
-  batch_sizes_start (task, _oms_sync_task_data (task)->batch_sizes.remote_pull);
+  OmsSyncRunData *data = _oms_sync_task_data (task);
+
+  batch_sizes_start (task, MAX (data->batch_sizes.remote_pull, data->central_ended_at));
   pull_remote_next_batch (task);
 }
 

@@ -41,6 +41,9 @@ typedef struct
   guint               row;          /* the step being run: a row of oms-sync-sequence.c's table */
   OmsSyncBatchSizes   batch_sizes;
   OmsBatchSize       *pull_batch;   /* the running pull step's batch sizes (oms-batch-size.c) */
+  guint               central_ended_at;  /* the size Pull central would ask next, once done */
+  gboolean            ask_until_empty;   /* end each v5 pull with an empty answer, as Open
+                                          * mSupply does (its transport, for the bench) */
   guint               remote_asked;      /* Pull remote's batch in flight: its size, */
   gint64              remote_started_us; /* and when it was asked for (monotonic) */
   guint               idle_timeout_seconds;
