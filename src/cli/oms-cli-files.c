@@ -187,7 +187,13 @@ oms_cli_file_outcome_to_text (const OmsFileReference *reference)
     error = one_line (reference->error);
 
   if (g_strcmp0 (reference->status, OMS_FILE_STATUS_DONE) == 0)
-    return g_strdup_printf (_("File “%s” (%s): uploaded, %" PRId64 " bytes.\n"),
+    /* Translators: the first %s is the file's name, the second its id (a long hexadecimal
+     * string); the number is the file's size in bytes, e.g.
+     * File “fridge.pdf” (0f3c…): uploaded, 200000 bytes. */
+    return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                         "File “%s” (%s): uploaded, %" PRId64 " byte.\n",
+                                         "File “%s” (%s): uploaded, %" PRId64 " bytes.\n",
+                                         (gulong) MIN (reference->uploaded_bytes, G_MAXLONG)),
                             reference->file_name, reference->id,
                             (int64_t) reference->uploaded_bytes);
 
@@ -195,12 +201,19 @@ oms_cli_file_outcome_to_text (const OmsFileReference *reference)
     {
       g_autofree char *when = oms_cli_format_local_time (parse_time (reference->retry_at));
 
+      /* Translators: the file's name, its id, the local date and time of the next attempt
+       * (e.g. “2026-01-07 23:45”) and the reason the upload failed. */
       return g_strdup_printf (_("File “%s” (%s): upload failed, trying again at %s: %s\n"),
                               reference->file_name, reference->id, when, error);
     }
 
   if (g_strcmp0 (reference->status, OMS_FILE_STATUS_PERMANENT_FAILURE) == 0)
-    return g_strdup_printf (_("File “%s” (%s): upload failed for good after %d attempts: %s\n"),
+    /* Translators: the file's name, its id, the number of attempts made and the reason the
+     * last one failed. */
+    return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                         "File “%s” (%s): upload failed for good after %d attempt: %s\n",
+                                         "File “%s” (%s): upload failed for good after %d attempts: %s\n",
+                                         reference->retries + 1),
                             reference->file_name, reference->id, reference->retries + 1, error);
 
   return NULL;
@@ -261,7 +274,21 @@ oms_cli_upload_files (OmsSyncEngine *engine,
     }
 
   if (counts.uploaded + counts.failed > 0)
-    g_printerr (_("Files: %u uploaded, %u failed.\n"), counts.uploaded, counts.failed);
+    {
+      /* Translators: the count of files uploaded, part of “Files: 1 uploaded, 0 failed.” */
+      g_autofree char *uploaded = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u uploaded",
+                                                                "%u uploaded", counts.uploaded),
+                                                   counts.uploaded);
+      /* Translators: the count of files that failed to upload, part of
+       * “Files: 1 uploaded, 0 failed.” */
+      g_autofree char *failed = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u failed",
+                                                              "%u failed", counts.failed),
+                                                 counts.failed);
+
+      /* Translators: the summary after uploading files: the first %s is “N uploaded”, the
+       * second “N failed”, e.g. “Files: 1 uploaded, 0 failed.” */
+      g_printerr (_("Files: %s, %s.\n"), uploaded, failed);
+    }
 }
 
 /*

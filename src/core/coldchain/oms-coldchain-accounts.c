@@ -184,7 +184,10 @@ check_username (const char  *username,
     {
       g_set_error (error, OMS_COLDCHAIN_ACCOUNT_ERROR,
                    OMS_COLDCHAIN_ACCOUNT_ERROR_INVALID_USERNAME,
-                   _("The username is too long: use at most %d characters."),
+                   g_dngettext (GETTEXT_PACKAGE,
+                                "The username is too long: use at most %d character.",
+                                "The username is too long: use at most %d characters.",
+                                MAX_USERNAME_LENGTH),
                    MAX_USERNAME_LENGTH);
       return FALSE;
     }
@@ -233,7 +236,10 @@ check_password (const char  *password,
     {
       g_set_error (error, OMS_COLDCHAIN_ACCOUNT_ERROR,
                    OMS_COLDCHAIN_ACCOUNT_ERROR_INVALID_PASSWORD,
-                   _("The password is too long: use at most %d characters."),
+                   g_dngettext (GETTEXT_PACKAGE,
+                                "The password is too long: use at most %d character.",
+                                "The password is too long: use at most %d characters.",
+                                MAX_PASSWORD_LENGTH),
                    MAX_PASSWORD_LENGTH);
       return FALSE;
     }

@@ -1146,7 +1146,11 @@ oms_http_attempt_failed (GTask  *task,
       guint timeout_ms = scaled_ms (connect_timeouts_ms[data->attempt - 1]);
 
       timed_out = g_error_new (G_IO_ERROR, G_IO_ERROR_TIMED_OUT,
-                               _("No connection after %u ms"), timeout_ms);
+                               /* Translators: %u is a time in milliseconds (“ms”), e.g.
+                                * “No connection after 5000 ms”. */
+                               g_dngettext (GETTEXT_PACKAGE, "No connection after %u ms",
+                                            "No connection after %u ms", timeout_ms),
+                               timeout_ms);
       failure = classify_error (timed_out, FALSE, data->uri, session, NULL);
       retry = TRUE;
     }

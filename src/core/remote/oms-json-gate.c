@@ -214,7 +214,13 @@ oms_json_gate_check (const char  *data,
   if (result.deepest > OMS_JSON_GATE_MAX_DEPTH)
     {
       g_set_error (error, OMS_JSON_GATE_ERROR, OMS_JSON_GATE_ERROR_TOO_DEEP,
-                   _("the body nests arrays and objects more than %d levels deep"),
+                   /* Translators: part of an error about a server's answer; %d is a count of
+                    * levels, e.g. “the body nests arrays and objects more than 64 levels
+                    * deep”. */
+                   g_dngettext (GETTEXT_PACKAGE,
+                                "the body nests arrays and objects more than %d level deep",
+                                "the body nests arrays and objects more than %d levels deep",
+                                OMS_JSON_GATE_MAX_DEPTH),
                    OMS_JSON_GATE_MAX_DEPTH);
       return FALSE;
     }
