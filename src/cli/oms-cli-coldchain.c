@@ -82,6 +82,8 @@ account_add (OmsCli      *cli,
     }
   memset (password, 0, strlen (password));
 
+  /* Translators: %s is the new account's username. mSupply Cold Chain is the name of a phone
+   * app: keep it as it is. */
   message = g_strdup_printf (_("Added the cold chain account “%s”. Log in with it in mSupply "
                                "Cold Chain on the phone.\n"), username);
   oms_cli_print (message);
@@ -141,6 +143,7 @@ account_remove (OmsCli     *cli,
   if (!oms_coldchain_accounts_remove (store, username, &error))
     return fail (error);
 
+  /* Translators: %s is the removed account's username. */
   message = g_strdup_printf (_("Removed the cold chain account “%s”. A phone using it must log "
                                "in again with another account.\n"), username);
   oms_cli_print (message);
@@ -194,8 +197,12 @@ oms_cli_coldchain_account (OmsCli  *cli,
 
     if (g_str_equal (action, "add") || g_str_equal (action, "remove")
         || g_str_equal (action, "list"))
+      /* Translators: an error on the command line: %s is the argument that omsync-cli did not
+       * expect. */
       message = g_strdup_printf (_("Unexpected argument “%s”"), rest[n_rest - 1]);
     else
+      /* Translators: %s is the action typed on the command line; “add”, “list” and “remove” are
+       * the words to type, keep them in English. */
       message = g_strdup_printf (_("Unknown action “%s”: use add, list or remove."), action);
 
     return oms_cli_usage_error (context, message);

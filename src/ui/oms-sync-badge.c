@@ -112,6 +112,9 @@ oms_sync_badge_compute (const OmsSyncBadgeInput *input,
 
       g_ptr_array_add (lines,
                        g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                                     /* Translators: %d is a number of records
+                                                      * stored here that the next sync sends
+                                                      * (pushes) to the central server. */
                                                      "%d record waiting to be pushed",
                                                      "%d records waiting to be pushed",
                                                      (gulong) queued),
@@ -131,6 +134,7 @@ oms_sync_badge_compute (const OmsSyncBadgeInput *input,
     /* Translators: %d is a number of whole days. */
     g_ptr_array_add (lines,
                      g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                                   /* Translators: %d is a number of whole days. */
                                                    "Last successful sync %d day ago",
                                                    "Last successful sync %d days ago",
                                                    (gulong) MIN (days, G_MAXINT)),

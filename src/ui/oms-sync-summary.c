@@ -36,14 +36,17 @@ describe_age (gint64 finished)
   if (minutes < 1)
     return g_strdup (_("Synced just now"));
   if (minutes < 60)
+    /* Translators: %d is a number of minutes since the last successful sync. */
     return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Synced %d minute ago",
                                          "Synced %d minutes ago", (gulong) minutes),
                             (int) minutes);
   if (minutes < 24 * 60)
+    /* Translators: %d is a number of hours since the last successful sync. */
     return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Synced %d hour ago",
                                          "Synced %d hours ago", (gulong) (minutes / 60)),
                             (int) (minutes / 60));
 
+  /* Translators: %d is a number of days since the last successful sync. */
   return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Synced %d day ago",
                                        "Synced %d days ago", (gulong) (minutes / (24 * 60))),
                           (int) (minutes / (24 * 60)));
@@ -87,6 +90,7 @@ oms_sync_summary_describe_runs (gboolean          configured,
     return g_strdup (_("Metered connection — automatic syncs wait"));
 
   if (latest != NULL && latest->error_message != NULL && !latest->interrupted)
+    /* Translators: a short state shown in the sidebar: the last sync failed (a noun). */
     return g_strdup (_("Sync error"));
 
   if (success != NULL)
@@ -192,16 +196,19 @@ oms_sync_summary_format_duration (gint64 seconds)
 
   if (hours > 0)
     {
+      /* Translators: part of a duration, e.g. “1 hour 5 minutes 3 seconds”. */
       g_string_append_printf (text, g_dngettext (GETTEXT_PACKAGE, "%d hour", "%d hours",
                                                  (gulong) hours), hours);
       g_string_append_c (text, ' ');
     }
   if (minutes > 0)
     {
+      /* Translators: part of a duration, e.g. “1 hour 5 minutes 3 seconds”. */
       g_string_append_printf (text, g_dngettext (GETTEXT_PACKAGE, "%d minute", "%d minutes",
                                                  (gulong) minutes), minutes);
       g_string_append_c (text, ' ');
     }
+  /* Translators: part of a duration, e.g. “1 hour 5 minutes 3 seconds”. */
   g_string_append_printf (text, g_dngettext (GETTEXT_PACKAGE, "%d second", "%d seconds",
                                              (gulong) secs), secs);
 
@@ -230,6 +237,8 @@ oms_sync_summary_format_queue (gboolean is_syncing,
   count = (int) MIN (queued, G_MAXINT);
 
   return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                       /* Translators: %d is a number of records stored here that
+                                        * the next sync sends (pushes) to the central server. */
                                        "There is %d record to push",
                                        "There are %d records to push",
                                        (gulong) count),

@@ -162,10 +162,12 @@ static char *
 format_period (guint hours)
 {
   if (hours % 24 == 0 && hours > 24)
+    /* Translators: the period the chart shows, e.g. “the last 7 days”. */
     return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "the last %u day", "the last %u days",
                                          hours / 24),
                             hours / 24);
 
+  /* Translators: the period the chart shows, e.g. “the last 24 hours”. */
   return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "the last %u hour", "the last %u hours",
                                        hours),
                           hours);
@@ -177,6 +179,7 @@ format_breaches (guint n_breaches)
   if (n_breaches == 0)
     return g_strdup (_("no breaches"));
 
+  /* Translators: a number of temperature breaches (times the temperature left the safe range). */
   return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u breach", "%u breaches", n_breaches),
                           n_breaches);
 }
@@ -213,9 +216,13 @@ describe_limits (const OmsTemperatureHistory *history)
      */
     return g_strdup_printf (_("Limits %s to %s, from this sensor’s breaches"), lower, upper);
   if (known_upper)
+    /* Translators: the chart's dashed lines: two temperatures, e.g. “Limits 2.0 °C (the usual
+     * cold chain range) to 8.0 °C (from this sensor’s breaches)”. */
     return g_strdup_printf (_("Limits %s (the usual cold chain range) to %s (from this "
                               "sensor’s breaches)"), lower, upper);
   if (known_lower)
+    /* Translators: the chart's dashed lines: two temperatures, e.g. “Limits 2.0 °C (from this
+     * sensor’s breaches) to 8.0 °C (the usual cold chain range)”. */
     return g_strdup_printf (_("Limits %s (from this sensor’s breaches) to %s (the usual cold "
                               "chain range)"), lower, upper);
 
@@ -438,10 +445,13 @@ legend_text (OmsTemperatureChart *self,
   switch (item)
     {
     case LEGEND_LINE:
+      /* Translators: an item of the chart's legend: the line of temperatures. */
       return _("Temperature");
     case LEGEND_LIMITS:
       return self->legend != NULL ? self->legend : "";
     case LEGEND_BREACH:
+      /* Translators: an item of the chart's legend: the shaded times when the temperature left
+       * the safe range (a noun). */
       return _("Breach");
     case N_LEGEND_ITEMS:
     default:
