@@ -12,6 +12,7 @@
 #include <glib/gi18n.h>
 
 #include "oms-integrator.h"
+#include "oms-locale.h"
 #include "oms-push-queue.h"
 #include "oms-record-words.h"
 #include "oms-records-page.h"
@@ -100,7 +101,7 @@ oms_records_page_add_more_row (OmsRecordsPage      *self,
   /* Formatted first (with the locale's digit grouping): a format macro inside a msgid cuts
    * it short for translators.
    */
-  more = g_strdup_printf ("%'" G_GINT64_FORMAT, total - shown);
+  more = oms_locale_format_count (total - shown);
   /* Translators: under a list that shows only the newest records; %s is a number. */
   text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "And %s more", "And %s more",
                                        (gulong) (total - shown)),
@@ -195,7 +196,7 @@ oms_records_page_show_waiting (OmsRecordsPage  *self,
                               "listed here until a sync sends them."));
   else
     {
-      g_autofree char *total = g_strdup_printf ("%'" G_GINT64_FORMAT, counts.total);
+      g_autofree char *total = oms_locale_format_count (counts.total);
 
       description = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
                                                   /* Translators: the description of “Waiting to

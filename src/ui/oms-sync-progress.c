@@ -10,6 +10,7 @@
 
 #include <glib/gi18n.h>
 
+#include "oms-locale.h"
 #include "oms-sync-estimate.h"
 #include "oms-sync-progress.h"
 
@@ -89,8 +90,8 @@ format_detail (OmsSyncProgress  *self,
 
   if (oms_sync_step_has_progress (step) && progress->has_total && progress->total > 0)
     {
-      g_autofree char *done = g_strdup_printf ("%" G_GINT64_FORMAT, progress->done);
-      g_autofree char *total = g_strdup_printf ("%" G_GINT64_FORMAT, progress->total);
+      g_autofree char *done = oms_locale_format_count (progress->done);
+      g_autofree char *total = oms_locale_format_count (progress->total);
 
       g_ptr_array_add (parts, g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
                                                             /* Translators: records done of how

@@ -11,6 +11,7 @@
 #include <glib/gi18n.h>
 #include <json-glib/json-glib.h>
 
+#include "oms-locale.h"
 #include "oms-sync-log.h"
 #include "oms-sync-settings.h"
 #include "oms-sync-summary.h"
@@ -226,7 +227,7 @@ char *
 oms_sync_summary_format_queue (gboolean is_syncing,
                                gint64   queued)
 {
-  int count;
+  g_autofree char *count = NULL;
 
   if (is_syncing)
     return g_strdup (_("Syncing…"));
@@ -234,14 +235,15 @@ oms_sync_summary_format_queue (gboolean is_syncing,
   if (queued <= 0)
     return g_strdup (_("There are no records to push"));
 
-  count = (int) MIN (queued, G_MAXINT);
+  count = oms_locale_format_count (queued);
 
   return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
-                                       /* Translators: %d is a number of records stored here that
-                                        * the next sync sends (pushes) to the central server. */
-                                       "There is %d record to push",
-                                       "There are %d records to push",
-                                       (gulong) count),
+                                       /* Translators: %s is a number of records stored here that
+                                        * the next sync sends (pushes) to the central server,
+                                        * with the locale's digit grouping: “1,204”. */
+                                       "There is %s record to push",
+                                       "There are %s records to push",
+                                       (gulong) MIN (queued, G_MAXLONG)),
                           count);
 }
 
