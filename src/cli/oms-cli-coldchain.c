@@ -14,6 +14,7 @@
 
 #include "oms-cli-coldchain.h"
 #include "oms-coldchain-accounts.h"
+#include "oms-locale.h"
 
 /* `coldchain-account add USERNAME --password-stdin | list | remove USERNAME`: the accounts
  * mSupply Cold Chain phones log in to this site's cold chain server with.
@@ -117,7 +118,7 @@ account_list (OmsCli *cli)
     {
       const OmsColdchainAccount *account = g_ptr_array_index (accounts, i);
       g_autoptr(GDateTime) created = g_date_time_new_from_unix_local (account->created);
-      g_autofree char *when = created != NULL ? g_date_time_format (created, "%Y-%m-%d %H:%M")
+      g_autofree char *when = created != NULL ? oms_locale_format_date_time (created)
                                               : g_strdup ("?");
 
       /* Translators: a cold chain account and when it was created. */

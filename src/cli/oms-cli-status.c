@@ -13,6 +13,7 @@
 
 #include "oms-cli-hints.h"
 #include "oms-cli-status.h"
+#include "oms-locale.h"
 #include "oms-sync-error-text.h"
 #include "oms-sync-settings.h"
 
@@ -42,12 +43,11 @@ oms_cli_format_iso_time (gint64 usec)
   return g_date_time_format (time, "%Y-%m-%dT%H:%M:%SZ");
 }
 
-/* For people: local time to the minute, as in "2026-11-26 10:04". */
+/* For people: local time to the minute, in the locale's way ("2026-11-26 10:04" in C). */
 char *
 oms_cli_format_local_time (gint64 usec)
 {
   g_autoptr(GDateTime) utc = NULL;
-  g_autoptr(GDateTime) local = NULL;
 
   if (usec == 0)
     /* Translators: the last sync time when there has been none: “Last sync: never”. */
@@ -56,9 +56,8 @@ oms_cli_format_local_time (gint64 usec)
   utc = g_date_time_new_from_unix_utc (usec / G_USEC_PER_SEC);
   if (utc == NULL)
     return g_strdup ("?");
-  local = g_date_time_to_local (utc);
 
-  return g_date_time_format (local, "%Y-%m-%d %H:%M");
+  return oms_locale_format_date_time (utc);
 }
 
 char *

@@ -112,3 +112,18 @@ oms_locale_format_count (gint64 count)
 {
   return g_strdup_printf ("%'" G_GINT64_FORMAT, count);
 }
+
+/**
+ * oms_locale_format_temperature:
+ * @celsius: a temperature in degrees Celsius
+ *
+ * Returns: (transfer full): @celsius to a tenth of a degree with the locale's decimal
+ *   separator: "4,5 °C" in fr_FR, "4.5 °C" in the C locale
+ */
+char *
+oms_locale_format_temperature (double celsius)
+{
+  /* Translators: a temperature in degrees Celsius, e.g. “4.5 °C”; the number has the
+   * locale's decimal separator. */
+  return g_strdup_printf (_("%.1f °C"), celsius);
+}

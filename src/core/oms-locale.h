@@ -17,5 +17,6 @@ gboolean oms_locale_uses_12_hours        (void);
 char    *oms_locale_format_date_time     (GDateTime *time);
 char    *oms_locale_format_time          (GDateTime *time);
 char    *oms_locale_format_count         (gint64     count);
+char    *oms_locale_format_temperature   (double     celsius);
 
 G_END_DECLS

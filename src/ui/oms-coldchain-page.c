@@ -15,6 +15,7 @@
 
 #include "oms-coldchain-page.h"
 #include "oms-coldchain-queries.h"
+#include "oms-locale.h"
 #include "oms-store-watch.h"
 #include "oms-temperature-chart.h"
 
@@ -83,15 +84,13 @@ format_datetime (const char *datetime)
   if (parsed == NULL)
     return g_strdup (datetime);
 
-  local = g_date_time_to_local (parsed);
-  return g_date_time_format (local, "%Y-%m-%d %H:%M");
+  return oms_locale_format_date_time (parsed);
 }
 
 static char *
 format_temperature (double temperature)
 {
-  /* Translators: a temperature in degrees Celsius. */
-  return g_strdup_printf (_("%.1f °C"), temperature);
+  return oms_locale_format_temperature (temperature);
 }
 
 static const char *

@@ -166,11 +166,9 @@ oms_sync_summary_format_time (gint64 usec,
 
   if (g_date_time_get_year (local) == g_date_time_get_year (local_now) &&
       g_date_time_get_day_of_year (local) == g_date_time_get_day_of_year (local_now))
-    /* Translators: A time of day today, in g_date_time_format() syntax. */
-    return g_date_time_format (local, C_("sync time today", "%H:%M"));
+    return oms_locale_format_time (local);
 
-  /* Translators: A date and a time of day, in g_date_time_format() syntax. */
-  return g_date_time_format (local, C_("sync time", "%x %H:%M"));
+  return oms_locale_format_date_time (local);
 }
 
 /**

@@ -8,12 +8,12 @@
 
 #include "config.h"
 
-#include <langinfo.h>
 #include <math.h>
 #include <string.h>
 
 #include <glib/gi18n.h>
 
+#include "oms-locale.h"
 #include "oms-temperature-chart.h"
 #include "oms-temperature-history.h"
 
@@ -107,23 +107,6 @@ format_axis_temperature (double temperature,
   return g_strdup_printf (_("%s\u00a0°C"), number);
 }
 
-/* Whether the locale writes times with AM/PM, from its own time format. */
-static gboolean
-locale_uses_12_hours (void)
-{
-  const char *format = nl_langinfo (T_FMT);
-
-  return format != NULL &&
-         (strstr (format, "%r") != NULL || strstr (format, "%I") != NULL ||
-          strstr (format, "%l") != NULL || strstr (format, "%p") != NULL);
-}
-
-static char *
-format_local_time (GDateTime *local)
-{
-  return g_date_time_format (local, locale_uses_12_hours () ? "%-I:%M %p" : "%H:%M");
-}
-
 static GDateTime *
 local_from_unix (gint64 seconds)
 {
@@ -152,7 +135,7 @@ format_moment (gint64     seconds,
   if (local == NULL)
     return g_strdup ("");
 
-  time = format_local_time (local);
+  time = oms_locale_format_time (local);
   if (same_local_day (local, end_local))
     /* Translators: when the latest temperature was logged, today: "at 14:05". */
     return g_strdup_printf (_("at %s"), time);
@@ -667,7 +650,7 @@ format_tick (GDateTime *tick,
      */
     return g_date_time_format (tick, _("%a %-d"));
 
-  return format_local_time (tick);
+  return oms_locale_format_time (tick);
 }
 
 static void

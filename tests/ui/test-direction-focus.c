@@ -318,7 +318,7 @@ main (int   argc,
   g_setenv ("GSK_RENDERER", "cairo", TRUE);
 
   oms_locale_init ();
-  gtk_test_init (&argc, &argv, NULL);
+  oms_test_gtk_init (&argc, &argv);
   adw_init ();
 
   g_test_add_data_func ("/oms/direction/stepper/ltr", GINT_TO_POINTER (GTK_TEXT_DIR_LTR),

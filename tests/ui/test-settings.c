@@ -1296,7 +1296,7 @@ main (int   argc,
   g_setenv ("OMSYNC_HARDWARE_ID", "test-machine-1", TRUE);
   g_setenv ("GIO_USE_PROXY_RESOLVER", "dummy", TRUE);
 
-  gtk_test_init (&argc, &argv, NULL);
+  oms_test_gtk_init (&argc, &argv);
   oms_test_set_wait_timeout (30);
 
   for (guint i = 0; i < G_N_ELEMENTS (test_cases); i++)

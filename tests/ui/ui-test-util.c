@@ -6,6 +6,8 @@
 
 #include "config.h"
 
+#include <locale.h>
+
 #include "ui-test-util.h"
 
 static gint64 wait_timeout_us = 30 * G_USEC_PER_SEC;
@@ -66,4 +68,16 @@ oms_test_render_widget (GtkWidget *widget)
   gsk_renderer_unrealize (renderer);
 
   return texture;
+}
+
+/* gtk_test_init(), then the C locale again: GTK's test set-up switches to en_US.UTF-8 where
+ * that locale exists (./run generates it for the formatting tests), and the window tests
+ * assert the C locale's dates, times and numbers ("2026-01-07 23:45", "23:45", "1234").
+ */
+void
+oms_test_gtk_init (int    *argc,
+                   char ***argv)
+{
+  gtk_test_init (argc, argv, NULL);
+  setlocale (LC_ALL, "C.UTF-8");
 }

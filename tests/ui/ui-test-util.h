@@ -20,5 +20,7 @@ gboolean oms_test_wait_until         (OmsTestCondition  condition,
                                       gpointer          data);
 void     oms_test_drain_main_context (void);
 GdkTexture *oms_test_render_widget   (GtkWidget        *widget);
+void     oms_test_gtk_init           (int              *argc,
+                                      char           ***argv);
 
 G_END_DECLS
