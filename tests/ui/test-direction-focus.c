@@ -16,6 +16,7 @@
 #include "oms-qr-code.h"
 #include "oms-qr-window.h"
 #include "oms-stepper.h"
+#include "oms-sync-window.h"
 #include "oms-temperature-chart.h"
 #include "ui-test-util.h"
 
@@ -113,6 +114,65 @@ test_stepper_order (gconstpointer data)
     }
 
   gtk_window_destroy (window);
+}
+
+static GtkWidget *
+find_stepper (GtkWidget *widget)
+{
+  if (OMS_IS_STEPPER (widget))
+    return widget;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_stepper (child);
+
+      if (found != NULL)
+        return found;
+    }
+
+  return NULL;
+}
+
+/* The whole sync window mirrored: its stepper reads from the right. The picture is left in
+ * the build directory (sync-window-rtl.png) for a person to look at.
+ */
+static void
+test_sync_window_rtl (void)
+{
+  g_autoptr(GdkTexture) texture = NULL;
+  g_autofree char *path = g_test_build_filename (G_TEST_BUILT, "sync-window-rtl.png", NULL);
+  OmsSyncWindow *window;
+  GtkWidget *stepper;
+  GtkWidget *first = NULL;
+  GtkWidget *last = NULL;
+
+  gtk_widget_set_default_direction (GTK_TEXT_DIR_RTL);
+  window = oms_sync_window_new (NULL);
+  gtk_window_set_default_size (GTK_WINDOW (window), 800, 600);
+  gtk_window_present (GTK_WINDOW (window));
+  gtk_test_widget_wait_for_draw (GTK_WIDGET (window));
+
+  stepper = find_stepper (GTK_WIDGET (window));
+  g_assert_nonnull (stepper);
+  g_assert_cmpint (gtk_widget_get_direction (stepper), ==, GTK_TEXT_DIR_RTL);
+  for (GtkWidget *child = gtk_widget_get_first_child (stepper); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (gtk_widget_get_visible (child) && gtk_widget_has_css_class (child, "step"))
+      {
+        if (first == NULL)
+          first = child;
+        last = child;
+      }
+  g_assert_nonnull (first);
+  g_assert_true (first != last);
+  g_assert_cmpfloat (x_in (first, GTK_WIDGET (window)), >, x_in (last, GTK_WIDGET (window)));
+
+  texture = oms_test_render_widget (GTK_WIDGET (window));
+  g_assert_true (gdk_texture_save_to_png (texture, path));
+  g_test_message ("Saved %s", path);
+
+  gtk_window_destroy (GTK_WINDOW (window));
 }
 
 /* The time axis runs from the period's start to its end: left to right, or right to left. */
@@ -330,6 +390,7 @@ main (int   argc,
   g_test_add_data_func ("/oms/direction/chart/rtl", GINT_TO_POINTER (GTK_TEXT_DIR_RTL),
                         test_chart_time_axis);
   g_test_add_func ("/oms/direction/qr-stays-ltr", test_qr_stays_ltr);
+  g_test_add_func ("/oms/direction/sync-window", test_sync_window_rtl);
   g_test_add_func ("/oms/focus/qr-ring", test_qr_focus_ring);
 
   return g_test_run ();
