@@ -740,7 +740,9 @@ _oms_central_demo_seed (OmsCentralContext  *ctx,
   if (!_oms_central_db_exec (ctx, "COMMIT", error))
     goto fail;
 
-  g_debug ("Demo data seeded in %.2f s", (g_get_monotonic_time () - start_us) / 1e6);
+  /* Logs stay locale-independent: whole milliseconds, no decimal separator. */
+  g_debug ("Demo data seeded in %" G_GINT64_FORMAT " ms",
+           (g_get_monotonic_time () - start_us) / 1000);
   return TRUE;
 
 fail:

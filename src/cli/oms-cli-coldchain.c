@@ -14,6 +14,7 @@
 
 #include "oms-cli-coldchain.h"
 #include "oms-coldchain-accounts.h"
+#include "oms-locale.h"
 
 /* `coldchain-account add USERNAME --password-stdin | list | remove USERNAME`: the accounts
  * mSupply Cold Chain phones log in to this site's cold chain server with.
@@ -82,6 +83,8 @@ account_add (OmsCli      *cli,
     }
   memset (password, 0, strlen (password));
 
+  /* Translators: %s is the new account's username. mSupply Cold Chain is the name of a phone
+   * app: keep it as it is. */
   message = g_strdup_printf (_("Added the cold chain account “%s”. Log in with it in mSupply "
                                "Cold Chain on the phone.\n"), username);
   oms_cli_print (message);
@@ -115,7 +118,7 @@ account_list (OmsCli *cli)
     {
       const OmsColdchainAccount *account = g_ptr_array_index (accounts, i);
       g_autoptr(GDateTime) created = g_date_time_new_from_unix_local (account->created);
-      g_autofree char *when = created != NULL ? g_date_time_format (created, "%Y-%m-%d %H:%M")
+      g_autofree char *when = created != NULL ? oms_locale_format_date_time (created)
                                               : g_strdup ("?");
 
       /* Translators: a cold chain account and when it was created. */
@@ -141,6 +144,7 @@ account_remove (OmsCli     *cli,
   if (!oms_coldchain_accounts_remove (store, username, &error))
     return fail (error);
 
+  /* Translators: %s is the removed account's username. */
   message = g_strdup_printf (_("Removed the cold chain account “%s”. A phone using it must log "
                                "in again with another account.\n"), username);
   oms_cli_print (message);
@@ -194,8 +198,12 @@ oms_cli_coldchain_account (OmsCli  *cli,
 
     if (g_str_equal (action, "add") || g_str_equal (action, "remove")
         || g_str_equal (action, "list"))
+      /* Translators: an error on the command line: %s is the argument that omsync-cli did not
+       * expect. */
       message = g_strdup_printf (_("Unexpected argument “%s”"), rest[n_rest - 1]);
     else
+      /* Translators: %s is the action typed on the command line; “add”, “list” and “remove” are
+       * the words to type, keep them in English. */
       message = g_strdup_printf (_("Unknown action “%s”: use add, list or remove."), action);
 
     return oms_cli_usage_error (context, message);

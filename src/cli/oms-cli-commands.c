@@ -103,6 +103,8 @@ oms_cli_parse_command (OmsCli              *cli,
   g_autoptr(GError) error = NULL;
   const GOptionEntry common_entries[] = {
     { "data-dir", 'd', 0, G_OPTION_ARG_FILENAME, &cli->data_dir,
+      /* Translators: a placeholder in --help for a directory's path, as in “--data-dir=DIR”;
+       * write it in capitals. */
       N_("Where the site's data is kept"), N_("DIR") },
     { NULL }
   };
@@ -184,6 +186,7 @@ parse_interval (const char  *text,
   if (!g_ascii_string_to_unsigned (text, 10, 1, G_MAXINT64, &value, NULL))
     {
       g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                   /* Translators: %s is the value typed on the command line, e.g. “ten”. */
                    _("The interval must be a whole number of seconds, at least 1, not “%s”"),
                    text);
       return FALSE;
@@ -204,6 +207,8 @@ parse_idle_timeout (const char  *text,
                                    OMS_HTTP_MAX_IDLE_TIMEOUT_SECONDS, &value, NULL))
     {
       g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                   /* Translators: the smallest and the largest idle timeout in seconds, then the
+                    * value typed on the command line, e.g. “… from 5 to 3600, not “1h””. */
                    _("The idle timeout must be a whole number of seconds from %d to %d, not “%s”"),
                    OMS_SYNC_MIN_IDLE_TIMEOUT_SECONDS, OMS_HTTP_MAX_IDLE_TIMEOUT_SECONDS, text);
       return FALSE;
@@ -223,6 +228,8 @@ parse_max_batch (const char  *text,
   if (!g_ascii_string_to_unsigned (text, 10, 1, OMS_BATCH_SIZE_MAX_RECORDS_LIMIT, &value, NULL))
     {
       g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                   /* Translators: %d is the largest batch allowed (a number of records), %s the
+                    * value typed on the command line. */
                    _("The largest batch must be a whole number of records from 1 to %d, "
                      "not “%s”"), OMS_BATCH_SIZE_MAX_RECORDS_LIMIT, text);
       return FALSE;
@@ -277,6 +284,7 @@ configure_timings_only (OmsStore *store,
   if (interval > 0)
     {
       g_autofree char *text = oms_cli_format_duration (interval);
+      /* Translators: %s is a duration, e.g. “5 min”. */
       g_autofree char *message = g_strdup_printf (_("Sync interval set to %s.\n"), text);
 
       oms_cli_print (message);
@@ -284,6 +292,8 @@ configure_timings_only (OmsStore *store,
   if (idle_timeout > 0)
     {
       g_autofree char *text = oms_cli_format_duration (idle_timeout);
+      /* Translators: %s is a duration, e.g. “2 min 30 s”. The idle timeout is how long omsync
+       * waits for a server that sends nothing. */
       g_autofree char *message = g_strdup_printf (_("Idle timeout set to %s.\n"), text);
 
       oms_cli_print (message);
@@ -292,6 +302,8 @@ configure_timings_only (OmsStore *store,
     {
       g_autofree char *message =
         g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                      /* Translators: %d is a number of records. A pull batch is
+                                       * one request for records from the central server. */
                                       "Pull batches ask for %d record at most.\n",
                                       "Pull batches ask for %d records at most.\n",
                                       (gulong) max_batch),
@@ -326,17 +338,24 @@ command_configure (OmsCli  *cli,
   gint64 max_batch = 0;
   const GOptionEntry entries[] = {
     { "url", 0, 0, G_OPTION_ARG_STRING, &url,
+      /* Translators: a placeholder in --help for a web address, as in “--url=URL”; write it in
+       * capitals. */
       N_("Address of the legacy mSupply central server"), N_("URL") },
+    /* Translators: a placeholder in --help for the site's name, as in “--site=NAME”; write it in
+     * capitals. */
     { "site", 0, 0, G_OPTION_ARG_STRING, &site, N_("Sync site name"), N_("NAME") },
     { "password-stdin", 0, 0, G_OPTION_ARG_NONE, &password_stdin,
       N_("Read the site password from the first line of standard input"), NULL },
     { "interval", 0, 0, G_OPTION_ARG_STRING, &interval_text,
+      /* Translators: a placeholder in --help for a number of seconds (S = seconds), as in
+       * “--interval=S”. */
       N_("Seconds between automatic syncs (default 300)"), N_("S") },
     { "idle-timeout", 0, 0, G_OPTION_ARG_STRING, &idle_timeout_text,
       N_("Seconds a request to the central servers may go without a byte before omsync takes "
          "the server for stalled (default 60)"), N_("S") },
     { "max-batch", 0, 0, G_OPTION_ARG_STRING, &max_batch_text,
       N_("The most records a pull batch may ask for; batches grow towards it on a slow "
+         /* Translators: a placeholder in --help for a number (N), as in “--max-batch=N”. */
          "line (default 5000)"), N_("N") },
     { NULL }
   };
@@ -417,6 +436,7 @@ command_configure (OmsCli  *cli,
       return OMS_CLI_EXIT_FAILURE;
     }
 
+  /* Translators: %s is the site's name. “omsync-cli sync” is a command: keep it as it is. */
   message = g_strdup_printf (_("Site “%s” is configured. Run “omsync-cli sync” to sync "
                                "now.\n"),
                              site);
@@ -468,6 +488,8 @@ sync_run_changed_cb (OmsSyncEngine *engine,
       OmsSyncStepProgress *shown = &progress->shown[i];
 
       if (now->started != 0 && shown->started == 0)
+        /* Translators: a sync step has started; printed after the step's name, e.g. “Push:
+         * started”. */
         print_step_line ((OmsSyncStep) i, _("started"));
 
       if (now->has_total && now->total > 0 && oms_sync_step_has_progress ((OmsSyncStep) i) &&
@@ -481,6 +503,8 @@ sync_run_changed_cb (OmsSyncEngine *engine,
         }
 
       if (now->finished != 0 && shown->finished == 0)
+        /* Translators: a sync step has finished; printed after the step's name, e.g. “Push:
+         * finished”. */
         print_step_line ((OmsSyncStep) i, _("finished"));
 
       *shown = *now;
@@ -586,6 +610,8 @@ command_sync (OmsCli  *cli,
       N_("Print the final status as JSON (as “status --json”)"), NULL },
     { "patient", 0, 0, G_OPTION_ARG_STRING, &patient_id,
       N_("Fetch this patient’s records from the Open mSupply central instead of the site’s "
+         /* Translators: a placeholder in --help for a name or an id, as in “NAME-ID”; write it
+          * in capitals. */
          "new records (the site must be initialised)"), N_("NAME-ID") },
     { NULL }
   };
@@ -679,6 +705,7 @@ command_sync (OmsCli  *cli,
       g_autofree char *duration = oms_cli_format_duration (run != NULL ?
                                                            run->duration_seconds : 0);
 
+      /* Translators: %s is a duration, e.g. “1 min 5 s”. */
       g_printerr (_("Sync finished in %s.\n"), duration);
 
       /* As Open mSupply's file sync resumes after each run: the references are pushed now. */
@@ -836,6 +863,8 @@ command_history (OmsCli  *cli,
 
   if (limit < 1 || limit > HISTORY_MAX_LIMIT)
     {
+      /* Translators: an error on the command line: --limit is an option (keep it as it is), %d
+       * the largest value it accepts, e.g. 1000. */
       g_autofree char *message = g_strdup_printf (_("--limit must be between 1 and %d"),
                                                   HISTORY_MAX_LIMIT);
 
@@ -927,6 +956,7 @@ run_command (OmsCli          *cli,
         return commands[i].func (cli, argc - 1, argv + 1);
     }
 
+  /* Translators: %s is the command typed on the command line. */
   message = g_strdup_printf (_("Unknown command “%s”"), argv[1]);
   return oms_cli_usage_error (context, message);
 }
@@ -956,6 +986,7 @@ oms_cli_main (int    argc,
 
   g_set_prgname ("omsync-cli");
 
+  /* Translators: a placeholder in --help for a command's name; write it in capitals. */
   context = g_option_context_new (_("COMMAND"));
   g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);

@@ -187,7 +187,14 @@ oms_cli_file_outcome_to_text (const OmsFileReference *reference)
     error = one_line (reference->error);
 
   if (g_strcmp0 (reference->status, OMS_FILE_STATUS_DONE) == 0)
-    return g_strdup_printf (_("File “%s” (%s): uploaded, %" PRId64 " bytes.\n"),
+    return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                         /* Translators: the first %s is the file's name, the
+                                          * second its id (a long code); the number is the file's
+                                          * size in bytes, e.g. “File “fridge.pdf” (0f3c…):
+                                          * uploaded, 200000 bytes.” */
+                                         "File “%s” (%s): uploaded, %" PRId64 " byte.\n",
+                                         "File “%s” (%s): uploaded, %" PRId64 " bytes.\n",
+                                         (gulong) MIN (reference->uploaded_bytes, G_MAXLONG)),
                             reference->file_name, reference->id,
                             (int64_t) reference->uploaded_bytes);
 
@@ -195,12 +202,20 @@ oms_cli_file_outcome_to_text (const OmsFileReference *reference)
     {
       g_autofree char *when = oms_cli_format_local_time (parse_time (reference->retry_at));
 
+      /* Translators: the file's name, its id (a long code), the local date and time of the next
+       * attempt (e.g. “2026-01-07 23:45”) and the reason the upload failed. */
       return g_strdup_printf (_("File “%s” (%s): upload failed, trying again at %s: %s\n"),
                               reference->file_name, reference->id, when, error);
     }
 
   if (g_strcmp0 (reference->status, OMS_FILE_STATUS_PERMANENT_FAILURE) == 0)
-    return g_strdup_printf (_("File “%s” (%s): upload failed for good after %d attempts: %s\n"),
+    return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                         /* Translators: the file's name, its id (a long code),
+                                          * the number of attempts made and the reason the last
+                                          * one failed. */
+                                         "File “%s” (%s): upload failed for good after %d attempt: %s\n",
+                                         "File “%s” (%s): upload failed for good after %d attempts: %s\n",
+                                         reference->retries + 1),
                             reference->file_name, reference->id, reference->retries + 1, error);
 
   return NULL;
@@ -256,12 +271,27 @@ oms_cli_upload_files (OmsSyncEngine *engine,
 
   if (!oms_file_sync_upload_finish (file_sync, result, &counts, &error))
     {
+      /* Translators: %s is the reason, an error message. */
       g_printerr (_("Files were not uploaded: %s\n"), error->message);
       return;
     }
 
   if (counts.uploaded + counts.failed > 0)
-    g_printerr (_("Files: %u uploaded, %u failed.\n"), counts.uploaded, counts.failed);
+    {
+      /* Translators: %u is a number of files uploaded; part of “Files: 1 uploaded, 0 failed.” */
+      g_autofree char *uploaded = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u uploaded",
+                                                                "%u uploaded", counts.uploaded),
+                                                   counts.uploaded);
+      /* Translators: %u is a number of files that failed to upload; part of “Files: 1 uploaded,
+       * 0 failed.” */
+      g_autofree char *failed = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u failed",
+                                                              "%u failed", counts.failed),
+                                                 counts.failed);
+
+      /* Translators: the summary after uploading files: the first %s is “N uploaded”, the second
+       * “N failed”, e.g. “Files: 1 uploaded, 0 failed.” */
+      g_printerr (_("Files: %s, %s.\n"), uploaded, failed);
+    }
 }
 
 /*
@@ -347,10 +377,17 @@ oms_cli_attach (OmsCli  *cli,
   g_auto(GStrv) rest = NULL;
   const GOptionEntry entries[] = {
     { "table", 0, 0, G_OPTION_ARG_STRING, &table,
+      /* Translators: a placeholder in --help for a table's name (e.g. asset); write it in
+       * capitals. */
       N_("The table of the record the file is about, e.g. asset"), N_("TABLE") },
+    /* Translators: a placeholder in --help for a record's id (ID = identifier); write it in
+     * capitals. */
     { "record", 0, 0, G_OPTION_ARG_STRING, &record, N_("The record's id"), N_("ID") },
     { "mime-type", 0, 0, G_OPTION_ARG_STRING, &mime_type,
+      /* Translators: a placeholder in --help for a file's type (a MIME type such as
+       * application/pdf); write it in capitals. */
       N_("The file's type (default: guessed from its name and contents)"), N_("TYPE") },
+    /* Translators: a placeholder in --help for a file's path; write it in capitals. */
     { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &rest, NULL, N_("FILE") },
     { NULL }
   };
@@ -399,6 +436,8 @@ oms_cli_attach (OmsCli  *cli,
       return OMS_CLI_EXIT_FAILURE;
     }
 
+  /* Translators: the file's name, the record's table (e.g. “asset”), the record's id, and the
+   * file's new id; e.g. “Attached “fridge.pdf” to asset 5A3F… as file 0F3C…”. */
   message = g_strdup_printf (_("Attached “%s” to %s %s as file %s. The next sync uploads it.\n"),
                              reference->file_name, reference->table_name, reference->record_id,
                              reference->id);
@@ -437,7 +476,9 @@ oms_cli_download (OmsCli  *cli,
   guint sigterm_id;
   const GOptionEntry entries[] = {
     { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output,
+      /* Translators: a placeholder in --help for a path; write it in capitals. */
       N_("Also copy the file to PATH"), N_("PATH") },
+    /* Translators: a placeholder in --help for a file's id; write it in capitals. */
     { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_STRING_ARRAY, &rest, NULL, N_("FILE-ID") },
     { NULL }
   };

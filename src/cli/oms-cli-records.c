@@ -92,6 +92,8 @@ append_more (GString *out,
 {
   if (total > (gint64) shown)
     g_string_append_printf (out,
+                            /* Translators: the number of records not listed; --limit is an
+                             * option, keep it as it is. */
                             ngettext ("… and %" PRId64 " more (see --limit)\n",
                                       "… and %" PRId64 " more (see --limit)\n",
                                       (gulong) (total - shown)),
@@ -124,6 +126,8 @@ oms_cli_pending_list_to_text (const OmsPushQueueCounts *counts,
        */
       g_string_append_printf (out, _("%s — %s, waiting since %s, for %s\n"),
                               record->description,
+                              /* Translators: what happened to a record waiting to be sent: it
+                               * was deleted, or added or changed. */
                               record->is_delete ? _("deleted") : _("added or changed"),
                               since != NULL ? since : _("an unknown time"), centrals);
     }
@@ -185,6 +189,8 @@ oms_cli_failed_to_text (gint64     total,
     }
 
   g_string_append_printf (out,
+                          /* Translators: a number of records received from the central server
+                           * that omsync could not store (integrate). */
                           ngettext ("%" PRId64 " record received could not be integrated\n",
                                     "%" PRId64 " records received could not be integrated\n",
                                     (gulong) total),
@@ -262,6 +268,8 @@ retry_failed (OmsStore   *store,
       return FALSE;
     }
 
+  /* Translators: three numbers of records: tried again, integrated now (stored in the local
+   * database), still failing. */
   g_printerr (ngettext ("Tried %" PRId64 " record again: %" PRId64 " integrated, %" PRId64
                         " still failing.\n",
                         "Tried %" PRId64 " records again: %" PRId64 " integrated, %" PRId64

@@ -134,10 +134,13 @@ print_coldchain_urls (Serve *serve)
     {
       g_autofree char *url = oms_coldchain_server_dup_loopback_url (serve->coldchain);
 
+      /* Translators: %s is the server's address, e.g. “https://127.0.0.1:8000”. */
       g_string_append_printf (out, _("Cold chain server: %s (this computer only: it has no "
                                      "network address a phone could reach)\n"), url);
     }
   for (guint i = 0; urls[i] != NULL; i++)
+    /* Translators: %s is an address phones use to reach the server, e.g.
+     * “https://192.168.1.20:8000”. */
     g_string_append_printf (out, _("Cold chain server: %s\n"), urls[i]);
 
   oms_cli_print (out->str);
@@ -337,6 +340,7 @@ oms_cli_serve (OmsCli  *cli,
 
   if (coldchain_port != -1 && (coldchain_port < 1 || coldchain_port > 65535))
     {
+      /* Translators: an error on the command line: %d is the port number typed. */
       g_autofree char *message = g_strdup_printf (_("The cold chain port must be a number from "
                                                     "1 to 65535, not %d"), coldchain_port);
 

@@ -13,6 +13,7 @@
 
 #include "oms-cli-hints.h"
 #include "oms-cli-status.h"
+#include "oms-locale.h"
 #include "oms-sync-error-text.h"
 #include "oms-sync-settings.h"
 
@@ -42,22 +43,21 @@ oms_cli_format_iso_time (gint64 usec)
   return g_date_time_format (time, "%Y-%m-%dT%H:%M:%SZ");
 }
 
-/* For people: local time to the minute, as in "2026-11-26 10:04". */
+/* For people: local time to the minute, in the locale's way ("2026-11-26 10:04" in C). */
 char *
 oms_cli_format_local_time (gint64 usec)
 {
   g_autoptr(GDateTime) utc = NULL;
-  g_autoptr(GDateTime) local = NULL;
 
   if (usec == 0)
+    /* Translators: the last sync time when there has been none: “Last sync: never”. */
     return g_strdup (_("never"));
 
   utc = g_date_time_new_from_unix_utc (usec / G_USEC_PER_SEC);
   if (utc == NULL)
     return g_strdup ("?");
-  local = g_date_time_to_local (utc);
 
-  return g_date_time_format (local, "%Y-%m-%d %H:%M");
+  return oms_locale_format_date_time (utc);
 }
 
 char *
@@ -70,15 +70,19 @@ oms_cli_format_duration (gint64 seconds)
   minutes = (int) (seconds % 3600) / 60;
   secs = (int) (seconds % 60);
 
-  /* Translators: durations, abbreviated ("3 s", "2 min 5 s", "1 h 20 min", "5 min", "1 h"). */
   if (hours > 0 && minutes > 0)
+    /* Translators: a duration in hours (h) and minutes (min), abbreviated, e.g. “1 h 20 min”. */
     return g_strdup_printf (_("%d h %d min"), hours, minutes);
   if (hours > 0)
+    /* Translators: a duration in hours, abbreviated (h = hours), e.g. “2 h”. */
     return g_strdup_printf (_("%d h"), hours);
   if (minutes > 0 && secs > 0)
+    /* Translators: a duration in minutes (min) and seconds (s), abbreviated, e.g. “2 min 5 s”. */
     return g_strdup_printf (_("%d min %d s"), minutes, secs);
   if (minutes > 0)
+    /* Translators: a duration in minutes, abbreviated (min = minutes), e.g. “5 min”. */
     return g_strdup_printf (_("%d min"), minutes);
+  /* Translators: a duration in seconds, abbreviated (s = seconds), e.g. “3 s”. */
   return g_strdup_printf (_("%d s"), secs);
 }
 
@@ -294,6 +298,8 @@ oms_cli_run_to_text (const OmsSyncRun *run)
                               oms_sync_error_variant_to_string (variant));
     }
 
+  /* Translators: %s is the local date and time the sync started, e.g. “2026-01-07 23:45:
+   * syncing”. */
   return g_strdup_printf (_("%s: syncing"), when);
 }
 
@@ -303,6 +309,7 @@ mode_label (OmsSyncMode mode)
   switch (mode)
     {
     case OMS_SYNC_MODE_UNCONFIGURED:
+      /* Translators: the site's state, after “Mode:”. */
       return _("not configured");
 
     case OMS_SYNC_MODE_INITIALISING:
@@ -310,6 +317,7 @@ mode_label (OmsSyncMode mode)
       return _("initialising");
 
     case OMS_SYNC_MODE_OPERATIONAL:
+      /* Translators: the site's state, after “Mode:”: set up and syncing normally. */
       return _("operational");
 
     default:
@@ -456,12 +464,16 @@ oms_cli_status_to_text (OmsSyncEngine *engine)
                               _("Set up this site with “omsync-cli configure”."));
     }
   else if (oms_store_kv_has (store, OMS_KV_SYNC_SITE_ID, NULL))
+    /* Translators: %s is the site's name, %d its numeric id in mSupply, e.g. “Site: Clinic (id
+     * 12)”. */
     g_string_append_printf (out, _("Site: %s (id %d)\n"), settings->username,
                             (int) oms_store_kv_get_int (store, OMS_KV_SYNC_SITE_ID, 0, NULL));
   else
+    /* Translators: %s is the site's name. */
     g_string_append_printf (out, _("Site: %s\n"), settings->username);
 
   if (settings != NULL)
+    /* Translators: %s is the site's state: “not configured”, “initialising” or “operational”. */
     g_string_append_printf (out, _("Mode: %s\n"), mode_label (mode));
 
   if (site_is_syncing (engine))
@@ -473,6 +485,7 @@ oms_cli_status_to_text (OmsSyncEngine *engine)
     {
       g_autofree char *line = oms_cli_run_to_text (latest);
 
+      /* Translators: %s describes the latest sync, e.g. “2026-01-07 23:45: finished in 12 s”. */
       g_string_append_printf (out, _("Last sync: %s\n"), line);
     }
 
@@ -481,6 +494,8 @@ oms_cli_status_to_text (OmsSyncEngine *engine)
       g_autofree char *when = oms_cli_format_local_time (successful->finished);
       g_autofree char *duration = oms_cli_format_duration (successful->duration_seconds);
 
+      /* Translators: the local date and time of the last successful sync, then how long it took,
+       * e.g. “2026-01-07 23:45 (took 12 s)”. */
       g_string_append_printf (out, _("Last successful sync: %s (took %s)\n"), when, duration);
     }
   else if (settings != NULL)
@@ -490,6 +505,7 @@ oms_cli_status_to_text (OmsSyncEngine *engine)
     {
       g_autofree char *interval = oms_cli_format_duration (settings->interval_seconds);
 
+      /* Translators: %s is a duration, e.g. “5 min”. */
       g_string_append_printf (out, _("Sync interval: %s\n"), interval);
     }
 
@@ -530,12 +546,18 @@ oms_cli_pending_to_text (const OmsPushQueueCounts *counts)
     }
 
   g_string_append_printf (out,
+                          /* Translators: a number of records stored here that the next sync
+                           * sends to the central server. */
                           ngettext ("%" PRId64 " record is waiting to be pushed\n",
                                     "%" PRId64 " records are waiting to be pushed\n",
                                     (gulong) counts->total),
                           (int64_t) counts->total);
+  /* Translators: a number of records; the legacy mSupply central is the older mSupply central
+   * server (v5 protocol). */
   g_string_append_printf (out, _("  to the legacy mSupply central: %" PRId64 "\n"),
                           (int64_t) counts->v5);
+  /* Translators: a number of records; the Open mSupply central is the newer central server (v6
+   * protocol). */
   g_string_append_printf (out, _("  to the Open mSupply central: %" PRId64 "\n"),
                           (int64_t) counts->v6);
 

@@ -120,6 +120,7 @@ oms_autostart_set_enabled (gboolean     enabled,
           int saved_errno = errno;
 
           g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
+                       /* Translators: a file's path, then the reason, an error message. */
                        _("Could not remove “%s”: %s"), path, g_strerror (saved_errno));
           return FALSE;
         }
@@ -133,6 +134,8 @@ oms_autostart_set_enabled (gboolean     enabled,
       int saved_errno = errno;
 
       g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
+                   /* Translators: a file's or directory's path, then the reason, an error
+                    * message. */
                    _("Could not create “%s”: %s"), dir, g_strerror (saved_errno));
       return FALSE;
     }

@@ -58,6 +58,7 @@ oms_qr_matrix_new (const char  *text,
       int saved_errno = errno != 0 ? errno : EINVAL;
 
       g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
+                   /* Translators: %s is the reason, an error message. */
                    _("Cannot make a QR code of this text: %s"), g_strerror (saved_errno));
       return NULL;
     }

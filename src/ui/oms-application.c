@@ -196,6 +196,8 @@ oms_application_demo_failed (OmsApplication *self,
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
 
+  /* Translators: %s is the reason, an error message. The demo is omsync with a built-in example
+   * central server. */
   g_printerr (_("The demo could not start: %s\n"), error->message);
   if (window != NULL)
     oms_window_show_demo_error (window, error);
@@ -328,6 +330,8 @@ oms_application_owner_changed (OmsApplication *self)
 
       /* Translators: %s names a program, e.g. "omsync-cli serve (process 1234)". */
       reason = g_error_new (G_IO_ERROR, G_IO_ERROR_BUSY,
+                            /* Translators: %s names a program, e.g. “omsync-cli serve (process
+                             * 1234)”. */
                             _("%s serves this site and its cold chain server; this window "
                               "shows what it does."),
                             owner != NULL ? owner : _("Another omsync program"));
@@ -372,6 +376,8 @@ oms_application_update_autostart (OmsApplication *self)
   program = g_file_read_link ("/proc/self/exe", NULL);
   if (!oms_autostart_set_enabled (enabled, program != NULL ? program : "omsync",
                                   self->resolved_data_dir, &error))
+    /* Translators: “Start at login” is the name of a setting; %s is the reason it could not be
+     * changed, an error message. */
     g_printerr (_("Start at login: %s\n"), error->message);
 }
 

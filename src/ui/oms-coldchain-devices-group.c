@@ -15,6 +15,7 @@
 #include "oms-coldchain-accounts.h"
 #include "oms-coldchain-devices-group.h"
 #include "oms-coldchain-url.h"
+#include "oms-locale.h"
 #include "oms-value-widget.h"
 
 /* Settings → Cold chain devices (UI.md §3): the accounts phones log in with, whether the
@@ -215,9 +216,9 @@ failed_login_row_new (const OmsColdchainFailedLogins *item)
                            item->failures);
   if (item->locked_until != NULL)
     {
-      g_autofree char *until = g_date_time_format (item->locked_until, "%H:%M:%S");
+      g_autofree char *until = oms_locale_format_time (item->locked_until);
 
-      /* Translators: "5 failed logins", then the time (14:32:05) until which logins from that
+      /* Translators: "5 failed logins", then the time (14:32) until which logins from that
        * address are refused.
        */
       subtitle = g_strdup_printf (_("%s, locked out until %s"), count, until);
@@ -350,7 +351,7 @@ oms_coldchain_devices_group_refresh (OmsColdchainDevicesGroup *self)
       adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), account->username);
       if (created != NULL)
         {
-          when = g_date_time_format (created, "%Y-%m-%d %H:%M");
+          when = oms_locale_format_date_time (created);
           /* Translators: when a phone account was created. */
           subtitle = g_strdup_printf (_("Added %s"), when);
           adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);

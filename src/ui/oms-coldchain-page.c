@@ -15,6 +15,7 @@
 
 #include "oms-coldchain-page.h"
 #include "oms-coldchain-queries.h"
+#include "oms-locale.h"
 #include "oms-store-watch.h"
 #include "oms-temperature-chart.h"
 
@@ -83,21 +84,21 @@ format_datetime (const char *datetime)
   if (parsed == NULL)
     return g_strdup (datetime);
 
-  local = g_date_time_to_local (parsed);
-  return g_date_time_format (local, "%Y-%m-%d %H:%M");
+  return oms_locale_format_date_time (parsed);
 }
 
 static char *
 format_temperature (double temperature)
 {
-  /* Translators: a temperature in degrees Celsius. */
-  return g_strdup_printf (_("%.1f °C"), temperature);
+  return oms_locale_format_temperature (temperature);
 }
 
 static const char *
 breach_type_to_string (const char *type)
 {
   if (g_strcmp0 (type, "HOT_CONSECUTIVE") == 0)
+    /* Translators: a kind of temperature breach (Open mSupply's words): the temperature stayed
+     * too high for a long time in one go. Cumulative: for a long time in total. */
     return _("Too hot, consecutive");
   if (g_strcmp0 (type, "HOT_CUMULATIVE") == 0)
     return _("Too hot, cumulative");
@@ -106,6 +107,8 @@ breach_type_to_string (const char *type)
   if (g_strcmp0 (type, "COLD_CUMULATIVE") == 0)
     return _("Too cold, cumulative");
   if (g_strcmp0 (type, "EXCURSION") == 0)
+    /* Translators: a kind of temperature breach (Open mSupply's word): the temperature left the
+     * safe range briefly. */
     return _("Excursion");
 
   return type;
@@ -115,6 +118,7 @@ static const char *
 asset_status_to_string (const char *status)
 {
   if (g_strcmp0 (status, OMS_ASSET_STATUS_FUNCTIONING) == 0)
+    /* Translators: a status of cold chain equipment (Open mSupply's words): works as it should. */
     return _("Functioning");
   if (g_strcmp0 (status, OMS_ASSET_STATUS_NEEDS_ATTENTION) == 0)
     return _("Needs servicing");
@@ -198,6 +202,7 @@ oms_coldchain_page_fill_sensors (OmsColdchainPage *self,
       GtkWidget *row;
       GtkWidget *label;
 
+      /* Translators: %s is a sensor's serial number, e.g. “Serial: 4F2A0031”. */
       serial = g_strdup_printf (_("Serial: %s"), sensor->serial ? sensor->serial : "");
       append_line (subtitle, serial);
 
@@ -212,6 +217,8 @@ oms_coldchain_page_fill_sensors (OmsColdchainPage *self,
 
       if (sensor->location_name != NULL)
         {
+          /* Translators: %s is the name of the place the sensor is, e.g. “Location: Vaccine
+           * fridge 1”. */
           g_autofree char *location = g_strdup_printf (_("Location: %s"), sensor->location_name);
 
           append_line (subtitle, location);
@@ -272,6 +279,7 @@ oms_coldchain_page_fill_breaches (OmsColdchainPage *self,
 
       if (breach->sensor_name != NULL)
         {
+          /* Translators: %s is a sensor's name, e.g. “Sensor: Fridge 1”. */
           g_autofree char *sensor = g_strdup_printf (_("Sensor: %s"), breach->sensor_name);
 
           append_line (subtitle, sensor);
@@ -291,6 +299,7 @@ oms_coldchain_page_fill_breaches (OmsColdchainPage *self,
 
       if (breach->comment != NULL && breach->comment[0] != '\0')
         {
+          /* Translators: %s is the comment someone wrote when acknowledging the breach. */
           g_autofree char *comment = g_strdup_printf (_("Comment: %s"), breach->comment);
 
           append_line (subtitle, comment);
@@ -300,6 +309,7 @@ oms_coldchain_page_fill_breaches (OmsColdchainPage *self,
 
       if (breach->unacknowledged)
         {
+          /* Translators: a button: marks the temperature breach as seen and dealt with (verb). */
           GtkWidget *button = gtk_button_new_with_mnemonic (_("_Acknowledge"));
 
           gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
@@ -309,6 +319,7 @@ oms_coldchain_page_fill_breaches (OmsColdchainPage *self,
         }
       else
         {
+          /* Translators: the state of a temperature breach that someone has acknowledged. */
           GtkWidget *label = gtk_label_new (_("Acknowledged"));
 
           gtk_widget_add_css_class (label, "dim-label");
@@ -404,6 +415,7 @@ oms_coldchain_page_fill_equipment (OmsColdchainPage *self,
 
       menu = new_status_menu (item->id);
       button = gtk_menu_button_new ();
+      /* Translators: a button: records a new status for the equipment (verb). */
       gtk_menu_button_set_label (GTK_MENU_BUTTON (button), _("Add status"));
       gtk_menu_button_set_menu_model (GTK_MENU_BUTTON (button), menu);
       gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
@@ -639,6 +651,7 @@ oms_coldchain_page_acknowledge_action (GtkWidget  *widget,
                                                          "sent to the central server with the "
                                                          "next sync.")));
   entry = gtk_entry_new ();
+  /* Translators: the title of the field where staff write why a breach happened (a noun). */
   gtk_entry_set_placeholder_text (GTK_ENTRY (entry), _("Comment"));
   gtk_entry_set_activates_default (GTK_ENTRY (entry), TRUE);
   gtk_accessible_update_property (GTK_ACCESSIBLE (entry),

@@ -155,6 +155,7 @@ oms_initialise_page_update (OmsInitialisePage *self)
       oms_sync_run_describe_error (latest, _("Unable to initialise"), &message, &hint);
       oms_initialise_page_set_notice (self, NULL);
       oms_inline_error_set (self->error, message, hint, latest->error_message);
+      /* Translators: a button: tries the first sync again (verb). */
       gtk_button_set_label (self->initialise_button, _("_Retry"));
     }
   else

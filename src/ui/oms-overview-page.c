@@ -11,6 +11,7 @@
 #include <adwaita.h>
 #include <glib/gi18n.h>
 
+#include "oms-locale.h"
 #include "oms-overview-page.h"
 #include "oms-push-queue.h"
 #include "oms-sync-summary.h"
@@ -48,6 +49,21 @@ enum {
 };
 
 static GParamSpec *properties[N_PROPS];
+
+/* "12,345 records", with the locale's digit grouping. */
+static char *
+format_records (gint64 count)
+{
+  g_autofree char *number = oms_locale_format_count (count);
+
+  return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                       /* Translators: a number of records still to send to a
+                                        * central server, with the locale's digit grouping,
+                                        * e.g. “1,204 records”. */
+                                       "%s record", "%s records",
+                                       (gulong) MIN (count, G_MAXLONG)),
+                          number);
+}
 
 static void
 oms_overview_page_show_error (OmsOverviewPage *self,
@@ -124,10 +140,8 @@ oms_overview_page_refresh (OmsOverviewPage *self)
   adw_action_row_set_subtitle (self->sync_status_row, sync_status);
 
   /* What each server is still to receive; a record for both counts under each. */
-  queue_v5 = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%d record", "%d records",
-                                           (gulong) queue.v5), (int) queue.v5);
-  queue_v6 = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%d record", "%d records",
-                                           (gulong) queue.v6), (int) queue.v6);
+  queue_v5 = format_records (queue.v5);
+  queue_v6 = format_records (queue.v6);
   adw_action_row_set_subtitle (self->queue_v5_row, queue_v5);
   adw_action_row_set_subtitle (self->queue_v6_row, queue_v6);
 

@@ -321,6 +321,8 @@ oms_qr_code_init (OmsQrCode *self)
   self->module_size = 2;
 
   gtk_widget_set_focusable (GTK_WIDGET (self), TRUE);
+  /* A QR code is never mirrored: in a right-to-left window it stays as scanners read it. */
+  gtk_widget_set_direction (GTK_WIDGET (self), GTK_TEXT_DIR_LTR);
   gtk_widget_set_halign (GTK_WIDGET (self), GTK_ALIGN_CENTER);
   gtk_widget_set_valign (GTK_WIDGET (self), GTK_ALIGN_CENTER);
   gtk_widget_set_cursor_from_name (GTK_WIDGET (self), "pointer");

@@ -87,6 +87,8 @@ static void
 oms_qr_window_init (OmsQrWindow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  /* A URL reads left to right in every language, also in a mirrored window. */
+  gtk_widget_set_direction (GTK_WIDGET (self->url_label), GTK_TEXT_DIR_LTR);
 }
 
 /**

@@ -12,6 +12,7 @@
 #include <glib/gi18n.h>
 
 #include "oms-integrator.h"
+#include "oms-locale.h"
 #include "oms-push-queue.h"
 #include "oms-record-words.h"
 #include "oms-records-page.h"
@@ -100,7 +101,7 @@ oms_records_page_add_more_row (OmsRecordsPage      *self,
   /* Formatted first (with the locale's digit grouping): a format macro inside a msgid cuts
    * it short for translators.
    */
-  more = g_strdup_printf ("%'" G_GINT64_FORMAT, total - shown);
+  more = oms_locale_format_count (total - shown);
   /* Translators: under a list that shows only the newest records; %s is a number. */
   text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "And %s more", "And %s more",
                                        (gulong) (total - shown)),
@@ -195,10 +196,12 @@ oms_records_page_show_waiting (OmsRecordsPage  *self,
                               "listed here until a sync sends them."));
   else
     {
-      g_autofree char *total = g_strdup_printf ("%'" G_GINT64_FORMAT, counts.total);
+      g_autofree char *total = oms_locale_format_count (counts.total);
 
-      /* Translators: the description of "Waiting to be sent"; %s is a number. */
       description = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                                  /* Translators: the description of “Waiting to
+                                                   * be sent”; %s is a number of records, e.g.
+                                                   * “1,204”. */
                                                   "%s record changed on this site goes with "
                                                   "the next sync, the newest first.",
                                                   "%s records changed on this site go with "
@@ -244,6 +247,7 @@ oms_records_page_retry_cb (GObject      *object,
   else if (n_failed > 0)
     message = g_strdup (_("It still could not be integrated. The error says why."));
   else
+    /* Translators: the outcome after trying again to store a record: it is now in the database. */
     message = g_strdup (_("Integrated"));
 
   adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (message));
@@ -299,6 +303,7 @@ oms_records_page_show_failed (OmsRecordsPage  *self,
                                       subtitle != NULL ? subtitle : record->error);
       gtk_widget_add_css_class (row, "error");
 
+      /* Translators: a button: tries again to store (integrate) a record that failed (verb). */
       button = gtk_button_new_with_label (_("Try again"));
       gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
       gtk_widget_set_tooltip_text (button, _("Integrate this record again"));

@@ -119,6 +119,9 @@ oms_settings_page_update_server (OmsSettingsPage *self)
       urls = oms_coldchain_server_dup_urls (self->server);
     }
 
+  /* A URL reads left to right in every language; a sentence follows the window's direction. */
+  gtk_widget_set_direction (GTK_WIDGET (self->server_label),
+                            url != NULL ? GTK_TEXT_DIR_LTR : GTK_TEXT_DIR_NONE);
   if (url != NULL)
     gtk_label_set_label (self->server_label, url);
   else if (reason != NULL)

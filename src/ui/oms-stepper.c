@@ -305,6 +305,8 @@ static void
 oms_stepper_init (OmsStepper *self)
 {
   gtk_accessible_update_property (GTK_ACCESSIBLE (self),
+                                  /* Translators: the accessible name of the row of sync steps,
+                                   * read out by screen readers. */
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, _("Sync steps"),
                                   -1);
 

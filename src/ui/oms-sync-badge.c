@@ -12,6 +12,7 @@
 
 #include <glib/gi18n.h>
 
+#include "oms-locale.h"
 #include "oms-sync-badge.h"
 
 #define USEC_PER_DAY (G_GINT64_CONSTANT (86400) * G_USEC_PER_SEC)
@@ -108,13 +109,17 @@ oms_sync_badge_compute (const OmsSyncBadgeInput *input,
 
   if (input->queued > 0)
     {
-      int queued = (int) MIN (input->queued, G_MAXINT);
+      g_autofree char *queued = oms_locale_format_count (input->queued);
 
       g_ptr_array_add (lines,
                        g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
-                                                     "%d record waiting to be pushed",
-                                                     "%d records waiting to be pushed",
-                                                     (gulong) queued),
+                                                     /* Translators: %s is a number of records
+                                                      * stored here that the next sync sends
+                                                      * (pushes) to the central server, with
+                                                      * the locale's digit grouping: “1,204”. */
+                                                     "%s record waiting to be pushed",
+                                                     "%s records waiting to be pushed",
+                                                     (gulong) MIN (input->queued, G_MAXLONG)),
                                         queued));
     }
 
@@ -131,6 +136,7 @@ oms_sync_badge_compute (const OmsSyncBadgeInput *input,
     /* Translators: %d is a number of whole days. */
     g_ptr_array_add (lines,
                      g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                                   /* Translators: %d is a number of whole days. */
                                                    "Last successful sync %d day ago",
                                                    "Last successful sync %d days ago",
                                                    (gulong) MIN (days, G_MAXINT)),

@@ -10,6 +10,7 @@
 
 #include <glib/gi18n.h>
 
+#include "oms-locale.h"
 #include "oms-sync-estimate.h"
 #include "oms-sync-progress.h"
 
@@ -59,6 +60,7 @@ oms_sync_progress_format_time_left (gint64 seconds)
     {
       gint64 minutes = (seconds + 30) / 60;
 
+      /* Translators: the time a running sync still needs, e.g. “about 3 minutes left”. */
       return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "about %d minute left",
                                            "about %d minutes left", (gulong) minutes),
                               (int) minutes);
@@ -67,6 +69,7 @@ oms_sync_progress_format_time_left (gint64 seconds)
   {
     gint64 hours = (seconds + 1800) / 3600;
 
+    /* Translators: the time a running sync still needs, e.g. “about 2 hours left”. */
     return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "about %d hour left",
                                          "about %d hours left", (gulong) hours),
                             (int) MIN (hours, G_MAXINT));
@@ -87,11 +90,13 @@ format_detail (OmsSyncProgress  *self,
 
   if (oms_sync_step_has_progress (step) && progress->has_total && progress->total > 0)
     {
-      g_autofree char *done = g_strdup_printf ("%" G_GINT64_FORMAT, progress->done);
-      g_autofree char *total = g_strdup_printf ("%" G_GINT64_FORMAT, progress->total);
+      g_autofree char *done = oms_locale_format_count (progress->done);
+      g_autofree char *total = oms_locale_format_count (progress->total);
 
-      /* Translators: records done of how many in the running step: "1200 of 50000 records" */
       g_ptr_array_add (parts, g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                                            /* Translators: records done of how
+                                                             * many in the running step: “1,200
+                                                             * of 50,000 records”. */
                                                             "%s of %s record",
                                                             "%s of %s records",
                                                             (gulong) progress->total),

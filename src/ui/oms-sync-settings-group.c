@@ -89,6 +89,8 @@ enum {
 static GParamSpec *properties[N_PROPS];
 
 static const char * const rung_titles[N_RUNGS] = {
+  /* Translators: the steps of the connection test, shown as a list: the server's address is
+   * valid. */
   [RUNG_ADDRESS] = N_("Address"),
   [RUNG_CONNECTION] = N_("Connection"),
   [RUNG_TLS] = N_("Secure connection (TLS)"),
@@ -113,6 +115,7 @@ oms_sync_settings_group_add_rung (OmsSyncSettingsGroup *self,
     {
     case RUNG_PASSED:
       icon_name = "emblem-ok-symbolic";
+      /* Translators: the outcome of one step of the connection test. */
       state_text = _("Passed");
       css_class = "success";
       break;
@@ -125,6 +128,8 @@ oms_sync_settings_group_add_rung (OmsSyncSettingsGroup *self,
 
     case RUNG_NOT_USED:
       icon_name = "dialog-information-symbolic";
+      /* Translators: the outcome of one step of the connection test: the step does not apply
+       * (e.g. TLS on a plain http address). */
       state_text = _("Not used");
       css_class = "dim-label";
       break;
@@ -132,6 +137,8 @@ oms_sync_settings_group_add_rung (OmsSyncSettingsGroup *self,
     case RUNG_NOT_CHECKED:
     default:
       icon_name = "content-loading-symbolic";
+      /* Translators: the outcome of one step of the connection test: not reached, because an
+       * earlier step failed. */
       state_text = _("Not checked");
       css_class = "dim-label";
       break;

@@ -11,6 +11,7 @@
 #include <glib/gi18n.h>
 #include <json-glib/json-glib.h>
 
+#include "oms-locale.h"
 #include "oms-sync-log.h"
 #include "oms-sync-settings.h"
 #include "oms-sync-summary.h"
@@ -36,14 +37,17 @@ describe_age (gint64 finished)
   if (minutes < 1)
     return g_strdup (_("Synced just now"));
   if (minutes < 60)
+    /* Translators: %d is a number of minutes since the last successful sync. */
     return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Synced %d minute ago",
                                          "Synced %d minutes ago", (gulong) minutes),
                             (int) minutes);
   if (minutes < 24 * 60)
+    /* Translators: %d is a number of hours since the last successful sync. */
     return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Synced %d hour ago",
                                          "Synced %d hours ago", (gulong) (minutes / 60)),
                             (int) (minutes / 60));
 
+  /* Translators: %d is a number of days since the last successful sync. */
   return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Synced %d day ago",
                                        "Synced %d days ago", (gulong) (minutes / (24 * 60))),
                           (int) (minutes / (24 * 60)));
@@ -87,6 +91,7 @@ oms_sync_summary_describe_runs (gboolean          configured,
     return g_strdup (_("Metered connection — automatic syncs wait"));
 
   if (latest != NULL && latest->error_message != NULL && !latest->interrupted)
+    /* Translators: a short state shown in the sidebar: the last sync failed (a noun). */
     return g_strdup (_("Sync error"));
 
   if (success != NULL)
@@ -161,11 +166,9 @@ oms_sync_summary_format_time (gint64 usec,
 
   if (g_date_time_get_year (local) == g_date_time_get_year (local_now) &&
       g_date_time_get_day_of_year (local) == g_date_time_get_day_of_year (local_now))
-    /* Translators: A time of day today, in g_date_time_format() syntax. */
-    return g_date_time_format (local, C_("sync time today", "%H:%M"));
+    return oms_locale_format_time (local);
 
-  /* Translators: A date and a time of day, in g_date_time_format() syntax. */
-  return g_date_time_format (local, C_("sync time", "%x %H:%M"));
+  return oms_locale_format_date_time (local);
 }
 
 /**
@@ -192,16 +195,19 @@ oms_sync_summary_format_duration (gint64 seconds)
 
   if (hours > 0)
     {
+      /* Translators: part of a duration, e.g. “1 hour 5 minutes 3 seconds”. */
       g_string_append_printf (text, g_dngettext (GETTEXT_PACKAGE, "%d hour", "%d hours",
                                                  (gulong) hours), hours);
       g_string_append_c (text, ' ');
     }
   if (minutes > 0)
     {
+      /* Translators: part of a duration, e.g. “1 hour 5 minutes 3 seconds”. */
       g_string_append_printf (text, g_dngettext (GETTEXT_PACKAGE, "%d minute", "%d minutes",
                                                  (gulong) minutes), minutes);
       g_string_append_c (text, ' ');
     }
+  /* Translators: part of a duration, e.g. “1 hour 5 minutes 3 seconds”. */
   g_string_append_printf (text, g_dngettext (GETTEXT_PACKAGE, "%d second", "%d seconds",
                                              (gulong) secs), secs);
 
@@ -219,7 +225,7 @@ char *
 oms_sync_summary_format_queue (gboolean is_syncing,
                                gint64   queued)
 {
-  int count;
+  g_autofree char *count = NULL;
 
   if (is_syncing)
     return g_strdup (_("Syncing…"));
@@ -227,12 +233,15 @@ oms_sync_summary_format_queue (gboolean is_syncing,
   if (queued <= 0)
     return g_strdup (_("There are no records to push"));
 
-  count = (int) MIN (queued, G_MAXINT);
+  count = oms_locale_format_count (queued);
 
   return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
-                                       "There is %d record to push",
-                                       "There are %d records to push",
-                                       (gulong) count),
+                                       /* Translators: %s is a number of records stored here that
+                                        * the next sync sends (pushes) to the central server,
+                                        * with the locale's digit grouping: “1,204”. */
+                                       "There is %s record to push",
+                                       "There are %s records to push",
+                                       (gulong) MIN (queued, G_MAXLONG)),
                           count);
 }
 

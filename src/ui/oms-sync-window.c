@@ -181,6 +181,8 @@ oms_sync_window_update (OmsSyncWindow *self)
       gtk_stack_set_visible_child_name (self->sync_button_stack, face);
       gtk_accessible_update_property (GTK_ACCESSIBLE (self->sync_button),
                                       GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                      /* Translators: a button: start a sync now (imperative
+                                       * verb). */
                                       is_syncing ? _("Syncing…") : _("Sync now"), -1);
     }
   gtk_widget_set_sensitive (GTK_WIDGET (self->sync_button),
@@ -254,6 +256,7 @@ oms_sync_window_history_show_cb (OmsSyncWindow *self,
       GtkWidget *row;
 
       if (oms_sync_run_is_syncing (run))
+        /* Translators: the state of a sync in the history list: still going on. */
         result = _("Running");
       else if (run->interrupted)
         result = _("Interrupted");

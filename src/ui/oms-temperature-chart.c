@@ -8,12 +8,12 @@
 
 #include "config.h"
 
-#include <langinfo.h>
 #include <math.h>
 #include <string.h>
 
 #include <glib/gi18n.h>
 
+#include "oms-locale.h"
 #include "oms-temperature-chart.h"
 #include "oms-temperature-history.h"
 
@@ -25,6 +25,10 @@
  *
  * Drawn with GtkSnapshot: colour nodes for areas, a cairo node for lines (GTK 4.8 has no
  * stroke nodes), layouts for text. Colours come from the style, so the dark style works.
+ *
+ * In a right-to-left language the chart is mirrored as its readers read time: the time axis
+ * runs from right (oldest) to left (now), the degrees stand on the right and the legend
+ * flows from the right. The text itself is never mirrored.
  */
 
 #define LEGEND_SWATCH 16
@@ -103,23 +107,6 @@ format_axis_temperature (double temperature,
   return g_strdup_printf (_("%s\u00a0°C"), number);
 }
 
-/* Whether the locale writes times with AM/PM, from its own time format. */
-static gboolean
-locale_uses_12_hours (void)
-{
-  const char *format = nl_langinfo (T_FMT);
-
-  return format != NULL &&
-         (strstr (format, "%r") != NULL || strstr (format, "%I") != NULL ||
-          strstr (format, "%l") != NULL || strstr (format, "%p") != NULL);
-}
-
-static char *
-format_local_time (GDateTime *local)
-{
-  return g_date_time_format (local, locale_uses_12_hours () ? "%-I:%M %p" : "%H:%M");
-}
-
 static GDateTime *
 local_from_unix (gint64 seconds)
 {
@@ -148,7 +135,7 @@ format_moment (gint64     seconds,
   if (local == NULL)
     return g_strdup ("");
 
-  time = format_local_time (local);
+  time = oms_locale_format_time (local);
   if (same_local_day (local, end_local))
     /* Translators: when the latest temperature was logged, today: "at 14:05". */
     return g_strdup_printf (_("at %s"), time);
@@ -162,10 +149,12 @@ static char *
 format_period (guint hours)
 {
   if (hours % 24 == 0 && hours > 24)
+    /* Translators: the period the chart shows, e.g. “the last 7 days”. */
     return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "the last %u day", "the last %u days",
                                          hours / 24),
                             hours / 24);
 
+  /* Translators: the period the chart shows, e.g. “the last 24 hours”. */
   return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "the last %u hour", "the last %u hours",
                                        hours),
                           hours);
@@ -177,6 +166,7 @@ format_breaches (guint n_breaches)
   if (n_breaches == 0)
     return g_strdup (_("no breaches"));
 
+  /* Translators: a number of temperature breaches (times the temperature left the safe range). */
   return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u breach", "%u breaches", n_breaches),
                           n_breaches);
 }
@@ -213,9 +203,13 @@ describe_limits (const OmsTemperatureHistory *history)
      */
     return g_strdup_printf (_("Limits %s to %s, from this sensor’s breaches"), lower, upper);
   if (known_upper)
+    /* Translators: the chart's dashed lines: two temperatures, e.g. “Limits 2.0 °C (the usual
+     * cold chain range) to 8.0 °C (from this sensor’s breaches)”. */
     return g_strdup_printf (_("Limits %s (the usual cold chain range) to %s (from this "
                               "sensor’s breaches)"), lower, upper);
   if (known_lower)
+    /* Translators: the chart's dashed lines: two temperatures, e.g. “Limits 2.0 °C (from this
+     * sensor’s breaches) to 8.0 °C (the usual cold chain range)”. */
     return g_strdup_printf (_("Limits %s (from this sensor’s breaches) to %s (the usual cold "
                               "chain range)"), lower, upper);
 
@@ -438,10 +432,13 @@ legend_text (OmsTemperatureChart *self,
   switch (item)
     {
     case LEGEND_LINE:
+      /* Translators: an item of the chart's legend: the line of temperatures. */
       return _("Temperature");
     case LEGEND_LIMITS:
       return self->legend != NULL ? self->legend : "";
     case LEGEND_BREACH:
+      /* Translators: an item of the chart's legend: the shaded times when the temperature left
+       * the safe range (a noun). */
       return _("Breach");
     case N_LEGEND_ITEMS:
     default:
@@ -449,14 +446,18 @@ legend_text (OmsTemperatureChart *self,
     }
 }
 
-/* Lays out the legend for @width; fills @x and @y of each entry when given. Returns its height. */
+/* Lays out the legend for @width; fills the swatch's @xs, the text's @text_xs and @ys of each
+ * entry when given, from the right in a right-to-left language. Returns its height.
+ */
 static int
 layout_legend (OmsTemperatureChart *self,
                int                  width,
                PangoLayout        **layouts,
                int                 *xs,
+               int                 *text_xs,
                int                 *ys)
 {
+  gboolean rtl = gtk_widget_get_direction (GTK_WIDGET (self)) == GTK_TEXT_DIR_RTL;
   int x = 0;
   int y = 0;
   int line_height = 0;
@@ -465,14 +466,16 @@ layout_legend (OmsTemperatureChart *self,
     {
       g_autoptr(PangoLayout) layout = create_small_layout (GTK_WIDGET (self),
                                                            legend_text (self, i));
-      int text_width;
-      int text_height;
+      PangoRectangle text;
       int item_width;
 
       pango_layout_set_width (layout, MAX (width - LEGEND_SWATCH - LEGEND_SPACING, 1) * PANGO_SCALE);
       pango_layout_set_wrap (layout, PANGO_WRAP_WORD_CHAR);
-      pango_layout_get_pixel_size (layout, &text_width, &text_height);
-      item_width = LEGEND_SWATCH + LEGEND_SPACING + text_width;
+      /* Right-to-left text is aligned to the right of the layout's width: text.x says how
+       * far in it starts.
+       */
+      pango_layout_get_pixel_extents (layout, NULL, &text);
+      item_width = LEGEND_SWATCH + LEGEND_SPACING + text.width;
 
       if (x > 0 && x + item_width > width)
         {
@@ -483,13 +486,15 @@ layout_legend (OmsTemperatureChart *self,
 
       if (xs != NULL)
         {
-          xs[i] = x;
+          xs[i] = rtl ? width - x - LEGEND_SWATCH : x;
+          text_xs[i] = (rtl ? width - x - item_width : x + LEGEND_SWATCH + LEGEND_SPACING)
+                       - text.x;
           ys[i] = y;
           layouts[i] = g_steal_pointer (&layout);
         }
 
       x += item_width + LEGEND_GAP;
-      line_height = MAX (line_height, MAX (text_height, LEGEND_SWATCH));
+      line_height = MAX (line_height, MAX (text.height, LEGEND_SWATCH));
     }
 
   return y + line_height;
@@ -514,7 +519,7 @@ oms_temperature_chart_measure (GtkWidget      *widget,
     }
 
   {
-    int legend = layout_legend (self, for_size > 0 ? for_size : 600, NULL, NULL, NULL);
+    int legend = layout_legend (self, for_size > 0 ? for_size : 600, NULL, NULL, NULL, NULL);
 
     *minimum = legend + AXIS_GAP * 2 + PLOT_MIN_HEIGHT;
     *natural = legend + AXIS_GAP * 2 + PLOT_NATURAL_HEIGHT;
@@ -544,6 +549,11 @@ typedef struct
   double          high;
   double          step;
   int             decimals;
+  gboolean        rtl;        /* time runs from right to left */
+  float           axis_width; /* of the temperature labels */
+  int             label_width;
+  int             label_height;
+  int             legend_height;
 } Scale;
 
 static float
@@ -552,7 +562,26 @@ scale_x (const Scale *scale,
 {
   double fraction = (double) (seconds - scale->from) / (double) (scale->to - scale->from);
 
-  return scale->plot.origin.x + (float) (CLAMP (fraction, 0.0, 1.0) * scale->plot.size.width);
+  fraction = CLAMP (fraction, 0.0, 1.0);
+  if (scale->rtl)
+    fraction = 1.0 - fraction;
+
+  return scale->plot.origin.x + (float) (fraction * scale->plot.size.width);
+}
+
+/* The left edge and the width of the time from @start to @end, in either direction. */
+static void
+scale_span (const Scale *scale,
+            gint64       start,
+            gint64       end,
+            float       *left,
+            float       *width)
+{
+  float x1 = scale_x (scale, start);
+  float x2 = scale_x (scale, end);
+
+  *left = MIN (x1, x2);
+  *width = fabsf (x2 - x1);
 }
 
 static float
@@ -621,7 +650,7 @@ format_tick (GDateTime *tick,
      */
     return g_date_time_format (tick, _("%a %-d"));
 
-  return format_local_time (tick);
+  return oms_locale_format_time (tick);
 }
 
 static void
@@ -676,14 +705,6 @@ longest_joined_gap (const OmsTemperatureHistory *history)
   return MAX (typical, history->bucket_seconds) * 3;
 }
 
-static float
-slice_width (const OmsTemperatureHistory *history,
-             const Scale                 *scale)
-{
-  return MAX (1.0f, scale->plot.size.width * history->bucket_seconds
-                    / (float) (scale->to - scale->from));
-}
-
 /* Each slice's lowest to highest reading, under the line. */
 static void
 draw_bands (const OmsTemperatureHistory *history,
@@ -692,20 +713,20 @@ draw_bands (const OmsTemperatureHistory *history,
             const ChartColors           *colors)
 {
   GdkRGBA band = with_alpha (&colors->accent, 0.3f);
-  float width = slice_width (history, scale);
 
   for (guint i = 0; i < history->buckets->len; i++)
     {
       const OmsTemperatureBucket *bucket = &g_array_index (history->buckets,
                                                            OmsTemperatureBucket, i);
-      float x = scale_x (scale, bucket->start);
       float top = scale_y (scale, bucket->maximum);
       float bottom = scale_y (scale, bucket->minimum);
-      float right = MIN (x + width, scale->plot.origin.x + scale->plot.size.width);
+      float x;
+      float width;
 
+      scale_span (scale, bucket->start, bucket->start + history->bucket_seconds, &x, &width);
       if (bucket->maximum > bucket->minimum)
         gtk_snapshot_append_color (snapshot, &band,
-                                   &GRAPHENE_RECT_INIT (x, top, MAX (right - x, 1.0f),
+                                   &GRAPHENE_RECT_INIT (x, top, MAX (width, 1.0f),
                                                         bottom - top));
     }
 }
@@ -718,7 +739,6 @@ draw_line (const OmsTemperatureHistory *history,
            const ChartColors           *colors)
 {
   gint64 max_gap = longest_joined_gap (history);
-  float half_slice = slice_width (history, scale) / 2;
   gboolean drawing = FALSE;
 
   cairo_save (cr);
@@ -737,9 +757,10 @@ draw_line (const OmsTemperatureHistory *history,
         ? &g_array_index (history->buckets, OmsTemperatureBucket, i - 1) : NULL;
       gboolean joined_before = previous != NULL && bucket->start - previous->start <= max_gap;
       gboolean joined_after = next != NULL && next->start - bucket->start <= max_gap;
-      /* The slice that starts at the very end of the period is drawn at the end. */
-      float x = MIN (scale_x (scale, bucket->start) + half_slice,
-                     scale->plot.origin.x + scale->plot.size.width);
+      /* The middle of the slice; one that starts at the very end of the period is drawn at
+       * the end (scale_x() clamps).
+       */
+      float x = scale_x (scale, bucket->start + history->bucket_seconds / 2);
       float y = scale_y (scale, bucket->mean);
 
       if (!joined_before && !joined_after)
@@ -778,10 +799,11 @@ draw_legend (OmsTemperatureChart *self,
 {
   PangoLayout *layouts[N_LEGEND_ITEMS] = { NULL, };
   int xs[N_LEGEND_ITEMS];
+  int text_xs[N_LEGEND_ITEMS];
   int ys[N_LEGEND_ITEMS];
 
   *legend_height = layout_legend (self, gtk_widget_get_width (GTK_WIDGET (self)),
-                                  layouts, xs, ys);
+                                  layouts, xs, text_xs, ys);
 
   /* A line, a dashed line and a shaded box, each with its text. */
   for (guint i = 0; i < N_LEGEND_ITEMS; i++)
@@ -791,8 +813,7 @@ draw_legend (OmsTemperatureChart *self,
       float middle = y + LEGEND_SWATCH / 2.0f;
       cairo_t *cr;
 
-      append_text (snapshot, layouts[i], x + LEGEND_SWATCH + LEGEND_SPACING, y,
-                   &colors->foreground);
+      append_text (snapshot, layouts[i], text_xs[i], y, &colors->foreground);
       g_clear_object (&layouts[i]);
 
       if (i == LEGEND_BREACH)
@@ -858,12 +879,13 @@ compute_scale (OmsTemperatureChart *self,
   scale->days = scale->to - scale->from > 48 * 3600;
 }
 
-/* Horizontal grid lines with the temperatures beside them, right-aligned to @axis_width. */
+/* Horizontal grid lines with the temperatures beside them: on the left, right-aligned to the
+ * axis' width; on the right, next to the plot, in a right-to-left language.
+ */
 static void
 draw_temperature_axis (GtkWidget         *widget,
                        GtkSnapshot       *snapshot,
                        const Scale       *scale,
-                       float              axis_width,
                        const ChartColors *colors)
 {
   for (double t = scale->low; t <= scale->high + scale->step / 2; t += scale->step)
@@ -875,7 +897,10 @@ draw_temperature_axis (GtkWidget         *widget,
       int h;
 
       pango_layout_get_pixel_size (layout, &w, &h);
-      append_text (snapshot, layout, axis_width - w, y - h / 2.0f, &colors->dim);
+      append_text (snapshot, layout,
+                   scale->rtl ? scale->plot.origin.x + scale->plot.size.width + AXIS_GAP
+                              : scale->axis_width - w,
+                   y - h / 2.0f, &colors->dim);
       gtk_snapshot_append_color (snapshot, &colors->grid,
                                  &GRAPHENE_RECT_INIT (scale->plot.origin.x, y,
                                                       scale->plot.size.width, 1));
@@ -939,12 +964,13 @@ draw_breaches (const OmsTemperatureHistory *history,
     {
       const OmsTemperatureBreachSpan *span = &g_array_index (history->breaches,
                                                              OmsTemperatureBreachSpan, i);
-      float x1 = scale_x (scale, span->start);
-      float x2 = scale_x (scale, span->end);
+      float x;
+      float width;
 
+      scale_span (scale, span->start, span->end, &x, &width);
       gtk_snapshot_append_color (snapshot, &colors->shade,
-                                 &GRAPHENE_RECT_INIT (x1, scale->plot.origin.y,
-                                                      MAX (x2 - x1, 2.0f),
+                                 &GRAPHENE_RECT_INIT (x, scale->plot.origin.y,
+                                                      MAX (width, 2.0f),
                                                       scale->plot.size.height));
     }
 }
@@ -970,6 +996,40 @@ draw_empty_state (OmsTemperatureChart *self,
                scale->plot.origin.y + (scale->plot.size.height - h) / 2.0f, &colors->dim);
 }
 
+/* The scale and the plot's rectangle for the widget's size and direction, below a legend
+ * @legend_height high. FALSE when the plot would be too small to draw.
+ */
+static gboolean
+compute_plot (OmsTemperatureChart *self,
+              int                  legend_height,
+              Scale               *scale)
+{
+  GtkWidget *widget = GTK_WIDGET (self);
+  int width = gtk_widget_get_width (widget);
+  int height = gtk_widget_get_height (widget);
+  g_autoptr(PangoLayout) probe = NULL;
+  float plot_width;
+
+  compute_scale (self, scale);
+  scale->rtl = gtk_widget_get_direction (widget) == GTK_TEXT_DIR_RTL;
+  scale->legend_height = legend_height;
+  scale->axis_width = temperature_axis_width (widget, scale);
+  /* The widest time label, to space the ticks. */
+  probe = create_small_layout (widget, scale->days ? "Wed 30" : "12:00 PM");
+  pango_layout_get_pixel_size (probe, &scale->label_width, &scale->label_height);
+
+  /* The degrees on the side the text starts from; half a time label's room on the other. */
+  plot_width = width - scale->axis_width - AXIS_GAP - scale->label_width / 2.0f;
+  scale->plot = GRAPHENE_RECT_INIT (scale->rtl ? scale->label_width / 2.0f
+                                               : scale->axis_width + AXIS_GAP,
+                                    legend_height + AXIS_GAP * 2 + scale->label_height / 2.0f,
+                                    plot_width,
+                                    height - legend_height - AXIS_GAP * 3
+                                    - scale->label_height * 1.5f);
+
+  return scale->plot.size.width >= 10 && scale->plot.size.height >= 10;
+}
+
 static void
 oms_temperature_chart_snapshot (GtkWidget   *widget,
                                 GtkSnapshot *snapshot)
@@ -977,40 +1037,24 @@ oms_temperature_chart_snapshot (GtkWidget   *widget,
   OmsTemperatureChart *self = OMS_TEMPERATURE_CHART (widget);
   const OmsTemperatureHistory *history = self->history;
   gboolean has_logs = history != NULL && history->n_logs > 0;
-  int width = gtk_widget_get_width (widget);
-  int height = gtk_widget_get_height (widget);
-  g_autoptr(PangoLayout) probe = NULL;
   ChartColors colors;
   Scale scale;
   double lower_limit;
   double upper_limit;
   int legend_height;
-  int label_width;
-  int label_height;
-  float axis_width;
   cairo_t *cr;
 
-  if (width <= 0 || height <= 0)
+  if (gtk_widget_get_width (widget) <= 0 || gtk_widget_get_height (widget) <= 0)
     return;
 
   get_colors (widget, &colors);
   draw_legend (self, snapshot, &colors, &legend_height);
 
-  compute_scale (self, &scale);
-  axis_width = temperature_axis_width (widget, &scale);
-  /* The widest time label, to space the ticks. */
-  probe = create_small_layout (widget, scale.days ? "Wed 30" : "12:00 PM");
-  pango_layout_get_pixel_size (probe, &label_width, &label_height);
-
-  scale.plot = GRAPHENE_RECT_INIT (axis_width + AXIS_GAP,
-                                   legend_height + AXIS_GAP * 2 + label_height / 2.0f,
-                                   width - axis_width - AXIS_GAP - label_width / 2.0f,
-                                   height - legend_height - AXIS_GAP * 3 - label_height * 1.5f);
-  if (scale.plot.size.width < 10 || scale.plot.size.height < 10)
+  if (!compute_plot (self, legend_height, &scale))
     return;
 
-  draw_temperature_axis (widget, snapshot, &scale, axis_width, &colors);
-  draw_time_axis (widget, snapshot, &scale, label_width, &colors);
+  draw_temperature_axis (widget, snapshot, &scale, &colors);
+  draw_time_axis (widget, snapshot, &scale, scale.label_width, &colors);
 
   /* Breaches under everything else, then the slices' bands, then lines on top. */
   if (history != NULL)
@@ -1441,4 +1485,31 @@ oms_temperature_chart_get_legend (OmsTemperatureChart *self)
   g_return_val_if_fail (OMS_IS_TEMPERATURE_CHART (self), NULL);
 
   return self->legend;
+}
+
+/**
+ * oms_temperature_chart_get_time_x:
+ * @self: a chart
+ * @unix_seconds: a moment in the chart's period
+ *
+ * Where the chart draws @unix_seconds on its time axis, at its current size and direction:
+ * in a right-to-left language the axis runs from right to left. For tests.
+ *
+ * Returns: the x coordinate, in the widget's coordinates; -1 when no plot is drawn
+ */
+float
+oms_temperature_chart_get_time_x (OmsTemperatureChart *self,
+                                  gint64               unix_seconds)
+{
+  Scale scale;
+  int legend_height;
+
+  g_return_val_if_fail (OMS_IS_TEMPERATURE_CHART (self), -1);
+
+  legend_height = layout_legend (self, gtk_widget_get_width (GTK_WIDGET (self)),
+                                 NULL, NULL, NULL, NULL);
+  if (!compute_plot (self, legend_height, &scale))
+    return -1;
+
+  return scale_x (&scale, unix_seconds);
 }

@@ -33,5 +33,7 @@ void        oms_temperature_chart_set_end_time     (OmsTemperatureChart *self,
 const char *oms_temperature_chart_get_summary      (OmsTemperatureChart *self);
 const char *oms_temperature_chart_get_legend       (OmsTemperatureChart *self);
 void        oms_temperature_chart_reload           (OmsTemperatureChart *self);
+float       oms_temperature_chart_get_time_x       (OmsTemperatureChart *self,
+                                                    gint64               unix_seconds);
 
 G_END_DECLS

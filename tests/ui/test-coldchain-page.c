@@ -775,7 +775,7 @@ main (int   argc,
   g_setenv ("LC_ALL", "C.UTF-8", TRUE);
 
   oms_locale_init ();
-  gtk_test_init (&argc, &argv, NULL);
+  oms_test_gtk_init (&argc, &argv);
   oms_test_set_wait_timeout (20);
   adw_init ();
 

@@ -590,7 +590,7 @@ main (int   argc,
   oms_test_use_free_coldchain_port ();
 
   oms_locale_init ();
-  gtk_test_init (&argc, &argv, NULL);
+  oms_test_gtk_init (&argc, &argv);
   oms_test_set_wait_timeout (60);
   adw_init ();
 

@@ -291,7 +291,7 @@ main (int   argc,
   g_setenv ("TZ", "UTC", TRUE);
   g_setenv ("LC_ALL", "C.UTF-8", TRUE);
 
-  gtk_test_init (&argc, &argv, NULL);
+  oms_test_gtk_init (&argc, &argv);
   adw_init ();
   oms_test_set_wait_timeout (30);
 

@@ -275,31 +275,6 @@ fixture_tear_down (Fixture       *f,
 
 /* Tests */
 
-static GdkTexture *
-render_widget (GtkWidget *widget)
-{
-  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (widget);
-  g_autoptr(GskRenderer) renderer = gsk_cairo_renderer_new ();
-  g_autoptr(GError) error = NULL;
-  GtkSnapshot *snapshot = gtk_snapshot_new ();
-  GskRenderNode *node;
-  GdkTexture *texture;
-  int width = gtk_widget_get_width (widget);
-  int height = gtk_widget_get_height (widget);
-
-  gdk_paintable_snapshot (paintable, snapshot, width, height);
-  node = gtk_snapshot_free_to_node (snapshot);
-  g_assert_nonnull (node);
-
-  g_assert_true (gsk_renderer_realize (renderer, NULL, &error));
-  g_assert_no_error (error);
-  texture = gsk_renderer_render_texture (renderer, node, &GRAPHENE_RECT_INIT (0, 0, width, height));
-  gsk_renderer_unrealize (renderer);
-  gsk_render_node_unref (node);
-
-  return texture;
-}
-
 /* Whether the pixel at (x, y) of BGRA/ARGB32 data is dark. */
 static gboolean
 pixel_is_dark (const guchar *data,
@@ -344,7 +319,7 @@ assert_widget_draws_code (OmsQrCode  *qr,
   px = oms_qr_code_get_drawn_module_size (qr, &x0, &y0);
   g_assert_cmpint (px, >=, 1);
 
-  texture = render_widget (GTK_WIDGET (qr));
+  texture = oms_test_render_widget (GTK_WIDGET (qr));
   width = gdk_texture_get_width (texture);
   stride = (gsize)width * 4;
   data = g_malloc (stride * (gsize)gdk_texture_get_height (texture));
@@ -1321,7 +1296,7 @@ main (int   argc,
   g_setenv ("OMSYNC_HARDWARE_ID", "test-machine-1", TRUE);
   g_setenv ("GIO_USE_PROXY_RESOLVER", "dummy", TRUE);
 
-  gtk_test_init (&argc, &argv, NULL);
+  oms_test_gtk_init (&argc, &argv);
   oms_test_set_wait_timeout (30);
 
   for (guint i = 0; i < G_N_ELEMENTS (test_cases); i++)

@@ -96,7 +96,7 @@ int
 main (int   argc,
       char *argv[])
 {
-  gtk_test_init (&argc, &argv, NULL);
+  oms_test_gtk_init (&argc, &argv);
 
   g_test_add_func ("/oms/ui/store-watch/refreshes-once-and-only-when-shown",
                    test_refreshes_once_and_only_when_shown);

@@ -203,6 +203,17 @@ test_render_many (Fixture       *f,
   render_to_png (GTK_WIDGET (f->window), "temperature-chart-many-week-dark.png");
 }
 
+/* Mirrored for Arabic, Dari and Pashto (test-direction-focus checks the axis' direction). */
+static void
+test_render_many_rtl (Fixture       *f,
+                      gconstpointer  data)
+{
+  insert_logs (f->store, 10000);
+  oms_temperature_chart_reload (f->chart);
+  gtk_widget_set_direction (GTK_WIDGET (f->chart), GTK_TEXT_DIR_RTL);
+  show_and_render (f, "many-rtl");
+}
+
 static void
 test_narrow (Fixture       *f,
              gconstpointer  data)
@@ -225,7 +236,7 @@ main (int   argc,
   g_setenv ("LC_ALL", "C.UTF-8", TRUE);
 
   oms_locale_init ();
-  gtk_test_init (&argc, &argv, NULL);
+  oms_test_gtk_init (&argc, &argv);
   oms_test_set_wait_timeout (20);
   adw_init ();
 
@@ -237,6 +248,8 @@ main (int   argc,
               fixture_set_up, test_render_one, fixture_tear_down);
   g_test_add ("/oms/temperature-chart/render-many", Fixture, NULL,
               fixture_set_up, test_render_many, fixture_tear_down);
+  g_test_add ("/oms/temperature-chart/render-many-rtl", Fixture, NULL,
+              fixture_set_up, test_render_many_rtl, fixture_tear_down);
   g_test_add ("/oms/temperature-chart/narrow", Fixture, NULL,
               fixture_set_up, test_narrow, fixture_tear_down);
 

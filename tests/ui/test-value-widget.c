@@ -149,7 +149,7 @@ int
 main (int   argc,
       char *argv[])
 {
-  gtk_test_init (&argc, &argv, NULL);
+  oms_test_gtk_init (&argc, &argv);
   oms_test_set_wait_timeout (20);
 
   g_test_add_func ("/oms/ui/value-widget/scroll-only-when-focused",

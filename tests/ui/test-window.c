@@ -859,7 +859,7 @@ main (int   argc,
   oms_test_use_free_coldchain_port ();
 
   oms_locale_init ();
-  gtk_test_init (&argc, &argv, NULL);
+  oms_test_gtk_init (&argc, &argv);
   oms_test_set_wait_timeout (10);
 
   for (guint i = 0; i < G_N_ELEMENTS (test_cases); i++)

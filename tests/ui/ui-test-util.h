@@ -6,7 +6,7 @@
 
 #pragma once
 
-#include <glib.h>
+#include <gtk/gtk.h>
 
 #include "oms-test-util.h"
 
@@ -19,5 +19,8 @@ void     oms_test_set_wait_timeout   (guint             seconds);
 gboolean oms_test_wait_until         (OmsTestCondition  condition,
                                       gpointer          data);
 void     oms_test_drain_main_context (void);
+GdkTexture *oms_test_render_widget   (GtkWidget        *widget);
+void     oms_test_gtk_init           (int              *argc,
+                                      char           ***argv);
 
 G_END_DECLS

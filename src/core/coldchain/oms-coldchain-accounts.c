@@ -184,7 +184,12 @@ check_username (const char  *username,
     {
       g_set_error (error, OMS_COLDCHAIN_ACCOUNT_ERROR,
                    OMS_COLDCHAIN_ACCOUNT_ERROR_INVALID_USERNAME,
-                   _("The username is too long: use at most %d characters."),
+                   g_dngettext (GETTEXT_PACKAGE,
+                                /* Translators: %d is the largest number of characters a username
+                                 * may have, e.g. 64. */
+                                "The username is too long: use at most %d character.",
+                                "The username is too long: use at most %d characters.",
+                                MAX_USERNAME_LENGTH),
                    MAX_USERNAME_LENGTH);
       return FALSE;
     }
@@ -233,7 +238,12 @@ check_password (const char  *password,
     {
       g_set_error (error, OMS_COLDCHAIN_ACCOUNT_ERROR,
                    OMS_COLDCHAIN_ACCOUNT_ERROR_INVALID_PASSWORD,
-                   _("The password is too long: use at most %d characters."),
+                   g_dngettext (GETTEXT_PACKAGE,
+                                /* Translators: %d is the largest number of characters a password
+                                 * may have, e.g. 128. */
+                                "The password is too long: use at most %d character.",
+                                "The password is too long: use at most %d characters.",
+                                MAX_PASSWORD_LENGTH),
                    MAX_PASSWORD_LENGTH);
       return FALSE;
     }
@@ -302,6 +312,7 @@ check_new_account (OmsStore    *store,
   if (oms_coldchain_accounts_exists (store, username, &local_error))
     {
       g_set_error (error, OMS_COLDCHAIN_ACCOUNT_ERROR, OMS_COLDCHAIN_ACCOUNT_ERROR_EXISTS,
+                   /* Translators: %s is a cold chain account's username. */
                    _("There is already an account named “%s”. Remove it first to set a new "
                      "password."), username);
       return FALSE;
@@ -513,6 +524,7 @@ oms_coldchain_accounts_remove (OmsStore    *store,
   if (sqlite3_changes (oms_store_get_db (store)) == 0)
     {
       g_set_error (error, OMS_COLDCHAIN_ACCOUNT_ERROR, OMS_COLDCHAIN_ACCOUNT_ERROR_NOT_FOUND,
+                   /* Translators: %s is the username that was asked for. */
                    _("There is no cold chain account named “%s”."), username);
       return FALSE;
     }

@@ -40,6 +40,7 @@ set_gnutls_error (GError     **error,
 {
   g_debug ("GnuTLS failed to %s: %s", what, gnutls_strerror (rc));
   g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED,
+               /* Translators: %s is the reason, an error message. */
                _("Could not create the certificate for the cold chain server (%s)."),
                gnutls_strerror (rc));
   return FALSE;
@@ -253,6 +254,9 @@ oms_coldchain_certificate_ensure (const char          *data_dir,
     {
       g_debug ("Cannot load %s: %s", cert_path, local_error->message);
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED,
+                   /* Translators: the data directory (a path), the reason (an error message),
+                    * then the names of the certificate file and of its key file, e.g.
+                    * “coldchain-cert.pem” and “coldchain-key.pem”. */
                    _("The cold chain server's certificate in %s cannot be read (%s). Delete "
                      "%s and %s to make a new one."),
                    data_dir, local_error->message, OMS_COLDCHAIN_CERTIFICATE_FILE,

@@ -275,6 +275,7 @@ oms_coldchain_acknowledge_breach (OmsStore    *store,
         g_propagate_error (error, g_steal_pointer (&local_error));
       else
         g_set_error (error, OMS_STORE_ERROR, OMS_STORE_ERROR_INVALID,
+                     /* Translators: %s is the breach's id, a long code. */
                      _("The temperature breach “%s” is no longer stored."), breach_id);
       return FALSE;
     }
@@ -332,6 +333,8 @@ oms_coldchain_add_asset_status (OmsStore    *store,
   if (!oms_coldchain_is_asset_status (status))
     {
       g_set_error (error, OMS_STORE_ERROR, OMS_STORE_ERROR_INVALID,
+                   /* Translators: %s is the status that was given, as typed; equipment statuses
+                    * are Functioning, Needs servicing and so on. */
                    _("“%s” is not an equipment status."), status ? status : "");
       return NULL;
     }
@@ -343,6 +346,7 @@ oms_coldchain_add_asset_status (OmsStore    *store,
         g_propagate_error (error, g_steal_pointer (&local_error));
       else
         g_set_error (error, OMS_STORE_ERROR, OMS_STORE_ERROR_INVALID,
+                     /* Translators: %s is the equipment's id, a long code. */
                      _("The equipment “%s” is no longer stored."), asset_id);
       return NULL;
     }

@@ -1430,15 +1430,23 @@ listen_error (OmsColdchainServer  *self,
 
   if (g_error_matches (listen_failure, G_IO_ERROR, G_IO_ERROR_ADDRESS_IN_USE))
     g_set_error (error, OMS_COLDCHAIN_SERVER_ERROR, OMS_COLDCHAIN_SERVER_ERROR_PORT_IN_USE,
+                 /* Translators: %u is a network port number, e.g. 8000. “Settings → Cold chain
+                  * devices” names a page and its section: use the same words as their
+                  * translations, and turn the arrow round (←) in right-to-left languages. */
                  _("Port %u is in use by another program. Choose another port for the cold "
                    "chain server in Settings → Cold chain devices, or stop the program using "
                    "it."), self->port);
   else if (g_error_matches (listen_failure, G_IO_ERROR, G_IO_ERROR_PERMISSION_DENIED))
     g_set_error (error, OMS_COLDCHAIN_SERVER_ERROR, OMS_COLDCHAIN_SERVER_ERROR_PERMISSION,
+                 /* Translators: %u is a network port number below 1024, e.g. 80. “Settings →
+                  * Cold chain devices” names a page and its section: use the same words as their
+                  * translations, and turn the arrow round (←) in right-to-left languages. */
                  _("Port %u is reserved for system services. Choose a port from 1024 up for "
                    "the cold chain server in Settings → Cold chain devices."), self->port);
   else
     g_set_error (error, OMS_COLDCHAIN_SERVER_ERROR, OMS_COLDCHAIN_SERVER_ERROR_LISTEN,
+                 /* Translators: %u is a network port number, e.g. 8000; %s is the reason, an
+                  * error message. */
                  _("The cold chain server cannot listen on port %u: %s"), self->port,
                  listen_failure->message);
 
@@ -1589,6 +1597,7 @@ start_listening (OmsColdchainServer  *self,
       if (first == NULL)
         {
           g_set_error (error, OMS_COLDCHAIN_SERVER_ERROR, OMS_COLDCHAIN_SERVER_ERROR_LISTEN,
+                       /* Translators: %s is the address that was given, e.g. “192.168.1.300”. */
                        _("“%s” is not an IP address to listen on."), self->listen_address);
           return FALSE;
         }

@@ -213,6 +213,8 @@ describe_uri (GUri *uri)
   g_autofree char *text = NULL;
 
   if (uri == NULL)
+    /* Translators: stands for a server whose address is unknown, inside sentences such as “Could
+     * not connect to the server: …”. */
     return g_strdup (_("the server"));
 
   text = g_uri_to_string_partial (uri, G_URI_HIDE_USERINFO | G_URI_HIDE_PASSWORD);
@@ -225,10 +227,9 @@ unreadable_response_error (GUri       *uri,
 {
   g_autofree char *where = describe_uri (uri);
 
-  /* Translators: the first %s is the server's URL, the second why its answer was refused,
-   * e.g. "the body is larger than 64.0 MB".
-   */
   return g_error_new (OMS_PROTOCOL_ERROR, OMS_PROTOCOL_ERROR_RESPONSE_PARSING,
+                      /* Translators: the server's address (e.g. “https://central.example.org”),
+                       * then what was wrong with its response. */
                       _("The server at %s sent a response omsync cannot read: %s"), where,
                       reason);
 }
@@ -858,6 +859,9 @@ classify_error (const GError *error,
   if (!connected || is_connect_error (error))
     {
       classified = g_error_new (OMS_PROTOCOL_ERROR, OMS_PROTOCOL_ERROR_CONNECTION,
+                                /* Translators: the server's address (e.g.
+                                 * “https://central.example.org”), then the reason, an error
+                                 * message. */
                                 _("Could not connect to %s: %s"), where, what);
       if (info != NULL && info->fingerprint != NULL)
         {
@@ -873,9 +877,11 @@ classify_error (const GError *error,
     {
       guint seconds = session != NULL ? soup_session_get_timeout (session) : 0;
 
-      /* Translators: %s is the server's URL. The server took the request, then went silent. */
       classified = g_error_new (OMS_PROTOCOL_ERROR, OMS_PROTOCOL_ERROR_CONNECTION,
                                 g_dngettext (GETTEXT_PACKAGE,
+                                             /* Translators: %s is the server's address (e.g.
+                                              * “https://central.example.org”), %u a number of
+                                              * seconds. */
                                              "The server stopped answering: nothing came from "
                                              "%s for %u second",
                                              "The server stopped answering: nothing came from "
@@ -889,6 +895,9 @@ classify_error (const GError *error,
   else
     {
       classified = g_error_new (OMS_PROTOCOL_ERROR, OMS_PROTOCOL_ERROR_TRANSPORT,
+                                /* Translators: the server's address (e.g.
+                                 * “https://central.example.org”), then the reason, an error
+                                 * message. */
                                 _("The request to %s failed: %s"), where, what);
     }
 
@@ -1148,7 +1157,11 @@ oms_http_attempt_failed (GTask  *task,
       guint timeout_ms = scaled_ms (connect_timeouts_ms[data->attempt - 1]);
 
       timed_out = g_error_new (G_IO_ERROR, G_IO_ERROR_TIMED_OUT,
-                               _("No connection after %u ms"), timeout_ms);
+                               /* Translators: %u is a time in milliseconds (“ms”), e.g. “No
+                                * connection after 5000 ms”. */
+                               g_dngettext (GETTEXT_PACKAGE, "No connection after %u ms",
+                                            "No connection after %u ms", timeout_ms),
+                               timeout_ms);
       failure = classify_error (timed_out, FALSE, data->uri, session, NULL);
       retry = TRUE;
     }
@@ -1233,10 +1246,9 @@ oms_http_check_body_length (SoupMessage  *message,
     g_autofree char *came = g_strdup_printf ("%" G_GOFFSET_FORMAT, n_bytes);
     g_autofree char *announced = g_strdup_printf ("%" G_GOFFSET_FORMAT, length);
 
-    /* Translators: how many bytes of an answer came (first %s), of how many the server
-     * announced (second %s)
-     */
     g_set_error (error, G_IO_ERROR, G_IO_ERROR_PARTIAL_INPUT,
+                 /* Translators: how many bytes of an answer came (first %s), of how many the
+                  * server announced (second %s), e.g. “1 024 of 2 048”. */
                  _("the answer ended early: %s of %s bytes came"), came, announced);
   }
   return FALSE;

@@ -204,8 +204,9 @@ oms_json_gate_check (const char  *data,
       g_autofree char *size = g_format_size (length);
       g_autofree char *limit = g_format_size (max_bytes);
 
-      /* Translators: the first %s is a size such as "70.1 MB", the second the limit */
       g_set_error (error, OMS_JSON_GATE_ERROR, OMS_JSON_GATE_ERROR_TOO_LARGE,
+                   /* Translators: the first %s is a size such as “70.1 MB”, the second the
+                    * limit, e.g. “64.0 MB”. */
                    _("the body is too large (%s; at most %s is accepted)"), size, limit);
       return FALSE;
     }
@@ -214,7 +215,12 @@ oms_json_gate_check (const char  *data,
   if (result.deepest > OMS_JSON_GATE_MAX_DEPTH)
     {
       g_set_error (error, OMS_JSON_GATE_ERROR, OMS_JSON_GATE_ERROR_TOO_DEEP,
-                   _("the body nests arrays and objects more than %d levels deep"),
+                   g_dngettext (GETTEXT_PACKAGE,
+                                /* Translators: part of an error about a server's answer; %d is a
+                                 * number of levels, e.g. “more than 64 levels deep”. */
+                                "the body nests arrays and objects more than %d level deep",
+                                "the body nests arrays and objects more than %d levels deep",
+                                OMS_JSON_GATE_MAX_DEPTH),
                    OMS_JSON_GATE_MAX_DEPTH);
       return FALSE;
     }

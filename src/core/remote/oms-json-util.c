@@ -375,6 +375,9 @@ _oms_json_read_response (GBytes           *body,
   excerpt = g_utf8_make_valid (data != NULL ? data : "",
                                (gssize) MIN (size, (gsize) BODY_EXCERPT_BYTES));
   g_set_error (error, OMS_PROTOCOL_ERROR, OMS_PROTOCOL_ERROR_RESPONSE_PARSING,
+               /* Translators: what could not be read (e.g. “the answer to
+                * /sync/v5/queued_records”), the parser's error message, then the start of the
+                * text received, cut short (the last %s is “…” when it was). */
                _("Could not parse the body of %s: %s, body: '%s%s'"),
                what, local_error->message, excerpt, size > BODY_EXCERPT_BYTES ? "…" : "");
   return FALSE;
@@ -387,6 +390,7 @@ _oms_json_get_object (JsonNode    *node,
 {
   if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
     {
+      /* Translators: %s names a part of the server's answer, e.g. “site info”. */
       _oms_json_set_shape_error (error, _("%s must be a JSON object"), where);
       return NULL;
     }
@@ -403,6 +407,8 @@ require_member (JsonObject  *object,
   JsonNode *node = json_object_get_member (object, member);
 
   if (node == NULL)
+    /* Translators: the part of the server's answer (e.g. “site info”), then a field's name,
+     * which stays in English (e.g. “siteId”). */
     _oms_json_set_shape_error (error, _("%s: missing field “%s”"), where, member);
 
   return node;
@@ -429,6 +435,8 @@ _oms_json_require_string (JsonObject  *object,
 
   if (!holds_type (node, G_TYPE_STRING))
     {
+      /* Translators: the part of the server's answer (e.g. “site info”), then a field's name,
+       * which stays in English (e.g. “siteId”). */
       _oms_json_set_shape_error (error, _("%s: field “%s” must be a string"), where, member);
       return FALSE;
     }
@@ -454,6 +462,8 @@ _oms_json_optional_string (JsonObject  *object,
 
   if (!holds_type (node, G_TYPE_STRING))
     {
+      /* Translators: the part of the server's answer (e.g. “site info”), then a field's name,
+       * which stays in English (e.g. “siteId”). “null” is a JSON word: keep it. */
       _oms_json_set_shape_error (error, _("%s: field “%s” must be a string or null"),
                                  where, member);
       return FALSE;
@@ -477,6 +487,8 @@ _oms_json_require_uint (JsonObject  *object,
 
   if (!holds_type (node, G_TYPE_INT64) || json_node_get_int (node) < 0)
     {
+      /* Translators: the part of the server's answer (e.g. “site info”), then a field's name,
+       * which stays in English (e.g. “siteId”). */
       _oms_json_set_shape_error (error, _("%s: field “%s” must be a non-negative integer"),
                                  where, member);
       return FALSE;
@@ -502,6 +514,8 @@ _oms_json_require_int32 (JsonObject  *object,
   if (!holds_type (node, G_TYPE_INT64) ||
       (value = json_node_get_int (node)) < G_MININT32 || value > G_MAXINT32)
     {
+      /* Translators: the part of the server's answer (e.g. “site info”), then a field's name,
+       * which stays in English (e.g. “siteId”). */
       _oms_json_set_shape_error (error, _("%s: field “%s” must be a 32-bit integer"),
                                  where, member);
       return FALSE;
@@ -525,6 +539,8 @@ _oms_json_require_bool (JsonObject  *object,
 
   if (!holds_type (node, G_TYPE_BOOLEAN))
     {
+      /* Translators: the part of the server's answer (e.g. “site info”), then a field's name,
+       * which stays in English (e.g. “siteId”). */
       _oms_json_set_shape_error (error, _("%s: field “%s” must be true or false"),
                                  where, member);
       return FALSE;
@@ -557,6 +573,8 @@ _oms_json_get_array (JsonObject  *object,
 
   if (!JSON_NODE_HOLDS_ARRAY (node))
     {
+      /* Translators: the part of the server's answer (e.g. “site info”), then a field's name,
+       * which stays in English (e.g. “siteId”). */
       _oms_json_set_shape_error (error, _("%s: field “%s” must be an array"), where, member);
       return FALSE;
     }
@@ -634,6 +652,8 @@ _oms_json_read_request (GBytes           *body,
 
   g_assert (local_error != NULL);
   g_set_error (error, OMS_PROTOCOL_ERROR, OMS_PROTOCOL_ERROR_RESPONSE_PARSING,
+               /* Translators: what could not be read (e.g. “the answer to
+                * /sync/v5/queued_records”), then the parser's error message. */
                _("Could not parse %s: %s"), what, local_error->message);
   return FALSE;
 }

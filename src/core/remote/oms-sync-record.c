@@ -185,6 +185,9 @@ _oms_sync_record_read_common (OmsSyncRecord  *record,
   if (!oms_sync_action_from_string (action, &record->action))
     {
       _oms_json_set_shape_error (error,
+                                 /* Translators: the part of the server's answer, then the action
+                                  * it named; insert, update, delete and merge are protocol
+                                  * words: keep them in English. */
                                  _("%s: unknown action “%s” (expected insert, update, delete "
                                    "or merge)"),
                                  where, action);
@@ -229,6 +232,9 @@ _oms_sync_record_append_common (GString              *out,
           json_parser_get_root (parser) == NULL)
         {
           g_set_error (error, JSON_PARSER_ERROR, JSON_PARSER_ERROR_INVALID_DATA,
+                       /* Translators: recordData is a protocol field name: keep it. Then the
+                        * record's table (e.g. “item”), its id (a long code) and the parser's
+                        * error message. */
                        _("recordData of %s “%s” is not JSON: %s"),
                        record->table_name, record->record_id,
                        local_error != NULL ? local_error->message : _("empty text"));

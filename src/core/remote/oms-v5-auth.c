@@ -271,6 +271,7 @@ parse_base_url (const char  *url,
   if (uri == NULL)
     {
       g_set_error (error, OMS_PROTOCOL_ERROR, OMS_PROTOCOL_ERROR_INVALID_URL,
+                   /* Translators: the address that was typed, then what is wrong with it. */
                    _("“%s” is not a valid server URL: %s"), trimmed, local_error->message);
       return NULL;
     }
@@ -281,6 +282,8 @@ parse_base_url (const char  *url,
       host == NULL || host[0] == '\0')
     {
       g_set_error (error, OMS_PROTOCOL_ERROR, OMS_PROTOCOL_ERROR_INVALID_URL,
+                   /* Translators: %s is the address that was typed, e.g. “central.example.org”.
+                    * Keep http:// and https:// as they are. */
                    _("“%s” is not a valid server URL: it must start with http:// or https:// "
                      "and name a host"),
                    trimmed);
@@ -300,6 +303,8 @@ resolve (GUri        *base,
 
   if (uri == NULL)
     g_set_error (error, OMS_PROTOCOL_ERROR, OMS_PROTOCOL_ERROR_INVALID_URL,
+                 /* Translators: a path of the protocol (e.g. “/sync/v5/site”), then the reason,
+                  * an error message. */
                  _("Cannot join “%s” to a server URL: %s"), reference, local_error->message);
 
   return uri;

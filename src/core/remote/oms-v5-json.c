@@ -261,6 +261,9 @@ read_enum (JsonObject          *object,
 
   expected = g_strjoinv (", ", (char **) names);
   _oms_json_set_shape_error (error,
+                             /* Translators: the part of the server's answer (e.g. “site info”),
+                              * a field's name and the value received (both stay in English),
+                              * then the list of values expected. */
                              _("%s: field “%s” has unknown value “%s” (expected one of %s)"),
                              where, member, text, expected);
   return FALSE;
@@ -1008,6 +1011,9 @@ oms_v5_error_new_for_status (guint        status,
   if (error_body != NULL)
     {
       error = g_error_new (OMS_PROTOCOL_ERROR, OMS_PROTOCOL_ERROR_HTTP_STATUS_PARSED,
+                           /* Translators: the HTTP status code and its English phrase (e.g. “401
+                            * Unauthorized”), the server's error code and message, then extra
+                            * data from the server (or “null”). */
                            _("The server answered %u %s with error “%s”: %s (data: %s)"),
                            status, soup_status_get_phrase (status), error_body->code,
                            error_body->message,
@@ -1027,6 +1033,9 @@ oms_v5_error_new_for_status (guint        status,
       g_strstrip (text);
 
       error = g_error_new (OMS_PROTOCOL_ERROR, OMS_PROTOCOL_ERROR_HTTP_STATUS_TEXT,
+                           /* Translators: the HTTP status code and its English phrase (e.g. “503
+                            * Service Unavailable”), then the start of the text the server sent,
+                            * cut short (the last %s is “…” when it was). */
                            _("The server answered %u %s: '%s%s'"),
                            status, soup_status_get_phrase (status), text,
                            size > TEXT_EXCERPT_BYTES ? "…" : "");
@@ -1159,6 +1168,8 @@ read_acknowledge_request (JsonNode  *root,
 
       if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
         {
+          /* Translators: the part of the server's answer, then a position in the list; syncIDs
+           * is a protocol field name: keep it. */
           _oms_json_set_shape_error (error, _("%s: syncIDs[%u] must be a string"), where, i);
           return FALSE;
         }

@@ -594,6 +594,7 @@ read_u32 (JsonNode    *node,
       json_node_get_value_type (node) != G_TYPE_INT64 ||
       json_node_get_int (node) < 0 || json_node_get_int (node) > G_MAXUINT32)
     {
+      /* Translators: %s names a part of the server's answer, e.g. “version info”. */
       _oms_json_set_shape_error (error, _("%s must be an unsigned 32-bit integer"), where);
       return FALSE;
     }
@@ -611,20 +612,26 @@ set_server_error (GError                 **error,
     {
     case OMS_PROTOCOL_ERROR_CANNOT_CONNECT_TO_LEGACY_SERVER:
       g_set_error (error, OMS_PROTOCOL_ERROR, server_error->kind,
+                   /* Translators: %s is the error message Open mSupply's central server sent.
+                    * The legacy server is the older mSupply central server. */
                    _("Problem connecting to legacy server: %s"), server_error->text);
       break;
     case OMS_PROTOCOL_ERROR_LEGACY_SERVER_ERROR:
       g_set_error (error, OMS_PROTOCOL_ERROR, server_error->kind,
+                   /* Translators: the legacy (older mSupply) server's error code, its message,
+                    * then extra data it sent. */
                    _("Legacy server error “%s”: %s (data: %s)"),
                    server_error->legacy->code, server_error->legacy->message,
                    server_error->legacy->data != NULL ? server_error->legacy->data : "null");
       break;
     case OMS_PROTOCOL_ERROR_OTHER_LEGACY_SERVER_ERROR:
       g_set_error (error, OMS_PROTOCOL_ERROR, server_error->kind,
+                   /* Translators: %s is the error message Open mSupply's central server sent. */
                    _("Other legacy server error: %s"), server_error->text);
       break;
     case OMS_PROTOCOL_ERROR_OTHER_SERVER_ERROR:
       g_set_error (error, OMS_PROTOCOL_ERROR, server_error->kind,
+                   /* Translators: %s is the error message Open mSupply's central server sent. */
                    _("Other server error: %s"), server_error->text);
       break;
     case OMS_PROTOCOL_ERROR_NOT_A_CENTRAL_SERVER:
@@ -633,6 +640,8 @@ set_server_error (GError                 **error,
       break;
     case OMS_PROTOCOL_ERROR_PARSING_SYNC_RECORD_ERROR:
       g_set_error (error, OMS_PROTOCOL_ERROR, server_error->kind,
+                   /* Translators: %s is the error message Open mSupply's central server sent.
+                    * The sync buffer is where received records wait to be integrated. */
                    _("Could not parse record to sync buffer row: %s"), server_error->text);
       break;
     case OMS_PROTOCOL_ERROR_INTEGRATION_IN_PROGRESS:
@@ -641,10 +650,15 @@ set_server_error (GError                 **error,
       break;
     case OMS_PROTOCOL_ERROR_SYNC_FILE_NOT_FOUND:
       g_set_error (error, OMS_PROTOCOL_ERROR, server_error->kind,
+                   /* Translators: %s is a file's id, a long code; file_id is a protocol field
+                    * name: keep it. */
                    _("Sync file not found, file_id: %s"), server_error->text);
       break;
     case OMS_PROTOCOL_ERROR_SYNC_VERSION_MISMATCH:
       g_set_error (error, OMS_PROTOCOL_ERROR, server_error->kind,
+                   /* Translators: three version numbers of the sync protocol: the lowest and
+                    * highest the server accepts, then the one omsync sent. minVersion,
+                    * maxVersion and received are protocol words: keep them. */
                    _("Sync V6 API version not compatible, minVersion: %u, maxVersion: %u, "
                      "received: %u"),
                    server_error->min_version, server_error->max_version,
@@ -701,6 +715,7 @@ read_server_error (JsonNode          *node,
 
   if (index == G_N_ELEMENTS (server_errors))
     {
+      /* Translators: %s is the error's code name from the server, e.g. “SyncVersionMismatch”. */
       _oms_json_set_shape_error (error, _("unknown server error “%s”"), name);
       return FALSE;
     }
@@ -712,6 +727,8 @@ read_server_error (JsonNode          *node,
     case PAYLOAD_NONE:
       if (payload != NULL && !JSON_NODE_HOLDS_NULL (payload))
         {
+          /* Translators: %s is the error's code name from the server, e.g.
+           * “SyncVersionMismatch”. */
           _oms_json_set_shape_error (error, _("server error “%s” carries no value"), name);
           return FALSE;
         }
@@ -721,6 +738,8 @@ read_server_error (JsonNode          *node,
       if (payload == NULL || !JSON_NODE_HOLDS_VALUE (payload) ||
           json_node_get_value_type (payload) != G_TYPE_STRING)
         {
+          /* Translators: %s is the error's code name from the server, e.g.
+           * “SyncVersionMismatch”. */
           _oms_json_set_shape_error (error, _("server error “%s” must carry a string"), name);
           return FALSE;
         }
@@ -732,6 +751,8 @@ read_server_error (JsonNode          *node,
           (server_error->legacy = _oms_v5_error_read (payload, name, error)) == NULL)
         {
           if (payload == NULL)
+            /* Translators: %s is the error's code name from the server, e.g.
+             * “SyncVersionMismatch”. */
             _oms_json_set_shape_error (error, _("server error “%s” must carry an object"),
                                        name);
           return FALSE;
@@ -746,6 +767,9 @@ read_server_error (JsonNode          *node,
             json_array_get_length (array = json_node_get_array (payload)) != 3)
           {
             _oms_json_set_shape_error (error,
+                                       /* Translators: %s is the error's code name from the
+                                        * server, e.g. “SyncVersionMismatch”; [min, max,
+                                        * received] is the shape of the value: keep it. */
                                        _("server error “%s” must carry [min, max, received]"),
                                        name);
             return FALSE;

@@ -40,6 +40,9 @@ kv_lookup (OmsStore    *self,
     return stmt;
 
   if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    /* Translators: what omsync tried to do, inside “Could not %s in the omsync database: …”; the
+     * same for the other short phrases of this kind (save a setting, read a record, count
+     * records…). */
     oms_store_set_sql_error (self, error, _("read a setting"));
 
   sqlite3_reset (stmt);

@@ -125,6 +125,7 @@ oms_store_get_record (OmsStore    *self,
         object = json_object_ref (json_node_get_object (node));
       else
         g_set_error (error, OMS_STORE_ERROR, OMS_STORE_ERROR_CORRUPT,
+                     /* Translators: the record's table (e.g. “item”), then its id, a long code. */
                      _("The stored %s record “%s” is not valid JSON."), table_name, record_id);
     }
   else if (rc != SQLITE_DONE)

@@ -122,6 +122,8 @@ invalid_field (const char  *table_name,
                GError     **error)
 {
   g_set_error (error, OMS_STORE_ERROR, OMS_STORE_ERROR_INVALID,
+               /* Translators: the record's table (e.g. “item”), a field's name (e.g. “name”),
+                * then what is wrong, e.g. “is required”. */
                _("The %s record’s field “%s” %s."), table_name, column, what);
   return FALSE;
 }
@@ -142,6 +144,8 @@ bind_column (sqlite3_stmt         *stmt,
       switch (column->presence)
         {
         case OMS_COLUMN_REQUIRED:
+          /* Translators: what is wrong with a record's field, inside “The item record’s field
+           * “name” is required.” */
           return invalid_field (table_name, column->name, _("is required"), error);
 
         case OMS_COLUMN_DEFAULT_ZERO:
@@ -173,6 +177,8 @@ bind_column (sqlite3_stmt         *stmt,
     case OMS_COLUMN_TEXT:
     case OMS_COLUMN_JSON_TEXT:
       if (value_type != G_TYPE_STRING)
+        /* Translators: what is wrong with a record's field, inside “The item record’s field
+         * “name” must be text.” */
         return invalid_field (table_name, column->name, _("must be text"), error);
       sqlite3_bind_text (stmt, index, json_node_get_string (node), -1, SQLITE_TRANSIENT);
       return TRUE;
@@ -375,6 +381,7 @@ check_table_name (const char  *table_name,
       g_str_equal (table_name, "record") || g_str_equal (table_name, "changelog"))
     {
       g_set_error (error, OMS_STORE_ERROR, OMS_STORE_ERROR_INVALID,
+                   /* Translators: %s is the table's name as given, e.g. “items”. */
                    _("“%s” is not a table omsync can keep records of."), table_name);
       return FALSE;
     }
@@ -593,6 +600,7 @@ oms_store_upsert_raw_record (OmsStore               *self,
   if (oms_store_is_typed_table (table_name))
     {
       g_set_error (error, OMS_STORE_ERROR, OMS_STORE_ERROR_INVALID,
+                   /* Translators: %s is a table's name, e.g. “asset”. */
                    _("%s records must be stored with their typed fields."), table_name);
       return FALSE;
     }

@@ -175,10 +175,14 @@ oms_store_set_sql_error (OmsStore    *self,
 
   if ((code & 0xff) == SQLITE_CORRUPT || (code & 0xff) == SQLITE_NOTADB)
     g_set_error (error, OMS_STORE_ERROR, OMS_STORE_ERROR_CORRUPT,
+                 /* Translators: the database file's path, then SQLite's error message (in
+                  * English). */
                  _("The omsync database “%s” is damaged (%s). It has been left as it is."),
                  self->path, sqlite3_errmsg (self->db));
   else
     g_set_error (error, OMS_STORE_ERROR, OMS_STORE_ERROR_SQL,
+                 /* Translators: %s is what omsync tried to do, e.g. “read a setting” (translated
+                  * separately), then SQLite's error message (in English). */
                  _("Could not %s in the omsync database: %s"),
                  what, sqlite3_errmsg (self->db));
 }
@@ -345,6 +349,7 @@ prepare_data_dir (const char  *data_dir,
       if (!g_file_test (data_dir, G_FILE_TEST_IS_DIR))
         {
           g_set_error (error, OMS_STORE_ERROR, OMS_STORE_ERROR_OPEN,
+                       /* Translators: %s is a path; --data-dir is an option: keep it. */
                        _("The data directory “%s” is not a directory. Choose another one with "
                          "--data-dir."),
                        data_dir);
@@ -359,6 +364,7 @@ prepare_data_dir (const char  *data_dir,
       int saved_errno = errno;
 
       g_set_error (error, OMS_STORE_ERROR, OMS_STORE_ERROR_OPEN,
+                   /* Translators: the directory's path, then the reason, an error message. */
                    _("Could not create the data directory “%s”: %s"),
                    data_dir, g_strerror (saved_errno));
       return FALSE;
@@ -384,6 +390,7 @@ prepare_store_file (const char  *path,
       if (!g_file_test (path, G_FILE_TEST_IS_REGULAR))
         {
           g_set_error (error, OMS_STORE_ERROR, OMS_STORE_ERROR_OPEN,
+                       /* Translators: %s is a path; --data-dir is an option: keep it. */
                        _("“%s” is not a regular file, so omsync cannot keep its data there. "
                          "Move it aside or choose another data directory with --data-dir."),
                        path);
@@ -394,6 +401,7 @@ prepare_store_file (const char  *path,
           int saved_errno = errno;
 
           g_set_error (error, OMS_STORE_ERROR, OMS_STORE_ERROR_OPEN,
+                       /* Translators: the file's path, then the reason, an error message. */
                        _("Cannot read and write “%s”: %s. Check the file’s owner and "
                          "permissions."),
                        path, g_strerror (saved_errno));
@@ -450,6 +458,7 @@ not_ours_error (OmsStore  *self,
                 GError   **error)
 {
   g_set_error (error, OMS_STORE_ERROR, OMS_STORE_ERROR_CORRUPT,
+               /* Translators: %s is a path; --data-dir is an option: keep it. */
                _("“%s” is not an omsync database. It has been left as it is; move it aside "
                  "or choose another data directory with --data-dir."),
                self->path);
@@ -491,6 +500,9 @@ check_identity (OmsStore  *self,
   if (version > OMS_STORE_SCHEMA_VERSION)
     {
       g_set_error (error, OMS_STORE_ERROR, OMS_STORE_ERROR_TOO_NEW,
+                   /* Translators: the database file's path, the version of the data, then the
+                    * newest version this omsync knows, e.g. “schema version 9; this version
+                    * knows up to 7”. */
                    _("The data in “%s” was written by a newer omsync (schema version %d; this "
                      "version knows up to %d). It has been left as it is: install the newer "
                      "omsync, or choose another data directory with --data-dir."),
@@ -548,6 +560,7 @@ migrate (OmsStore  *self,
           !oms_store_exec (self, "COMMIT", error))
         {
           sqlite3_exec (self->db, "ROLLBACK", NULL, NULL, NULL);
+          /* Translators: %d is a version number; the reason follows after the colon. */
           g_prefix_error (error, _("Could not update the database to schema version %d: "),
                           version);
           return FALSE;
@@ -594,6 +607,7 @@ oms_store_open (const char  *data_dir,
   if (rc != SQLITE_OK)
     {
       g_set_error (error, OMS_STORE_ERROR, OMS_STORE_ERROR_OPEN,
+                   /* Translators: a file's path, then the reason, an error message. */
                    _("Could not open “%s”: %s"),
                    self->path, self->db ? sqlite3_errmsg (self->db) : sqlite3_errstr (rc));
       return NULL;

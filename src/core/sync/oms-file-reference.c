@@ -491,6 +491,7 @@ oms_file_reference_attach (OmsStore    *store,
   if (g_file_info_get_file_type (info) != G_FILE_TYPE_REGULAR)
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_REGULAR_FILE,
+                   /* Translators: %s is a path. */
                    _("“%s” is not a regular file."), g_file_peek_path (source));
       return NULL;
     }
@@ -499,6 +500,7 @@ oms_file_reference_attach (OmsStore    *store,
   if (size > MAX_FILE_BYTES)
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                   /* Translators: %s is a path; GiB is gibibytes, 2 GiB = 2 147 483 648 bytes. */
                    _("“%s” is too large: Open mSupply syncs files of up to 2 GiB."),
                    g_file_peek_path (source));
       return NULL;

@@ -715,6 +715,7 @@ upload_next (OmsFileSync *self)
           g_autoptr(OmsFileReference) failed = g_steal_pointer (&self->current);
 
           error = g_error_new (G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
+                               /* Translators: %s is a path. */
                                _("The file to upload is missing: %s"), path);
           record_failure (failed, error, g_get_real_time ());
           self->counts.failed++;
@@ -983,6 +984,7 @@ oms_file_sync_download_async (OmsFileSync         *self,
     {
       if (error == NULL)
         error = g_error_new (G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
+                             /* Translators: %s is the id that was given, a long code. */
                              _("No file reference has the id “%s”."), file_id);
       g_task_return_error (task, g_steal_pointer (&error));
       return;

@@ -65,9 +65,11 @@ parse_ids (const char  *table_name,
   JsonObject *object;
 
   if (!json_parser_load_from_data (parser, data_json, -1, &error))
+    /* Translators: a table's name (e.g. “name”), then the parser's error message. */
     return g_strdup_printf (_("A record of table “%s” is not valid JSON: %s"), table_name,
                             error->message);
   if (!JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+    /* Translators: %s is a table's name, e.g. “name”. */
     return g_strdup_printf (_("A record of table “%s” is not a JSON object"), table_name);
 
   object = json_node_get_object (json_parser_get_root (parser));
@@ -77,6 +79,8 @@ parse_ids (const char  *table_name,
 
       if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) ||
           json_node_get_value_type (node) != G_TYPE_STRING)
+        /* Translators: a table's name (e.g. “name”), then a field's name (e.g. “mergeIdToKeep”),
+         * which stays in English. */
         return g_strdup_printf (_("The %s merge record’s field “%s” is required and must be "
                                   "text."),
                                 table_name, members[i]);

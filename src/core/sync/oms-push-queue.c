@@ -280,6 +280,8 @@ translate_row (OmsStore        *store,
 
   if (!ok)
     {
+      /* Translators: a table's name (e.g. “invoice”), then the record's id, a long code; the
+       * reason follows after the colon. */
       g_prefix_error (error, _("Could not prepare %s record %s for the central server: "),
                       table_name, record_id);
       return NULL;

@@ -11,6 +11,7 @@
 #include <glib/gi18n.h>
 #include <json-glib/json-glib.h>
 
+#include "oms-locale.h"
 #include "oms-record-words.h"
 #include "oms-sync-log.h"
 
@@ -270,9 +271,8 @@ oms_record_describe_stored (OmsStore   *store,
       g_autofree char *degrees = NULL;
 
       if (json_object_has_member (row, "temperature"))
-        /* Translators: a temperature in degrees Celsius. */
-        degrees = g_strdup_printf (_("%.1f °C"),
-                                   json_object_get_double_member (row, "temperature"));
+        degrees = oms_locale_format_temperature (json_object_get_double_member (row,
+                                                                                "temperature"));
       return join_words (title, degrees, place, when);
     }
 

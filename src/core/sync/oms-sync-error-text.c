@@ -48,8 +48,10 @@ server_unavailable_hint (const OmsSyncErrorInfo *info,
       g_autofree char *at = format_retry_time (info->retry_after, now);
       gint64 minutes = (info->retry_after - now + 59 * G_USEC_PER_SEC) / (60 * G_USEC_PER_SEC);
 
-      /* Translators: %s is a time such as "14:05"; the server sent HTTP Retry-After. */
       return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                           /* Translators: %s is a time such as “14:05”; %d a
+                                            * number of minutes from now. The server sent HTTP
+                                            * Retry-After. */
                                            "The server asked to be tried again after %s "
                                            "(in %d minute). Nothing needs changing here: "
                                            "sync then, or let the next scheduled sync do "
@@ -122,6 +124,7 @@ oms_sync_error_describe (OmsSyncErrorVariant     variant,
       if (info->idle_seconds > 0)
         /* Translators: %u is a number of seconds */
         hint = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                             /* Translators: %u is a number of seconds. */
                                              "It took the request, then sent nothing for %u "
                                              "second. Check the network and sync again; "
                                              "on a very slow line, raise the idle timeout "

@@ -58,6 +58,7 @@ oms_sync_lock_try (const char  *data_dir,
                              _("Another omsync program is syncing this site right now."));
       else
         g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
+                     /* Translators: the lock file's path, then the reason, an error message. */
                      _("Could not lock “%s”: %s"), path, g_strerror (saved_errno));
       return -1;
     }

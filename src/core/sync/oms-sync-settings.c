@@ -318,7 +318,13 @@ oms_sync_settings_save_idle_timeout (OmsStore  *store,
   if (!idle_timeout_is_valid (seconds))
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                   _("The idle timeout must be from %d to %d seconds."),
+                   g_dngettext (GETTEXT_PACKAGE,
+                                /* Translators: the smallest and the largest idle timeout, in
+                                 * seconds, e.g. “The idle timeout must be from 5 to 3600
+                                 * seconds.” */
+                                "The idle timeout must be from %d to %d second.",
+                                "The idle timeout must be from %d to %d seconds.",
+                                OMS_HTTP_MAX_IDLE_TIMEOUT_SECONDS),
                    OMS_SYNC_MIN_IDLE_TIMEOUT_SECONDS, OMS_HTTP_MAX_IDLE_TIMEOUT_SECONDS);
       return FALSE;
     }
@@ -496,7 +502,13 @@ oms_sync_settings_save_max_batch_records (OmsStore  *store,
   if (records < 1 || records > OMS_BATCH_SIZE_MAX_RECORDS_LIMIT)
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                   _("The largest batch must be from 1 to %d records."),
+                   g_dngettext (GETTEXT_PACKAGE,
+                                /* Translators: %d is the largest number of records a pull batch
+                                 * may ask for, e.g. “The largest batch must be from 1 to 5000
+                                 * records.” */
+                                "The largest batch must be from 1 to %d record.",
+                                "The largest batch must be from 1 to %d records.",
+                                OMS_BATCH_SIZE_MAX_RECORDS_LIMIT),
                    OMS_BATCH_SIZE_MAX_RECORDS_LIMIT);
       return FALSE;
     }

@@ -395,6 +395,8 @@ set_missing (GError     **error,
              const char  *field)
 {
   g_set_error (error, OMS_TRANSLATE_ERROR, OMS_TRANSLATE_ERROR_MISSING_FIELD,
+               /* Translators: a table's name (e.g. “invoice”), then a field's name, which stays
+                * in English (e.g. “store_id”). */
                _("A record of table “%s” has no value for the required field “%s”"),
                table, field);
   return FALSE;
@@ -406,6 +408,8 @@ set_wrong_type (GError     **error,
                 const char  *field)
 {
   g_set_error (error, OMS_TRANSLATE_ERROR, OMS_TRANSLATE_ERROR_WRONG_TYPE,
+               /* Translators: a field's name, which stays in English (e.g. “store_id”), then a
+                * table's name (e.g. “invoice”). */
                _("The field “%s” of a record of table “%s” holds a value of the wrong type"),
                field, table);
   return FALSE;
@@ -418,6 +422,8 @@ set_bad_value (GError     **error,
                const char  *value)
 {
   g_set_error (error, OMS_TRANSLATE_ERROR, OMS_TRANSLATE_ERROR_WRONG_TYPE,
+               /* Translators: a field's name (e.g. “status”), a table's name (e.g. “invoice”),
+                * then the value found. */
                _("The field “%s” of a record of table “%s” holds the invalid value “%s”"),
                field, table, value);
   return FALSE;
@@ -1289,6 +1295,8 @@ push_translate (const char      *local_table,
   if (map == NULL)
     {
       g_set_error (error, OMS_TRANSLATE_ERROR, OMS_TRANSLATE_ERROR_UNSUPPORTED,
+                   /* Translators: %s is a table's name, e.g. “report”. To push is to send
+                    * records to the central server. */
                    _("Records of table “%s” have no translation to push"), local_table);
       return FALSE;
     }
