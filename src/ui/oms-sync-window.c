@@ -181,9 +181,13 @@ oms_sync_window_update (OmsSyncWindow *self)
       gtk_stack_set_visible_child_name (self->sync_button_stack, face);
       gtk_accessible_update_property (GTK_ACCESSIBLE (self->sync_button),
                                       GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                      is_syncing
+                                      /* Translators: the Sync now button's name while a
+                                       * sync runs (a state, not a command). */
+                                      ? _("Syncing…")
                                       /* Translators: a button: start a sync now (imperative
                                        * verb). */
-                                      is_syncing ? _("Syncing…") : _("Sync now"), -1);
+                                      : _("Sync now"), -1);
     }
   gtk_widget_set_sensitive (GTK_WIDGET (self->sync_button),
                             !is_syncing && mode != OMS_SYNC_MODE_UNCONFIGURED);
