@@ -12,6 +12,7 @@
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
 
+#include "oms-a11y-names.h"
 #include "oms-application-private.h"
 #include "oms-autostart.h"
 #include "oms-background-portal.h"
@@ -578,7 +579,15 @@ oms_application_activate (GApplication *app)
 
   if (window == NULL)
     {
+      GtkWidget *shortcuts;
+
       window = oms_window_new (self, self->store);
+      oms_a11y_names_name_library_parts (GTK_WIDGET (window));
+      /* GtkApplication built the shortcuts window when the window joined it. */
+      shortcuts = GTK_WIDGET (gtk_application_window_get_help_overlay (
+                                GTK_APPLICATION_WINDOW (window)));
+      if (shortcuts != NULL)
+        oms_a11y_names_name_library_parts (shortcuts);
 
       if (self->coldchain_server != NULL)
         g_signal_connect_object (self->coldchain_server, "device-connected",
