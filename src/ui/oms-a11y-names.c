@@ -163,8 +163,15 @@ name_part (GtkWidget *widget)
 
   if (GTK_IS_IMAGE (widget) && in_row)
     {
-      /* The pencil, the arrow, the chosen item's tick: the row already says it all. */
+      /* The pencil, the arrow, the chosen item's tick: the row already says it all. The
+       * pencil comes and goes with the focus; hide it again each time it shows.
+       */
       hide (widget);
+      if (g_object_get_data (G_OBJECT (widget), "oms-a11y-named") == NULL)
+        {
+          g_object_set_data (G_OBJECT (widget), "oms-a11y-named", GINT_TO_POINTER (1));
+          g_signal_connect (widget, "map", G_CALLBACK (hide), NULL);
+        }
     }
   else if (GTK_IS_IMAGE (widget) && (in_about || in_shortcuts))
     {

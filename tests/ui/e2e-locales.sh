@@ -12,16 +12,12 @@ set -euo pipefail
 usage="usage: e2e-locales.sh PATH/TO/omsync PATH/TO/omsync-central PO-DIR BUILT-PO-DIR"
 omsync="${1:?$usage}"
 export OMSYNC_CENTRAL="${2:?$usage}"
-po="$(realpath "${3:?$usage}")"
-export OMSYNC_LOCALEDIR="$(realpath "${4:?$usage}")"
 here="$(cd "$(dirname "$0")" && pwd)"
 
 e2e_name=locales
 . "$(dirname "$0")/e2e-lib.sh"
 e2e_begin "$@"
-e2e_cleanup_extra () {
-  pkill -f "$tmp/omsync-demo-central" 2>/dev/null || true
-}
+e2e_catalogues "${3:?$usage}" "${4:?$usage}"
 
 # LINGUAS: one or more codes a line, # comments.
 languages="$(sed 's/#.*//' "$po/LINGUAS" | tr -s ' \t' '\n\n' | sed '/^$/d')"
@@ -34,19 +30,11 @@ failed=""
 for lang in $languages; do
   [ -f "$OMSYNC_LOCALEDIR/$lang/LC_MESSAGES/omsync.mo" ] ||
     { echo "e2e-locales: FAIL: $lang: no built catalogue in $OMSYNC_LOCALEDIR" >&2; failed="$failed $lang"; continue; }
-  : >"$tmp/stderr"
-  LANG=C.UTF-8 LC_ALL= LANGUAGE="$lang" "$omsync" --demo >"$tmp/stdout" 2>"$tmp/stderr" &
-  pid=$!
-  main="$(wait_window '^omsync$')" || fail "$lang: no main window within 20 s"
-  wait_synced
-  xdotool windowfocus --sync "$main" 2>/dev/null || true
+  start_demo_in "$lang"
   if ! /usr/bin/python3 "$here/e2e-locales.py" "$lang" "$po/$lang.po"; then
     failed="$failed $lang"
   fi
-  xdotool windowfocus --sync "$main" 2>/dev/null || true
-  quit_cleanly
-  # The next language's demo makes its own folders.
-  rm -rf "$tmp"/omsync-demo-*
+  stop_demo
 done
 
 [ -z "$missing" ] || fail "Open mSupply's languages missing from po/LINGUAS:$missing"

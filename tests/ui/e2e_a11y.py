@@ -304,10 +304,10 @@ def _po_string(text):
             .replace("\\\\", "\\"))
 
 
-def read_po(path):
-    """{msgid: translation} for the translated, non-fuzzy singular entries of a .po file
-    (plural entries map the singular msgid to form 0 and the plural msgid to form 1)."""
-    entries = {}
+def read_po_entries(path):
+    """[(msgid, msgid_plural or None, [translations])] for the translated, non-fuzzy entries
+    of a .po file without a context; a plural entry has one translation per form."""
+    entries = []
     fields = {}
     current = None
     fuzzy = False
@@ -315,13 +315,11 @@ def read_po(path):
     def flush():
         nonlocal fields, fuzzy
         msgid = fields.get("msgid", "")
-        if msgid and not fuzzy and "msgctxt" not in fields:
-            if "msgstr" in fields and fields["msgstr"]:
-                entries[msgid] = fields["msgstr"]
-            if fields.get("msgstr[0]"):
-                entries[msgid] = fields["msgstr[0]"]
-            if fields.get("msgid_plural") and fields.get("msgstr[1]"):
-                entries[fields["msgid_plural"]] = fields["msgstr[1]"]
+        forms = [fields[k] for k in sorted(k for k in fields if k.startswith("msgstr["))]
+        if "msgstr" in fields:
+            forms = [fields["msgstr"]]
+        if msgid and not fuzzy and "msgctxt" not in fields and forms and all(forms):
+            entries.append((msgid, fields.get("msgid_plural"), forms))
         fields = {}
         fuzzy = False
 
@@ -347,6 +345,33 @@ def read_po(path):
                 fields[current] += _po_string(line[1:-1])
     flush()
     return entries
+
+
+def read_po(path):
+    """{msgid: translation} for the translated, non-fuzzy entries of a .po file (a plural
+    entry maps its singular msgid to the first form and its plural msgid to the second)."""
+    entries = {}
+    for msgid, plural, forms in read_po_entries(path):
+        entries[msgid] = forms[0]
+        if plural:
+            entries[plural] = forms[1] if len(forms) > 1 else forms[0]
+    return entries
+
+
+FORMAT = re.compile(r"%(\d+\$)?[-+ 0#']*\d*(\.\d+)?(hh|h|ll|l|L|z|j|t|I64)?[sdiuxXfFgGeEcp]"
+                    r"|%<PRI[diux]64>")
+
+
+def pattern(format_string):
+    """A regular expression matching what printf makes of @format_string."""
+    pieces = []
+    last = 0
+    for match in FORMAT.finditer(format_string):
+        pieces.append(re.escape(format_string[last:match.start()]))
+        pieces.append(".+?")
+        last = match.end()
+    pieces.append(re.escape(format_string[last:]))
+    return re.compile("^" + "".join(pieces) + "$", re.DOTALL)
 
 
 def linguas(po_dir):
