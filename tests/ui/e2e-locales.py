@@ -5,9 +5,14 @@
 # still has an accessible name; and for a right-to-left language the sidebar lies to the
 # right of the content (to the left for the others).
 #
+# Before the window is read, every letter the catalogue uses must have a glyph in an installed
+# font (fontconfig), or the screen would show boxes (Pashto's ۍ is not in DejaVu Sans).
+#
 # Usage (from e2e-locales.sh): e2e-locales.py LANG PATH/TO/po/LANG.po
 
+import subprocess
 import sys
+import unicodedata
 
 from e2e_a11y import (RIGHT_TO_LEFT, Atspi, extents, fail, find_app, find_frame, frames, key,
                       mouse_click, name_of, on_screen, read_po, say, state, unnamed_controls,
@@ -34,6 +39,19 @@ class Catalogue:
 
     def left_in_english(self, texts):
         return sorted({t for t in texts if t in self.english})
+
+
+def without_glyphs(po):
+    """The characters of the catalogue's translations that no installed font draws."""
+    letters = {c for t in read_po(po).values() for c in t
+               if ord(c) > 0x7f and unicodedata.category(c)[0] not in ("C", "Z")}
+    missing = []
+    for c in sorted(letters):
+        fonts = subprocess.run(["fc-list", f":charset={ord(c):x}", "family"],
+                               capture_output=True, text=True).stdout.strip()
+        if not fonts:
+            missing.append(f"{c} U+{ord(c):04X} {unicodedata.name(c, '?')}")
+    return missing
 
 
 def shown_texts(root):
@@ -86,6 +104,9 @@ def main():
     lang, po = sys.argv[1], sys.argv[2]
     catalogue = Catalogue(po)
     problems = []
+    missing = without_glyphs(po)
+    if missing:
+        problems.append(f"no installed font draws {missing}")
 
     app = wait_for("omsync on the AT-SPI desktop", find_app, 20)
     main_window = wait_for("the main window", lambda: find_frame(app, "omsync"), 20)
