@@ -1,8 +1,8 @@
 #!/usr/bin/python3
 # e2e-locales.py: the running `omsync --demo` speaks LANG: over AT-SPI, the sidebar, each
 # page's title and the Sync status window show no English msgid whose translation in
-# po/LANG.po differs from it; each page's title is its sidebar row's name; every control
-# still has an accessible name; and for a right-to-left language the sidebar lies to the
+# po/LANG.po differs from it; each page's title is its sidebar row's name; every control on
+# screen still has an accessible name (e2e-a11y-names walks the whole trees); and for a right-to-left language the sidebar lies to the
 # right of the content (to the left for the others).
 #
 # Before the window is read, every letter the catalogue uses must have a glyph in an installed
@@ -143,7 +143,8 @@ def main():
         if english:
             problems.append(f"the page title is English: {english}")
         say(f"{lang}: page '{shown}'")
-    problems.extend(f"unnamed in the main window: {u}" for u in unnamed_controls(main_window))
+        problems.extend(f"unnamed on '{shown}': {u}"
+                        for u in unnamed_controls(main_window, shown_only=True))
 
     # The Sync status window.
     before = len(frames(app))
@@ -158,7 +159,8 @@ def main():
         problems.append(f"the Sync window shows English: {english}")
     if name_of(sync) in catalogue.english:
         problems.append(f"the Sync window's title is English: {name_of(sync)}")
-    problems.extend(f"unnamed in the Sync window: {u}" for u in unnamed_controls(sync))
+    problems.extend(f"unnamed in the Sync window: {u}"
+                    for u in unnamed_controls(sync, shown_only=True))
     say(f"{lang}: the Sync window '{name_of(sync)}' shows {len(texts)} texts")
     key("Escape")
     wait_for("the Sync window to close", lambda: len(frames(app)) == before, 10)

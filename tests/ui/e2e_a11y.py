@@ -170,18 +170,21 @@ def describe(node):
         pass
     where = " < ".join(chain[:4]) or "(top)"
     beside = f"; beside: {near[:3]}" if near else ""
-    return f"{node.get_role_name()} '{name_of(node)}' in {where}{beside}"
+    x, y, w, h = extents(node)
+    return f"{node.get_role_name()} '{name_of(node)}' in {where}{beside} at {x},{y} {w}x{h}"
 
 
-def unnamed_controls(root):
-    """Every button, toggle, image, row or field under @root with no accessible name."""
+def unnamed_controls(root, shown_only=False):
+    """Every button, toggle, image, row or field under @root with no accessible name (with
+    @shown_only, only those on screen)."""
     found = []
     for node in walk(root):
         try:
             role = node.get_role()
         except Exception:
             continue
-        if role in NAMED_ROLES and is_unnamed(name_of(node)):
+        if role in NAMED_ROLES and is_unnamed(name_of(node)) \
+                and (not shown_only or on_screen(node)):
             found.append(describe(node))
     return found
 
