@@ -27,8 +27,14 @@
 void
 oms_locale_init (void)
 {
+  const char *localedir = g_getenv ("OMSYNC_LOCALEDIR");
+
   setlocale (LC_ALL, "");
-  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
+  /* The tests run the build tree, whose catalogues are not installed yet: they point
+   * OMSYNC_LOCALEDIR at _build/po.
+   */
+  bindtextdomain (GETTEXT_PACKAGE,
+                  localedir != NULL && *localedir != '\0' ? localedir : LOCALEDIR);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
 }

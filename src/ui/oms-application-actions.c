@@ -10,6 +10,7 @@
 
 #include <glib/gi18n.h>
 
+#include "oms-a11y-names.h"
 #include "oms-application-private.h"
 #include "oms-sync-window.h"
 
@@ -66,6 +67,7 @@ oms_application_actions_about (GSimpleAction *action,
   adw_about_window_set_version (about, PACKAGE_VERSION);
   adw_about_window_set_website (about, "https://github.com/omsync/omsync");
 
+  oms_a11y_names_name_library_parts (GTK_WIDGET (about));
   gtk_window_set_application (GTK_WINDOW (about), GTK_APPLICATION (self));
   if (window != NULL)
     gtk_window_set_transient_for (GTK_WINDOW (about), GTK_WINDOW (window));

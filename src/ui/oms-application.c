@@ -12,6 +12,7 @@
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
 
+#include "oms-a11y-names.h"
 #include "oms-application-private.h"
 #include "oms-autostart.h"
 #include "oms-background-portal.h"
@@ -471,12 +472,40 @@ bind_sync_on_metered (OmsScheduler *scheduler)
                    G_SETTINGS_BIND_GET);
 }
 
+/* GTK takes the layout's direction from its own catalogue (gtk40's "default:LTR"), and GTK
+ * has none for some of our languages (Dari, prs): the window would stay left to right around
+ * right-to-left words. omsync's own catalogue decides when its words are written right to
+ * left: the script of the first letter of a translated word.
+ */
+static void
+oms_application_follow_catalogue_direction (void)
+{
+  const char *word = _("Overview");
+
+  for (const char *p = word; *p != '\0'; p = g_utf8_next_char (p))
+    {
+      gunichar c = g_utf8_get_char (p);
+      GUnicodeScript script;
+
+      if (!g_unichar_isalpha (c))
+        continue;
+      script = g_unichar_get_script (c);
+      if (script == G_UNICODE_SCRIPT_ARABIC || script == G_UNICODE_SCRIPT_HEBREW
+          || script == G_UNICODE_SCRIPT_SYRIAC || script == G_UNICODE_SCRIPT_THAANA
+          || script == G_UNICODE_SCRIPT_NKO)
+        gtk_widget_set_default_direction (GTK_TEXT_DIR_RTL);
+      return;
+    }
+}
+
 static void
 oms_application_startup (GApplication *app)
 {
   OmsApplication *self = OMS_APPLICATION (app);
 
   G_APPLICATION_CLASS (oms_application_parent_class)->startup (app);
+
+  oms_application_follow_catalogue_direction ();
 
   _oms_application_actions_init (self);
   oms_application_watch_quit_signals (self);
@@ -584,7 +613,15 @@ oms_application_activate (GApplication *app)
 
   if (window == NULL)
     {
+      GtkWidget *shortcuts;
+
       window = oms_window_new (self, self->store);
+      oms_a11y_names_name_library_parts (GTK_WIDGET (window));
+      /* GtkApplication built the shortcuts window when the window joined it. */
+      shortcuts = GTK_WIDGET (gtk_application_window_get_help_overlay (
+                                GTK_APPLICATION_WINDOW (window)));
+      if (shortcuts != NULL)
+        oms_a11y_names_name_library_parts (shortcuts);
 
       if (self->coldchain_server != NULL)
         g_signal_connect_object (self->coldchain_server, "device-connected",

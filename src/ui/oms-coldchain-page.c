@@ -417,6 +417,10 @@ oms_coldchain_page_fill_equipment (OmsColdchainPage *self,
       button = gtk_menu_button_new ();
       /* Translators: a button: records a new status for the equipment (verb). */
       gtk_menu_button_set_label (GTK_MENU_BUTTON (button), _("Add status"));
+      /* GTK 4.8 names the inner toggle from the label, not the menu button itself. */
+      gtk_accessible_update_property (GTK_ACCESSIBLE (button),
+                                      GTK_ACCESSIBLE_PROPERTY_LABEL, _("Add status"),
+                                      -1);
       gtk_menu_button_set_menu_model (GTK_MENU_BUTTON (button), menu);
       gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
       adw_action_row_add_suffix (ADW_ACTION_ROW (row), button);

@@ -56,6 +56,7 @@ struct _OmsSyncWindow
 
   /* State */
   guint            update_tick_id;
+  gboolean         sync_button_had_focus; /* when a sync made it insensitive */
 };
 
 G_DEFINE_FINAL_TYPE (OmsSyncWindow, oms_sync_window, ADW_TYPE_WINDOW)
@@ -189,8 +190,21 @@ oms_sync_window_update (OmsSyncWindow *self)
                                        * verb). */
                                       : _("Sync now"), -1);
     }
+  /* An insensitive button loses the focus, and the window then has none: a keyboard user
+   * would be left nowhere once the sync ends. The focus comes back to Sync now.
+   */
+  if (is_syncing && gtk_widget_has_focus (GTK_WIDGET (self->sync_button)))
+    self->sync_button_had_focus = TRUE;
   gtk_widget_set_sensitive (GTK_WIDGET (self->sync_button),
                             !is_syncing && mode != OMS_SYNC_MODE_UNCONFIGURED);
+  if (!is_syncing && self->sync_button_had_focus)
+    {
+      GtkWidget *focus = gtk_root_get_focus (GTK_ROOT (self));
+
+      self->sync_button_had_focus = FALSE;
+      if (focus == NULL || focus == GTK_WIDGET (self))
+        gtk_widget_grab_focus (GTK_WIDGET (self->sync_button));
+    }
 }
 
 static gboolean

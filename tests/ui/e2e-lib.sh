@@ -207,3 +207,30 @@ x.XFlush(display)
 x.XCloseDisplay(display)
 PY
 }
+
+# For the language tests (e2e-locales.sh, e2e-keyboard.sh): LANG_PO_DIR BUILT_PO_DIR name the
+# source catalogues (po/) and the built ones (_build/po), which omsync reads through
+# OMSYNC_LOCALEDIR: e2e_catalogues PO-DIR BUILT-PO-DIR sets $po and exports that.
+e2e_catalogues () {
+  po="$(realpath "$1")"
+  OMSYNC_LOCALEDIR="$(realpath "$2")"
+  export OMSYNC_LOCALEDIR
+}
+
+# Starts `omsync --demo` speaking LANGUAGE (gettext needs no generated locale with
+# LANG=C.UTF-8, TESTING.md §13), waits for its window ($main) and its first sync.
+start_demo_in () {
+  : >"$tmp/stderr"
+  LANG=C.UTF-8 LC_ALL= LANGUAGE="$1" "$omsync" --demo >"$tmp/stdout" 2>"$tmp/stderr" &
+  pid=$!
+  main="$(wait_window '^omsync$')" || fail "$1: no main window within 20 s"
+  wait_synced
+  xdotool windowfocus --sync "$main" 2>/dev/null || true
+}
+
+# Quits the demo started by start_demo_in, so the next language starts afresh.
+stop_demo () {
+  xdotool windowfocus --sync "$main" 2>/dev/null || true
+  quit_cleanly
+  rm -rf "$tmp"/omsync-demo-*
+}

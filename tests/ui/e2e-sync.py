@@ -7,19 +7,14 @@
 # Usage: e2e-sync.py PATH/TO/demo-site/omsync.sqlite [--screenshot-error FILE]
 # Runs inside the session bus of its caller (dbus-run-session), with /usr/bin/python3 for gi.
 
-import sqlite3
+import os
 import subprocess
 import sys
 import time
-import urllib.request
-import warnings
 
-import gi
-
-gi.require_version("Atspi", "2.0")
-from gi.repository import Atspi  # noqa: E402
-
-warnings.filterwarnings("ignore", category=DeprecationWarning)
+# make-screenshots.sh loads this file by its path, from anywhere.
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from e2e_a11y import Atspi, central_fault, fail, runs, wait_for, walk  # noqa: E402
 
 ERROR_MESSAGES = {
     "Unable to connect to server",
@@ -39,37 +34,6 @@ ERROR_MESSAGES = {
     # omsync's own words for common faults (issue 13)
     "The central server is unavailable",
 }
-
-
-def fail(message):
-    print(f"e2e-sync.py: FAIL: {message}", file=sys.stderr)
-    sys.exit(1)
-
-
-def wait_for(what, predicate, timeout=60.0):
-    end = time.monotonic() + timeout
-    while time.monotonic() < end:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(0.1)
-    fail(f"timed out waiting for {what}")
-
-
-def walk(node, depth=0):
-    if node is None or depth > 60:
-        return
-    yield node
-    try:
-        count = node.get_child_count()
-    except Exception:
-        return
-    for i in range(count):
-        try:
-            child = node.get_child_at_index(i)
-        except Exception:
-            continue
-        yield from walk(child, depth + 1)
 
 
 def find_app():
@@ -154,25 +118,8 @@ def showing(node):
     return node.get_state_set().contains(Atspi.StateType.SHOWING)
 
 
-def db_query(db, sql):
-    con = sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=5)
-    try:
-        return con.execute(sql).fetchone()
-    finally:
-        con.close()
-
-
-def runs(db):
-    return db_query(db, "SELECT count(*) FROM sync_log")[0]
-
-
 def central_request(db, method, body=None):
-    url = db_query(db, "SELECT value_string FROM key_value_store WHERE id = 'SETTINGS_SYNC_URL'")[0]
-    request = urllib.request.Request(url.rstrip("/") + "/admin/fault", data=body, method=method)
-    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
-    with opener.open(request, timeout=10) as response:
-        if response.status not in (200, 204):
-            fail(f"{method} /admin/fault answered {response.status}")
+    central_fault(db, body.decode() if method == "POST" else None)
 
 
 def main():

@@ -777,6 +777,8 @@ body_sync_now (AppFixture *f)
   g_assert_true (oms_test_wait_until (run_succeeded_and_shown, &w));
   button_y = sync_button_y (window);
   g_assert_true (f->saw_syncing_button);
+  /* The button left the focus while it was insensitive; the keyboard has it back. */
+  g_assert_true (gtk_widget_has_focus (oms_sync_window_get_sync_button (window)));
   g_assert_cmpint (f->syncing_button_width, ==, idle_width);
   g_assert_cmpint (count_sync_log (f->store), ==, before + 1);
   g_assert_cmpstr (oms_sync_window_get_sync_button_text (window), ==, "Sync now");
