@@ -875,7 +875,7 @@ count_upserts (OmsStore       *store,
   if (sqlite3_step (stmt) == SQLITE_ROW)
     count = sqlite3_column_int64 (stmt, 0);
   else
-    oms_store_set_sql_error (store, error, _("count the pulled records"));
+    oms_store_set_sql_error (store, error, _("count pulled records"));
   sqlite3_reset (stmt);
 
   return count;
