@@ -474,7 +474,7 @@ test_resume_after_cuts (Fixture       *fixture,
                   (double) cut_bytes / (double) uncut_bytes);
   g_assert_cmpint (cut_bytes * 10, <=, uncut_bytes * 11);
   g_assert_cmpint (oms_test_query_int (fixture->store, "SELECT count(*) FROM sync_buffer "
-                                                       "WHERE integration_datetime IS NULL"),
+                                                       "WHERE " OMS_SYNC_BUFFER_PENDING_SQL),
                    ==, 0);
 }
 
