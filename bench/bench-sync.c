@@ -134,6 +134,31 @@ peak_rss_kib (void)
   return usage.ru_maxrss;
 }
 
+/* What the process holds now, by kind (anonymous, file pages, shared memory such as the
+ * WAL index), to tell which of them the peak came from.
+ */
+static char *
+rss_breakdown (void)
+{
+  g_autofree char *status = NULL;
+  g_autoptr(GString) out = g_string_new (NULL);
+  const char * const keys[] = { "VmRSS:", "RssAnon:", "RssFile:", "RssShmem:" };
+
+  if (!g_file_get_contents ("/proc/self/status", &status, NULL, NULL))
+    return g_strdup ("unknown");
+
+  for (guint i = 0; i < G_N_ELEMENTS (keys); i++)
+    {
+      const char *line = strstr (status, keys[i]);
+
+      if (line != NULL)
+        g_string_append_printf (out, "%s%s %.1f MiB", out->len > 0 ? ", " : "", keys[i],
+                                g_ascii_strtoll (line + strlen (keys[i]), NULL, 10) / 1024.0);
+    }
+
+  return g_string_free (g_steal_pointer (&out), FALSE);
+}
+
 static gint64
 query_int (sqlite3    *db,
            const char *sql)
@@ -641,6 +666,7 @@ main (int   argc,
   g_autofree char *site_dir = NULL;
   g_autofree char *ceiling_dir = NULL;
   g_autofree char *floor_dir = NULL;
+  g_autofree char *rss_at_end = NULL;
   g_autofree char *url = NULL;
   g_autofree gint64 *count_times = NULL;
   const OmsSyncRun *run;
@@ -730,6 +756,7 @@ main (int   argc,
   sync_us = g_get_monotonic_time () - start;
   g_source_remove (probe_id);
   rss_sync = peak_rss_kib ();
+  rss_at_end = rss_breakdown ();
 
   if (!r.ok)
     {
@@ -794,6 +821,7 @@ main (int   argc,
            n_synced, sync_us / 1e6, ceiling_rows, ceiling_us / 1e6, rss_before / 1024.0,
            probe.n_ticks,
            probe.max_gap_step >= 0 ? oms_sync_step_get_nick (probe.max_gap_step) : "none");
+  g_print ("memory at the end of the run: %s\n", rss_at_end);
   g_print ("gaps over 16 ms between probe ticks: %u%s%s\n\n", probe.n_long_gaps,
            probe.n_long_gaps > 0 ? ": " : "", probe.long_gaps->str);
   g_string_free (probe.long_gaps, TRUE);

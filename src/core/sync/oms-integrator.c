@@ -141,7 +141,7 @@ buffer_row_free (gpointer user_data)
 }
 
 /* A pending row (temp.oms_pending) this integrator takes. */
-#define PENDING "NOT p.foreign_site"
+#define PENDING "p.foreign_site = 0"
 
 static gboolean
 bind_site (sqlite3_stmt  *stmt,
@@ -188,8 +188,10 @@ query_int (OmsStore    *store,
 /* Lists the rows after the integration mark once, in temp.oms_pending: one read of the buffer
  * instead of an index kept on it, which every stored row would write and every integrated one
  * would rewrite. A row from a central other than this integrator's is foreign: it gets an
- * outcome saying so instead of being integrated. Sets @mark to the last row listed (the mark
- * the pass moves to), or to the current mark when nothing is pending.
+ * outcome saying so instead of being integrated. The list is keyed the way it is read, so it
+ * is built in place, with no sort (a sort may take as much memory as the page cache). Sets
+ * @mark to the last row of the buffer (the mark the pass moves to; the pass holds the write
+ * lock, so no row comes after it meanwhile).
  */
 static gboolean
 list_pending (OmsStore       *store,
@@ -202,16 +204,18 @@ list_pending (OmsStore       *store,
 
   if (!oms_store_exec (store,
                        "DROP TABLE IF EXISTS temp.oms_pending;"
-                       "CREATE TEMP TABLE oms_pending (buffer_rowid INTEGER PRIMARY KEY, "
+                       "CREATE TEMP TABLE oms_pending (foreign_site BOOLEAN NOT NULL, "
                        "action TEXT NOT NULL, table_name TEXT NOT NULL, "
-                       "foreign_site BOOLEAN NOT NULL);",
+                       "buffer_rowid INTEGER NOT NULL, "
+                       "PRIMARY KEY (foreign_site, action, table_name, buffer_rowid)) "
+                       "WITHOUT ROWID;",
                        error))
     return FALSE;
 
   stmt = oms_store_prepare (store,
                             "INSERT INTO temp.oms_pending "
-                            "SELECT rowid, action, table_name, "
-                            "source_site_id IS NOT NULL AND source_site_id IS NOT ?1 "
+                            "SELECT source_site_id IS NOT NULL AND source_site_id IS NOT ?1, "
+                            "action, table_name, rowid "
                             "FROM sync_buffer WHERE " OMS_SYNC_BUFFER_PENDING_SQL
                             " ORDER BY rowid",
                             error);
@@ -221,19 +225,14 @@ list_pending (OmsStore       *store,
   bind_site (stmt, data);
   rc = sqlite3_step (stmt);
   sqlite3_reset (stmt);
-  if (rc != SQLITE_DONE ||
-      !oms_store_exec (store,
-                       "CREATE INDEX temp.oms_pending_by_table "
-                       "ON oms_pending (action, table_name);",
-                       error))
+  if (rc != SQLITE_DONE)
     {
-      if (rc != SQLITE_DONE)
-        oms_store_set_sql_error (store, error, _("read the pulled records"));
+      oms_store_set_sql_error (store, error, _("read the pulled records"));
       return FALSE;
     }
 
   return query_int (store,
-                    "SELECT coalesce ((SELECT max (buffer_rowid) FROM temp.oms_pending), "
+                    "SELECT max (coalesce ((SELECT max (rowid) FROM sync_buffer), 0), "
                     OMS_SYNC_BUFFER_MARK_SQL ")",
                     mark, error);
 }
@@ -252,7 +251,7 @@ move_mark (OmsStore       *store,
                             "UPDATE sync_buffer SET integration_datetime = ?1, "
                             "integration_error = 'Ignored: received from another central server' "
                             "WHERE rowid IN (SELECT buffer_rowid FROM temp.oms_pending "
-                            "WHERE foreign_site)",
+                            "WHERE foreign_site = 1)",
                             error);
   if (stmt == NULL)
     return FALSE;
