@@ -61,6 +61,7 @@ typedef struct
   gint64       start;
   GString     *long_gaps;   /* every gap over 16 ms: when, how long, in which step */
   guint        n_long_gaps;
+  guint        n_long_gaps_outside_integrate;
   OmsSyncEngine *engine;
 } Probe;
 
@@ -80,6 +81,8 @@ probe_tick_cb (gpointer user_data)
       int step = oms_sync_engine_get_current_step (probe->engine);
 
       probe->n_long_gaps++;
+      if (step != OMS_SYNC_STEP_INTEGRATE)
+        probe->n_long_gaps_outside_integrate++;
       g_string_append_printf (probe->long_gaps, "%s%.1f ms at %.2f s (%s)",
                               probe->long_gaps->len > 0 ? ", " : "",
                               (now - probe->last_tick) / 1e3,
@@ -129,6 +132,31 @@ peak_rss_kib (void)
     return -1;
 
   return usage.ru_maxrss;
+}
+
+/* What the process holds now, by kind (anonymous, file pages, shared memory such as the
+ * WAL index), to tell which of them the peak came from.
+ */
+static char *
+rss_breakdown (void)
+{
+  g_autofree char *status = NULL;
+  g_autoptr(GString) out = g_string_new (NULL);
+  const char * const keys[] = { "VmRSS:", "RssAnon:", "RssFile:", "RssShmem:" };
+
+  if (!g_file_get_contents ("/proc/self/status", &status, NULL, NULL))
+    return g_strdup ("unknown");
+
+  for (guint i = 0; i < G_N_ELEMENTS (keys); i++)
+    {
+      const char *line = strstr (status, keys[i]);
+
+      if (line != NULL)
+        g_string_append_printf (out, "%s%s %.1f MiB", out->len > 0 ? ", " : "", keys[i],
+                                g_ascii_strtoll (line + strlen (keys[i]), NULL, 10) / 1024.0);
+    }
+
+  return g_string_free (g_steal_pointer (&out), FALSE);
 }
 
 static gint64
@@ -638,6 +666,7 @@ main (int   argc,
   g_autofree char *site_dir = NULL;
   g_autofree char *ceiling_dir = NULL;
   g_autofree char *floor_dir = NULL;
+  g_autofree char *rss_at_end = NULL;
   g_autofree char *url = NULL;
   g_autofree gint64 *count_times = NULL;
   const OmsSyncRun *run;
@@ -648,7 +677,7 @@ main (int   argc,
   gint64 start, sync_us, n_synced, n_changelog, rss_before, rss_sync;
   gint64 ceiling_rows = 0, ceiling_us = 0, floor_us = 0;
   gint64 settle_start, settle_us;
-  double e2e_rate, ceiling_rate, ratio;
+  double e2e_rate, ceiling_rate, ratio, rss_target_mib;
   const guint n_counts = 21;
   const GOptionEntry entries[] = {
     { "records", 'n', 0, G_OPTION_ARG_INT, &n_records,
@@ -727,6 +756,7 @@ main (int   argc,
   sync_us = g_get_monotonic_time () - start;
   g_source_remove (probe_id);
   rss_sync = peak_rss_kib ();
+  rss_at_end = rss_breakdown ();
 
   if (!r.ok)
     {
@@ -746,7 +776,8 @@ main (int   argc,
   print_step_times (run);
   g_print ("checkpoint after the run (not timed) %.2f s\n", settle_us / 1e6);
   n_synced = query_int (oms_store_get_db (store),
-                        "SELECT count(*) FROM sync_buffer WHERE integration_datetime IS NOT NULL");
+                        "SELECT count(*) FROM sync_buffer WHERE NOT ("
+                        OMS_SYNC_BUFFER_PENDING_SQL ")");
 
   g_print ("Measuring the ceiling...\n");
   if (!measure_ceiling (store, ceiling_dir, &ceiling_rows, &ceiling_us, &error))
@@ -774,6 +805,11 @@ main (int   argc,
   qsort (count_times, n_counts, sizeof (gint64), compare_gint64);
 
 
+  /* Issue 14: flat memory, ≤ 48 MiB at 100,000 records and ≤ 56 MiB at 2,000,000; in between
+   * the bound grows linearly.
+   */
+  rss_target_mib = 48 + 8 * CLAMP (((double) n_records - 100000) / 1900000, 0, 1);
+
   e2e_rate = n_synced / (sync_us / 1e6);
   ceiling_rate = ceiling_rows / (ceiling_us / 1e6);
   ratio = e2e_rate / ceiling_rate;
@@ -785,6 +821,7 @@ main (int   argc,
            n_synced, sync_us / 1e6, ceiling_rows, ceiling_us / 1e6, rss_before / 1024.0,
            probe.n_ticks,
            probe.max_gap_step >= 0 ? oms_sync_step_get_nick (probe.max_gap_step) : "none");
+  g_print ("memory at the end of the run: %s\n", rss_at_end);
   g_print ("gaps over 16 ms between probe ticks: %u%s%s\n\n", probe.n_long_gaps,
            probe.n_long_gaps > 0 ? ": " : "", probe.long_gaps->str);
   g_string_free (probe.long_gaps, TRUE);
@@ -796,19 +833,24 @@ main (int   argc,
   g_print ("| ceiling (one prepared INSERT per row, one transaction) | %.0f rows/s | | |\n",
            ceiling_rate);
   g_print ("| ratio end to end / ceiling | %.3f | ≥ 0.25 | %s |\n", ratio,
-           ratio >= 0.25 ? "yes" : "no");
+           ratio >= 0.25 ? "met" : "not met");
   g_print ("| the protocol's floor: its writes alone in raw SQLite (buffer + cursor per 500; "
            "row, changelog row, buffer outcome in one transaction) | %.0f records/s, "
            "ratio %.3f | | |\n",
            n_synced / (floor_us / 1e6), (n_synced / (floor_us / 1e6)) / ceiling_rate);
-  g_print ("| peak RSS (client process) | %.1f MiB | ≤ 64 MB | %s |\n", rss_sync / 1024.0,
-           rss_sync * 1024 <= 64 * 1000 * 1000 ? "yes" : "no");
-  g_print ("| longest main-loop stall while syncing | %.1f ms | ≤ 16 ms | %s |\n",
-           probe.max_gap / 1e3, probe.max_gap <= 16000 ? "yes" : "no");
+  g_print ("| peak RSS (client process) | %.1f MiB | ≤ %.1f MiB | %s |\n", rss_sync / 1024.0,
+           rss_target_mib, rss_sync / 1024.0 <= rss_target_mib ? "met" : "not met");
+  g_print ("| longest main-loop stall while syncing | %.1f ms | ≤ 33 ms | %s |\n",
+           probe.max_gap / 1e3, probe.max_gap <= 33000 ? "met" : "not met");
+  g_print ("| main-loop gaps over 16 ms outside the integrate step (its final commit is in it; "
+           "the list above says where each fell) | %u | 0 | %s |\n",
+           probe.n_long_gaps_outside_integrate,
+           probe.n_long_gaps_outside_integrate == 0 ? "met" : "not met");
   g_print ("| push-queue count, %" G_GINT64_FORMAT " changelog rows, %" G_GINT64_FORMAT
            " pending (median / max of %u) | %.2f / %.2f ms | ≤ 5 ms | %s |\n",
            n_changelog, counts.total, n_counts, count_times[n_counts / 2] / 1e3,
-           count_times[n_counts - 1] / 1e3, count_times[n_counts - 1] <= 5000 ? "yes" : "no");
+           count_times[n_counts - 1] / 1e3,
+           count_times[n_counts - 1] <= 5000 ? "met" : "not met");
 
   g_clear_object (&engine);
   g_clear_object (&store);

@@ -653,14 +653,17 @@ print_sync_results (SyncBench *bench)
            "p50 %.1f ms, p99 %.1f ms, max %.1f ms | | |\n", n_idle,
            percentile (idle, n_idle, 0.50) / 1e3, percentile (idle, n_idle, 0.99) / 1e3,
            n_idle > 0 ? idle[n_idle - 1] / 1e3 : 0.0);
-  /* At 60 Hz an on-time frame is 16.7 ms apart, so "p99 ≤ 16 ms" is read as p99 within one
-   * refresh interval; the raw figure is printed beside it. */
+  /* Issue 14's targets: a 60 Hz clock paces frames 16.7 ms apart, so they bound the late
+   * frames instead of p99: at most 0.5 % later than 25 ms, none later than 33 ms.
+   */
   g_print ("SYNC-ROW| frame interval while syncing %u records (%u frames, %.1f s) | "
-           "p50 %.1f ms, p99 %.1f ms | p99 ≤ 16 ms (one 60 Hz frame, 16.7 ms) | %s |\n",
-           n_records, n, (bench->sync_end - bench->sync_start) / 1e6, p50 / 1e3, p99 / 1e3,
-           p99 <= 16700 ? "yes" : "no");
+           "p50 %.1f ms, p99 %.1f ms | | |\n",
+           n_records, n, (bench->sync_end - bench->sync_start) / 1e6, p50 / 1e3, p99 / 1e3);
+  g_print ("SYNC-ROW| frames later than 25 ms while syncing | %u of %u (%.2f %%) | ≤ 0.5 %% | "
+           "%s |\n", n_late, n, n > 0 ? 100.0 * n_late / n : 0.0,
+           n_late * 200 <= n ? "met" : "not met");
   g_print ("SYNC-ROW| longest frame gap while syncing; gaps over 50 ms | %.1f ms; %u | "
-           "none over 50 ms | %s |\n", max / 1e3, n_long, n_long == 0 ? "yes" : "no");
+           "none over 33 ms | %s |\n", max / 1e3, n_long, max <= 33000 ? "met" : "not met");
 }
 
 static int

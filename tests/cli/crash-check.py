@@ -216,8 +216,10 @@ class Check:
             'SELECT record_id FROM s.sync_buffer WHERE integration_error IS NOT NULL')}
         if errors:
             fail('%d pulled record(s) failed to integrate, e.g. %s' % (len(errors), sample(errors)))
-        waiting = self.value('SELECT count(*) FROM s.sync_buffer '
-                             'WHERE integration_datetime IS NULL')
+        # Pending: after the integration mark (OMS_SYNC_BUFFER_PENDING_SQL).
+        waiting = self.value('SELECT count(*) FROM s.sync_buffer WHERE rowid > '
+                             '(SELECT coalesce (max (value_bigint), 0) FROM s.key_value_store '
+                             "WHERE id = 'OMSYNC_SYNC_BUFFER_INTEGRATED_ROWID')")
         if integrated and waiting:
             fail('%d pulled record(s) are still not integrated' % waiting)
 

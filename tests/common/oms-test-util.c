@@ -173,6 +173,22 @@ oms_test_query_int (OmsStore   *store,
   return n;
 }
 
+/* The text of the first column of @sql's first row, or NULL when it has no row. */
+char *
+oms_test_query_text (OmsStore   *store,
+                     const char *sql)
+{
+  sqlite3_stmt *stmt = NULL;
+  char *text = NULL;
+
+  g_assert_cmpint (sqlite3_prepare_v2 (oms_store_get_db (store), sql, -1, &stmt, NULL), ==,
+                   SQLITE_OK);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    text = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+  sqlite3_finalize (stmt);
+  return text;
+}
+
 /* Runs @sql through oms_store_exec(); the test fails if it fails. */
 void
 oms_test_exec_sql (OmsStore   *store,

@@ -39,6 +39,8 @@ gboolean oms_test_spin_until            (gboolean   *flag,
 
 gint64   oms_test_query_int             (OmsStore   *store,
                                          const char *sql);
+char    *oms_test_query_text            (OmsStore   *store,
+                                         const char *sql);
 void     oms_test_exec_sql              (OmsStore   *store,
                                          const char *sql);
 

@@ -10,6 +10,7 @@
 #include "oms-store-private.h"
 #include "oms-sync-buffer.h"
 #include "oms-sync-record.h"
+#include "oms-sync-settings.h"
 #include "oms-test-util.h"
 
 static void
@@ -62,9 +63,9 @@ test_generic_and_typed (void)
   while (!done)
     g_main_context_iteration (NULL, TRUE);
 
-  /* Every row has an outcome; only the broken ones carry an error. */
+  /* No row is left pending; only the broken ones carry an error. */
   g_assert_cmpint (oms_test_query_int (store, "SELECT count(*) FROM sync_buffer "
-                                              "WHERE integration_datetime IS NULL"), ==, 0);
+                                              "WHERE " OMS_SYNC_BUFFER_PENDING_SQL), ==, 0);
   g_assert_cmpint (oms_test_query_int (store, "SELECT count(*) FROM sync_buffer "
                                               "WHERE integration_error IS NOT NULL"), ==, 2);
   g_assert_cmpint (oms_test_query_int (store,
@@ -157,6 +158,99 @@ test_pull_supersedes_local_changes (void)
                    ==, 3);
 }
 
+static void
+retry_cb (GObject      *object,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  gint64 *counts = user_data;
+  g_autoptr(GError) error = NULL;
+
+  oms_integrator_retry_finish (result, &counts[0], &counts[1], &error);
+  g_assert_no_error (error);
+  counts[2] = TRUE;
+}
+
+static void
+integrate_dir (const char *dir)
+{
+  gboolean done = FALSE;
+
+  oms_integrator_run_async (dir, TRUE, 7, NULL, NULL, NULL, integrate_cb, &done);
+  while (!done)
+    g_main_context_iteration (NULL, TRUE);
+}
+
+static void
+store_records (OmsStore  *store,
+               GPtrArray *records)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (oms_sync_buffer_store_batch (store, records, TRUE, 7, NULL, 0, NULL,
+                                              g_get_real_time (), &error));
+  g_assert_no_error (error);
+  g_ptr_array_set_size (records, 0);
+}
+
+/* Only the rows that did not integrate cleanly get an outcome written; the others are behind
+ * the integration mark. A record pulled again is pending again and its newer copy wins, a
+ * failed one included; a failed record keeps its error and can be tried again.
+ */
+static void
+test_outcomes_and_mark (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(OmsTestTmpDir) dir = oms_test_make_tmp_dir ("oms-integrator-XXXXXX");
+  g_autoptr(OmsStore) store = oms_store_open (dir, &error);
+  g_autoptr(GPtrArray) records = NULL;
+  gint64 counts[3] = { 0 };
+
+  g_assert_no_error (error);
+  records = g_ptr_array_new_with_free_func ((GDestroyNotify) oms_sync_record_free);
+  add (records, "item", "I1", "{\"ID\":\"I1\",\"item_name\":\"Old\"}");
+  add (records, "item", "I2", "not json at all");
+  add (records, "Location", "L2", "{\"ID\":\"L2\"}");
+  store_records (store, records);
+  g_assert_cmpint (oms_sync_buffer_count_pending (store, NULL), ==, 3);
+
+  integrate_dir (dir);
+  g_assert_cmpint (oms_sync_buffer_count_pending (store, NULL), ==, 0);
+  g_assert_cmpint (oms_sync_buffer_count_failed (store, NULL), ==, 2);
+  g_assert_cmpint (oms_test_query_int (store, "SELECT count(*) FROM sync_buffer "
+                                              "WHERE integration_datetime IS NOT NULL"), ==, 2);
+
+  /* Pulled again: the new copies are pending, integrated and win. */
+  add (records, "item", "I1", "{\"ID\":\"I1\",\"item_name\":\"New\"}");
+  add (records, "item", "I2", "{\"ID\":\"I2\",\"item_name\":\"Fixed\"}");
+  store_records (store, records);
+  g_assert_cmpint (oms_sync_buffer_count_pending (store, NULL), ==, 2);
+  g_assert_cmpint (oms_sync_buffer_count_failed (store, NULL), ==, 1);
+  integrate_dir (dir);
+  g_assert_cmpint (oms_sync_buffer_count_pending (store, NULL), ==, 0);
+  g_assert_cmpint (oms_test_query_int (store, "SELECT count(*) FROM record WHERE id = 'I1' "
+                                              "AND json_extract (data, '$.item_name') = 'New'"),
+                   ==, 1);
+  g_assert_cmpint (oms_test_query_int (store, "SELECT count(*) FROM record WHERE id = 'I2'"),
+                   ==, 1);
+  g_assert_cmpint (oms_test_query_int (store, "SELECT count(*) FROM changelog "
+                                              "WHERE record_id = 'I1' AND superseded = 0"), ==, 1);
+
+  /* The failed one is tried again, fails again and keeps its error. */
+  g_assert_true (oms_store_kv_set_int (store, OMS_KV_SYNC_CENTRAL_SERVER_SITE_ID, 7, &error));
+  g_assert_no_error (error);
+  oms_integrator_retry_async (dir, NULL, NULL, retry_cb, counts);
+  while (!counts[2])
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpint (counts[0], ==, 1);
+  g_assert_cmpint (counts[1], ==, 1);
+  g_assert_cmpint (oms_sync_buffer_count_pending (store, NULL), ==, 0);
+  g_assert_cmpint (oms_sync_buffer_count_failed (store, NULL), ==, 1);
+  g_assert_cmpint (oms_test_query_int (store, "SELECT count(*) FROM sync_buffer "
+                                              "WHERE record_id = 'L2' "
+                                              "AND integration_error IS NOT NULL"), ==, 1);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -164,6 +258,7 @@ main (int   argc,
   g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
 
   g_test_add_func ("/oms/integrator/generic-and-typed", test_generic_and_typed);
+  g_test_add_func ("/oms/integrator/outcomes-and-mark", test_outcomes_and_mark);
   g_test_add_func ("/oms/integrator/pull-supersedes-local-changes",
                    test_pull_supersedes_local_changes);
 

@@ -160,7 +160,7 @@ merge_outcomes (OmsStore *store)
   sqlite3_stmt *stmt = NULL;
 
   g_assert_cmpint (sqlite3_prepare_v2 (oms_store_get_db (store),
-                                       "SELECT integration_datetime IS NOT NULL, "
+                                       "SELECT NOT " OMS_SYNC_BUFFER_PENDING_SQL ", "
                                        "integration_error FROM sync_buffer "
                                        "WHERE action = 'MERGE' ORDER BY received_datetime, rowid",
                                        -1, &stmt, NULL), ==, SQLITE_OK);

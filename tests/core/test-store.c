@@ -156,6 +156,57 @@ test_migrations_idempotent (Fixture       *fixture,
   g_assert_cmpint (oms_test_query_int (fixture->store, "SELECT count(*) FROM location"), ==, 1);
 }
 
+/* Migration 8 turns the old per-row outcomes into the integration mark: rows that were pending
+ * stay pending, after the mark and in the order they were received; integrated ones do not; a
+ * second run changes nothing.
+ */
+static void
+test_buffer_mark_upgrade (Fixture       *fixture,
+                          gconstpointer  user_data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *first = NULL;
+  g_autofree char *second = NULL;
+  const char *pending_in_order =
+    "SELECT group_concat (record_id, ',') FROM (SELECT record_id FROM sync_buffer WHERE "
+    OMS_SYNC_BUFFER_PENDING_SQL " ORDER BY rowid)";
+  gint64 a_rowid;
+
+  /* The buffer as a store at version 7 left it: no mark, an outcome on each integrated row,
+   * and a record pulled again updated in place (A: an early rowid, received last).
+   */
+  g_assert_true (oms_store_exec (fixture->store,
+                                 "DELETE FROM key_value_store WHERE id = '"
+                                 OMS_KV_SYNC_BUFFER_INTEGRATED "';"
+                                 "INSERT INTO sync_buffer (rowid, record_id, received_datetime, "
+                                 "integration_datetime, table_name, action, data) VALUES "
+                                 "(1, 'A', '2026-01-03', NULL, 'unit', 'UPSERT', '{}'), "
+                                 "(2, 'B', '2026-01-01', '2026-01-01', 'unit', 'UPSERT', '{}'), "
+                                 "(3, 'C', '2026-01-02', NULL, 'unit', 'UPSERT', '{}'), "
+                                 "(4, 'D', '2026-01-02', '2026-01-02', 'unit', 'UPSERT', '{}');",
+                                 &error));
+  g_assert_no_error (error);
+  g_assert_true (oms_store_exec (fixture->store, oms_store_schema_get_migration (8), &error));
+  g_assert_no_error (error);
+
+  first = oms_test_query_text (fixture->store, pending_in_order);
+  g_assert_cmpstr (first, ==, "C,A");
+  g_assert_cmpint (oms_test_query_int (fixture->store, "SELECT count(*) FROM sync_buffer"), ==, 4);
+  a_rowid = oms_test_query_int (fixture->store,
+                                "SELECT rowid FROM sync_buffer WHERE record_id = 'A'");
+
+  g_assert_true (oms_store_exec (fixture->store, oms_store_schema_get_migration (8), &error));
+  g_assert_no_error (error);
+  second = oms_test_query_text (fixture->store, pending_in_order);
+  g_assert_cmpstr (second, ==, "C,A");
+  g_assert_cmpint (oms_test_query_int (fixture->store,
+                                       "SELECT rowid FROM sync_buffer WHERE record_id = 'A'"),
+                   ==, a_rowid);
+  g_assert_cmpint (oms_test_query_int (fixture->store,
+                                       "SELECT count(*) FROM sqlite_master "
+                                       "WHERE name = 'sync_buffer_pending'"), ==, 0);
+}
+
 /* A legacy record kept generically names its store `store_ID`: its delete is filed under that
  * store, like its upsert, so it supersedes the upsert in the de-duplicated view.
  */
@@ -828,6 +879,7 @@ main (int   argc,
   ADD ("/oms/store/reopen", test_reopen);
   ADD ("/oms/store/migrations-idempotent", test_migrations_idempotent);
   ADD ("/oms/store/sync-file-reference-upgrade", test_sync_file_reference_upgrade);
+  ADD ("/oms/store/buffer-mark-upgrade", test_buffer_mark_upgrade);
   ADD ("/oms/store/key-value", test_key_value);
   ADD ("/oms/store/changelog/written-with-record", test_changelog_written_with_record);
   ADD ("/oms/store/changelog/rolled-back-with-record", test_changelog_rolled_back_with_record);

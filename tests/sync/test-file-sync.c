@@ -169,21 +169,6 @@ fixture_tear_down (Fixture       *fixture,
   g_free (fixture->data_dir);
 }
 
-static char *
-query_text (OmsStore   *store,
-            const char *sql)
-{
-  sqlite3_stmt *stmt = NULL;
-  char *text = NULL;
-
-  g_assert_cmpint (sqlite3_prepare_v2 (oms_store_get_db (store), sql, -1, &stmt, NULL), ==,
-                   SQLITE_OK);
-  if (sqlite3_step (stmt) == SQLITE_ROW)
-    text = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
-  sqlite3_finalize (stmt);
-  return text;
-}
-
 /* Bytes that no text handling leaves alone: NULs, CR LF, a would-be multipart boundary. */
 static GBytes *
 make_content (gsize size)
@@ -217,7 +202,7 @@ write_source (Fixture    *fixture,
 static char *
 demo_asset_id (Fixture *fixture)
 {
-  char *id = query_text (fixture->store, "SELECT id FROM asset ORDER BY id LIMIT 1");
+  char *id = oms_test_query_text (fixture->store, "SELECT id FROM asset ORDER BY id LIMIT 1");
 
   g_assert_nonnull (id);
   return id;
@@ -512,8 +497,9 @@ static void
 test_download (Fixture       *fixture,
                gconstpointer  user_data)
 {
-  g_autofree char *id = query_text (fixture->store, "SELECT id FROM sync_file_reference "
-                                                    "WHERE direction = 'DOWNLOAD'");
+  g_autofree char *id = oms_test_query_text (fixture->store,
+                                             "SELECT id FROM sync_file_reference "
+                                             "WHERE direction = 'DOWNLOAD'");
   g_autoptr(OmsFileReference) before = NULL;
   g_autoptr(OmsFileReference) after = NULL;
   g_autoptr(GBytes) content = NULL;
@@ -549,8 +535,9 @@ static void
 test_download_failure (Fixture       *fixture,
                        gconstpointer  user_data)
 {
-  g_autofree char *id = query_text (fixture->store, "SELECT id FROM sync_file_reference "
-                                                    "WHERE direction = 'DOWNLOAD'");
+  g_autofree char *id = oms_test_query_text (fixture->store,
+                                             "SELECT id FROM sync_file_reference "
+                                             "WHERE direction = 'DOWNLOAD'");
   g_autoptr(OmsFileReference) reference = get_reference (fixture, id);
   g_autoptr(OmsFileReference) failed = NULL;
   g_autoptr(GError) error = NULL;

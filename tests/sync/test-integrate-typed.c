@@ -978,7 +978,7 @@ test_cancel (void)
   store = oms_store_open (dir, &error);
   g_assert_no_error (error);
   g_assert_cmpint (oms_test_query_int (store, "SELECT count(*) FROM sync_buffer "
-                                              "WHERE integration_datetime IS NULL"), ==, n);
+                                              "WHERE " OMS_SYNC_BUFFER_PENDING_SQL), ==, n);
   g_assert_cmpint (oms_test_query_int (store, "SELECT count(*) FROM asset"), ==, 1);
   g_assert_cmpint (oms_test_query_int (store, "SELECT count(*) FROM changelog"), ==, 0);
   g_clear_object (&store);

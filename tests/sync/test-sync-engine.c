@@ -168,7 +168,7 @@ test_initialisation (Fixture       *fixture,
   g_assert_cmpint (oms_test_query_int (fixture->store, "SELECT count(*) FROM asset"), >, 0);
   g_assert_cmpint (oms_test_query_int (fixture->store, "SELECT count(*) FROM record"), >, 0);
   g_assert_cmpint (oms_test_query_int (fixture->store, "SELECT count(*) FROM sync_buffer "
-                                                       "WHERE integration_datetime IS NULL"),
+                                                       "WHERE " OMS_SYNC_BUFFER_PENDING_SQL),
                    ==, 0);
   g_assert_cmpint (oms_test_query_int (fixture->store,
                                        "SELECT count(*) FROM sync_buffer "
@@ -491,14 +491,15 @@ test_every_error_variant (Fixture       *fixture,
                                                         &error));
   g_assert_no_error (error);
   g_assert_true (oms_store_exec (fixture->store,
-                                 "CREATE TRIGGER refuse_marking BEFORE UPDATE OF "
-                                 "integration_datetime ON sync_buffer BEGIN "
+                                 "CREATE TRIGGER refuse_marking BEFORE INSERT ON "
+                                 "key_value_store WHEN NEW.id = '"
+                                 OMS_KV_SYNC_BUFFER_INTEGRATED "' BEGIN "
                                  "SELECT RAISE (ABORT, 'disk full'); END;",
                                  &error));
   assert_run_fails_with (fixture, OMS_SYNC_ERROR_VARIANT_INTEGRATION_ERROR);
   g_assert_cmpint (oms_test_query_int (fixture->store, "SELECT count(*) FROM sync_buffer "
                                                        "WHERE record_id = 'unit-late' AND "
-                                                       "integration_datetime IS NULL"), ==, 1);
+                                                       OMS_SYNC_BUFFER_PENDING_SQL), ==, 1);
   g_assert_true (oms_store_exec (fixture->store, "DROP TRIGGER refuse_marking", &error));
   g_assert_true (oms_test_run_sync (fixture->engine, &error));
   g_assert_no_error (error);
@@ -566,7 +567,7 @@ test_resume_after_failure (Fixture       *fixture,
   g_assert_true (oms_test_run_sync (fixture->engine, &error));
   g_assert_no_error (error);
   g_assert_cmpint (oms_test_query_int (fixture->store, "SELECT count(*) FROM sync_buffer "
-                                                       "WHERE integration_datetime IS NULL"),
+                                                       "WHERE " OMS_SYNC_BUFFER_PENDING_SQL),
                    ==, 0);
   g_assert_cmpint (oms_test_query_int (fixture->store,
                                        "SELECT count(*) FROM changelog_deduped"), ==,
@@ -700,7 +701,7 @@ test_small_batches (Fixture       *fixture,
   buffered = oms_test_query_int (fixture->store, "SELECT count(*) FROM sync_buffer");
   g_assert_cmpint (buffered, >, 2000);
   g_assert_cmpint (oms_test_query_int (fixture->store, "SELECT count(*) FROM sync_buffer "
-                                                       "WHERE integration_datetime IS NULL"),
+                                                       "WHERE " OMS_SYNC_BUFFER_PENDING_SQL),
                    ==, 0);
   g_assert_cmpint (oms_sync_engine_get_latest_run (fixture->engine)
                      ->steps[OMS_SYNC_STEP_PULL_REMOTE].done, ==,
@@ -748,7 +749,7 @@ test_checkpoint_after_run (Fixture       *fixture,
   g_assert_cmpint (g_stat (wal, &st), ==, 0);
   g_assert_cmpint (st.st_size, ==, 0);
   g_assert_cmpint (oms_test_query_int (fixture->store, "SELECT count(*) FROM sync_buffer "
-                                                       "WHERE integration_datetime IS NULL"),
+                                                       "WHERE " OMS_SYNC_BUFFER_PENDING_SQL),
                    ==, 0);
 }
 
@@ -921,7 +922,7 @@ test_pipelined_pull_fails_mid_way (Fixture       *fixture,
   g_assert_no_error (error);
   g_assert_cmpint (count_central_missing (fixture), ==, 0);
   g_assert_cmpint (oms_test_query_int (fixture->store, "SELECT count(*) FROM sync_buffer "
-                                                       "WHERE integration_datetime IS NULL"),
+                                                       "WHERE " OMS_SYNC_BUFFER_PENDING_SQL),
                    ==, 0);
 }
 
@@ -1278,8 +1279,8 @@ test_pull_merges (Fixture       *fixture,
                                        "AND record_id NOT IN "
                                        "('ITEM_KEEP', 'NAME_KEEP', 'CLIN_KEEP') "
                                        "AND source_site_id IS NOT NULL "
-                                       "AND integration_datetime IS NOT NULL "
-                                       "AND integration_error IS NULL"), ==, 3);
+                                       "AND NOT " OMS_SYNC_BUFFER_PENDING_SQL
+                                       " AND integration_error IS NULL"), ==, 3);
   g_assert_cmpint (oms_test_query_int (fixture->store,
                                        "SELECT count(*) FROM sync_buffer WHERE action = 'UPSERT' "
                                        "AND record_id IN ('ITEM_KEEP', 'CLIN_KEEP') "

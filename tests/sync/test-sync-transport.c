@@ -450,7 +450,7 @@ test_resume_after_cuts (Fixture       *fixture,
   g_assert_cmpint (oms_store_kv_get_int (fixture->store, OMS_KV_CENTRAL_SYNC_PULL_CURSOR, 0,
                                          NULL), ==, last_cursor);
   g_assert_cmpint (oms_test_query_int (fixture->store, "SELECT count(*) FROM sync_buffer "
-                                                       "WHERE integration_datetime IS NULL"),
+                                                       "WHERE " OMS_SYNC_BUFFER_PENDING_SQL),
                    ==, 0);
 }
 

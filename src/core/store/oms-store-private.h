@@ -68,6 +68,19 @@ typedef struct
 #define OMS_SYNC_BUFFER_FAILED_SQL \
   "integration_error IS NOT NULL AND substr (integration_error, 1, 8) != 'Ignored:'"
 
+/* How far sync_buffer has been integrated (migration 8): every row up to this rowid has had its
+ * turn, and only a row that did not integrate cleanly has its outcome written
+ * (integration_datetime, integration_error). A row stored later, a newer copy of a record or a
+ * failed row put back to try again, gets a higher rowid (it is inserted anew, never updated in
+ * place), so the rows after the mark are exactly the pending ones. The integrator moves the mark
+ * in the transaction that integrates the rows.
+ */
+#define OMS_KV_SYNC_BUFFER_INTEGRATED "OMSYNC_SYNC_BUFFER_INTEGRATED_ROWID"
+#define OMS_SYNC_BUFFER_MARK_SQL \
+  "(SELECT coalesce (max (value_bigint), 0) FROM key_value_store " \
+  "WHERE id = '" OMS_KV_SYNC_BUFFER_INTEGRATED "')"
+#define OMS_SYNC_BUFFER_PENDING_SQL "rowid > " OMS_SYNC_BUFFER_MARK_SQL
+
 /* Notes the time of the local change just added to changelog: UTC, as Open mSupply writes its
  * timestamps ("2026-11-26 10:04:05.123"). Integration writes none: it is never waiting.
  */

@@ -378,6 +378,25 @@ static const char *migrations[] = {
    */
   "CREATE INDEX IF NOT EXISTS sync_buffer_failed\n"
   "  ON sync_buffer (integration_datetime) WHERE " OMS_SYNC_BUFFER_FAILED_SQL ";\n",
+
+  /* 8: a mark instead of an outcome per row (OMS_KV_SYNC_BUFFER_INTEGRATED): integration
+   * writes back only the rows that did not integrate cleanly, and nothing indexes the pending
+   * rows, which are the rows after the mark. Rows still pending move after it, in the order
+   * they were received; a store that has the mark already is left as it is.
+   */
+  "CREATE TEMP TABLE IF NOT EXISTS oms_migrate_pending AS\n"
+  "  SELECT rowid AS old_rowid, * FROM sync_buffer\n"
+  "   WHERE integration_datetime IS NULL AND NOT EXISTS (SELECT 1 FROM key_value_store\n"
+  "         WHERE id = '" OMS_KV_SYNC_BUFFER_INTEGRATED "');\n"
+  "DELETE FROM sync_buffer WHERE rowid IN (SELECT old_rowid FROM temp.oms_migrate_pending);\n"
+  "INSERT OR IGNORE INTO key_value_store (id, value_bigint)\n"
+  "  SELECT '" OMS_KV_SYNC_BUFFER_INTEGRATED "', coalesce (max (rowid), 0) FROM sync_buffer;\n"
+  "INSERT INTO sync_buffer (record_id, received_datetime, integration_datetime,\n"
+  "    integration_error, table_name, action, data, source_site_id)\n"
+  "  SELECT record_id, received_datetime, NULL, NULL, table_name, action, data, source_site_id\n"
+  "    FROM temp.oms_migrate_pending ORDER BY received_datetime, old_rowid;\n"
+  "DROP TABLE temp.oms_migrate_pending;\n"
+  "DROP INDEX IF EXISTS sync_buffer_pending;\n",
 };
 
 #define TEXT(n)        { n, OMS_COLUMN_TEXT, OMS_COLUMN_NULLABLE }

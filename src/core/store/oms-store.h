@@ -68,7 +68,7 @@ typedef struct
 void oms_table_count_free (OmsTableCount *count);
 
 /* The newest schema version this build knows. */
-#define OMS_STORE_SCHEMA_VERSION 7
+#define OMS_STORE_SCHEMA_VERSION 8
 
 #define OMS_TYPE_STORE (oms_store_get_type ())
 

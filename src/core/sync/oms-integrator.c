@@ -24,7 +24,9 @@
 /* Integration moves pulled records from sync_buffer into the store's tables
  * (PROTOCOL.md §7): upserts in dependency order, then deletes in reverse order, then merges,
  * all in one transaction. A record that cannot be translated or stored gets its error on
- * its buffer row and is skipped; only a failure to record that aborts the pass.
+ * its buffer row and is skipped; only a failure to record that aborts the pass. A record
+ * integrated cleanly has nothing written back: the pass moves the buffer's integration mark
+ * past every row it took (OMS_SYNC_BUFFER_PENDING_SQL), in the same transaction.
  *
  * It runs in a worker thread on its own connection to the same file, so the main loop keeps
  * drawing while a large initial pull is integrated. The buffer is read in pages because the
@@ -138,8 +140,8 @@ buffer_row_free (gpointer user_data)
   g_free (row);
 }
 
-#define PENDING \
-  "integration_datetime IS NULL AND (source_site_id = ?1 OR source_site_id IS NULL)"
+/* A pending row (temp.oms_pending) this integrator takes. */
+#define PENDING "p.foreign_site = 0"
 
 static gboolean
 bind_site (sqlite3_stmt  *stmt,
@@ -151,6 +153,135 @@ bind_site (sqlite3_stmt  *stmt,
     sqlite3_bind_null (stmt, 1);
 
   return TRUE;
+}
+
+/* Steps @stmt, a query of one value, into *value. */
+static gboolean
+step_int (OmsStore      *store,
+          sqlite3_stmt  *stmt,
+          gint64        *value,
+          GError       **error)
+{
+  int rc = sqlite3_step (stmt);
+
+  if (rc == SQLITE_ROW)
+    *value = sqlite3_column_int64 (stmt, 0);
+  else
+    oms_store_set_sql_error (store, error, _("read the pulled records"));
+  sqlite3_reset (stmt);
+
+  return rc == SQLITE_ROW;
+}
+
+/* The one value @sql reads. */
+static gboolean
+query_int (OmsStore    *store,
+           const char  *sql,
+           gint64      *value,
+           GError     **error)
+{
+  sqlite3_stmt *stmt = oms_store_prepare (store, sql, error);
+
+  return stmt != NULL && step_int (store, stmt, value, error);
+}
+
+/* Lists the rows after the integration mark once, in temp.oms_pending: one read of the buffer
+ * instead of an index kept on it, which every stored row would write and every integrated one
+ * would rewrite. A row from a central other than this integrator's is foreign: it gets an
+ * outcome saying so instead of being integrated. The list is keyed the way it is read, so it
+ * is built in place, with no sort (a sort may take as much memory as the page cache). Sets
+ * @mark to the last row of the buffer (the mark the pass moves to; the pass holds the write
+ * lock, so no row comes after it meanwhile).
+ */
+static gboolean
+list_pending (OmsStore       *store,
+              IntegrateData  *data,
+              gint64         *mark,
+              GError        **error)
+{
+  sqlite3_stmt *stmt;
+  int rc;
+
+  if (!oms_store_exec (store,
+                       "DROP TABLE IF EXISTS temp.oms_pending;"
+                       "CREATE TEMP TABLE oms_pending (foreign_site BOOLEAN NOT NULL, "
+                       "action TEXT NOT NULL, table_name TEXT NOT NULL, "
+                       "buffer_rowid INTEGER NOT NULL, "
+                       "PRIMARY KEY (foreign_site, action, table_name, buffer_rowid)) "
+                       "WITHOUT ROWID;",
+                       error))
+    return FALSE;
+
+  stmt = oms_store_prepare (store,
+                            "INSERT INTO temp.oms_pending "
+                            "SELECT source_site_id IS NOT NULL AND source_site_id IS NOT ?1, "
+                            "action, table_name, rowid "
+                            "FROM sync_buffer WHERE " OMS_SYNC_BUFFER_PENDING_SQL
+                            " ORDER BY rowid",
+                            error);
+  if (stmt == NULL)
+    return FALSE;
+
+  bind_site (stmt, data);
+  rc = sqlite3_step (stmt);
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      oms_store_set_sql_error (store, error, _("read the pulled records"));
+      return FALSE;
+    }
+
+  return query_int (store,
+                    "SELECT max (coalesce ((SELECT max (rowid) FROM sync_buffer), 0), "
+                    OMS_SYNC_BUFFER_MARK_SQL ")",
+                    mark, error);
+}
+
+/* Ends the pass: the foreign rows get their outcome and the mark moves past every listed row. */
+static gboolean
+move_mark (OmsStore       *store,
+           gint64          mark,
+           GError        **error)
+{
+  g_autofree char *now = oms_sync_format_timestamp (g_get_real_time ());
+  sqlite3_stmt *stmt;
+  int rc;
+
+  stmt = oms_store_prepare (store,
+                            "UPDATE sync_buffer SET integration_datetime = ?1, "
+                            "integration_error = 'Ignored: received from another central server' "
+                            "WHERE rowid IN (SELECT buffer_rowid FROM temp.oms_pending "
+                            "WHERE foreign_site = 1)",
+                            error);
+  if (stmt == NULL)
+    return FALSE;
+
+  sqlite3_bind_text (stmt, 1, now, -1, SQLITE_TRANSIENT);
+  rc = sqlite3_step (stmt);
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      oms_store_set_sql_error (store, error, _("record the outcome of integrating a record"));
+      return FALSE;
+    }
+
+  stmt = oms_store_prepare (store,
+                            "INSERT OR REPLACE INTO key_value_store (id, value_bigint) "
+                            "VALUES ('" OMS_KV_SYNC_BUFFER_INTEGRATED "', ?1)",
+                            error);
+  if (stmt == NULL)
+    return FALSE;
+
+  sqlite3_bind_int64 (stmt, 1, mark);
+  rc = sqlite3_step (stmt);
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      oms_store_set_sql_error (store, error, _("record the outcome of integrating a record"));
+      return FALSE;
+    }
+
+  return oms_store_exec (store, "DROP TABLE temp.oms_pending", error);
 }
 
 /* g_ptr_array_sort() passes pointers to the elements. */
@@ -173,12 +304,12 @@ list_tables (OmsStore       *store,
   sqlite3_stmt *stmt;
   int rc;
 
-  stmt = oms_store_prepare (store, "SELECT DISTINCT table_name FROM sync_buffer WHERE " PENDING,
+  stmt = oms_store_prepare (store,
+                            "SELECT DISTINCT p.table_name FROM temp.oms_pending p WHERE " PENDING,
                             error);
   if (stmt == NULL)
     return NULL;
 
-  bind_site (stmt, data);
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     g_hash_table_add (pending, g_strdup ((const char *) sqlite3_column_text (stmt, 0)));
   sqlite3_reset (stmt);
@@ -230,16 +361,16 @@ order_pending (OmsStore       *store,
                        error))
     return FALSE;
 
+  /* Rows are stored in the order they are received, so the rowid is that order. */
   stmt = oms_store_prepare (store,
                             "INSERT INTO temp.oms_integrate_order (buffer_rowid) "
-                            "SELECT rowid FROM sync_buffer "
-                            "WHERE action = ?2 AND table_name = ?3 AND " PENDING
-                            " ORDER BY received_datetime, rowid",
+                            "SELECT p.buffer_rowid FROM temp.oms_pending p "
+                            "WHERE p.action = ?2 AND p.table_name = ?3 AND " PENDING
+                            " ORDER BY p.buffer_rowid",
                             error);
   if (stmt == NULL)
     return FALSE;
 
-  bind_site (stmt, data);
   sqlite3_bind_text (stmt, 2, action, -1, SQLITE_STATIC);
   sqlite3_bind_text (stmt, 3, table_name, -1, SQLITE_TRANSIENT);
 
@@ -270,7 +401,6 @@ read_page (OmsStore       *store,
                             "FROM temp.oms_integrate_order o "
                             "JOIN sync_buffer b ON b.rowid = o.buffer_rowid "
                             "WHERE o.position > ?1 AND o.position < ?3 "
-                            "AND b.integration_datetime IS NULL "
                             "ORDER BY o.position LIMIT ?2",
                             error);
   if (stmt == NULL)
@@ -301,7 +431,9 @@ read_page (OmsStore       *store,
   return g_steal_pointer (&rows);
 }
 
-/* Failing to record the outcome is the one failure that aborts the whole pass. */
+/* Records why a row did not integrate cleanly (a clean one needs nothing: the mark covers it).
+ * Failing to record that is the one failure that aborts the whole pass.
+ */
 static gboolean
 mark_row (OmsStore    *store,
           const char  *record_id,
@@ -319,10 +451,7 @@ mark_row (OmsStore    *store,
     return FALSE;
 
   sqlite3_bind_text (stmt, 1, now, -1, SQLITE_TRANSIENT);
-  if (integration_error != NULL)
-    sqlite3_bind_text (stmt, 2, integration_error, -1, SQLITE_TRANSIENT);
-  else
-    sqlite3_bind_null (stmt, 2);
+  sqlite3_bind_text (stmt, 2, integration_error, -1, SQLITE_TRANSIENT);
   sqlite3_bind_text (stmt, 3, record_id, -1, SQLITE_TRANSIENT);
 
   if (sqlite3_step (stmt) != SQLITE_DONE)
@@ -621,7 +750,6 @@ next_position (OmsStore  *store,
                GError   **error)
 {
   sqlite3_stmt *stmt;
-  int rc;
 
   stmt = oms_store_prepare (store,
                             simple ?
@@ -637,14 +765,7 @@ next_position (OmsStore  *store,
 
   sqlite3_bind_int64 (stmt, 1, position);
   sqlite3_bind_int64 (stmt, 2, none);
-  rc = sqlite3_step (stmt);
-  if (rc == SQLITE_ROW)
-    *next = sqlite3_column_int64 (stmt, 0);
-  else
-    oms_store_set_sql_error (store, error, _("read the pulled records"));
-  sqlite3_reset (stmt);
-
-  return rc == SQLITE_ROW;
+  return step_int (store, stmt, next, error);
 }
 
 static gboolean
@@ -652,28 +773,13 @@ last_position (OmsStore  *store,
                gint64    *last,
                GError   **error)
 {
-  sqlite3_stmt *stmt;
-  int rc;
-
-  stmt = oms_store_prepare (store,
-                            "SELECT coalesce (max (position), 0) FROM temp.oms_integrate_order",
-                            error);
-  if (stmt == NULL)
-    return FALSE;
-
-  rc = sqlite3_step (stmt);
-  if (rc == SQLITE_ROW)
-    *last = sqlite3_column_int64 (stmt, 0);
-  else
-    oms_store_set_sql_error (store, error, _("read the pulled records"));
-  sqlite3_reset (stmt);
-
-  return rc == SQLITE_ROW;
+  return query_int (store, "SELECT coalesce (max (position), 0) FROM temp.oms_integrate_order",
+                    last, error);
 }
 
 /* Writes the listed rows at positions after @lo up to @hi: the rows in order (a later copy of
- * a record replaces an earlier one, as it would record by record), their changelog rows in the
- * same order, then their buffer rows' outcome.
+ * a record replaces an earlier one, as it would record by record), then their changelog rows
+ * (one per row) in the same order. Their buffer rows need no outcome: the mark covers them.
  */
 static gboolean
 integrate_simple_rows (OmsStore        *store,
@@ -694,13 +800,7 @@ integrate_simple_rows (OmsStore        *store,
       (plan->link != NULL &&
        !run_bulk_statement (store, data, plan, plan->link, lo, hi, NULL, error)) ||
       !run_bulk_statement (store, data, plan, plan->supersede, lo, hi, NULL, error) ||
-      !run_bulk_statement (store, data, plan, plan->changelog, lo, hi, NULL, error) ||
-      !run_bulk_statement (store, data, plan,
-                           "UPDATE sync_buffer SET integration_datetime = :now, "
-                           "integration_error = NULL WHERE rowid IN "
-                           "(SELECT buffer_rowid FROM temp.oms_integrate_simple "
-                           "WHERE position > :lo AND position <= :hi)",
-                           lo, hi, &changes, error))
+      !run_bulk_statement (store, data, plan, plan->changelog, lo, hi, &changes, error))
     return FALSE;
 
   /* As often as record by record: runs between records that are not simple may be short. */
@@ -765,9 +865,10 @@ integrate_rows (OmsStore       *store,
               g_assert_not_reached ();
             }
 
-          if (row_error != NULL)
-            g_debug ("%s %s: %s", row->table_name, row->record_id, row_error);
+          if (row_error == NULL)
+            continue;
 
+          g_debug ("%s %s: %s", row->table_name, row->record_id, row_error);
           if (!mark_row (store, row->record_id, row_error, error))
             return FALSE;
         }
@@ -856,31 +957,6 @@ integrate_table (OmsStore       *store,
                          cancellable, error);
 }
 
-static gint64
-count_upserts (OmsStore       *store,
-               IntegrateData  *data,
-               GError        **error)
-{
-  sqlite3_stmt *stmt;
-  gint64 count = -1;
-
-  stmt = oms_store_prepare (store,
-                            "SELECT count(*) FROM sync_buffer WHERE action = 'UPSERT' AND "
-                            PENDING,
-                            error);
-  if (stmt == NULL)
-    return -1;
-
-  bind_site (stmt, data);
-  if (sqlite3_step (stmt) == SQLITE_ROW)
-    count = sqlite3_column_int64 (stmt, 0);
-  else
-    oms_store_set_sql_error (store, error, _("count pulled records"));
-  sqlite3_reset (stmt);
-
-  return count;
-}
-
 static gboolean
 integrate (OmsStore       *store,
            IntegrateData  *data,
@@ -890,9 +966,14 @@ integrate (OmsStore       *store,
   g_autoptr(GPtrArray) tables = NULL;
   gint64 total_upserts;
   gint64 n_upserts = 0;
+  gint64 mark;
 
-  total_upserts = count_upserts (store, data, error);
-  if (total_upserts < 0)
+  if (!list_pending (store, data, &mark, error))
+    return FALSE;
+
+  if (!query_int (store,
+                  "SELECT count(*) FROM temp.oms_pending p WHERE p.action = 'UPSERT' AND " PENDING,
+                  &total_upserts, error))
     return FALSE;
   report_progress (data, total_upserts);
 
@@ -921,8 +1002,24 @@ integrate (OmsStore       *store,
         return FALSE;
     }
 
+  if (!move_mark (store, mark, error))
+    return FALSE;
+
   report_progress (data, 0);
   return TRUE;
+}
+
+/* Without its SQL functions the set-based path for typed tables is simply not taken. */
+static void
+add_functions (OmsStore      *store,
+               IntegrateData *data)
+{
+  if (data->typed_in_bulk && !oms_translate_sql_add_functions (oms_store_get_db (store)))
+    {
+      g_debug ("Could not add the SQL functions of typed integration: %s",
+               sqlite3_errmsg (oms_store_get_db (store)));
+      data->typed_in_bulk = FALSE;
+    }
 }
 
 static void
@@ -949,13 +1046,7 @@ integrate_thread (GTask        *task,
       !oms_store_begin (store, &error))
     goto failed;
 
-  /* Without its SQL functions the set-based path for typed tables is simply not taken. */
-  if (data->typed_in_bulk && !oms_translate_sql_add_functions (oms_store_get_db (store)))
-    {
-      g_debug ("Could not add the SQL functions of typed integration: %s",
-               sqlite3_errmsg (oms_store_get_db (store)));
-      data->typed_in_bulk = FALSE;
-    }
+  add_functions (store, data);
 
   if (!integrate (store, data, cancellable, &error))
     {
@@ -1011,6 +1102,7 @@ retry_thread (GTask        *task,
   store = oms_store_open (data->data_dir, &error);
   if (store == NULL || !oms_store_begin (store, &error))
     goto out;
+  add_functions (store, data);
 
   /* The failed rows integration takes: from the legacy central or the Open mSupply one. */
   central_site_id = oms_store_kv_get_int (store, OMS_KV_SYNC_CENTRAL_SERVER_SITE_ID, -1, &error);
@@ -1019,11 +1111,16 @@ retry_thread (GTask        *task,
   data->has_central_site_id = central_site_id >= 0;
   data->central_site_id = central_site_id;
 
+  /* Stored anew, they come after the integration mark, like a record pulled again. */
   stmt = oms_store_prepare (store,
-                            "UPDATE sync_buffer SET integration_datetime = NULL, "
-                            "integration_error = NULL WHERE " OMS_SYNC_BUFFER_FAILED_SQL
+                            "INSERT OR REPLACE INTO sync_buffer (record_id, received_datetime, "
+                            "integration_datetime, integration_error, table_name, action, data, "
+                            "source_site_id) "
+                            "SELECT record_id, received_datetime, NULL, NULL, table_name, action, "
+                            "data, source_site_id FROM sync_buffer WHERE "
+                            OMS_SYNC_BUFFER_FAILED_SQL
                             " AND (?1 IS NULL OR record_id = ?1) "
-                            "AND (source_site_id = ?2 OR source_site_id IS NULL)",
+                            "AND (source_site_id = ?2 OR source_site_id IS NULL) ORDER BY rowid",
                             &error);
   if (stmt == NULL)
     goto rollback;
@@ -1045,7 +1142,7 @@ retry_thread (GTask        *task,
                        "CREATE TEMP TABLE IF NOT EXISTS oms_retried (record_id TEXT PRIMARY KEY);"
                        "DELETE FROM temp.oms_retried;"
                        "INSERT INTO temp.oms_retried SELECT record_id FROM sync_buffer "
-                       "WHERE integration_datetime IS NULL;",
+                       "WHERE " OMS_SYNC_BUFFER_PENDING_SQL ";",
                        &error) ||
       !integrate (store, data, cancellable, &error))
     goto rollback;

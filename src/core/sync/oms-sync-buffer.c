@@ -240,7 +240,7 @@ gint64
 oms_sync_buffer_count_pending (OmsStore  *store,
                                GError   **error)
 {
-  return count_rows (store, "SELECT count(*) FROM sync_buffer WHERE integration_datetime IS NULL",
+  return count_rows (store, "SELECT count(*) FROM sync_buffer WHERE " OMS_SYNC_BUFFER_PENDING_SQL,
                      _("count pulled records"), error);
 }
 

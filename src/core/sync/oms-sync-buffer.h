@@ -19,18 +19,14 @@ G_BEGIN_DECLS
 #define OMS_KV_SYNC_PUSH_CURSOR_V6      "SYNC_PUSH_CURSOR_V6"
 
 /* A pulled record into sync_buffer, keyed by record id alone: a newer copy replaces the older
- * one and is integrated again (PROTOCOL.md §7). Parameters: record_id, received_datetime,
- * table_name, action, data, source_site_id.
+ * one and is integrated again (PROTOCOL.md §7). REPLACE deletes the older row and inserts the
+ * new one after every other, i.e. after the integration mark (OMS_SYNC_BUFFER_PENDING_SQL).
+ * Parameters: record_id, received_datetime, table_name, action, data, source_site_id.
  */
 #define OMS_SYNC_BUFFER_UPSERT_SQL \
-  "INSERT INTO sync_buffer (record_id, received_datetime, integration_datetime, " \
+  "INSERT OR REPLACE INTO sync_buffer (record_id, received_datetime, integration_datetime, " \
   "integration_error, table_name, action, data, source_site_id) " \
-  "VALUES (?1, ?2, NULL, NULL, ?3, ?4, ?5, ?6) " \
-  "ON CONFLICT (record_id) DO UPDATE SET " \
-  "received_datetime = excluded.received_datetime, " \
-  "integration_datetime = NULL, integration_error = NULL, " \
-  "table_name = excluded.table_name, action = excluded.action, " \
-  "data = excluded.data, source_site_id = excluded.source_site_id"
+  "VALUES (?1, ?2, NULL, NULL, ?3, ?4, ?5, ?6)"
 
 gboolean oms_sync_buffer_store_batch (OmsStore     *store,
                                       GPtrArray    *records,
