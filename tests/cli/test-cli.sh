@@ -216,8 +216,10 @@ RC=$?
 check "serve refuses a cold chain port in use" 1 \
   "'Port $CC_PORT is in use by another program' in err and '--coldchain-port' in err"
 # One site, one server: a second serve on the site waits for its turn (on a session bus), or
-# without one runs on its own and finds the port taken.
-timeout --preserve-status -s TERM 3 "$OMSYNC_CLI" --data-dir "$TMP/site" serve --coldchain-port "$CC_PORT" \
+# without one runs on its own and finds the port taken. --foreground: without it timeout sends
+# TERM to the child and then to its whole process group, and on a loaded machine the second
+# can land after serve has stopped and given SIGTERM back to its default (exit 143).
+timeout --foreground --preserve-status -s TERM 3 "$OMSYNC_CLI" --data-dir "$TMP/site" serve --coldchain-port "$CC_PORT" \
   > "$TMP/out" 2> "$TMP/err"
 RC=$?
 if [ -n "${DBUS_SESSION_BUS_ADDRESS:-}" ]; then
