@@ -329,7 +329,6 @@ oms_application_owner_changed (OmsApplication *self)
 
       oms_application_stop_services (self);
 
-      /* Translators: %s names a program, e.g. "omsync-cli serve (process 1234)". */
       reason = g_error_new (G_IO_ERROR, G_IO_ERROR_BUSY,
                             /* Translators: %s names a program, e.g. “omsync-cli serve (process
                              * 1234)”. */
